@@ -1,0 +1,38 @@
+"""Command line: `python -m course validate [ROOT]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course.loader import CourseError, default_root, load_course
+
+
+def _validate(root: Path) -> int:
+    try:
+        course = load_course(root)
+    except CourseError as exc:
+        for problem in exc.problems:
+            print(problem)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found in {root}", file=sys.stderr)
+        return 1
+    sections = sum(len(m.sections) for m in course.modules)
+    questions = sum(len(q.items()) for q in course.quizzes.values())
+    print(
+        f"ok: {course.settings.title} {course.settings.version}: "
+        f"{len(course.modules)} modules, {sections} sections, {questions} questions"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check every content file and report all problems")
+    v.add_argument("root", nargs="?", type=Path, default=None, help="course folder (default: this repository)")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.root or default_root())
+    return 2  # pragma: no cover - argparse rejects unknown commands

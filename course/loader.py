@@ -1,0 +1,504 @@
+"""Load the course from YAML: parse with line numbers, validate, then check across files.
+
+Every problem becomes a `Problem` that prints as ``FILE:LINE: field.path: message``; the
+loader collects all of them in one pass, so an author fixes a file once, not once per error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from course.schema import (
+    CITATION_MARK,
+    Course,
+    CourseSettings,
+    Module,
+    Quiz,
+    QuizFile,
+    Scenario,
+    Survey,
+)
+
+Path_ = tuple[str | int, ...]
+MODULE_FILE = re.compile(r"^\d\d-[a-z0-9-]+\.yaml$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+
+
+class CourseError(Exception):
+    """The content does not validate; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(file)"
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+@dataclass
+class Source:
+    """One parsed YAML file: its data and the 1-based line of every node, by path."""
+
+    rel: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int:
+        """Line of the node at `path`, or of its nearest existing parent."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        return Problem(self.rel, self.line(path), format_path(path), message)
+
+
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = (*path, key)
+            # A key's own line is where an author looks, also for block values below it.
+            lines[child] = key_node.start_mark.line + 1
+            _record_lines(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(item, (*path, i), lines)
+
+
+def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
+    if not path.is_file():
+        return None, [Problem(rel, 1, "(file)", "file not found")]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(rel, 1, "(file)", f"not UTF-8 text ({exc.reason})")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, [Problem(rel, 1, "(file)", "file is empty")]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        return None, [Problem(rel, line, "(file)", f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
+        return None, [Problem(rel, 1, "(file)", f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return None, [Problem(rel, 1, "(file)", f"expected a mapping of keys, got a {kind}")]
+    lines: dict[Path_, int] = {}
+    _record_lines(node, (), lines)
+    return Source(rel, data, lines), []
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
+    """Map a pydantic error location onto the YAML data, dropping union tags like 'single'."""
+    path: list[str | int] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict) and part in here:
+            here = here[part]
+            path.append(part)
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+            path.append(part)
+        elif isinstance(here, dict) and part in (here.get("type"), here.get("kind")):
+            continue  # discriminated-union tag, not a key in the file
+        elif isinstance(part, str) and not part.startswith(("function-", "union[", "tagged-")):
+            path.append(part)  # a missing key: report it under its parent's line
+            here = None
+    return tuple(path)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _message(err: dict[str, Any], model: type[BaseModel], loc: Path_) -> str:
+    kind = err["type"]
+    got = err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}"
+    if kind == "union_tag_invalid":
+        expected = err.get("ctx", {}).get("expected_tags", "")
+        return f"unknown type {_show(err['ctx'].get('tag'))}; expected one of {expected}"
+    if kind == "union_tag_not_found":
+        return f"missing the {err['ctx'].get('discriminator')} key that says what this item is"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"expected a whole number, got {_show(got)}"
+    if kind in {"float_parsing", "float_type"}:
+        return f"expected a number, got {_show(got)}"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"expected true or false, got {_show(got)}"
+    if kind == "string_type":
+        return f"expected text, got {_show(got)}"
+    if kind == "list_type":
+        return f"expected a list, got {_show(got)}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"expected a mapping of keys, got {_show(got)}"
+    if kind == "string_pattern_mismatch":
+        return f"{_show(got)} is not a valid id (use lower-case letters, digits and hyphens)"
+    if kind == "literal_error":
+        return f"{_show(got)} is not allowed; expected {err['ctx']['expected']}"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        need = err["ctx"]["min_length"]
+        return f"needs at least {need} item{'s' if need != 1 else ''}"
+    return err["msg"]
+
+
+def validate(model: Any, source: Source) -> tuple[Any | None, list[Problem]]:
+    """Validate a source against a model (or a TypeAdapter); all errors become problems."""
+    try:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return model.model_validate(source.data), []
+        return model.validate_python(source.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = _data_path(source.data, err["loc"])
+            problems.append(source.problem(path, _message(err, model, path)))
+        return None, problems
+
+
+# --------------------------------------------------------------------------- cross-file checks
+
+
+def _duplicates(items: Iterable[tuple[str, Source, Path_]], what: str) -> Iterator[Problem]:
+    seen: dict[str, tuple[Source, Path_]] = {}
+    for ident, source, path in items:
+        if ident in seen:
+            first_src, first_path = seen[ident]
+            where = f"{first_src.rel}:{first_src.line(first_path)}"
+            yield source.problem(path, f"duplicate {what} id {ident!r} (first used at {where})")
+        else:
+            seen[ident] = (source, path)
+
+
+def _check_module(module: Module, src: Source) -> Iterator[Problem]:
+    refs = {r.id for r in module.references}
+    yield from _duplicates(
+        ((s.id, src, ("sections", i, "id")) for i, s in enumerate(module.sections)), "section"
+    )
+    yield from _duplicates(
+        ((r.id, src, ("references", i, "id")) for i, r in enumerate(module.references)),
+        "reference",
+    )
+    for i, section in enumerate(module.sections):
+        for j, ref in enumerate(section.references):
+            if ref not in refs:
+                yield src.problem(
+                    ("sections", i, "references", j),
+                    f"reference {ref!r} is not in this module's references",
+                )
+        for key in ("body", "plain"):
+            text = getattr(section, key) or ""
+            for mark in CITATION_MARK.findall(text):
+                if mark not in refs:
+                    yield src.problem(
+                        ("sections", i, key),
+                        f"citation [@{mark}] is not in this module's references",
+                    )
+        yield from _duplicates(
+            ((f.id, src, ("sections", i, "figures", k, "id")) for k, f in enumerate(section.figures)),
+            "figure",
+        )
+
+
+def _check_options(q: Any, src: Source, path: Path_) -> Iterator[Problem]:
+    if q.type == "true_false":
+        return
+    ids = [o.id for o in q.options]
+    yield from _duplicates(
+        ((o, src, (*path, "options", i, "id")) for i, o in enumerate(ids)), "option"
+    )
+    allowed = ", ".join(ids)
+    answers = [q.answer] if q.type == "single" else list(q.answer)
+    for i, a in enumerate(answers):
+        if a not in ids:
+            where = (*path, "answer") if q.type == "single" else (*path, "answer", i)
+            yield src.problem(where, f"answer {a!r} is not one of the options ({allowed})")
+    if q.type in ("multiple", "ordering"):
+        for a, n in Counter(answers).items():
+            if n > 1:
+                yield src.problem((*path, "answer"), f"answer lists {a!r} {n} times")
+    if q.type == "ordering" and set(answers) <= set(ids) and len(answers) != len(ids):
+        missing = ", ".join(sorted(set(ids) - set(answers)))
+        yield src.problem((*path, "answer"), f"the order must place every option; missing {missing}")
+
+
+def _cross_check(
+    settings: CourseSettings,
+    settings_src: Source,
+    modules: list[tuple[Module, Source]],
+    quizzes: list[tuple[Quiz | Survey, Source]],
+    invalid: list[Source],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    add = problems.extend
+    module_ids = {m.id for m, _ in modules}
+    quiz_ids = {q.id for q, _ in quizzes if isinstance(q, Quiz)}
+    survey_ids = {q.id for q, _ in quizzes if isinstance(q, Survey)}
+    # Ids from files that failed validation still count as existing, so one broken file
+    # reports its own problems instead of a cascade of dangling references elsewhere.
+    salvaged = _salvage_ids(invalid)
+    module_ids |= salvaged["module"]
+    quiz_ids |= salvaged["quiz"]
+    survey_ids |= salvaged["survey"]
+    track_ids = {t.id for t in settings.tracks}
+
+    add(_duplicates(((m.id, s, ("id",)) for m, s in modules), "module"))
+    add(_duplicates(((q.id, s, ("id",)) for q, s in quizzes), "quiz"))
+    add(_duplicates(((t.id, settings_src, ("tracks", i, "id")) for i, t in enumerate(settings.tracks)), "track"))
+    add(
+        _duplicates(
+            ((o.id, s, ("objectives", i, "id")) for m, s in modules for i, o in enumerate(m.objectives)),
+            "objective",
+        )
+    )
+
+    for i, mid in enumerate(settings.modules):
+        if mid not in module_ids:
+            add([settings_src.problem(("modules", i), f"no module has id {mid!r}")])
+    for mid, n in Counter(settings.modules).items():
+        if n > 1:
+            add([settings_src.problem(("modules",), f"module {mid!r} is listed {n} times")])
+    for m, s in modules:
+        if m.id not in settings.modules:
+            add([s.problem(("id",), f"module {m.id!r} is not in the course's module list")])
+    for ti, track in enumerate(settings.tracks):
+        for i, mid in enumerate(track.modules):
+            if mid not in module_ids:
+                add([settings_src.problem(("tracks", ti, "modules", i), f"no module has id {mid!r}")])
+    for key, pool, what in (
+        ("pre_test", quiz_ids, "quiz"),
+        ("post_test", quiz_ids, "quiz"),
+        ("attitude_survey", survey_ids, "survey"),
+    ):
+        ref = getattr(settings, key)
+        if ref is not None and ref not in pool:
+            add([settings_src.problem((key,), f"no {what} has id {ref!r} (expected quizzes/{ref}.yaml)")])
+
+    objectives: dict[str, tuple[Module | None, set[str] | None]] = {
+        o: (None, None) for o in salvaged["objective"]
+    }
+    for m, s in modules:
+        refs = {r.id for r in m.references}
+        for o in m.objectives:
+            objectives[o.id] = (m, refs)
+        add(_check_module(m, s))
+        if m.quiz not in quiz_ids:
+            add([s.problem(("quiz",), f"no quiz has id {m.quiz!r} (expected quizzes/{m.quiz}.yaml)")])
+        for i, req in enumerate(m.requires):
+            if req not in module_ids:
+                add([s.problem(("requires", i), f"no module has id {req!r}")])
+    add(_order_cycles(modules))
+
+    question_ids: list[tuple[str, Source, Path_]] = []
+    for quiz, s in quizzes:
+        if isinstance(quiz, Survey):
+            add(_duplicates(((it.id, s, ("items", i, "id")) for i, it in enumerate(quiz.items)), "item"))
+            if len(quiz.scale.labels) != quiz.scale.max - quiz.scale.min + 1:
+                add([s.problem(("scale", "labels"), "needs one label per point of the scale")])
+            continue
+        for i, q in enumerate(quiz.questions):
+            qpath: Path_ = ("questions", i)
+            question_ids.append((q.id, s, (*qpath, "id")))
+            subs = [(q, qpath)]
+            if isinstance(q, Scenario):
+                subs = [(sub, (*qpath, "questions", j)) for j, sub in enumerate(q.questions)]
+                question_ids.extend((sub.id, s, (*p, "id")) for sub, p in subs)
+            for tr_holder, tpath in [(q, qpath), *subs]:
+                for k, t in enumerate(tr_holder.tracks or []):
+                    if t not in track_ids:
+                        add([s.problem((*tpath, "tracks", k), f"no track has id {t!r}")])
+            for sub, path in subs:
+                add(_check_options(sub, s, path))
+                if sub.objective not in objectives:
+                    add([s.problem((*path, "objective"), f"no module has an objective {sub.objective!r}")])
+                elif (
+                    sub.reference is not None
+                    and objectives[sub.objective][1] is not None
+                    and sub.reference not in objectives[sub.objective][1]
+                ):
+                    owner = objectives[sub.objective][0].id
+                    add(
+                        [
+                            s.problem(
+                                (*path, "reference"),
+                                f"reference {sub.reference!r} is not in module {owner!r}'s references",
+                            )
+                        ]
+                    )
+    add(_duplicates(question_ids, "question"))
+    return problems
+
+
+def _salvage_ids(sources: list[Source]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {"module": set(), "quiz": set(), "survey": set(), "objective": set()}
+
+    def ident(item: Any) -> str | None:
+        return item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+
+    for src in sources:
+        data = src.data
+        if src.rel.startswith("modules/"):
+            if ident(data):
+                found["module"].add(ident(data))
+            for o in data.get("objectives") or [] if isinstance(data.get("objectives"), list) else []:
+                if ident(o):
+                    found["objective"].add(ident(o))
+        elif ident(data):
+            found["survey" if data.get("kind") == "survey" else "quiz"].add(ident(data))
+    return found
+
+
+def _order_cycles(modules: list[tuple[Module, Source]]) -> Iterator[Problem]:
+    """Modules whose `requires` chain loops back to themselves can never open."""
+    graph = {m.id: list(m.requires) for m, _ in modules}
+    sources = {m.id: s for m, s in modules}
+    reported: set[frozenset[str]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    stack: list[str] = []
+
+    def visit(node: str) -> Iterator[Problem]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt) :] + [nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield sources[nxt].problem(
+                        ("requires",), "module order has a cycle: " + " -> ".join(cycle)
+                    )
+            elif nxt in graph and state.get(nxt) is None:
+                yield from visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for mid in graph:
+        if state.get(mid) is None:
+            yield from visit(mid)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def default_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def load_course(root: Path | str | None = None) -> Course:
+    """Load and check the whole course under `root`; raise CourseError listing every problem."""
+    from pydantic import TypeAdapter
+
+    root = Path(root) if root is not None else default_root()
+    problems: list[Problem] = []
+
+    settings_src, found = parse_yaml(root / "modules" / "course.yaml", "modules/course.yaml")
+    problems += found
+    settings = None
+    if settings_src:
+        settings, found = validate(CourseSettings, settings_src)
+        problems += found
+
+    modules: list[tuple[Module, Source]] = []
+    invalid: list[Source] = []
+    module_dir = root / "modules"
+    for path in sorted(module_dir.glob("*.yaml")) if module_dir.is_dir() else []:
+        if path.name == "course.yaml":
+            continue
+        rel = f"modules/{path.name}"
+        if not MODULE_FILE.match(path.name):
+            problems.append(Problem(rel, 1, "(file)", "module files are named NN-slug.yaml, e.g. 01-history.yaml"))
+            continue
+        src, found = parse_yaml(path, rel)
+        problems += found
+        if src:
+            module, found = validate(Module, src)
+            problems += found
+            if module:
+                modules.append((module, src))
+            else:
+                invalid.append(src)
+
+    quiz_adapter = TypeAdapter(QuizFile)
+    quizzes: list[tuple[Quiz | Survey, Source]] = []
+    quiz_dir = root / "quizzes"
+    for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []:
+        src, found = parse_yaml(path, f"quizzes/{path.name}")
+        problems += found
+        if src:
+            quiz, found = validate(quiz_adapter, src)
+            problems += found
+            if quiz:
+                quizzes.append((quiz, src))
+            else:
+                invalid.append(src)
+
+    if settings is not None and settings_src is not None:
+        problems += _cross_check(settings, settings_src, modules, quizzes, invalid)
+        from course.content_checks import check_content
+
+        problems += check_content(settings, settings_src, modules, quizzes)
+    if problems:
+        raise CourseError(problems)
+    assert settings is not None
+    order = {mid: i for i, mid in enumerate(settings.modules)}
+    ordered = sorted((m for m, _ in modules), key=lambda m: order[m.id])
+    return Course(
+        settings=settings,
+        modules=tuple(ordered),
+        quizzes={q.id: q for q, _ in quizzes if isinstance(q, Quiz)},
+        surveys={q.id: q for q, _ in quizzes if isinstance(q, Survey)},
+    )

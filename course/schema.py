@@ -1,0 +1,256 @@
+"""Pydantic models of the course content: course settings, modules, quizzes and surveys.
+
+Every model is frozen (content never changes after loading) and forbids unknown keys, so a
+typo in a YAML file is reported instead of silently ignored. Checks that need more than one
+file (ids that must resolve, answer keys that must name real options) live in
+`course.loader`, which knows the line of every YAML node.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Ids are stable slugs: learner records refer to content by these strings, never by position.
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG, min_length=1, max_length=64)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+CITATION_MARK = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- course.yaml
+
+
+class Track(Model):
+    id: Slug
+    title: NonEmpty
+    description: NonEmpty
+    # Which text a learner on this track reads first: the full clinical text or the plain one.
+    audience: Literal["staff", "public"]
+    modules: list[Slug] = Field(min_length=1)
+    pass_mark: int = Field(ge=1, le=100, description="percent of quiz points needed to pass")
+    sequencing: Literal["sequential", "free"]
+    certificate: bool = False
+
+
+class CourseSettings(Model):
+    id: Slug
+    title: NonEmpty
+    version: NonEmpty
+    description: NonEmpty
+    notice: NonEmpty = Field(description="education-not-medical-advice notice shown on every page")
+    modules: list[Slug] = Field(min_length=1, description="the course order of modules")
+    tracks: list[Track] = Field(min_length=1)
+    pre_test: Slug | None = None
+    post_test: Slug | None = None
+    attitude_survey: Slug | None = None
+
+
+# --------------------------------------------------------------------------- modules
+
+
+class Objective(Model):
+    id: Slug
+    text: NonEmpty
+
+
+class Reference(Model):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]
+    citation: NonEmpty
+    url: str | None = None
+
+
+class DataPoint(Model):
+    label: NonEmpty
+    value: float
+    note: str | None = None
+
+
+class Figure(Model):
+    id: Slug
+    type: Literal["bar", "timeline"]
+    title: NonEmpty
+    # alt is validated even when absent so that a missing and a blank alt read the same.
+    alt: str = Field(default="", validate_default=True)
+    caption: NonEmpty
+    label_title: NonEmpty = Field(description="what the labels are, e.g. 'Route' or 'Event'")
+    value_title: NonEmpty = Field(description="what the values are, e.g. 'Bioavailability (%)'")
+    data: list[DataPoint] = Field(min_length=2)
+
+    @field_validator("alt")
+    @classmethod
+    def _alt_is_required(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("figure needs alt text that says what the figure shows")
+        return value
+
+
+class Section(Model):
+    id: Slug
+    heading: NonEmpty
+    body: NonEmpty = Field(description="full text in Markdown, for staff")
+    plain: str | None = Field(default=None, description="plain-language version for the public")
+    speaker_notes: str | None = None
+    discussion_prompts: list[NonEmpty] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list, description="ids of module references")
+
+
+class Module(Model):
+    id: Slug
+    title: NonEmpty
+    summary: NonEmpty
+    estimated_minutes: int = Field(ge=1, le=600)
+    objectives: list[Objective] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    takeaways: list[NonEmpty] = Field(min_length=1)
+    references: list[Reference] = Field(default_factory=list)
+    quiz: Slug
+    requires: list[Slug] = Field(
+        default_factory=list, description="modules whose quiz must be passed first"
+    )
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+class Option(Model):
+    id: Slug
+    text: NonEmpty
+    feedback: NonEmpty
+
+
+class _QuestionBase(Model):
+    id: Slug
+    prompt: NonEmpty
+    explanation: NonEmpty
+    objective: Slug
+    reference: str | None = None
+    tracks: list[Slug] | None = Field(
+        default=None, description="only these tracks see the question; all when absent"
+    )
+
+
+class SingleChoice(_QuestionBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2)
+    answer: Slug
+
+
+class MultipleSelect(_QuestionBase):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2)
+    answer: list[Slug] = Field(min_length=1)
+
+
+class TrueFalse(_QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback_true: NonEmpty = Field(description="shown to a learner who answers True")
+    feedback_false: NonEmpty = Field(description="shown to a learner who answers False")
+
+
+class Ordering(_QuestionBase):
+    type: Literal["ordering"]
+    options: list[Option] = Field(min_length=2)
+    answer: list[Slug] = Field(min_length=2, description="option ids in the correct order")
+
+
+SubQuestion = Annotated[
+    Union[SingleChoice, MultipleSelect, TrueFalse, Ordering], Field(discriminator="type")
+]
+
+
+class Scenario(Model):
+    id: Slug
+    type: Literal["scenario"]
+    title: NonEmpty
+    case: NonEmpty
+    questions: list[SubQuestion] = Field(min_length=1)
+    tracks: list[Slug] | None = None
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleSelect, TrueFalse, Ordering, Scenario],
+    Field(discriminator="type"),
+]
+Gradable = Union[SingleChoice, MultipleSelect, TrueFalse, Ordering]
+
+
+class Quiz(Model):
+    id: Slug
+    kind: Literal["quiz"]
+    title: NonEmpty
+    intro: str | None = None
+    questions: list[Question] = Field(min_length=1)
+
+    def items(self, track: str | None = None) -> list[tuple[Scenario | None, Gradable]]:
+        """Every gradable question a learner on `track` sees, with its scenario if any."""
+        out: list[tuple[Scenario | None, Gradable]] = []
+        for q in self.questions:
+            if q.tracks is not None and track is not None and track not in q.tracks:
+                continue
+            if isinstance(q, Scenario):
+                out.extend((q, sub) for sub in q.questions)
+            else:
+                out.append((None, q))
+        return out
+
+
+class LikertItem(Model):
+    id: Slug
+    text: NonEmpty
+    theme: NonEmpty
+    reverse: bool = False
+
+
+class Scale(Model):
+    min: int = 1
+    max: int = 5
+    labels: list[NonEmpty] = Field(min_length=2)
+
+
+class Survey(Model):
+    id: Slug
+    kind: Literal["survey"]
+    title: NonEmpty
+    intro: NonEmpty
+    scale: Scale
+    items: list[LikertItem] = Field(min_length=1)
+
+
+QuizFile = Annotated[Union[Quiz, Survey], Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- the whole course
+
+
+class Course(Model):
+    """The validated course: settings plus every module and quiz, in course order."""
+
+    settings: CourseSettings
+    modules: tuple[Module, ...]
+    quizzes: dict[str, Quiz]
+    surveys: dict[str, Survey]
+
+    def module(self, module_id: str) -> Module:
+        for m in self.modules:
+            if m.id == module_id:
+                return m
+        raise KeyError(module_id)
+
+    def track(self, track_id: str) -> Track:
+        for t in self.settings.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(track_id)
+
+    def track_modules(self, track_id: str) -> list[Module]:
+        return [self.module(m) for m in self.track(track_id).modules]

@@ -95,8 +95,7 @@ def _public_text(src: Source, path: Path_, text: str | None) -> Iterator[Problem
     for amount in dose_findings(text or ""):
         yield src.problem(
             path,
-            f"public text must not read as dosing instructions: remove {amount!r} "
-            "(keep amounts in the staff text)",
+            f"public text must not read as dosing instructions: remove {amount!r} (keep amounts in the staff text)",
         )
 
 
@@ -158,17 +157,20 @@ def _question_texts(q) -> Iterator[tuple[tuple, str]]:
 
 
 def check_content(
-    settings: CourseSettings,
-    settings_src: Source,
+    settings: CourseSettings | None,
+    settings_src: Source | None,
     modules: list[tuple[Module, Source]],
     quizzes: list[tuple[Quiz | Survey, Source]],
+    coverage: bool = True,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for m, src in modules:
         problems += _check_module(m, src)
 
-    public_tracks = {t.id for t in settings.tracks if t.audience == "public"}
+    # Without valid settings, treat every track as public: the stricter reading.
+    public_tracks = {t.id for t in settings.tracks if t.audience == "public"} if settings else None
     module_quizzes = {m.quiz for m, _ in modules}
+    tests = {settings.pre_test, settings.post_test} if settings else set()  # course-wide tests don't count as coverage
     tested: Counter[str] = Counter()
     for quiz, src in quizzes:
         if isinstance(quiz, Survey):
@@ -177,7 +179,9 @@ def check_content(
             continue
         if quiz.id in module_quizzes and len(quiz.items()) < MIN_QUESTIONS:
             problems.append(
-                src.problem(("questions",), f"a module quiz has at least {MIN_QUESTIONS} questions, not {len(quiz.items())}")
+                src.problem(
+                    ("questions",), f"a module quiz has at least {MIN_QUESTIONS} questions, not {len(quiz.items())}"
+                )
             )
         for i, q in enumerate(quiz.questions):
             qpath: Path_ = ("questions", i)
@@ -186,10 +190,10 @@ def check_content(
                 subs = [(s, (*qpath, "questions", j)) for j, s in enumerate(q.questions)]
                 problems += _language(src, (*qpath, "case"), q.case)
             for sub, path in subs:
-                if quiz.id in module_quizzes:
+                if quiz.id not in tests:
                     tested[sub.objective] += 1
                 visible = sub.tracks or q.tracks
-                public = visible is None or bool(public_tracks & set(visible))
+                public = visible is None or public_tracks is None or bool(public_tracks & set(visible))
                 for tpath, text in _question_texts(sub):
                     problems += _language(src, (*path, *tpath), text)
                     if public:
@@ -197,7 +201,7 @@ def check_content(
                 if public and isinstance(q, Scenario):
                     problems += _public_text(src, (*qpath, "case"), q.case)
 
-    for m, src in modules:
+    for m, src in modules if coverage else []:
         for i, o in enumerate(m.objectives):
             if tested[o.id] < MIN_QUESTIONS_PER_OBJECTIVE:
                 problems.append(
@@ -207,5 +211,6 @@ def check_content(
                         f"every objective needs at least {MIN_QUESTIONS_PER_OBJECTIVE}",
                     )
                 )
-    problems += _language(settings_src, ("description",), settings.description)
+    if settings is not None and settings_src is not None:
+        problems += _language(settings_src, ("description",), settings.description)
     return problems

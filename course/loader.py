@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from course.schema import (
     CITATION_MARK,
@@ -115,8 +115,10 @@ def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
+        if exc.context and exc.context_mark:
+            what += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+        elif exc.context:
+            what += f" ({exc.context})"
         return None, [Problem(rel, line, "(file)", f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
         return None, [Problem(rel, 1, "(file)", f"YAML error: {exc}")]
@@ -138,10 +140,13 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     path: list[str | int] = []
     here = data
     for part in loc:
-        if isinstance(here, dict) and part in here:
-            here = here[part]
-            path.append(part)
-        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+        if (
+            isinstance(here, dict)
+            and part in here
+            or isinstance(here, list)
+            and isinstance(part, int)
+            and 0 <= part < len(here)
+        ):
             here = here[part]
             path.append(part)
         elif isinstance(here, dict) and part in (here.get("type"), here.get("kind")):
@@ -204,7 +209,10 @@ def validate(model: Any, source: Source) -> tuple[Any | None, list[Problem]]:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            path = _data_path(source.data, err["loc"])
+            loc = err["loc"]
+            if err["type"] == "union_tag_invalid":
+                loc = (*loc, err["ctx"]["discriminator"].strip("'"))
+            path = _data_path(source.data, loc)
             problems.append(source.problem(path, _message(err, model, path)))
         return None, problems
 
@@ -225,9 +233,7 @@ def _duplicates(items: Iterable[tuple[str, Source, Path_]], what: str) -> Iterat
 
 def _check_module(module: Module, src: Source) -> Iterator[Problem]:
     refs = {r.id for r in module.references}
-    yield from _duplicates(
-        ((s.id, src, ("sections", i, "id")) for i, s in enumerate(module.sections)), "section"
-    )
+    yield from _duplicates(((s.id, src, ("sections", i, "id")) for i, s in enumerate(module.sections)), "section")
     yield from _duplicates(
         ((r.id, src, ("references", i, "id")) for i, r in enumerate(module.references)),
         "reference",
@@ -257,9 +263,7 @@ def _check_options(q: Any, src: Source, path: Path_) -> Iterator[Problem]:
     if q.type == "true_false":
         return
     ids = [o.id for o in q.options]
-    yield from _duplicates(
-        ((o, src, (*path, "options", i, "id")) for i, o in enumerate(ids)), "option"
-    )
+    yield from _duplicates(((o, src, (*path, "options", i, "id")) for i, o in enumerate(ids)), "option")
     allowed = ", ".join(ids)
     answers = [q.answer] if q.type == "single" else list(q.answer)
     for i, a in enumerate(answers):
@@ -275,12 +279,45 @@ def _check_options(q: Any, src: Source, path: Path_) -> Iterator[Problem]:
         yield src.problem((*path, "answer"), f"the order must place every option; missing {missing}")
 
 
-def _cross_check(
+def _check_settings(
     settings: CourseSettings,
     settings_src: Source,
     modules: list[tuple[Module, Source]],
+    module_ids: set[str],
+    quiz_ids: set[str],
+    survey_ids: set[str],
+) -> Iterator[Problem]:
+    yield from _duplicates(((t.id, settings_src, ("tracks", i, "id")) for i, t in enumerate(settings.tracks)), "track")
+    for i, mid in enumerate(settings.modules):
+        if mid not in module_ids:
+            yield settings_src.problem(("modules", i), f"no module has id {mid!r}")
+    for mid, n in Counter(settings.modules).items():
+        if n > 1:
+            yield settings_src.problem(("modules",), f"module {mid!r} is listed {n} times")
+    for m, s in modules:
+        if m.id not in settings.modules:
+            yield s.problem(("id",), f"module {m.id!r} is not in the course's module list")
+    for ti, track in enumerate(settings.tracks):
+        for i, mid in enumerate(track.modules):
+            if mid not in module_ids:
+                yield settings_src.problem(("tracks", ti, "modules", i), f"no module has id {mid!r}")
+    for key, pool, what in (
+        ("pre_test", quiz_ids, "quiz"),
+        ("post_test", quiz_ids, "quiz"),
+        ("attitude_survey", survey_ids, "survey"),
+    ):
+        ref = getattr(settings, key)
+        if ref is not None and ref not in pool:
+            yield settings_src.problem((key,), f"no {what} has id {ref!r} (expected quizzes/{ref}.yaml)")
+
+
+def _cross_check(
+    settings: CourseSettings | None,
+    settings_src: Source | None,
+    modules: list[tuple[Module, Source]],
     quizzes: list[tuple[Quiz | Survey, Source]],
     invalid: list[Source],
+    unreadable: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.extend
@@ -293,49 +330,26 @@ def _cross_check(
     module_ids |= salvaged["module"]
     quiz_ids |= salvaged["quiz"]
     survey_ids |= salvaged["survey"]
-    track_ids = {t.id for t in settings.tracks}
+    track_ids = {t.id for t in settings.tracks} if settings is not None else None
 
     add(_duplicates(((m.id, s, ("id",)) for m, s in modules), "module"))
     add(_duplicates(((q.id, s, ("id",)) for q, s in quizzes), "quiz"))
-    add(_duplicates(((t.id, settings_src, ("tracks", i, "id")) for i, t in enumerate(settings.tracks)), "track"))
     add(
         _duplicates(
             ((o.id, s, ("objectives", i, "id")) for m, s in modules for i, o in enumerate(m.objectives)),
             "objective",
         )
     )
+    if settings is not None and settings_src is not None:
+        add(_check_settings(settings, settings_src, modules, module_ids, quiz_ids, survey_ids))
 
-    for i, mid in enumerate(settings.modules):
-        if mid not in module_ids:
-            add([settings_src.problem(("modules", i), f"no module has id {mid!r}")])
-    for mid, n in Counter(settings.modules).items():
-        if n > 1:
-            add([settings_src.problem(("modules",), f"module {mid!r} is listed {n} times")])
-    for m, s in modules:
-        if m.id not in settings.modules:
-            add([s.problem(("id",), f"module {m.id!r} is not in the course's module list")])
-    for ti, track in enumerate(settings.tracks):
-        for i, mid in enumerate(track.modules):
-            if mid not in module_ids:
-                add([settings_src.problem(("tracks", ti, "modules", i), f"no module has id {mid!r}")])
-    for key, pool, what in (
-        ("pre_test", quiz_ids, "quiz"),
-        ("post_test", quiz_ids, "quiz"),
-        ("attitude_survey", survey_ids, "survey"),
-    ):
-        ref = getattr(settings, key)
-        if ref is not None and ref not in pool:
-            add([settings_src.problem((key,), f"no {what} has id {ref!r} (expected quizzes/{ref}.yaml)")])
-
-    objectives: dict[str, tuple[Module | None, set[str] | None]] = {
-        o: (None, None) for o in salvaged["objective"]
-    }
+    objectives: dict[str, tuple[Module | None, set[str] | None]] = {o: (None, None) for o in salvaged["objective"]}
     for m, s in modules:
         refs = {r.id for r in m.references}
         for o in m.objectives:
             objectives[o.id] = (m, refs)
         add(_check_module(m, s))
-        if m.quiz not in quiz_ids:
+        if m.quiz not in quiz_ids and f"quizzes/{m.quiz}.yaml" not in unreadable:
             add([s.problem(("quiz",), f"no quiz has id {m.quiz!r} (expected quizzes/{m.quiz}.yaml)")])
         for i, req in enumerate(m.requires):
             if req not in module_ids:
@@ -358,7 +372,7 @@ def _cross_check(
                 question_ids.extend((sub.id, s, (*p, "id")) for sub, p in subs)
             for tr_holder, tpath in [(q, qpath), *subs]:
                 for k, t in enumerate(tr_holder.tracks or []):
-                    if t not in track_ids:
+                    if track_ids is not None and t not in track_ids:
                         add([s.problem((*tpath, "tracks", k), f"no track has id {t!r}")])
             for sub, path in subs:
                 add(_check_options(sub, s, path))
@@ -418,9 +432,7 @@ def _order_cycles(modules: list[tuple[Module, Source]]) -> Iterator[Problem]:
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
-                    yield sources[nxt].problem(
-                        ("requires",), "module order has a cycle: " + " -> ".join(cycle)
-                    )
+                    yield sources[nxt].problem(("requires",), "module order has a cycle: " + " -> ".join(cycle))
             elif nxt in graph and state.get(nxt) is None:
                 yield from visit(nxt)
         stack.pop()
@@ -440,8 +452,6 @@ def default_root() -> Path:
 
 def load_course(root: Path | str | None = None) -> Course:
     """Load and check the whole course under `root`; raise CourseError listing every problem."""
-    from pydantic import TypeAdapter
-
     root = Path(root) if root is not None else default_root()
     problems: list[Problem] = []
 
@@ -454,6 +464,7 @@ def load_course(root: Path | str | None = None) -> Course:
 
     modules: list[tuple[Module, Source]] = []
     invalid: list[Source] = []
+    unreadable: set[str] = set()  # files that could not be parsed: their ids are unknown
     module_dir = root / "modules"
     for path in sorted(module_dir.glob("*.yaml")) if module_dir.is_dir() else []:
         if path.name == "course.yaml":
@@ -464,6 +475,8 @@ def load_course(root: Path | str | None = None) -> Course:
             continue
         src, found = parse_yaml(path, rel)
         problems += found
+        if not src:
+            unreadable.add(rel)
         if src:
             module, found = validate(Module, src)
             problems += found
@@ -478,6 +491,8 @@ def load_course(root: Path | str | None = None) -> Course:
     for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []:
         src, found = parse_yaml(path, f"quizzes/{path.name}")
         problems += found
+        if not src:
+            unreadable.add(f"quizzes/{path.name}")
         if src:
             quiz, found = validate(quiz_adapter, src)
             problems += found
@@ -486,11 +501,16 @@ def load_course(root: Path | str | None = None) -> Course:
             else:
                 invalid.append(src)
 
-    if settings is not None and settings_src is not None:
-        problems += _cross_check(settings, settings_src, modules, quizzes, invalid)
-        from course.content_checks import check_content
+    # Cross-file and editorial checks run even when course.yaml is broken, so an author
+    # sees every problem in one pass.
+    problems += _cross_check(settings, settings_src, modules, quizzes, invalid, unreadable)
+    from course.content_checks import check_content
 
-        problems += check_content(settings, settings_src, modules, quizzes)
+    # Objective coverage is only meaningful when every quiz file could be read.
+    all_quizzes_read = not any(rel.startswith("quizzes/") for rel in unreadable) and not any(
+        s.rel.startswith("quizzes/") for s in invalid
+    )
+    problems += check_content(settings, settings_src, modules, quizzes, coverage=all_quizzes_read)
     if problems:
         raise CourseError(problems)
     assert settings is not None

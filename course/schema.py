@@ -9,7 +9,7 @@ file (ids that must resolve, answer keys that must name real options) live in
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -113,9 +113,7 @@ class Module(Model):
     takeaways: list[NonEmpty] = Field(min_length=1)
     references: list[Reference] = Field(default_factory=list)
     quiz: Slug
-    requires: list[Slug] = Field(
-        default_factory=list, description="modules whose quiz must be passed first"
-    )
+    requires: list[Slug] = Field(default_factory=list, description="modules whose quiz must be passed first")
 
 
 # --------------------------------------------------------------------------- quizzes
@@ -133,9 +131,7 @@ class _QuestionBase(Model):
     explanation: NonEmpty
     objective: Slug
     reference: str | None = None
-    tracks: list[Slug] | None = Field(
-        default=None, description="only these tracks see the question; all when absent"
-    )
+    tracks: list[Slug] | None = Field(default=None, description="only these tracks see the question; all when absent")
 
 
 class SingleChoice(_QuestionBase):
@@ -163,9 +159,7 @@ class Ordering(_QuestionBase):
     answer: list[Slug] = Field(min_length=2, description="option ids in the correct order")
 
 
-SubQuestion = Annotated[
-    Union[SingleChoice, MultipleSelect, TrueFalse, Ordering], Field(discriminator="type")
-]
+SubQuestion = Annotated[SingleChoice | MultipleSelect | TrueFalse | Ordering, Field(discriminator="type")]
 
 
 class Scenario(Model):
@@ -178,10 +172,10 @@ class Scenario(Model):
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleSelect, TrueFalse, Ordering, Scenario],
+    SingleChoice | MultipleSelect | TrueFalse | Ordering | Scenario,
     Field(discriminator="type"),
 ]
-Gradable = Union[SingleChoice, MultipleSelect, TrueFalse, Ordering]
+Gradable = SingleChoice | MultipleSelect | TrueFalse | Ordering
 
 
 class Quiz(Model):
@@ -226,7 +220,7 @@ class Survey(Model):
     items: list[LikertItem] = Field(min_length=1)
 
 
-QuizFile = Annotated[Union[Quiz, Survey], Field(discriminator="kind")]
+QuizFile = Annotated[Quiz | Survey, Field(discriminator="kind")]
 
 
 # --------------------------------------------------------------------------- the whole course

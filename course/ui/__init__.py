@@ -1,0 +1,1 @@
+"""Streamlit user interface. Every `import streamlit` in the project lives under here."""

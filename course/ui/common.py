@@ -1,0 +1,34 @@
+"""Small pieces every page shares: the notice, status badges, track lookup."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.progress import STATUS_ICONS, ModuleProgress
+from course.ui import state
+
+
+def notice() -> None:
+    st.info(state.course().settings.notice, icon=":material/health_and_safety:")
+
+
+def status_text(mp: ModuleProgress) -> str:
+    """Status in words with an icon beside it: never colour alone."""
+    text = f"{STATUS_ICONS[mp.status]} **{mp.label}**"
+    if mp.best_percent is not None and mp.status != "passed":
+        text += f" · best quiz score {mp.best_percent:.0f}%"
+    elif mp.best_percent is not None:
+        text += f" · quiz score {mp.best_percent:.0f}%"
+    return text
+
+
+def require_track() -> str | None:
+    """The learner's track, or a prompt to choose one first (returns None then)."""
+    track = state.session().track
+    if track is None:
+        st.warning("Choose how you want to take the course first: it sets which modules and text you see.")
+        if st.button("Choose a track", icon=":material/alt_route:", type="primary"):
+            from course.ui import nav
+
+            nav.go("home")
+    return track

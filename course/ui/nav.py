@@ -1,0 +1,54 @@
+"""The page registry: builds every `st.Page` once per run and lets pages link to each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from course.schema import Course
+
+_PAGES: dict[str, StreamlitPage] = {}
+
+
+def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], None]:
+    def render() -> None:
+        fn(module_id)
+
+    render.__name__ = name  # Streamlit names callable pages after the function
+    return render
+
+
+def build(course: Course) -> dict[str, list[StreamlitPage]]:
+    """All pages, grouped for `st.navigation`; quiz pages are hidden from the menu."""
+    from course.ui.pages import home, module, my_progress, quiz
+
+    _PAGES.clear()
+    _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
+    _PAGES["progress"] = st.Page(
+        my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
+    )
+    module_pages = []
+    for n, m in enumerate(course.modules, start=1):
+        page = st.Page(_bind(module.render, m.id, f"module_{n}"), title=f"{n}. {m.title}", url_path=m.id)
+        _PAGES[f"module:{m.id}"] = page
+        _PAGES[f"quiz:{m.id}"] = st.Page(
+            _bind(quiz.render, m.id, f"quiz_{n}"),
+            title=f"Quiz: {m.title}",
+            url_path=f"{m.id}-quiz",
+            visibility="hidden",
+        )
+        module_pages.append(page)
+    return {
+        "Course": [_PAGES["home"], _PAGES["progress"]],
+        "Modules": [*module_pages, *(_PAGES[f"quiz:{m.id}"] for m in course.modules)],
+    }
+
+
+def page(key: str) -> StreamlitPage:
+    return _PAGES[key]
+
+
+def go(key: str, **query: str) -> None:
+    st.switch_page(_PAGES[key], query_params=query or None)

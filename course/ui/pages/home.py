@@ -1,0 +1,83 @@
+"""Home: choose a track (first visit), then the course map with a Continue button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS
+from course.ui import nav, state
+from course.ui.common import notice, status_text
+
+
+def render() -> None:
+    course = state.course()
+    learner = state.session()
+    st.title(course.settings.title)
+    st.write(course.settings.description)
+    notice()
+    if learner.track is None:
+        choose_track()
+    else:
+        course_map()
+
+
+def choose_track() -> None:
+    course = state.course()
+    st.header("Choose how you want to take the course")
+    st.write("You can change this later on the My progress page.")
+    tracks = {t.title: t for t in course.settings.tracks}
+    with st.form("choose-track"):
+        choice = st.radio(
+            "Track",
+            list(tracks),
+            index=None,
+            captions=[t.description for t in tracks.values()],
+        )
+        submitted = st.form_submit_button("Start the course", type="primary")
+    if submitted:
+        if choice is None:
+            st.error("Choose one of the tracks above, then press Start the course.", icon=":material/error:")
+            return
+        state.session().choose_track(tracks[choice].id)
+        st.rerun()
+
+
+def course_map() -> None:
+    course = state.course()
+    progress = state.session().progress()
+    track = course.track(progress.track)
+    st.header(f"Your course: {track.title}")
+    rule = (
+        "one at a time: each opens when you pass the quiz before it"
+        if track.sequencing == "sequential"
+        else "in any order"
+    )
+    st.write(f"Take the modules {rule}. The pass mark for each quiz is **{track.pass_mark}%**.")
+    st.progress(progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed")
+    nxt = progress.next_module()
+    if nxt is not None:
+        verb = "Start" if nxt.status == NOT_STARTED else "Continue"
+        if st.button(f"{verb}: {nxt.title}", type="primary", icon=":material/play_arrow:", key="continue-main"):
+            open_module(nxt.module_id, nxt.resume_step)
+    elif progress.complete:
+        st.success("You have passed every module on this track. Well done.", icon=":material/celebration:")
+
+    st.header("Course map")
+    for n, mp in enumerate(progress.modules, start=1):
+        module = course.module(mp.module_id)
+        with st.container(border=True):
+            st.subheader(f"{n}. {module.title}")
+            st.markdown(f"{status_text(mp)} · about {module.estimated_minutes} minutes")
+            st.write(module.summary)
+            if mp.status == LOCKED:
+                st.caption(f":material/lock: {mp.locked_reason()}")
+                continue
+            label = {PASSED_STATUS: "Review", NOT_STARTED: "Start"}.get(mp.status, "Continue")
+            if st.button(f"{label} module {n}", key=f"open-{mp.module_id}", help=module.title):
+                open_module(mp.module_id, mp.resume_step)
+
+
+def open_module(module_id: str, step: str) -> None:
+    if step == "quiz":
+        nav.go(f"quiz:{module_id}")
+    nav.go(f"module:{module_id}", step=step)

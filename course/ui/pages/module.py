@@ -1,0 +1,146 @@
+"""A module page: overview (objectives), one section per step, then a summary with
+takeaways and every reference. `?step=` in the URL keeps the learner's place on refresh."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.charts import figure_chart, figure_table
+from course.events import EXPERIENCED, section_activity
+from course.progress import OVERVIEW, SUMMARY, steps
+from course.schema import CITATION_MARK, Module, Section
+from course.ui import nav, state
+from course.ui.common import notice, require_track
+
+
+def render(module_id: str) -> None:
+    course = state.course()
+    module = course.module(module_id)
+    st.title(module.title)
+    track_id = require_track()
+    if track_id is None:
+        return
+    track = course.track(track_id)
+    if module_id not in track.modules:
+        st.warning(f"This module is not part of the {track.title} track.", icon=":material/info:")
+        return
+    mp = state.session().progress().module(module_id)
+    if mp.is_locked:
+        st.warning(mp.locked_reason(), icon=":material/lock:")
+        for blocker_id in mp.locked_by:
+            blocker = course.module(blocker_id)
+            if st.button(f"Go to “{blocker.title}”", key=f"goto-{blocker.id}"):
+                nav.go(f"module:{blocker.id}")
+        return
+
+    notice()
+    order = steps(module)[:-1]  # the quiz has its own page
+    step = st.query_params.get("step", OVERVIEW)
+    if step not in order:
+        step = OVERVIEW
+    index = order.index(step)
+    st.caption(f"About {module.estimated_minutes} minutes · part {index + 1} of {len(order)}")
+    plain = _plain_toggle(track.audience)
+
+    if step == OVERVIEW:
+        _overview(module)
+    elif step == SUMMARY:
+        _summary(module)
+    else:
+        section = next(s for s in module.sections if s.id == step)
+        _section(module, section, plain)
+        _record_seen(module, section, track_id)
+    _pager(module, order, index)
+
+
+def _plain_toggle(audience: str) -> bool:
+    key = "plain-language"
+    if key not in st.session_state:
+        st.session_state[key] = audience == "public"
+    return st.toggle(
+        "Plain-language version",
+        key=key,
+        help="Shorter sentences and everyday words. Switch off for the full clinical text.",
+    )
+
+
+def _overview(module: Module) -> None:
+    st.header("Overview")
+    st.write(module.summary)
+    st.subheader("What you will learn")
+    st.markdown("\n".join(f"- {o.text}" for o in module.objectives))
+    st.subheader("In this module")
+    st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
+
+
+def _footnotes(text: str, numbers: dict[str, int]) -> str:
+    return CITATION_MARK.sub(lambda m: f"<sup>[{numbers[m.group(1)]}]</sup>", text)
+
+
+def _section(module: Module, section: Section, plain: bool) -> None:
+    st.header(section.heading)
+    numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
+    text = section.plain if plain and section.plain else section.body
+    st.markdown(_footnotes(text, numbers), unsafe_allow_html=True)
+    for figure in section.figures:
+        with st.container(border=True):
+            st.altair_chart(figure_chart(figure), width="stretch")
+            st.caption(figure.caption)
+            with st.expander(f"Data table: {figure.title}"):
+                st.table(figure_table(figure), hide_index=True)
+    if numbers:
+        refs = {r.id: r for r in module.references}
+        st.subheader("References", anchor=False)
+        st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
+
+
+def _cited(section: Section) -> list[str]:
+    """Reference ids in the order first cited in the text, then any listed but not cited."""
+    order: list[str] = []
+    for text in (section.body, section.plain or ""):
+        for ref in CITATION_MARK.findall(text):
+            if ref not in order:
+                order.append(ref)
+    return order + [r for r in section.references if r not in order]
+
+
+def _citation(ref) -> str:
+    return f"{ref.citation} [{ref.url}]({ref.url})" if ref.url else ref.citation
+
+
+def _summary(module: Module) -> None:
+    st.header("Summary")
+    st.subheader("Key takeaways")
+    st.markdown("\n".join(f"- {t}" for t in module.takeaways))
+    st.subheader("All references for this module")
+    st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
+
+
+def _record_seen(module: Module, section: Section, track_id: str) -> None:
+    seen = st.session_state.setdefault("seen-sections", set())
+    activity = section_activity(module.id, section.id)
+    if activity not in seen:
+        seen.add(activity)
+        state.session().record(verb=EXPERIENCED, activity=activity, track=track_id)
+
+
+def _pager(module: Module, order: list[str], index: int) -> None:
+    labels = {OVERVIEW: "Overview", SUMMARY: "Summary", **{s.id: s.heading for s in module.sections}}
+    prev_col, next_col = st.columns(2)
+    with prev_col:
+        if index > 0 and st.button(
+            f"Previous: {labels[order[index - 1]]}", icon=":material/arrow_back:", key="prev", width="stretch"
+        ):
+            nav.go(f"module:{module.id}", step=order[index - 1])
+    with next_col:
+        if index + 1 < len(order):
+            if st.button(
+                f"Next: {labels[order[index + 1]]}",
+                icon=":material/arrow_forward:",
+                key="next",
+                type="primary",
+                width="stretch",
+            ):
+                nav.go(f"module:{module.id}", step=order[index + 1])
+        elif st.button("Take the quiz", icon=":material/quiz:", key="to-quiz", type="primary", width="stretch"):
+            nav.go(f"quiz:{module.id}")

@@ -1,0 +1,214 @@
+"""A module quiz: answer, submit, read per-option feedback and explanations, retry."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_activity
+from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
+from course.schema import Gradable, Module, Quiz, Scenario
+from course.ui import nav, state
+from course.ui.common import notice, require_track
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+
+
+def render(module_id: str) -> None:
+    course = state.course()
+    module = course.module(module_id)
+    quiz = course.quizzes[module.quiz]
+    st.title(quiz.title)
+    track_id = require_track()
+    if track_id is None:
+        return
+    track = course.track(track_id)
+    mp = state.session().progress().module(module_id)
+    if mp.is_locked:
+        st.warning(mp.locked_reason(), icon=":material/lock:")
+        return
+    notice()
+    items = quiz.items(track_id)
+    attempt = st.session_state.setdefault(f"attempt-{quiz.id}", 1)
+    st.session_state.setdefault(f"started-{quiz.id}-{attempt}", time.time())
+    st.write(
+        f"{len(items)} questions · pass mark {track.pass_mark}% "
+        f"({-(-track.pass_mark * len(items) // 100)} correct) · attempt {attempt}"
+    )
+    if quiz.intro:
+        st.write(quiz.intro)
+    result = st.session_state.get(f"result-{quiz.id}")
+    if result is not None and result[0] == attempt:
+        _show_result(module, quiz, result[1], items, track_id)
+    else:
+        _show_form(module, quiz, items, attempt, track_id, track.pass_mark)
+
+
+def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
+    return "-".join(["q", quiz.id, str(attempt), *parts])
+
+
+def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int) -> None:
+    responses: dict[str, object] = {}
+    with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):
+        scenario = None
+        for n, (sc, q) in enumerate(items, start=1):
+            if sc is not None and sc is not scenario:
+                _scenario_header(sc)
+            scenario = sc
+            responses[q.id] = _question_widget(quiz, attempt, n, q)
+        submitted = st.form_submit_button("Submit answers", type="primary", icon=":material/send:")
+    if not submitted:
+        return
+    missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        st.error(
+            f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
+            f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept.",
+            icon=":material/error:",
+        )
+        return
+    result = grade_quiz(quiz, responses, pass_mark, track_id)
+    learner = state.session()
+    started = st.session_state.get(f"started-{quiz.id}-{attempt}", time.time())
+    for (_, q), r in zip(items, result.results, strict=True):
+        learner.record(
+            verb=ANSWERED,
+            activity=question_activity(q.id),
+            track=track_id,
+            attempt=attempt,
+            score=float(r.correct),
+            max_score=1.0,
+            success=r.correct,
+            response=responses[q.id],
+        )
+    learner.record(
+        verb=PASSED if result.passed else FAILED,
+        activity=quiz_activity(quiz.id),
+        track=track_id,
+        attempt=attempt,
+        score=float(result.score),
+        max_score=float(result.max_score),
+        success=result.passed,
+        duration_s=round(time.time() - started, 1),
+    )
+    st.session_state[f"result-{quiz.id}"] = (attempt, result)
+    st.rerun()
+
+
+def _scenario_header(sc: Scenario) -> None:
+    st.subheader(f"Case: {sc.title}", anchor=False)
+    st.markdown(f"> {sc.case}")
+
+
+def _question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
+    label = f"**Question {n}.** {q.prompt}"
+    key = _key(quiz, attempt, q.id)
+    if q.type == "single":
+        texts = {o.id: o.text for o in q.options}
+        return st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key)
+    if q.type == "true_false":
+        return st.radio(
+            label,
+            [True, False],
+            index=None,
+            format_func=lambda v: "True" if v else "False",
+            key=key,
+            horizontal=True,
+        )
+    if q.type == "multiple":
+        st.markdown(f"{label} *(choose all that apply)*")
+        chosen = [o.id for o in q.options if st.checkbox(o.text, key=f"{key}-{o.id}")]
+        return chosen
+    # ordering: one position picker per item, so it works with a keyboard and a screen reader
+    st.markdown(f"{label} *(give each item a position, 1 = first)*")
+    positions = list(range(1, len(q.options) + 1))
+    placed: dict[int, str] = {}
+    complete = True
+    for o in q.options:
+        pos = st.selectbox(
+            f"Position of “{o.text}”",
+            positions,
+            index=None,
+            key=f"{key}-{o.id}",
+            placeholder="Choose a position",
+        )
+        if pos is None or pos in placed:
+            complete = False
+        else:
+            placed[pos] = o.id
+    return [placed[p] for p in sorted(placed)] if complete else None
+
+
+def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
+    st.header("Your result")
+    summary = (
+        f"{result.score} of {result.max_score} correct ({result.percent:.0f}%). The pass mark is {result.pass_mark}%."
+    )
+    if result.passed:
+        st.success(f"Passed. {summary}", icon=":material/check_circle:")
+    else:
+        st.error(f"Not passed yet. {summary} Read the feedback below, then try again.", icon=":material/cancel:")
+    _actions(module, quiz, result, "top")
+    refs = {r.id: r.citation for m in state.course().modules for r in m.references}
+    scenario = None
+    for n, ((sc, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
+        if sc is not None and sc is not scenario:
+            _scenario_header(sc)
+        scenario = sc
+        with st.container(border=True):
+            _question_feedback(n, q, r, refs)
+    _actions(module, quiz, result, "bottom")
+
+
+def _question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
+    verdict = ":material/check_circle: **Correct**" if r.correct else ":material/cancel: **Incorrect**"
+    st.markdown(f"**Question {n}.** {q.prompt}\n\n{verdict}")
+    lines = []
+    for fb in r.feedback:
+        if q.type == "ordering":
+            lines.append(f"- “{fb.text}”: {fb.feedback}")
+        elif fb.chosen:
+            lines.append(f"- You chose “{fb.text}”: {fb.feedback}")
+        elif q.type == "multiple" and fb.correct:
+            lines.append(f"- You did not choose “{fb.text}”: {fb.feedback}")
+    if q.type == "ordering":
+        st.markdown("Your order: " + " → ".join(f"“{fb.text}”" for fb in r.feedback))
+    st.markdown("\n".join(lines))
+    if not r.correct:
+        st.markdown(f"**Correct answer:** {r.correct_answer}")
+    st.markdown(f"**Why:** {r.explanation}")
+    if q.reference and q.reference in refs:
+        st.caption(f"Source: {refs[q.reference]}")
+
+
+def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None:
+    course = state.course()
+    cols = st.columns(2)
+    with cols[0]:
+        if st.button(
+            "Try again",
+            icon=":material/replay:",
+            key=f"retry-{where}",
+            width="stretch",
+            type="secondary" if result.passed else "primary",
+        ):
+            st.session_state[f"attempt-{quiz.id}"] += 1
+            st.rerun()
+    with cols[1]:
+        progress = state.session().progress()
+        ids = [m.module_id for m in progress.modules]
+        nxt = ids[ids.index(module.id) + 1] if module.id in ids and ids.index(module.id) + 1 < len(ids) else None
+        if result.passed and nxt is not None:
+            if st.button(
+                f"Next module: {course.module(nxt).title}",
+                icon=":material/arrow_forward:",
+                key=f"next-{where}",
+                type="primary",
+                width="stretch",
+            ):
+                nav.go(f"module:{nxt}")
+        elif st.button("Back to the course map", icon=":material/map:", key=f"home-{where}", width="stretch"):
+            nav.go("home")

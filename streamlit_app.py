@@ -1,0 +1,14 @@
+"""Router only: page config, then st.navigation over the pages in course.ui."""
+
+import streamlit as st
+
+from course.ui import nav, state
+from course.ui.pages import content_error
+
+st.set_page_config(page_title="Ketamine therapy course", page_icon=":material/school:", layout="centered")
+
+loaded = state.loaded()
+if loaded.course is None:
+    st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
+else:
+    st.navigation(nav.build(loaded.course)).run()

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real course, and a small editable copy of it for bad-input tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course.loader import load_course
+from course.schema import Course
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def real_course() -> Course:
+    return load_course(ROOT)
+
+
+class CourseCopy:
+    """A one-module course (History) in a temporary folder, edited as text so lines are real."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def text(self, rel: str) -> str:
+        return self.path(rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str) -> None:
+        self.path(rel).parent.mkdir(parents=True, exist_ok=True)
+        self.path(rel).write_text(text, encoding="utf-8")
+
+    def replace(self, rel: str, old: str, new: str, count: int = 1) -> int:
+        """Replace `old` (which must occur) and return the 1-based line where it was."""
+        text = self.text(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        line = text[: text.index(old)].count("\n") + 1
+        self.write(rel, text.replace(old, new, count))
+        return line
+
+    def line_of(self, rel: str, needle: str) -> int:
+        text = self.text(rel)
+        assert needle in text, f"{needle!r} not in {rel}"
+        return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> CourseCopy:
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    shutil.copy(ROOT / "modules" / "01-history.yaml", tmp_path / "modules")
+    shutil.copy(ROOT / "quizzes" / "history.yaml", tmp_path / "quizzes")
+    settings = yaml.safe_load((ROOT / "modules" / "course.yaml").read_text(encoding="utf-8"))
+    settings["modules"] = ["history"]
+    for track in settings["tracks"]:
+        track["modules"] = ["history"]
+    for key in ("pre_test", "post_test", "attitude_survey"):
+        settings.pop(key, None)
+    (tmp_path / "modules" / "course.yaml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return CourseCopy(tmp_path)

@@ -50,7 +50,8 @@ STIGMA_TERMS: list[tuple[str, str]] = [
     ),
 ]
 _STIGMA = [(re.compile(p, re.IGNORECASE), s) for p, s in STIGMA_TERMS]
-_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|'[^'\n]*'")
+# Only double quotes mark a mention: apostrophes ("don't ... it's") would hide real uses.
+_QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
 
 # Amounts and rates read as instructions; the public track never shows them.
 _DOSE = re.compile(

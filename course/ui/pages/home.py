@@ -54,6 +54,8 @@ def course_map() -> None:
     )
     st.write(f"Take the modules {rule}. The pass mark for each quiz is **{track.pass_mark}%**.")
     st.progress(progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed")
+    if st.button("View my progress", icon=":material/insights:", key="to-progress"):
+        nav.go("progress")
     nxt = progress.next_module()
     if nxt is not None:
         verb = "Start" if nxt.status == NOT_STARTED else "Continue"

@@ -54,9 +54,12 @@ def render(module_id: str) -> None:
 
 
 def _plain_toggle(audience: str) -> bool:
+    """Staff may switch to the plain text (useful for explaining to patients); the public
+    track only ever sees the plain text, because the clinical text can include amounts."""
+    if audience == "public":
+        return True
     key = "plain-language"
-    if key not in st.session_state:
-        st.session_state[key] = audience == "public"
+    st.session_state.setdefault(key, False)
     return st.toggle(
         "Plain-language version",
         key=key,

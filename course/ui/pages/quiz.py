@@ -186,7 +186,10 @@ def _question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, s
 
 def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None:
     course = state.course()
-    cols = st.columns(2)
+    ids = [m.module_id for m in state.session().progress().modules]
+    at = ids.index(module.id) if module.id in ids else -1
+    nxt = ids[at + 1] if 0 <= at < len(ids) - 1 else None
+    cols = st.columns(3 if result.passed and nxt else 2)
     with cols[0]:
         if st.button(
             "Try again",
@@ -197,11 +200,8 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None
         ):
             st.session_state[f"attempt-{quiz.id}"] += 1
             st.rerun()
-    with cols[1]:
-        progress = state.session().progress()
-        ids = [m.module_id for m in progress.modules]
-        nxt = ids[ids.index(module.id) + 1] if module.id in ids and ids.index(module.id) + 1 < len(ids) else None
-        if result.passed and nxt is not None:
+    if result.passed and nxt:
+        with cols[1]:
             if st.button(
                 f"Next module: {course.module(nxt).title}",
                 icon=":material/arrow_forward:",
@@ -210,5 +210,6 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None
                 width="stretch",
             ):
                 nav.go(f"module:{nxt}")
-        elif st.button("Back to the course map", icon=":material/map:", key=f"home-{where}", width="stretch"):
+    with cols[-1]:
+        if st.button("Course map", icon=":material/map:", key=f"home-{where}", width="stretch"):
             nav.go("home")

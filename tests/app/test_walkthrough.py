@@ -1,0 +1,217 @@
+"""AppTest walks the course as a learner does: Home -> track -> module -> quiz -> My progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from course import loader
+from course.schema import Course
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    st.cache_resource.clear()
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value for kind in ("markdown", "caption", "success", "error", "warning", "info") for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def button(at: AppTest, label_start: str):
+    found = [b for b in at.button if b.label.startswith(label_start)]
+    assert found, f"no button starting {label_start!r}; have {[b.label for b in at.button]}"
+    return found[0]
+
+
+def choose_track(at: AppTest, title: str) -> AppTest:
+    at.radio[0].set_value(title)
+    return button(at, "Start the course").click().run()
+
+
+def answer(at: AppTest, course: Course, module_id: str, track: str, wrong: dict[str, str] | None = None) -> AppTest:
+    """Fill in the quiz form: every answer right except those in `wrong`."""
+    quiz = course.quizzes[course.module(module_id).quiz]
+    wrong = wrong or {}
+    prefix = f"q-{quiz.id}-{at.session_state[f'attempt-{quiz.id}']}"
+    for _, q in quiz.items(track):
+        key = f"{prefix}-{q.id}"
+        if q.type in ("single", "true_false"):
+            at.radio(key=key).set_value(wrong.get(q.id, q.answer))
+        elif q.type == "multiple":
+            for o in q.options:
+                at.checkbox(key=f"{key}-{o.id}").set_value(o.id in q.answer)
+        else:
+            for pos, oid in enumerate(q.answer, start=1):
+                at.selectbox(key=f"{key}-{oid}").set_value(pos)
+    return button(at, "Submit answers").click().run()
+
+
+def test_new_learner_first_chooses_a_track(app):
+    assert app.title[0].value == "Ketamine therapy in mental health care"
+    assert app.header[0].value == "Choose how you want to take the course"
+    assert "Education, not medical advice" in texts(app)
+
+
+def test_starting_without_choosing_a_track_says_what_to_do(app):
+    button(app, "Start the course").click().run()
+    assert "Choose one of the tracks above" in texts(app)
+
+
+def test_full_walk_through_the_staff_track(app, real_course):
+    course = real_course
+    first, second = course.track("staff").modules[:2]
+    at = choose_track(app, "Clinic staff onboarding")
+    assert at.header[0].value == "Your course: Clinic staff onboarding"
+    # The second module is locked and says what opens it.
+    assert f"This module opens when you pass the quiz for “{course.module(first).title}”." in texts(at)
+
+    at = button(at, "Start: ").click().run()
+    assert at.title[0].value == course.module(first).title
+    assert at.header[0].value == "Overview"
+    for section in course.module(first).sections:
+        at = at.button(key="next").click().run()
+        assert at.header[0].value == section.heading
+    at = at.button(key="next").click().run()
+    assert at.header[0].value == "Summary"
+    at = at.button(key="to-quiz").click().run()
+    quiz = course.quizzes[course.module(first).quiz]
+    assert at.title[0].value == quiz.title
+
+    # One wrong answer: that option's own feedback is shown, and the quiz still passes.
+    q1 = quiz.items("staff")[0][1]
+    wrong_option = next(o for o in q1.options if o.id != q1.answer)
+    at = answer(at, course, first, "staff", wrong={q1.id: wrong_option.id})
+    page = texts(at)
+    assert f"You chose “{wrong_option.text}”: {wrong_option.feedback}" in page
+    assert "Incorrect" in page and q1.explanation in page
+    assert at.success[0].value.startswith("Passed.")
+
+    # Passing offers the next module and unlocks it on the course map.
+    assert any(b.label == f"Next module: {course.module(second).title}" for b in at.button)
+    at = button(at, "Course map").click().run()
+    assert at.button(key=f"open-{second}").label == "Start module 2"
+    assert f"pass the quiz for “{course.module(first).title}”" not in texts(at)
+
+    # My progress shows the pass and the score.
+    at = button(at, "View my progress").click().run()
+    assert at.title[0].value == "My progress"
+    table = at.table[0].value
+    row = table[table["Module"].str.contains(course.module(first).title, regex=False)].iloc[0]
+    total = len(quiz.items("staff"))
+    assert row["Status"] == "Passed"
+    assert row["Best score"] == f"{100 * (total - 1) / total:.0f}%"
+    assert at.get("progress")[0].proto.text.startswith("1 of 7 modules passed")
+
+
+def test_next_module_button_opens_the_unlocked_module(app, real_course):
+    first, second = real_course.track("staff").modules[:2]
+    at = choose_track(app, "Clinic staff onboarding")
+    at = button(at, "Start: ").click().run()
+    at = at.button(key="next").click().run()  # read one section, then jump to the quiz
+    at = open_quiz(at)
+    at = answer(at, real_course, first, "staff")
+    at = button(at, "Next module: ").click().run()
+    assert at.title[0].value == real_course.module(second).title
+    assert not at.warning, [w.value for w in at.warning]
+
+
+def open_quiz(at: AppTest) -> AppTest:
+    while not any(b.key == "to-quiz" for b in at.button):
+        at = at.button(key="next").click().run()
+    return at.button(key="to-quiz").click().run()
+
+
+def test_failing_shows_retry_and_keeps_the_next_module_locked(app, real_course):
+    course = real_course
+    first = course.track("staff").modules[0]
+    at = choose_track(app, "Clinic staff onboarding")
+    at = open_quiz(button(at, "Start: ").click().run())
+    quiz = course.quizzes[course.module(first).quiz]
+    wrong = {}
+    for _, q in quiz.items("staff")[:5]:
+        if q.type == "single":
+            wrong[q.id] = next(o.id for o in q.options if o.id != q.answer)
+        elif q.type == "true_false":
+            wrong[q.id] = not q.answer
+    at = answer(at, course, first, "staff", wrong=wrong)
+    assert at.error[0].value.startswith("Not passed yet.")
+    assert not any(b.label.startswith("Next module") for b in at.button)
+    retry = button(at, "Try again").click().run()
+    assert any(b.label == "Submit answers" for b in retry.button)
+    assert "attempt 2" in texts(retry)
+    assert not retry.error  # a fresh attempt starts clean
+
+
+def test_a_failed_quiz_keeps_the_next_module_locked(app, real_course):
+    first, second = real_course.track("staff").modules[:2]
+    at = open_quiz(button(choose_track(app, "Clinic staff onboarding"), "Start: ").click().run())
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    wrong = {q.id: not q.answer for _, q in quiz.items("staff") if q.type == "true_false"}
+    wrong |= {
+        q.id: next(o.id for o in q.options if o.id != q.answer) for _, q in quiz.items("staff") if q.type == "single"
+    }
+    at = answer(at, real_course, first, "staff", wrong=wrong)
+    at = button(at, "Course map").click().run()
+    assert f"This module opens when you pass the quiz for “{real_course.module(first).title}”." in texts(at)
+    assert not any(b.key == f"open-{second}" for b in at.button)
+
+
+def test_submitting_with_unanswered_questions_keeps_answers_and_lists_them(app, real_course):
+    at = choose_track(app, "Community and self-paced learning")
+    first = real_course.track("public").modules[0]
+    at = open_quiz(button(at, "Start: ").click().run())
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    q1 = quiz.items("public")[0][1]
+    key = f"q-{quiz.id}-1-{q1.id}"
+    at.radio(key=key).set_value(q1.answer if q1.type != "multiple" else None)
+    at = button(at, "Submit answers").click().run()
+    assert at.error[0].value.startswith("Answer every question before you submit. Still to answer: questions 2,")
+    assert at.radio(key=key).value == q1.answer
+
+
+def test_public_track_reads_plain_language_without_a_toggle(app, real_course):
+    at = choose_track(app, "Community and self-paced learning")
+    first = real_course.module(real_course.track("public").modules[0])
+    at = button(at, "Start: ").click().run()
+    at = at.button(key="next").click().run()
+    assert not at.toggle
+    body = texts(at)
+    first_plain_sentence = first.sections[0].plain.split(".")[0]
+    assert first_plain_sentence.split("[@")[0].strip() in body
+
+
+def test_course_is_parsed_once_per_process(monkeypatch):
+    st.cache_resource.clear()
+    calls = []
+    real = loader.load_course
+
+    def counting(root=None):
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(loader, "load_course", counting)
+    monkeypatch.setattr("course.ui.state.load_course", counting)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    choose_track(at, "Clinic staff onboarding")
+    at.run()
+    assert len(calls) == 1
+
+
+def test_content_errors_show_a_readable_page_not_a_traceback(monkeypatch, course_copy):
+    course_copy.replace("modules/01-history.yaml", "estimated_minutes: 20", "estimated_minutes: twenty")
+    monkeypatch.setenv("COURSE_CONTENT_ROOT", str(course_copy.root))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "The course content has problems"
+    assert "modules/01-history.yaml:6: estimated_minutes: expected a whole number, got 'twenty'" in at.code[0].value

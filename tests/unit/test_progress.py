@@ -1,0 +1,117 @@
+"""Progress is a pure projection of events: status, unlocks, resume point, per-track scores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from course.events import EXPERIENCED, FAILED, PASSED, REGISTERED, Event, MemoryEventLog
+from course.progress import IN_PROGRESS, LOCKED, NEEDS_RETRY, NOT_STARTED, OVERVIEW, PASSED_STATUS, QUIZ, project
+from course.schema import Course
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def ev(n: int, verb: str, activity: str, **kw) -> Event:
+    return Event(learner_id="L", verb=verb, activity=activity, timestamp=T0 + timedelta(minutes=n), **kw)
+
+
+@pytest.fixture
+def two_module_course(real_course) -> Course:
+    """The real History module plus a renamed copy, so sequencing has something to unlock."""
+    history = real_course.module("history")
+    second = history.model_copy(update={"id": "second", "title": "Second module", "quiz": "second"})
+    quiz2 = real_course.quizzes["history"].model_copy(update={"id": "second"})
+    tracks = [t.model_copy(update={"modules": ["history", "second"]}) for t in real_course.settings.tracks]
+    settings = real_course.settings.model_copy(update={"modules": ["history", "second"], "tracks": tracks})
+    return Course(
+        settings=settings,
+        modules=(history, second),
+        quizzes={"history": real_course.quizzes["history"], "second": quiz2},
+        surveys={},
+    )
+
+
+def test_no_track_chosen_means_no_modules(two_module_course):
+    assert project(two_module_course, []).modules == ()
+
+
+def test_sequential_track_locks_the_next_module_and_says_why(two_module_course):
+    p = project(two_module_course, [ev(0, REGISTERED, "course", track="staff")])
+    first, second = p.modules
+    assert first.status == NOT_STARTED and first.resume_step == OVERVIEW
+    assert second.status == LOCKED
+    assert (
+        second.locked_reason()
+        == "This module opens when you pass the quiz for “History: from anaesthetic to antidepressant”."
+    )
+
+
+def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
+    events = [
+        ev(0, REGISTERED, "course", track="staff"),
+        ev(1, FAILED, "quiz/history", track="staff", score=5, max_score=13),
+        ev(2, PASSED, "quiz/history", track="staff", score=12, max_score=13),
+    ]
+    first, second = project(two_module_course, events).modules
+    assert first.status == PASSED_STATUS and first.attempts == 2
+    assert round(first.best_percent) == 92 and round(first.latest_percent) == 92
+    assert second.status == NOT_STARTED
+
+
+def test_failed_attempt_needs_retry_and_resumes_at_the_quiz(two_module_course):
+    events = [
+        ev(0, REGISTERED, "course", track="staff"),
+        ev(1, FAILED, "quiz/history", track="staff", score=5, max_score=13),
+    ]
+    first = project(two_module_course, events).modules[0]
+    assert first.status == NEEDS_RETRY and first.resume_step == QUIZ
+
+
+def test_resume_goes_to_the_last_section_opened(two_module_course):
+    events = [
+        ev(0, REGISTERED, "course", track="public"),
+        ev(1, EXPERIENCED, "section/history/origins"),
+        ev(2, EXPERIENCED, "section/history/essential-medicine"),
+    ]
+    first = project(two_module_course, events).modules[0]
+    assert first.status == IN_PROGRESS and first.resume_step == "essential-medicine" and first.sections_seen == 2
+
+
+def test_free_track_opens_every_module(two_module_course):
+    p = project(two_module_course, [ev(0, REGISTERED, "course", track="public")])
+    assert [m.status for m in p.modules] == [NOT_STARTED, NOT_STARTED]
+
+
+def test_results_on_another_track_do_not_count(two_module_course):
+    events = [
+        ev(0, REGISTERED, "course", track="public"),
+        ev(1, PASSED, "quiz/history", track="public", score=8, max_score=11),
+        ev(2, REGISTERED, "course", track="staff"),
+    ]
+    p = project(two_module_course, events)
+    assert p.track == "staff" and p.modules[0].status == NOT_STARTED and p.modules[1].status == LOCKED
+    assert project(two_module_course, events, track="public").modules[0].status == PASSED_STATUS
+
+
+def test_everything_passed_is_complete(two_module_course):
+    events = [ev(0, REGISTERED, "course", track="staff")] + [
+        ev(i + 1, PASSED, f"quiz/{q}", track="staff", score=13, max_score=13)
+        for i, q in enumerate(["history", "second"])
+    ]
+    p = project(two_module_course, events)
+    assert p.complete and p.fraction == 1.0 and p.next_module() is None
+
+
+def test_the_log_stores_a_retried_event_once():
+    log = MemoryEventLog()
+    e = ev(0, REGISTERED, "course", track="staff")
+    log.append(e)
+    log.append(e)
+    assert log.events("L") == [e]
+
+
+def test_unknown_verbs_are_refused():
+    with pytest.raises(ValueError, match="unknown verb"):
+        Event(learner_id="L", verb="liked", activity="course")

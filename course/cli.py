@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate [ROOT]`."""
+"""Command line: `python -m course validate [ROOT]` and `python -m course stats [ROOT]`."""
 
 from __future__ import annotations
 
@@ -27,12 +27,28 @@ def _validate(root: Path) -> int:
     return 0
 
 
+def _stats(root: Path) -> int:
+    from course.stats import markdown_table
+
+    try:
+        course = load_course(root)
+    except CourseError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(markdown_table(course), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every content file and report all problems")
     v.add_argument("root", nargs="?", type=Path, default=None, help="course folder (default: this repository)")
+    s = sub.add_parser("stats", help="print the content table (Markdown) that the README shows")
+    s.add_argument("root", nargs="?", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root or default_root())
+    if args.command == "stats":
+        return _stats(args.root or default_root())
     return 2  # pragma: no cover - argparse rejects unknown commands

@@ -55,7 +55,7 @@ _QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
 
 # Amounts and rates read as instructions; the public track never shows them.
 _DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|ml|mL|milligrams?|micrograms?)\b|mg/kg|per kilogram",
+    r"\b\d+(?:[.,]\d+)?\s*(?:mg/kg|mg|mcg|µg|ug|ml|mL|milligrams?|micrograms?)\b|mg/kg|per kilogram",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,89 @@
+"""The shipped course meets the content standard (issue: seven cited, two-level modules)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course.content_checks import MAX_PLAIN_GRADE, dose_findings, reading_grade, stigma_findings
+from course.schema import CITATION_MARK, Scenario
+from course.stats import markdown_table
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE_ORDER = ["history", "nmda-mechanism", "routes", "protocols", "safety", "ethics", "access-stigma"]
+
+
+def test_the_seven_modules_are_in_course_order(real_course):
+    assert [m.id for m in real_course.modules] == MODULE_ORDER
+    for track in real_course.settings.tracks:
+        assert track.modules == MODULE_ORDER
+
+
+def test_notice_says_education_not_medical_advice(real_course):
+    assert "Education, not medical advice" in real_course.settings.notice
+
+
+@pytest.mark.parametrize("module_id", MODULE_ORDER)
+def test_each_module_meets_the_structure_standard(real_course, module_id):
+    m = real_course.module(module_id)
+    assert 3 <= len(m.objectives) <= 5
+    assert len(m.sections) >= 4
+    assert m.takeaways and m.estimated_minutes > 0
+    assert any(s.figures for s in m.sections)
+    refs = {r.id for r in m.references}
+    for s in m.sections:
+        assert s.plain and s.speaker_notes, s.id
+        assert s.references and set(s.references) <= refs
+        assert set(CITATION_MARK.findall(s.body)) <= refs
+        assert CITATION_MARK.search(s.body), f"{module_id}/{s.id}: staff text cites nothing"
+        assert reading_grade(s.plain) <= MAX_PLAIN_GRADE, s.id
+        assert not dose_findings(s.plain), s.id
+        for text in (s.body, s.plain, s.speaker_notes):
+            assert not stigma_findings(text), (s.id, stigma_findings(text))
+        for f in s.figures:
+            assert f.alt.strip() and f.caption.strip() and len(f.data) >= 2
+
+
+@pytest.mark.parametrize("module_id", MODULE_ORDER)
+def test_each_quiz_mixes_types_and_tests_every_objective_twice(real_course, module_id):
+    m = real_course.module(module_id)
+    quiz = real_course.quizzes[m.quiz]
+    items = quiz.items()
+    assert len(items) >= 10
+    assert {q.type for _, q in items} == {"single", "multiple", "true_false", "ordering"}
+    scenarios = [q for q in quiz.questions if isinstance(q, Scenario)]
+    assert scenarios and all(sc.tracks == ["staff"] for sc in scenarios)
+    objectives = {o.id for o in m.objectives}
+    refs = {r.id for r in m.references}
+    counts = {o: 0 for o in objectives}
+    for _, q in items:
+        assert q.objective in objectives and q.reference in refs and q.explanation
+        counts[q.objective] += 1
+    assert min(counts.values()) >= 2, counts
+
+
+@pytest.mark.parametrize("module_id", MODULE_ORDER)
+def test_public_track_questions_never_mention_amounts(real_course, module_id):
+    quiz = real_course.quizzes[real_course.module(module_id).quiz]
+    for _, q in quiz.items("public"):
+        texts = [q.prompt, q.explanation]
+        if q.type == "true_false":
+            texts += [q.feedback_true, q.feedback_false]
+        else:
+            texts += [t for o in q.options for t in (o.text, o.feedback)]
+        for t in texts:
+            assert not dose_findings(t), (q.id, t)
+
+
+def test_question_ids_are_unique_across_the_course(real_course):
+    ids = [q.id for quiz in real_course.quizzes.values() for _, q in quiz.items()]
+    assert len(ids) == len(set(ids))
+
+
+def test_readme_content_table_is_current(real_course):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- content-table -->\n(.*?)<!-- /content-table -->", readme, re.S)
+    assert block, "README.md needs the <!-- content-table --> block"
+    assert block.group(1).strip() == markdown_table(real_course).strip(), "run: python -m course stats"

@@ -1,0 +1,145 @@
+"""Editorial checks: stigmatising language, dosing on the public track, reading level, coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.content_checks import dose_findings, plain_text, reading_grade, stigma_findings
+from course.loader import CourseError, load_course
+
+MODULE = "modules/01-history.yaml"
+QUIZ = "quizzes/history.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "suggestion_part"),
+    [
+        ("He is an addict.", "addict", "person with a substance use disorder"),
+        ("Staff called him a junkie.", "junkie", "person who uses drugs"),
+        ("She committed suicide last year.", "committed suicide", "died by suicide"),
+        ("The urine was clean today.", None, None),
+        ("He had a dirty urine screen.", "dirty urine", "'negative' or 'positive' test result"),
+        ("He tested clean on Monday.", "tested clean", "'negative' or 'positive' test result"),
+        ("That idea is crazy.", "crazy", "respectful description"),
+        ("Drug abuse is common.", "Drug abuse", "substance use"),
+        ("Wash your hands so they are clean.", None, None),
+    ],
+)
+def test_stigmatising_terms_are_flagged_with_an_alternative(text, term, suggestion_part):
+    found = stigma_findings(text)
+    if term is None:
+        assert found == []
+    else:
+        assert found[0][0] == term and suggestion_part in found[0][1]
+
+
+def test_a_quoted_term_is_a_mention_not_a_use():
+    assert stigma_findings('The label "substance abuser" made clinicians more punitive.') == []
+
+
+def test_apostrophes_do_not_hide_a_term():
+    assert stigma_findings("Don't call him an addict, it's unkind.")[0][0] == "addict"
+
+
+@pytest.mark.parametrize("text", ["0.5 mg/kg over 40 minutes", "a 56 mg dose", "84mg twice weekly", "2 ml spray"])
+def test_amounts_are_found(text):
+    assert dose_findings(text)
+
+
+def test_percentages_and_years_are_not_amounts():
+    assert dose_findings("About 48% reaches the blood; approved in 2019 after 40 minutes.") == []
+
+
+def test_plain_text_drops_markup_and_citations():
+    assert plain_text("**Bold** claim [@ref1].\n- item [link](http://x)") == "Bold claim . item link"
+
+
+def test_reading_grade_separates_simple_from_dense_text():
+    simple = "The cat sat on the mat. It was a good day. We had fun."
+    dense = (
+        "Pharmacokinetic heterogeneity substantially complicates interpretation of bioavailability "
+        "estimates derived from non-intravenous administration pathways in heterogeneous populations."
+    )
+    assert reading_grade(simple) < 4 < 16 < reading_grade(dense)
+
+
+def errors(course_copy) -> list[str]:
+    with pytest.raises(CourseError) as info:
+        load_course(course_copy.root)
+    return [str(p) for p in info.value.problems]
+
+
+def key_line_before(course_copy, rel: str, needle: str, key: str) -> int:
+    """Line of the nearest `key` above `needle`: where the loader reports a block's problems."""
+    text = course_copy.text(rel)
+    return text[: text.rindex(key, 0, text.index(needle))].count("\n") + 1
+
+
+def test_stigmatising_term_in_a_module_is_a_problem_with_its_line(course_copy):
+    course_copy.replace(
+        MODULE,
+        "Some people also began to use ketamine outside of medical care",
+        "Some addicts also began to use ketamine outside of medical care",
+    )
+    line = key_line_before(course_copy, MODULE, "Some addicts", "    plain: |")
+    assert errors(course_copy) == [
+        f"{MODULE}:{line}: sections[1].plain: stigmatising term 'addicts': use person with a substance use disorder"
+    ]
+
+
+def test_dose_in_plain_language_text_is_a_problem(course_copy):
+    course_copy.replace(
+        MODULE, "Many people felt better within a few days", "Many people felt better within a few days after 0.5 mg/kg"
+    )
+    line = key_line_before(course_copy, MODULE, "after 0.5 mg/kg", "    plain: |")
+    assert errors(course_copy) == [
+        f"{MODULE}:{line}: sections[2].plain: public text must not read as dosing instructions: "
+        "remove '0.5 mg/kg' (keep amounts in the staff text)"
+    ]
+
+
+def test_dose_in_a_question_the_public_sees_is_a_problem(course_copy):
+    course_copy.replace(QUIZ, "prompt: Why did Parke-Davis develop", "prompt: At 2 mg, why did Parke-Davis develop")
+    found = errors(course_copy)
+    assert found == [
+        f"{QUIZ}:{course_copy.line_of(QUIZ, 'prompt: At 2 mg')}: questions[0].prompt: "
+        "public text must not read as dosing instructions: remove '2 mg' (keep amounts in the staff text)"
+    ]
+
+
+def test_dense_plain_language_text_is_a_problem(course_copy):
+    course_copy.replace(
+        MODULE,
+        "These small studies led to bigger ones.",
+        "These comparatively underpowered investigations subsequently precipitated substantially "
+        "larger multicentre randomised evaluations incorporating heterogeneous populations.",
+    )
+    found = errors(course_copy)
+    assert len(found) == 1 and "sections[2].plain: plain-language text reads at grade" in found[0]
+    assert "keep it at grade 8 or below" in found[0]
+
+
+def test_objective_tested_by_fewer_than_two_questions_is_a_problem(course_copy):
+    course_copy.replace(
+        QUIZ,
+        "    objective: history-depression\n    reference: zarate2006",
+        "    objective: history-origins\n    reference: zarate2006",
+    )
+    course_copy.replace(
+        QUIZ,
+        "    objective: history-depression\n    reference: spravato-pi",
+        "    objective: history-origins\n    reference: spravato-pi",
+    )
+    found = errors(course_copy)
+    assert len(found) == 1
+    assert found[0].endswith(
+        "objectives[2].id: objective 'history-depression' is tested by 1 question(s); every objective needs at least 2"
+    )
+
+
+def test_section_without_references_is_a_problem(course_copy):
+    course_copy.replace(MODULE, "    references: [berman2000, zarate2006]", "    references: []")
+    found = errors(course_copy)
+    assert found == [
+        f"{MODULE}:{course_copy.line_of(MODULE, '    references: []')}: sections[2].references: every section cites at least one reference"
+    ]

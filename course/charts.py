@@ -50,7 +50,7 @@ def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
             gridColor=GRID_COLOUR,
             domainColor=TEXT_COLOUR,
             tickColor=TEXT_COLOUR,
-            labelLimit=260,
+            labelLimit=300,
         )
         .configure_view(stroke=None)
     )
@@ -58,23 +58,25 @@ def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
 
 def bar_chart(figure: Figure) -> alt.Chart:
     data = pd.DataFrame({"label": [p.label for p in figure.data], "value": [p.value for p in figure.data]})
-    y = alt.Y("label:N", title=figure.label_title, sort=None)
+    y = alt.Y("label:N", title=None, sort=None)  # the label title is in the tooltip and table
     x = alt.X("value:Q", title=figure.value_title)
     tooltip = [alt.Tooltip("label:N", title=figure.label_title), alt.Tooltip("value:Q", title=figure.value_title)]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
     bars = base.mark_bar(color=BAR_COLOUR)
     labels = base.mark_text(align="left", dx=4, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
-        text=alt.Text("value:Q", format=",.4~g")
+        text=alt.Text("value:Q", format=",.6~r")
     )
-    return _style((bars + labels).properties(height=36 * len(figure.data) + 40), figure)
+    return _style((bars + labels).properties(height=alt.Step(34)), figure)
 
 
 def timeline_chart(figure: Figure) -> alt.Chart:
-    data = pd.DataFrame({"label": [p.label for p in figure.data], "value": [p.value for p in figure.data]})
-    order = list(data.sort_values("value")["label"])
-    lo, hi = data["value"].min(), data["value"].max()
+    # Earliest first. Sorting the rows, not the encoding: Streamlit 1.67's renderer left a
+    # layered chart with both an encoding sort and a fixed scale domain blank.
+    points = sorted(figure.data, key=lambda p: p.value)
+    data = pd.DataFrame({"label": [p.label for p in points], "value": [p.value for p in points]})
+    lo, hi = float(data["value"].min()), float(data["value"].max())
     pad = max(2.0, (hi - lo) * 0.08)
-    y = alt.Y("label:N", title=figure.label_title, sort=order)
+    y = alt.Y("label:N", title=None, sort=None)  # the label title is in the tooltip and table
     x = alt.X(
         "value:Q", title=figure.value_title, scale=alt.Scale(domain=[lo - pad, hi + pad]), axis=alt.Axis(format="d")
     )
@@ -83,12 +85,11 @@ def timeline_chart(figure: Figure) -> alt.Chart:
         alt.Tooltip("value:Q", title=figure.value_title, format="d"),
     ]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
-    rule = base.mark_rule(color=GRID_COLOUR).encode(x=alt.value(0), x2="value:Q")
     dots = base.mark_point(filled=True, size=120, color=BAR_COLOUR, shape="diamond")
     labels = base.mark_text(align="left", dx=9, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
         text=alt.Text("value:Q", format="d")
     )
-    return _style((rule + dots + labels).properties(height=36 * len(figure.data) + 40), figure)
+    return _style((dots + labels).properties(height=alt.Step(34)), figure)
 
 
 def figure_chart(figure: Figure) -> alt.Chart:

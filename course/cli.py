@@ -27,7 +27,9 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def _stats(root: Path) -> int:
+def _stats(root: Path, readme: Path | None) -> int:
+    import re
+
     from course.stats import markdown_table
 
     try:
@@ -35,7 +37,19 @@ def _stats(root: Path) -> int:
     except CourseError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(markdown_table(course), end="")
+    table = markdown_table(course)
+    if readme is None:
+        print(table, end="")
+        return 0
+    text = readme.read_text(encoding="utf-8")
+    block = re.compile(r"<!-- content-table -->\n.*?<!-- /content-table -->", re.S)
+    if not block.search(text):
+        print(f"{readme}: no <!-- content-table --> ... <!-- /content-table --> block to update", file=sys.stderr)
+        return 1
+    readme.write_text(
+        block.sub(lambda _: f"<!-- content-table -->\n{table}<!-- /content-table -->", text), encoding="utf-8"
+    )
+    print(f"updated the content table in {readme}")
     return 0
 
 
@@ -46,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("root", nargs="?", type=Path, default=None, help="course folder (default: this repository)")
     s = sub.add_parser("stats", help="print the content table (Markdown) that the README shows")
     s.add_argument("root", nargs="?", type=Path, default=None)
+    s.add_argument("--update-readme", type=Path, metavar="README", help="rewrite the table block in this file")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root or default_root())
     if args.command == "stats":
-        return _stats(args.root or default_root())
+        return _stats(args.root or default_root(), args.update_readme)
     return 2  # pragma: no cover - argparse rejects unknown commands

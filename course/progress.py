@@ -10,8 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from course.events import EXPERIENCED, FAILED, PASSED, REGISTERED, Event, quiz_activity, section_activity
-from course.schema import Course, Module
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    quiz_activity,
+    section_activity,
+)
+from course.schema import Course, Module, Survey
 
 LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
     "locked",
@@ -184,3 +194,61 @@ def _resume_step(module: Module, last_section: str | None, attempted: bool) -> s
         return QUIZ
     # Where the learner left off: the last section they opened, or the start.
     return last_section or OVERVIEW
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def likert_value(item_reverse: bool, value: int, low: int, high: int) -> int:
+    """Reverse-scored items count the other way, so higher always means more supportive."""
+    return low + high - value if item_reverse else value
+
+
+def survey_theme_means(survey: Survey, responses: dict[str, int]) -> dict[str, float]:
+    """Mean score per theme (scale units, higher = more supportive), from item -> raw answer."""
+    sums: dict[str, list[int]] = {}
+    for item in survey.items:
+        if item.id in responses:
+            v = likert_value(item.reverse, responses[item.id], survey.scale.min, survey.scale.max)
+            sums.setdefault(item.theme, []).append(v)
+    return {theme: sum(vs) / len(vs) for theme, vs in sums.items()}
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    pre_percent: float | None
+    post_percent: float | None
+    survey_start: dict[str, float] | None  # theme -> mean, None until taken
+    survey_end: dict[str, float] | None
+
+    @property
+    def gain(self) -> float | None:
+        if self.pre_percent is None or self.post_percent is None:
+            return None
+        return self.post_percent - self.pre_percent
+
+
+def check_ins(course: Course, events: list[Event]) -> CheckIns:
+    """The latest pre-test, post-test and survey results in a learner's events."""
+    events = sorted(events, key=lambda e: e.timestamp)
+    s = course.settings
+    pct: dict[str, float] = {}
+    answers: dict[str, dict[str, int]] = {"start": {}, "end": {}}
+    done: dict[str, dict[str, int]] = {}
+    for e in events:
+        if e.verb == COMPLETED and e.activity in (f"test/{s.pre_test}", f"test/{s.post_test}") and e.max_score:
+            pct[e.activity] = 100.0 * (e.score or 0) / e.max_score
+        elif e.verb == ANSWERED and e.context and e.context.get("survey") == s.attitude_survey:
+            answers.setdefault(e.context.get("phase", "start"), {})[e.activity.removeprefix("question/")] = int(
+                e.response
+            )
+        elif e.verb == COMPLETED and e.activity == f"survey/{s.attitude_survey}" and e.context:
+            phase = e.context.get("phase", "start")
+            done[phase] = dict(answers.get(phase, {}))
+    survey = course.surveys.get(s.attitude_survey) if s.attitude_survey else None
+    return CheckIns(
+        pre_percent=pct.get(f"test/{s.pre_test}"),
+        post_percent=pct.get(f"test/{s.post_test}"),
+        survey_start=survey_theme_means(survey, done["start"]) if survey and "start" in done else None,
+        survey_end=survey_theme_means(survey, done["end"]) if survey and "end" in done else None,
+    )

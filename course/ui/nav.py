@@ -22,12 +22,18 @@ def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], 
 
 def build(course: Course) -> dict[str, list[StreamlitPage]]:
     """All pages, grouped for `st.navigation`; quiz pages are hidden from the menu."""
-    from course.ui.pages import home, module, my_progress, quiz
+    from course.ui.pages import checks, home, module, my_progress, quiz
 
     _PAGES.clear()
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
     _PAGES["progress"] = st.Page(
         my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
+    )
+    _PAGES["start-check"] = st.Page(
+        checks.render_start, title="Before you start", icon=":material/flag:", url_path="start-check"
+    )
+    _PAGES["final-check"] = st.Page(
+        checks.render_final, title="Final check", icon=":material/sports_score:", url_path="final-check"
     )
     module_pages = []
     for n, m in enumerate(course.modules, start=1):
@@ -41,7 +47,7 @@ def build(course: Course) -> dict[str, list[StreamlitPage]]:
         )
         module_pages.append(page)
     return {
-        "Course": [_PAGES["home"], _PAGES["progress"]],
+        "Course": [_PAGES["home"], _PAGES["start-check"], _PAGES["progress"], _PAGES["final-check"]],
         "Modules": [*module_pages, *(_PAGES[f"quiz:{m.id}"] for m in course.modules)],
     }
 

@@ -86,4 +86,6 @@ def test_readme_content_table_is_current(real_course):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- content-table -->\n(.*?)<!-- /content-table -->", readme, re.S)
     assert block, "README.md needs the <!-- content-table --> block"
-    assert block.group(1).strip() == markdown_table(real_course).strip(), "run: python -m course stats"
+    assert block.group(1).strip() == markdown_table(real_course).strip(), (
+        "run: python -m course stats --update-readme README.md"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS
+from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
 from course.ui import nav, state
 from course.ui.common import notice, status_text
 
@@ -56,6 +56,24 @@ def course_map() -> None:
     st.progress(progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed")
     if st.button("View my progress", icon=":material/insights:", key="to-progress"):
         nav.go("progress")
+    checks = check_ins(course, state.session().events())
+    if (
+        course.settings.pre_test
+        and checks.pre_percent is None
+        and not any(m.attempts or m.sections_seen for m in progress.modules)
+    ):
+        with st.container(border=True):
+            st.markdown(
+                "**Before your first module:** a short knowledge check and attitude survey (about 10 minutes, "
+                "optional) let you see what you learn by the end."
+            )
+            if st.button("Take the start check", icon=":material/flag:", key="to-start-check"):
+                nav.go("start-check")
+    if progress.complete and course.settings.post_test and checks.post_percent is None:
+        with st.container(border=True):
+            st.markdown("**You finished every module.** Take the final check to see how much you learned.")
+            if st.button("Take the final check", icon=":material/sports_score:", key="to-final-check", type="primary"):
+                nav.go("final-check")
     nxt = progress.next_module()
     if nxt is not None:
         verb = "Start" if nxt.status == NOT_STARTED else "Continue"

@@ -57,7 +57,7 @@ def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, p
             if sc is not None and sc is not scenario:
                 _scenario_header(sc)
             scenario = sc
-            responses[q.id] = _question_widget(quiz, attempt, n, q)
+            responses[q.id] = question_widget(quiz, attempt, n, q)
         submitted = st.form_submit_button("Submit answers", type="primary", icon=":material/send:")
     if not submitted:
         return
@@ -103,7 +103,7 @@ def _scenario_header(sc: Scenario) -> None:
     st.markdown(f"> {sc.case}")
 
 
-def _question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
+def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
     label = f"**Question {n}.** {q.prompt}"
     key = _key(quiz, attempt, q.id)
     if q.type == "single":
@@ -159,11 +159,11 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
             _scenario_header(sc)
         scenario = sc
         with st.container(border=True):
-            _question_feedback(n, q, r, refs)
+            question_feedback(n, q, r, refs)
     _actions(module, quiz, result, "bottom")
 
 
-def _question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
+def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
     verdict = ":material/check_circle: **Correct**" if r.correct else ":material/cancel: **Incorrect**"
     st.markdown(f"**Question {n}.** {q.prompt}\n\n{verdict}")
     lines = []

@@ -1,0 +1,153 @@
+"""Check-ins: a knowledge test and the attitude survey at the start and at the end.
+
+The pre-test and post-test measure learning across the course (no pass mark); the attitude
+survey is the course's own feedback measure, not a validated scale. Each is taken once per
+phase so that start and end compare like with like.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.events import ANSWERED, COMPLETED, question_activity
+from course.grading import grade_quiz, is_answered
+from course.progress import check_ins
+from course.schema import Quiz, Survey
+from course.ui import nav, state
+from course.ui.common import notice, require_track
+from course.ui.pages.quiz import question_feedback, question_widget
+
+
+def render_start() -> None:
+    _render("start", "Before you start", state.course().settings.pre_test)
+
+
+def render_final() -> None:
+    _render("end", "Final check", state.course().settings.post_test)
+
+
+def _render(phase: str, title: str, test_id: str | None) -> None:
+    course = state.course()
+    st.title(title)
+    track = require_track()
+    if track is None:
+        return
+    notice()
+    if phase == "start":
+        st.write(
+            "Two short check-ins before your first module: a knowledge check and a survey about views. "
+            "They are optional and not marked pass or fail. Taking them again at the end shows what changed."
+        )
+    else:
+        st.write(
+            "The same two check-ins as at the start, with new knowledge questions. "
+            "They are best taken after you finish the modules."
+        )
+    done = check_ins(course, state.session().events())
+    if test_id:
+        _knowledge(course.quizzes[test_id], done.pre_percent if phase == "start" else done.post_percent, track)
+    survey_id = course.settings.attitude_survey
+    if survey_id:
+        taken = done.survey_start if phase == "start" else done.survey_end
+        _survey(course.surveys[survey_id], phase, taken is not None, track)
+    if st.button("Back to the course map", icon=":material/map:", key=f"checks-home-{phase}"):
+        nav.go("home")
+
+
+def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
+    st.header("Knowledge check")
+    result_key = f"check-result-{quiz.id}"
+    if percent is not None and result_key not in st.session_state:
+        st.success(f"Done: you answered {percent:.0f}% correctly.", icon=":material/check_circle:")
+        return
+    if quiz.intro:
+        st.write(quiz.intro)
+    items = quiz.items(track)
+    if result_key in st.session_state:
+        result = st.session_state[result_key]
+        st.success(
+            f"Thank you. You answered {result.score} of {result.max_score} correctly ({result.percent:.0f}%).",
+            icon=":material/check_circle:",
+        )
+        with st.expander("See the answers and why"):
+            for n, ((_, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
+                with st.container(border=True):
+                    question_feedback(n, q, r, {})
+        return
+    responses = {}
+    with st.form(f"check-{quiz.id}", enter_to_submit=False):
+        for n, (_, q) in enumerate(items, start=1):
+            responses[q.id] = question_widget(quiz, 1, n, q)
+        submitted = st.form_submit_button("Submit knowledge check", type="primary")
+    if not submitted:
+        return
+    missing = [str(n) for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
+    if missing:
+        st.error(
+            f"Answer every question before you submit. Still to answer: {', '.join(missing)}. Your answers are kept.",
+            icon=":material/error:",
+        )
+        return
+    result = grade_quiz(quiz, responses, pass_mark=100, track=track)
+    learner = state.session()
+    for (_, q), r in zip(items, result.results, strict=True):
+        learner.record(
+            verb=ANSWERED,
+            activity=question_activity(q.id),
+            track=track,
+            score=float(r.correct),
+            max_score=1.0,
+            success=r.correct,
+            response=responses[q.id],
+            context={"test": quiz.id},
+        )
+    learner.record(
+        verb=COMPLETED,
+        activity=f"test/{quiz.id}",
+        track=track,
+        score=float(result.score),
+        max_score=float(result.max_score),
+        context={"test": quiz.id},
+    )
+    st.session_state[result_key] = result
+    st.rerun()
+
+
+def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
+    st.header("Attitude survey")
+    if taken:
+        st.success("Done: thank you for your answers.", icon=":material/check_circle:")
+        return
+    st.write(survey.intro)
+    labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
+    answers: dict[str, int | None] = {}
+    with st.form(f"survey-{survey.id}-{phase}", enter_to_submit=False):
+        for n, item in enumerate(survey.items, start=1):
+            answers[item.id] = st.radio(
+                f"**{n}.** {item.text}",
+                list(labels),
+                index=None,
+                format_func=lambda v: f"{v} – {labels[v]}",
+                key=f"survey-{survey.id}-{phase}-{item.id}",
+            )
+        submitted = st.form_submit_button("Submit survey", type="primary")
+    if not submitted:
+        return
+    missing = [str(n) for n, item in enumerate(survey.items, start=1) if answers[item.id] is None]
+    if missing:
+        st.error(
+            f"Answer every statement before you submit. Still to answer: {', '.join(missing)}. Your answers are kept.",
+            icon=":material/error:",
+        )
+        return
+    learner = state.session()
+    for item in survey.items:
+        learner.record(
+            verb=ANSWERED,
+            activity=question_activity(item.id),
+            track=track,
+            response=answers[item.id],
+            context={"survey": survey.id, "phase": phase, "theme": item.theme},
+        )
+    learner.record(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
+    st.rerun()

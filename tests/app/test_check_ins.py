@@ -1,0 +1,55 @@
+"""AppTest: the start check records a knowledge score and survey, shown on My progress."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.app.test_walkthrough import APP, button, choose_track, texts  # noqa: F401 - shared helpers
+
+
+def test_start_check_then_my_progress(real_course):
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = choose_track(at, "Community and self-paced learning")
+    at = button(at, "Take the start check").click().run()
+    assert at.title[0].value == "Before you start"
+    pre = real_course.quizzes[real_course.settings.pre_test]
+    items = pre.items("public")
+    for _, q in items[:-1]:  # leave the last one unanswered first
+        key = f"q-{pre.id}-1-{q.id}"
+        if q.type in ("single", "true_false"):
+            at.radio(key=key).set_value(q.answer)
+        elif q.type == "multiple":
+            for o in q.options:
+                at.checkbox(key=f"{key}-{o.id}").set_value(o.id in q.answer)
+        else:
+            for pos, oid in enumerate(q.answer, start=1):
+                at.selectbox(key=f"{key}-{oid}").set_value(pos)
+    at = button(at, "Submit knowledge check").click().run()
+    assert f"Still to answer: {len(items)}." in at.error[0].value
+    last = items[-1][1]
+    key = f"q-{pre.id}-1-{last.id}"
+    if last.type == "multiple":
+        for o in last.options:
+            at.checkbox(key=f"{key}-{o.id}").set_value(o.id in last.answer)
+    elif last.type == "ordering":
+        for pos, oid in enumerate(last.answer, start=1):
+            at.selectbox(key=f"{key}-{oid}").set_value(pos)
+    else:
+        at.radio(key=key).set_value(last.answer)
+    at = button(at, "Submit knowledge check").click().run()
+    assert f"You answered {len(items)} of {len(items)} correctly (100%)." in at.success[0].value
+
+    survey = real_course.surveys[real_course.settings.attitude_survey]
+    for item in survey.items:
+        at.radio(key=f"survey-{survey.id}-start-{item.id}").set_value(4)
+    at = button(at, "Submit survey").click().run()
+    assert "Done: thank you for your answers." in texts(at)
+
+    at = button(at, "Back to the course map").click().run()
+    at = button(at, "View my progress").click().run()
+    page = texts(at)
+    assert "Knowledge check: before **100%**, after **not taken yet**." in page
+    table = at.table[1].value
+    assert set(table["Theme"]) == {i.theme for i in survey.items}

@@ -56,40 +56,47 @@ def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
     )
 
 
-def bar_chart(figure: Figure) -> alt.Chart:
-    data = pd.DataFrame({"label": [p.label for p in figure.data], "value": [p.value for p in figure.data]})
-    y = alt.Y("label:N", title=None, sort=None)  # the label title is in the tooltip and table
-    x = alt.X("value:Q", title=figure.value_title)
-    tooltip = [alt.Tooltip("label:N", title=figure.label_title), alt.Tooltip("value:Q", title=figure.value_title)]
-    base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
-    bars = base.mark_bar(color=BAR_COLOUR)
-    labels = base.mark_text(align="left", dx=4, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
-        text=alt.Text("value:Q", format=",.6~r")
+def _rows(points) -> pd.DataFrame:
+    return pd.DataFrame({"label": [p.label for p in points], "value": [p.value for p in points]})
+
+
+def _labelled_rows(data: pd.DataFrame, x: alt.X, figure: Figure, value_format: str) -> tuple[alt.Chart, alt.Chart]:
+    """Each row's label sits above its mark, not on an axis, so a 320-pixel-wide phone screen
+    still has room for the plot; the value is written beside the mark."""
+    tooltip = [
+        alt.Tooltip("label:N", title=figure.label_title),
+        alt.Tooltip("value:Q", title=figure.value_title, format=value_format),
+    ]
+    y = alt.Y("label:N", sort=None, axis=None)
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    labels = base.mark_text(align="left", baseline="bottom", dy=-8, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
+        x=alt.value(0), text="label:N"
     )
-    return _style((bars + labels).properties(height=alt.Step(34)), figure)
+    values = base.mark_text(align="left", dx=8, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
+        x=x, text=alt.Text("value:Q", format=value_format)
+    )
+    return base.encode(x=x), labels + values
+
+
+def bar_chart(figure: Figure) -> alt.Chart:
+    data = _rows(figure.data)
+    x = alt.X("value:Q", title=figure.value_title, scale=alt.Scale(nice=True))
+    base, text = _labelled_rows(data, x, figure, ",.6~r")
+    bars = base.mark_bar(color=BAR_COLOUR, size=14)
+    return _style((bars + text).properties(height=alt.Step(44)), figure)
 
 
 def timeline_chart(figure: Figure) -> alt.Chart:
-    # Earliest first. Sorting the rows, not the encoding: Streamlit 1.67's renderer left a
-    # layered chart with both an encoding sort and a fixed scale domain blank.
-    points = sorted(figure.data, key=lambda p: p.value)
-    data = pd.DataFrame({"label": [p.label for p in points], "value": [p.value for p in points]})
+    # Earliest first. Sorting the rows, not the encoding, keeps the spec simple for the renderer.
+    data = _rows(sorted(figure.data, key=lambda p: p.value))
     lo, hi = float(data["value"].min()), float(data["value"].max())
     pad = max(2.0, (hi - lo) * 0.08)
-    y = alt.Y("label:N", title=None, sort=None)  # the label title is in the tooltip and table
     x = alt.X(
         "value:Q", title=figure.value_title, scale=alt.Scale(domain=[lo - pad, hi + pad]), axis=alt.Axis(format="d")
     )
-    tooltip = [
-        alt.Tooltip("label:N", title=figure.label_title),
-        alt.Tooltip("value:Q", title=figure.value_title, format="d"),
-    ]
-    base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
-    dots = base.mark_point(filled=True, size=120, color=BAR_COLOUR, shape="diamond")
-    labels = base.mark_text(align="left", dx=9, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
-        text=alt.Text("value:Q", format="d")
-    )
-    return _style((dots + labels).properties(height=alt.Step(34)), figure)
+    base, text = _labelled_rows(data, x, figure, "d")
+    dots = base.mark_point(filled=True, size=110, color=BAR_COLOUR, shape="diamond", opacity=1)
+    return _style((dots + text).properties(height=alt.Step(44)), figure)
 
 
 def figure_chart(figure: Figure) -> alt.Chart:

@@ -119,7 +119,8 @@ def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
             horizontal=True,
         )
     if q.type == "multiple":
-        st.markdown(f"{label} *(choose all that apply)*")
+        hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
+        st.markdown(label + hint)
         chosen = [o.id for o in q.options if st.checkbox(o.text, key=f"{key}-{o.id}")]
         return chosen
     # ordering: one position picker per item, so it works with a keyboard and a screen reader

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, content validation, unit, app and store tests.
-# Installs what it needs (the virtual environment and pinned packages).
+# Installs what it needs: the virtual environment, pinned packages, and PostgreSQL from
+# Debian's packages for the store tests (run as root, or install postgresql first).
 # Usage: bash scripts/test.sh [extra pytest arguments]
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 echo "== ruff"
@@ -8,5 +9,8 @@ echo "== ruff"
 .venv/bin/ruff format --check --quiet .
 echo "== content"
 .venv/bin/python -m course validate
+echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
+bash scripts/pg.sh start
+export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

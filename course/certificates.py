@@ -1,0 +1,291 @@
+"""Certificates of completion: issue, verify, and render as a one-page PDF.
+
+A certificate is a row in the store plus an HMAC-SHA256 signature over its fields, made
+with a server secret. `verify` recomputes the signature, so a certificate only verifies if
+it was issued here and no field has changed since: an edited name or score in the
+database, or an id someone made up, does not verify. Deleting a learner's records deletes
+their certificates too.
+
+Certificate ids look like `KT-7HQM-2XPA-C9RW`: twelve characters from an alphabet with no
+look-alikes (about 59 bits), short enough to read out over the phone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from fpdf import FPDF
+
+from course.records import UNAMBIGUOUS, CertificateRecord
+from course.schema import Course, CourseSettings
+
+ID_PREFIX = "KT"
+_ID = re.compile(rf"^{ID_PREFIX}-[{UNAMBIGUOUS}]{{4}}-[{UNAMBIGUOUS}]{{4}}-[{UNAMBIGUOUS}]{{4}}$")
+MIN_SECRET_BYTES = 16
+VERIFY_SENTENCE = "Verify at the course's Verify page with this id"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    certificate_id: str
+    display_name: str
+    course_title: str
+    course_version: str
+    issued_at: datetime
+    score_percent: float
+
+
+class CertificateStore(Protocol):
+    def add_certificate(self, record: CertificateRecord) -> bool: ...
+
+    def certificate_record(self, certificate_id: str) -> CertificateRecord | None: ...
+
+    def certificates_for(self, learner_id: str) -> list[CertificateRecord]: ...
+
+
+# --------------------------------------------------------------------------- ids and signatures
+
+
+def new_certificate_id() -> str:
+    groups = ("".join(secrets.choice(UNAMBIGUOUS) for _ in range(4)) for _ in range(3))
+    return "-".join((ID_PREFIX, *groups))
+
+
+def normalize_id(certificate_id: object) -> str | None:
+    """The canonical id for what a person typed (any case, stray spaces), or None."""
+    if not isinstance(certificate_id, str) or len(certificate_id) > 64:
+        return None
+    candidate = "".join(certificate_id.split()).upper()
+    return candidate if _ID.match(candidate) else None
+
+
+def _canonical(record: CertificateRecord) -> bytes:
+    # A JSON array: unambiguous field boundaries, stable across Python versions.
+    fields = [
+        "course-certificate-v1",
+        record.certificate_id,
+        record.learner_id,
+        record.display_name,
+        record.course_title,
+        record.course_version,
+        record.issued_at.astimezone(UTC).isoformat(timespec="seconds"),
+        f"{record.score_percent:.2f}",
+    ]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign(record: CertificateRecord, secret: bytes) -> str:
+    _check_secret(secret)
+    return hmac.new(secret, _canonical(record), hashlib.sha256).hexdigest()
+
+
+def _check_secret(secret: bytes) -> None:
+    if not isinstance(secret, bytes | bytearray) or len(secret) < MIN_SECRET_BYTES:
+        raise ValueError(f"the certificate secret must be at least {MIN_SECRET_BYTES} bytes")
+
+
+def _public(record: CertificateRecord) -> Certificate:
+    return Certificate(
+        certificate_id=record.certificate_id,
+        display_name=record.display_name,
+        course_title=record.course_title,
+        course_version=record.course_version,
+        issued_at=record.issued_at,
+        score_percent=record.score_percent,
+    )
+
+
+# --------------------------------------------------------------------------- issue and verify
+
+
+def issue(
+    store: CertificateStore,
+    learner_id: str,
+    display_name: str,
+    course: Course | CourseSettings,
+    score_percent: float,
+    secret: bytes,
+    now: datetime | None = None,
+) -> Certificate:
+    """Sign and store a certificate for `learner_id`; the name is printed as given."""
+    _check_secret(secret)
+    name = " ".join(str(display_name or "").split())
+    if not name:
+        raise ValueError("a certificate needs the learner's name")
+    if not 0 <= score_percent <= 100:
+        raise ValueError("score_percent must be between 0 and 100")
+    settings = course.settings if isinstance(course, Course) else course
+    issued_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    for _ in range(10):
+        unsigned = CertificateRecord(
+            certificate_id=new_certificate_id(),
+            learner_id=learner_id,
+            display_name=name[:100],
+            course_title=settings.title,
+            course_version=settings.version,
+            issued_at=issued_at,
+            score_percent=round(float(score_percent), 2),
+            signature="",
+        )
+        record = CertificateRecord(**{**unsigned.__dict__, "signature": sign(unsigned, secret)})
+        if store.add_certificate(record):
+            return _public(record)
+    raise RuntimeError("could not find a free certificate id")  # 31**12 ids: not expected
+
+
+def verify(store: CertificateStore, certificate_id: object, secret: bytes) -> Certificate | None:
+    """The certificate, if `certificate_id` names one issued here and unaltered; else None."""
+    _check_secret(secret)
+    normal = normalize_id(certificate_id)
+    if normal is None:
+        return None
+    record = store.certificate_record(normal)
+    if record is None:
+        return None
+    expected = sign(CertificateRecord(**{**record.__dict__, "signature": ""}), secret)
+    if not hmac.compare_digest(expected, record.signature or ""):
+        return None
+    return _public(record)
+
+
+def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list[Certificate]:
+    """A learner's certificates that still verify, oldest first (for "My certificates")."""
+    out = []
+    for record in store.certificates_for(learner_id):
+        cert = verify(store, record.certificate_id, secret)
+        if cert is not None:
+            out.append(cert)
+    return out
+
+
+# --------------------------------------------------------------------------- PDF
+
+# Core PDF fonts cover Latin-1 only. Letters that do not decompose to a Latin-1 base are
+# spelled the way people write them without the accent; anything else becomes "?" (or, for
+# symbols such as emoji, is dropped) so a name never makes the PDF fail.
+_SPELLED = {
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "ħ": "h",
+    "Ħ": "H",
+    "ı": "i",
+    "œ": "oe",
+    "Œ": "OE",
+    "ŋ": "ng",
+    "ſ": "s",
+    "‘": "'",
+    "’": "'",
+    "‚": ",",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "…": "...",
+    "•": "-",
+    "€": "EUR",
+    "™": "(TM)",
+}
+
+
+def latin1(text: str) -> str:
+    """`text` made printable with the core fonts, keeping as much of it as possible."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isspace():
+            out.append(" ")
+            continue
+        if ch in _SPELLED:
+            out.append(_SPELLED[ch])
+            continue
+        try:
+            ch.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
+        else:
+            if unicodedata.category(ch) != "Cc":
+                out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            base.encode("latin-1")
+        except UnicodeEncodeError:
+            base = ""
+        if base:
+            out.append(base)
+        elif unicodedata.category(ch)[0] in "LN":
+            out.append("?")
+        # symbols, marks, joiners and other format characters (emoji and their modifiers) go
+    return " ".join("".join(out).split())
+
+
+def _date(moment: datetime) -> str:
+    return f"{moment.day} {moment.strftime('%B %Y')}"
+
+
+def _fit(pdf: FPDF, text: str, style: str, size: float, width: float, min_size: float = 10) -> None:
+    """Set the largest font size up to `size` at which `text` fits on one line of `width`."""
+    while size > min_size:
+        pdf.set_font("Helvetica", style, size)
+        if pdf.get_string_width(text) <= width:
+            return
+        size -= 1
+    pdf.set_font("Helvetica", style, min_size)
+
+
+def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
+    """A4 landscape certificate. `compress=False` leaves text readable in the bytes (tests)."""
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_creation_date(cert.issued_at)
+    pdf.set_title(latin1(f"Certificate {cert.certificate_id}"))
+    pdf.set_author(latin1(cert.course_title))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    width = pdf.w - 40
+
+    # A double border frames the page.
+    pdf.set_draw_color(31, 78, 121)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_line_width(0.4)
+    pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
+
+    def line(text: str, style: str, size: float, height: float, colour: tuple[int, int, int] = (20, 20, 20)) -> None:
+        text = latin1(text)
+        _fit(pdf, text, style, size, width)
+        pdf.set_text_color(*colour)
+        pdf.cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_y(32)
+    line("Certificate of completion", "B", 30, 16, (31, 78, 121))
+    pdf.ln(6)
+    line("This certifies that", "", 14, 9)
+    pdf.ln(2)
+    line(cert.display_name, "B", 28, 15)
+    pdf.ln(2)
+    line("has completed the course", "", 14, 9)
+    pdf.ln(2)
+    line(cert.course_title, "B", 20, 12)
+    line(f"Version {cert.course_version}", "", 12, 8)
+    pdf.ln(6)
+    score = f"{cert.score_percent:.1f}".removesuffix(".0")
+    line(f"Final score: {score}%", "", 14, 9)
+    line(f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9)
+
+    pdf.set_y(pdf.h - 48)
+    line(f"Verification id: {cert.certificate_id}", "B", 13, 8)
+    line(f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60))
+    return bytes(pdf.output())

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from course.ui import nav, state
+from course.ui import identity, nav, state
 from course.ui.pages import content_error
 
 st.set_page_config(page_title="Ketamine therapy course", page_icon=":material/school:", layout="centered")
@@ -11,4 +11,6 @@ loaded = state.loaded()
 if loaded.course is None:
     st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
 else:
-    st.navigation(nav.build(loaded.course)).run()
+    page = st.navigation(nav.build(loaded.course))
+    identity.before_page()
+    page.run()

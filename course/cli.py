@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate [ROOT]` and `python -m course stats [ROOT]`."""
+"""Command line: `python -m course validate|stats|cohort`."""
 
 from __future__ import annotations
 
@@ -53,6 +53,24 @@ def _stats(root: Path, readme: Path | None) -> int:
     return 0
 
 
+def _cohort(args: argparse.Namespace) -> int:
+    from course.records import StoreUnavailable, open_store
+
+    course = load_course(default_root())
+    tracks = {t.id for t in course.settings.tracks}
+    if args.track not in tracks:
+        print(f"error: no track {args.track!r}; choose one of {', '.join(sorted(tracks))}", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db)
+        code = store.create_cohort(args.name, args.track, args.by)
+    except StoreUnavailable as exc:
+        print(f"error: the course database cannot be reached: {exc}", file=sys.stderr)
+        return 1
+    print(f"cohort {args.name!r} ({args.track} track): code {code}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -61,7 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("stats", help="print the content table (Markdown) that the README shows")
     s.add_argument("root", nargs="?", type=Path, default=None)
     s.add_argument("--update-readme", type=Path, metavar="README", help="rewrite the table block in this file")
+    c = sub.add_parser("cohort", help="create a cohort and print the code staff enter to join it")
+    c.add_argument("name", help="e.g. 'Northside clinic, March intake'")
+    c.add_argument("--track", default="staff")
+    c.add_argument("--by", default="trainer", help="who created it (kept with the cohort)")
+    c.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     args = parser.parse_args(argv)
+    if args.command == "cohort":
+        return _cohort(args)
     if args.command == "validate":
         return _validate(args.root or default_root())
     if args.command == "stats":

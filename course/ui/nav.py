@@ -22,7 +22,7 @@ def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], 
 
 def build(course: Course) -> dict[str, list[StreamlitPage]]:
     """All pages, grouped for `st.navigation`; quiz pages are hidden from the menu."""
-    from course.ui.pages import checks, home, module, my_progress, quiz
+    from course.ui.pages import checks, home, module, my_progress, quiz, verify
 
     _PAGES.clear()
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
@@ -34,6 +34,9 @@ def build(course: Course) -> dict[str, list[StreamlitPage]]:
     )
     _PAGES["final-check"] = st.Page(
         checks.render_final, title="Final check", icon=":material/sports_score:", url_path="final-check"
+    )
+    _PAGES["verify"] = st.Page(
+        verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
     module_pages = []
     for n, m in enumerate(course.modules, start=1):
@@ -47,7 +50,13 @@ def build(course: Course) -> dict[str, list[StreamlitPage]]:
         )
         module_pages.append(page)
     return {
-        "Course": [_PAGES["home"], _PAGES["start-check"], _PAGES["progress"], _PAGES["final-check"]],
+        "Course": [
+            _PAGES["home"],
+            _PAGES["start-check"],
+            _PAGES["progress"],
+            _PAGES["final-check"],
+            _PAGES["verify"],
+        ],
         "Modules": [*module_pages, *(_PAGES[f"quiz:{m.id}"] for m in course.modules)],
     }
 

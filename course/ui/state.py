@@ -1,26 +1,30 @@
-"""Cached singletons (the parsed course) and the current learner's session.
+"""Cached singletons (the parsed course, the records store) and the current learner.
 
 The course is parsed once per process with `st.cache_resource`: a rerun does no YAML work.
-Progress lives behind `LearnerSession`, which appends events to an `EventLog`; pages never
-touch the log directly, so the database store can replace the session log without any page
-changing.
+Progress lives behind `LearnerSession`: pages append events and read a projection of them.
+Events go through a `PendingWriter`, so when the database cannot be reached the learner is
+told plainly, their answers stay in the session, and they are written when it is back.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from course.events import REGISTERED, Event, EventLog, MemoryEventLog
-from course.loader import CourseError, Problem, load_course
+from course.events import REGISTERED, Event
+from course.loader import CourseError, Problem, default_root, load_course
 from course.progress import LearnerProgress, current_track, project
+from course.records import PendingWriter, Store, StoreUnavailable, open_store
 from course.schema import Course
 
 CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
+DB_URL_ENV = "COURSE_DB_URL"
+CERT_SECRET_ENV = "COURSE_CERT_SECRET"
 
 
 @dataclass(frozen=True)
@@ -48,21 +52,107 @@ def course() -> Course:
     return result.course
 
 
+def setting(name: str) -> str | None:
+    """An environment variable, else a top-level key in .streamlit/secrets.toml."""
+    if os.environ.get(name):
+        return os.environ[name]
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file at all is normal for the default set-up
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    # Not cached when it raises, so an unreachable database is retried on a later rerun.
+    return open_store(url or None)
+
+
+def store() -> Store | None:
+    """The records store, or None while the database cannot be reached."""
+    try:
+        return _store(setting(DB_URL_ENV) or "")
+    except StoreUnavailable:
+        return None
+
+
+def cert_secret() -> bytes:
+    """The certificate signing key: configured, or generated once beside the default database."""
+    configured = setting(CERT_SECRET_ENV)
+    if configured:
+        return configured.encode()
+    path = default_root() / "data" / "certificate.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+class _Offline:
+    """Stands in for the store until the database can be reached at all."""
+
+    def append(self, event: Event) -> None:
+        raise StoreUnavailable("the course database cannot be reached")
+
+    def append_many(self, events: list[Event]) -> None:
+        raise StoreUnavailable("the course database cannot be reached")
+
+    def events(self, learner_id: str) -> list[Event]:
+        raise StoreUnavailable("the course database cannot be reached")
+
+
 class LearnerSession:
-    """The current browser session's learner: id, event log and derived progress."""
+    """This browser session's learner: identity, event log and derived progress."""
 
-    def __init__(self, log: EventLog, learner_id: str):
-        self.log = log
+    def __init__(self, learner_id: str):
         self.learner_id = learner_id
+        self.resume_code: str | None = None
+        self.registered = False  # a learners row exists in the store
+        self.display_name: str | None = None
+        self.cohort: str | None = None
+        db = store()
+        self.writer = PendingWriter(db if db is not None else _Offline())
 
+    # -- the EventLog pages use
     def record(self, **fields) -> Event:
-        event = Event(learner_id=self.learner_id, **fields)
-        self.log.append(event)
+        event = Event(learner_id=self.learner_id, cohort=self.cohort, **fields)
+        self.sync(register=True)
+        self.writer.append(event)
         return event
 
     def events(self) -> list[Event]:
-        return self.log.events(self.learner_id)
+        return self.writer.events(self.learner_id)  # stored + pending; pending only when down
 
+    @property
+    def offline(self) -> bool:
+        """True while anything this learner did is not yet in the database."""
+        return bool(self.writer.pending) or isinstance(self.writer.store, _Offline) or not self.writer.available
+
+    def sync(self, register: bool = False) -> None:
+        """Attach the store if it has come back, register the learner once they have done
+        something worth keeping, and write any pending events."""
+        if isinstance(self.writer.store, _Offline):
+            db = store()
+            if db is None:
+                return
+            self.writer.store = db
+        if not self.registered and (register or self.writer.pending):
+            try:
+                self._register()
+            except StoreUnavailable:
+                return
+        if self.writer.pending:
+            self.writer.flush()
+
+    def _register(self) -> None:
+        db = self.writer.store
+        if db.learner(self.learner_id) is None:
+            _, self.resume_code = db.create_learner(display_name=self.display_name, learner_id=self.learner_id)
+        self.registered = True
+
+    # -- derived state
     @property
     def track(self) -> str | None:
         return current_track(self.events())
@@ -75,8 +165,45 @@ class LearnerSession:
 
 
 def session() -> LearnerSession:
-    """This browser session's learner. Until the records store lands, events live in the
-    session: they survive reruns and page switches, not a browser refresh."""
+    """This browser session's learner, created on first use; `?resume=` restores another."""
     if "learner" not in st.session_state:
-        st.session_state["learner"] = LearnerSession(MemoryEventLog(), uuid.uuid4().hex)
-    return st.session_state["learner"]
+        st.session_state["learner"] = LearnerSession(uuid.uuid4().hex)
+    learner: LearnerSession = st.session_state["learner"]
+    learner.sync()
+    return learner
+
+
+def resume(code: str) -> bool:
+    """Switch this session to the learner a resume code belongs to. False if it is not valid."""
+    db = store()
+    if db is None:
+        raise StoreUnavailable("the course database cannot be reached")
+    learner_id = db.learner_for_resume_code(code)
+    if learner_id is None:
+        return False
+    restored = LearnerSession(learner_id)
+    restored.registered = True
+    restored.resume_code = code
+    row = db.learner(learner_id)
+    restored.display_name = row.display_name if row else None
+    restored.cohort = row.cohort if row else None
+    st.session_state["learner"] = restored
+    st.session_state.pop("seen-sections", None)
+    return True
+
+
+def sign_in(subject: str, display_name: str | None) -> None:
+    """Use the OpenID Connect identity instead of a resume code."""
+    db = store()
+    if db is None:
+        raise StoreUnavailable("the course database cannot be reached")
+    learner_id = db.learner_for_subject(subject, display_name)
+    current = st.session_state.get("learner")
+    if current is not None and current.learner_id == learner_id:
+        return
+    signed = LearnerSession(learner_id)
+    signed.registered = True
+    signed.display_name = display_name
+    row = db.learner(learner_id)
+    signed.cohort = row.cohort if row else None
+    st.session_state["learner"] = signed

@@ -44,3 +44,19 @@ def test_missing_root_folder_is_a_clear_problem(tmp_path):
     out = run("validate", str(tmp_path / "nowhere"))
     assert out.returncode == 1
     assert out.stdout.strip() == "modules/course.yaml:1: (file): file not found"
+
+
+def test_cohort_create_prints_a_code_staff_can_join_with(tmp_path):
+    from course.records import open_store
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    out = run("cohort", "Northside March intake", "--track", "staff", "--db", url)
+    assert out.returncode == 0, out.stderr
+    code = out.stdout.strip().split()[-1]
+    cohort = open_store(url).cohort(code)
+    assert cohort.name == "Northside March intake" and cohort.track == "staff"
+
+
+def test_cohort_for_an_unknown_track_is_refused(tmp_path):
+    out = run("cohort", "X", "--track", "nurses", "--db", f"sqlite:///{tmp_path / 'c.sqlite'}")
+    assert out.returncode == 2 and "no track 'nurses'" in out.stderr

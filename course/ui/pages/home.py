@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
-from course.ui import nav, state
+from course.ui import identity, nav, state
 from course.ui.common import notice, status_text
 
 
@@ -33,12 +33,42 @@ def choose_track() -> None:
             index=None,
             captions=[t.description for t in tracks.values()],
         )
+        st.markdown("**Clinic staff only** (leave blank otherwise)")
+        cohort = st.text_input("Cohort code from your trainer", max_chars=20, placeholder="e.g. KX7-P2M")
+        name = st.text_input("Your name as it should appear on your certificate", max_chars=80)
         submitted = st.form_submit_button("Start the course", type="primary")
     if submitted:
         if choice is None:
             st.error("Choose one of the tracks above, then press Start the course.", icon=":material/error:")
             return
-        state.session().choose_track(tracks[choice].id)
+        learner = state.session()
+        if cohort.strip():
+            db = state.store()
+            found = db.cohort(cohort.strip()) if db is not None else None
+            if db is None:
+                st.error(
+                    "We can't reach the course database to check your cohort code. Try again in a few "
+                    "minutes, or leave the code blank and join later from My progress.",
+                    icon=":material/cloud_off:",
+                )
+                return
+            if found is None:
+                st.error(
+                    f"No cohort has the code “{cohort.strip()}”. Check it with your trainer, or leave it "
+                    "blank and join later from My progress. Your other answers are kept.",
+                    icon=":material/error:",
+                )
+                return
+            learner.cohort = found.code
+        if name.strip():
+            learner.display_name = name.strip()
+        learner.choose_track(tracks[choice].id)
+        db = state.store()
+        if db is not None and learner.registered:
+            if learner.display_name:
+                db.set_display_name(learner.learner_id, learner.display_name)
+            if learner.cohort:
+                db.join_cohort(learner.learner_id, learner.cohort)
         st.rerun()
 
 
@@ -47,6 +77,7 @@ def course_map() -> None:
     progress = state.session().progress()
     track = course.track(progress.track)
     st.header(f"Your course: {track.title}")
+    identity.resume_link_box()
     rule = (
         "one at a time: each opens when you pass the quiz before it"
         if track.sequencing == "sequential"

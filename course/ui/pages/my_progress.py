@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
+from course import certificates, xapi
 from course.progress import check_ins
-from course.ui import state
+from course.ui import identity, state
 from course.ui.common import notice, require_track
 
 
 def render() -> None:
     course = state.course()
     st.title("My progress")
+    if st.session_state.pop("deleted-notice", False):
+        st.success("Your records are deleted. You can start again whenever you like.", icon=":material/check_circle:")
     track_id = require_track()
     if track_id is None:
         return
     notice()
+    identity.resume_link_box()
     progress = state.session().progress()
     track = course.track(track_id)
     st.write(f"Track: **{track.title}** · pass mark {track.pass_mark}%")
@@ -40,9 +46,11 @@ def render() -> None:
             }
         )
     st.table(pd.DataFrame(rows), hide_index=True)
-    st.caption("Your progress is kept for this browser session: it survives moving between pages, not a refresh.")
 
     _check_ins()
+    if track.certificate:
+        _certificate(progress)
+    _records()
 
     st.header("Change track")
     others = [t for t in course.settings.tracks if t.id != track_id]
@@ -82,3 +90,80 @@ def _check_ins() -> None:
         st.markdown("Attitude survey, mean per theme (higher means more supportive views):")
         st.table(pd.DataFrame(rows), hide_index=True)
         st.caption("This is the course's own feedback measure, not a validated scale.")
+
+
+def _certificate(progress) -> None:
+    course = state.course()
+    learner = state.session()
+    st.header("Certificate")
+    db = state.store()
+    if db is None:
+        st.write("Certificates need the course database, which can't be reached right now.")
+        return
+    mine = certificates.for_learner(db, learner.learner_id, state.cert_secret())
+    if mine:
+        cert = mine[-1]
+        st.success(
+            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {cert.display_name}.",
+            icon=":material/workspace_premium:",
+        )
+        st.download_button(
+            "Download certificate (PDF)",
+            certificates.render_pdf(cert),
+            file_name=f"certificate-{cert.certificate_id}.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+        )
+        st.caption("An employer can check it on the Verify a certificate page with the id above.")
+        return
+    if not progress.complete:
+        st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
+        return
+    with st.form("certificate"):
+        name = st.text_input("Your full name, as it should appear", value=learner.display_name or "", max_chars=80)
+        issue = st.form_submit_button("Issue my certificate", type="primary")
+    if issue:
+        if not name.strip():
+            st.error("Enter your name: it is printed on the certificate.", icon=":material/error:")
+            return
+        learner.sync(register=True)
+        scores = [m.best_percent or 0.0 for m in progress.modules]
+        certificates.issue(db, learner.learner_id, name.strip(), course, sum(scores) / len(scores), state.cert_secret())
+        db.set_display_name(learner.learner_id, name.strip())
+        learner.display_name = name.strip()
+        st.rerun()
+
+
+def _records() -> None:
+    learner = state.session()
+    st.header("Your records")
+    events = learner.events()
+    st.write(
+        f"The course keeps {len(events)} learning record{'s' if len(events) != 1 else ''} for you: "
+        "what you opened, how you answered and your results. You can take a copy or delete them."
+    )
+    base = (st.context.url or "https://course.invalid").split("?")[0].rstrip("/")
+    st.download_button(
+        "Download my records (xAPI JSON)",
+        json.dumps(xapi.statements(events, base, state.course()), indent=2),
+        file_name="my-learning-records.json",
+        mime="application/json",
+        icon=":material/download:",
+        disabled=not events,
+    )
+    with st.expander("Delete my records"):
+        st.write(
+            "This deletes your progress, quiz results, survey answers and any certificate, on every "
+            "device. It cannot be undone."
+        )
+        confirm = st.checkbox("I understand: delete all my records", key="confirm-delete")
+        if st.button("Delete my records", type="primary", disabled=not confirm, icon=":material/delete_forever:"):
+            db = state.store()
+            if db is None:
+                st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
+                return
+            db.delete_learner(learner.learner_id)
+            for key in list(st.session_state):
+                del st.session_state[key]
+            st.session_state["deleted-notice"] = True
+            st.rerun()

@@ -1,0 +1,43 @@
+"""Public Verify page: check a certificate id; shows name, course, version and date only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course import certificates
+from course.ui import state
+
+
+def render() -> None:
+    st.title("Verify a certificate")
+    st.write("Enter the verification id printed on a certificate, for example KT-ABCD-EFGH-JKLM.")
+    with st.form("verify"):
+        cert_id = st.text_input("Certificate id", max_chars=40)
+        check = st.form_submit_button("Check", type="primary")
+    if not check:
+        return
+    if not cert_id.strip():
+        st.error("Enter the certificate id first.", icon=":material/error:")
+        return
+    db = state.store()
+    if db is None:
+        st.error("We can't reach the course database right now. Please try again later.", icon=":material/cloud_off:")
+        return
+    cert = certificates.verify(db, cert_id.strip().upper(), state.cert_secret())
+    if cert is None:
+        st.error(
+            "No valid certificate has this id. Check each character; if it still fails, the certificate "
+            "may have been altered or deleted at the learner's request.",
+            icon=":material/gpp_bad:",
+        )
+        return
+    st.success("This certificate is valid.", icon=":material/verified:")
+    st.table(
+        {
+            "Name": [cert.display_name],
+            "Course": [cert.course_title],
+            "Version": [cert.course_version],
+            "Date": [f"{cert.issued_at:%d %B %Y}"],
+        },
+        hide_index=True,
+    )

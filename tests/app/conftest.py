@@ -1,0 +1,16 @@
+"""Every app test gets its own SQLite database and certificate key."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'course.sqlite'}"
+    monkeypatch.setenv("COURSE_DB_URL", url)
+    monkeypatch.setenv("COURSE_CERT_SECRET", "test-secret-for-certificates-0123456789")
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()

@@ -1,0 +1,140 @@
+"""Learner records in the app: resume anywhere, outages lose nothing, delete, certificates, login."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from course.events import PASSED, REGISTERED, Event
+from course.records import open_store
+from tests.app.test_walkthrough import APP, answer, button, choose_track, open_quiz, texts
+
+
+def new_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def pass_first_quiz(real_course) -> tuple[AppTest, str, str]:
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    first = real_course.track("staff").modules[0]
+    at = open_quiz(button(at, "Start: ").click().run())
+    at = answer(at, real_course, first, "staff")
+    learner = at.session_state["learner"]
+    return at, learner.learner_id, learner.resume_code
+
+
+def test_resume_link_restores_progress_in_a_new_session(real_course, isolated_store):
+    at, learner_id, code = pass_first_quiz(real_course)
+    assert code and len(code) >= 22  # token_urlsafe(24): 192 bits
+    assert any(f"?resume={code}" in c.value for c in button(at, "Course map").click().run().code)
+
+    fresh = new_app(resume=code)  # another device: a brand-new session
+    assert "Welcome back. Your progress is restored." in texts(fresh)
+    assert fresh.header[0].value == "Your course: Clinic staff onboarding"
+    assert fresh.session_state["learner"].learner_id == learner_id
+    assert "1 of 7 modules passed" in fresh.get("progress")[0].proto.text
+
+
+def test_an_unknown_resume_code_says_so_without_a_hint(real_course):
+    at = new_app(resume="not-a-real-code-but-long-enough-0123456789")
+    assert "That resume link is not valid." in at.error[0].value
+    assert not at.exception
+    assert at.header[0].value == "Choose how you want to take the course"
+    malformed = new_app(resume="'; drop table events; --")
+    assert malformed.error[0].value == at.error[0].value  # same words for every wrong code
+
+
+def test_an_outage_keeps_answers_and_writes_them_when_the_database_is_back(real_course, monkeypatch, tmp_path):
+    good = f"sqlite:///{tmp_path / 'back.sqlite'}"
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+    st.cache_resource.clear()
+    at = choose_track(new_app(), "Community and self-paced learning")
+    assert "We can't reach the course database right now." in texts(at)
+    assert at.header[0].value == "Your course: Community and self-paced learning"  # progress still shows
+    learner = at.session_state["learner"]
+    assert [e.verb for e in learner.writer.pending] == [REGISTERED]
+
+    monkeypatch.setenv("COURSE_DB_URL", good)  # the database is back
+    at.run()
+    assert "We can't reach the course database" not in texts(at)
+    stored = open_store(good).events(learner.learner_id)
+    assert [e.verb for e in stored] == [REGISTERED] and not learner.writer.pending
+
+
+def test_delete_my_records_removes_them_after_confirmation(real_course, isolated_store):
+    at, learner_id, _ = pass_first_quiz(real_course)
+    at = button(button(at, "Course map").click().run(), "View my progress").click().run()
+    delete = next(b for b in at.button if b.label == "Delete my records")
+    assert delete.disabled  # needs the confirmation first
+    at.checkbox(key="confirm-delete").check().run()
+    at = next(b for b in at.button if b.label == "Delete my records").click().run()
+    assert "Your records are deleted." in texts(at)
+    assert open_store(isolated_store).events(learner_id) == []
+
+
+def test_download_my_records_offers_xapi_json(real_course):
+    at, _, _ = pass_first_quiz(real_course)
+    at = button(button(at, "Course map").click().run(), "View my progress").click().run()
+    downloads = [e for e in at.get("download_button") if "xAPI" in e.proto.label]
+    assert downloads and not downloads[0].proto.disabled
+
+
+def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_course, isolated_store):
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    learner = at.session_state["learner"]
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    for m in real_course.track("staff").modules:
+        store.append(
+            Event(
+                learner_id=learner.learner_id,
+                verb=PASSED,
+                activity=f"quiz/{m}",
+                track="staff",
+                score=9,
+                max_score=10,
+                timestamp=now,
+            )
+        )
+    at = button(at, "View my progress").click().run()
+    name_box = next(t for t in at.text_input if t.label.startswith("Your full name"))
+    name_box.set_value("Alex Ngata")  # inside a form: sent with the submit button
+    at = button(at, "Issue my certificate").click().run()
+    issued = next(s.value for s in at.success if s.value.startswith("Certificate KT-"))
+    cert_id = issued.split()[1]
+    assert "to Alex Ngata" in issued
+
+    from course import certificates
+
+    secret = b"test-secret-for-certificates-0123456789"
+    cert = certificates.verify(store, cert_id, secret)
+    assert cert.display_name == "Alex Ngata" and round(cert.score_percent) == 90
+    assert certificates.verify(store, cert_id[:-1] + ("A" if cert_id[-1] != "A" else "B"), secret) is None
+
+
+def test_login_identity_replaces_resume_codes(real_course, isolated_store):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "s",
+        "server_metadata_url": "https://id.example/.well-known/openid-configuration",
+    }
+    at.user = {
+        "is_logged_in": True,
+        "email": "alex@example.org",
+        "name": "Alex",
+        "sub": "user-42",
+        "iss": "https://id.example",
+    }
+    at.run()
+    at = choose_track(at, "Community and self-paced learning")
+    assert "Your progress is saved to your account." in texts(at)
+    learner_id = at.session_state["learner"].learner_id
+    assert open_store(isolated_store).learner_for_subject("https://id.example|user-42") == learner_id

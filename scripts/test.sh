@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, content validation, unit, app and store tests.
 # Installs what it needs: the virtual environment, pinned packages, and PostgreSQL from
-# Debian's packages for the store tests (run as root, or install postgresql first).
+# Debian's packages for the store tests and Chromium for the browser tests (run as root,
+# or install the Debian packages postgresql and chromium first).
 # Usage: bash scripts/test.sh [extra pytest arguments]
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 echo "== ruff"
@@ -9,6 +10,8 @@ echo "== ruff"
 .venv/bin/ruff format --check --quiet .
 echo "== content"
 .venv/bin/python -m course validate
+echo "== Chromium (Debian package) for the browser tests"
+[ -x /usr/bin/chromium ] || apt_install chromium
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"

@@ -83,9 +83,9 @@ def resume_link_box() -> None:
         if not learner.resume_code:
             st.write("Your resume link appears here once your progress has been saved.")
             return
-        base = (st.context.url or "").split("?")[0]
+        base = (st.context.url or "").split("?")[0].rstrip("/")
         st.write(
             "Open this link on any device to carry on where you left off. Keep it private: anyone "
             "with the link can see and change your progress. Copy it with the button at its right."
         )
-        st.code(f"{base}?resume={learner.resume_code}", language=None, wrap_lines=True)
+        st.code(f"{base}/?resume={learner.resume_code}", language=None, wrap_lines=True)

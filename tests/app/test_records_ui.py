@@ -31,7 +31,7 @@ def pass_first_quiz(real_course) -> tuple[AppTest, str, str]:
 def test_resume_link_restores_progress_in_a_new_session(real_course, isolated_store):
     at, learner_id, code = pass_first_quiz(real_course)
     assert code and len(code) >= 22  # token_urlsafe(24): 192 bits
-    assert any(f"?resume={code}" in c.value for c in button(at, "Course map").click().run().code)
+    assert any(f"/?resume={code}" in c.value for c in button(at, "Course map").click().run().code)
 
     fresh = new_app(resume=code)  # another device: a brand-new session
     assert "Welcome back. Your progress is restored." in texts(fresh)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_walkthrough import APP, button, choose_track, texts  # noqa: F401 - shared helpers
+from tests.app.test_walkthrough import APP, button, choose_track, fill, texts
 
 
 def test_start_check_then_my_progress(real_course):
@@ -17,27 +17,11 @@ def test_start_check_then_my_progress(real_course):
     pre = real_course.quizzes[real_course.settings.pre_test]
     items = pre.items("public")
     for _, q in items[:-1]:  # leave the last one unanswered first
-        key = f"q-{pre.id}-1-{q.id}"
-        if q.type in ("single", "true_false"):
-            at.radio(key=key).set_value(q.answer)
-        elif q.type == "multiple":
-            for o in q.options:
-                at.checkbox(key=f"{key}-{o.id}").set_value(o.id in q.answer)
-        else:
-            for pos, oid in enumerate(q.answer, start=1):
-                at.selectbox(key=f"{key}-{oid}").set_value(pos)
+        fill(at, f"q-{pre.id}-1-{q.id}", q)
     at = button(at, "Submit knowledge check").click().run()
     assert f"Still to answer: {len(items)}." in at.error[0].value
     last = items[-1][1]
-    key = f"q-{pre.id}-1-{last.id}"
-    if last.type == "multiple":
-        for o in last.options:
-            at.checkbox(key=f"{key}-{o.id}").set_value(o.id in last.answer)
-    elif last.type == "ordering":
-        for pos, oid in enumerate(last.answer, start=1):
-            at.selectbox(key=f"{key}-{oid}").set_value(pos)
-    else:
-        at.radio(key=key).set_value(last.answer)
+    fill(at, f"q-{pre.id}-1-{last.id}", last)
     at = button(at, "Submit knowledge check").click().run()
     assert f"You answered {len(items)} of {len(items)} correctly (100%)." in at.success[0].value
 

@@ -44,16 +44,20 @@ def answer(at: AppTest, course: Course, module_id: str, track: str, wrong: dict[
     wrong = wrong or {}
     prefix = f"q-{quiz.id}-{at.session_state[f'attempt-{quiz.id}']}"
     for _, q in quiz.items(track):
-        key = f"{prefix}-{q.id}"
-        if q.type in ("single", "true_false"):
-            at.radio(key=key).set_value(wrong.get(q.id, q.answer))
-        elif q.type == "multiple":
-            for o in q.options:
-                at.checkbox(key=f"{key}-{o.id}").set_value(o.id in q.answer)
-        else:
-            for pos, oid in enumerate(q.answer, start=1):
-                at.selectbox(key=f"{key}-{oid}").set_value(pos)
+        fill(at, f"{prefix}-{q.id}", q, wrong.get(q.id))
     return button(at, "Submit answers").click().run()
+
+
+def fill(at: AppTest, key: str, q, choice=None) -> None:
+    """Answer one question's widgets: its key, or `choice` for a single/true-false question."""
+    if q.type in ("single", "true_false"):
+        at.radio(key=key).set_value(q.answer if choice is None else choice)
+    elif q.type == "multiple":
+        for o in q.options:
+            at.checkbox(key=f"{key}-{o.id}").set_value(o.id in q.answer)
+    else:
+        for pos, oid in enumerate(q.answer, start=1):
+            at.selectbox(key=f"{key}-{oid}").set_value(pos)
 
 
 def test_new_learner_first_chooses_a_track(app):

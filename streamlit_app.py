@@ -11,6 +11,6 @@ loaded = state.loaded()
 if loaded.course is None:
     st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
 else:
-    page = st.navigation(nav.build(loaded.course))
+    page = st.navigation(nav.build(loaded.course), expanded=True)
     identity.before_page()
     page.run()

@@ -135,6 +135,7 @@ learners_table = sa.Table(
     sa.Column("display_name", sa.String(MAX_DISPLAY_NAME)),
     sa.Column("cohort", sa.String(16)),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("preferences", sa.Text),  # JSON display settings (m003)
 )
 
 cohorts_table = sa.Table(
@@ -249,11 +250,17 @@ def m002_indexes(conn: Connection) -> None:
         index.create(conn)
 
 
+def m003_preferences(conn: Connection) -> None:
+    """Learner display settings (larger text, contrast, motion, font), kept with their record."""
+    conn.execute(sa.text("ALTER TABLE learners ADD COLUMN preferences TEXT"))
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, m001_initial),
     (2, m002_indexes),
+    (3, m003_preferences),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -740,6 +747,28 @@ class Store:
                 sa.update(learners_table)
                 .where(learners_table.c.learner_id == learner_id)
                 .values(display_name=_clean_name(display_name))
+            ).rowcount
+        return bool(updated)
+
+    def preferences(self, learner_id: str) -> dict[str, Any]:
+        """The learner's saved display settings ({} when none or unknown)."""
+        with self._read() as conn:
+            raw = conn.execute(
+                sa.select(learners_table.c.preferences).where(learners_table.c.learner_id == learner_id)
+            ).scalar()
+        try:
+            value = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_preferences(self, learner_id: str, preferences: dict[str, Any]) -> bool:
+        """Save display settings; False if the learner is unknown."""
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(learners_table)
+                .where(learners_table.c.learner_id == learner_id)
+                .values(preferences=json.dumps(preferences, sort_keys=True))
             ).rowcount
         return bool(updated)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.records import StoreUnavailable
-from course.ui import state
+from course.ui import display, state
 
 OFFLINE = (
     "We can't reach the course database right now. Everything you do is kept in this tab and "
@@ -24,6 +24,7 @@ def auth_configured() -> bool:
 
 def before_page() -> None:
     _resume_from_link()
+    display.apply()
     if auth_configured():
         _oidc()
     if state.session().offline:
@@ -45,6 +46,7 @@ def _resume_from_link() -> None:
         )
         return
     if ok:
+        display.load_saved()
         st.success("Welcome back. Your progress is restored.", icon=":material/restore:")
     else:
         # Says nothing about which codes exist: every wrong code gets the same words.
@@ -68,7 +70,8 @@ def _oidc() -> None:
             st.logout()
     subject = f"{st.user.get('iss', '')}|{st.user.get('sub') or st.user.get('email')}"
     try:
-        state.sign_in(subject, st.user.get("name"))
+        if state.sign_in(subject, st.user.get("name")):
+            display.load_saved()
     except StoreUnavailable:
         st.warning(OFFLINE, icon=":material/cloud_off:")
 

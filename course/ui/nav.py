@@ -20,9 +20,12 @@ def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], 
     return render
 
 
-def build(course: Course) -> dict[str, list[StreamlitPage]]:
-    """All pages, grouped for `st.navigation`; quiz pages are hidden from the menu."""
-    from course.ui.pages import checks, home, module, my_progress, quiz, verify
+def build(course: Course) -> list[StreamlitPage]:
+    """All pages for `st.navigation`, as one flat list; quiz pages are hidden from the menu.
+
+    Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
+    <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
+    from course.ui.pages import checks, home, module, my_progress, quiz, settings, verify
 
     _PAGES.clear()
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
@@ -35,6 +38,7 @@ def build(course: Course) -> dict[str, list[StreamlitPage]]:
     _PAGES["final-check"] = st.Page(
         checks.render_final, title="Final check", icon=":material/sports_score:", url_path="final-check"
     )
+    _PAGES["settings"] = st.Page(settings.render, title="Display settings", icon=":material/tune:", url_path="settings")
     _PAGES["verify"] = st.Page(
         verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
@@ -49,16 +53,16 @@ def build(course: Course) -> dict[str, list[StreamlitPage]]:
             visibility="hidden",
         )
         module_pages.append(page)
-    return {
-        "Course": [
-            _PAGES["home"],
-            _PAGES["start-check"],
-            _PAGES["progress"],
-            _PAGES["final-check"],
-            _PAGES["verify"],
-        ],
-        "Modules": [*module_pages, *(_PAGES[f"quiz:{m.id}"] for m in course.modules)],
-    }
+    return [
+        _PAGES["home"],
+        _PAGES["start-check"],
+        *module_pages,
+        _PAGES["final-check"],
+        _PAGES["progress"],
+        _PAGES["settings"],
+        _PAGES["verify"],
+        *(_PAGES[f"quiz:{m.id}"] for m in course.modules),
+    ]
 
 
 def page(key: str) -> StreamlitPage:

@@ -150,6 +150,9 @@ class LearnerSession:
         db = self.writer.store
         if db.learner(self.learner_id) is None:
             _, self.resume_code = db.create_learner(display_name=self.display_name, learner_id=self.learner_id)
+            chosen = st.session_state.get("display-settings")
+            if chosen:  # settings chosen before the first saved step go with the new record
+                db.set_preferences(self.learner_id, chosen)
         self.registered = True
 
     # -- derived state
@@ -192,18 +195,19 @@ def resume(code: str) -> bool:
     return True
 
 
-def sign_in(subject: str, display_name: str | None) -> None:
-    """Use the OpenID Connect identity instead of a resume code."""
+def sign_in(subject: str, display_name: str | None) -> bool:
+    """Use the OpenID Connect identity instead of a resume code; True if it changed learner."""
     db = store()
     if db is None:
         raise StoreUnavailable("the course database cannot be reached")
     learner_id = db.learner_for_subject(subject, display_name)
     current = st.session_state.get("learner")
     if current is not None and current.learner_id == learner_id:
-        return
+        return False
     signed = LearnerSession(learner_id)
     signed.registered = True
     signed.display_name = display_name
     row = db.learner(learner_id)
     signed.cohort = row.cohort if row else None
     st.session_state["learner"] = signed
+    return True

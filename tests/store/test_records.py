@@ -593,3 +593,11 @@ def test_after_a_failure_appends_queue_without_waiting_on_the_store_until_the_re
     assert flaky.calls == calls, "no time spent on a store known to be down"
     assert writer.flush() == 6, "an explicit flush always tries"
     assert writer.available and store.events("L1") == [first, *quiz]
+
+
+def test_display_preferences_are_kept_with_the_learner(store):
+    learner_id, _ = store.create_learner()
+    assert store.preferences(learner_id) == {}
+    assert store.set_preferences(learner_id, {"text_size": 150, "high_contrast": True})
+    assert store.preferences(learner_id) == {"text_size": 150, "high_contrast": True}
+    assert not store.set_preferences("nobody", {"text_size": 125})

@@ -15,6 +15,10 @@ def render() -> None:
     st.title(course.settings.title)
     st.write(course.settings.description)
     notice()
+    if st.button(
+        "Display settings", icon=":material/tune:", key="to-settings", help="Text size, contrast, motion, font"
+    ):
+        nav.go("settings")
     if learner.track is None:
         choose_track()
     else:

@@ -51,6 +51,7 @@ def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
 
 def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int) -> None:
     responses: dict[str, object] = {}
+    st.header("Questions")
     with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):
         scenario = None
         for n, (sc, q) in enumerate(items, start=1):

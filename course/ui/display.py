@@ -1,0 +1,98 @@
+"""Learner display settings (larger text, high contrast, reduced motion, readable font) and
+the CSS that applies them on every page, plus a focus indicator that is always visible."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.ui import state
+
+DEFAULTS: dict[str, object] = {
+    "text_size": 100,
+    "high_contrast": False,
+    "reduced_motion": False,
+    "readable_font": False,
+}
+TEXT_SIZES = (100, 125, 150, 200)
+KEY = "display-settings"
+
+# Always on. Streamlit hides the real radio and checkbox inputs, so the ring goes on the label
+# that holds the focused input (WCAG 2.4.7 / 2.4.11).
+BASE_CSS = """
+:focus-visible { outline: 3px solid #0B4F8A !important; outline-offset: 2px !important; }
+label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px; border-radius: 4px; }
+[data-testid="stProgress"] > div > div { background-color: #C9D3DE; }
+"""
+
+HIGH_CONTRAST_CSS = """
+.stApp, .stApp p, .stApp li, .stApp label, .stApp span:not([data-testid="stIconMaterial"]),
+.stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp caption, .stApp small,
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #000 !important; }
+.stApp { background: #fff !important; }
+.stApp a { color: #00209F !important; text-decoration: underline !important; }
+[data-testid="stAlertContainer"] { background: #fff !important; border: 2px solid #000 !important; }
+.stApp button, [data-baseweb="select"] > div, .stApp input, .stApp textarea { border: 2px solid #000 !important; }
+.stApp button[kind="primary"], .stApp button[data-testid="stBaseButton-primary"] { background: #000 !important; }
+.stApp button[kind="primary"] *, .stApp button[data-testid="stBaseButton-primary"] * { color: #fff !important; }
+[data-testid="stVerticalBlockBorderWrapper"] { border-color: #000 !important; }
+:focus-visible, label:has(input:focus-visible) { outline: 4px solid #000 !important; }
+"""
+
+REDUCED_MOTION_CSS = """
+*, *::before, *::after { animation-duration: 0.001ms !important; animation-iteration-count: 1 !important;
+  transition-duration: 0.001ms !important; scroll-behavior: auto !important; }
+"""
+
+READABLE_FONT_CSS = """
+.stApp, .stApp p, .stApp li, .stApp label, .stApp button, .stApp input, .stApp h1, .stApp h2, .stApp h3,
+.stApp span:not([data-testid="stIconMaterial"]) {
+  font-family: Verdana, "DejaVu Sans", Tahoma, sans-serif !important; letter-spacing: 0.02em; word-spacing: 0.08em; }
+.stApp p, .stApp li { line-height: 1.7 !important; }
+"""
+
+
+def current() -> dict[str, object]:
+    return {**DEFAULTS, **st.session_state.get(KEY, {})}
+
+
+def css(settings: dict[str, object]) -> str:
+    parts = [BASE_CSS]
+    size = int(settings.get("text_size", 100))
+    if size != 100:
+        parts.append(f"html {{ font-size: {size}% !important; }} .stApp {{ --st-font-scale: {size / 100}; }}")
+        # Streamlit sizes body text in px on some elements; scale those too.
+        parts.append(
+            f".stApp p, .stApp li, .stApp label, .stApp button, .stApp input {{ font-size: {size / 100:.2f}rem !important; }}"
+        )
+    if settings.get("high_contrast"):
+        parts.append(HIGH_CONTRAST_CSS)
+    if settings.get("reduced_motion"):
+        parts.append(REDUCED_MOTION_CSS)
+    if settings.get("readable_font"):
+        parts.append(READABLE_FONT_CSS)
+    return "\n".join(parts)
+
+
+def apply() -> None:
+    st.html(f"<style>{css(current())}</style>")
+
+
+def load_saved() -> None:
+    """Take the learner's saved settings from their record (after resume or sign-in)."""
+    db = state.store()
+    learner = state.session()
+    if db is not None and learner.registered:
+        saved = db.preferences(learner.learner_id)
+        if saved:
+            st.session_state[KEY] = {k: saved[k] for k in DEFAULTS if k in saved}
+
+
+def save(settings: dict[str, object]) -> bool:
+    """Keep settings in the session and, when the learner has a record, in the store."""
+    st.session_state[KEY] = settings
+    db = state.store()
+    learner = state.session()
+    if db is None:
+        return False
+    learner.sync(register=True)
+    return learner.registered and db.set_preferences(learner.learner_id, settings)

@@ -1,0 +1,42 @@
+"""Settings: display options that apply on every page and are kept with the learner's record."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.ui import display
+
+
+def render() -> None:
+    st.title("Display settings")
+    st.write("Make the course easier to read. Your choices apply on every page and are saved with your progress.")
+    now = display.current()
+    with st.form("display-settings-form"):
+        size = st.select_slider(
+            "Text size",
+            options=list(display.TEXT_SIZES),
+            value=int(now["text_size"]),
+            format_func=lambda v: f"{v}%",
+        )
+        contrast = st.toggle(
+            "High contrast (black text, stronger borders and focus outlines)", value=bool(now["high_contrast"])
+        )
+        motion = st.toggle("Reduce motion (no animations)", value=bool(now["reduced_motion"]))
+        font = st.toggle("Readable font (wider letters and more line spacing)", value=bool(now["readable_font"]))
+        saved = st.form_submit_button("Save settings", type="primary")
+    if saved:
+        settings = {"text_size": size, "high_contrast": contrast, "reduced_motion": motion, "readable_font": font}
+        kept = display.save(settings)
+        st.session_state["settings-saved"] = kept
+        st.rerun()
+    if st.button("Back to the course", icon=":material/home:", key="settings-home"):
+        from course.ui import nav
+
+        nav.go("home")
+    if "settings-saved" in st.session_state:
+        kept = st.session_state.pop("settings-saved")
+        st.success(
+            "Settings saved."
+            + ("" if kept else " They apply in this tab and will be saved with your progress once you start."),
+            icon=":material/check_circle:",
+        )

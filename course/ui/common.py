@@ -32,3 +32,17 @@ def require_track() -> str | None:
 
             nav.go("home")
     return track
+
+
+def live_region(slot, text: str, tone: str = "neutral") -> None:
+    """A status message screen readers announce when it changes (WCAG 4.1.3).
+
+    Streamlit's alerts are role="status" regions. Drawn into the same placeholder on every
+    run, the browser keeps the one element and updates its text (a region that is replaced
+    instead is often not read). Tone is carried by the words and the icon, never colour alone."""
+    if tone == "good":
+        slot.success(text, icon=":material/check_circle:")
+    elif tone == "bad":
+        slot.error(text, icon=":material/cancel:")
+    else:
+        slot.info(text, icon=":material/info:")

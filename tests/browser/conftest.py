@@ -97,3 +97,26 @@ def wait_ready(page) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30000)
     page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=30000)
     page.wait_for_timeout(300)
+
+
+@pytest.fixture(scope="session")
+def course_server(tmp_path_factory):
+    """One real course server with its own SQLite database, shared by the browser tests."""
+    tmp = tmp_path_factory.mktemp("course-server")
+    env = {
+        "COURSE_DB_URL": f"sqlite:///{tmp / 'course.sqlite'}",
+        "COURSE_CERT_SECRET": "browser-test-secret-0123456789abcdef",
+    }
+    server = Server(env, tmp / "server.log")
+    server.db_url = env["COURSE_DB_URL"]
+    server.secret = env["COURSE_CERT_SECRET"].encode()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -17,6 +17,7 @@ def render() -> None:
         "file, which line and what to fix.",
         icon=":material/error:",
     )
-    st.subheader("Problems found")
-    st.code("\n".join(str(p) for p in result.problems), language=None, wrap_lines=True)
-    st.caption("Maintainers: run `python -m course validate` to see the same list, fix it, then restart the app.")
+    st.header("Problems found")
+    # Plain monospaced text: the same lines `python -m course validate` prints.
+    st.text("\n".join(str(p) for p in result.problems))
+    st.caption("Maintainers: run python -m course validate to see the same list, fix it, then restart the app.")

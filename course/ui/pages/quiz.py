@@ -10,7 +10,7 @@ from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_acti
 from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
 from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import nav, state
-from course.ui.common import notice, require_track
+from course.ui.common import live_region, notice, require_track
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
@@ -38,18 +38,26 @@ def render(module_id: str) -> None:
     )
     if quiz.intro:
         st.write(quiz.intro)
+    status = st.empty()
     result = st.session_state.get(f"result-{quiz.id}")
     if result is not None and result[0] == attempt:
-        _show_result(module, quiz, result[1], items, track_id)
+        r = result[1]
+        summary = f"{r.score} of {r.max_score} correct ({r.percent:.0f}%). The pass mark is {r.pass_mark}%."
+        if r.passed:
+            live_region(status, f"Passed. {summary}", "good")
+        else:
+            live_region(status, f"Not passed yet. {summary} Read the feedback below, then try again.", "bad")
+        _show_result(module, quiz, r, items, track_id)
     else:
-        _show_form(module, quiz, items, attempt, track_id, track.pass_mark)
+        live_region(status, "Answer every question, then press Submit answers.")
+        _show_form(module, quiz, items, attempt, track_id, track.pass_mark, status)
 
 
 def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
     return "-".join(["q", quiz.id, str(attempt), *parts])
 
 
-def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int) -> None:
+def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
     responses: dict[str, object] = {}
     st.header("Questions")
     with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):
@@ -65,11 +73,12 @@ def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, p
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        st.error(
+        message = (
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
-            f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept.",
-            icon=":material/error:",
+            f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept."
         )
+        live_region(status, message, "bad")
+        st.error(message, icon=":material/error:")  # also beside the button that was pressed
         return
     result = grade_quiz(quiz, responses, pass_mark, track_id)
     learner = state.session()
@@ -146,13 +155,6 @@ def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
 
 def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
     st.header("Your result")
-    summary = (
-        f"{result.score} of {result.max_score} correct ({result.percent:.0f}%). The pass mark is {result.pass_mark}%."
-    )
-    if result.passed:
-        st.success(f"Passed. {summary}", icon=":material/check_circle:")
-    else:
-        st.error(f"Not passed yet. {summary} Read the feedback below, then try again.", icon=":material/cancel:")
     _actions(module, quiz, result, "top")
     refs = {r.id: r.citation for m in state.course().modules for r in m.references}
     scenario = None

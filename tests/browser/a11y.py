@@ -1,0 +1,161 @@
+"""Helpers for the browser accessibility tests: axe audits, page checks, answering a quiz."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import wait_ready
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+_axe = Axe()
+
+# Headings inside the main area, in order; the sidebar and toolbar are Streamlit's own.
+HEADINGS_JS = """
+() => Array.from(document.querySelectorAll(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map(h => '[data-testid=stMain] ' + h).join(', ')))
+  .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))
+"""
+
+UNLABELLED_GRAPHICS_JS = """
+() => {
+  const bad = [];
+  document.querySelectorAll('[data-testid=stVegaLiteChart]').forEach(c => {
+    if (!(c.getAttribute('aria-label') || '').trim()) bad.push('chart without a text alternative');
+  });
+  document.querySelectorAll('[data-testid=stMain] img').forEach(i => {
+    if (!i.hasAttribute('alt')) bad.push('img without alt: ' + i.src.slice(0, 60));
+  });
+  return bad;
+}
+"""
+
+OVERFLOW_JS = """
+() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const doc = document.documentElement;
+  return {doc: doc.scrollWidth - doc.clientWidth, main: main ? main.scrollWidth - main.clientWidth : 0};
+}
+"""
+
+CLIPPED_TEXT_JS = """
+() => Array.from(document.querySelectorAll(['button', 'p', 'label', 'h1', 'h2', 'h3'].map(t => '[data-testid=stMain] ' + t).join(', ')))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2
+          && getComputedStyle(e).overflowX !== 'visible' && getComputedStyle(e).textOverflow !== 'ellipsis')
+  .map(e => e.tagName + ': ' + e.innerText.slice(0, 50))
+"""
+
+# axe cannot decide contrast for text inside a chart's SVG ("contains an image node"), so we
+# compute it ourselves: each text's fill against the chart background, WCAG formula.
+SVG_TEXT_CONTRAST_JS = """
+() => {
+  const parse = c => { const m = (c || '').match(/\\d+(\\.\\d+)?/g); return m && m.length >= 3 ? m.slice(0, 3).map(Number) : null; };
+  const lum = rgb => { const l = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+  const ratio = (x, y) => { const [a, b] = [lum(x), lum(y)].sort((p, q) => q - p); return (a + 0.05) / (b + 0.05); };
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const out = [];
+  document.querySelectorAll('[data-testid=stVegaLiteChart] svg').forEach(svg => {
+    const page = parse(getComputedStyle(svg).backgroundColor) || [255, 255, 255];
+    // Filled marks a label could sit on: bars, points, areas.
+    const marks = Array.from(svg.querySelectorAll('path[role=graphics-symbol], rect[role=graphics-symbol]'))
+      .map(m => ({box: m.getBoundingClientRect(), fill: parse(getComputedStyle(m).fill)})).filter(m => m.fill);
+    svg.querySelectorAll('text').forEach(t => {
+      if (!t.textContent.trim()) return;
+      const fg = parse(getComputedStyle(t).fill);
+      if (!fg) { out.push({text: t.textContent, ratio: 0}); return; }
+      const box = t.getBoundingClientRect();
+      const backgrounds = [page, ...marks.filter(m => overlaps(box, m.box)).map(m => m.fill)];
+      const worst = Math.min(...backgrounds.map(bg => ratio(fg, bg)));
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      const need = size >= 24 || (size >= 18.66 && Number(getComputedStyle(t).fontWeight) >= 700) ? 3 : 4.5;
+      if (worst < need) out.push({text: t.textContent.slice(0, 40), ratio: Math.round(worst * 100) / 100});
+    });
+  });
+  return out;
+}
+"""
+
+FOCUS_VISIBLE_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {ok: true, what: 'body'};
+  const shows = e => {
+    if (!e) return false;
+    const s = getComputedStyle(e);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+    return outline || (s.boxShadow && s.boxShadow !== 'none');
+  };
+  const label = el.closest('label');
+  const what = (el.getAttribute('aria-label') || el.innerText || el.value || el.tagName).slice(0, 60);
+  return {ok: shows(el) || shows(label), what};
+}
+"""
+
+
+def audit(page, name: str) -> list[str]:
+    """Every problem on the current page: axe violations (and colour-contrast results axe could
+    not decide), more than one h1, skipped heading levels, charts or images without text."""
+    wait_ready(page)
+    problems = []
+    result = _axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+    for v in result.response["violations"]:
+        targets = [n["target"] for n in v["nodes"][:3]]
+        problems.append(f"{name}: axe {v['id']} ({v['impact']}) at {targets}")
+    for v in result.response["incomplete"]:
+        if v["id"] != "color-contrast":
+            continue
+        # Chart text is checked by SVG_TEXT_CONTRAST_JS below; anything else undecided fails.
+        undecided = [
+            n
+            for n in v["nodes"]
+            if not n["html"].startswith("<text")
+            or (n["any"][0].get("data") or {}).get("messageKey") not in ("imgNode", "shortTextContent")
+        ]
+        if undecided:
+            problems.append(f"{name}: colour contrast axe could not decide at {[n['target'] for n in undecided[:3]]}")
+    for low in page.evaluate(SVG_TEXT_CONTRAST_JS):
+        problems.append(f"{name}: chart text {low['text']!r} has contrast {low['ratio']}:1")
+    levels = page.evaluate(HEADINGS_JS)
+    if levels.count(1) != 1:
+        problems.append(f"{name}: {levels.count(1)} h1 elements (want exactly one)")
+    for before, after in zip(levels, levels[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"{name}: heading level jumps from h{before} to h{after}")
+    problems += [f"{name}: {p}" for p in page.evaluate(UNLABELLED_GRAPHICS_JS)]
+    return problems
+
+
+def click(page, role: str, name: str, exact: bool = False) -> None:
+    page.get_by_role(role, name=name, exact=exact).first.click()
+    wait_ready(page)
+
+
+def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
+    """Answer the quiz form in the browser by clicking, every answer right except `wrong`."""
+    wrong = wrong or {}
+    form = page.locator("[data-testid=stForm]")
+    radios, boxes, selects = (form.locator(f"[data-testid={t}]") for t in ("stRadio", "stCheckbox", "stSelectbox"))
+    r = c = s = 0
+    for _, q in quiz.items(track):
+        if q.type == "single":
+            choice = wrong.get(q.id, q.answer)
+            text = next(o.text for o in q.options if o.id == choice)
+            radios.nth(r).get_by_text(text, exact=True).click()
+            r += 1
+        elif q.type == "true_false":
+            value = wrong.get(q.id, q.answer)
+            radios.nth(r).get_by_text("True" if value else "False", exact=True).click()
+            r += 1
+        elif q.type == "multiple":
+            for o in q.options:
+                if o.id in q.answer:
+                    boxes.nth(c).locator("label").click()
+                c += 1
+        else:
+            for o in q.options:
+                box = selects.nth(s).locator("input")
+                box.click()
+                box.fill(str(q.answer.index(o.id) + 1))  # type to filter the list, then take it
+                page.keyboard.press("Enter")
+                s += 1
+    page.get_by_role("button", name="Submit answers").click()
+    wait_ready(page)

@@ -1,0 +1,282 @@
+"""WCAG 2.2 AA in a real browser: axe on every page and state a learner can reach, plus
+reflow, text size, keyboard-only use, headings, text alternatives and announced feedback."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from course.events import PASSED, Event
+from course.records import open_store
+from tests.browser.a11y import (
+    CLIPPED_TEXT_JS,
+    FOCUS_VISIBLE_JS,
+    OVERFLOW_JS,
+    answer_quiz,
+    audit,
+    click,
+)
+from tests.browser.conftest import ROOT, Server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def start(page, server, track: str) -> None:
+    page.goto(server.url)
+    wait_ready(page)
+    page.get_by_text(track, exact=True).click()
+    click(page, "button", "Start the course")
+
+
+def test_every_learner_page_and_state_has_no_accessibility_violations(page, course_server, real_course):
+    problems: list[str] = []
+    page.goto(course_server.url)
+    problems += audit(page, "home: choose a track")
+    click(page, "button", "Display settings")
+    problems += audit(page, "display settings")
+    click(page, "button", "Back to the course")
+
+    page.get_by_text("Community and self-paced learning", exact=True).click()
+    click(page, "button", "Start the course")
+    problems += audit(page, "home: course map")
+    click(page, "button", "Take the start check")
+    problems += audit(page, "before you start: check-ins")
+
+    # Every module page, every part of it, and every quiz before answering.
+    for n, module in enumerate(real_course.modules, start=1):
+        click(page, "link", f"{n}. {module.title}", exact=True)
+        problems += audit(page, f"{module.id}: overview")
+        while page.get_by_role("button", name="Take the quiz").count() == 0:
+            click(page, "button", "Next:")
+            problems += audit(page, f"{module.id}: {page.locator('h2').first.inner_text()}")
+        click(page, "button", "Take the quiz")
+        problems += audit(page, f"{module.id}: quiz before answering")
+
+    # A quiz after submitting with nothing answered, and after a wrong answer (feedback shown).
+    first = real_course.modules[0]
+    quiz = real_course.quizzes[first.quiz]
+    click(page, "link", f"1. {first.title}", exact=True)
+    while page.get_by_role("button", name="Take the quiz").count() == 0:
+        click(page, "button", "Next:")
+    click(page, "button", "Take the quiz")
+    click(page, "button", "Submit answers")
+    problems += audit(page, "quiz: submitted with questions unanswered")
+    q1 = quiz.items("public")[0][1]
+    answer_quiz(page, quiz, "public", wrong={q1.id: next(o.id for o in q1.options if o.id != q1.answer)})
+    assert "Passed." in page.locator("[data-testid=stMain]").inner_text()
+    problems += audit(page, "quiz: after a wrong answer, passed")
+    click(page, "button", "Try again")
+    answer_quiz(
+        page,
+        quiz,
+        "public",
+        wrong={q.id: (not q.answer) for _, q in quiz.items("public") if q.type == "true_false"}
+        | {
+            q.id: next(o.id for o in q.options if o.id != q.answer)
+            for _, q in quiz.items("public")
+            if q.type == "single"
+        },
+    )
+    problems += audit(page, "quiz: not passed")
+
+    click(page, "link", "My progress", exact=True)
+    problems += audit(page, "my progress with data")
+    click(page, "link", "Final check", exact=True)
+    problems += audit(page, "final check")
+    click(page, "link", "Verify a certificate", exact=True)
+    problems += audit(page, "verify: empty")
+    page.get_by_label("Certificate id").fill("KT-NOPE-NOPE-NOPE")
+    click(page, "button", "Check")
+    problems += audit(page, "verify: not valid")
+    assert not problems, "\n".join(problems)
+
+
+def test_certificate_and_verify_pages_have_no_violations(page, course_server, real_course):
+    start(page, course_server, "Clinic staff onboarding")
+    page.get_by_text("Save your place: your private resume link").click()
+    code = page.locator("[data-testid=stCode] code").first.inner_text().split("?resume=")[1].strip()
+    store = open_store(course_server.db_url)
+    learner_id = store.learner_for_resume_code(code)
+    for m in real_course.track("staff").modules:
+        store.append(
+            Event(
+                learner_id=learner_id,
+                verb=PASSED,
+                activity=f"quiz/{m}",
+                track="staff",
+                score=9,
+                max_score=10,
+                timestamp=datetime.now(UTC),
+            )
+        )
+    click(page, "link", "My progress", exact=True)
+    page.get_by_label("Your full name, as it should appear").fill("Alex Ngata")
+    click(page, "button", "Issue my certificate")
+    problems = audit(page, "my progress: certificate issued")
+    cert_id = page.get_by_text("Certificate KT-").inner_text().split()[1]
+    click(page, "link", "Verify a certificate", exact=True)
+    page.get_by_label("Certificate id").fill(cert_id)
+    click(page, "button", "Check")
+    assert "This certificate is valid." in page.locator("[data-testid=stMain]").inner_text()
+    problems += audit(page, "verify: valid certificate")
+    assert not problems, "\n".join(problems)
+
+
+def test_content_error_page_has_no_violations(browser, tmp_path):
+    broken = tmp_path / "content"
+    shutil.copytree(ROOT / "modules", broken / "modules")
+    shutil.copytree(ROOT / "quizzes", broken / "quizzes")
+    path = broken / "modules" / "01-history.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("estimated_minutes: 20", "estimated_minutes: twenty"))
+    server = Server(
+        {"COURSE_CONTENT_ROOT": str(broken), "COURSE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"},
+        tmp_path / "server.log",
+    )
+    try:
+        page = browser.new_page()
+        page.goto(server.url)
+        wait_ready(page)
+        assert "estimated_minutes: expected a whole number" in page.locator("[data-testid=stMain]").inner_text()
+        assert audit(page, "content problems") == []
+    finally:
+        server.stop()
+
+
+def no_overflow(page, name: str) -> list[str]:
+    wait_ready(page)
+    over = page.evaluate(OVERFLOW_JS)
+    problems = [f"{name}: scrolls sideways by {over}"] if over["doc"] > 0 or over["main"] > 0 else []
+    problems += [f"{name}: text cut off in {t}" for t in page.evaluate(CLIPPED_TEXT_JS)]
+    return problems
+
+
+@pytest.mark.parametrize("width", [320])
+def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(browser, course_server, real_course, width):
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    problems = []
+    page.goto(course_server.url)
+    problems += no_overflow(page, "home")
+    page.get_by_text("Community and self-paced learning", exact=True).click()
+    click(page, "button", "Start the course")
+    problems += no_overflow(page, "course map")
+    first = real_course.modules[0]
+    click(page, "button", f"Start: {first.title}")
+    while page.get_by_role("button", name="Take the quiz").count() == 0:
+        click(page, "button", "Next:")
+        problems += no_overflow(page, page.locator("h2").first.inner_text())
+    click(page, "button", "Take the quiz")
+    problems += no_overflow(page, "quiz")
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_is_cut_off_at_200_percent_text(page, course_server, real_course):
+    page.goto(course_server.url)
+    wait_ready(page)
+    click(page, "button", "Display settings")
+    slider = page.get_by_role("slider")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    click(page, "button", "Save settings")
+    assert "font-size: 200%" in page.content()
+    problems = no_overflow(page, "settings at 200%")
+    click(page, "button", "Back to the course")
+    problems += no_overflow(page, "home at 200%")
+    page.get_by_text("Community and self-paced learning", exact=True).click()
+    click(page, "button", "Start the course")
+    click(page, "button", f"Start: {real_course.modules[0].title}")
+    click(page, "button", "Next:")
+    problems += no_overflow(page, "a section at 200%")
+    assert not problems, "\n".join(problems)
+
+
+def test_quiz_feedback_is_announced_by_a_live_region_that_is_updated_not_replaced(page, course_server, real_course):
+    start(page, course_server, "Community and self-paced learning")
+    first = real_course.modules[0]
+    click(page, "button", f"Start: {first.title}")
+    while page.get_by_role("button", name="Take the quiz").count() == 0:
+        click(page, "button", "Next:")
+    click(page, "button", "Take the quiz")
+    region = page.locator("[data-testid=stMain] [role=status]").filter(has_text="Answer every question, then press")
+    assert region.count() == 1
+    region.evaluate("el => { el.dataset.marker = 'before-submit'; }")
+    answer_quiz(page, real_course.quizzes[first.quiz], "public")
+    same = page.locator("[role=status][data-marker=before-submit]")
+    assert same.count() == 1, "the live region was replaced, so a screen reader may not read the result"
+    assert same.inner_text().splitlines()[-1].startswith("Passed.")  # the icon name before it is aria-hidden
+
+
+def tab_to(page, predicate_js: str, limit: int = 80) -> list[str]:
+    """Press Tab until the focused element matches; every stop must show a focus indicator."""
+    unseen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(40)
+        state = page.evaluate(FOCUS_VISIBLE_JS)
+        if not state["ok"]:
+            unseen.append(state["what"])
+        if page.evaluate(predicate_js):
+            return unseen
+    raise AssertionError(f"Tab never reached an element matching {predicate_js}")
+
+
+def focused_button(text: str) -> str:
+    # innerText also holds the icon's ligature name (e.g. "play_arrow"), so match by inclusion.
+    return f"() => document.activeElement?.tagName === 'BUTTON' && (document.activeElement.innerText || '').includes({text!r})"
+
+
+def test_a_whole_module_and_quiz_can_be_done_with_the_keyboard_alone(page, course_server, real_course):
+    first = real_course.modules[0]
+    quiz = real_course.quizzes[first.quiz]
+    page.goto(course_server.url)
+    wait_ready(page)
+    unseen = tab_to(page, "() => document.activeElement?.type === 'radio'")
+    page.keyboard.press("ArrowDown")  # second track: community and self-paced
+    unseen += tab_to(page, focused_button("Start the course"))
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    unseen += tab_to(page, focused_button(f"Start: {first.title}"))
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    while True:
+        target = "Take the quiz" if page.get_by_role("button", name="Take the quiz").count() else "Next:"
+        unseen += tab_to(page, focused_button(target))
+        page.keyboard.press("Enter")
+        wait_ready(page)
+        if target == "Take the quiz":
+            break
+
+    in_widget = "() => !!document.activeElement?.closest('[data-testid={t}]') && Array.from(document.querySelectorAll('[data-testid=stForm] [data-testid={t}]')).indexOf(document.activeElement.closest('[data-testid={t}]')) === {i}"
+    counters = {"stRadio": 0, "stCheckbox": 0, "stSelectbox": 0}
+    for _, q in quiz.items("public"):
+        if q.type in ("single", "true_false"):
+            i = counters["stRadio"]
+            unseen += tab_to(page, in_widget.format(t="stRadio", i=i))
+            index = [o.id for o in q.options].index(q.answer) if q.type == "single" else (0 if q.answer else 1)
+            page.keyboard.press("Space")  # choose the first option, then move to the answer
+            for _ in range(index):
+                page.keyboard.press("ArrowDown")
+            counters["stRadio"] += 1
+        elif q.type == "multiple":
+            for o in q.options:
+                i = counters["stCheckbox"]
+                unseen += tab_to(page, in_widget.format(t="stCheckbox", i=i))
+                if o.id in q.answer:
+                    page.keyboard.press("Space")
+                counters["stCheckbox"] += 1
+        else:
+            for o in q.options:
+                i = counters["stSelectbox"]
+                unseen += tab_to(page, in_widget.format(t="stSelectbox", i=i))
+                page.keyboard.press("ArrowDown")  # open the list on its first position
+                for _ in range(q.answer.index(o.id)):
+                    page.keyboard.press("ArrowDown")
+                page.keyboard.press("Enter")
+                counters["stSelectbox"] += 1
+    unseen += tab_to(page, focused_button("Submit answers"))
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    assert "Passed." in page.locator("[data-testid=stMain]").inner_text()
+    assert not unseen, f"focus was not visible on: {unseen}"

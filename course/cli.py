@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate|stats|cohort`."""
+"""Command line: `python -m course validate|stats|cohort|export`."""
 
 from __future__ import annotations
 
@@ -71,6 +71,34 @@ def _cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+    from course.slides import UnknownModule
+
+    try:
+        course = load_course(args.root or default_root())
+    except CourseError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        if args.format == "html":
+            data = facilitator_pack_html(course, args.module, args.audience).encode("utf-8")
+        else:
+            data = facilitator_pack_pdf(course, args.module, args.audience)
+    except UnknownModule as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = args.out or Path(default_filename(args.module, args.format))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,7 +112,23 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--track", default="staff")
     c.add_argument("--by", default="trainer", help="who created it (kept with the cohort)")
     c.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
+    x = sub.add_parser(
+        "export",
+        help="write a module's facilitator pack: slides, speaker notes, handout, quiz, answer key, references",
+    )
+    x.add_argument("--module", required=True, metavar="ID", help="module id, e.g. history")
+    x.add_argument("--format", choices=["html", "pdf"], required=True, help="html (one offline file) or pdf")
+    x.add_argument(
+        "--audience",
+        choices=["staff", "public"],
+        default="public",
+        help="public (plain language, the default) or staff (full clinical text)",
+    )
+    x.add_argument("--out", type=Path, default=None, help="file to write (default: ./ID-facilitator-pack.FORMAT)")
+    x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(args)
     if args.command == "cohort":
         return _cohort(args)
     if args.command == "validate":

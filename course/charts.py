@@ -7,6 +7,11 @@ and sets its text colours explicitly, because Vega's default grey is below 4.5:1
 
 from __future__ import annotations
 
+import statistics
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -101,3 +106,683 @@ def timeline_chart(figure: Figure) -> alt.Chart:
 
 def figure_chart(figure: Figure) -> alt.Chart:
     return {"bar": bar_chart, "timeline": timeline_chart}[figure.type](figure)
+
+
+# --------------------------------------------------------------------------- dashboard charts
+#
+# Learner and trainer dashboard charts. Same promises as the figure charts above: plain data
+# in, chart out; the Vega `description` states the chart's takeaway, computed from the data;
+# every value is written as text, so colour is never the only cue; text colours are set
+# explicitly. Most are "row charts": each row of the y band is either a line of text (a
+# module's name, wrapped to fit; a note) or one thin mark, so labels sit above their marks and
+# a 320-pixel phone screen keeps its whole width for the plot. Each chart has a `*_table`
+# function giving the same numbers as a data table (the accessible alternative). Mark counts
+# stay small, so Streamlit keeps SVG (it switches to canvas, without mark labels, above ~2,000).
+
+# Okabe-Ito colours with at least 3:1 contrast against white (WCAG 1.4.11).
+GREEN_COLOUR = "#009E73"  # bluish green, 3.4:1
+PURPLE_COLOUR = "#CC79A7"  # reddish purple, 3.1:1
+ROW_STEP = 24  # pixels per row of a row chart
+LINE_CHARS = 36  # a text row wraps here: about 250 pixels of 13-pixel text, inside 320
+TITLE_CHARS = 30  # the same for the 16-pixel bold title
+# Row charts leave room right of the longest bar for its value text ("11 started").
+ROOM_FOR_TEXT = 1.7
+
+
+def _title_lines(title: str) -> str | list[str]:
+    """A title too long for a phone screen becomes several lines instead of being cut off."""
+    lines = textwrap.wrap(title, TITLE_CHARS)
+    return lines[0] if len(lines) == 1 else lines
+
+
+def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+    return (
+        chart.properties(
+            title=alt.Title(_title_lines(title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
+            description=description,
+            width="container",
+        )
+        .configure_axis(
+            labelColor=TEXT_COLOUR,
+            titleColor=TEXT_COLOUR,
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=13,
+            titleFontSize=13,
+            gridColor=GRID_COLOUR,
+            domainColor=TEXT_COLOUR,
+            tickColor=TEXT_COLOUR,
+            labelLimit=300,
+        )
+        .configure_legend(
+            labelColor=TEXT_COLOUR,
+            titleColor=TEXT_COLOUR,
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=13,
+            titleFontSize=13,
+            orient="top",
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def _signed(value: float, places: int = 1) -> str:
+    """+1.2 / −0.4 with a true minus sign, which screen readers read as "minus"."""
+    return f"{value:+.{places}f}".replace("-", "−")
+
+
+class _Rows:
+    """Builds the single data frame of a row chart, top row first.
+
+    kind is "label" (bold text), "note" (text), "bar" (a bar from 0 to `value` with
+    `value_text` after it) or "plot" (a row the chart draws its own marks on)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def _add(self, kind: str, **fields: Any) -> int:
+        self.rows.append({"kind": kind, **fields})
+        return len(self.rows) - 1
+
+    def label(self, text: str) -> None:
+        for line in textwrap.wrap(text, LINE_CHARS) or [""]:
+            self._add("label", text=line)
+
+    def note(self, text: str) -> None:
+        for line in textwrap.wrap(text, LINE_CHARS) or [""]:
+            self._add("note", text=line)
+
+    def bar(self, name: str, value: float, value_text: str, **fields: Any) -> None:
+        self._add("bar", text=name, value=float(value), value_text=value_text, **fields)
+
+    def plot(self, name: str, **fields: Any) -> None:
+        self._add("plot", text=name, **fields)
+
+    def frame(self, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        base = ["row", "kind", "text", "value", "value_text", *columns]
+        frame = pd.DataFrame(self.rows, columns=[c for c in base if c != "row"])
+        frame.insert(0, "row", range(len(frame)))
+        return frame
+
+
+def _row_y() -> alt.Y:
+    return alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.2))
+
+
+def _text_rows() -> list[alt.Chart]:
+    """Label rows in bold and note rows in normal weight, from the left edge."""
+    return [
+        alt.Chart()
+        .transform_filter(alt.datum.kind == kind)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            color=TEXT_COLOUR,
+            font=FONT,
+            fontSize=13,
+            fontWeight="bold" if kind == "label" else "normal",
+        )
+        .encode(y=_row_y(), x=alt.value(0), text="text:N")
+        for kind in ("label", "note")
+    ]
+
+
+def _bar_rows(domain_max: float, colour: alt.Color | alt.ValueChannelMixin, tooltip: list) -> list[alt.Chart]:
+    """A thin bar per "bar" row from 0 to `value`, with `value_text` written just after it."""
+    x = alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, domain_max], nice=False))
+    bars = alt.Chart().transform_filter(alt.datum.kind == "bar")
+    return [
+        bars.mark_bar(size=12, cornerRadiusEnd=2).encode(y=_row_y(), x=x, color=colour, tooltip=tooltip),
+        bars.mark_text(align="left", baseline="middle", dx=6, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
+            y=_row_y(), x=x, text="value_text:N"
+        ),
+    ]
+
+
+def _row_chart(data: pd.DataFrame, layers: list[alt.Chart], title: str, description: str) -> alt.LayerChart:
+    chart = alt.layer(*layers, data=data).properties(height=alt.Step(ROW_STEP))
+    return _dash_style(chart, title, description)
+
+
+# --------------------------------------------------------------------------- learner: progress
+
+
+def _progress_rows(rows: Iterable[Any]) -> list[tuple[str, str, float | None]]:
+    """(title, status label, best percent) tuples, or `progress.ModuleProgress` objects."""
+    out = []
+    for r in rows:
+        if hasattr(r, "best_percent"):
+            out.append((r.title, r.label, r.best_percent))
+        else:
+            title, status, best = r
+            out.append((title, status, best))
+    return out
+
+
+def progress_table(rows: Iterable[Any]) -> pd.DataFrame:
+    """The data table behind `progress_chart`: Module, Status, Best score (%)."""
+    return pd.DataFrame(
+        [
+            {"Module": title, "Status": status, "Best score (%)": None if best is None else round(best)}
+            for title, status, best in _progress_rows(rows)
+        ],
+        columns=["Module", "Status", "Best score (%)"],
+    )
+
+
+def progress_chart(rows: Iterable[Any], title: str = "Your progress by module") -> alt.LayerChart:
+    """Best quiz score per module, each module's name and status written above its bar."""
+    modules = _progress_rows(rows)
+    r = _Rows()
+    for n, (name, status, best) in enumerate(modules, start=1):
+        r.label(f"{n}. {name}: {status}")
+        r.bar(name, best or 0.0, "no quiz attempt yet" if best is None else f"best {best:.0f}%")
+    passed = [m for m in modules if m[1].strip().lower() == "passed"]
+    scored = [m for m in modules if m[2] is not None]
+    if not modules:
+        description = "No modules to show yet."
+    else:
+        description = f"You have passed {len(passed)} of {len(modules)} modules."
+        if scored:
+            top = max(scored, key=lambda m: m[2])
+            description += f" Your best quiz score so far is {top[2]:.0f}% in {top[0]}."
+        else:
+            description += " You have not tried a quiz yet."
+    tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Best score (%)", format=".0f")]
+    layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
+    return _row_chart(r.frame(), layers, title, description)
+
+
+# --------------------------------------------------------------------------- learner: pre/post
+
+PRE_LABEL, POST_LABEL = "Before the course (pre-test)", "After the course (post-test)"
+
+
+def pre_post_table(pre: float | None, post: float | None) -> pd.DataFrame:
+    """The data table behind `pre_post_chart`."""
+    return pd.DataFrame(
+        [
+            {"Knowledge check": PRE_LABEL, "Score (%)": None if pre is None else round(pre)},
+            {"Knowledge check": POST_LABEL, "Score (%)": None if post is None else round(post)},
+        ]
+    )
+
+
+def pre_post_chart(
+    pre: float | None, post: float | None, title: str = "Knowledge check: before and after"
+) -> alt.LayerChart:
+    """Pre-test and post-test percent (a learner's own, or a group's means) as labelled bars."""
+    r = _Rows()
+    for label, value in ((PRE_LABEL, pre), (POST_LABEL, post)):
+        r.label(label)
+        r.bar(label, value or 0.0, "not taken yet" if value is None else f"{value:.0f}%")
+    if pre is not None and post is not None:
+        gain = post - pre
+        change = (
+            "no change" if round(gain) == 0 else f"{'up' if gain > 0 else 'down'} {abs(gain):.0f} percentage points"
+        )
+        description = f"Knowledge check: {pre:.0f}% before the course and {post:.0f}% after, {change}."
+    elif pre is not None:
+        description = f"Knowledge check: {pre:.0f}% before the course; the post-test is not taken yet."
+    elif post is not None:
+        description = f"Knowledge check: {post:.0f}% after the course; the pre-test was not taken."
+    else:
+        description = "Neither knowledge check has been taken yet."
+    tooltip = [alt.Tooltip("text:N", title="Check"), alt.Tooltip("value:Q", title="Score (%)", format=".0f")]
+    layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
+    return _row_chart(r.frame(), layers, title, description)
+
+
+# --------------------------------------------------------------------------- learner: attitudes
+
+START_LABEL, END_LABEL = "Start of course", "End of course"
+
+
+def attitude_table(themes: Mapping[str, tuple[float | None, float | None]]) -> pd.DataFrame:
+    """The data table behind `attitude_chart`: Theme, Start, End, Change."""
+    rows = []
+    for theme, (start, end) in themes.items():
+        rows.append(
+            {
+                "Theme": theme,
+                "Start": None if start is None else round(start, 1),
+                "End": None if end is None else round(end, 1),
+                "Change": None if start is None or end is None else round(end - start, 1),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Theme", "Start", "End", "Change"])
+
+
+def attitude_chart(
+    themes: Mapping[str, tuple[float | None, float | None]],
+    scale: tuple[int, int] = (1, 5),
+    title: str = "Your views at the start and end of the course",
+) -> alt.LayerChart:
+    """Theme means (higher = more supportive) at the start and end of the course: a circle for
+    the start, a diamond for the end, joined by a line, with both numbers written above."""
+    r = _Rows()
+    for theme, (start, end) in themes.items():
+        if start is not None and end is not None:
+            r.label(f"{theme}: {start:.1f} → {end:.1f} ({_signed(end - start)})")
+        elif start is not None:
+            r.label(f"{theme}: {start:.1f} at the start")
+        elif end is not None:
+            r.label(f"{theme}: {end:.1f} at the end")
+        else:
+            r.label(f"{theme}: not answered yet")
+        r.plot(theme, start=start, end=end)
+    data = r.frame(("start", "end"))
+    lo, hi = scale
+    x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    plot = alt.Chart().transform_filter(alt.datum.kind == "plot")
+    line = plot.transform_filter("isValid(datum.start) && isValid(datum.end)").mark_rule(
+        color=TEXT_COLOUR, strokeWidth=2
+    )
+    line = line.encode(y=_row_y(), x=alt.X("start:Q", scale=x_scale), x2="end:Q")
+    ends = [START_LABEL, END_LABEL]
+    points = (
+        plot.transform_fold(["start", "end"], as_=["moment", "score"])
+        .transform_filter("isValid(datum.score)")
+        .transform_calculate(when=f"datum.moment === 'start' ? '{START_LABEL}' : '{END_LABEL}'")
+        .mark_point(filled=True, size=150, opacity=1)
+        .encode(
+            y=_row_y(),
+            x=alt.X(
+                "score:Q",
+                scale=x_scale,
+                title=f"Higher = more supportive ({lo} to {hi})",
+                axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=False),
+            ),
+            color=alt.Color("when:N", scale=alt.Scale(domain=ends, range=[BAR_COLOUR, ACCENT_COLOUR]), title=None),
+            shape=alt.Shape("when:N", scale=alt.Scale(domain=ends, range=["circle", "diamond"]), title=None),
+            tooltip=[
+                alt.Tooltip("text:N", title="Theme"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("score:Q", title="Score", format=".1f"),
+            ],
+        )
+    )
+    paired = [(t, s, e) for t, (s, e) in themes.items() if s is not None and e is not None]
+    if not themes:
+        description = "No survey answers yet."
+    elif not paired:
+        description = "Views at the start of the course are recorded; the end-of-course survey is not taken yet."
+    else:
+        up = [p for p in paired if p[2] > p[1]]
+        biggest = max(paired, key=lambda p: abs(p[2] - p[1]))
+        description = (
+            f"Higher means more supportive. Views became more supportive on {len(up)} of {len(paired)} themes; "
+            f"the biggest change was {biggest[0]}, from {biggest[1]:.1f} to {biggest[2]:.1f}."
+        )
+    return _row_chart(data, [*_text_rows(), line, points], title, description)
+
+
+# --------------------------------------------------------------------------- learner: time
+
+
+def time_per_module_table(minutes: Mapping[str, float]) -> pd.DataFrame:
+    """The data table behind `time_per_module_chart`: Module, Minutes."""
+    return pd.DataFrame(
+        [{"Module": t, "Minutes": round(m, 1)} for t, m in minutes.items()], columns=["Module", "Minutes"]
+    )
+
+
+def time_per_module_chart(minutes: Mapping[str, float], title: str = "Estimated time per module") -> alt.LayerChart:
+    """Estimated minutes per module (module title -> minutes), written beside each bar."""
+    r = _Rows()
+    for name, m in minutes.items():
+        r.label(name)
+        r.bar(name, m, f"{m:.0f} min")
+    if minutes:
+        top = max(minutes, key=minutes.get)
+        description = (
+            f"About {sum(minutes.values()):.0f} minutes in all; the most time on {top} ({minutes[top]:.0f} min)."
+        )
+    else:
+        description = "No time recorded yet."
+    most = max(minutes.values(), default=0.0) or 1.0
+    tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Minutes", format=".0f")]
+    layers = _text_rows() + _bar_rows(most * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
+    return _row_chart(r.frame(), layers, title, description)
+
+
+# --------------------------------------------------------------------------- trainer: funnel
+
+# (FunnelStep field, words after the count, colour): three Okabe-Ito colours, and the stage
+# is also written after every count, so the colours are never the only cue.
+FUNNEL_STAGES = (
+    ("started", "started", BAR_COLOUR),
+    ("attempted", "tried the quiz", PURPLE_COLOUR),
+    ("passed", "passed", GREEN_COLOUR),
+)
+
+
+def funnel_table(steps: Sequence[Any]) -> pd.DataFrame:
+    """The data table behind `funnel_chart`; a hidden step reads as the suppression reason."""
+    rows = []
+    for s in steps:
+        if s.suppressed:
+            rows.append({"Module": s.title, "Learners": s.suppressed, "Started": "", "Tried quiz": "", "Passed": ""})
+        else:
+            rows.append(
+                {
+                    "Module": s.title,
+                    "Learners": s.learners,
+                    "Started": s.started,
+                    "Tried quiz": s.attempted,
+                    "Passed": s.passed,
+                }
+            )
+    return pd.DataFrame(rows, columns=["Module", "Learners", "Started", "Tried quiz", "Passed"])
+
+
+def funnel_chart(steps: Sequence[Any], title: str = "How far learners get") -> alt.LayerChart:
+    """Per module (`analytics.FunnelStep`), learners who started it, tried its quiz, passed it."""
+    shown = [s for s in steps if not s.suppressed]
+    r = _Rows()
+    for n, s in enumerate(steps, start=1):
+        r.label(f"{n}. {s.title}")
+        if s.suppressed:
+            r.note(s.suppressed)
+            continue
+        for field, words, _ in FUNNEL_STAGES:
+            count = getattr(s, field)
+            r.bar(s.title, count, f"{count} {words}", stage=words.capitalize())
+    if not steps:
+        description = "No modules on this track."
+    elif not shown:
+        description = steps[0].suppressed or "Hidden."
+    else:
+        total = shown[0].learners
+        best = max(shown, key=lambda s: s.passed)
+        worst = min(shown, key=lambda s: s.passed)
+        if best.passed == worst.passed:
+            description = f"Of {total} learners on this track, {best.passed} passed each module."
+        else:
+            description = (
+                f"Of {total} learners on this track, {best.passed} passed {best.title}, the most of any module; "
+                + (f"only {worst.passed} passed {worst.title}." if worst.passed else f"none passed {worst.title}.")
+            )
+        if len(shown) < len(steps):
+            hidden = len(steps) - len(shown)
+            description += f" {hidden} module{'s' if hidden > 1 else ''} hidden (fewer than 5 learners)."
+    stages = [w.capitalize() for _, w, _ in FUNNEL_STAGES]
+    colour = alt.Color(
+        "stage:N",
+        scale=alt.Scale(domain=stages, range=[c for _, _, c in FUNNEL_STAGES]),
+        title=None,
+        legend=None,  # each bar says what it counts
+    )
+    tooltip = [
+        alt.Tooltip("text:N", title="Module"),
+        alt.Tooltip("stage:N", title="Stage"),
+        alt.Tooltip("value:Q", title="Learners", format="d"),
+    ]
+    most = max((s.learners for s in shown), default=1) or 1
+    layers = _text_rows() + _bar_rows(most * ROOM_FOR_TEXT, colour, tooltip)
+    return _row_chart(r.frame(("stage",)), layers, title, description)
+
+
+# --------------------------------------------------------------------------- trainer: scores
+
+
+def _bins(scores: Iterable[float]) -> list[tuple[int, int, int]]:
+    """Ten bands of ten points: 0–9, 10–19, ..., 90–100 (a perfect score is in the top band)."""
+    counts = [0] * 10
+    for s in scores:
+        counts[max(0, min(int(s // 10), 9))] += 1
+    return [(10 * i, 10 * i + 10, c) for i, c in enumerate(counts)]
+
+
+def _band(lo: int) -> str:
+    return f"{lo}–{lo + 9}%" if lo < 90 else "90–100%"
+
+
+def _scores_of(scores: Any) -> tuple[list[float], str | None]:
+    if hasattr(scores, "scores"):  # analytics.Distribution
+        return list(scores.scores), scores.suppressed
+    return [float(s) for s in scores], None
+
+
+def score_distribution_table(scores: Any) -> pd.DataFrame:
+    """The data table behind `score_distribution_chart`: Score band, Learners."""
+    values, suppressed = _scores_of(scores)
+    if suppressed:
+        return pd.DataFrame([{"Score band": suppressed, "Learners": ""}], columns=["Score band", "Learners"])
+    return pd.DataFrame(
+        [{"Score band": _band(lo), "Learners": c} for lo, _, c in _bins(values)], columns=["Score band", "Learners"]
+    )
+
+
+def score_distribution_chart(scores: Any, pass_mark: float, title: str = "Quiz scores") -> alt.LayerChart:
+    """A histogram of learners' percent scores (a list, or an `analytics.Distribution`) in bands
+    of ten points, each band's count written on top, and the pass mark as a labelled rule."""
+    values, suppressed = _scores_of(scores)
+    bins = [] if suppressed else _bins(values)
+    data = pd.DataFrame(
+        [
+            {"start": lo, "end": hi, "mid": lo + 5, "count": c, "band": _band(lo), "count_text": str(c) if c else ""}
+            for lo, hi, c in bins
+        ],
+        columns=["start", "end", "mid", "count", "band", "count_text"],
+    )
+    top = max(int(data["count"].max()) if len(data) else 0, 1)
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    y_scale = alt.Scale(domain=[0, top * 1.4], nice=False)
+    x = alt.X("start:Q", title="Score (%)", scale=x_scale, axis=alt.Axis(values=list(range(0, 101, 20)), grid=False))
+    y = alt.Y(
+        "count:Q",
+        title="Learners",
+        scale=y_scale,
+        axis=alt.Axis(format="d", values=list(range(0, top + 1, max(1, -(-top // 4))))),
+    )
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=BAR_COLOUR, stroke="white", strokeWidth=1).encode(
+        x=x,
+        x2="end:Q",
+        y=y,
+        y2=alt.datum(0),
+        tooltip=[alt.Tooltip("band:N", title="Score band"), alt.Tooltip("count:Q", title="Learners")],
+    )
+    counts = base.mark_text(baseline="bottom", dy=-3, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
+        x=alt.X("mid:Q", scale=x_scale), y=y, text="count_text:N"
+    )
+    mark = pd.DataFrame([{"mark": float(pass_mark), "label": f"Pass mark {pass_mark:g}%", "y": top * 1.38}])
+    right = pass_mark > 50  # keep the label inside the plot at 320 pixels
+    rule = (
+        alt.Chart(mark)
+        .mark_rule(color=TEXT_COLOUR, strokeDash=[5, 3], strokeWidth=2)
+        .encode(x=alt.X("mark:Q", scale=x_scale))
+    )
+    rule_text = (
+        alt.Chart(mark)
+        .mark_text(
+            align="right" if right else "left",
+            dx=-5 if right else 5,
+            baseline="top",
+            color=TEXT_COLOUR,
+            font=FONT,
+            fontSize=13,
+            fontWeight="bold",
+        )
+        .encode(x=alt.X("mark:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
+    )
+    if suppressed:
+        description = suppressed
+    elif not values:
+        description = "No quiz attempts yet."
+    else:
+        reached = sum(v >= pass_mark for v in values)
+        median = statistics.median(values)
+        description = (
+            f"{reached} of {len(values)} learners ({100 * reached / len(values):.0f}%) reached the "
+            f"{pass_mark:g}% pass mark; the median score was {median:.0f}%."
+        )
+    return _dash_style((bars + counts + rule + rule_text).properties(height=220), title, description)
+
+
+# --------------------------------------------------------------------------- trainer: items
+
+TYPE_WORDS = {
+    "single": "single choice",
+    "multiple": "multiple select",
+    "true_false": "true/false",
+    "ordering": "ordering",
+}
+
+
+def item_facility_table(items: Sequence[Any]) -> pd.DataFrame:
+    """The data table behind `item_facility_chart` (`analytics.ItemStats` in)."""
+    rows = []
+    for n, i in enumerate(items, start=1):
+        flags = list(i.flags)
+        if i.uncertain and not i.suppressed:
+            flags.append("fewer than 20 answers")
+        rows.append(
+            {
+                "Question": f"{n}. {i.question_id}",
+                "Type": TYPE_WORDS.get(i.type, i.type),
+                "Learners": i.suppressed or i.n,
+                "Facility (%)": None if i.facility is None else round(100 * i.facility),
+                "Discrimination": None if i.discrimination is None else round(i.discrimination, 2),
+                "Flags": ", ".join(flags),
+                "Section": "/".join(i.section) if i.section else "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["Question", "Type", "Learners", "Facility (%)", "Discrimination", "Flags", "Section"]
+    )
+
+
+def item_facility_chart(items: Sequence[Any], title: str = "How hard each question is") -> alt.LayerChart:
+    """Facility (share right on first attempts) per question, flags written under each bar."""
+    r = _Rows()
+    for n, i in enumerate(items, start=1):
+        r.label(f"{n}. {i.question_id} ({TYPE_WORDS.get(i.type, i.type)})")
+        if i.suppressed:
+            r.note(i.suppressed)
+            continue
+        r.bar(i.question_id, 100 * i.facility, f"{100 * i.facility:.0f}% right", flagged=bool(i.flags))
+        disc = "–" if i.discrimination is None else f"{i.discrimination:.2f}"
+        r.note(f"n = {i.n} · discrimination {disc}")
+        for flag in i.flags:  # one line each, so a flag is never split across lines
+            r.note(f"FLAG: {flag}")
+        if i.uncertain:
+            r.note("Few answers: read with care")
+    shown = [i for i in items if not i.suppressed]
+    flagged = [i for i in shown if i.flags]
+    hidden = len(items) - len(shown)
+    if not items:
+        description = "This quiz has no questions."
+    elif not shown:
+        description = f"All {len(items)} questions are hidden: fewer than 5 learners answered them."
+    else:
+        lo = min(shown, key=lambda i: i.facility)
+        hi = max(shown, key=lambda i: i.facility)
+        description = (
+            f"{len(shown)} questions shown; facility ranges from {100 * lo.facility:.0f}% ({lo.question_id}) "
+            f"to {100 * hi.facility:.0f}% ({hi.question_id}). "
+        )
+        if flagged:
+            description += f"{len(flagged)} flagged: "
+            description += "; ".join(f"{i.question_id} {', '.join(i.flags)}" for i in flagged) + "."
+        else:
+            description += "No question is flagged."
+        if hidden:
+            description += f" {hidden} hidden (fewer than 5 learners each)."
+    colour = alt.Color(
+        "flagged:N",
+        scale=alt.Scale(domain=[False, True], range=[BAR_COLOUR, ACCENT_COLOUR]),
+        legend=None,  # the flag is written out in the note under the bar
+    )
+    tooltip = [alt.Tooltip("text:N", title="Question"), alt.Tooltip("value:Q", title="Facility (%)", format=".0f")]
+    layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, colour, tooltip)
+    return _row_chart(r.frame(("flagged",)), layers, title, description)
+
+
+# --------------------------------------------------------------------------- trainer: change
+
+
+def _changes_of(changes: Any) -> list[tuple[str, Any]]:
+    if isinstance(changes, Mapping):
+        return list(changes.items())
+    return [(c.label, c) for c in changes]
+
+
+def change_table(changes: Any) -> pd.DataFrame:
+    """The data table behind `change_chart` (a mapping of name -> `analytics.Change`, or a list)."""
+    rows = []
+    for name, c in _changes_of(changes):
+        rows.append(
+            {
+                "Measure": name,
+                "Learners": c.suppressed or c.n,
+                "Before": None if c.before_mean is None else round(c.before_mean, 1),
+                "After": None if c.after_mean is None else round(c.after_mean, 1),
+                "Change": None if c.mean is None else round(c.mean, 1),
+                "95% CI low": None if c.ci_low is None else round(c.ci_low, 1),
+                "95% CI high": None if c.ci_high is None else round(c.ci_high, 1),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Measure", "Learners", "Before", "After", "Change", "95% CI low", "95% CI high"])
+
+
+def _verdict(c: Any) -> str:
+    if c.ci_low is None or c.ci_high is None:
+        return "too few learners for an interval"
+    if c.ci_low > 0:
+        return "a clear rise"
+    if c.ci_high < 0:
+        return "a clear fall"
+    return "no clear change"
+
+
+def change_chart(changes: Any, unit: str = "points", title: str = "Change from start to end") -> alt.LayerChart:
+    """Mean paired change per measure: a diamond at the mean, its 95% confidence interval as a
+    whiskered line, a tick at zero, and the numbers and verdict written beneath."""
+    r = _Rows()
+    pairs = _changes_of(changes)
+    for name, c in pairs:
+        r.label(name if c.suppressed else f"{name} (n = {c.n})")
+        if c.suppressed:
+            r.note(c.suppressed)
+            continue
+        r.plot(name, mean=c.mean, low=c.ci_low, high=c.ci_high)
+        ci = "" if c.ci_low is None else f" (95% CI {_signed(c.ci_low)} to {_signed(c.ci_high)})"
+        r.note(f"{_signed(c.mean)} {unit}{ci}: {_verdict(c)}")
+    data = r.frame(("mean", "low", "high"))
+    ends = [abs(v) for _, c in pairs if not c.suppressed for v in (c.mean, c.ci_low, c.ci_high) if v is not None]
+    reach = max([*ends, 1.0]) * 1.15
+    x_scale = alt.Scale(domain=[-reach, reach], nice=False)
+    plot = alt.Chart().transform_filter(alt.datum.kind == "plot")
+    with_ci = plot.transform_filter("isValid(datum.low) && isValid(datum.high)")
+    layers = [
+        *_text_rows(),
+        plot.mark_tick(color=TEXT_COLOUR, thickness=1, size=22).encode(y=_row_y(), x=alt.datum(0, scale=x_scale)),
+        with_ci.mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(
+            y=_row_y(), x=alt.X("low:Q", scale=x_scale), x2="high:Q"
+        ),
+        with_ci.mark_tick(color=TEXT_COLOUR, thickness=2, size=12).encode(y=_row_y(), x=alt.X("low:Q", scale=x_scale)),
+        with_ci.mark_tick(color=TEXT_COLOUR, thickness=2, size=12).encode(y=_row_y(), x=alt.X("high:Q", scale=x_scale)),
+        plot.mark_point(filled=True, shape="diamond", size=150, color=BAR_COLOUR, opacity=1).encode(
+            y=_row_y(),
+            x=alt.X("mean:Q", scale=x_scale, title=f"Change ({unit}); the tick marks zero", axis=alt.Axis(grid=False)),
+            tooltip=[
+                alt.Tooltip("text:N", title="Measure"),
+                alt.Tooltip("mean:Q", title="Mean change", format="+.1f"),
+                alt.Tooltip("low:Q", title="95% CI low", format="+.1f"),
+                alt.Tooltip("high:Q", title="95% CI high", format="+.1f"),
+            ],
+        ),
+    ]
+    shown = [(name, c) for name, c in pairs if not c.suppressed]
+    hidden = len(pairs) - len(shown)
+    if not shown:
+        description = "Hidden: fewer than 5 learners took both measures." if hidden else "No change to show yet."
+    else:
+        parts = [f"{name}: {_signed(c.mean)} {unit}, {_verdict(c)}" for name, c in shown]
+        description = "Mean change from start to end, with 95% confidence intervals. " + "; ".join(parts) + "."
+        if hidden:
+            description += f" {hidden} hidden (fewer than 5 learners each)."
+    return _row_chart(data, layers, title, description)

@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate|stats|cohort|export`."""
+"""Command line: `python -m course validate|stats|cohort|export|trainer-passcode`."""
 
 from __future__ import annotations
 
@@ -99,6 +99,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trainer_passcode(args: argparse.Namespace) -> int:
+    import getpass
+
+    from course.trainer_auth import MIN_PASSCODE, hash_passcode
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("New trainer passcode: ")
+        if getpass.getpass("Type it again: ") != first:
+            print("error: the two entries differ; nothing was created", file=sys.stderr)
+            return 1
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    try:
+        line = hash_passcode(first)
+    except ValueError:
+        print(f"error: a trainer passcode needs at least {MIN_PASSCODE} characters", file=sys.stderr)
+        return 1
+    print("# Put this line in .streamlit/secrets.toml (or set it as an environment variable):")
+    print(f'COURSE_TRAINER_PASSCODE_HASH = "{line}"')
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     x.add_argument("--out", type=Path, default=None, help="file to write (default: ./ID-facilitator-pack.FORMAT)")
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
+    sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")
     args = parser.parse_args(argv)
+    if args.command == "trainer-passcode":
+        return _trainer_passcode(args)
     if args.command == "export":
         return _export(args)
     if args.command == "cohort":

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from course import certificates, xapi
+from course import analytics, certificates, charts, xapi
 from course.progress import check_ins
-from course.ui import identity, state
+from course.ui import chart_view, identity, state
 from course.ui.common import notice, require_track
 
 
@@ -46,6 +46,7 @@ def render() -> None:
             }
         )
     st.table(pd.DataFrame(rows), hide_index=True)
+    _charts(progress)
 
     _check_ins()
     if track.certificate:
@@ -167,3 +168,31 @@ def _records() -> None:
                 del st.session_state[key]
             st.session_state["deleted-notice"] = True
             st.rerun()
+
+
+def _charts(progress) -> None:
+    """Only this learner's own data: everything here comes from their own events."""
+    course = state.course()
+    events = state.session().events()
+    chart = charts.progress_chart(progress.modules)
+    chart_view.show(chart, charts.progress_table(progress.modules), chart.description, "your progress by module")
+    minutes = analytics.time_per_module(course, events)
+    if any(minutes.values()):
+        by_title = {course.module(mid).title: m for mid, m in minutes.items() if mid in progress_ids(progress)}
+        chart = charts.time_per_module_chart(by_title)
+        chart_view.show(chart, charts.time_per_module_table(by_title), chart.description, "time per module")
+    done = check_ins(course, events)
+    if done.pre_percent is not None or done.post_percent is not None:
+        chart = charts.pre_post_chart(done.pre_percent, done.post_percent)
+        chart_view.show(
+            chart, charts.pre_post_table(done.pre_percent, done.post_percent), chart.description, "knowledge check"
+        )
+    if done.survey_start is not None:
+        end = done.survey_end or {}
+        themes = {t: (v, end.get(t)) for t, v in done.survey_start.items()}
+        chart = charts.attitude_chart(themes)
+        chart_view.show(chart, charts.attitude_table(themes), chart.description, "attitude survey by theme")
+
+
+def progress_ids(progress) -> set[str]:
+    return {m.module_id for m in progress.modules}

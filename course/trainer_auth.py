@@ -1,0 +1,86 @@
+"""Trainer access: a salted passcode hash, or an e-mail allow-list when single sign-on is on.
+
+Pure code (no Streamlit): hashing, checking and rate limiting, so it can be tested directly.
+The passcode itself is never stored: only `pbkdf2_sha256$ITERATIONS$SALT$HASH`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+ITERATIONS = 240_000
+MIN_PASSCODE = 10
+
+
+def hash_passcode(passcode: str, *, iterations: int = ITERATIONS, salt: bytes | None = None) -> str:
+    if len(passcode) < MIN_PASSCODE:
+        raise ValueError(f"a trainer passcode needs at least {MIN_PASSCODE} characters")
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", passcode.encode(), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+
+
+def check_passcode(passcode: str, stored: str) -> bool:
+    """True if `passcode` matches the stored hash; False for anything malformed."""
+    try:
+        scheme, iterations, salt_hex, digest_hex = stored.split("$")
+        if scheme != "pbkdf2_sha256":
+            return False
+        digest = hashlib.pbkdf2_hmac("sha256", passcode.encode(), bytes.fromhex(salt_hex), int(iterations))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def allowed_email(email: str | None, allow_list: str | None) -> bool:
+    """Case-insensitive match against a comma- or newline-separated allow-list."""
+    if not email or not allow_list:
+        return False
+    allowed = {e.strip().lower() for e in allow_list.replace("\n", ",").split(",") if e.strip()}
+    return email.strip().lower() in allowed
+
+
+@dataclass
+class RateLimiter:
+    """Slows passcode guessing: per client, after `free` failures each further attempt waits
+    twice as long as the last (30 s, 60 s, ...), capped; and across all clients no more than
+    `global_per_minute` failures a minute. Success clears that client's count."""
+
+    free: int = 3
+    base_wait_s: float = 30.0
+    max_wait_s: float = 900.0
+    global_per_minute: int = 30
+    clock: callable = field(default=time.monotonic)
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _recent: list[float] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_seconds(self, client: str) -> float:
+        """How long this client must wait before trying again (0 = may try now)."""
+        now = self.clock()
+        with self._lock:
+            self._recent = [t for t in self._recent if now - t < 60]
+            waits = []
+            count, last = self._failures.get(client, (0, 0.0))
+            if count >= self.free:
+                wait = min(self.base_wait_s * 2 ** (count - self.free), self.max_wait_s)
+                waits.append(last + wait - now)
+            if len(self._recent) >= self.global_per_minute:
+                waits.append(self._recent[0] + 60 - now)
+            return max([0.0, *waits])
+
+    def failed(self, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            count, _ = self._failures.get(client, (0, 0.0))
+            self._failures[client] = (count + 1, now)
+            self._recent.append(now)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

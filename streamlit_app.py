@@ -13,4 +13,5 @@ if loaded.course is None:
 else:
     page = st.navigation(nav.build(loaded.course), expanded=True)
     identity.before_page()
+    nav.after_navigation()
     page.run()

@@ -12,6 +12,9 @@ This is the only module in the project that speaks SQL. It holds:
   made in, so a trainer's report keeps history even after a learner moves on.
 - `cohorts`: trainer-created groups with a short code to share (`KX7-P2M`).
 - `certificates`: issued certificates with their HMAC signature (see `course.certificates`).
+- `presentations`, `polls`, `poll_answers`: live presenter-mode rooms (m004). A room code
+  works until the presenter ends it or it expires; poll answers are keyed by a random
+  per-browser token, never a learner id or name, and only counts per option are read back.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
 
 `open_store()` picks the database from its argument, else `COURSE_DB_URL`, else the SQLite
@@ -34,7 +37,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +164,40 @@ certificates_table = sa.Table(
     sa.Column("signature", sa.String(64), nullable=False),
 )
 
+presentations_table = sa.Table(
+    "presentations",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("module_id", sa.String(64), nullable=False),
+    sa.Column("audience", sa.String(8), nullable=False),
+    sa.Column("slide", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+polls_table = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("poll_id", sa.String(32), primary_key=True),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("question_id", sa.String(128), nullable=False),
+    sa.Column("opened_at", UTCDateTime, nullable=False),
+    sa.Column("revealed", sa.Boolean, nullable=False),
+    sa.Column("closed_at", UTCDateTime),
+)
+
+poll_answers_table = sa.Table(
+    "poll_answers",
+    metadata,
+    sa.Column("poll_id", sa.String(32), nullable=False),
+    sa.Column("participant", sa.String(64), nullable=False),
+    sa.Column("option_id", sa.String(128), nullable=False),
+    sa.Column("answered_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("poll_id", "participant", name="uq_poll_answers_participant"),
+)
+
 schema_migrations_table = sa.Table(
     "schema_migrations",
     metadata,
@@ -255,12 +292,53 @@ def m003_preferences(conn: Connection) -> None:
     conn.execute(sa.text("ALTER TABLE learners ADD COLUMN preferences TEXT"))
 
 
+def m004_presentations(conn: Connection) -> None:
+    """Presenter mode: rooms, their polls, and one anonymous answer per participant per poll."""
+    meta = sa.MetaData()
+    sa.Table(
+        "presentations",
+        meta,
+        sa.Column("code", sa.String(16), primary_key=True),
+        sa.Column("module_id", sa.String(64), nullable=False),
+        sa.Column("audience", sa.String(8), nullable=False),
+        sa.Column("slide", sa.Integer, nullable=False),
+        sa.Column("created_by", sa.String(255), nullable=False),
+        sa.Column("started_at", UTCDateTime, nullable=False),
+        sa.Column("ended_at", UTCDateTime),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+    )
+    polls = sa.Table(
+        "polls",
+        meta,
+        sa.Column("poll_id", sa.String(32), primary_key=True),
+        sa.Column("code", sa.String(16), nullable=False),
+        sa.Column("question_id", sa.String(128), nullable=False),
+        sa.Column("opened_at", UTCDateTime, nullable=False),
+        sa.Column("revealed", sa.Boolean, nullable=False),
+        sa.Column("closed_at", UTCDateTime),
+    )
+    sa.Table(
+        "poll_answers",
+        meta,
+        sa.Column("poll_id", sa.String(32), nullable=False),
+        sa.Column("participant", sa.String(64), nullable=False),
+        sa.Column("option_id", sa.String(128), nullable=False),
+        sa.Column("answered_at", UTCDateTime, nullable=False),
+        # One answer per participant per poll; answering again replaces it. The constraint's
+        # index also serves the tally (poll_id leads it).
+        sa.UniqueConstraint("poll_id", "participant", name="uq_poll_answers_participant"),
+    )
+    sa.Index("ix_polls_code_opened", polls.c.code, polls.c.opened_at)
+    meta.create_all(conn)
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, m001_initial),
     (2, m002_indexes),
     (3, m003_preferences),
+    (4, m004_presentations),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -312,6 +390,40 @@ class QuizSummary:
     learners_passed: int
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """A live presenter-mode room: which module's deck, for whom, and the slide on screen."""
+
+    code: str
+    module_id: str
+    audience: str  # "staff" | "public"
+    slide: int  # 1-based
+    created_by: str
+    started_at: datetime
+    ended_at: datetime | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Poll:
+    """One quiz question put to the room. Answers are read back only as counts per option."""
+
+    poll_id: str
+    code: str
+    question_id: str
+    opened_at: datetime
+    revealed: bool
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class RoomEnded(LookupError):
+    """The room code is unknown, ended or expired, so it cannot take a new poll."""
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -344,6 +456,20 @@ def normalize_cohort_code(code: object) -> str | None:
         return None
     candidate = f"{letters[:3]}-{letters[3:]}"
     return candidate if _COHORT_CODE.match(candidate) else None
+
+
+def normalize_room_code(code: object) -> str | None:
+    """Room codes have the cohort codes' shape and alphabet: `qx4 7kd` -> `QX4-7KD`."""
+    return normalize_cohort_code(code)
+
+
+def _new_code() -> str:
+    return "-".join("".join(secrets.choice(UNAMBIGUOUS) for _ in range(3)) for _ in range(2))
+
+
+def _live(row: Any, at: datetime) -> bool:
+    """A room works until it is ended or its expiry time passes."""
+    return row is not None and row.ended_at is None and row.expires_at > at
 
 
 def _clean_name(name: str | None) -> str | None:
@@ -617,6 +743,27 @@ class Store:
         with self._read() as conn:
             return [_row_event(r) for r in conn.execute(query)]
 
+    def events_between(self, since: datetime | None = None, until: datetime | None = None) -> list[Event]:
+        """Every learner's events in a period, oldest first (trainer views across cohorts)."""
+        query = sa.select(events_table)
+        if since is not None:
+            query = query.where(events_table.c.timestamp >= since)
+        if until is not None:
+            query = query.where(events_table.c.timestamp < until)
+        query = query.order_by(events_table.c.timestamp, events_table.c.seq)
+        with self._read() as conn:
+            return [_row_event(r) for r in conn.execute(query)]
+
+    def cohorts(self) -> list[Cohort]:
+        """Every cohort, newest first."""
+        c = cohorts_table.c
+        with self._read() as conn:
+            rows = conn.execute(sa.select(cohorts_table).order_by(c.created_at.desc(), c.code))
+            return [
+                Cohort(code=r.code, name=r.name, track=r.track, created_at=r.created_at, created_by=r.created_by)
+                for r in rows
+            ]
+
     def cohort_summary(self, cohort: str) -> list[QuizSummary]:
         """Per quiz: how many of the cohort's learners attempted it and how many passed.
 
@@ -855,6 +1002,203 @@ class Store:
             )
             return [CertificateRecord(**r._mapping) for r in rows]
 
+    # ---------------------------------------------------------------- presentations (presenter mode)
+
+    def start_presentation(self, module_id: str, audience: str, created_by: str, ttl_hours: float = 12) -> str:
+        """Open a room for presenting `module_id` to `audience` and return its code, e.g.
+        `QX4-7KD`. The code stops working when the room is ended or after `ttl_hours`."""
+        if audience not in ("staff", "public"):
+            raise ValueError(f"audience must be staff or public, not {audience!r}")
+        if not module_id or len(module_id) > 64:
+            raise ValueError("module_id must be 1 to 64 characters")
+        if ttl_hours <= 0:
+            raise ValueError("ttl_hours must be positive")
+        started = now()
+        expires = started + timedelta(hours=ttl_hours)
+        for _ in range(20):
+            code = _new_code()
+            insert = (
+                self._insert(presentations_table)
+                .values(
+                    code=code,
+                    module_id=module_id,
+                    audience=audience,
+                    slide=1,
+                    created_by=str(created_by)[:255] or "trainer",
+                    started_at=started,
+                    ended_at=None,
+                    expires_at=expires,
+                )
+                .on_conflict_do_nothing(index_elements=["code"])
+            )
+            with self._write() as conn:
+                if _inserted(conn, insert):
+                    return code
+        raise RuntimeError("could not find a free room code")  # ~887 million codes: not expected
+
+    def presentation(self, code: object) -> Presentation | None:
+        """The live room with this code; None when unknown, malformed, ended or expired."""
+        normal = normalize_room_code(code)
+        if normal is None:
+            return None
+        with self._read() as conn:
+            row = conn.execute(sa.select(presentations_table).where(presentations_table.c.code == normal)).first()
+        if not _live(row, now()):
+            return None
+        return Presentation(**row._mapping)
+
+    def set_slide(self, code: object, n: int) -> bool:
+        """Show slide `n` (1-based) in the room; False if the room is not live."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError("a slide number is a whole number from 1")
+        normal = normalize_room_code(code)
+        if normal is None:
+            return False
+        p = presentations_table.c
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(presentations_table)
+                .where(p.code == normal, p.ended_at.is_(None), p.expires_at > now())
+                .values(slide=n)
+            ).rowcount
+        return bool(updated)
+
+    def end_presentation(self, code: object) -> bool:
+        """End the room and close its polls: the code stops working at once. False if the
+        room was unknown or already ended."""
+        normal = normalize_room_code(code)
+        if normal is None:
+            return False
+        at = now()
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(presentations_table)
+                .where(presentations_table.c.code == normal, presentations_table.c.ended_at.is_(None))
+                .values(ended_at=at)
+            ).rowcount
+            conn.execute(
+                sa.update(polls_table)
+                .where(polls_table.c.code == normal, polls_table.c.closed_at.is_(None))
+                .values(closed_at=at)
+            )
+        return bool(updated)
+
+    def open_poll(self, code: object, question_id: str) -> str:
+        """Put a question to the room and return the poll's id. Any poll still open in the
+        room closes first: the room answers one question at a time. Raises RoomEnded when
+        the room is not live."""
+        if not question_id or len(question_id) > 128:
+            raise ValueError("question_id must be 1 to 128 characters")
+        normal = normalize_room_code(code)
+        if normal is None:
+            raise RoomEnded(code)
+        poll_id = uuid.uuid4().hex
+        with self._write() as conn:
+            room = conn.execute(
+                sa.select(presentations_table).where(presentations_table.c.code == normal).with_for_update()
+            ).first()
+            at = now()
+            if not _live(room, at):
+                raise RoomEnded(normal)
+            conn.execute(
+                sa.update(polls_table)
+                .where(polls_table.c.code == normal, polls_table.c.closed_at.is_(None))
+                .values(closed_at=at)
+            )
+            conn.execute(
+                sa.insert(polls_table).values(
+                    poll_id=poll_id, code=normal, question_id=question_id, opened_at=at, revealed=False, closed_at=None
+                )
+            )
+        return poll_id
+
+    def poll(self, poll_id: str) -> Poll | None:
+        """A poll by id, open or closed; None if unknown."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(polls_table).where(polls_table.c.poll_id == poll_id)).first()
+        return None if row is None else Poll(**row._mapping)
+
+    def current_poll(self, code: object) -> Poll | None:
+        """The room's open poll, or None (no poll open, or the room is not live)."""
+        normal = normalize_room_code(code)
+        if normal is None:
+            return None
+        with self._read() as conn:
+            room = conn.execute(sa.select(presentations_table).where(presentations_table.c.code == normal)).first()
+            if not _live(room, now()):
+                return None
+            row = conn.execute(
+                sa.select(polls_table)
+                .where(polls_table.c.code == normal, polls_table.c.closed_at.is_(None))
+                .order_by(polls_table.c.opened_at.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else Poll(**row._mapping)
+
+    def answer_poll(self, poll_id: str, participant: str, option_id: str) -> bool:
+        """Record a participant's answer, replacing any earlier one of theirs. False (nothing
+        written) when the poll is unknown or closed, or its room has ended or expired.
+
+        `participant` is a random per-browser token, never a learner id or a name."""
+        if not participant or len(participant) > 64:
+            raise ValueError("participant must be 1 to 64 characters")
+        if not option_id or len(option_id) > 128:
+            raise ValueError("option_id must be 1 to 128 characters")
+        with self._write() as conn:
+            # FOR UPDATE (PostgreSQL) waits for a close_poll in flight, so no answer lands
+            # after the poll has closed; SQLite's BEGIN IMMEDIATE already serialises writers.
+            poll = conn.execute(
+                sa.select(polls_table).where(polls_table.c.poll_id == poll_id).with_for_update()
+            ).first()
+            if poll is None or poll.closed_at is not None:
+                return False
+            room = conn.execute(sa.select(presentations_table).where(presentations_table.c.code == poll.code)).first()
+            at = now()
+            if not _live(room, at):
+                return False
+            upsert = self._insert(poll_answers_table).values(
+                poll_id=poll_id, participant=participant, option_id=option_id, answered_at=at
+            )
+            conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["poll_id", "participant"],
+                    set_={"option_id": upsert.excluded.option_id, "answered_at": upsert.excluded.answered_at},
+                )
+            )
+        return True
+
+    def reveal_poll(self, poll_id: str) -> bool:
+        """Show the poll's results to the room; False if the poll is unknown or closed."""
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(polls_table)
+                .where(polls_table.c.poll_id == poll_id, polls_table.c.closed_at.is_(None))
+                .values(revealed=True)
+            ).rowcount
+        return bool(updated)
+
+    def close_poll(self, poll_id: str) -> bool:
+        """Stop taking answers; False if the poll is unknown or already closed."""
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(polls_table)
+                .where(polls_table.c.poll_id == poll_id, polls_table.c.closed_at.is_(None))
+                .values(closed_at=now())
+            ).rowcount
+        return bool(updated)
+
+    def poll_tally(self, poll_id: str) -> dict[str, int]:
+        """How many participants chose each option: counts only, never who chose what."""
+        a = poll_answers_table.c
+        query = (
+            sa.select(a.option_id, sa.func.count().label("n"))
+            .where(a.poll_id == poll_id)
+            .group_by(a.option_id)
+            .order_by(a.option_id)
+        )
+        with self._read() as conn:
+            return {row.option_id: int(row.n) for row in conn.execute(query)}
+
 
 def open_store(url: str | None = None) -> Store:
     """Open (and migrate) the store at `url`, COURSE_DB_URL, or data/course.sqlite.
@@ -969,10 +1313,14 @@ __all__: Sequence[str] = (
     "Cohort",
     "Learner",
     "PendingWriter",
+    "Poll",
+    "Presentation",
     "QuizSummary",
+    "RoomEnded",
     "Store",
     "StoreUnavailable",
     "normalize_cohort_code",
+    "normalize_room_code",
     "open_store",
     "resolve_url",
 )

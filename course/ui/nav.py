@@ -25,7 +25,8 @@ def build(course: Course) -> list[StreamlitPage]:
 
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
-    from course.ui.pages import checks, home, module, my_progress, quiz, settings, verify
+    from course.ui import trainer_access
+    from course.ui.pages import checks, home, module, my_progress, quiz, settings, trainer, verify
 
     _PAGES.clear()
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
@@ -53,6 +54,18 @@ def build(course: Course) -> list[StreamlitPage]:
             visibility="hidden",
         )
         module_pages.append(page)
+    # Trainer pages exist in the navigation only for a signed-in trainer, so a learner
+    # cannot reach them by typing their address.
+    if trainer_access.is_trainer():
+        _PAGES["trainer"] = st.Page(
+            trainer.render, title="Trainer dashboard", icon=":material/monitoring:", url_path="trainer"
+        )
+        trainer_pages = [_PAGES["trainer"]]
+    else:
+        _PAGES["trainer-sign-in"] = st.Page(
+            trainer_access.render_sign_in, title="Trainer sign-in", icon=":material/badge:", url_path="trainer-sign-in"
+        )
+        trainer_pages = [_PAGES["trainer-sign-in"]]
     return [
         _PAGES["home"],
         _PAGES["start-check"],
@@ -61,8 +74,15 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES["progress"],
         _PAGES["settings"],
         _PAGES["verify"],
+        *trainer_pages,
         *(_PAGES[f"quiz:{m.id}"] for m in course.modules),
     ]
+
+
+def after_navigation() -> None:
+    """Finish a sign-in: the trainer pages exist from this run on, so open the dashboard."""
+    if st.session_state.pop("open-trainer-dashboard", False) and "trainer" in _PAGES:
+        go("trainer")
 
 
 def page(key: str) -> StreamlitPage:

@@ -41,7 +41,9 @@ def is_trainer() -> bool:
 
 def _client() -> str:
     ip = getattr(st.context, "ip_address", None)
-    return ip or st.session_state.setdefault("client-id", state.session().learner_id)
+    if isinstance(ip, str) and ip:
+        return ip
+    return st.session_state.setdefault("client-id", state.session().learner_id)
 
 
 def render_sign_in() -> None:
@@ -66,13 +68,12 @@ def render_sign_in() -> None:
         return
     wait = limiter().wait_seconds(_client())
     if wait > 0:
-        st.error(
-            f"Too many attempts. Please wait {math.ceil(wait)} seconds, then try again.", icon=":material/timer:"
-        )
+        st.error(f"Too many attempts. Please wait {math.ceil(wait)} seconds, then try again.", icon=":material/timer:")
         return
     if passcode and check_passcode(passcode, stored):
         limiter().succeeded(_client())
         st.session_state["trainer"] = True
+        st.session_state["open-trainer-dashboard"] = True
         st.rerun()
     limiter().failed(_client())
     st.error("That did not work. Check the passcode and try again.", icon=":material/error:")

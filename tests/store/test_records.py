@@ -601,3 +601,15 @@ def test_display_preferences_are_kept_with_the_learner(store):
     assert store.set_preferences(learner_id, {"text_size": 150, "high_contrast": True})
     assert store.preferences(learner_id) == {"text_size": 150, "high_contrast": True}
     assert not store.set_preferences("nobody", {"text_size": 125})
+
+
+def test_cohorts_are_listed_newest_first_and_events_can_be_read_by_period(store):
+    first = store.create_cohort("First", "staff", "t")
+    second = store.create_cohort("Second", "public", "t")
+    assert [c.code for c in store.cohorts()][:2] in ([second, first], [first, second])
+    assert {c.name for c in store.cohorts()} >= {"First", "Second"}
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    for n in range(3):
+        store.append(Event(learner_id=f"p{n}", verb="registered", activity="course", timestamp=t0 + timedelta(days=n)))
+    got = store.events_between(t0 + timedelta(days=1), t0 + timedelta(days=2))
+    assert [e.learner_id for e in got] == ["p1"]

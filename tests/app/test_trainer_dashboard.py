@@ -1,0 +1,206 @@
+"""The trainer dashboard: protected, and its figures match values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from course.events import ANSWERED, COMPLETED, FAILED, PASSED, REGISTERED, Event
+from course.records import open_store
+from course.trainer_auth import hash_passcode
+from tests.app.test_walkthrough import APP, button, texts
+
+PASSCODE = "correct horse battery staple"
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def trainer_env(monkeypatch):
+    monkeypatch.setenv("COURSE_TRAINER_PASSCODE_HASH", hash_passcode(PASSCODE, iterations=1000))
+
+
+def sign_in(at: AppTest, passcode: str = PASSCODE) -> AppTest:
+    at.text_input[0].set_value(passcode)
+    return button(at, "Sign in").click().run()
+
+
+def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], list[float]]:
+    """Six staff learners in one cohort with known answers to the History quiz and known
+    pre/post scores. Returns the cohort code, the right/wrong matrix and the two score lists."""
+    store = open_store(db_url)
+    code = store.create_cohort("Seeded cohort", "staff", "test")
+    quiz = real_course.quizzes["history"]
+    items = [q for _, q in quiz.items("staff")]
+    matrix = [[(i + j) % 3 != 0 or i == 5 for j in range(len(items))] for i in range(6)]
+    pre = [50.0, 50.0, 60.0, 40.0, 70.0, 30.0]
+    post = [80.0, 70.0, 90.0, 60.0, 80.0, 60.0]
+    t = NOW - timedelta(days=1)
+    for i, row in enumerate(matrix):
+        learner, _ = store.create_learner(learner_id=f"seed-learner-{i}")
+        store.join_cohort(learner, code)
+        base = {"learner_id": learner, "cohort": code, "track": "staff"}
+        events = [Event(verb=REGISTERED, activity="course", timestamp=t, **base)]
+        for j, (q, right) in enumerate(zip(items, row, strict=True)):
+            events.append(
+                Event(
+                    verb=ANSWERED,
+                    activity=f"question/{q.id}",
+                    attempt=1,
+                    score=float(right),
+                    max_score=1.0,
+                    success=right,
+                    response=None,
+                    timestamp=t + timedelta(seconds=j),
+                    **base,
+                )
+            )
+        score = sum(row)
+        verb = PASSED if score * 100 >= 80 * len(items) else FAILED
+        events.append(
+            Event(
+                verb=verb,
+                activity="quiz/history",
+                attempt=1,
+                score=float(score),
+                max_score=float(len(items)),
+                success=verb == PASSED,
+                timestamp=t + timedelta(minutes=1),
+                **base,
+            )
+        )
+        s = real_course.settings
+        events.append(
+            Event(
+                verb=COMPLETED,
+                activity=f"test/{s.pre_test}",
+                score=pre[i] / 10,
+                max_score=10.0,
+                context={"test": s.pre_test},
+                timestamp=t - timedelta(hours=1),
+                **base,
+            )
+        )
+        events.append(
+            Event(
+                verb=COMPLETED,
+                activity=f"test/{s.post_test}",
+                score=post[i] / 10,
+                max_score=10.0,
+                context={"test": s.post_test},
+                timestamp=t + timedelta(hours=1),
+                **base,
+            )
+        )
+        store.append_many(events)
+    return code, matrix, pre, post
+
+
+def dashboard(isolated_store) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["trainer"] = True  # signed in (the sign-in itself is tested below)
+    at.session_state["open-trainer-dashboard"] = True
+    return at.run()
+
+
+def test_learners_get_no_dashboard_and_a_wrong_passcode_says_nothing_specific(trainer_env):
+    from course.ui import trainer_access
+
+    at = AppTest.from_function(_sign_in_harness, default_timeout=60).run()
+    assert at.title[0].value == "Trainer sign-in"
+    at = sign_in(at, "not the passcode at all")
+    assert at.error[0].value == "That did not work. Check the passcode and try again."
+    assert "trainer" not in at.session_state
+    # After three misses the fourth attempt is slowed down, whatever is typed.
+    for _ in range(2):
+        at = sign_in(at, "still wrong passcode")
+    at = sign_in(at, PASSCODE)
+    assert at.error[0].value.startswith("Too many attempts. Please wait")
+    assert "trainer" not in at.session_state
+    trainer_access.limiter().succeeded("harness")
+
+
+def test_the_right_passcode_signs_in(trainer_env):
+    at = AppTest.from_function(_sign_in_harness, default_timeout=60).run()
+    at = sign_in(at)
+    assert at.session_state["trainer"] is True
+
+
+def _sign_in_harness():
+    import streamlit as st
+
+    from course.ui import trainer_access
+
+    st.session_state.setdefault("client-id", "harness")
+    trainer_access.render_sign_in()
+
+
+def test_a_learner_session_has_no_trainer_page_in_its_navigation():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    from course.ui import nav
+
+    assert "trainer" not in nav._PAGES and "trainer-sign-in" in nav._PAGES
+
+
+def test_dashboard_figures_match_hand_computed_values(real_course, isolated_store):
+    code, matrix, pre, post = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    assert at.title[0].value == "Trainer dashboard"
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    assert "**6** learners active in this period; **6** on the Clinic staff onboarding track." in texts(at)
+
+    # Question 1: facility = share right; discrimination = correlation with the rest of the quiz.
+    items = next(t.value for t in at.table if "Facility (%)" in t.value.columns)
+    q1 = [row[0] for row in matrix]
+    rest = [sum(row) - row[0] for row in matrix]
+    assert items.iloc[0]["Facility (%)"] == round(100 * sum(q1) / 6)
+    expected_r = statistics.correlation([float(x) for x in q1], [float(x) for x in rest])
+    assert items.iloc[0]["Discrimination"] == pytest.approx(round(expected_r, 2))
+
+    # Knowledge change: mean of (post - pre) with a t-based 95% interval (t(0.975, 5) = 2.571).
+    diffs = [b - a for a, b in zip(pre, post, strict=True)]
+    mean = sum(diffs) / 6
+    half = 2.5706 * statistics.stdev(diffs) / math.sqrt(6)
+    change = next(t.value for t in at.table if "95% CI low" in t.value.columns)
+    row = change.iloc[0]
+    assert row["Learners"] == 6
+    assert float(row["Change"]) == pytest.approx(mean, abs=0.05)
+    assert float(row["95% CI low"]) == pytest.approx(mean - half, abs=0.05)
+    assert float(row["95% CI high"]) == pytest.approx(mean + half, abs=0.05)
+
+    # Completion funnel for History: everyone tried the quiz; passes counted from the matrix.
+    funnel = next(t.value for t in at.table if "Tried quiz" in t.value.columns)
+    history = funnel.iloc[0]
+    passed = sum(1 for row in matrix if sum(row) * 100 >= 80 * len(row))
+    assert (history["Learners"], history["Tried quiz"], history["Passed"]) == (6, 6, passed)
+
+
+def test_small_groups_are_hidden(real_course, isolated_store):
+    store = open_store(isolated_store)
+    code = store.create_cohort("Tiny", "staff", "test")
+    for i in range(4):
+        learner, _ = store.create_learner(learner_id=f"tiny-{i}")
+        store.join_cohort(learner, code)
+        store.append(
+            Event(
+                learner_id=learner,
+                verb=REGISTERED,
+                activity="course",
+                track="staff",
+                cohort=code,
+                timestamp=NOW - timedelta(hours=2),
+            )
+        )
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Tiny ({code})").run()
+    assert "Figures for groups of fewer than 5 learners are hidden" in texts(at)
+    funnel = next(t.value for t in at.table if "Tried quiz" in t.value.columns)
+    assert (
+        funnel["Passed"].isna().all()
+        or set(funnel["Passed"].astype(str)) <= {"None", "nan", ""}
+        or "Hidden" in str(funnel)
+    )
+    assert not any("xAPI" in b.proto.label for b in at.get("download_button"))

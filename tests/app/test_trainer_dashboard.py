@@ -139,7 +139,7 @@ def _sign_in_harness():
 
 
 def test_a_learner_session_has_no_trainer_page_in_its_navigation():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    AppTest.from_file(APP, default_timeout=60).run()  # a learner session builds its navigation
     from course.ui import nav
 
     assert "trainer" not in nav._PAGES and "trainer-sign-in" in nav._PAGES

@@ -14,6 +14,36 @@ from course.analytics import MIN_GROUP
 from course.ui import chart_view, nav, state, trainer_access
 
 ALL = "All learners"
+FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
+
+
+@st.cache_resource(ttl=FRESH_FOR_S, max_entries=8, show_spinner="Loading learner records…")
+def _events(cohort: str | None, since: datetime | None, until: datetime | None) -> tuple:
+    """The selection's events, shared by every trainer looking at the same selection."""
+    db = state.store()
+    events = db.events_for_cohort(cohort, since, until) if cohort else db.events_between(since, until)
+    return tuple(events)
+
+
+@st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner=False)
+def _analysed(kind: str, key: tuple, extra: object = None):
+    """One analysis of one selection, computed once per minute at most (see `_events`)."""
+    course = state.course()
+    events = _events(*key[:3])
+    track = key[3]
+    if kind == "funnel":
+        return analytics.funnel(course, events, track)
+    if kind == "scores":
+        return analytics.score_distribution(events, extra)
+    if kind == "items":
+        return analytics.item_analysis(course, events, extra)
+    if kind == "knowledge":
+        return analytics.knowledge_gain(course, events)
+    if kind == "attitudes":
+        return analytics.attitude_change(course, events)
+    if kind == "tracks":
+        return analytics.learner_tracks(events)
+    raise ValueError(kind)
 
 
 def render() -> None:
@@ -48,10 +78,14 @@ def render() -> None:
     since, until = _period(period)
     track = tracks[track_title]
     cohort = labels.get(cohort_label)
-    events = db.events_for_cohort(cohort, since, until) if cohort else db.events_between(since, until)
-    events = analytics.filter_events(events, track=None, since=since, until=until)
-    learners = {e.learner_id for e in events}
-    on_track = {lid for lid, t in analytics.learner_tracks(events).items() if t == track}
+    if st.button("Refresh figures", icon=":material/refresh:", help=f"Figures can be up to {FRESH_FOR_S} seconds old"):
+        _events.clear()
+        _analysed.clear()
+    key = (cohort, since, until, track)
+    events = _events(cohort, since, until)
+    learner_tracks = _analysed("tracks", key)
+    learners = set(learner_tracks)
+    on_track = {lid for lid, t in learner_tracks.items() if t == track}
     st.write(
         f"**{len(learners)}** learner{'s' if len(learners) != 1 else ''} active in this period; "
         f"**{len(on_track)}** on the {track_title} track."
@@ -62,7 +96,7 @@ def render() -> None:
             icon=":material/visibility_off:",
         )
 
-    steps = analytics.funnel(course, events, track)
+    steps = _analysed("funnel", key)
     st.header("Completion by module")
     chart = charts.funnel_chart(steps)
     chart_view.show(chart, charts.funnel_table(steps), chart.description, "completion by module")
@@ -70,13 +104,13 @@ def render() -> None:
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
-    dist = analytics.score_distribution(events, course.module(module_titles[picked]).quiz)
+    dist = _analysed("scores", key, course.module(module_titles[picked]).quiz)
     chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
     chart_view.show(chart, charts.score_distribution_table(dist), chart.description, f"quiz scores for {picked}")
 
     _stuck(course, events)
-    items = _items(course, events, module_titles)
-    changes = _changes(course, events)
+    items = _items(course, key, module_titles)
+    changes = _changes(key)
     _exports(course, events, steps, items, changes, learners)
 
 
@@ -141,7 +175,7 @@ def _stuck(course, events) -> None:
     )
 
 
-def _items(course, events, module_titles) -> list:
+def _items(course, key, module_titles) -> list:
     st.header("Question analysis")
     st.write(
         "Facility is the share answering correctly on a first attempt. Discrimination is how well a question "
@@ -149,7 +183,7 @@ def _items(course, events, module_titles) -> list:
     )
     picked = st.selectbox("Quiz", list(module_titles), key="dash-items-module")
     module = course.module(module_titles[picked])
-    items = analytics.item_analysis(course, events, module.quiz)
+    items = _analysed("items", key, module.quiz)
     chart = charts.item_facility_chart(items, title=f"How hard each question is: {picked}")
     chart_view.show(chart, charts.item_facility_table(items), chart.description, f"question facility for {picked}")
     for n, item in enumerate(items, start=1):
@@ -189,13 +223,13 @@ def _items(course, events, module_titles) -> list:
     return items
 
 
-def _changes(course, events) -> dict:
+def _changes(key) -> dict:
     st.header("Learning and attitude change")
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
-    knowledge = analytics.knowledge_gain(course, events)
+    knowledge = _analysed("knowledge", key)
     chart = charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change")
     chart_view.show(chart, charts.change_table([knowledge]), chart.description, "knowledge change")
-    attitudes = analytics.attitude_change(course, events)
+    attitudes = _analysed("attitudes", key)
     if attitudes:
         chart = charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme")
         chart_view.show(chart, charts.change_table(attitudes), chart.description, "attitude change")
@@ -212,13 +246,14 @@ def _exports(course, events, steps, items, changes, learners) -> None:
             st.download_button(
                 f"{name.capitalize()} (CSV)", text, file_name=f"{name}.csv", mime="text/csv", icon=":material/download:"
             )
+    st.caption("The question table covers the quiz chosen under Question analysis.")
     if len(learners) < MIN_GROUP:
         st.caption(f"The xAPI export is not offered for fewer than {MIN_GROUP} learners.")
         return
     base = (st.context.url or "https://course.invalid").split("?")[0].rstrip("/")
     st.download_button(
         "Learning records for this selection (xAPI JSON)",
-        json.dumps(xapi.statements(events, base, course), indent=2),
+        lambda: json.dumps(xapi.statements(events, base, course), indent=2),  # built only when asked for
         file_name="cohort-learning-records.json",
         mime="application/json",
         icon=":material/download:",

@@ -164,6 +164,10 @@ def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.T
             orient="top",
         )
         .configure_view(stroke=None)
+        # The chart is named by its description and its numbers are in the data table beside
+        # it; marks stay out of the accessibility tree, where an empty layer (no data yet, or
+        # a hidden small group) would otherwise be an unnamed graphic (axe svg-img-alt).
+        .configure_mark(aria=False)
     )
 
 

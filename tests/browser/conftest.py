@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+TRAINER_PASSCODE = "browser trainer passcode"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -103,9 +104,12 @@ def wait_ready(page) -> None:
 def course_server(tmp_path_factory):
     """One real course server with its own SQLite database, shared by the browser tests."""
     tmp = tmp_path_factory.mktemp("course-server")
+    from course.trainer_auth import hash_passcode
+
     env = {
         "COURSE_DB_URL": f"sqlite:///{tmp / 'course.sqlite'}",
         "COURSE_CERT_SECRET": "browser-test-secret-0123456789abcdef",
+        "COURSE_TRAINER_PASSCODE_HASH": hash_passcode(TRAINER_PASSCODE, iterations=1000),
     }
     server = Server(env, tmp / "server.log")
     server.db_url = env["COURSE_DB_URL"]

@@ -280,3 +280,30 @@ def test_a_whole_module_and_quiz_can_be_done_with_the_keyboard_alone(page, cours
     wait_ready(page)
     assert "Passed." in page.locator("[data-testid=stMain]").inner_text()
     assert not unseen, f"focus was not visible on: {unseen}"
+
+
+def test_trainer_dashboard_with_data_has_no_violations_and_learners_cannot_open_it(page, course_server, real_course):
+    from tests.app.test_trainer_dashboard import seed
+    from tests.browser.conftest import TRAINER_PASSCODE
+
+    code, _, _, _ = seed(real_course, course_server.db_url)
+    page.goto(f"{course_server.url}/trainer")  # a learner typing the address
+    wait_ready(page)
+    assert "Trainer dashboard" not in page.locator("h1").all_inner_texts()
+    dialog = page.get_by_role("dialog")
+    if dialog.count():  # Streamlit says the page does not exist, then shows Home
+        assert "Page not found" in dialog.inner_text()
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+
+    click(page, "link", "Trainer sign-in", exact=True)
+    problems = audit(page, "trainer sign-in")
+    page.get_by_label("Trainer passcode").fill(TRAINER_PASSCODE)
+    click(page, "button", "Sign in")
+    assert page.locator("h1").first.inner_text() == "Trainer dashboard"
+    page.get_by_label("Cohort", exact=True).click()
+    page.get_by_role("option", name=f"Seeded cohort ({code})").click()
+    wait_ready(page)
+    assert "6 learners active" in page.locator("[data-testid=stMain]").inner_text()
+    problems += audit(page, "trainer dashboard with data")
+    assert not problems, "\n".join(problems)

@@ -305,3 +305,11 @@ def test_change_table_matches_the_changes_and_never_shows_a_hidden_number():
     hidden = table[2]
     assert hidden["Learners"] == SUPPRESSED_REASON
     assert all(hidden[k] is None or hidden[k] != hidden[k] for k in ("Change", "95% CI low", "95% CI high"))
+
+
+def test_dashboard_chart_marks_stay_out_of_the_accessibility_tree():
+    from course import charts
+
+    spec = charts.funnel_chart([]).to_dict()
+    assert spec["config"]["mark"]["aria"] is False
+    assert spec["description"]

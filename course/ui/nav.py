@@ -26,7 +26,7 @@ def build(course: Course) -> list[StreamlitPage]:
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     from course.ui import trainer_access
-    from course.ui.pages import checks, home, module, my_progress, quiz, settings, trainer, verify
+    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, settings, trainer, verify
 
     _PAGES.clear()
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
@@ -54,13 +54,27 @@ def build(course: Course) -> list[StreamlitPage]:
             visibility="hidden",
         )
         module_pages.append(page)
+    # The room links a presenter hands out are built from these two paths (see presenter.py).
+    _PAGES["join"] = st.Page(
+        presenter.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join"
+    )
+    _PAGES["audience"] = st.Page(
+        presenter.render_audience,
+        title="Audience view",
+        icon=":material/cast:",
+        url_path="audience",
+        visibility="hidden",
+    )
     # Trainer pages exist in the navigation only for a signed-in trainer, so a learner
     # cannot reach them by typing their address.
     if trainer_access.is_trainer():
         _PAGES["trainer"] = st.Page(
             trainer.render, title="Trainer dashboard", icon=":material/monitoring:", url_path="trainer"
         )
-        trainer_pages = [_PAGES["trainer"]]
+        _PAGES["present"] = st.Page(
+            presenter.render_presenter, title="Present a module", icon=":material/co_present:", url_path="present"
+        )
+        trainer_pages = [_PAGES["trainer"], _PAGES["present"]]
     else:
         _PAGES["trainer-sign-in"] = st.Page(
             trainer_access.render_sign_in, title="Trainer sign-in", icon=":material/badge:", url_path="trainer-sign-in"
@@ -74,7 +88,9 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES["progress"],
         _PAGES["settings"],
         _PAGES["verify"],
+        _PAGES["join"],
         *trainer_pages,
+        _PAGES["audience"],
         *(_PAGES[f"quiz:{m.id}"] for m in course.modules),
     ]
 

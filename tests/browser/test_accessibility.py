@@ -307,3 +307,34 @@ def test_trainer_dashboard_with_data_has_no_violations_and_learners_cannot_open_
     assert "6 learners active" in page.locator("[data-testid=stMain]").inner_text()
     problems += audit(page, "trainer dashboard with data")
     assert not problems, "\n".join(problems)
+
+
+def test_presenter_and_audience_views_have_no_violations_and_the_projector_follows(browser, course_server, real_course):
+    from tests.browser.conftest import TRAINER_PASSCODE
+
+    presenter = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    presenter.goto(f"{course_server.url}/trainer-sign-in")
+    wait_ready(presenter)
+    presenter.get_by_label("Trainer passcode").fill(TRAINER_PASSCODE)
+    click(presenter, "button", "Sign in")
+    click(presenter, "link", "Present a module", exact=True)
+    problems = audit(presenter, "present a module: start")
+    click(presenter, "button", "Start presenting")
+    problems += audit(presenter, "presenter view")
+    room = presenter.evaluate("new URLSearchParams(location.search).get('room')")
+    assert room, "the room code is in the presenter's address"
+
+    projector = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    projector.goto(f"{course_server.url}/audience?room={room}")
+    wait_ready(projector)
+    problems += audit(projector, "audience view")
+    assert "Slide 1 of" in projector.locator("[data-testid=stMain]").inner_text()
+    click(presenter, "button", "Next slide")
+    projector.wait_for_function(
+        "document.querySelector('[data-testid=stMain]').innerText.includes('Slide 2 of')", timeout=2000
+    )
+    phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    phone.goto(f"{course_server.url}/join?room={room}")
+    wait_ready(phone)
+    problems += audit(phone, "join a room poll (phone)")
+    assert not problems, "\n".join(problems)

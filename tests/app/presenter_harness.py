@@ -1,0 +1,19 @@
+"""A small app for AppTest: one of the presenter-mode pages, chosen in session_state.
+
+The real app registers these pages in `st.navigation`; here a test picks the page by setting
+`st.session_state["harness-page"]` ("presenter", "audience" or "join") before `run()`, and
+sets `st.session_state["trainer"] = True` to be a signed-in trainer.
+"""
+
+import streamlit as st
+
+from course.ui.pages import presenter
+
+st.set_page_config(page_title="Presenter mode (test harness)", layout="centered")
+
+PAGES = {
+    "presenter": presenter.render_presenter,
+    "audience": presenter.render_audience,
+    "join": presenter.render_join,
+}
+PAGES[st.session_state.get("harness-page", "presenter")]()

@@ -232,3 +232,19 @@ def test_content_errors_show_a_readable_page_not_a_traceback(monkeypatch, course
     assert not at.exception
     assert at.title[0].value == "The course content has problems"
     assert "modules/01-history.yaml:6: estimated_minutes: expected a whole number, got 'twenty'" in at.text[0].value
+
+
+def test_figure_charts_are_built_once_per_process(monkeypatch, real_course):
+    from course.ui.pages import module as module_page
+
+    built = []
+    real = module_page.figure_chart
+    monkeypatch.setattr(module_page, "figure_chart", lambda f: built.append(f.id) or real(f))
+    first = real_course.module(real_course.track("public").modules[0])
+    figure_step = next(s for s in first.sections if s.figures)
+    for _ in range(2):  # two learners open the same section
+        at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Community and self-paced learning")
+        at = button(at, "Start: ").click().run()
+        while not any(h.value == figure_step.heading for h in at.header):
+            at = at.button(key="next").click().run()
+    assert built == [f.id for f in figure_step.figures]

@@ -382,3 +382,11 @@ def test_the_poll_chart_states_the_result_and_writes_every_count():
         poll_description([("A", 2), ("B", 2)], "Q")
         == "Q: 4 answers in all. Tied for most chosen, with 2 answers each: “A”, “B”. Every option: A: 2; B: 2."
     )
+
+
+def test_trainers_can_download_the_facilitator_pack_from_the_app(real_course):
+    at = tab("presenter", trainer=True)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack (HTML)" in labels and "Download pack (PDF)" in labels
+    learner = tab("presenter")
+    assert not learner.get("download_button")  # the pack holds the answer key: trainers only

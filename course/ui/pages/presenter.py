@@ -281,6 +281,39 @@ def _presenter_name() -> str:
     return "trainer (passcode)"
 
 
+def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
+    """The facilitator pack (slides with notes, handout, quiz with answer key, references) for
+    presenting without a connection. Trainers only: it contains the answer key."""
+    from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+
+    with st.expander("Facilitator pack for presenting offline", icon=":material/download:"):
+        st.write(
+            "Slides with speaker notes, a plain-language handout, the quiz with an answer key and "
+            "explanations, and the references. The HTML file works with no connection and prints cleanly."
+        )
+        module_id = st.selectbox("Module", list(titles), format_func=titles.get, key="pack-module")
+        audience = st.radio("Audience", ["public", "staff"], format_func=AUDIENCE_LABELS.get, key="pack-audience")
+        html_col, pdf_col = st.columns(2)
+        with html_col:
+            st.download_button(
+                "Download pack (HTML)",
+                lambda: facilitator_pack_html(course, module_id, audience),  # built only when asked for
+                file_name=default_filename(module_id, "html"),
+                mime="text/html",
+                icon=":material/download:",
+                key="pack-html",
+            )
+        with pdf_col:
+            st.download_button(
+                "Download pack (PDF)",
+                lambda: facilitator_pack_pdf(course, module_id, audience),
+                file_name=default_filename(module_id, "pdf"),
+                mime="application/pdf",
+                icon=":material/download:",
+                key="pack-pdf",
+            )
+
+
 def _start_form(course: Course, db: Store) -> None:
     ended = st.session_state.pop(ENDED_NOTE, None)
     if ended:
@@ -301,6 +334,7 @@ def _start_form(course: Course, db: Store) -> None:
             help="Public rooms see only the plain-language text and the quiz questions written for everyone.",
         )
         start = st.form_submit_button("Start presenting", type="primary", icon=":material/slideshow:", key="start")
+    _pack_downloads(course, titles)
     with st.expander("Carry on with a room that is already running"):
         st.write(
             "If your page reloaded or you moved to another device, enter the room code to take the "

@@ -40,6 +40,11 @@ stamp=".venv/.requirements.sha256"
 want="$(sha256sum requirements.txt | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "Installing pinned Python packages into .venv ..."
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  # (this machine's pip config may name local indexes that do not exist; pip warns and goes on)
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 2>&1 \
+    | { grep -v "^WARNING: Location '" || true; }; then
+    echo "error: installing the packages in requirements.txt failed (see pip's message above)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi

@@ -9,7 +9,13 @@ from streamlit.navigation.page import StreamlitPage
 
 from course.schema import Course
 
-_PAGES: dict[str, StreamlitPage] = {}
+PAGES_KEY = "_course_pages"
+
+
+def _pages() -> dict[str, StreamlitPage]:
+    """This session's pages. Never shared between sessions: every session's script runs on
+    its own thread, and a page object handed to another session's st.switch_page fails."""
+    return st.session_state.setdefault(PAGES_KEY, {})
 
 
 def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], None]:
@@ -28,7 +34,8 @@ def build(course: Course) -> list[StreamlitPage]:
     from course.ui import trainer_access
     from course.ui.pages import checks, home, module, my_progress, presenter, quiz, settings, trainer, verify
 
-    _PAGES.clear()
+    _PAGES: dict[str, StreamlitPage] = {}
+    st.session_state[PAGES_KEY] = _PAGES
     _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
     _PAGES["progress"] = st.Page(
         my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
@@ -97,13 +104,13 @@ def build(course: Course) -> list[StreamlitPage]:
 
 def after_navigation() -> None:
     """Finish a sign-in: the trainer pages exist from this run on, so open the dashboard."""
-    if st.session_state.pop("open-trainer-dashboard", False) and "trainer" in _PAGES:
+    if st.session_state.pop("open-trainer-dashboard", False) and "trainer" in _pages():
         go("trainer")
 
 
 def page(key: str) -> StreamlitPage:
-    return _PAGES[key]
+    return _pages()[key]
 
 
 def go(key: str, **query: str) -> None:
-    st.switch_page(_PAGES[key], query_params=query or None)
+    st.switch_page(_pages()[key], query_params=query or None)

@@ -139,10 +139,11 @@ def _sign_in_harness():
 
 
 def test_a_learner_session_has_no_trainer_page_in_its_navigation():
-    AppTest.from_file(APP, default_timeout=60).run()  # a learner session builds its navigation
+    at = AppTest.from_file(APP, default_timeout=60).run()  # a learner session builds its navigation
     from course.ui import nav
 
-    assert "trainer" not in nav._PAGES and "trainer-sign-in" in nav._PAGES
+    pages = at.session_state[nav.PAGES_KEY]
+    assert "trainer" not in pages and "present" not in pages and "trainer-sign-in" in pages
 
 
 def test_dashboard_figures_match_hand_computed_values(real_course, isolated_store):

@@ -15,3 +15,4 @@ else:
     identity.before_page()
     nav.after_navigation()
     page.run()
+    state.freeze_long_lived_objects()

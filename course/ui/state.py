@@ -160,6 +160,13 @@ class LearnerSession:
     def track(self) -> str | None:
         return current_track(self.events())
 
+    def record_many(self, many: list[dict]) -> list[Event]:
+        """Several events in one write (a quiz's answers and its result)."""
+        events = [Event(learner_id=self.learner_id, cohort=self.cohort, **fields) for fields in many]
+        self.sync(register=True)
+        self.writer.append_many(events)
+        return events
+
     def choose_track(self, track_id: str) -> None:
         self.record(verb=REGISTERED, activity="course", track=track_id)
 
@@ -210,4 +217,16 @@ def sign_in(subject: str, display_name: str | None) -> bool:
     row = db.learner(learner_id)
     signed.cohort = row.cohort if row else None
     st.session_state["learner"] = signed
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def freeze_long_lived_objects() -> bool:
+    """Once per process, after the first run: move what every session shares (the parsed
+    course, textstat's dictionary, imported modules) out of the garbage collector's reach, so
+    collections walk only what sessions create. Measured in bench/load.py."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
     return True

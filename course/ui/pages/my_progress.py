@@ -146,7 +146,7 @@ def _records() -> None:
     base = (st.context.url or "https://course.invalid").split("?")[0].rstrip("/")
     st.download_button(
         "Download my records (xAPI JSON)",
-        json.dumps(xapi.statements(events, base, state.course()), indent=2),
+        lambda: json.dumps(xapi.statements(events, base, state.course()), indent=2),  # built only when asked for
         file_name="my-learning-records.json",
         mime="application/json",
         icon=":material/download:",

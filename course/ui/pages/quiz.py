@@ -83,8 +83,8 @@ def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, p
     result = grade_quiz(quiz, responses, pass_mark, track_id)
     learner = state.session()
     started = st.session_state.get(f"started-{quiz.id}-{attempt}", time.time())
-    for (_, q), r in zip(items, result.results, strict=True):
-        learner.record(
+    answers = [
+        dict(
             verb=ANSWERED,
             activity=question_activity(q.id),
             track=track_id,
@@ -94,7 +94,9 @@ def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, p
             success=r.correct,
             response=responses[q.id],
         )
-    learner.record(
+        for (_, q), r in zip(items, result.results, strict=True)
+    ]
+    outcome = dict(
         verb=PASSED if result.passed else FAILED,
         activity=quiz_activity(quiz.id),
         track=track_id,
@@ -104,6 +106,7 @@ def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, p
         success=result.passed,
         duration_s=round(time.time() - started, 1),
     )
+    learner.record_many([*answers, outcome])  # one write for the whole submission
     st.session_state[f"result-{quiz.id}"] = (attempt, result)
     st.rerun()
 

@@ -1,0 +1,78 @@
+"""The benchmarks still work: content_bench on a tiny generated course, and load.py's protocol
+client walking one learner through the real app on a real server. Nothing here asserts a time."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from course.loader import load_course
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bench(name: str) -> ModuleType:
+    """Import bench/NAME.py (bench/ is a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_content_bench_generates_a_valid_course_and_measures_it(tmp_path):
+    content_bench = bench("content_bench")
+    root = content_bench.generate_course(tmp_path / "course", 3)
+
+    course = load_course(root)
+    row = content_bench.measure("generated 3", root, repeats=1, cold=False)
+
+    assert [m.id for m in course.modules] == ["history-1", "history-2", "history-3"]
+    assert row["modules"] == 3
+    assert row["files"] == 7  # course.yaml, three modules, three quizzes
+    assert all(row[key] > 0 for key in ("load_ms", "load_pure_python_yaml_ms", "parse_pure_python_ms"))
+
+
+def test_content_bench_writes_its_results(tmp_path):
+    content_bench = bench("content_bench")
+
+    assert (
+        content_bench.main(["--sizes", "2", "--repeats", "1", "--no-cold", "--no-real", "--out-dir", str(tmp_path)])
+        == 0
+    )
+
+    assert "generated 2" in (tmp_path / "content.md").read_text(encoding="utf-8")
+    assert (tmp_path / "content.json").exists()
+
+
+def run_in_own_loop(coro_factory):
+    """asyncio.run on a fresh thread: the browser tests' Playwright session keeps an event loop
+    running on the main thread, and asyncio.run refuses to start inside one."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coro_factory())).result()
+
+
+def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tmp_path):
+    # Several at once on purpose: sessions share one process, so shared state between them
+    # (such as the page registry once was) shows up here as errors.
+    learners = 8
+    load = bench("load")
+    plan = load.make_plan(load_course(ROOT))
+    server = load.Server(load.COURSE_APP, load.server_env(f"sqlite:///{tmp_path / 'records.sqlite'}"), tmp_path / "log")
+    try:
+        result = run_in_own_loop(
+            lambda: load.run_sessions("course", server.url, learners, plan, 0.0, 0.0, 120.0, load.Servers([server.pid]))
+        )
+    finally:
+        server.stop()
+
+    assert result.errors == 0, result.error_samples
+    assert result.reached == {"my progress": learners}  # track chosen, module read, quiz passed, My progress
+    assert result.finished == learners
+    assert result.interactions == plan.interactions * learners

@@ -97,6 +97,8 @@ def wait_ready(page) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30000)
     page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=30000)
+    # Elements left over from the previous run are marked stale until the new run replaces them.
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=30000)
     page.wait_for_timeout(300)
 
 

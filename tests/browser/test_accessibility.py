@@ -208,7 +208,7 @@ def test_quiz_feedback_is_announced_by_a_live_region_that_is_updated_not_replace
     assert same.inner_text().splitlines()[-1].startswith("Passed.")  # the icon name before it is aria-hidden
 
 
-def tab_to(page, predicate_js: str, limit: int = 80) -> list[str]:
+def tab_to(page, predicate_js: str, limit: int = 150) -> list[str]:
     """Press Tab until the focused element matches; every stop must show a focus indicator."""
     unseen = []
     for _ in range(limit):
@@ -242,8 +242,16 @@ def test_a_whole_module_and_quiz_can_be_done_with_the_keyboard_alone(page, cours
     wait_ready(page)
     while True:
         target = "Take the quiz" if page.get_by_role("button", name="Take the quiz").count() else "Next:"
+        before = page.locator("[data-testid=stMain] h1, [data-testid=stMain] h2").all_inner_texts()
         unseen += tab_to(page, focused_button(target))
         page.keyboard.press("Enter")
+        # Wait for the next part to replace this one before pressing Tab again.
+        page.wait_for_function(
+            "before => JSON.stringify(Array.from(document.querySelectorAll("
+            "'[data-testid=stMain] h1, [data-testid=stMain] h2')).map(h => h.innerText)) !== JSON.stringify(before)",
+            arg=before,
+            timeout=30000,
+        )
         wait_ready(page)
         if target == "Take the quiz":
             break

@@ -21,7 +21,8 @@ KEY = "display-settings"
 BASE_CSS = """
 :focus-visible { outline: 3px solid #0B4F8A !important; outline-offset: 2px !important; }
 label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px; border-radius: 4px; }
-[data-testid="stProgress"] > div > div { background-color: #C9D3DE; }
+/* The empty part of a progress bar, dark enough to see against the page (WCAG 1.4.11). */
+[data-testid="stProgressBarTrack"] { background-color: #C9D3DE; }
 /* The date field's day/month/year segments are tiny targets; give each 24x24 px (WCAG 2.5.8). */
 [data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px;
   line-height: 24px; text-align: center; }

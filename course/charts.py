@@ -38,6 +38,21 @@ def figure_table(figure: Figure) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Axis text set explicitly: Vega's default grey is below 4.5:1 on white.
+AXIS_STYLE = {
+    "labelColor": TEXT_COLOUR,
+    "titleColor": TEXT_COLOUR,
+    "labelFont": FONT,
+    "titleFont": FONT,
+    "labelFontSize": 13,
+    "titleFontSize": 13,
+    "gridColor": GRID_COLOUR,
+    "domainColor": TEXT_COLOUR,
+    "tickColor": TEXT_COLOUR,
+    "labelLimit": 300,
+}
+
+
 def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
     return (
         chart.properties(
@@ -45,18 +60,7 @@ def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
             description=figure.alt,
             width="container",
         )
-        .configure_axis(
-            labelColor=TEXT_COLOUR,
-            titleColor=TEXT_COLOUR,
-            labelFont=FONT,
-            titleFont=FONT,
-            labelFontSize=13,
-            titleFontSize=13,
-            gridColor=GRID_COLOUR,
-            domainColor=TEXT_COLOUR,
-            tickColor=TEXT_COLOUR,
-            labelLimit=300,
-        )
+        .configure_axis(**AXIS_STYLE)
         .configure_view(stroke=None)
     )
 
@@ -142,18 +146,7 @@ def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.T
             description=description,
             width="container",
         )
-        .configure_axis(
-            labelColor=TEXT_COLOUR,
-            titleColor=TEXT_COLOUR,
-            labelFont=FONT,
-            titleFont=FONT,
-            labelFontSize=13,
-            titleFontSize=13,
-            gridColor=GRID_COLOUR,
-            domainColor=TEXT_COLOUR,
-            tickColor=TEXT_COLOUR,
-            labelLimit=300,
-        )
+        .configure_axis(**AXIS_STYLE)
         .configure_legend(
             labelColor=TEXT_COLOUR,
             titleColor=TEXT_COLOUR,

@@ -117,10 +117,7 @@ class LearnerSession:
 
     # -- the EventLog pages use
     def record(self, **fields) -> Event:
-        event = Event(learner_id=self.learner_id, cohort=self.cohort, **fields)
-        self.sync(register=True)
-        self.writer.append(event)
-        return event
+        return self.record_many([fields])[0]
 
     def events(self) -> list[Event]:
         return self.writer.events(self.learner_id)  # stored + pending; pending only when down

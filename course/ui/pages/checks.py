@@ -90,8 +90,8 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         return
     result = grade_quiz(quiz, responses, pass_mark=100, track=track)
     learner = state.session()
-    for (_, q), r in zip(items, result.results, strict=True):
-        learner.record(
+    answers = [
+        dict(
             verb=ANSWERED,
             activity=question_activity(q.id),
             track=track,
@@ -101,7 +101,9 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
             response=responses[q.id],
             context={"test": quiz.id},
         )
-    learner.record(
+        for (_, q), r in zip(items, result.results, strict=True)
+    ]
+    completed = dict(
         verb=COMPLETED,
         activity=f"test/{quiz.id}",
         track=track,
@@ -109,6 +111,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         max_score=float(result.max_score),
         context={"test": quiz.id},
     )
+    learner.record_many([*answers, completed])  # one write for the whole check
     st.session_state[result_key] = result
     st.rerun()
 
@@ -120,10 +123,10 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         return
     st.write(survey.intro)
     labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
-    answers: dict[str, int | None] = {}
+    answers_by_item: dict[str, int | None] = {}
     with st.form(f"survey-{survey.id}-{phase}", enter_to_submit=False):
         for n, item in enumerate(survey.items, start=1):
-            answers[item.id] = st.radio(
+            answers_by_item[item.id] = st.radio(
                 f"**{n}.** {item.text}",
                 list(labels),
                 index=None,
@@ -133,7 +136,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         submitted = st.form_submit_button("Submit survey", type="primary")
     if not submitted:
         return
-    missing = [str(n) for n, item in enumerate(survey.items, start=1) if answers[item.id] is None]
+    missing = [str(n) for n, item in enumerate(survey.items, start=1) if answers_by_item[item.id] is None]
     if missing:
         st.error(
             f"Answer every statement before you submit. Still to answer: {', '.join(missing)}. Your answers are kept.",
@@ -141,13 +144,16 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         )
         return
     learner = state.session()
-    for item in survey.items:
-        learner.record(
+    answers = [
+        dict(
             verb=ANSWERED,
             activity=question_activity(item.id),
             track=track,
-            response=answers[item.id],
+            response=answers_by_item[item.id],
             context={"survey": survey.id, "phase": phase, "theme": item.theme},
         )
-    learner.record(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
+        for item in survey.items
+    ]
+    completed = dict(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
+    learner.record_many([*answers, completed])  # one write for the whole survey
     st.rerun()

@@ -178,7 +178,8 @@ def _charts(progress) -> None:
     chart_view.show(chart, charts.progress_table(progress.modules), chart.description, "your progress by module")
     minutes = analytics.time_per_module(course, events)
     if any(minutes.values()):
-        by_title = {course.module(mid).title: m for mid, m in minutes.items() if mid in progress_ids(progress)}
+        on_track = {m.module_id for m in progress.modules}
+        by_title = {course.module(mid).title: m for mid, m in minutes.items() if mid in on_track}
         chart = charts.time_per_module_chart(by_title)
         chart_view.show(chart, charts.time_per_module_table(by_title), chart.description, "time per module")
     done = check_ins(course, events)
@@ -192,7 +193,3 @@ def _charts(progress) -> None:
         themes = {t: (v, end.get(t)) for t, v in done.survey_start.items()}
         chart = charts.attitude_chart(themes)
         chart_view.show(chart, charts.attitude_table(themes), chart.description, "attitude survey by theme")
-
-
-def progress_ids(progress) -> set[str]:
-    return {m.module_id for m in progress.modules}

@@ -50,14 +50,14 @@ def render(module_id: str) -> None:
         _show_result(module, quiz, r, items, track_id)
     else:
         live_region(status, "Answer every question, then press Submit answers.")
-        _show_form(module, quiz, items, attempt, track_id, track.pass_mark, status)
+        _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
 
 
 def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
     return "-".join(["q", quiz.id, str(attempt), *parts])
 
 
-def _show_form(module: Module, quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
+def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
     responses: dict[str, object] = {}
     st.header("Questions")
     with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):

@@ -25,6 +25,7 @@ learner's new events in memory until it is back, so answers are never lost or do
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -606,6 +607,11 @@ class Store:
         self.url = url
         self.engine = _make_engine(url)
         self.dialect = self.engine.dialect.name
+        # SQLite has one writer at a time. Threads of this process queue here, and the next
+        # one starts as soon as a write commits. Without it they wait in SQLite's busy
+        # handler, which sleeps in steps of up to 100 ms (docs/performance.md, finding 5).
+        # Other processes sharing the file still meet busy_timeout.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -628,7 +634,7 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with _translate(), self.engine.connect() as conn:
+        with self._write_lock, _translate(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
@@ -1271,23 +1277,23 @@ class PendingWriter:
             return not self._pending
 
     def flush(self) -> int:
-        """Write pending events in order; return how many were written. Stops at the first
-        failure, leaving that event and everything after it pending."""
+        """Write pending events in order, in one transaction; return how many were written.
+        On a failure none are written and all stay pending, in order (a retry of events that
+        did reach the database is ignored by the store, so nothing is doubled)."""
         with self._lock:
             return self._flush_locked()
 
     def _flush_locked(self) -> int:
-        written = 0
-        while self._pending:
+        batch = list(self._pending)
+        if batch:
             try:
-                self.store.append(self._pending[0])
+                self.store.append_many(batch)
             except StoreUnavailable:
                 self._failed()
-                return written
-            self._pending.pop(0)
-            written += 1
+                return 0
+            del self._pending[: len(batch)]
         self._down_until = 0.0
-        return written
+        return len(batch)
 
     def events(self, learner_id: str) -> list[Event]:
         """Stored events plus this writer's pending ones for `learner_id`, oldest first;

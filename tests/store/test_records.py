@@ -501,12 +501,18 @@ class FlakyStore:
         self.lose_acks = False
         self.fail_after: int | None = None
         self.calls = 0
+        self.batches: list[int] = []
 
     def append(self, event: Event) -> None:
+        self.append_many([event])
+
+    def append_many(self, events: list[Event]) -> None:
+        """One call, one transaction: all of `events` are stored, or none."""
         self.calls += 1
+        self.batches.append(len(events))
         if self.down or (self.fail_after is not None and self.calls > self.fail_after):
             raise StoreUnavailable("switched off")
-        self.store.append(event)
+        self.store.append_many(events)
         if self.lose_acks:
             raise StoreUnavailable("reply lost")
 
@@ -550,7 +556,7 @@ def test_a_write_whose_reply_was_lost_is_retried_without_doubling(store: Store):
     assert store.events("L1") == [answer]
 
 
-def test_a_flush_that_fails_part_way_keeps_the_rest_in_order(store: Store):
+def test_a_backlog_is_written_in_one_transaction_or_kept_whole_in_order(store: Store):
     flaky = FlakyStore(store)
     writer = PendingWriter(flaky, retry_after_s=0)
     events = [ev(n, ANSWERED, f"question/q{n}") for n in range(5)]
@@ -558,13 +564,24 @@ def test_a_flush_that_fails_part_way_keeps_the_rest_in_order(store: Store):
     for e in events:
         writer.append(e)
     flaky.down = False
-    flaky.calls = 0
-    flaky.fail_after = 2
-    assert writer.flush() == 2
-    assert writer.pending == tuple(events[2:])
+    flaky.calls, flaky.batches = 0, []
+    flaky.fail_after = 0
+    assert writer.flush() == 0
+    assert writer.pending == tuple(events), "nothing written, everything still queued in order"
+    assert store.events("L1") == []
     flaky.fail_after = None
-    assert writer.flush() == 3
+    assert writer.flush() == 5
+    assert flaky.batches == [5, 5], "each attempt is one write of the whole backlog"
     assert store.events("L1") == events
+
+
+def test_a_quiz_submission_is_one_write(store: Store):
+    flaky = FlakyStore(store)
+    writer = PendingWriter(flaky, retry_after_s=0)
+    answers = [ev(n, ANSWERED, f"question/q{n}") for n in range(13)]
+    assert writer.append_many([*answers, ev(13, COMPLETED, "quiz/history")]) is True
+    assert flaky.batches == [14]
+    assert len(store.events("L1")) == 14
 
 
 def test_pending_events_are_shown_with_stored_ones_in_time_order(store: Store):
@@ -613,3 +630,36 @@ def test_cohorts_are_listed_newest_first_and_events_can_be_read_by_period(store)
         store.append(Event(learner_id=f"p{n}", verb="registered", activity="course", timestamp=t0 + timedelta(days=n)))
     got = store.events_between(t0 + timedelta(days=1), t0 + timedelta(days=2))
     assert [e.learner_id for e in got] == ["p1"]
+
+
+def _write_from_threads(store: Store, threads: int = 8, rounds: int = 25) -> list[BaseException]:
+    start = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def work(t: int) -> None:
+        start.wait()
+        try:
+            for n in range(rounds):
+                store.append_many([Event(f"L{t}", ANSWERED, f"question/q{n}-{k}") for k in range(3)])
+        except BaseException as exc:  # reported below: a thread's exception would vanish
+            failures.append(exc)
+
+    workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return failures
+
+
+def test_sqlite_writers_in_one_process_take_turns_instead_of_waiting_in_sqlite(tmp_path, monkeypatch):
+    # With no busy wait at all, SQLite turns a second writer away at once. Writers of one
+    # process queue on the store's own lock, so none of them ever meets SQLite's busy handler
+    # (which sleeps in steps of up to 100 ms while it waits).
+    monkeypatch.setattr("course.records.SQLITE_BUSY_TIMEOUT_MS", 0)
+    store = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+    try:
+        assert _write_from_threads(store) == []
+        assert sum(len(store.events(f"L{t}")) for t in range(8)) == 8 * 25 * 3
+    finally:
+        store.close()

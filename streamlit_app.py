@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from course.ui import identity, nav, state
+from course.ui import identity, nav, state, streamlit_tuning
 from course.ui.pages import content_error
 
+streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
 st.set_page_config(page_title="Ketamine therapy course", page_icon=":material/school:", layout="centered")
 
+state.begin_run()
 loaded = state.loaded()
 if loaded.course is None:
     st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()

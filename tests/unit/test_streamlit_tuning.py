@@ -1,0 +1,86 @@
+"""Config reads that do not queue on Streamlit's config lock, with the same answers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from streamlit import config
+
+from course.ui import streamlit_tuning
+
+
+@pytest.fixture
+def tuned():
+    assert streamlit_tuning.install()
+    yield
+    streamlit_tuning.uninstall()
+
+
+def _in_thread(fn) -> tuple[threading.Thread, list]:
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(fn()), daemon=True)
+    thread.start()
+    return thread, result
+
+
+def test_every_option_reads_the_same_as_streamlits_own_function():
+    original = config.get_option
+    keys = list(config.get_config_options())
+    expected = {key: original(key) for key in keys}
+    assert streamlit_tuning.install()
+    try:
+        assert config.get_option is not original
+        assert {key: config.get_option(key) for key in keys} == expected
+        with pytest.raises(RuntimeError, match="not defined"):
+            config.get_option("no.suchOption")
+    finally:
+        streamlit_tuning.uninstall()
+    assert config.get_option is original
+
+
+def test_a_read_does_not_wait_while_another_thread_holds_the_config_lock(tuned):
+    with config._config_lock:
+        thread, result = _in_thread(lambda: config.get_option("global.minCachedMessageSize"))
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the read waited for the config lock"
+    assert result == [config.get_config_options()["global.minCachedMessageSize"].value]
+
+
+def test_while_the_config_is_re_parsed_reads_take_the_locked_path(tuned, monkeypatch):
+    monkeypatch.setitem(streamlit_tuning._state, "reparsing", 1)
+    with config._config_lock:  # as the re-parsing thread holds it
+        thread, result = _in_thread(lambda: config.get_option("server.headless"))
+        thread.join(timeout=0.5)
+        assert thread.is_alive(), "a read during a re-parse must wait for it to finish"
+    thread.join(timeout=10)
+    assert not thread.is_alive() and len(result) == 1
+
+
+def test_a_forced_re_parse_is_counted_while_it_runs_and_gives_the_same_options(tuned):
+    seen = []
+    before = {key: config.get_option(key) for key in config.get_config_options()}
+    original_update = config._update_config_with_toml
+
+    def spy(*args, **kwargs):
+        seen.append(streamlit_tuning._state["reparsing"])
+        return original_update(*args, **kwargs)
+
+    config._update_config_with_toml = spy
+    try:
+        config.get_config_options(force_reparse=True)
+    finally:
+        config._update_config_with_toml = original_update
+    assert streamlit_tuning._state["reparsing"] == 0
+    assert seen and all(count == 1 for count in seen), "counted while the files are read"
+    assert {key: config.get_option(key) for key in config.get_config_options()} == before
+
+
+def test_a_temporarily_replaced_get_option_is_left_alone(monkeypatch):
+    # AppTest swaps in its own get_option during every run to switch on its test mode.
+    def theirs(key: str):
+        return "theirs"
+
+    monkeypatch.setattr(config, "get_option", theirs)
+    assert streamlit_tuning.install() is False
+    assert config.get_option is theirs

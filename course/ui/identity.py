@@ -16,10 +16,8 @@ OFFLINE = (
 
 
 def auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file: resume codes only
-        return False
+    """An [auth] section in the secrets means OpenID Connect sign-in; else resume codes only."""
+    return "auth" in state.app_secrets()
 
 
 def before_page() -> None:

@@ -8,11 +8,14 @@ told plainly, their answers stay in the session, and they are written when it is
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -25,6 +28,7 @@ from course.schema import Course
 CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
 DB_URL_ENV = "COURSE_DB_URL"
 CERT_SECRET_ENV = "COURSE_CERT_SECRET"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,33 @@ def course() -> Course:
     return result.course
 
 
+_NO_SECRETS: list[object] = []  # the st.secrets object known to have no usable file
+
+
+def app_secrets() -> Mapping[str, Any]:
+    """`st.secrets`, or an empty mapping when there is no usable secrets file.
+
+    While no file exists, every read of `st.secrets` searches the disk again, under a lock
+    all sessions' script threads share, and raises; at 50 learners that showed up in py-spy
+    (docs/performance.md, finding 5). So the absence is remembered for this process: a
+    secrets file added later is read when the server restarts."""
+    current = st.secrets
+    if _NO_SECRETS and _NO_SECRETS[0] is current:
+        return {}
+    try:
+        current.keys()
+    except Exception as exc:  # no secrets file at all is normal for the default set-up
+        _log.info("no secrets read (%s); using environment variables only", exc)
+        _NO_SECRETS[:] = [current]
+        return {}
+    return current
+
+
 def setting(name: str) -> str | None:
     """An environment variable, else a top-level key in .streamlit/secrets.toml."""
     if os.environ.get(name):
         return os.environ[name]
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # no secrets file at all is normal for the default set-up
-        return None
+    value = app_secrets().get(name)
     return str(value) if value else None
 
 
@@ -114,13 +137,27 @@ class LearnerSession:
         self.cohort: str | None = None
         db = store()
         self.writer = PendingWriter(db if db is not None else _Offline())
+        # What this script run has read: a page asks for events and progress several times,
+        # and each store read is a query whose rows each wait their turn for the interpreter
+        # lock under load (docs/performance.md, finding 5). Cleared by begin_run() and by writes.
+        self._events: list[Event] | None = None
+        self._progress: LearnerProgress | None = None
+
+    def begin_run(self) -> None:
+        """A new script run: read the store afresh (another tab or replica may have written)."""
+        self._events = None
+        self._progress = None
 
     # -- the EventLog pages use
     def record(self, **fields) -> Event:
         return self.record_many([fields])[0]
 
     def events(self) -> list[Event]:
-        return self.writer.events(self.learner_id)  # stored + pending; pending only when down
+        """Stored and pending events, oldest first (only pending ones while the database is
+        down); read once per script run."""
+        if self._events is None:
+            self._events = self.writer.events(self.learner_id)
+        return list(self._events)
 
     @property
     def offline(self) -> bool:
@@ -162,13 +199,23 @@ class LearnerSession:
         events = [Event(learner_id=self.learner_id, cohort=self.cohort, **fields) for fields in many]
         self.sync(register=True)
         self.writer.append_many(events)
+        self.begin_run()  # what was read before this write is out of date
         return events
 
     def choose_track(self, track_id: str) -> None:
         self.record(verb=REGISTERED, activity="course", track=track_id)
 
     def progress(self) -> LearnerProgress:
-        return project(course(), self.events())
+        if self._progress is None:
+            self._progress = project(course(), self.events())
+        return self._progress
+
+
+def begin_run() -> None:
+    """Called by the router first thing in every script run."""
+    learner = st.session_state.get("learner")
+    if learner is not None:
+        learner.begin_run()
 
 
 def session() -> LearnerSession:

@@ -138,3 +138,28 @@ def test_login_identity_replaces_resume_codes(real_course, isolated_store):
     assert "Your progress is saved to your account." in texts(at)
     learner_id = at.session_state["learner"].learner_id
     assert open_store(isolated_store).learner_for_subject("https://id.example|user-42") == learner_id
+
+
+def test_a_page_reads_the_records_once_per_run_and_sees_what_another_tab_wrote(
+    real_course, isolated_store, monkeypatch
+):
+    from course.records import Store
+
+    at, learner_id, _ = pass_first_quiz(real_course)
+    at = button(at, "Course map").click().run()
+    reads: list[str] = []
+    real_events = Store.events
+    monkeypatch.setattr(Store, "events", lambda self, lid: reads.append(lid) or real_events(self, lid))
+    at = button(at, "View my progress").click().run()
+    assert at.title[0].value == "My progress"
+    runs = 2  # the button's run, then the page it switches to
+    assert len(reads) <= runs, f"{len(reads)} reads of the same records in {runs} runs"
+    assert "1 of 7 modules passed" in at.get("progress")[0].proto.text
+
+    # Another tab (or another server) records a pass; this tab's next run shows it.
+    second = real_course.track("staff").modules[1]
+    open_store(isolated_store).append(
+        Event(learner_id, PASSED, f"quiz/{second}", track="staff", score=9, max_score=10, success=True)
+    )
+    at.run()
+    assert "2 of 7 modules passed" in at.get("progress")[0].proto.text

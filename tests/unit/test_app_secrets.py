@@ -1,0 +1,52 @@
+"""Settings come from the environment or secrets.toml; a missing secrets file is looked for once."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from course.ui import state
+
+
+class FakeSecrets:
+    """Stands in for st.secrets: `keys()` raises, as Streamlit's does, when there is no file."""
+
+    def __init__(self, data: dict | None = None):
+        self.data = data
+        self.lookups = 0
+
+    def keys(self):
+        self.lookups += 1
+        if self.data is None:
+            raise FileNotFoundError("No secrets found")
+        return self.data.keys()
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self.data
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch):
+    monkeypatch.setattr(state, "_NO_SECRETS", [])
+    monkeypatch.delenv("COURSE_TRAINER_EMAILS", raising=False)
+
+
+def test_without_a_secrets_file_the_disk_is_searched_once_per_process(monkeypatch):
+    missing = FakeSecrets()
+    monkeypatch.setattr(st, "secrets", missing)
+    assert [state.app_secrets() for _ in range(3)] == [{}, {}, {}]
+    assert state.setting("COURSE_TRAINER_EMAILS") is None
+    assert missing.lookups == 1
+
+
+def test_secrets_are_read_when_present_and_the_environment_wins(monkeypatch):
+    monkeypatch.setattr(st, "secrets", FakeSecrets())
+    state.app_secrets()  # remembered as missing for that object only
+    monkeypatch.setattr(st, "secrets", FakeSecrets({"COURSE_TRAINER_EMAILS": "lead@clinic.example", "auth": {}}))
+    assert state.setting("COURSE_TRAINER_EMAILS") == "lead@clinic.example"
+    assert "auth" in state.app_secrets()
+    monkeypatch.setenv("COURSE_TRAINER_EMAILS", "other@clinic.example")
+    assert state.setting("COURSE_TRAINER_EMAILS") == "other@clinic.example"

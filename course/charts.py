@@ -7,6 +7,9 @@ and sets its text colours explicitly, because Vega's default grey is below 4.5:1
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import statistics
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -139,13 +142,12 @@ def _title_lines(title: str) -> str | list[str]:
     return lines[0] if len(lines) == 1 else lines
 
 
-def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+@functools.cache
+def _dash_config() -> alt.Config:
+    """The configuration every dashboard chart shares, built once (building Altair objects
+    costs milliseconds each, and these never change)."""
     return (
-        chart.properties(
-            title=alt.Title(_title_lines(title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
-            description=description,
-            width="container",
-        )
+        alt.Chart()
         .configure_axis(**AXIS_STYLE)
         .configure_legend(
             labelColor=TEXT_COLOUR,
@@ -161,7 +163,18 @@ def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.T
         # it; marks stay out of the accessibility tree, where an empty layer (no data yet, or
         # a hidden small group) would otherwise be an unnamed graphic (axe svg-img-alt).
         .configure_mark(aria=False)
+        .config
     )
+
+
+def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+    styled = chart.properties(
+        title=alt.Title(_title_lines(title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
+        description=description,
+        width="container",
+    )
+    styled.config = _dash_config()  # shared, never changed: Altair copies a config before editing it
+    return styled
 
 
 def _signed(value: float, places: int = 1) -> str:
@@ -209,7 +222,13 @@ def _row_y() -> alt.Y:
 
 def _text_rows() -> list[alt.Chart]:
     """Label rows in bold and note rows in normal weight, from the left edge."""
-    return [
+    return list(_text_row_layers())
+
+
+@functools.cache
+def _text_row_layers() -> tuple[alt.Chart, ...]:
+    """Built once: the same two layers serve every row chart (they hold no data)."""
+    return tuple(
         alt.Chart()
         .transform_filter(alt.datum.kind == kind)
         .mark_text(
@@ -222,19 +241,44 @@ def _text_rows() -> list[alt.Chart]:
         )
         .encode(y=_row_y(), x=alt.value(0), text="text:N")
         for kind in ("label", "note")
-    ]
+    )
 
 
 def _bar_rows(domain_max: float, colour: alt.Color | alt.ValueChannelMixin, tooltip: list) -> list[alt.Chart]:
     """A thin bar per "bar" row from 0 to `value`, with `value_text` written just after it."""
-    x = alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, domain_max], nice=False))
-    bars = alt.Chart().transform_filter(alt.datum.kind == "bar")
-    return [
-        bars.mark_bar(size=12, cornerRadiusEnd=2).encode(y=_row_y(), x=x, color=colour, tooltip=tooltip),
-        bars.mark_text(align="left", baseline="middle", dx=6, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
-            y=_row_y(), x=x, text="value_text:N"
-        ),
-    ]
+    key = (float(domain_max), *(_spec_key(part) for part in (colour, *tooltip)))
+    layers = _BAR_ROWS.get(key)
+    if layers is None:
+        x = alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, domain_max], nice=False))
+        bars = alt.Chart().transform_filter(alt.datum.kind == "bar")
+        layers = (
+            bars.mark_bar(size=12, cornerRadiusEnd=2).encode(y=_row_y(), x=x, color=colour, tooltip=tooltip),
+            bars.mark_text(align="left", baseline="middle", dx=6, color=TEXT_COLOUR, font=FONT, fontSize=13).encode(
+                y=_row_y(), x=x, text="value_text:N"
+            ),
+        )
+        if len(_BAR_ROWS) >= 256:  # a bound: the domain varies with the data (time, funnel)
+            _BAR_ROWS.clear()
+        _BAR_ROWS[key] = layers
+    return list(layers)
+
+
+def _round_up(value: float) -> float:
+    """Up to a step of half a power of ten (57 -> 60, 123 -> 150): an axis end that every
+    learner's time chart shares, so its layers are built once (the bars look the same)."""
+    step = 10 ** math.floor(math.log10(value)) / 2 if value > 0 else 1.0
+    return round(math.ceil(value / step) * step, 10)
+
+
+def _spec_key(part: Any) -> str:
+    """A channel (an Altair object, or a plain dict such as `alt.value` gives) as a cache key."""
+    spec = part.to_dict(validate=False) if hasattr(part, "to_dict") else part
+    return json.dumps(spec, sort_keys=True)
+
+
+# The bar layers of a row chart, by scale, colour and tooltip. They hold no data, so charts
+# of the same kind share them instead of rebuilding (building Altair objects is slow).
+_BAR_ROWS: dict[tuple, tuple[alt.Chart, ...]] = {}
 
 
 def _row_chart(data: pd.DataFrame, layers: list[alt.Chart], title: str, description: str) -> alt.LayerChart:
@@ -440,7 +484,7 @@ def time_per_module_chart(minutes: Mapping[str, float], title: str = "Estimated 
         description = "No time recorded yet."
     most = max(minutes.values(), default=0.0) or 1.0
     tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Minutes", format=".0f")]
-    layers = _text_rows() + _bar_rows(most * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
+    layers = _text_rows() + _bar_rows(_round_up(most * ROOM_FOR_TEXT), alt.value(BAR_COLOUR), tooltip)
     return _row_chart(r.frame(), layers, title, description)
 
 

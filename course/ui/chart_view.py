@@ -1,15 +1,105 @@
 """Show a chart the accessible way: the chart (described by its alt text), a caption that
-states the takeaway, and the same numbers as a table in an expander."""
+states the takeaway, and the same numbers as a table in an expander.
+
+Building an Altair chart and turning it into Vega-Lite (Altair checks the spec against the
+Vega-Lite JSON schema) costs tens of milliseconds per chart, while the browser needs only the
+JSON. So charts are turned into JSON once per distinct input and drawn from that with
+`st.vega_lite_chart` (docs/performance.md, finding 6).
+"""
 
 from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from course import charts
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A chart ready to draw: Vega-Lite JSON, its takeaway and its numbers."""
+
+    spec: str
+    description: str
+    table: pd.DataFrame
+
+    def spec_dict(self) -> dict[str, Any]:
+        """A fresh copy for each draw: Streamlit edits the spec it is given."""
+        return json.loads(self.spec)
+
+
+def vega_lite_json(chart: Any) -> str:
+    """The chart's Vega-Lite spec as Streamlit's `st.altair_chart` would send it.
+
+    Streamlit converts Altair charts under Altair's "none" theme; the default theme adds only
+    a 300 x 300 continuous view size, which is left out here for the same result (checked
+    against Streamlit's own conversion in tests/unit/test_chart_view.py)."""
+    # Not validated against the Vega-Lite schema again here: every chart builder's output is
+    # validated in tests/unit (test_charts.py, test_dashboard_charts.py), and validation costs
+    # more than building the spec.
+    spec = chart.to_dict(validate=False)
+    view = spec.get("config", {}).get("view")
+    if isinstance(view, dict):
+        for key in ("continuousWidth", "continuousHeight"):
+            view.pop(key, None)
+    return json.dumps(spec)
+
+
+def prepare(chart: Any, table: pd.DataFrame) -> Prepared:
+    return Prepared(vega_lite_json(chart), chart.description, table)
+
+
+def draw(prepared: Prepared, name: str, caption: str | None = None) -> None:
+    with st.container(border=True):
+        st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
+        st.caption(prepared.description if caption is None else caption)
+        with st.expander(f"Data table: {name}"):
+            st.table(prepared.table, hide_index=True)
+
 
 def show(chart, table: pd.DataFrame, caption: str, name: str) -> None:
-    with st.container(border=True):
-        st.altair_chart(chart, width="stretch")
-        st.caption(caption)
-        with st.expander(f"Data table: {name}"):
-            st.table(table, hide_index=True)
+    """Draw a chart built for this render only (the trainer's dashboard caches its own)."""
+    draw(prepare(chart, table), name, caption)
+
+
+# One entry per distinct input, shared by every session: a learner's charts depend only on
+# the numbers drawn, never on who they are.
+_LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]]] = {
+    "progress": (charts.progress_chart, charts.progress_table),
+    "time": (
+        lambda rows: charts.time_per_module_chart(dict(rows)),
+        lambda rows: charts.time_per_module_table(dict(rows)),
+    ),
+    "pre_post": (charts.pre_post_chart, charts.pre_post_table),
+    "attitude": (lambda rows: charts.attitude_chart(dict(rows)), lambda rows: charts.attitude_table(dict(rows))),
+}
+
+
+_FIGURES: dict[int, tuple[Any, Prepared]] = {}
+
+
+def figure(fig: Any) -> Prepared:
+    """A content figure's chart, built once per figure object (the parsed course lives for
+    the whole process). Figures are not hashable, so they are kept by identity, each entry
+    holding its figure so that the identity cannot be reused while the entry exists."""
+    entry = _FIGURES.get(id(fig))
+    if entry is not None and entry[0] is fig:
+        return entry[1]
+    prepared = prepare(charts.figure_chart(fig), charts.figure_table(fig))
+    if len(_FIGURES) >= 512:  # another course was loaded (tests): start again
+        _FIGURES.clear()
+    _FIGURES[id(fig)] = (fig, prepared)
+    return prepared
+
+
+@functools.lru_cache(maxsize=2048)
+def learner_chart(kind: str, *args: Any) -> Prepared:
+    """A learner chart by kind, for hashable arguments (tuples, not dicts)."""
+    build, table = _LEARNER_CHARTS[kind]
+    return prepare(build(*args), table(*args))

@@ -235,11 +235,13 @@ def test_content_errors_show_a_readable_page_not_a_traceback(monkeypatch, course
 
 
 def test_figure_charts_are_built_once_per_process(monkeypatch, real_course):
-    from course.ui.pages import module as module_page
+    from course import charts
+    from course.ui import chart_view
 
     built = []
-    real = module_page.figure_chart
-    monkeypatch.setattr(module_page, "figure_chart", lambda f: built.append(f.id) or real(f))
+    real = charts.figure_chart
+    monkeypatch.setattr(charts, "figure_chart", lambda f: built.append(f.id) or real(f))
+    monkeypatch.setattr(chart_view, "_FIGURES", {})
     first = real_course.module(real_course.track("public").modules[0])
     figure_step = next(s for s in first.sections if s.figures)
     for _ in range(2):  # two learners open the same section

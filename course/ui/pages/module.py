@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.charts import figure_chart, figure_table
 from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, Module, Section
-from course.ui import nav, state
+from course.ui import chart_view, nav, state
 from course.ui.common import notice, require_track
 
 
@@ -85,25 +84,12 @@ def _section(module: Module, section: Section, plain: bool) -> None:
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
     st.markdown(_footnotes(text, numbers), unsafe_allow_html=True)
-    for index, figure in enumerate(section.figures):
-        chart, table = _figure(module.id, section.id, index)
-        with st.container(border=True):
-            st.altair_chart(chart, width="stretch")
-            st.caption(figure.caption)
-            with st.expander(f"Data table: {figure.title}"):
-                st.table(table, hide_index=True)
+    for figure in section.figures:
+        chart_view.draw(chart_view.figure(figure), figure.title, caption=figure.caption)
     if numbers:
         refs = {r.id: r for r in module.references}
         st.subheader("References", anchor=False)
         st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(module_id: str, section_id: str, index: int):
-    """A figure's chart and data table depend only on the content: built once per process."""
-    section = next(s for s in state.course().module(module_id).sections if s.id == section_id)
-    figure = section.figures[index]
-    return figure_chart(figure), figure_table(figure)
 
 
 def _cited(section: Section) -> list[str]:

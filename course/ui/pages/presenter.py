@@ -25,13 +25,12 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from course.charts import figure_chart, figure_table
 from course.export import audience_questions
 from course.poll_charts import poll_description, poll_tally_chart, poll_tally_table
 from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable, normalize_room_code
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
-from course.ui import state, trainer_access
+from course.ui import chart_view, state, trainer_access
 from course.ui.common import live_region
 
 ROOM_PARAM = "room"
@@ -201,12 +200,13 @@ def _slide_body(slide: Slide, *, with_table: bool = True) -> None:
         st.info(slide.notice, icon=":material/health_and_safety:")
     figure = slide.figure
     if figure is not None:
-        st.altair_chart(figure_chart(figure), width="stretch")
+        prepared = chart_view.figure(figure)
+        st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(figure.caption)
         st.markdown(f"**Description:** {_escape(figure.alt)}")
         if with_table:
             with st.expander(f"Data table: {figure.title}"):
-                st.table(figure_table(figure), hide_index=True)
+                st.table(prepared.table, hide_index=True)
 
 
 def _slide_position(slide: Slide) -> str:

@@ -1,0 +1,100 @@
+"""Charts drawn from cached Vega-Lite JSON send what `st.altair_chart` would have sent."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+from course import charts
+from course.progress import ModuleProgress
+from course.ui import chart_view
+
+MODULES = tuple(
+    ModuleProgress(f"m{n}", f"Module {n}", status, 20, 2, 5, 1, best, best, "overview", (), ())
+    for n, (status, best) in enumerate([("passed", 92.3), ("in_progress", 55.0), ("not_started", None)], start=1)
+)
+LEARNER_CHARTS = {
+    "progress": ("progress", MODULES),
+    "time": ("time", (("History", 12.4), ("Safety", 25.0))),
+    "pre_post": ("pre_post", 43.0, 86.0),
+    "pre only": ("pre_post", 43.0, None),
+    "attitude": ("attitude", (("Treatment", (2.8, 3.9)), ("People", (3.5, None)))),
+}
+
+
+def _normalised(spec: dict, datasets: dict[str, list[dict]]) -> dict:
+    """Dataset names replaced by their order of first use, and the rows put in their place."""
+    names: dict[str, str] = {}
+    text = json.dumps(spec, sort_keys=True)
+    for name in datasets:
+        names[name] = f"DATA{len(names)}"
+        text = text.replace(json.dumps(name), json.dumps(names[name]))
+    out = json.loads(text)
+    out["datasets"] = {names[n]: rows for n, rows in datasets.items()}
+    return out
+
+
+def _streamlit_sends(chart) -> dict:
+    spec = _convert_altair_to_vega_lite_spec(chart)
+    rows = {
+        name: pa.ipc.open_stream(pa.py_buffer(data)).read_all().to_pylist()
+        for name, data in spec.pop("datasets").items()
+    }
+    for table in rows.values():
+        for row in table:
+            row.pop("__index__", None)  # Streamlit also sends the data frame's index
+    return _normalised(spec, rows)
+
+
+def _we_send(prepared: chart_view.Prepared) -> dict:
+    spec = prepared.spec_dict()
+    return _normalised(spec, spec.pop("datasets"))
+
+
+@pytest.mark.parametrize("name", list(LEARNER_CHARTS))
+def test_a_learner_chart_is_the_spec_streamlit_would_send(name):
+    kind, *args = LEARNER_CHARTS[name]
+    build, _ = chart_view._LEARNER_CHARTS[kind]
+    assert _we_send(chart_view.learner_chart(kind, *args)) == _streamlit_sends(build(*args))
+
+
+def test_a_content_figure_is_the_spec_streamlit_would_send(real_course):
+    figures = [f for m in real_course.modules for s in m.sections for f in s.figures]
+    assert figures
+    for figure in figures:
+        assert _we_send(chart_view.figure(figure)) == _streamlit_sends(charts.figure_chart(figure)), figure.id
+
+
+def test_the_same_numbers_reuse_one_chart_and_other_numbers_get_their_own():
+    first = chart_view.learner_chart("pre_post", 40.0, 80.0)
+    assert chart_view.learner_chart("pre_post", 40.0, 80.0) is first
+    other = chart_view.learner_chart("pre_post", 40.0, 90.0)
+    assert other is not first and "90%" in other.description
+    assert list(other.table["Score (%)"]) == [40, 90]
+
+
+def test_each_draw_gets_its_own_copy_of_the_spec():
+    prepared = chart_view.learner_chart("pre_post", 40.0, 80.0)
+    copy = prepared.spec_dict()
+    copy["description"] = "changed by a caller"
+    assert prepared.spec_dict()["description"] == prepared.description
+
+
+def test_a_figure_is_kept_by_identity_not_rebuilt():
+    class Figure:  # figures are not hashable; any object stands in for the identity check
+        pass
+
+    built = []
+    fig = Figure()
+    original = (charts.figure_chart, charts.figure_table)
+    charts.figure_chart = lambda f: built.append(f) or charts.pre_post_chart(1.0, 2.0)
+    charts.figure_table = lambda f: charts.pre_post_table(1.0, 2.0)
+    try:
+        assert chart_view.figure(fig) is chart_view.figure(fig)
+        assert built == [fig]
+    finally:
+        charts.figure_chart, charts.figure_table = original
+        chart_view._FIGURES.pop(id(fig), None)

@@ -1,7 +1,7 @@
 """Load benchmark: hundreds of simulated learners, no browsers, against the course and a floor.
 
     python bench/load.py                           # N = 1, 20, 50, 100: course vs floor
-    python bench/load.py --apps course,floor,course+gcfix   # and the garbage-collection what-if
+    python bench/load.py --apps course,floor,course@6b23088 # and the course at an earlier commit
     python bench/load.py --levels 1,5 --think 0.5  # a quick run
     python bench/load.py --target http://127.0.0.1:8640 --pids 123,124 --apps course --name replicas-2
                                                    # an already running deployment (deploy/up.sh)
@@ -36,9 +36,9 @@ p50/p95, errors, RSS per session, server CPU per interaction (/proc/PID/stat), c
 interactions per second, and the app's tracebacks from the server log (the client only
 sees Streamlit's redacted message). Results go to bench/results/NAME.json and NAME.md.
 
-`course+gcfix` runs the shipped app through a wrapper that calls gc.freeze() once after the
-first script run, with Streamlit's runner.postScriptGC off: what garbage collection costs
-(docs/performance.md, finding 1). Only 127.0.0.1 is contacted; every loop is bounded.
+`course@REV` serves the course as it was at git revision REV (a temporary worktree, same
+packages), so a change can be measured against what came before in the same run.
+Only 127.0.0.1 is contacted; every loop is bounded.
 Timings are printed, never asserted.
 """
 
@@ -453,7 +453,7 @@ class Servers:
 class Server:
     """A Streamlit server on a free 127.0.0.1 port, as in tests/browser/conftest.py."""
 
-    def __init__(self, script: Path, env: dict[str, str], log: Path, startup_timeout: float = 90.0):
+    def __init__(self, script: Path, env: dict[str, str], log: Path, startup_timeout: float = 90.0, cwd: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
@@ -477,7 +477,7 @@ class Server:
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **env},
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -662,6 +662,10 @@ async def run_sessions(
     )
 
 
+def _safe(app: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", app)
+
+
 def server_env(db_url: str) -> dict[str, str]:
     return {
         "COURSE_DB_URL": db_url,
@@ -670,42 +674,46 @@ def server_env(db_url: str) -> dict[str, str]:
     }
 
 
-# The "course+gcfix" variant sizes what garbage collection costs the course: the shipped app,
-# unchanged, run through this wrapper, which calls gc.freeze() once after the first script
-# run (so the objects the imports and the cached course made are never walked again), with
-# Streamlit's collection after every script run (runner.postScriptGC) switched off.
-GCFIX_WRAPPER = """\
-import gc, sys
-sys.path.insert(0, {root!r})
-_app = {app!r}
-exec(compile(open(_app, encoding="utf-8").read(), _app, "exec"))
-if not getattr(sys, "_course_bench_frozen", False):
-    sys._course_bench_frozen = True
-    gc.freeze()
-"""
-
-APPS = ("course", "floor", "course+gcfix")
+APPS = ("course", "floor")  # and "course@REV": the course as it was at git revision REV
 
 
-def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str]]:
-    """The script a server runs for `app`, and any extra environment it needs."""
+def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
+    """The script a server runs for `app`, any extra environment, and its working folder.
+
+    `course@REV` is the course at an earlier git revision, checked out once per run into a
+    temporary worktree and served with its own settings (.streamlit/config.toml) and the
+    same packages: a baseline measured in the same run as the current code."""
     if app == "floor":
-        return FLOOR_APP, {}
-    if app == "course+gcfix":
-        wrapper = tmp / "course_gcfix_app.py"
-        wrapper.write_text(GCFIX_WRAPPER.format(root=str(ROOT), app=str(COURSE_APP)), encoding="utf-8")
-        return wrapper, {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
-    if app != "course":
-        raise SystemExit(f"unknown app {app!r}; expected one of {', '.join(APPS)}")
-    return COURSE_APP, {}
+        return FLOOR_APP, {}, ROOT
+    if app == "course":
+        return COURSE_APP, {}, ROOT
+    if app.startswith("course@") and len(app) > len("course@"):
+        rev = app.split("@", 1)[1]
+        tree = tmp / f"baseline-{re.sub(r'[^A-Za-z0-9._-]', '_', rev)}"
+        if not tree.exists():
+            done = subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"cannot check out {rev!r} for {app}: {done.stderr.strip()}")
+        return tree / "streamlit_app.py", {}, tree
+    raise SystemExit(f"unknown app {app!r}; expected course, floor or course@<git revision>")
+
+
+def remove_worktrees(tmp: Path) -> None:
+    for tree in tmp.glob("baseline-*"):
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
 
 
 async def measure_level(app: str, n: int, plan: Plan, args: argparse.Namespace, tmp: Path) -> LevelResult:
     """A fresh server, one warm-up session, then N sessions."""
-    db_url = args.db_url or f"sqlite:///{tmp / f'{app}-{n}.sqlite'}"
-    script, extra_env = app_script(app, tmp)
-    log = tmp / f"{app}-{n}.log"
-    server = Server(script, {**server_env(db_url), **extra_env}, log)
+    db_url = args.db_url or f"sqlite:///{tmp / f'{_safe(app)}-{n}.sqlite'}"
+    script, extra_env, cwd = app_script(app, tmp)
+    log = tmp / f"{_safe(app)}-{n}.log"
+    server = Server(script, {**server_env(db_url), **extra_env}, log, cwd=cwd)
     try:
         warm = await run_sessions(app, server.url, 1, plan, 0.0, 0.0, args.timeout)
         if warm.errors:
@@ -753,7 +761,7 @@ def _ratio(a: float | None, b: float | None) -> str:
 def course_vs_floor_table(levels: list[LevelResult]) -> str:
     by = {(r.app, r.n): r for r in levels}
     ns = sorted({r.n for r in levels})
-    apps = [a for a in APPS if any(r.app == a for r in levels)]
+    apps = list(dict.fromkeys(r.app for r in levels))
     lines = [
         "| N | app | first render p50 / p95 (ms) | interaction p50 / p95 (ms) | interactions/s | errors | "
         "finished | RSS per session (MiB) | server CPU per interaction (ms) |",
@@ -795,7 +803,8 @@ def step_table(levels: list[LevelResult]) -> str:
         "| N | app | " + " | ".join(steps_seen) + " |",
         "|---:|---|" + "---:|" * len(steps_seen),
     ]
-    for r in sorted(levels, key=lambda r: (r.n, APPS.index(r.app) if r.app in APPS else 9)):
+    order = list(dict.fromkeys(r.app for r in levels))
+    for r in sorted(levels, key=lambda r: (r.n, order.index(r.app))):
         cells = [_fmt(r.per_step_p95_ms.get(k)) for k in steps_seen]
         lines.append(f"| {r.n} | {r.app} | " + " | ".join(cells) + " |")
     return "p95 by step (ms):\n\n" + "\n".join(lines)
@@ -845,8 +854,9 @@ def machine() -> dict[str, Any]:
 async def main_levels(args: argparse.Namespace) -> None:
     plan = make_plan(load_course(ROOT), None if args.pages < 0 else args.pages)
     levels: list[LevelResult] = []
-    with tempfile.TemporaryDirectory(prefix="course-load-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="course-load-") as tmp_name, contextlib.ExitStack() as cleanup:
         tmp = Path(tmp_name)
+        cleanup.callback(remove_worktrees, tmp)
         for n in args.levels:
             for app in args.apps:
                 print(f"{app}: {n} learner{'s' if n != 1 else ''} ...", file=sys.stderr, flush=True)
@@ -970,8 +980,7 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--apps",
         default="course,floor",
-        help="comma-separated: course, floor, course+gcfix (the course with gc.freeze() after its first run "
-        "and runner.postScriptGC off)",
+        help="comma-separated: course, floor, course@REV (the course at git revision REV, as a same-run baseline)",
     )
     p.add_argument("--think", type=float, default=3.0, help="mean think time before each interaction, s (default 3)")
     p.add_argument("--ramp", type=float, default=6.0, help="seconds over which the N learners start (default 6)")

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from course.loader import load_course
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +78,16 @@ def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tm
     assert result.reached == {"my progress": learners}  # track chosen, module read, quiz passed, My progress
     assert result.finished == learners
     assert result.interactions == plan.interactions * learners
+
+
+def test_a_baseline_revision_is_served_from_its_own_checkout_and_removed_after(tmp_path):
+    load = bench("load")
+    script, env, cwd = load.app_script("course@HEAD", tmp_path)
+    try:
+        assert script == cwd / "streamlit_app.py" and script.is_file() and env == {}
+        assert (cwd / "course" / "ui" / "nav.py").is_file(), "the whole app at that revision"
+    finally:
+        load.remove_worktrees(tmp_path)
+    assert not cwd.exists()
+    with pytest.raises(SystemExit, match="cannot check out"):
+        load.app_script("course@no-such-revision", tmp_path)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every performance benchmark of the course, one after another; results in bench/results/.
 #
-#   bash bench/run_all.sh          # about 20 minutes on a 2-core machine
+#   bash bench/run_all.sh          # about 25 minutes on a 2-core machine
 #   QUICK=1 bash bench/run_all.sh  # a few minutes: smaller levels, for trying the set-up out
 #
 #   1. content.{json,md}     load + validate the course, and generated 10/50/200-module courses
@@ -28,11 +28,11 @@ BASELINE="${BASELINE:-6b23088}"
 if [ -n "${QUICK:-}" ]; then
   CONTENT_ARGS=(--sizes 10,50 --repeats 5)
   LOAD_LEVELS=1,10
-  REPLICA_LEVELS=5,10
+  REPLICA_LEVELS=20,50
 else
   CONTENT_ARGS=()
   LOAD_LEVELS=1,20,50,100
-  REPLICA_LEVELS=5,10,20,40
+  REPLICA_LEVELS=50,100,150,200,300
 fi
 
 trap 'bash deploy/down.sh >/dev/null 2>&1 || true' EXIT
@@ -56,7 +56,8 @@ for replicas in 1 2; do
   fi
   bash deploy/down.sh
 done
-"$PY" bench/load.py --compare "$RESULTS/replicas-1.json" "$RESULTS/replicas-2.json" --name replicas
+"$PY" bench/load.py --compare "$RESULTS/replicas-1.json" "$RESULTS/replicas-2.json" --p95-budget 100,250,1000 \
+  --name replicas
 
 echo >&2
 echo "Results: $RESULTS/{content,load,replicas,handoff}.md (and .json)" >&2

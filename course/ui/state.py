@@ -212,7 +212,9 @@ class LearnerSession:
 
 
 def begin_run() -> None:
-    """Called by the router first thing in every script run."""
+    """Called by the router first thing in every script run. A fragment's own reruns skip
+    the router: a fragment that shows the learner's records must call this itself (none does;
+    the presenter's fragments read the room, not the learner)."""
     learner = st.session_state.get("learner")
     if learner is not None:
         learner.begin_run()

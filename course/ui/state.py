@@ -72,10 +72,28 @@ def app_secrets() -> Mapping[str, Any]:
     try:
         current.keys()
     except Exception as exc:  # no secrets file at all is normal for the default set-up
-        _log.info("no secrets read (%s); using environment variables only", exc)
+        found = [str(p) for p in _secrets_paths() if p.exists()]
+        if found:  # there is a file, but it cannot be read: say so where an operator looks
+            _log.warning(
+                "cannot read %s (%s): settings come from environment variables only until it is "
+                "fixed and the server restarted",
+                ", ".join(found),
+                exc,
+            )
+        else:
+            _log.info("no secrets file; settings come from environment variables")
         _NO_SECRETS[:] = [current]
         return {}
     return current
+
+
+def _secrets_paths() -> list[Path]:
+    from streamlit import config
+
+    try:
+        return [Path(p).expanduser() for p in config.get_option("secrets.files")]
+    except Exception:
+        return []
 
 
 def setting(name: str) -> str | None:

@@ -50,3 +50,21 @@ def test_secrets_are_read_when_present_and_the_environment_wins(monkeypatch):
     assert "auth" in state.app_secrets()
     monkeypatch.setenv("COURSE_TRAINER_EMAILS", "other@clinic.example")
     assert state.setting("COURSE_TRAINER_EMAILS") == "other@clinic.example"
+
+
+def test_a_secrets_file_that_cannot_be_read_is_reported_not_ignored_silently(monkeypatch, tmp_path, caplog):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("auth = [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(state, "_secrets_paths", lambda: [broken, tmp_path / "absent.toml"])
+    monkeypatch.setattr(st, "secrets", FakeSecrets())
+    with caplog.at_level("WARNING", logger="course.ui.state"):
+        assert state.app_secrets() == {}
+    assert f"cannot read {broken}" in caplog.text
+
+
+def test_no_secrets_file_at_all_is_not_a_warning(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(state, "_secrets_paths", lambda: [tmp_path / "absent.toml"])
+    monkeypatch.setattr(st, "secrets", FakeSecrets())
+    with caplog.at_level("WARNING", logger="course.ui.state"):
+        assert state.app_secrets() == {}
+    assert caplog.text == ""

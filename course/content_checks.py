@@ -242,7 +242,25 @@ def check_content(
                         f"every objective needs at least {MIN_QUESTIONS_PER_OBJECTIVE}",
                     )
                 )
+    problems += _same_reference_everywhere(modules)
     if settings is not None and settings_src is not None:
         problems += _language(settings_src, ("description",), settings.description)
     _compact_syllable_dictionary()
     return problems
+
+
+def _same_reference_everywhere(modules: list[tuple[Module, Source]]) -> Iterator[Problem]:
+    """A reference id used in several modules names one source: its citation and link must read
+    the same in each, or a learner sees two versions of one source (and one is wrong)."""
+    first: dict[str, tuple[str, str | None, str, int]] = {}
+    for m, src in modules:
+        for i, ref in enumerate(m.references):
+            seen = first.setdefault(ref.id, (ref.citation, ref.url, src.rel, src.line(("references", i))))
+            citation, url, where, line = seen
+            for field_name, mine, theirs in (("citation", ref.citation, citation), ("url", ref.url, url)):
+                if mine != theirs:
+                    yield src.problem(
+                        ("references", i, field_name),
+                        f"reference {ref.id!r} has a different {field_name} in {where}:{line}; "
+                        "a reference id names one source, so give it the same wording everywhere",
+                    )

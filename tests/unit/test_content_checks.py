@@ -143,3 +143,31 @@ def test_section_without_references_is_a_problem(course_copy):
     assert found == [
         f"{MODULE}:{course_copy.line_of(MODULE, '    references: []')}: sections[2].references: every section cites at least one reference"
     ]
+
+
+def test_one_reference_id_cited_two_ways_is_a_problem_at_the_second(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("modules", "quizzes"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    later = tmp_path / "modules/07-access-stigma.yaml"
+    text = later.read_text(encoding="utf-8")
+    text = text.replace("Addiction. 2010;105(1):121-133.", "Addiction. 2010;105:121-133.")
+    start = text.index("  - id: morgan2010")
+    text = text[:start] + text[start:].replace("    url: https://doi.org/10.1111/j.1360-0443.2009.02761.x\n", "", 1)
+    later.write_text(text, encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    index = text[text.index("\nreferences:") : start].count("  - id: ")
+    first = (tmp_path / "modules/05-safety.yaml").read_text(encoding="utf-8")
+    first_line = first[: first.index("  - id: morgan2010")].count("\n") + 1
+    rule = "a reference id names one source, so give it the same wording everywhere"
+    with pytest.raises(CourseError) as caught:
+        load_course(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"modules/07-access-stigma.yaml:{line}: references[{index}].url: reference 'morgan2010' has a "
+        f"different url in modules/05-safety.yaml:{first_line}; {rule}",  # no url: the reference's own line
+        f"modules/07-access-stigma.yaml:{line + 1}: references[{index}].citation: reference 'morgan2010' has a "
+        f"different citation in modules/05-safety.yaml:{first_line}; {rule}",
+    ]

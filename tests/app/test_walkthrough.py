@@ -250,3 +250,21 @@ def test_figure_charts_are_built_once_per_process(monkeypatch, real_course):
         while not any(h.value == figure_step.heading for h in at.header):
             at = at.button(key="next").click().run()
     assert built == [f.id for f in figure_step.figures]
+
+
+def test_a_second_press_of_submit_on_its_way_is_not_graded_or_recorded_again(monkeypatch):
+    # Two quick presses: the second reaches the server after the first was graded, while the
+    # learner already sees their result. The attempt has its result, so nothing happens.
+    from course.ui import state
+    from course.ui.pages import quiz as quiz_page
+
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("graded or recorded a second time")
+
+    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history": (1, object())})
+    monkeypatch.setattr(state, "course", must_not_be_called)
+    monkeypatch.setattr(state, "session", must_not_be_called)
+    quiz_page._submit("history", 1, "public", 80)
+    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history": (1, object())})
+    with pytest.raises(AssertionError, match="second time"):
+        quiz_page._submit("history", 2, "public", 80)  # a new attempt is graded

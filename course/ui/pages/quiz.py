@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -58,7 +60,6 @@ def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
 
 
 def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
-    responses: dict[str, object] = {}
     st.header("Questions")
     with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):
         scenario = None
@@ -66,22 +67,43 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
             if sc is not None and sc is not scenario:
                 _scenario_header(sc)
             scenario = sc
-            responses[q.id] = question_widget(quiz, attempt, n, q)
-        submitted = st.form_submit_button("Submit answers", type="primary", icon=":material/send:")
-    if not submitted:
-        return
+            question_widget(quiz, attempt, n, q)
+        # Graded in the button's callback, before the page is drawn: the learner's result is
+        # drawn in the same run, not after a second one (docs/performance.md, finding 8).
+        st.form_submit_button(
+            "Submit answers",
+            type="primary",
+            icon=":material/send:",
+            on_click=_submit,
+            args=(quiz.id, attempt, track_id, pass_mark),
+        )
+    message = st.session_state.pop(_missing_key(quiz.id, attempt), None)
+    if message:
+        live_region(status, message, "bad")
+        st.error(message, icon=":material/error:")  # also beside the button that was pressed
+
+
+def _missing_key(quiz_id: str, attempt: int) -> str:
+    return f"unanswered-{quiz_id}-{attempt}"
+
+
+def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
+    """Grade and record a submission; the form's values are in the session state already."""
+    done = st.session_state.get(f"result-{quiz_id}")
+    if done is not None and done[0] == attempt:
+        return  # a second press that was on its way before the result showed: recorded once
+    quiz = state.course().quizzes[quiz_id]
+    items = quiz.items(track_id)
+    responses = {q.id: response(quiz, attempt, q, st.session_state) for _, q in items}
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        message = (
+        st.session_state[_missing_key(quiz_id, attempt)] = (
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
             f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept."
         )
-        live_region(status, message, "bad")
-        st.error(message, icon=":material/error:")  # also beside the button that was pressed
         return
     result = grade_quiz(quiz, responses, pass_mark, track_id)
-    learner = state.session()
     started = st.session_state.get(f"started-{quiz.id}-{attempt}", time.time())
     answers = [
         dict(
@@ -106,9 +128,8 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
         success=result.passed,
         duration_s=round(time.time() - started, 1),
     )
-    learner.record_many([*answers, outcome])  # one write for the whole submission
+    state.session().record_many([*answers, outcome])  # one write for the whole submission
     st.session_state[f"result-{quiz.id}"] = (attempt, result)
-    st.rerun()
 
 
 def _scenario_header(sc: Scenario) -> None:
@@ -117,13 +138,14 @@ def _scenario_header(sc: Scenario) -> None:
 
 
 def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
+    """Draw one question's widgets; return the answer as it stands (see `response`)."""
     label = f"**Question {n}.** {q.prompt}"
     key = _key(quiz, attempt, q.id)
     if q.type == "single":
         texts = {o.id: o.text for o in q.options}
-        return st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key)
-    if q.type == "true_false":
-        return st.radio(
+        st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key)
+    elif q.type == "true_false":
+        st.radio(
             label,
             [True, False],
             index=None,
@@ -131,29 +153,41 @@ def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
             key=key,
             horizontal=True,
         )
-    if q.type == "multiple":
+    elif q.type == "multiple":
         hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
         st.markdown(label + hint)
-        chosen = [o.id for o in q.options if st.checkbox(o.text, key=f"{key}-{o.id}")]
-        return chosen
-    # ordering: one position picker per item, so it works with a keyboard and a screen reader
-    st.markdown(f"{label} *(give each item a position, 1 = first)*")
-    positions = list(range(1, len(q.options) + 1))
+        for o in q.options:
+            st.checkbox(o.text, key=f"{key}-{o.id}")
+    else:
+        # ordering: one position picker per item, so it works with a keyboard and a screen reader
+        st.markdown(f"{label} *(give each item a position, 1 = first)*")
+        positions = list(range(1, len(q.options) + 1))
+        for o in q.options:
+            st.selectbox(
+                f"Position of “{o.text}”",
+                positions,
+                index=None,
+                key=f"{key}-{o.id}",
+                placeholder="Choose a position",
+            )
+    return response(quiz, attempt, q, st.session_state)
+
+
+def response(quiz: Quiz, attempt: int, q: Gradable, values: Mapping[str, Any]):
+    """A question's answer from its widgets' values, by key: an option id, True/False, a list of
+    option ids, or an order of option ids (None while a position is missing or repeated)."""
+    key = _key(quiz, attempt, q.id)
+    if q.type in ("single", "true_false"):
+        return values.get(key)
+    if q.type == "multiple":
+        return [o.id for o in q.options if values.get(f"{key}-{o.id}")]
     placed: dict[int, str] = {}
-    complete = True
     for o in q.options:
-        pos = st.selectbox(
-            f"Position of “{o.text}”",
-            positions,
-            index=None,
-            key=f"{key}-{o.id}",
-            placeholder="Choose a position",
-        )
+        pos = values.get(f"{key}-{o.id}")
         if pos is None or pos in placed:
-            complete = False
-        else:
-            placed[pos] = o.id
-    return [placed[p] for p in sorted(placed)] if complete else None
+            return None
+        placed[pos] = o.id
+    return [placed[p] for p in sorted(placed)]
 
 
 def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:

@@ -51,12 +51,10 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -72,6 +70,7 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from course.devserver import Server  # noqa: E402
 from course.loader import load_course  # noqa: E402
 from course.progress import OVERVIEW, steps  # noqa: E402
 from course.schema import Course, Module, Quiz  # noqa: E402
@@ -81,8 +80,6 @@ FLOOR_APP = ROOT / "bench" / "floor_app.py"
 COURSE_APP = ROOT / "streamlit_app.py"
 EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 OFFLINE_NOTICE = "We can't reach the course database right now"
-# No proxy, ever: every request of this benchmark goes to 127.0.0.1.
-_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class StepFailed(Exception):
@@ -404,17 +401,6 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
 # --------------------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(url: str, timeout: float = 2.0) -> bytes:
-    with _HTTP.open(url, timeout=timeout) as response:
-        return response.read()
-
-
 def rss_kib(pid: int) -> int | None:
     """VmRSS of a process in KiB, or None when it is gone."""
     try:
@@ -448,65 +434,6 @@ class Servers:
     def cpu_s(self) -> float | None:
         values = [cpu_seconds(p) for p in self.pids]
         return sum(values) if values and all(v is not None for v in values) else None  # type: ignore[misc]
-
-
-class Server:
-    """A Streamlit server on a free 127.0.0.1 port, as in tests/browser/conftest.py."""
-
-    def __init__(self, script: Path, env: dict[str, str], log: Path, startup_timeout: float = 90.0, cwd: Path = ROOT):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = log.open("w")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--global.developmentMode",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=cwd,
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + startup_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                if http_get(f"{self.url}/_stcore/health") == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"{script.name} on port {self.port} did not become healthy; see {log}")
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        self._log.close()
 
 
 # --------------------------------------------------------------------------- one load level
@@ -713,7 +640,7 @@ async def measure_level(app: str, n: int, plan: Plan, args: argparse.Namespace, 
     db_url = args.db_url or f"sqlite:///{tmp / f'{_safe(app)}-{n}.sqlite'}"
     script, extra_env, cwd = app_script(app, tmp)
     log = tmp / f"{_safe(app)}-{n}.log"
-    server = Server(script, {**server_env(db_url), **extra_env}, log, cwd=cwd)
+    server = Server({**server_env(db_url), **extra_env}, log, script=script, cwd=cwd, startup_timeout=90.0)
     try:
         warm = await run_sessions(app, server.url, 1, plan, 0.0, 0.0, args.timeout)
         if warm.errors:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from course.devserver import Server
 from course.events import PASSED, Event
 from course.records import open_store
 from tests.browser.a11y import (
@@ -18,7 +19,7 @@ from tests.browser.a11y import (
     audit,
     click,
 )
-from tests.browser.conftest import ROOT, Server, wait_ready
+from tests.browser.conftest import ROOT, wait_ready
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import Server, wait_ready
+from course.devserver import Server
+from tests.browser.conftest import wait_ready
 
 pytestmark = pytest.mark.browser
 

@@ -66,7 +66,9 @@ def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tm
     learners = 8
     load = bench("load")
     plan = load.make_plan(load_course(ROOT))
-    server = load.Server(load.COURSE_APP, load.server_env(f"sqlite:///{tmp_path / 'records.sqlite'}"), tmp_path / "log")
+    server = load.Server(
+        load.server_env(f"sqlite:///{tmp_path / 'records.sqlite'}"), tmp_path / "log", script=load.COURSE_APP
+    )
     try:
         result = run_in_own_loop(
             lambda: load.run_sessions("course", server.url, learners, plan, 0.0, 0.0, 120.0, load.Servers([server.pid]))

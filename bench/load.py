@@ -616,7 +616,7 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
         return COURSE_APP, {}, ROOT
     if app.startswith("course@") and len(app) > len("course@"):
         rev = app.split("@", 1)[1]
-        tree = tmp / f"baseline-{re.sub(r'[^A-Za-z0-9._-]', '_', rev)}"
+        tree = tmp / f"baseline-{_safe(rev)}"
         if not tree.exists():
             done = subprocess.run(
                 ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],

@@ -63,9 +63,10 @@ def draw(prepared: Prepared, name: str, caption: str | None = None) -> None:
             st.table(prepared.table, hide_index=True)
 
 
-def show(chart, table: pd.DataFrame, caption: str, name: str) -> None:
-    """Draw a chart built for this render only (the trainer's dashboard caches its own)."""
-    draw(prepare(chart, table), name, caption)
+def show(chart, table: pd.DataFrame, name: str) -> None:
+    """Draw a chart built for this render only (the trainer's dashboard caches its own),
+    captioned with its takeaway."""
+    draw(prepare(chart, table), name)
 
 
 # One entry per distinct input, shared by every session: a learner's charts depend only on

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from course import analytics, certificates, xapi
-from course.progress import check_ins
+from course.progress import CheckIns, check_ins
 from course.ui import chart_view, identity, state
 from course.ui.common import notice, require_track
 
@@ -46,9 +46,10 @@ def render() -> None:
             }
         )
     st.table(pd.DataFrame(rows), hide_index=True)
-    _charts(progress)
+    done = check_ins(course, state.session().events())
+    _charts(progress, done)
 
-    _check_ins()
+    _check_ins(done)
     if track.certificate:
         _certificate(progress)
     _records()
@@ -66,9 +67,7 @@ def render() -> None:
                 st.rerun()
 
 
-def _check_ins() -> None:
-    course = state.course()
-    done = check_ins(course, state.session().events())
+def _check_ins(done: CheckIns) -> None:
     st.header("Check-ins")
     if done.pre_percent is None and done.post_percent is None and done.survey_start is None:
         st.write("You have not taken the check-ins yet. They are on the Before you start and Final check pages.")
@@ -170,7 +169,7 @@ def _records() -> None:
             st.rerun()
 
 
-def _charts(progress) -> None:
+def _charts(progress, done: CheckIns) -> None:
     """Only this learner's own data: everything here comes from their own events."""
     course = state.course()
     events = state.session().events()
@@ -181,7 +180,6 @@ def _charts(progress) -> None:
         # To a tenth of a minute, as the table shows: the same numbers draw the same chart.
         by_title = tuple((course.module(mid).title, round(m, 1)) for mid, m in minutes.items() if mid in on_track)
         chart_view.draw(chart_view.learner_chart("time", by_title), "time per module")
-    done = check_ins(course, events)
     if done.pre_percent is not None or done.post_percent is not None:
         chart_view.draw(chart_view.learner_chart("pre_post", done.pre_percent, done.post_percent), "knowledge check")
     if done.survey_start is not None:

@@ -99,14 +99,14 @@ def render() -> None:
     steps = _analysed("funnel", key)
     st.header("Completion by module")
     chart = charts.funnel_chart(steps)
-    chart_view.show(chart, charts.funnel_table(steps), chart.description, "completion by module")
+    chart_view.show(chart, charts.funnel_table(steps), "completion by module")
 
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
     dist = _analysed("scores", key, course.module(module_titles[picked]).quiz)
     chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
-    chart_view.show(chart, charts.score_distribution_table(dist), chart.description, f"quiz scores for {picked}")
+    chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
 
     _stuck(course, events)
     items = _items(course, key, module_titles)
@@ -185,7 +185,7 @@ def _items(course, key, module_titles) -> list:
     module = course.module(module_titles[picked])
     items = _analysed("items", key, module.quiz)
     chart = charts.item_facility_chart(items, title=f"How hard each question is: {picked}")
-    chart_view.show(chart, charts.item_facility_table(items), chart.description, f"question facility for {picked}")
+    chart_view.show(chart, charts.item_facility_table(items), f"question facility for {picked}")
     for n, item in enumerate(items, start=1):
         with st.expander(f"Question {n}: {item.prompt}"):
             if item.suppressed:
@@ -228,11 +228,11 @@ def _changes(key) -> dict:
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
     knowledge = _analysed("knowledge", key)
     chart = charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change")
-    chart_view.show(chart, charts.change_table([knowledge]), chart.description, "knowledge change")
+    chart_view.show(chart, charts.change_table([knowledge]), "knowledge change")
     attitudes = _analysed("attitudes", key)
     if attitudes:
         chart = charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme")
-        chart_view.show(chart, charts.change_table(attitudes), chart.description, "attitude change")
+        chart_view.show(chart, charts.change_table(attitudes), "attitude change")
         st.caption("The attitude survey is the course's own feedback measure, not a validated scale.")
     return {"Knowledge check": knowledge, **attitudes}
 

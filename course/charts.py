@@ -59,7 +59,7 @@ AXIS_STYLE = {
 def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
     return (
         chart.properties(
-            title=alt.Title(figure.title, color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
+            title=alt.Title(_title_lines(figure.title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
             description=figure.alt,
             width="container",
         )

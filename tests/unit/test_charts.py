@@ -81,3 +81,10 @@ def test_timeline_lists_events_earliest_first():
     values = figure_chart(f).to_dict()["datasets"]
     rows = next(iter(values.values()))
     assert [r["label"] for r in rows] == ["Earlier", "Later"]
+
+
+@pytest.mark.parametrize("kind", ["bar", "timeline"])
+def test_a_long_figure_title_wraps_instead_of_being_cut_at_320_pixels(kind):
+    long = fig(kind).model_copy(update={"title": "Key dates in ketamine's history"})
+    spec = figure_chart(long).to_dict()
+    assert spec["title"]["text"] == ["Key dates in ketamine's", "history"]

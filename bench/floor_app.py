@@ -2,10 +2,22 @@
 
 Whatever this app costs per session and per rerun is Streamlit's own cost; the course is
 measured against it in the same run.
+
+With FLOOR_ELEMENTS=K in the environment (load.py's app `floor+K`), each press also draws K
+paragraphs of text: what Streamlit costs to send a page of K elements with no app logic at
+all, to compare with a course page that sends about as many.
 """
+
+import os
 
 import streamlit as st
 
 st.write("hello")
 if st.button("Press me"):
     st.write("pressed")
+    extra = int(os.environ.get("FLOOR_ELEMENTS", "0"))
+    for i in range(1, extra + 1):
+        st.markdown(
+            f"Paragraph {i} of {extra}. It stands in for one element of a course page: a paragraph, "
+            "a heading, a caption or a widget, about as long as the course's own paragraphs are."
+        )

@@ -38,6 +38,9 @@ sees Streamlit's redacted message). Results go to bench/results/NAME.json and NA
 
 `course@REV` serves the course as it was at git revision REV (a temporary worktree, same
 packages), so a change can be measured against what came before in the same run.
+`floor+K` is the floor app drawing K more paragraphs on each press: Streamlit's own cost for a
+page of about as many elements as a course page sends, with no course logic at all. The
+message counts per step (printed with the results) say which K matches the course.
 Only 127.0.0.1 is contacted; every loop is bounded.
 Timings are printed, never asserted.
 """
@@ -116,6 +119,7 @@ class Run:
     elements: list[Rendered]
     runs: int  # script runs it took: 2 after st.rerun() or st.switch_page()
     exceptions: list[str]
+    messages: int = 0  # ForwardMsgs received, every run included
 
     def texts(self) -> list[str]:
         return [e.text for e in self.elements]
@@ -217,9 +221,11 @@ class StreamlitClient:
         elements: dict[tuple[int, ...], Rendered] = {}
         exceptions: list[str] = []
         runs = 0
+        messages = 0
         started = False
         while True:
             data = await self._ws.recv()
+            messages += 1
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
@@ -252,7 +258,7 @@ class StreamlitClient:
                 live = {e.widget_id for e in ordered if e.widget_id}
                 # The frontend forgets the state of widgets that are no longer drawn.
                 self._values = {k: v for k, v in self._values.items() if k in live}
-                return Run(elapsed, ordered, runs, exceptions)
+                return Run(elapsed, ordered, runs, exceptions, messages)
 
 
 # --------------------------------------------------------------------------- simulated users
@@ -262,6 +268,7 @@ class StreamlitClient:
 class LearnerResult:
     first_render: float | None = None
     interactions: list[tuple[str, float]] = field(default_factory=list)
+    messages: list[tuple[str, int, int]] = field(default_factory=list)  # step, messages sent, script runs
     errors: list[str] = field(default_factory=list)
     reached: str = "start"  # the last step that showed what it should
     finished: bool = False
@@ -338,6 +345,7 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
         await _think(think)
         run = await client.interact(**kwargs)
         res.interactions.append((name, run.elapsed))
+        res.messages.append((name, run.messages, run.runs))
         return run
 
     run = await client.open()
@@ -393,6 +401,7 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
         await _think(think)
         run = await client.interact(trigger=run.button("Press me").widget_id)
         res.interactions.append(("press", run.elapsed))
+        res.messages.append(("press", run.messages, run.runs))
         _expect(run.has_text("pressed"), "the pressed button", run)
     res.reached = "done"
     return run
@@ -472,6 +481,9 @@ class LevelResult:
     error_samples: list[str]
     reached: dict[str, int]
     per_step_p95_ms: dict[str, float]
+    messages_per_interaction: float | None = None  # mean ForwardMsgs the server sent per interaction
+    per_step_messages: dict[str, float] = field(default_factory=dict)  # the same, by step
+    per_step_runs: dict[str, float] = field(default_factory=dict)  # mean script runs per interaction, by step
     server_exceptions: dict[str, int] = field(default_factory=dict)  # from the server's log
 
 
@@ -553,6 +565,13 @@ async def run_sessions(
     for r in results:
         reached[r.reached] = reached.get(r.reached, 0) + 1
     errors = [e for r in results for e in r.errors]
+    sent = [m for r in results for _, m, _ in r.messages]
+    sent_by_step: dict[str, list[int]] = {}
+    runs_by_step: dict[str, list[int]] = {}
+    for r in results:
+        for name, m, runs in r.messages:
+            sent_by_step.setdefault(name, []).append(m)
+            runs_by_step.setdefault(name, []).append(runs)
 
     def ms(v: float | None) -> float | None:
         return None if v is None else round(v * 1000, 1)
@@ -586,6 +605,9 @@ async def run_sessions(
         error_samples=sorted(set(errors))[:10],
         reached=reached,
         per_step_p95_ms={k: ms(percentile(v, 95)) for k, v in by_step.items()},
+        messages_per_interaction=round(sum(sent) / len(sent), 1) if sent else None,
+        per_step_messages={k: round(sum(v) / len(v), 1) for k, v in sent_by_step.items()},
+        per_step_runs={k: round(sum(v) / len(v), 2) for k, v in runs_by_step.items()},
     )
 
 
@@ -601,7 +623,7 @@ def server_env(db_url: str) -> dict[str, str]:
     }
 
 
-APPS = ("course", "floor")  # and "course@REV": the course as it was at git revision REV
+APPS = ("course", "floor")  # and "course@REV" (the course at git revision REV), "floor+K" (K more elements)
 
 
 def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
@@ -612,6 +634,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
     same packages: a baseline measured in the same run as the current code."""
     if app == "floor":
         return FLOOR_APP, {}, ROOT
+    if app.startswith("floor+") and app[len("floor+") :].isdigit():
+        return FLOOR_APP, {"FLOOR_ELEMENTS": app[len("floor+") :]}, ROOT
     if app == "course":
         return COURSE_APP, {}, ROOT
     if app.startswith("course@") and len(app) > len("course@"):
@@ -626,7 +650,7 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
             if done.returncode != 0:
                 raise SystemExit(f"cannot check out {rev!r} for {app}: {done.stderr.strip()}")
         return tree / "streamlit_app.py", {}, tree
-    raise SystemExit(f"unknown app {app!r}; expected course, floor or course@<git revision>")
+    raise SystemExit(f"unknown app {app!r}; expected course, floor, floor+<elements> or course@<git revision>")
 
 
 def remove_worktrees(tmp: Path) -> None:
@@ -734,7 +758,20 @@ def step_table(levels: list[LevelResult]) -> str:
     for r in sorted(levels, key=lambda r: (r.n, order.index(r.app))):
         cells = [_fmt(r.per_step_p95_ms.get(k)) for k in steps_seen]
         lines.append(f"| {r.n} | {r.app} | " + " | ".join(cells) + " |")
-    return "p95 by step (ms):\n\n" + "\n".join(lines)
+    sizes = ["| app | all | " + " | ".join(steps_seen) + " |", "|---|---:|" + "---:|" * len(steps_seen)]
+    for app in order:  # what each step sends does not depend on N: one row per app
+        r = next(r for r in levels if r.app == app)
+        cells = [
+            f"{_fmt(r.per_step_messages.get(k))} / {_fmt(r.per_step_runs.get(k))}" if k in r.per_step_messages else "–"
+            for k in steps_seen
+        ]
+        sizes.append(f"| {app} | {_fmt(r.messages_per_interaction)} | " + " | ".join(cells) + " |")
+    return (
+        "p95 by step (ms):\n\n"
+        + "\n".join(lines)
+        + "\n\nMessages the server sent / script runs, per interaction (means):\n\n"
+        + "\n".join(sizes)
+    )
 
 
 def goals(levels: list[LevelResult]) -> list[str]:
@@ -745,6 +782,15 @@ def goals(levels: list[LevelResult]) -> list[str]:
         ratio = c.interaction_p95_ms / f.interaction_p95_ms
         verdict = "met" if ratio <= 1.5 else "missed"
         out.append(f"interaction p95 at 50 learners within 1.5× the floor's: {verdict} ({ratio:.2f}×)")
+        for app in dict.fromkeys(r.app for r in levels):
+            e = by.get((app, 50))
+            if app.startswith("floor+") and e and e.interaction_p95_ms:
+                out.append(
+                    f"{app} (the floor drawing {app[len('floor+') :]} more elements per press, "
+                    f"{_fmt(e.messages_per_interaction)} messages per interaction against the course's "
+                    f"{_fmt(c.messages_per_interaction)}): interaction p95 at 50 learners "
+                    f"{e.interaction_p95_ms / f.interaction_p95_ms:.2f}× the floor's"
+                )
     c = by.get(("course", 100))
     if c:
         out.append(f"zero errors at 100 learners: {'met' if c.errors == 0 else 'missed'} ({c.errors} errors)")
@@ -907,7 +953,8 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--apps",
         default="course,floor",
-        help="comma-separated: course, floor, course@REV (the course at git revision REV, as a same-run baseline)",
+        help="comma-separated: course, floor, floor+K (the floor drawing K more elements per press), "
+        "course@REV (the course at git revision REV, as a same-run baseline)",
     )
     p.add_argument("--think", type=float, default=3.0, help="mean think time before each interaction, s (default 3)")
     p.add_argument("--ramp", type=float, default=6.0, help="seconds over which the N learners start (default 6)")

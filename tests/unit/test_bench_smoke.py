@@ -80,6 +80,38 @@ def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tm
     assert result.reached == {"my progress": learners}  # track chosen, module read, quiz passed, My progress
     assert result.finished == learners
     assert result.interactions == plan.interactions * learners
+    # What each step sent is counted, per step: the quiz's result page sends more than its form.
+    assert set(result.per_step_messages) == {
+        "choose track",
+        "open module",
+        "next page",
+        "open quiz",
+        "submit quiz",
+        "my progress",
+    }
+    assert result.per_step_messages["submit quiz"] > result.per_step_messages["open quiz"] > 10
+    # Next is drawn by the run its press causes; Start still switches page (a second run).
+    assert result.per_step_runs["next page"] == 1
+    assert result.per_step_runs["open module"] == 2
+
+
+def test_the_floor_with_k_elements_sends_k_more_messages_per_press(tmp_path):
+    load = bench("load")
+    plan = load.make_plan(load_course(ROOT))
+    sent = {}
+    for app in ("floor", "floor+5"):
+        script, env, _ = load.app_script(app, tmp_path)
+        assert script == load.FLOOR_APP
+        server = load.Server(env, tmp_path / f"{app}.log", script=script)
+        try:
+            result = run_in_own_loop(lambda a=app, u=server.url: load.run_sessions(a, u, 1, plan, 0.0, 0.0, 60.0))
+        finally:
+            server.stop()
+        assert result.errors == 0, result.error_samples
+        sent[app] = result.messages_per_interaction
+    assert sent["floor+5"] == sent["floor"] + 5
+    with pytest.raises(SystemExit, match="unknown app"):
+        load.app_script("floor+many", tmp_path)
 
 
 def test_a_baseline_revision_is_served_from_its_own_checkout_and_removed_after(tmp_path):

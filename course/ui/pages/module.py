@@ -123,22 +123,35 @@ def _record_seen(module: Module, section: Section, track_id: str) -> None:
 
 
 def _pager(module: Module, order: list[str], index: int) -> None:
+    """Previous and Next change `?step=` in their button's callback, so the run the press
+    causes draws the new step at once: one script run, where `st.switch_page` to the same
+    page took two and a pause (docs/performance.md, finding 9)."""
     labels = {OVERVIEW: "Overview", SUMMARY: "Summary", **{s.id: s.heading for s in module.sections}}
     prev_col, next_col = st.columns(2)
     with prev_col:
-        if index > 0 and st.button(
-            f"Previous: {labels[order[index - 1]]}", icon=":material/arrow_back:", key="prev", width="stretch"
-        ):
-            nav.go(f"module:{module.id}", step=order[index - 1])
+        if index > 0:
+            st.button(
+                f"Previous: {labels[order[index - 1]]}",
+                icon=":material/arrow_back:",
+                key="prev",
+                width="stretch",
+                on_click=_go_to_step,
+                args=(order[index - 1],),
+            )
     with next_col:
         if index + 1 < len(order):
-            if st.button(
+            st.button(
                 f"Next: {labels[order[index + 1]]}",
                 icon=":material/arrow_forward:",
                 key="next",
                 type="primary",
                 width="stretch",
-            ):
-                nav.go(f"module:{module.id}", step=order[index + 1])
+                on_click=_go_to_step,
+                args=(order[index + 1],),
+            )
         elif st.button("Take the quiz", icon=":material/quiz:", key="to-quiz", type="primary", width="stretch"):
             nav.go(f"quiz:{module.id}")
+
+
+def _go_to_step(step: str) -> None:
+    st.query_params["step"] = step

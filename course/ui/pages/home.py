@@ -120,10 +120,11 @@ def course_map() -> None:
     st.header("Course map")
     for n, mp in enumerate(progress.modules, start=1):
         module = course.module(mp.module_id)
-        with st.container(border=True):
-            st.subheader(f"{n}. {module.title}")
-            st.markdown(f"{status_text(mp)} · about {module.estimated_minutes} minutes")
-            st.write(module.summary)
+        with st.container(border=True):  # one text element per card: each element costs a message
+            st.markdown(
+                f"### {n}. {module.title}\n\n{status_text(mp)} · about {module.estimated_minutes} minutes"
+                f"\n\n{module.summary}"
+            )
             if mp.status == LOCKED:
                 st.caption(f":material/lock: {mp.locked_reason()}")
                 continue

@@ -205,8 +205,11 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
 
 
 def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
+    """One question's feedback as one block of text (prompt, verdict, the learner's choices,
+    the right answer, why) and its source: each element a page sends costs a message, and
+    the result page of a long quiz sent over 80 (docs/performance.md, finding 9)."""
     verdict = ":material/check_circle: **Correct**" if r.correct else ":material/cancel: **Incorrect**"
-    st.markdown(f"**Question {n}.** {q.prompt}\n\n{verdict}")
+    parts = [f"**Question {n}.** {q.prompt}", verdict]
     lines = []
     for fb in r.feedback:
         if q.type == "ordering":
@@ -216,11 +219,13 @@ def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, st
         elif q.type == "multiple" and fb.correct:
             lines.append(f"- You did not choose “{fb.text}”: {fb.feedback}")
     if q.type == "ordering":
-        st.markdown("Your order: " + " → ".join(f"“{fb.text}”" for fb in r.feedback))
-    st.markdown("\n".join(lines))
+        parts.append("Your order: " + " → ".join(f"“{fb.text}”" for fb in r.feedback))
+    if lines:
+        parts.append("\n".join(lines))
     if not r.correct:
-        st.markdown(f"**Correct answer:** {r.correct_answer}")
-    st.markdown(f"**Why:** {r.explanation}")
+        parts.append(f"**Correct answer:** {r.correct_answer}")
+    parts.append(f"**Why:** {r.explanation}")
+    st.markdown("\n\n".join(parts))
     if q.reference and q.reference in refs:
         st.caption(f"Source: {refs[q.reference]}")
 

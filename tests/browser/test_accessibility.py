@@ -209,6 +209,38 @@ def test_quiz_feedback_is_announced_by_a_live_region_that_is_updated_not_replace
     assert same.inner_text().splitlines()[-1].startswith("Passed.")  # the icon name before it is aria-hidden
 
 
+MAIN_SCROLL_JS = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+FOCUSED_HEADING_JS = "() => document.activeElement?.tagName === 'H2' ? document.activeElement.innerText : null"
+
+
+def test_next_and_previous_take_focus_and_view_to_the_top_of_the_new_part(page, course_server, real_course):
+    # Pressed at the bottom of a long part, Next used to leave the learner near the bottom of
+    # the next one, with the focus on the page body.
+    staff = next(t for t in real_course.settings.tracks if t.audience == "staff")
+    start(page, course_server, staff.title)
+    first = real_course.module(staff.modules[0])
+    parts = [s.heading for s in first.sections]
+    click(page, "button", f"Start: {first.title}")
+    for heading, button in ((parts[0], "Next:"), (parts[1], "Next:"), (parts[0], "Previous:")):
+        pager = page.get_by_role("button", name=button)
+        pager.scroll_into_view_if_needed()
+        assert page.evaluate(MAIN_SCROLL_JS) > 0, "the page is long enough to scroll to its pager"
+        pager.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => ({FOCUSED_HEADING_JS})() === {heading!r}", timeout=30000)
+        wait_ready(page)
+        assert page.evaluate(MAIN_SCROLL_JS) == 0
+        assert page.evaluate(FOCUSED_HEADING_JS) == heading
+    # Switching to the plain-language version redraws the part but is not a move: the focus
+    # stays on the switch.
+    toggle = page.get_by_role("switch", name="Plain-language version")
+    toggle.focus()
+    page.keyboard.press("Space")
+    wait_ready(page)
+    assert page.evaluate("() => document.activeElement?.type") == "checkbox"
+    assert page.evaluate(FOCUSED_HEADING_JS) is None
+
+
 def tab_to(page, predicate_js: str, limit: int = 150) -> list[str]:
     """Press Tab until the focused element matches; every stop must show a focus indicator."""
     unseen = []

@@ -6,6 +6,7 @@ from course.ui import identity, nav, state, streamlit_tuning
 from course.ui.pages import content_error
 
 streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
+streamlit_tuning.install_tcp_nodelay()  # once per process: no 40 ms stalls in sending a page
 st.set_page_config(page_title="Ketamine therapy course", page_icon=":material/school:", layout="centered")
 
 state.begin_run()

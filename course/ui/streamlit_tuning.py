@@ -1,4 +1,6 @@
-"""A work-around for a Streamlit 1.67 cost that shows only with many learners at once.
+"""Two work-arounds for Streamlit 1.67 costs that show in what learners wait for.
+
+**Config lock.** This one shows only with many learners at once.
 
 `streamlit.config.get_option` takes one process-wide lock on every call, and Streamlit calls
 it for every element a script sends (`forward_msg_cache.populate_hash_if_needed`) and every
@@ -12,12 +14,28 @@ Upstream noted the cost when the lock was added (streamlit/streamlit#2860, revie
 Streamlit's own `get_config_options` fast path already does. While the config files are
 being re-parsed (a new dict is filled in), reads go through the original, locked function,
 so a half-built dict is never read. Writes (`set_option`) are unchanged.
+
+**Nagle's algorithm on the websocket.** Streamlit's server binds its listening socket itself
+and hands it to uvicorn. The socket is made with `proto` 0, and connections accepted from it
+inherit that. asyncio turns `TCP_NODELAY` on only for sockets that report `IPPROTO_TCP`
+(`asyncio.base_events._set_nodelay`), so every learner's websocket keeps Nagle's algorithm on.
+A page is sent as one websocket frame per element. When a small frame waits for the ACK of
+the one before it, and the browser delays that ACK (40 ms on Linux), the rest of the page
+arrives 40 ms late. Pages of about 30 elements or more hit this on a few percent of
+interactions (docs/performance.md, finding 9; uvicorn issue Kludex/uvicorn#3149).
+`install_tcp_nodelay()` makes asyncio set `TCP_NODELAY` on every TCP connection it accepts
+from now on, whatever `proto` says, and sets it on the connections already open.
 """
 
 from __future__ import annotations
 
+import asyncio.base_events
+import asyncio.selector_events
+import contextlib
 import functools
+import gc
 import logging
+import socket
 import threading
 from typing import Any
 
@@ -75,3 +93,42 @@ def uninstall() -> None:
     if _state["installed"]:
         config.get_option, config.get_config_options = _state.pop("originals")
         _state["installed"] = False
+
+
+_nodelay: dict[str, Any] = {"installed": False}
+_TCP = (socket.AF_INET, socket.AF_INET6)
+
+
+def _set_nodelay(sock: socket.socket) -> None:
+    """asyncio's own `_set_nodelay`, without the check of `sock.proto`, which is 0 for a
+    connection accepted from a socket made by `socket.socket()` even though it is TCP."""
+    if sock.family in _TCP and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def install_tcp_nodelay() -> bool:
+    """Once per process: TCP_NODELAY on every accepted connection, new and already open.
+    False if this Python's asyncio lacks the hook (then nothing is changed)."""
+    if _nodelay["installed"]:
+        return True
+    original = getattr(asyncio.base_events, "_set_nodelay", None)
+    if not callable(original):
+        _log.warning("asyncio has changed; websocket connections keep Nagle's algorithm (slower pages)")
+        return False
+    asyncio.base_events._set_nodelay = _set_nodelay
+    _nodelay.update(installed=True, original=original)
+    # Connections accepted before this call (the first learner's, at least): once, at start-up.
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.selector_events._SelectorSocketTransport):
+            sock = obj.get_extra_info("socket")
+            if sock is not None and not obj.is_closing():
+                with contextlib.suppress(OSError):  # closed between the check and the call
+                    _set_nodelay(sock)
+    return True
+
+
+def uninstall_tcp_nodelay() -> None:
+    """Put asyncio's own function back (for tests)."""
+    if _nodelay["installed"]:
+        asyncio.base_events._set_nodelay = _nodelay.pop("original")
+        _nodelay["installed"] = False

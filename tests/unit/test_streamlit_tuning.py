@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import threading
 
 import pytest
@@ -84,3 +86,53 @@ def test_a_temporarily_replaced_get_option_is_left_alone(monkeypatch):
     monkeypatch.setattr(config, "get_option", theirs)
     assert streamlit_tuning.install() is False
     assert config.get_option is theirs
+
+
+# --- TCP_NODELAY on accepted connections -------------------------------------------------
+
+
+async def _accepted_nodelay(listener: socket.socket, before=None) -> int:
+    """Accept one connection on `listener` with asyncio, as Streamlit's server does, and
+    report TCP_NODELAY on the server's side of it. `before(transport)` runs once accepted."""
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    class Server(asyncio.Protocol):
+        def connection_made(self, transport):
+            accepted.set_result(transport)
+
+    server = await asyncio.get_running_loop().create_server(Server, sock=listener)
+    _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+    try:
+        transport = await asyncio.wait_for(accepted, 10)
+        if before is not None:
+            before(transport)
+        return transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+def _listener() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as Streamlit binds it
+    sock.bind(("127.0.0.1", 0))
+    assert sock.proto == 0
+    return sock
+
+
+def test_connections_accepted_from_a_socket_bound_with_proto_0_get_tcp_nodelay():
+    streamlit_tuning.uninstall_tcp_nodelay()
+    assert asyncio.run(_accepted_nodelay(_listener())) == 0, "asyncio leaves Nagle on for these"
+    assert streamlit_tuning.install_tcp_nodelay()
+    try:
+        assert asyncio.run(_accepted_nodelay(_listener())) != 0
+    finally:
+        streamlit_tuning.uninstall_tcp_nodelay()
+
+
+def test_connections_already_open_when_it_is_installed_get_tcp_nodelay_too():
+    streamlit_tuning.uninstall_tcp_nodelay()
+    try:
+        assert asyncio.run(_accepted_nodelay(_listener(), before=lambda _: streamlit_tuning.install_tcp_nodelay())) != 0
+    finally:
+        streamlit_tuning.uninstall_tcp_nodelay()

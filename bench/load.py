@@ -238,7 +238,12 @@ class StreamlitClient:
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el_kind = fwd.delta.new_element.WhichOneof("type")
                 el = getattr(fwd.delta.new_element, el_kind)
-                elements[tuple(fwd.metadata.delta_path)] = Rendered(tuple(fwd.metadata.delta_path), el_kind, el)
+                path = tuple(fwd.metadata.delta_path)
+                # An element drawn where a container was (st.empty() over a form) replaces
+                # the container and everything in it, as in the browser.
+                for inside in [k for k in elements if k[: len(path)] == path and len(k) > len(path)]:
+                    del elements[inside]
+                elements[path] = Rendered(path, el_kind, el)
                 if el_kind == "exception":
                     exceptions.append(f"{el.type}: {el.message}")
             elif kind == "navigation":

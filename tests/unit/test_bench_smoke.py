@@ -90,7 +90,9 @@ def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tm
         "my progress",
     }
     assert result.per_step_messages["submit quiz"] > result.per_step_messages["open quiz"] > 10
-    # Next is drawn by the run its press causes; Start still switches page (a second run).
+    # Choosing a track and Next are drawn by the run their press causes; Start still switches
+    # page (a second run).
+    assert result.per_step_runs["choose track"] == 1
     assert result.per_step_runs["next page"] == 1
     assert result.per_step_runs["open module"] == 2
 

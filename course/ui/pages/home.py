@@ -20,12 +20,18 @@ def render() -> None:
     ):
         nav.go("settings")
     if learner.track is None:
-        choose_track()
-    else:
-        course_map()
+        # The form is drawn in a placeholder, so that once a track is chosen the course map
+        # replaces it in the same script run (an st.rerun() would run the page twice).
+        slot = st.empty()
+        with slot.container():
+            if not choose_track():
+                return
+        slot.empty()
+    course_map()
 
 
-def choose_track() -> None:
+def choose_track() -> bool:
+    """The track form; True once the learner's choice is saved."""
     course = state.course()
     st.header("Choose how you want to take the course")
     st.write("You can change this later on the My progress page.")
@@ -44,7 +50,7 @@ def choose_track() -> None:
     if submitted:
         if choice is None:
             st.error("Choose one of the tracks above, then press Start the course.", icon=":material/error:")
-            return
+            return False
         learner = state.session()
         if cohort.strip():
             db = state.store()
@@ -55,14 +61,14 @@ def choose_track() -> None:
                     "minutes, or leave the code blank and join later from My progress.",
                     icon=":material/cloud_off:",
                 )
-                return
+                return False
             if found is None:
                 st.error(
                     f"No cohort has the code “{cohort.strip()}”. Check it with your trainer, or leave it "
                     "blank and join later from My progress. Your other answers are kept.",
                     icon=":material/error:",
                 )
-                return
+                return False
             learner.cohort = found.code
         if name.strip():
             learner.display_name = name.strip()
@@ -73,7 +79,8 @@ def choose_track() -> None:
                 db.set_display_name(learner.learner_id, learner.display_name)
             if learner.cohort:
                 db.join_cohort(learner.learner_id, learner.cohort)
-        st.rerun()
+        return True
+    return False
 
 
 def course_map() -> None:

@@ -5,8 +5,10 @@
 #   QUICK=1 bash bench/run_all.sh  # a few minutes: smaller levels, for trying the set-up out
 #
 #   1. content.{json,md}     load + validate the course, and generated 10/50/200-module courses
-#   2. load.{json,md}        1, 20, 50, 100 learners: the course, the floor app, and the course
-#                            as it was at $BASELINE (a same-run baseline), each on a fresh server
+#   2. load.{json,md}        1, 20, 50, 100 learners: the course, the floor app, the floor app
+#                            drawing 40 more elements per press (about as many messages as a
+#                            course step sends), and the course as it was at $BASELINE (a
+#                            same-run baseline), each on a fresh server
 #   3. replicas-1/-2, replicas.{json,md}   the same learners through nginx to 1, then 2
 #                            replicas sharing PostgreSQL (deploy/up.sh); throughput at equal p95
 #   4. handoff.{json,md}     progress written through replica 1 is read through replica 2
@@ -22,7 +24,7 @@ PY=.venv/bin/python
 RESULTS=bench/results
 export DEPLOY_DIR="${DEPLOY_DIR:-/tmp/course-bench-deploy}"
 export PORT="${BENCH_PORT:-8660}"
-# The last commit before the latency work of 21 November 2026 (docs/performance.md, findings 5-7).
+# The last commit before the latency work of 21 November 2026 (docs/performance.md, findings 5-9).
 BASELINE="${BASELINE:-6b23088}"
 
 if [ -n "${QUICK:-}" ]; then
@@ -41,7 +43,7 @@ echo "== 1/4 content: load and validate" >&2
 "$PY" bench/content_bench.py "${CONTENT_ARGS[@]}"
 
 echo "== 2/4 load: course vs floor ($LOAD_LEVELS learners)" >&2
-"$PY" bench/load.py --levels "$LOAD_LEVELS" --apps "course,floor,course@$BASELINE" --name load
+"$PY" bench/load.py --levels "$LOAD_LEVELS" --apps "course,floor,floor+40,course@$BASELINE" --name load
 
 echo "== 3/4 replicas: 1 and 2 behind nginx ($REPLICA_LEVELS learners)" >&2
 for replicas in 1 2; do

@@ -119,8 +119,14 @@ def course_map() -> None:
     nxt = progress.next_module()
     if nxt is not None:
         verb = "Start" if nxt.status == NOT_STARTED else "Continue"
-        if st.button(f"{verb}: {nxt.title}", type="primary", icon=":material/play_arrow:", key="continue-main"):
-            open_module(nxt.module_id, nxt.resume_step)
+        st.button(
+            f"{verb}: {nxt.title}",
+            type="primary",
+            icon=":material/play_arrow:",
+            key="continue-main",
+            on_click=open_module,
+            args=(nxt.module_id, nxt.resume_step),
+        )
     elif progress.complete:
         st.success("You have passed every module on this track. Well done.", icon=":material/celebration:")
 
@@ -136,11 +142,18 @@ def course_map() -> None:
                 st.caption(f":material/lock: {mp.locked_reason()}")
                 continue
             label = {PASSED_STATUS: "Review", NOT_STARTED: "Start"}.get(mp.status, "Continue")
-            if st.button(f"{label} module {n}", key=f"open-{mp.module_id}", help=module.title):
-                open_module(mp.module_id, mp.resume_step)
+            st.button(
+                f"{label} module {n}",
+                key=f"open-{mp.module_id}",
+                help=module.title,
+                on_click=open_module,
+                args=(mp.module_id, mp.resume_step),
+            )
 
 
 def open_module(module_id: str, step: str) -> None:
+    """A button's callback: switching page here, before the script runs, means Home is not
+    drawn again first (one page run instead of two; docs/performance.md, finding 9)."""
     if step == "quiz":
         nav.go(f"quiz:{module_id}")
     nav.go(f"module:{module_id}", step=step)

@@ -26,6 +26,11 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* The date field's day/month/year segments are tiny targets; give each 24x24 px (WCAG 2.5.8). */
 [data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px;
   line-height: 24px; text-align: center; }
+/* On a phone the page title's longest words ("antidepressant") fit on a line instead of being
+   broken mid-word; the other headings step down with it. In rem, so the larger text sizes
+   still scale them. */
+@media (max-width: 480px) {
+  .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
 """
 
 HIGH_CONTRAST_CSS = """

@@ -27,10 +27,9 @@ def require_track() -> str | None:
     track = state.session().track
     if track is None:
         st.warning("Choose how you want to take the course first: it sets which modules and text you see.")
-        if st.button("Choose a track", icon=":material/alt_route:", type="primary"):
-            from course.ui import nav
+        from course.ui import nav
 
-            nav.go("home")
+        nav.button("Choose a track", "home", icon=":material/alt_route:", type="primary")
     return track
 
 

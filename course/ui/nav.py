@@ -114,3 +114,10 @@ def page(key: str) -> StreamlitPage:
 
 def go(key: str, **query: str) -> None:
     st.switch_page(_pages()[key], query_params=query or None)
+
+
+def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options) -> None:
+    """A button that opens page `to`. It switches page in its callback, before this page's
+    script runs again, so the page being left is not drawn once more on the way out
+    (docs/performance.md, finding 9). `options` are `st.button`'s."""
+    st.button(label, key=key, on_click=go, args=(to,), kwargs=query or {}, **options)

@@ -50,8 +50,7 @@ def _render(phase: str, title: str, test_id: str | None) -> None:
     if survey_id:
         taken = done.survey_start if phase == "start" else done.survey_end
         _survey(course.surveys[survey_id], phase, taken is not None, track)
-    if st.button("Back to the course map", icon=":material/map:", key=f"checks-home-{phase}"):
-        nav.go("home")
+    nav.button("Back to the course map", "home", icon=":material/map:", key=f"checks-home-{phase}")
 
 
 def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:

@@ -15,10 +15,13 @@ def render() -> None:
     st.title(course.settings.title)
     st.write(course.settings.description)
     notice()
-    if st.button(
-        "Display settings", icon=":material/tune:", key="to-settings", help="Text size, contrast, motion, font"
-    ):
-        nav.go("settings")
+    nav.button(
+        "Display settings",
+        "settings",
+        icon=":material/tune:",
+        key="to-settings",
+        help="Text size, contrast, motion, font",
+    )
     if learner.track is None:
         # The form is drawn in a placeholder, so that once a track is chosen the course map
         # replaces it in the same script run (an st.rerun() would run the page twice).
@@ -96,8 +99,7 @@ def course_map() -> None:
     )
     st.write(f"Take the modules {rule}. The pass mark for each quiz is **{track.pass_mark}%**.")
     st.progress(progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed")
-    if st.button("View my progress", icon=":material/insights:", key="to-progress"):
-        nav.go("progress")
+    nav.button("View my progress", "progress", icon=":material/insights:", key="to-progress")
     checks = check_ins(course, state.session().events())
     if (
         course.settings.pre_test
@@ -109,13 +111,17 @@ def course_map() -> None:
                 "**Before your first module:** a short knowledge check and attitude survey (about 10 minutes, "
                 "optional) let you see what you learn by the end."
             )
-            if st.button("Take the start check", icon=":material/flag:", key="to-start-check"):
-                nav.go("start-check")
+            nav.button("Take the start check", "start-check", icon=":material/flag:", key="to-start-check")
     if progress.complete and course.settings.post_test and checks.post_percent is None:
         with st.container(border=True):
             st.markdown("**You finished every module.** Take the final check to see how much you learned.")
-            if st.button("Take the final check", icon=":material/sports_score:", key="to-final-check", type="primary"):
-                nav.go("final-check")
+            nav.button(
+                "Take the final check",
+                "final-check",
+                icon=":material/sports_score:",
+                key="to-final-check",
+                type="primary",
+            )
     nxt = progress.next_module()
     if nxt is not None:
         verb = "Start" if nxt.status == NOT_STARTED else "Continue"
@@ -152,8 +158,7 @@ def course_map() -> None:
 
 
 def open_module(module_id: str, step: str) -> None:
-    """A button's callback: switching page here, before the script runs, means Home is not
-    drawn again first (one page run instead of two; docs/performance.md, finding 9)."""
+    """A button's callback, as in `nav.button`: Home is not drawn again on the way out."""
     if step == "quiz":
         nav.go(f"quiz:{module_id}")
     nav.go(f"module:{module_id}", step=step)

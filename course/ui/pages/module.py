@@ -30,8 +30,7 @@ def render(module_id: str) -> None:
         st.warning(mp.locked_reason(), icon=":material/lock:")
         for blocker_id in mp.locked_by:
             blocker = course.module(blocker_id)
-            if st.button(f"Go to “{blocker.title}”", key=f"goto-{blocker.id}"):
-                nav.go(f"module:{blocker.id}")
+            nav.button(f"Go to “{blocker.title}”", f"module:{blocker.id}", key=f"goto-{blocker.id}")
         return
 
     notice()
@@ -153,8 +152,15 @@ def _pager(module: Module, order: list[str], index: int) -> None:
                 on_click=_go_to_step,
                 args=(order[index + 1],),
             )
-        elif st.button("Take the quiz", icon=":material/quiz:", key="to-quiz", type="primary", width="stretch"):
-            nav.go(f"quiz:{module.id}")
+        else:
+            nav.button(
+                "Take the quiz",
+                f"quiz:{module.id}",
+                icon=":material/quiz:",
+                key="to-quiz",
+                type="primary",
+                width="stretch",
+            )
 
 
 MOVED_KEY = "_module-moved-to-step"

@@ -248,14 +248,13 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None
             st.rerun()
     if result.passed and nxt:
         with cols[1]:
-            if st.button(
+            nav.button(
                 f"Next module: {course.module(nxt).title}",
+                f"module:{nxt}",
                 icon=":material/arrow_forward:",
                 key=f"next-{where}",
                 type="primary",
                 width="stretch",
-            ):
-                nav.go(f"module:{nxt}")
+            )
     with cols[-1]:
-        if st.button("Course map", icon=":material/map:", key=f"home-{where}", width="stretch"):
-            nav.go("home")
+        nav.button("Course map", "home", icon=":material/map:", key=f"home-{where}", width="stretch")

@@ -29,10 +29,9 @@ def render() -> None:
         kept = display.save(settings)
         st.session_state["settings-saved"] = kept
         st.rerun()
-    if st.button("Back to the course", icon=":material/home:", key="settings-home"):
-        from course.ui import nav
+    from course.ui import nav
 
-        nav.go("home")
+    nav.button("Back to the course", "home", icon=":material/home:", key="settings-home")
     if "settings-saved" in st.session_state:
         kept = st.session_state.pop("settings-saved")
         st.success(

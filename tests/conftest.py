@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import shutil
 from pathlib import Path
 
@@ -12,6 +14,13 @@ from course.loader import load_course
 from course.schema import Course
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_in_own_loop(coro_factory):
+    """asyncio.run on a fresh thread: the browser tests' Playwright session keeps an event loop
+    running on the main thread, and asyncio.run refuses to start inside one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coro_factory())).result()
 
 
 @pytest.fixture(scope="session")

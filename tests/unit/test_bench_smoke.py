@@ -3,7 +3,6 @@ client walking one learner through the real app on a real server. Nothing here a
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from course.loader import load_course
+from tests.conftest import run_in_own_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,15 +49,6 @@ def test_content_bench_writes_its_results(tmp_path):
 
     assert "generated 2" in (tmp_path / "content.md").read_text(encoding="utf-8")
     assert (tmp_path / "content.json").exists()
-
-
-def run_in_own_loop(coro_factory):
-    """asyncio.run on a fresh thread: the browser tests' Playwright session keeps an event loop
-    running on the main thread, and asyncio.run refuses to start inside one."""
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_factory())).result()
 
 
 def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tmp_path):

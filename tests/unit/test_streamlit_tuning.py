@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import socket
 import threading
 
@@ -11,6 +10,7 @@ import pytest
 from streamlit import config
 
 from course.ui import streamlit_tuning
+from tests.conftest import run_in_own_loop
 
 
 @pytest.fixture
@@ -114,13 +114,6 @@ async def _accepted_nodelay(listener: socket.socket, before=None) -> int:
         await server.wait_closed()
 
 
-def _run(coro_factory):
-    """asyncio.run on a fresh thread: in the full suite the browser tests' Playwright session
-    keeps an event loop running on the main thread, and asyncio.run refuses to start in one."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_factory())).result()
-
-
 def _listener() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as Streamlit binds it
     sock.bind(("127.0.0.1", 0))
@@ -130,10 +123,10 @@ def _listener() -> socket.socket:
 
 def test_connections_accepted_from_a_socket_bound_with_proto_0_get_tcp_nodelay():
     streamlit_tuning.uninstall_tcp_nodelay()
-    assert _run(lambda: _accepted_nodelay(_listener())) == 0, "asyncio leaves Nagle on for these"
+    assert run_in_own_loop(lambda: _accepted_nodelay(_listener())) == 0, "asyncio leaves Nagle on for these"
     assert streamlit_tuning.install_tcp_nodelay()
     try:
-        assert _run(lambda: _accepted_nodelay(_listener())) != 0
+        assert run_in_own_loop(lambda: _accepted_nodelay(_listener())) != 0
     finally:
         streamlit_tuning.uninstall_tcp_nodelay()
 
@@ -142,7 +135,10 @@ def test_connections_already_open_when_it_is_installed_get_tcp_nodelay_too():
     streamlit_tuning.uninstall_tcp_nodelay()
     try:
         assert (
-            _run(lambda: _accepted_nodelay(_listener(), before=lambda _: streamlit_tuning.install_tcp_nodelay())) != 0
+            run_in_own_loop(
+                lambda: _accepted_nodelay(_listener(), before=lambda _: streamlit_tuning.install_tcp_nodelay())
+            )
+            != 0
         )
     finally:
         streamlit_tuning.uninstall_tcp_nodelay()

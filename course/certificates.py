@@ -17,13 +17,13 @@ import hmac
 import json
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
 from fpdf import FPDF
 
+from course.pdf_fonts import latin1, use_fonts
 from course.records import UNAMBIGUOUS, CertificateRecord
 from course.schema import Course, CourseSettings
 
@@ -168,89 +168,57 @@ def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list
 
 # --------------------------------------------------------------------------- PDF
 
-# Core PDF fonts cover Latin-1 only. Letters that do not decompose to a Latin-1 base are
-# spelled the way people write them without the accent; anything else becomes "?" (or, for
-# symbols such as emoji, is dropped) so a name never makes the PDF fail.
-_SPELLED = {
-    "ł": "l",
-    "Ł": "L",
-    "đ": "d",
-    "Đ": "D",
-    "ħ": "h",
-    "Ħ": "H",
-    "ı": "i",
-    "œ": "oe",
-    "Œ": "OE",
-    "ŋ": "ng",
-    "ſ": "s",
-    "‘": "'",
-    "’": "'",
-    "‚": ",",
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "–": "-",
-    "—": "-",
-    "−": "-",
-    "…": "...",
-    "•": "-",
-    "€": "EUR",
-    "™": "(TM)",
-}
-
-
-def latin1(text: str) -> str:
-    """`text` made printable with the core fonts, keeping as much of it as possible."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch.isspace():
-            out.append(" ")
-            continue
-        if ch in _SPELLED:
-            out.append(_SPELLED[ch])
-            continue
-        try:
-            ch.encode("latin-1")
-        except UnicodeEncodeError:
-            pass
-        else:
-            if unicodedata.category(ch) != "Cc":
-                out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            base.encode("latin-1")
-        except UnicodeEncodeError:
-            base = ""
-        if base:
-            out.append(base)
-        elif unicodedata.category(ch)[0] in "LN":
-            out.append("?")
-        # symbols, marks, joiners and other format characters (emoji and their modifiers) go
-    return " ".join("".join(out).split())
-
 
 def _date(moment: datetime) -> str:
     return f"{moment.day} {moment.strftime('%B %Y')}"
 
 
-def _fit(pdf: FPDF, text: str, style: str, size: float, width: float, min_size: float = 10) -> None:
+def _fit(pdf: FPDF, family: str, text: str, style: str, size: float, width: float, min_size: float = 10) -> None:
     """Set the largest font size up to `size` at which `text` fits on one line of `width`."""
     while size > min_size:
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(family, style, size)
         if pdf.get_string_width(text) <= width:
             return
         size -= 1
-    pdf.set_font("Helvetica", style, min_size)
+    pdf.set_font(family, style, min_size)
 
 
 def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
-    """A4 landscape certificate. `compress=False` leaves text readable in the bytes (tests)."""
+    """A4 landscape certificate. `compress=False` leaves the page's drawing operators
+    readable in the bytes (tests).
+
+    The name is printed as written, in any script: `course.pdf_fonts` adds the fonts it needs.
+    """
+    score = f"{cert.score_percent:.1f}".removesuffix(".0")
+    lines = [
+        ("Certificate of completion", "B", 30, 16, (31, 78, 121)),
+        None,
+        ("This certifies that", "", 14, 9, None),
+        None,
+        (cert.display_name, "B", 28, 15, None),
+        None,
+        ("has completed the course", "", 14, 9, None),
+        None,
+        (cert.course_title, "B", 20, 12, None),
+        (f"Version {cert.course_version}", "", 12, 8, None),
+        None,
+        (f"Final score: {score}%", "", 14, 9, None),
+        (f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9, None),
+    ]
+    footer = [
+        (f"Verification id: {cert.certificate_id}", "B", 13, 8, None),
+        (f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60)),
+    ]
+    gaps = {1: 6, 3: 2, 5: 2, 7: 2, 10: 6}
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(cert.issued_at)
-    pdf.set_title(latin1(f"Certificate {cert.certificate_id}"))
-    pdf.set_author(latin1(cert.course_title))
+    fonts = use_fonts(pdf, [entry[0] for entry in (*lines, *footer) if entry])
+    # PDF metadata is Unicode whatever the fonts; only the core-font fallback spells it out.
+    meta = (lambda s: s) if fonts.unicode else latin1
+    pdf.set_title(meta(f"Certificate {cert.certificate_id}"))
+    pdf.set_author(meta(cert.course_title))
     pdf.set_auto_page_break(False)
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
@@ -263,29 +231,19 @@ def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
     pdf.set_line_width(0.4)
     pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
 
-    def line(text: str, style: str, size: float, height: float, colour: tuple[int, int, int] = (20, 20, 20)) -> None:
-        text = latin1(text)
-        _fit(pdf, text, style, size, width)
-        pdf.set_text_color(*colour)
+    def line(text: str, style: str, size: float, height: float, colour: tuple[int, int, int] | None) -> None:
+        text = fonts.text(text)
+        _fit(pdf, fonts.family, text, style, size, width)
+        pdf.set_text_color(*(colour or (20, 20, 20)))
         pdf.cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(32)
-    line("Certificate of completion", "B", 30, 16, (31, 78, 121))
-    pdf.ln(6)
-    line("This certifies that", "", 14, 9)
-    pdf.ln(2)
-    line(cert.display_name, "B", 28, 15)
-    pdf.ln(2)
-    line("has completed the course", "", 14, 9)
-    pdf.ln(2)
-    line(cert.course_title, "B", 20, 12)
-    line(f"Version {cert.course_version}", "", 12, 8)
-    pdf.ln(6)
-    score = f"{cert.score_percent:.1f}".removesuffix(".0")
-    line(f"Final score: {score}%", "", 14, 9)
-    line(f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9)
-
+    for index, entry in enumerate(lines):
+        if entry is None:
+            pdf.ln(gaps[index])
+        else:
+            line(*entry)
     pdf.set_y(pdf.h - 48)
-    line(f"Verification id: {cert.certificate_id}", "B", 13, 8)
-    line(f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60))
+    for entry in footer:
+        line(*entry)
     return bytes(pdf.output())

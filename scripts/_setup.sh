@@ -48,3 +48,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   fi
   echo "$want" > "$stamp"
 fi
+
+# Fonts that print a learner's name in any script on their certificate (course/pdf_fonts.py):
+# DejaVu Sans, Noto Sans for the scripts DejaVu lacks, WenQuanYi Micro Hei for Chinese,
+# Japanese and Korean.
+PDF_FONT_PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
+missing_pdf_fonts() {
+  command -v dpkg >/dev/null 2>&1 || return 0
+  local p
+  for p in "${PDF_FONT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || echo "$p"
+  done
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, content validation, unit, app and store tests.
 # Installs what it needs: the virtual environment, pinned packages, and PostgreSQL from
-# Debian's packages for the store tests and Chromium for the browser tests (run as root,
-# or install the Debian packages postgresql and chromium first).
+# Debian's packages for the store tests, Chromium for the browser tests and the certificate
+# fonts (run as root, or install the Debian packages postgresql, chromium, fonts-dejavu-core,
+# fonts-noto-core and fonts-wqy-microhei first).
 # Usage: bash scripts/test.sh [extra pytest arguments]
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 echo "== ruff"
@@ -12,6 +13,9 @@ echo "== content"
 .venv/bin/python -m course validate
 echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
+echo "== Fonts for certificates in any script (Debian packages)"
+missing=$(missing_pdf_fonts | tr "\n" " " | sed "s/ *$//")
+[ -z "$missing" ] || apt_install $missing
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"

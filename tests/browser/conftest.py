@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,42 @@ def wait_ready(page) -> None:
     # Elements left over from the previous run are marked stale until the new run replaces them.
     page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=30000)
     page.wait_for_timeout(300)
+
+
+def start(page, server, track: str) -> None:
+    """A new learner chooses `track` on Home and starts the course."""
+    page.goto(server.url)
+    wait_ready(page)
+    page.get_by_text(track, exact=True).click()
+    page.get_by_role("button", name="Start the course").first.click()
+    wait_ready(page)
+
+
+def pass_every_staff_module(page, server, course) -> None:
+    """A new staff-track learner in `page` whose store shows every module's quiz passed."""
+    from course.events import PASSED, Event
+    from course.records import open_store
+
+    start(page, server, "Clinic staff onboarding")
+    page.get_by_text("Save your place: your private resume link").click()
+    code = page.locator("[data-testid=stCode] code").first.inner_text().split("?resume=")[1].strip()
+    store = open_store(server.db_url)
+    try:
+        learner_id = store.learner_for_resume_code(code)
+        for m in course.track("staff").modules:
+            store.append(
+                Event(
+                    learner_id=learner_id,
+                    verb=PASSED,
+                    activity=f"quiz/{m}",
+                    track="staff",
+                    score=9,
+                    max_score=10,
+                    timestamp=datetime.now(UTC),
+                )
+            )
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,10 @@ reflow, text size, keyboard-only use, headings, text alternatives and announced 
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
 
 import pytest
 
 from course.devserver import Server
-from course.events import PASSED, Event
-from course.records import open_store
 from tests.browser.a11y import (
     CLIPPED_TEXT_JS,
     FOCUS_VISIBLE_JS,
@@ -19,16 +16,9 @@ from tests.browser.a11y import (
     audit,
     click,
 )
-from tests.browser.conftest import ROOT, wait_ready
+from tests.browser.conftest import ROOT, pass_every_staff_module, start, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def start(page, server, track: str) -> None:
-    page.goto(server.url)
-    wait_ready(page)
-    page.get_by_text(track, exact=True).click()
-    click(page, "button", "Start the course")
 
 
 def test_every_learner_page_and_state_has_no_accessibility_violations(page, course_server, real_course):
@@ -95,23 +85,7 @@ def test_every_learner_page_and_state_has_no_accessibility_violations(page, cour
 
 
 def test_certificate_and_verify_pages_have_no_violations(page, course_server, real_course):
-    start(page, course_server, "Clinic staff onboarding")
-    page.get_by_text("Save your place: your private resume link").click()
-    code = page.locator("[data-testid=stCode] code").first.inner_text().split("?resume=")[1].strip()
-    store = open_store(course_server.db_url)
-    learner_id = store.learner_for_resume_code(code)
-    for m in real_course.track("staff").modules:
-        store.append(
-            Event(
-                learner_id=learner_id,
-                verb=PASSED,
-                activity=f"quiz/{m}",
-                track="staff",
-                score=9,
-                max_score=10,
-                timestamp=datetime.now(UTC),
-            )
-        )
+    pass_every_staff_module(page, course_server, real_course)
     click(page, "link", "My progress", exact=True)
     page.get_by_label("Your full name, as it should appear").fill("Alex Ngata")
     click(page, "button", "Issue my certificate")

@@ -1,15 +1,18 @@
-"""Certificates verify only when issued here and unchanged, and always print as a PDF."""
+"""Certificates verify only when issued here and unchanged, and print as a PDF with the
+learner's name as they wrote it, in any script."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from datetime import UTC, datetime
 
+import pypdf
 import pytest
 import sqlalchemy as sa
 
-from course import certificates
+from course import certificates, pdf_fonts
 from course.certificates import Certificate, issue, latin1, render_pdf, verify
 from course.records import Store, certificates_table, open_store
 
@@ -132,10 +135,21 @@ def test_course_settings_alone_are_enough_to_issue(store, real_course):
 # --------------------------------------------------------------------------- PDF
 
 
+def page_text(pdf: bytes) -> str:
+    """What a reader (or a screen reader, or copy and paste) gets out of the PDF."""
+    return pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def font_names(pdf: bytes) -> set[str]:
+    fonts = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return {str(f.get_object()["/BaseFont"]) for f in fonts.values()}
+
+
 def test_the_pdf_shows_the_name_course_score_date_id_and_how_to_verify(cert):
-    pdf = render_pdf(cert, compress=False)
+    pdf = render_pdf(cert)
     assert pdf.startswith(b"%PDF")
-    for text in (
+    text = page_text(pdf)
+    for shown in (
         cert.certificate_id,
         "Ada Lovelace",
         cert.course_title,
@@ -144,7 +158,7 @@ def test_the_pdf_shows_the_name_course_score_date_id_and_how_to_verify(cert):
         "1 March 2026",
         certificates.VERIFY_SENTENCE,
     ):
-        assert text.encode("latin-1") in pdf, text
+        assert shown in text, shown
 
 
 def test_the_pdf_is_one_a4_landscape_page(cert):
@@ -161,12 +175,56 @@ def test_the_pdf_is_compressed_by_default(cert):
 
 @pytest.mark.parametrize(
     "name",
-    ["Łukasz Żółć", "Zoë 😀 Smith", "李小龍", "👩🏽‍⚕️", "Ngũgĩ wa Thiong'o", "Ａｄａ", "O’Brien — “Jr”", "x" * 400],
+    [
+        "Łukasz Żółć",
+        "Nguyễn Thị Minh Khai",
+        "Ngũgĩ wa Thiong'o",
+        "Ольга Петрова",
+        "Δήμητρα Παππά",
+        "王芳",
+        "山田 花子",
+        "김민준",
+        "محمد عبد الله",
+        "שרה כהן",
+        "अनन्या शर्मा",
+        "O’Brien — “Jr”",
+    ],
 )
-def test_any_name_renders_without_error(cert, name):
+def test_a_name_in_any_script_is_printed_as_written(cert, name):
+    pdf = render_pdf(dataclasses.replace(cert, display_name=name))
+    assert name in page_text(pdf)
+    assert not any(f.endswith("Helvetica") or f.endswith("Helvetica-Bold") for f in font_names(pdf))
+
+
+def test_only_the_fonts_a_name_needs_are_embedded(cert):
+    latin = font_names(render_pdf(cert))
+    chinese = font_names(render_pdf(dataclasses.replace(cert, display_name="王芳")))
+    assert all("DejaVu" in f for f in latin), latin
+    assert any("WenQuanYi" in f for f in chinese - latin), chinese
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zoë 😀 Smith", "👩🏽‍⚕️", "Ａｄａ", "tab\there\x00", "x" * 400, "Łukasz " * 20],
+)
+def test_any_name_renders_on_one_page_without_error(cert, name):
     pdf = render_pdf(dataclasses.replace(cert, display_name=name), compress=False)
-    assert pdf.startswith(b"%PDF") and cert.certificate_id.encode() in pdf
+    assert pdf.startswith(b"%PDF") and cert.certificate_id in page_text(pdf)
     assert b"/Count 1" in pdf, "a long name shrinks to fit rather than spilling onto a second page"
+
+
+def test_a_letter_no_installed_font_has_is_a_question_mark_and_a_symbol_is_left_out(cert, tmp_path, monkeypatch):
+    for name in pdf_fonts.PRIMARY:  # only the body font: it has no Chinese and no 🩺
+        (tmp_path / name).symlink_to(next(d / name for d in pdf_fonts.font_dirs() if (d / name).exists()))
+    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))
+    text = page_text(render_pdf(dataclasses.replace(cert, display_name="Zoë 🩺 Wáng 王")))
+    assert "Zoë Wáng ?" in text
+
+
+def test_without_unicode_fonts_the_name_is_spelled_as_closely_as_latin_1_allows(cert, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))  # a folder with no fonts
+    text = page_text(render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć")))
+    assert "Lukasz Zólc" in text
 
 
 @pytest.mark.parametrize(

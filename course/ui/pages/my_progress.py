@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
@@ -109,7 +110,9 @@ def _certificate(progress) -> None:
         )
         st.download_button(
             "Download certificate (PDF)",
-            certificates.render_pdf(cert),
+            # Made when the button is pressed, not on every visit to this page: setting a
+            # name in any script means loading its fonts, which takes a tenth of a second or more.
+            functools.partial(certificates.render_pdf, cert),
             file_name=f"certificate-{cert.certificate_id}.pdf",
             mime="application/pdf",
             icon=":material/download:",

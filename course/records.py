@@ -14,7 +14,8 @@ This is the only module in the project that speaks SQL. It holds:
 - `certificates`: issued certificates with their HMAC signature (see `course.certificates`).
 - `presentations`, `polls`, `poll_answers`: live presenter-mode rooms (m004). A room code
   works until the presenter ends it or it expires; poll answers are keyed by a random
-  per-browser token, never a learner id or name, and only counts per option are read back.
+  per-browser token, never a learner id or name, only counts per option are read back, and
+  a room's answers are deleted once it has ended or expired.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
 
 `open_store()` picks the database from its argument, else `COURSE_DB_URL`, else the SQLite
@@ -1019,6 +1020,7 @@ class Store:
             raise ValueError("module_id must be 1 to 64 characters")
         if ttl_hours <= 0:
             raise ValueError("ttl_hours must be positive")
+        self.purge_finished_rooms()
         started = now()
         expires = started + timedelta(hours=ttl_hours)
         for _ in range(20):
@@ -1070,8 +1072,9 @@ class Store:
         return bool(updated)
 
     def end_presentation(self, code: object) -> bool:
-        """End the room and close its polls: the code stops working at once. False if the
-        room was unknown or already ended."""
+        """End the room and close its polls: the code stops working at once, and the room's
+        answers (each participant's token and choice) are deleted, as nothing reads them once
+        the room is over. False if the room was unknown or already ended."""
         normal = normalize_room_code(code)
         if normal is None:
             return False
@@ -1087,7 +1090,29 @@ class Store:
                 .where(polls_table.c.code == normal, polls_table.c.closed_at.is_(None))
                 .values(closed_at=at)
             )
+            conn.execute(
+                sa.delete(poll_answers_table).where(
+                    poll_answers_table.c.poll_id.in_(
+                        sa.select(polls_table.c.poll_id).where(polls_table.c.code == normal)
+                    )
+                )
+            )
         return bool(updated)
+
+    def purge_finished_rooms(self) -> int:
+        """Delete the answers of every room that has ended or expired; return how many were
+        deleted. Ending a room deletes its own; this catches rooms left to expire, and runs
+        whenever a room is started."""
+        rooms = presentations_table.c
+        finished = sa.select(polls_table.c.poll_id).where(
+            polls_table.c.code.in_(
+                sa.select(rooms.code).where(sa.or_(rooms.ended_at.is_not(None), rooms.expires_at <= now()))
+            )
+        )
+        with self._write() as conn:
+            return conn.execute(
+                sa.delete(poll_answers_table).where(poll_answers_table.c.poll_id.in_(finished))
+            ).rowcount
 
     def open_poll(self, code: object, question_id: str) -> str:
         """Put a question to the room and return the poll's id. Any poll still open in the

@@ -169,8 +169,10 @@ def test_polls_of_different_rooms_do_not_mix(store: Store):
     poll_a, poll_b = store.open_poll(a, "q1"), store.open_poll(b, "q1")
     store.answer_poll(poll_a, "p1", "x")
     store.answer_poll(poll_b, "p1", "y")
-    store.end_presentation(a)
     assert store.poll_tally(poll_a) == {"x": 1}
+    assert store.poll_tally(poll_b) == {"y": 1}
+    store.end_presentation(a)
+    assert store.poll_tally(poll_a) == {}, "an ended room's answers are deleted"
     assert store.poll_tally(poll_b) == {"y": 1}
     assert store.current_poll(b).poll_id == poll_b
 
@@ -223,3 +225,36 @@ def test_poll_answers_hold_a_random_token_and_nothing_that_names_a_person(store:
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("poll_answers")}
     assert columns == {"poll_id", "participant", "option_id", "answered_at"}
     assert set(poll_answers_table.columns.keys()) == columns
+
+
+def answer_rows(store: Store) -> list[tuple[str, str]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(poll_answers_table.c.poll_id, poll_answers_table.c.participant))
+        return sorted((r.poll_id, r.participant) for r in rows)
+
+
+def test_ending_a_room_deletes_its_answers_and_leaves_other_rooms_alone(store: Store):
+    ended, live = (store.start_presentation("history", "public", "t") for _ in range(2))
+    first = store.open_poll(ended, "q1")
+    store.answer_poll(first, "p1", "a")
+    second = store.open_poll(ended, "q2")  # closes q1, which keeps its answer until the room ends
+    store.answer_poll(second, "p1", "b")
+    other = store.open_poll(live, "q1")
+    store.answer_poll(other, "p2", "a")
+    assert len(answer_rows(store)) == 3
+    store.end_presentation(ended)
+    assert answer_rows(store) == [(other, "p2")]
+    assert store.poll_tally(other) == {"a": 1}
+
+
+def test_answers_of_a_room_left_to_expire_are_deleted_when_the_next_room_starts(store: Store, monkeypatch):
+    code = store.start_presentation("history", "public", "t", ttl_hours=1)
+    poll_id = store.open_poll(code, "q1")
+    store.answer_poll(poll_id, "p1", "a")
+    later(monkeypatch, minutes=59)
+    store.start_presentation("history", "public", "t")
+    assert answer_rows(store) == [(poll_id, "p1")], "a live room keeps its answers"
+    later(monkeypatch, hours=1, seconds=1)
+    store.start_presentation("history", "public", "t")
+    assert answer_rows(store) == []
+    assert store.purge_finished_rooms() == 0

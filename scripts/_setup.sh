@@ -54,9 +54,10 @@ fi
 # Japanese and Korean.
 PDF_FONT_PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
 missing_pdf_fonts() {
-  command -v dpkg >/dev/null 2>&1 || return 0
+  command -v dpkg-query >/dev/null 2>&1 || return 0
   local p
   for p in "${PDF_FONT_PACKAGES[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || echo "$p"
+    # (`dpkg -s` succeeds for a removed package whose config files remain; the status does not)
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
   done
 }

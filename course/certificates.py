@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -23,10 +24,11 @@ from typing import Protocol
 
 from fpdf import FPDF
 
-from course.pdf_fonts import latin1, use_fonts
+from course.pdf_fonts import CORE_FONTS, Fonts, latin1, use_fonts
 from course.records import UNAMBIGUOUS, CertificateRecord
 from course.schema import Course, CourseSettings
 
+_log = logging.getLogger(__name__)
 ID_PREFIX = "KT"
 _ID = re.compile(rf"^{ID_PREFIX}-[{UNAMBIGUOUS}]{{4}}-[{UNAMBIGUOUS}]{{4}}-[{UNAMBIGUOUS}]{{4}}$")
 MIN_SECRET_BYTES = 16
@@ -188,7 +190,18 @@ def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
     readable in the bytes (tests).
 
     The name is printed as written, in any script: `course.pdf_fonts` adds the fonts it needs.
+    Should a font file be damaged, the certificate is made with the core fonts instead (the
+    name then spelled as closely as Latin-1 allows) and the error logged: a learner always
+    gets their certificate.
     """
+    try:
+        return _render(cert, compress, None)
+    except Exception:
+        _log.exception("certificate %s: the Unicode fonts failed; using the core fonts", cert.certificate_id)
+        return _render(cert, compress, CORE_FONTS)
+
+
+def _render(cert: Certificate, compress: bool, fonts: Fonts | None) -> bytes:
     score = f"{cert.score_percent:.1f}".removesuffix(".0")
     lines = [
         ("Certificate of completion", "B", 30, 16, (31, 78, 121)),
@@ -214,7 +227,8 @@ def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(cert.issued_at)
-    fonts = use_fonts(pdf, [entry[0] for entry in (*lines, *footer) if entry])
+    if fonts is None:
+        fonts = use_fonts(pdf, [entry[0] for entry in (*lines, *footer) if entry])
     # PDF metadata is Unicode whatever the fonts; only the core-font fallback spells it out.
     meta = (lambda s: s) if fonts.unicode else latin1
     pdf.set_title(meta(f"Certificate {cert.certificate_id}"))

@@ -143,6 +143,8 @@ def use_fonts(pdf: FPDF, texts: Iterable[str]) -> Fonts:
 
     Registers the body family (regular and bold), the fallback fonts these texts need, and
     text shaping. Returns the family to set and the function to pass each string through.
+    A damaged font file raises (fontTools' TTLibError, here or when the PDF is written): the
+    caller then makes the document again with `CORE_FONTS`.
     """
     texts = [unicodedata.normalize("NFC", t) for t in texts]
     primary, candidates = _find(font_dirs())
@@ -155,7 +157,7 @@ def use_fonts(pdf: FPDF, texts: Iterable[str]) -> Fonts:
             ", ".join(str(d) for d in font_dirs()),
             FONT_DIRS_ENV,
         )
-        return Fonts("Helvetica", latin1, unicode=False)
+        return CORE_FONTS
 
     pdf.add_font(BODY, "", str(primary.path))
     pdf.add_font(BODY, "B", str(primary.bold or primary.path))
@@ -272,3 +274,6 @@ def _stand_in(ch: str, covered: set[int]) -> str:
     if base and all(ord(c) in covered for c in base):
         return base
     return "?" if unicodedata.category(ch)[0] in "LN" else ""
+
+
+CORE_FONTS = Fonts("Helvetica", latin1, unicode=False)

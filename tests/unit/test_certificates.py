@@ -249,3 +249,12 @@ def test_a_learner_sees_only_their_own_certificates_that_still_verify(store, rea
     assert certificates.for_learner(store, "L1", SECRET) == [cert, later]
     tamper(store, later.certificate_id, score_percent=100.0)
     assert certificates.for_learner(store, "L1", SECRET) == [cert]
+
+
+def test_a_damaged_font_file_still_gives_the_learner_their_certificate(cert, tmp_path, monkeypatch, caplog):
+    regular = next(d / pdf_fonts.PRIMARY[0] for d in pdf_fonts.font_dirs() if (d / pdf_fonts.PRIMARY[0]).exists())
+    (tmp_path / pdf_fonts.PRIMARY[0]).write_bytes(regular.read_bytes()[:50_000])  # cut short
+    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))
+    pdf = render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć"))
+    assert "Lukasz Zólc" in page_text(pdf) and cert.certificate_id in page_text(pdf)
+    assert "the Unicode fonts failed" in caplog.text

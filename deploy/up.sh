@@ -67,6 +67,12 @@ if ! command -v nginx >/dev/null 2>&1; then
   apt_install nginx
 fi
 command -v curl >/dev/null 2>&1 || apt_install curl
+# Every replica issues certificates: the fonts that print a name in any script (docs/records.md).
+missing=$(missing_pdf_fonts)
+if [ -n "$missing" ]; then
+  echo "deploy/up.sh: installing certificate fonts from Debian packages: $missing" >&2
+  apt_install $missing
+fi
 
 mkdir -p "$DEPLOY_DIR/tmp" "$DEPLOY_DIR/logs"
 chmod 755 "$DEPLOY_DIR"

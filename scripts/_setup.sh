@@ -53,11 +53,12 @@ fi
 # DejaVu Sans, Noto Sans for the scripts DejaVu lacks, WenQuanYi Micro Hei for Chinese,
 # Japanese and Korean.
 PDF_FONT_PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
-missing_pdf_fonts() {
+missing_pdf_fonts() {  # prints the missing ones on one line, separated by spaces
   command -v dpkg-query >/dev/null 2>&1 || return 0
-  local p
+  local p out=()
   for p in "${PDF_FONT_PACKAGES[@]}"; do
     # (`dpkg -s` succeeds for a removed package whose config files remain; the status does not)
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out+=("$p")
   done
+  echo "${out[*]}"
 }

@@ -3,7 +3,7 @@
 # Usage: bash scripts/app.sh            (then open http://localhost:8501)
 #        PORT=8600 bash scripts/app.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
-missing=$(missing_pdf_fonts | tr "\n" " " | sed "s/ *$//")
+missing=$(missing_pdf_fonts)
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing fonts for certificates: $missing"

@@ -14,7 +14,7 @@ echo "== content"
 echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
 echo "== Fonts for certificates in any script (Debian packages)"
-missing=$(missing_pdf_fonts | tr "\n" " " | sed "s/ *$//")
+missing=$(missing_pdf_fonts)
 [ -z "$missing" ] || apt_install $missing
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start

@@ -26,7 +26,7 @@ from typing import Literal
 
 from fpdf import FPDF
 
-from course.certificates import latin1
+from course.pdf_fonts import latin1
 from course.schema import Course, Figure, Gradable, Module, Quiz, Scenario
 from course.slides import (
     Audience,

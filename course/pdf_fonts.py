@@ -14,9 +14,11 @@ TrueType fonts instead:
   text and places the marks of Indic scripts.
 
 Where the fonts are not installed (a machine set up without the README's scripts), the
-document falls back to the core fonts and `course.certificates.latin1`, which spells a name
-as closely as Latin-1 allows, and says so once in the log. A character no installed font has
-is printed as its unaccented letter where there is one, else "?"; that too is logged.
+document falls back to `CORE_FONTS`: Helvetica and `latin1()`, which spells a name as
+closely as Latin-1 allows, and says so once in the log. A character no installed font has
+is printed as its unaccented letter where there is one, else "?" (a symbol is left out);
+that too is logged. The facilitator pack, which holds only the course's own English text,
+uses `latin1()` with the core fonts as well.
 
 No Streamlit here: certificates are rendered by the engine and by tests alike.
 """

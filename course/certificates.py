@@ -203,32 +203,27 @@ def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
 
 def _render(cert: Certificate, compress: bool, fonts: Fonts | None) -> bytes:
     score = f"{cert.score_percent:.1f}".removesuffix(".0")
+    # (space above in mm, text, style, largest size, line height, colour)
     lines = [
-        ("Certificate of completion", "B", 30, 16, (31, 78, 121)),
-        None,
-        ("This certifies that", "", 14, 9, None),
-        None,
-        (cert.display_name, "B", 28, 15, None),
-        None,
-        ("has completed the course", "", 14, 9, None),
-        None,
-        (cert.course_title, "B", 20, 12, None),
-        (f"Version {cert.course_version}", "", 12, 8, None),
-        None,
-        (f"Final score: {score}%", "", 14, 9, None),
-        (f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9, None),
+        (0, "Certificate of completion", "B", 30, 16, (31, 78, 121)),
+        (6, "This certifies that", "", 14, 9, None),
+        (2, cert.display_name, "B", 28, 15, None),
+        (2, "has completed the course", "", 14, 9, None),
+        (2, cert.course_title, "B", 20, 12, None),
+        (0, f"Version {cert.course_version}", "", 12, 8, None),
+        (6, f"Final score: {score}%", "", 14, 9, None),
+        (0, f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9, None),
     ]
     footer = [
-        (f"Verification id: {cert.certificate_id}", "B", 13, 8, None),
-        (f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60)),
+        (0, f"Verification id: {cert.certificate_id}", "B", 13, 8, None),
+        (0, f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60)),
     ]
-    gaps = {1: 6, 3: 2, 5: 2, 7: 2, 10: 6}
 
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(cert.issued_at)
     if fonts is None:
-        fonts = use_fonts(pdf, [entry[0] for entry in (*lines, *footer) if entry])
+        fonts = use_fonts(pdf, [entry[1] for entry in (*lines, *footer)])
     # PDF metadata is Unicode whatever the fonts; only the core-font fallback spells it out.
     meta = (lambda s: s) if fonts.unicode else latin1
     pdf.set_title(meta(f"Certificate {cert.certificate_id}"))
@@ -245,18 +240,19 @@ def _render(cert: Certificate, compress: bool, fonts: Fonts | None) -> bytes:
     pdf.set_line_width(0.4)
     pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
 
-    def line(text: str, style: str, size: float, height: float, colour: tuple[int, int, int] | None) -> None:
+    def line(
+        gap: float, text: str, style: str, size: float, height: float, colour: tuple[int, int, int] | None
+    ) -> None:
+        if gap:
+            pdf.ln(gap)
         text = fonts.text(text)
         _fit(pdf, fonts.family, text, style, size, width)
         pdf.set_text_color(*(colour or (20, 20, 20)))
         pdf.cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(32)
-    for index, entry in enumerate(lines):
-        if entry is None:
-            pdf.ln(gaps[index])
-        else:
-            line(*entry)
+    for entry in lines:
+        line(*entry)
     pdf.set_y(pdf.h - 48)
     for entry in footer:
         line(*entry)

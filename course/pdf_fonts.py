@@ -193,20 +193,11 @@ def use_fonts(pdf: FPDF, texts: Iterable[str]) -> Fonts:
             "PDF fonts: no installed font has %s; printed as the nearest letter or '?'",
             ", ".join(f"U+{ord(ch):04X}" for ch in sorted(missing)),
         )
-    unknown = frozenset(missing)
 
-    def text(s: str) -> str:
-        out = []
-        for ch in unicodedata.normalize("NFC", s):
-            if ch.isspace():
-                out.append(" ")
-            elif unicodedata.category(ch) == "Cc":
-                continue
-            else:
-                out.append(_stand_in(ch, covered) if ch in unknown else ch)
-        return " ".join("".join(out).split())
+    def prints(ch: str) -> bool:
+        return ord(ch) in covered or _needs_no_glyph(ch)
 
-    return Fonts(BODY, text, unicode=True)
+    return Fonts(BODY, functools.partial(_printable, prints=prints, spelled={}), unicode=True)
 
 
 # Core PDF fonts cover Latin-1 only. Letters that do not decompose to a Latin-1 base are
@@ -242,40 +233,38 @@ _SPELLED = {
 
 def latin1(text: str) -> str:
     """`text` made printable with the core fonts, keeping as much of it as possible."""
+    return _printable(text, _in_latin1, _SPELLED)
+
+
+def _in_latin1(ch: str) -> bool:
+    try:
+        ch.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str, prints: Callable[[str], bool], spelled: dict[str, str]) -> str:
+    """`text` with only characters `prints` accepts: spaces of every kind as one space,
+    control characters dropped, `spelled` ones spelled out, others as their unaccented
+    letters where those print, else "?" for a letter or digit; symbols (emoji) go."""
     out = []
     for ch in unicodedata.normalize("NFC", text):
         if ch.isspace():
             out.append(" ")
+        elif unicodedata.category(ch) == "Cc":
             continue
-        if ch in _SPELLED:
-            out.append(_SPELLED[ch])
-            continue
-        try:
-            ch.encode("latin-1")
-        except UnicodeEncodeError:
-            pass
+        elif ch in spelled:
+            out.append(spelled[ch])
+        elif prints(ch):
+            out.append(ch)
         else:
-            if unicodedata.category(ch) != "Cc":
-                out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            base.encode("latin-1")
-        except UnicodeEncodeError:
-            base = ""
-        if base:
-            out.append(base)
-        elif unicodedata.category(ch)[0] in "LN":
-            out.append("?")
-        # symbols, marks, joiners and other format characters (emoji and their modifiers) go
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            if base and all(prints(c) for c in base):
+                out.append(base)
+            elif unicodedata.category(ch)[0] in "LN":
+                out.append("?")
     return " ".join("".join(out).split())
-
-
-def _stand_in(ch: str, covered: set[int]) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    if base and all(ord(c) in covered for c in base):
-        return base
-    return "?" if unicodedata.category(ch)[0] in "LN" else ""
 
 
 CORE_FONTS = Fonts("Helvetica", latin1, unicode=False)

@@ -1090,13 +1090,7 @@ class Store:
                 .where(polls_table.c.code == normal, polls_table.c.closed_at.is_(None))
                 .values(closed_at=at)
             )
-            conn.execute(
-                sa.delete(poll_answers_table).where(
-                    poll_answers_table.c.poll_id.in_(
-                        sa.select(polls_table.c.poll_id).where(polls_table.c.code == normal)
-                    )
-                )
-            )
+            _delete_answers(conn, polls_table.c.code == normal)
         return bool(updated)
 
     def purge_finished_rooms(self) -> int:
@@ -1104,15 +1098,9 @@ class Store:
         deleted. Ending a room deletes its own; this catches rooms left to expire, and runs
         whenever a room is started."""
         rooms = presentations_table.c
-        finished = sa.select(polls_table.c.poll_id).where(
-            polls_table.c.code.in_(
-                sa.select(rooms.code).where(sa.or_(rooms.ended_at.is_not(None), rooms.expires_at <= now()))
-            )
-        )
+        finished = sa.select(rooms.code).where(sa.or_(rooms.ended_at.is_not(None), rooms.expires_at <= now()))
         with self._write() as conn:
-            return conn.execute(
-                sa.delete(poll_answers_table).where(poll_answers_table.c.poll_id.in_(finished))
-            ).rowcount
+            return _delete_answers(conn, polls_table.c.code.in_(finished))
 
     def open_poll(self, code: object, question_id: str) -> str:
         """Put a question to the room and return the poll's id. Any poll still open in the
@@ -1229,6 +1217,12 @@ class Store:
         )
         with self._read() as conn:
             return {row.option_id: int(row.n) for row in conn.execute(query)}
+
+
+def _delete_answers(conn: Connection, polls_where: Any) -> int:
+    """Delete the answers to the polls `polls_where` picks; return how many went."""
+    polls = sa.select(polls_table.c.poll_id).where(polls_where)
+    return conn.execute(sa.delete(poll_answers_table).where(poll_answers_table.c.poll_id.in_(polls))).rowcount
 
 
 def open_store(url: str | None = None) -> Store:

@@ -68,11 +68,7 @@ if ! command -v nginx >/dev/null 2>&1; then
 fi
 command -v curl >/dev/null 2>&1 || apt_install curl
 # Every replica issues certificates: the fonts that print a name in any script (docs/records.md).
-missing=$(missing_pdf_fonts)
-if [ -n "$missing" ]; then
-  echo "deploy/up.sh: installing certificate fonts from Debian packages: $missing" >&2
-  apt_install $missing
-fi
+install_pdf_fonts required
 
 mkdir -p "$DEPLOY_DIR/tmp" "$DEPLOY_DIR/logs"
 chmod 755 "$DEPLOY_DIR"

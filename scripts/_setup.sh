@@ -62,3 +62,20 @@ missing_pdf_fonts() {  # prints the missing ones on one line, separated by space
   done
   echo "${out[*]}"
 }
+
+# Install the missing font packages. `optional` (the app): without root, warn and go on, as
+# the app runs without them (certificates then spell names outside Latin-1 approximately).
+# `required` (tests, replicas): without root, apt_install stops with the command to run.
+install_pdf_fonts() {
+  local missing
+  missing=$(missing_pdf_fonts)
+  [ -n "$missing" ] || return 0
+  if [ "$1" = optional ] && [ "$(id -u)" -ne 0 ]; then
+    echo "warning: certificate fonts missing; to print every learner's name as written run: sudo apt-get install -y $missing" >&2
+    return 0
+  fi
+  echo "Installing fonts for certificates (Debian packages): $missing" >&2
+  # shellcheck disable=SC2086  # one argument per package
+  apt_install $missing
+}
+

@@ -14,8 +14,7 @@ echo "== content"
 echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
 echo "== Fonts for certificates in any script (Debian packages)"
-missing=$(missing_pdf_fonts)
-[ -z "$missing" ] || apt_install $missing
+install_pdf_fonts required
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"

@@ -110,6 +110,8 @@ def test_full_walk_through_the_staff_track(app, real_course):
     page = texts(at)
     assert f"You chose “{wrong_option.text}”: {wrong_option.feedback}" in page
     assert "Incorrect" in page and q1.explanation in page
+    citation = next(r.citation for r in course.module(first).references if r.id == q1.reference)
+    assert f"**Source:** {citation}" in page
     assert status(at).startswith("Passed.")
 
     # Passing offers the next module and unlocks it on the course map.

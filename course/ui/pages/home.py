@@ -140,13 +140,14 @@ def course_map() -> None:
     for n, mp in enumerate(progress.modules, start=1):
         module = course.module(mp.module_id)
         with st.container(border=True):  # one text element per card: each element costs a message
-            st.markdown(
+            card = (
                 f"### {n}. {module.title}\n\n{status_text(mp)} · about {module.estimated_minutes} minutes"
                 f"\n\n{module.summary}"
             )
             if mp.status == LOCKED:
-                st.caption(f":material/lock: {mp.locked_reason()}")
+                st.markdown(f"{card}\n\n:material/lock: {mp.locked_reason()}")
                 continue
+            st.markdown(card)
             label = {PASSED_STATUS: "Review", NOT_STARTED: "Start"}.get(mp.status, "Continue")
             st.button(
                 f"{label} module {n}",

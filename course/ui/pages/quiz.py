@@ -206,8 +206,8 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
 
 def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
     """One question's feedback as one block of text (prompt, verdict, the learner's choices,
-    the right answer, why) and its source: each element a page sends costs a message, and
-    the result page of a long quiz sent over 80 (docs/performance.md, finding 9)."""
+    the right answer, why, the source): each element a page sends costs a message, and the
+    result page of a long quiz sent over 80 (docs/performance.md, findings 9 and 11)."""
     verdict = ":material/check_circle: **Correct**" if r.correct else ":material/cancel: **Incorrect**"
     parts = [f"**Question {n}.** {q.prompt}", verdict]
     lines = []
@@ -225,9 +225,9 @@ def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, st
     if not r.correct:
         parts.append(f"**Correct answer:** {r.correct_answer}")
     parts.append(f"**Why:** {r.explanation}")
-    st.markdown("\n\n".join(parts))
     if q.reference and q.reference in refs:
-        st.caption(f"Source: {refs[q.reference]}")
+        parts.append(f"**Source:** {refs[q.reference]}")
+    st.markdown("\n\n".join(parts))
 
 
 def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None:

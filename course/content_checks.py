@@ -56,9 +56,15 @@ _ANY_STIGMA = re.compile("|".join(f"(?:{p})" for p, _ in STIGMA_TERMS), re.IGNOR
 # Only double quotes mark a mention: apostrophes ("don't ... it's") would hide real uses.
 _QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
 
-# Amounts and rates read as instructions; the public track never shows them.
+# Amounts, rates and schedules read as instructions; the public track never shows them.
+_TIMES = r"(?:once|twice|three times|four times|\d+ times)"
+_EVERY = r"(?:other|second|third|two|three|four|\d+)"
 _DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:mg/kg|mg|mcg|µg|ug|ml|mL|milligrams?|micrograms?)\b|mg/kg|per kilogram",
+    r"\b\d+(?:[.,]\d+)?\s*(?:mg/kg|mg|mcg|µg|ug|ml|mL|milligrams?|micrograms?)\b|mg/kg|per kilogram"
+    # How often: "twice a week", "once-weekly", "every other week", "weekly or every two weeks".
+    rf"|\b{_TIMES}[- ](?:a|per|each|every)[- ](?:day|week|fortnight|month)\b"
+    rf"|\b{_TIMES}[- ](?:daily|weekly|monthly)\b"
+    rf"|\bevery[- ]{_EVERY}[- ](?:days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
 
@@ -126,7 +132,7 @@ def _public_text(src: Source, path: Path_, text: str | None) -> Iterator[Problem
     for amount in dose_findings(text or ""):
         yield src.problem(
             path,
-            f"public text must not read as dosing instructions: remove {amount!r} (keep amounts in the staff text)",
+            f"public text must not read as dosing instructions: remove {amount!r} (keep amounts and schedules in the staff text)",
         )
 
 

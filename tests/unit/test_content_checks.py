@@ -50,6 +50,26 @@ def test_percentages_and_years_are_not_amounts():
     assert dose_findings("About 48% reaches the blood; approved in 2019 after 40 minutes.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("At first, people come twice a week.", "twice a week"),
+        ("then weekly or every-other-week maintenance", "every-other-week"),
+        ("twice-weekly sessions at first", "twice-weekly"),
+        ("one session every 2 weeks", "every 2 weeks"),
+        ("Three times per week for two weeks", "Three times per week"),
+        ("taken once daily", "once daily"),
+    ],
+)
+def test_schedules_are_found(text, found):
+    assert dose_findings(text) == [found]
+
+
+def test_words_about_visits_without_a_schedule_are_not_found():
+    text = "In the first month, visits are close together; later, people come less often. Every day counts."
+    assert dose_findings(text) == []
+
+
 def test_plain_text_drops_markup_and_citations():
     assert plain_text("**Bold** claim [@ref1].\n- item [link](http://x)") == "Bold claim . item link"
 
@@ -94,7 +114,7 @@ def test_dose_in_plain_language_text_is_a_problem(course_copy):
     line = key_line_before(course_copy, MODULE, "after 0.5 mg/kg", "    plain: |")
     assert errors(course_copy) == [
         f"{MODULE}:{line}: sections[2].plain: public text must not read as dosing instructions: "
-        "remove '0.5 mg/kg' (keep amounts in the staff text)"
+        "remove '0.5 mg/kg' (keep amounts and schedules in the staff text)"
     ]
 
 
@@ -103,7 +123,7 @@ def test_dose_in_a_question_the_public_sees_is_a_problem(course_copy):
     found = errors(course_copy)
     assert found == [
         f"{QUIZ}:{course_copy.line_of(QUIZ, 'prompt: At 2 mg')}: questions[0].prompt: "
-        "public text must not read as dosing instructions: remove '2 mg' (keep amounts in the staff text)"
+        "public text must not read as dosing instructions: remove '2 mg' (keep amounts and schedules in the staff text)"
     ]
 
 

@@ -15,7 +15,8 @@ if loaded.course is None:
     st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
 else:
     page = st.navigation(nav.build(loaded.course), expanded=True)
-    identity.before_page()
+    identity.before_page(page.url_path)
     nav.after_navigation()
     page.run()
+    identity.after_page()
     state.freeze_long_lived_objects()

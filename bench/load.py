@@ -305,10 +305,13 @@ def make_plan(course: Course, read_pages: int | None = 1) -> Plan:
 
 
 def quiz_answers(quiz: Quiz, track: str, run: Run, attempt: int = 1) -> dict[str, tuple[str, Any]]:
-    """The right answer to every question, as the widget values a browser would send."""
+    """The right answer to every question, as the widget values a browser would send. Widget
+    keys are `q-QUIZ-TRACK-ATTEMPT-QUESTION` now and were `q-QUIZ-ATTEMPT-QUESTION` before
+    (a `course@REV` baseline may be either)."""
     values: dict[str, tuple[str, Any]] = {}
+    form = f"{track}-{attempt}" if any(f"q-{quiz.id}-{track}-" in e.widget_id for e in run.elements) else attempt
     for _, q in quiz.items(track):
-        key = f"q-{quiz.id}-{attempt}-{q.id}"
+        key = f"q-{quiz.id}-{form}-{q.id}"
         if q.type == "single":
             text = next(o.text for o in q.options if o.id == q.answer)
             values[run.widget_with_key("radio", key).widget_id] = ("string_value", text)
@@ -386,7 +389,9 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
     run = await step(
         "submit quiz",
         values=quiz_answers(quiz, track_id, run),
-        trigger=run.form_submit(f"quiz-{quiz.id}-1").widget_id,
+        trigger=run.find(
+            "button", lambda e: e.el.is_form_submitter and e.el.form_id.startswith(f"quiz-{quiz.id}-")
+        ).widget_id,
     )
     _expect(run.has_text("Passed. "), "a passed quiz", run)
     res.reached = "quiz passed"

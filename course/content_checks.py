@@ -136,6 +136,13 @@ def _public_text(src: Source, path: Path_, text: str | None) -> Iterator[Problem
         )
 
 
+def _label(src: Source, path: Path_, text: str | None) -> Iterator[Problem]:
+    """A prompt or option is a widget's label: Streamlit draws text between two $ signs in
+    it as maths, and the label cannot be escaped without screen readers reading the escape."""
+    if (text or "").count("$") >= 2:
+        yield src.problem(path, "a question or option label can hold only one $ sign (two are drawn as maths)")
+
+
 def _check_module(m: Module, src: Source) -> Iterator[Problem]:
     if not MIN_OBJECTIVES <= len(m.objectives) <= MAX_OBJECTIVES:
         yield src.problem(
@@ -233,6 +240,8 @@ def check_content(
                 public = visible is None or public_tracks is None or bool(public_tracks & set(visible))
                 for tpath, text in _question_texts(sub):
                     problems += _language(src, (*path, *tpath), text)
+                    if tpath[0] == "prompt" or tpath[-1] == "text":
+                        problems += _label(src, (*path, *tpath), text)
                     if public:
                         problems += _public_text(src, (*path, *tpath), text)
                 if public and isinstance(q, Scenario):

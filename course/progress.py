@@ -180,7 +180,9 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
                 attempts=len(quiz_scores),
                 best_percent=max(quiz_scores) if quiz_scores else None,
                 latest_percent=quiz_scores[-1] if quiz_scores else None,
-                resume_step=_resume_step(module, last_seen_section.get(module.id), bool(quiz_scores)),
+                resume_step=_resume_step(
+                    module, last_seen_section.get(module.id), bool(quiz_scores), status == PASSED_STATUS
+                ),
                 locked_by=locked_by,
                 locked_titles=tuple(b.title for b in open_blockers),
             )
@@ -189,9 +191,11 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
     return LearnerProgress(track, tuple(out))
 
 
-def _resume_step(module: Module, last_section: str | None, attempted: bool) -> str:
+def _resume_step(module: Module, last_section: str | None, attempted: bool, passed: bool) -> str:
+    if passed:
+        return OVERVIEW  # "Review" opens the module's text; its quiz is one button away
     if attempted:
-        return QUIZ
+        return QUIZ  # not passed yet: back to the quiz
     # Where the learner left off: the last section they opened, or the start.
     return last_section or OVERVIEW
 

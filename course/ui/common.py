@@ -1,6 +1,9 @@
-"""Small pieces every page shares: the notice, status badges, track lookup."""
+"""Small pieces every page shares: the notice, status badges, track lookup, the app's
+address, and text made safe for Markdown."""
 
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
@@ -45,3 +48,52 @@ def live_region(slot, text: str, tone: str = "neutral") -> None:
         slot.error(text, icon=":material/cancel:")
     else:
         slot.info(text, icon=":material/info:")
+
+
+PUBLIC_URL_SETTING = "COURSE_PUBLIC_URL"
+
+
+def app_url() -> str:
+    """The app's address without the current page's path: the base of resume links, room
+    links and xAPI identifiers, the same from every page. `COURSE_PUBLIC_URL` overrides it
+    (behind a proxy, or where the address the browser used is not the public one)."""
+    configured = state.setting(PUBLIC_URL_SETTING)
+    if configured:
+        return configured.strip().rstrip("/")
+    url = st.context.url
+    if not isinstance(url, str):  # no browser behind this run (a test harness)
+        return ""
+    url = url.split("?")[0].split("#")[0].rstrip("/")
+    if not url:
+        return ""
+    try:  # st.context.url ends with this page's path
+        from streamlit.runtime.context_util import maybe_trim_page_path
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            url = maybe_trim_page_path(url, ctx.pages_manager)
+    except Exception:  # an internal helper moved: the full URL still names the server
+        pass
+    return url.rstrip("/")
+
+
+# Everything Markdown (or Streamlit's own additions: $maths$, :colour[text], :icons:) could
+# read as syntax, and a line start that would become a list.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|~$:!+])")
+_LOOKS_LIKE_LIST = re.compile(r"^(\d+)([.)])(\s)|^([-+])(\s)")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown exactly as written, in a Markdown element: a name a learner typed, a code,
+    slide text. No emphasis, links, colours, maths or HTML."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LOOKS_LIKE_LIST.sub(
+        lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}" if m.group(1) else f"\\{m.group(4)}{m.group(5)}", text
+    )
+
+
+def dollars(markdown: str) -> str:
+    """Course Markdown with each $ kept as a dollar sign: Streamlit reads $…$ as maths, so
+    "about $237,000 to $242,000" would lose its figures."""
+    return markdown.replace("$", r"\$")

@@ -29,6 +29,13 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* On a phone the page title's longest words ("antidepressant") fit on a line instead of being
    broken mid-word; the other headings step down with it. In rem, so the larger text sizes
    still scale them. */
+/* A button or menu link says in full where it goes ("Next: A surprise in depression research
+   (2000-2010s)"): its text wraps instead of ending in "..." (Streamlit cuts it to one line). */
+.stApp button [data-testid="stMarkdownContainer"], .stApp button [data-testid="stMarkdownContainer"] p,
+[data-testid="stSidebarNavLink"] span:not([data-testid="stIconMaterial"]),
+[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"], [data-testid="stSidebarNavLink"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2rem; }
 @media (max-width: 480px) {
   .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
 """
@@ -69,9 +76,14 @@ def css(settings: dict[str, object]) -> str:
     size = int(settings.get("text_size", 100))
     if size != 100:
         parts.append(f"html {{ font-size: {size}% !important; }} .stApp {{ --st-font-scale: {size / 100}; }}")
-        # Streamlit sizes body text in px on some elements; scale those too.
+        # Streamlit sizes some text in px; give those their usual size in rem, which the line
+        # above has already scaled (size% again here would scale them twice): body text 16 px,
+        # and fields 16 px; widget labels, buttons and captions 14 px.
         parts.append(
-            f".stApp p, .stApp li, .stApp label, .stApp button, .stApp input {{ font-size: {size / 100:.2f}rem !important; }}"
+            ".stApp p, .stApp li, .stApp input { font-size: 1rem !important; }"
+            " .stApp label, .stApp label p, .stApp button, .stApp button p,"
+            ' .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stCaptionContainer"] p'
+            " { font-size: 0.875rem !important; }"
         )
     if settings.get("high_contrast"):
         parts.append(HIGH_CONTRAST_CSS)

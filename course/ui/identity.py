@@ -1,12 +1,23 @@
-"""Who the learner is, settled before every page: a resume link, an OIDC login, or a new
-session; plus the plain notice shown while the database cannot be reached."""
+"""Who the learner is, settled before every page: a resume link, an OIDC login, the
+browser's own note of its learner (so a reload keeps them), or a new session; plus the plain
+notice shown while the database cannot be reached."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import streamlit as st
 
 from course.records import StoreUnavailable
 from course.ui import display, state
+from course.ui.common import app_url
+
+# A session cookie (no expiry: the browser drops it when it closes) holding the learner's
+# resume code, so reloading the page, or a phone reloading a tab it put to sleep, finds the
+# same learner. docs/records.md says what it holds and why.
+COOKIE = "ketamine_course_resume"
+_CODE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 OFFLINE = (
     "We can't reach the course database right now. Everything you do is kept in this tab and "
@@ -20,8 +31,12 @@ def auth_configured() -> bool:
     return "auth" in state.app_secrets()
 
 
-def before_page() -> None:
-    _resume_from_link()
+def before_page(page: str) -> None:
+    """Settle who the learner is before `page` (its url path) is drawn."""
+    if not _resume_from_link(page):
+        _resume_from_cookie()
+    _forgotten(page)
+    _note(page)
     display.apply()
     if auth_configured():
         _oidc()
@@ -29,30 +44,125 @@ def before_page() -> None:
         st.warning(OFFLINE, icon=":material/cloud_off:")
 
 
-def _resume_from_link() -> None:
+def _resume_from_link(page: str) -> bool:
+    """Follow a `?resume=` link; True if the address carried one."""
     code = st.query_params.get("resume")
     if not code:
-        return
+        return False
     del st.query_params["resume"]  # keep the private code out of the address bar afterwards
     try:
         ok = state.resume(code)
     except StoreUnavailable:
-        st.error(
+        _keep_note(
+            page,
+            "error",
             "We can't reach the course database, so your resume link can't be checked right now. "
             "Please open the link again in a few minutes.",
-            icon=":material/cloud_off:",
+            ":material/cloud_off:",
         )
-        return
+        return True
     if ok:
         display.load_saved()
-        st.success("Welcome back. Your progress is restored.", icon=":material/restore:")
+        _keep_note(page, "success", "Welcome back. Your progress is restored.", ":material/restore:")
     else:
         # Says nothing about which codes exist: every wrong code gets the same words.
-        st.error(
+        _keep_note(
+            page,
+            "error",
             "That resume link is not valid. Check that you copied the whole link, "
             "or start again by choosing a track below.",
-            icon=":material/link_off:",
+            ":material/link_off:",
         )
+    return True
+
+
+def _keep_note(page: str, kind: str, text: str, icon: str) -> None:
+    st.session_state["identity-note"] = (page, kind, text, icon)
+
+
+def _note(page: str) -> None:
+    """The resume link's outcome, shown on the page it opened for as long as the learner stays
+    there: were it shown once, the page's elements would move up on the next run and Streamlit
+    would draw them anew, closing any expander the learner had opened."""
+    note = st.session_state.get("identity-note")
+    if note is None:
+        return
+    if note[0] != page:
+        del st.session_state["identity-note"]
+        return
+    _, kind, text, icon = note
+    getattr(st, kind)(text, icon=icon)
+
+
+def _forgotten(page: str) -> None:
+    if st.session_state.pop("forgotten", False):
+        _keep_note(
+            page,
+            "info",
+            "This browser no longer holds your progress. Your resume link still opens it.",
+            ":material/logout:",
+        )
+
+
+def _resume_from_cookie() -> None:
+    """A new browser session (a reload, a restored tab): carry on as the learner this browser
+    last saved, quietly. Tried again on later runs while the database cannot be reached, as
+    long as nothing has been done as a new learner in the meantime."""
+    if "learner" in st.session_state:
+        learner: state.LearnerSession = st.session_state["learner"]
+        pending = st.session_state.get("cookie-pending")
+        if pending is None or learner.registered or learner.writer.pending:
+            st.session_state.pop("cookie-pending", None)
+            return
+        code = pending
+    else:
+        code = None if st.session_state.get("cookie-ignore") else _browser_code()
+        if code is None:
+            return
+    try:
+        ok = state.resume(code)
+    except StoreUnavailable:
+        st.session_state["cookie-pending"] = code
+        state.session()  # a learner for this tab meanwhile; replaced once the code can be checked
+        return
+    st.session_state.pop("cookie-pending", None)
+    if ok:
+        display.load_saved()
+
+
+def _browser_code() -> str | None:
+    """The resume code this browser sent, if it looks like one."""
+    try:
+        code = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this run (a test harness)
+        return None
+    return code if isinstance(code, str) and _CODE.match(code) else None
+
+
+def after_page() -> None:
+    """Tell the browser which learner it holds, when that changed: set on the first save (or a
+    resume link), changed by a resume link for someone else, cleared when records are deleted
+    or the code is no longer valid. One invisible element, only on the run that changes it."""
+    learner = st.session_state.get("learner")
+    wanted = learner.resume_code if learner is not None else None
+    if wanted is not None and not _CODE.match(wanted):
+        wanted = None
+    known = st.session_state.get("cookie-value", _browser_code())
+    if wanted == known:
+        return
+    if wanted is None and known is None:
+        return
+    st.session_state["cookie-value"] = wanted
+    if wanted is None:
+        value, age = "", "; max-age=0"
+    else:
+        value, age = wanted, ""
+    st.html(
+        "<script>document.cookie = "
+        f"{json.dumps(COOKIE)} + '=' + {json.dumps(value)} + '; path=/; SameSite=Strict{age}'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _oidc() -> None:
@@ -84,9 +194,33 @@ def resume_link_box() -> None:
         if not learner.resume_code:
             st.write("Your resume link appears here once your progress has been saved.")
             return
-        base = (st.context.url or "").split("?")[0].rstrip("/")
+        base = app_url()
         st.write(
             "Open this link on any device to carry on where you left off. Keep it private: anyone "
             "with the link can see and change your progress. Copy it with the button at its right."
         )
         st.code(f"{base}/?resume={learner.resume_code}", language=None, wrap_lines=True)
+        st.write(
+            "This browser also remembers you until it is closed, so reloading the page keeps your "
+            "place. On a shared computer, copy your link first, then press the button below."
+        )
+        st.button("Forget me on this browser", icon=":material/logout:", key="forget-me", on_click=forget)
+
+
+def forget() -> None:
+    """A button's callback: this browser stops holding the learner (their records stay, and
+    their resume link still opens them). The next run is a new learner's, and `after_page`
+    clears the cookie."""
+    new_session()
+    st.session_state["forgotten"] = True
+
+
+def new_session() -> None:
+    """Start this tab afresh as nobody (after "Forget me" or deleting one's records). What the
+    browser holds is kept in mind, so `after_page` clears it, and the cookie this tab sent when
+    it connected is not used to bring the learner back."""
+    held = st.session_state.get("cookie-value", _browser_code())
+    for key in list(st.session_state):
+        del st.session_state[key]
+    st.session_state["cookie-value"] = held
+    st.session_state["cookie-ignore"] = True

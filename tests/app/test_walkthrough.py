@@ -53,7 +53,7 @@ def answer(at: AppTest, course: Course, module_id: str, track: str, wrong: dict[
     """Fill in the quiz form: every answer right except those in `wrong`."""
     quiz = course.quizzes[course.module(module_id).quiz]
     wrong = wrong or {}
-    prefix = f"q-{quiz.id}-{at.session_state[f'attempt-{quiz.id}']}"
+    prefix = f"q-{quiz.id}-{track}-{at.session_state[f'attempt-{quiz.id}-{track}']}"
     for _, q in quiz.items(track):
         fill(at, f"{prefix}-{q.id}", q, wrong.get(q.id))
     return button(at, "Submit answers").click().run()
@@ -190,7 +190,7 @@ def test_submitting_with_unanswered_questions_keeps_answers_and_lists_them(app, 
     at = open_quiz(button(at, "Start: ").click().run())
     quiz = real_course.quizzes[real_course.module(first).quiz]
     q1 = quiz.items("public")[0][1]
-    key = f"q-{quiz.id}-1-{q1.id}"
+    key = f"q-{quiz.id}-public-1-{q1.id}"
     at.radio(key=key).set_value(q1.answer if q1.type != "multiple" else None)
     at = button(at, "Submit answers").click().run()
     assert at.error[0].value.startswith("Answer every question before you submit. Still to answer: questions 2,")
@@ -263,10 +263,65 @@ def test_a_second_press_of_submit_on_its_way_is_not_graded_or_recorded_again(mon
     def must_not_be_called(*args, **kwargs):
         raise AssertionError("graded or recorded a second time")
 
-    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history": (1, object())})
+    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history-public": (1, object())})
     monkeypatch.setattr(state, "course", must_not_be_called)
     monkeypatch.setattr(state, "session", must_not_be_called)
     quiz_page._submit("history", 1, "public", 80)
-    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history": (1, object())})
+    monkeypatch.setattr(quiz_page.st, "session_state", {"result-history-public": (1, object())})
     with pytest.raises(AssertionError, match="second time"):
         quiz_page._submit("history", 2, "public", 80)  # a new attempt is graded
+
+
+def go(at: AppTest, url_path: str) -> AppTest:
+    """Open a page by its address, as a sidebar link does. AppTest.switch_page() only knows
+    file pages; the course's pages are functions, registered under their url_path."""
+    at._page_hash = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path)
+    return at.run()
+
+
+def failing_answers(quiz, track: str) -> dict:
+    wrong = {q.id: not q.answer for _, q in quiz.items(track) if q.type == "true_false"}
+    wrong |= {
+        q.id: next(o.id for o in q.options if o.id != q.answer) for _, q in quiz.items(track) if q.type == "single"
+    }
+    return wrong
+
+
+def test_after_switching_track_the_quiz_is_a_fresh_one_for_the_new_track(app, real_course):
+    # The tracks ask different questions: a staff result must not be drawn (or crash) on the public track.
+    first = real_course.track("staff").modules[0]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    at = open_quiz(button(choose_track(app, "Clinic staff onboarding"), "Start: ").click().run())
+    at = answer(at, real_course, first, "staff", wrong=failing_answers(quiz, "staff"))
+    assert status(at).startswith("Not passed yet.")
+    at = go(at, "progress")
+    switch = next(r for r in at.radio if r.label == "Switch to")
+    switch.set_value("Community and self-paced learning")
+    at = button(at, "Switch track").click().run()
+    at = go(at, f"{first}-quiz")
+    assert not at.exception, [e.value for e in at.exception]
+    public = len(quiz.items("public"))
+    assert f"{public} questions · pass mark 70%" in texts(at) and "attempt 1" in texts(at)
+    assert status(at) == "Answer every question, then press Submit answers."
+    at = answer(at, real_course, first, "public")
+    assert status(at).startswith(f"Passed. {public} of {public} correct")
+
+
+def test_attempts_are_numbered_from_the_record_in_a_new_session(app, real_course):
+    first = real_course.track("staff").modules[0]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    at = open_quiz(button(choose_track(app, "Clinic staff onboarding"), "Start: ").click().run())
+    at = answer(at, real_course, first, "staff", wrong=failing_answers(quiz, "staff"))
+    code = at.session_state["learner"].resume_code
+    assert code
+
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.query_params["resume"] = code
+    later = later.run()
+    assert "Welcome back" in texts(later)
+    later = go(later, f"{first}-quiz")
+    assert "attempt 2" in texts(later)
+    later = answer(later, real_course, first, "staff")
+    assert status(later).startswith("Passed.")
+    attempts = [e.attempt for e in later.session_state["learner"].events() if e.activity == f"quiz/{quiz.id}"]
+    assert attempts == [1, 2]

@@ -36,10 +36,15 @@ OVERFLOW_JS = """
 }
 """
 
+# Text cut off, whether hidden outright or ended with "...": in the page, in buttons (whose
+# label sits in a Markdown container) and in the sidebar's menu links.
 CLIPPED_TEXT_JS = """
-() => Array.from(document.querySelectorAll(['button', 'p', 'label', 'h1', 'h2', 'h3'].map(t => '[data-testid=stMain] ' + t).join(', ')))
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2
-          && getComputedStyle(e).overflowX !== 'visible' && getComputedStyle(e).textOverflow !== 'ellipsis')
+() => Array.from(document.querySelectorAll(
+    ['button', 'button [data-testid=stMarkdownContainer]', 'p', 'label', 'h1', 'h2', 'h3']
+      .map(t => '[data-testid=stMain] ' + t)
+      .concat(['[data-testid=stSidebarNavLink] span', '[data-testid=stSidebarNavLink] [data-testid=stMarkdownContainer]'])
+      .join(', ')))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2 && getComputedStyle(e).overflowX !== 'visible')
   .map(e => e.tagName + ': ' + e.innerText.slice(0, 50))
 """
 

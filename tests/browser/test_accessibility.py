@@ -171,11 +171,24 @@ def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(browser, cour
     click(page, "button", "Take the quiz")
     problems += on_a_phone(page, "quiz")
     assert not problems, "\n".join(problems)
+    # A screen reader names each question's group by its label as written: no Markdown marks.
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('[role=radiogroup]')].map(e => e.getAttribute('aria-label'))"
+    )
+    assert names and all(n.startswith("Question ") and "*" not in n for n in names), names
+
+
+TEXT_SIZES_JS = """() => {
+  const size = s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
+  return {heading: size('h1'), body: size('[data-testid=stMain] [data-testid=stMarkdownContainer] > p'),
+          button: size('[data-testid=stMain] button p'), label: size('[data-testid=stWidgetLabel] p')};
+}"""
 
 
 def test_nothing_is_cut_off_at_200_percent_text(page, course_server, real_course):
     page.goto(course_server.url)
     wait_ready(page)
+    normal = page.evaluate(TEXT_SIZES_JS)
     click(page, "button", "Display settings")
     slider = page.get_by_role("slider")
     slider.focus()
@@ -185,6 +198,9 @@ def test_nothing_is_cut_off_at_200_percent_text(page, course_server, real_course
     assert "font-size: 200%" in page.content()
     problems = no_overflow(page, "settings at 200%")
     click(page, "button", "Back to the course")
+    # Twice the size, every kind of text: not body text at four times (scaled twice).
+    doubled = page.evaluate(TEXT_SIZES_JS)
+    assert {k: doubled[k] / normal[k] for k in normal} == pytest.approx({k: 2.0 for k in normal}, abs=0.05)
     problems += no_overflow(page, "home at 200%")
     page.get_by_text("Community and self-paced learning", exact=True).click()
     click(page, "button", "Start the course")

@@ -127,6 +127,17 @@ def test_dose_in_a_question_the_public_sees_is_a_problem(course_copy):
     ]
 
 
+def test_two_dollar_signs_in_a_question_label_are_a_problem(course_copy):
+    # Streamlit would draw "$5 or $10" in a radio label as maths; one $ is fine.
+    course_copy.replace(
+        QUIZ, "prompt: Why did Parke-Davis develop", "prompt: Costing $5 or $10, why did Parke-Davis develop"
+    )
+    assert errors(course_copy) == [
+        f"{QUIZ}:{course_copy.line_of(QUIZ, 'prompt: Costing')}: questions[0].prompt: "
+        "a question or option label can hold only one $ sign (two are drawn as maths)"
+    ]
+
+
 def test_dense_plain_language_text_is_a_problem(course_copy):
     course_copy.replace(
         MODULE,

@@ -60,6 +60,15 @@ def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
     assert second.status == NOT_STARTED
 
 
+def test_a_passed_module_is_reviewed_from_its_overview_not_its_quiz(two_module_course):
+    events = [
+        ev(0, REGISTERED, "course", track="staff"),
+        ev(1, PASSED, "quiz/history", track="staff", score=12, max_score=13),
+    ]
+    first = project(two_module_course, events).modules[0]
+    assert first.status == PASSED_STATUS and first.resume_step == OVERVIEW
+
+
 def test_failed_attempt_needs_retry_and_resumes_at_the_quiz(two_module_course):
     events = [
         ev(0, REGISTERED, "course", track="staff"),

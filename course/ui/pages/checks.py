@@ -126,7 +126,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
     with st.form(f"survey-{survey.id}-{phase}", enter_to_submit=False):
         for n, item in enumerate(survey.items, start=1):
             answers_by_item[item.id] = st.radio(
-                f"**{n}.** {item.text}",
+                f"Statement {n}. {item.text}",  # plain: screen readers get the label as written
                 list(labels),
                 index=None,
                 format_func=lambda v: f"{v} – {labels[v]}",

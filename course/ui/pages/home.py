@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
+from course.records import Cohort
 from course.ui import identity, nav, state
-from course.ui.common import notice, status_text
+from course.ui.common import escape_markdown, notice, status_text
 
 
 def render() -> None:
@@ -56,19 +57,10 @@ def choose_track() -> bool:
             return False
         learner = state.session()
         if cohort.strip():
-            db = state.store()
-            found = db.cohort(cohort.strip()) if db is not None else None
-            if db is None:
-                st.error(
-                    "We can't reach the course database to check your cohort code. Try again in a few "
-                    "minutes, or leave the code blank and join later from My progress.",
-                    icon=":material/cloud_off:",
-                )
-                return False
+            found, problem = find_cohort(cohort, tracks[choice].id)
             if found is None:
                 st.error(
-                    f"No cohort has the code “{cohort.strip()}”. Check it with your trainer, or leave it "
-                    "blank and join later from My progress. Your other answers are kept.",
+                    f"{problem} Or leave the code blank and join later from My progress. Your other answers are kept.",
                     icon=":material/error:",
                 )
                 return False
@@ -84,6 +76,25 @@ def choose_track() -> bool:
                 db.join_cohort(learner.learner_id, learner.cohort)
         return True
     return False
+
+
+def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
+    """The cohort a code names, if the learner may join it on this track; else what is wrong."""
+    db = state.store()
+    if db is None:
+        return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
+    shown = escape_markdown(code.strip())
+    found = db.cohort(code)
+    if found is None:
+        return None, f"No cohort has the code “{shown}”. Check it with your trainer."
+    if found.track != track_id:
+        titles = {t.id: t.title for t in state.course().settings.tracks}
+        other = titles.get(found.track, found.track)
+        return None, (
+            f"The cohort with the code “{shown}” is for the track “{escape_markdown(other)}”. "
+            "Choose that track, or check the code with your trainer."
+        )
+    return found, ""
 
 
 def course_map() -> None:

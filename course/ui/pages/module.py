@@ -11,7 +11,7 @@ from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, Module, Section
 from course.ui import chart_view, nav, state
-from course.ui.common import notice, require_track
+from course.ui.common import dollars, notice, require_track
 
 
 def render(module_id: str) -> None:
@@ -86,7 +86,7 @@ def _section(module: Module, section: Section, plain: bool) -> None:
     st.header(section.heading)
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
-    st.markdown(_footnotes(text, numbers), unsafe_allow_html=True)
+    st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
     for figure in section.figures:
         chart_view.draw(chart_view.figure(figure), figure.title, caption=figure.caption)
     if numbers:

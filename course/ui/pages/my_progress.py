@@ -10,8 +10,10 @@ import streamlit as st
 
 from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
+from course.records import StoreUnavailable
 from course.ui import chart_view, identity, state
-from course.ui.common import notice, require_track
+from course.ui.common import app_url, escape_markdown, notice, require_track
+from course.ui.pages import home
 
 
 def render() -> None:
@@ -26,7 +28,11 @@ def render() -> None:
     identity.resume_link_box()
     progress = state.session().progress()
     track = course.track(track_id)
-    st.write(f"Track: **{track.title}** · pass mark {track.pass_mark}%")
+    cohort = state.session().cohort
+    st.write(
+        f"Track: **{track.title}** · pass mark {track.pass_mark}%"
+        + (f" · cohort **{escape_markdown(cohort)}**" if cohort else "")
+    )
     st.progress(
         progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed ({progress.fraction:.0%})"
     )
@@ -53,6 +59,14 @@ def render() -> None:
     _check_ins(done)
     if track.certificate:
         _certificate(progress)
+    joined = st.session_state.pop("joined-cohort", None)
+    if joined:
+        st.success(
+            f"You joined the cohort “{escape_markdown(joined)}”. Your trainer now sees your progress.",
+            icon=":material/group:",
+        )
+    elif not cohort:
+        _join_cohort(track_id)
     _records()
 
     st.header("Change track")
@@ -66,6 +80,39 @@ def render() -> None:
             else:
                 state.session().choose_track(next(t.id for t in others if t.title == choice))
                 st.rerun()
+
+
+def _join_cohort(track_id: str) -> None:
+    """For a learner who left the cohort code blank when choosing a track (Home says they can
+    join here later)."""
+    with st.expander("Join your trainer's cohort", icon=":material/group_add:"):
+        with st.form("join-cohort"):
+            code = st.text_input("Cohort code from your trainer", max_chars=20, placeholder="e.g. KX7-P2M")
+            joined = st.form_submit_button("Join cohort")
+        if not joined:
+            return
+        if not code.strip():
+            st.error("Type the cohort code your trainer gave you, then press Join cohort.", icon=":material/error:")
+            return
+        found, problem = home.find_cohort(code, track_id)
+        if found is None:
+            st.error(problem, icon=":material/error:")
+            return
+        learner = state.session()
+        db = state.store()
+        try:
+            learner.sync(register=True)
+            if db is None or not learner.registered or db.join_cohort(learner.learner_id, found.code) is None:
+                raise StoreUnavailable("not saved")
+        except (StoreUnavailable, KeyError):
+            st.error(
+                "We can't reach the course database to save this right now. Try again in a few minutes.",
+                icon=":material/cloud_off:",
+            )
+            return
+        learner.cohort = found.code
+        st.session_state["joined-cohort"] = found.name
+        st.rerun()
 
 
 def _check_ins(done: CheckIns) -> None:
@@ -105,7 +152,7 @@ def _certificate(progress) -> None:
     if mine:
         cert = mine[-1]
         st.success(
-            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {cert.display_name}.",
+            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {escape_markdown(cert.display_name)}.",
             icon=":material/workspace_premium:",
         )
         st.download_button(
@@ -145,7 +192,7 @@ def _records() -> None:
         f"The course keeps {len(events)} learning record{'s' if len(events) != 1 else ''} for you: "
         "what you opened, how you answered and your results. You can take a copy or delete them."
     )
-    base = (st.context.url or "https://course.invalid").split("?")[0].rstrip("/")
+    base = app_url() or "https://course.invalid"  # one base for every export, from any page
     st.download_button(
         "Download my records (xAPI JSON)",
         lambda: json.dumps(xapi.statements(events, base, state.course()), indent=2),  # built only when asked for
@@ -166,8 +213,7 @@ def _records() -> None:
                 st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
                 return
             db.delete_learner(learner.learner_id)
-            for key in list(st.session_state):
-                del st.session_state[key]
+            identity.new_session()
             st.session_state["deleted-notice"] = True
             st.rerun()
 

@@ -31,14 +31,13 @@ from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailabl
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
 from course.ui import chart_view, state, trainer_access
-from course.ui.common import live_region
+from course.ui.common import PUBLIC_URL_SETTING, app_url, escape_markdown, live_region
 
 ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
 AUDIENCE_PATH = "audience"
 JOIN_PATH = "join"
 # Optional: the address phones should use (a laptop's own view is often http://localhost).
-PUBLIC_URL_SETTING = "COURSE_PUBLIC_URL"
 
 AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
 ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."
@@ -129,44 +128,12 @@ def _style(css: str) -> None:
     st.html(f"<style>{css}</style>")
 
 
-def _base_url() -> str:
-    """The app's address without this page's path, for the audience and join links."""
-    configured = state.setting(PUBLIC_URL_SETTING)
-    if configured:
-        return configured.strip().rstrip("/")
-    url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
-    if not url:
-        return ""
-    try:  # st.context.url ends with this page's path; the room's pages are its siblings
-        from streamlit.runtime.context_util import maybe_trim_page_path
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        if ctx is not None:
-            url = maybe_trim_page_path(url, ctx.pages_manager)
-    except Exception:  # an internal helper moved: the full URL still names the server
-        pass
-    return url.rstrip("/")
-
-
 def room_link(path: str, code: str) -> str:
-    return f"{_base_url()}/{path}?{ROOM_PARAM}={code}"
+    return f"{app_url()}/{path}?{ROOM_PARAM}={code}"
 
 
 def _is_local_only(url: str) -> bool:
     return bool(re.match(r"^https?://(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(/|$)", url))
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
-_LOOKS_LIKE_LIST = re.compile(r"^(\d+)([.)])(\s)|^([-+])(\s)")
-
-
-def _escape(text: str) -> str:
-    """Slide text is plain text: keep Markdown (and Streamlit's $…$ maths) from reading it."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LOOKS_LIKE_LIST.sub(
-        lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}" if m.group(1) else f"\\{m.group(4)}{m.group(5)}", text
-    )
 
 
 def slide_markdown(paragraphs: tuple[str, ...]) -> str:
@@ -183,9 +150,9 @@ def slide_markdown(paragraphs: tuple[str, ...]) -> str:
         marker, text = strip_marker(paragraph)
         if marker is None:
             flush()
-            blocks.append(_escape(paragraph))
+            blocks.append(escape_markdown(paragraph))
         else:
-            items.append(f"{marker if marker[0].isdigit() else '-'} {_escape(text)}")
+            items.append(f"{marker if marker[0].isdigit() else '-'} {escape_markdown(text)}")
     flush()
     return "\n\n".join(blocks)
 
@@ -203,7 +170,7 @@ def _slide_body(slide: Slide, *, with_table: bool = True) -> None:
         prepared = chart_view.figure(figure)
         st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(figure.caption)
-        st.markdown(f"**Description:** {_escape(figure.alt)}")
+        st.markdown(f"**Description:** {escape_markdown(figure.alt)}")
         if with_table:
             with st.expander(f"Data table: {figure.title}"):
                 st.table(prepared.table, hide_index=True)
@@ -406,7 +373,7 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
             if following.paragraphs:
                 st.markdown(slide_markdown(following.paragraphs[:3]))
             if following.figure is not None:
-                st.markdown(f"Figure: {_escape(following.figure.title)}")
+                st.markdown(f"Figure: {escape_markdown(following.figure.title)}")
     else:
         st.subheader("Next", anchor=False)
         st.write("This is the last slide.")

@@ -10,9 +10,10 @@ import streamlit as st
 
 from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_activity
 from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
+from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import nav, state
-from course.ui.common import live_region, notice, require_track
+from course.ui.common import dollars, live_region, notice, require_track
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
@@ -32,8 +33,9 @@ def render(module_id: str) -> None:
         return
     notice()
     items = quiz.items(track_id)
-    attempt = st.session_state.setdefault(f"attempt-{quiz.id}", 1)
-    st.session_state.setdefault(f"started-{quiz.id}-{attempt}", time.time())
+    result = st.session_state.get(_result_key(quiz.id, track_id))
+    attempt = _attempt(quiz.id, track_id, mp.attempts, result)
+    st.session_state.setdefault(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
     st.write(
         f"{len(items)} questions · pass mark {track.pass_mark}% "
         f"({-(-track.pass_mark * len(items) // 100)} correct) · attempt {attempt}"
@@ -41,12 +43,18 @@ def render(module_id: str) -> None:
     if quiz.intro:
         st.write(quiz.intro)
     status = st.empty()
-    result = st.session_state.get(f"result-{quiz.id}")
     if result is not None and result[0] == attempt:
         r = result[1]
         summary = f"{r.score} of {r.max_score} correct ({r.percent:.0f}%). The pass mark is {r.pass_mark}%."
         if r.passed:
             live_region(status, f"Passed. {summary}", "good")
+        elif mp.status == PASSED_STATUS:
+            live_region(
+                status,
+                f"This attempt did not reach the pass mark. {summary} The module stays passed: "
+                "your best result counts.",
+                "bad",
+            )
         else:
             live_region(status, f"Not passed yet. {summary} Read the feedback below, then try again.", "bad")
         _show_result(module, quiz, r, items, track_id)
@@ -55,19 +63,46 @@ def render(module_id: str) -> None:
         _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
 
 
-def _key(quiz: Quiz, attempt: int, *parts: str) -> str:
-    return "-".join(["q", quiz.id, str(attempt), *parts])
+def _result_key(quiz_id: str, track_id: str) -> str:
+    """Results and attempts are kept per track: the tracks ask different questions."""
+    return f"result-{quiz_id}-{track_id}"
+
+
+def _attempt_key(quiz_id: str, track_id: str) -> str:
+    return f"attempt-{quiz_id}-{track_id}"
+
+
+def _attempt(quiz_id: str, track_id: str, recorded: int, result) -> int:
+    """The attempt on screen: the one whose result is shown, or the next after every attempt
+    recorded on this track (in any session, so a resume link does not start again at 1)."""
+    key = _attempt_key(quiz_id, track_id)
+    shown = st.session_state.get(key)
+    if shown is not None and result is not None and result[0] == shown:
+        return shown
+    attempt = max(shown or 0, recorded + 1)
+    st.session_state[key] = attempt
+    return attempt
+
+
+def _key(quiz: Quiz, form: int | str, *parts: str) -> str:
+    """A widget's key: the quiz, which form (track and attempt), the question."""
+    return "-".join(["q", quiz.id, str(form), *parts])
+
+
+def _form(track_id: str, attempt: int) -> str:
+    return f"{track_id}-{attempt}"
 
 
 def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
     st.header("Questions")
-    with st.form(f"quiz-{quiz.id}-{attempt}", enter_to_submit=False):
+    form = _form(track_id, attempt)
+    with st.form(f"quiz-{quiz.id}-{form}", enter_to_submit=False):
         scenario = None
         for n, (sc, q) in enumerate(items, start=1):
             if sc is not None and sc is not scenario:
                 _scenario_header(sc)
             scenario = sc
-            question_widget(quiz, attempt, n, q)
+            question_widget(quiz, form, n, q)
         # Graded in the button's callback, before the page is drawn: the learner's result is
         # drawn in the same run, not after a second one (docs/performance.md, finding 8).
         st.form_submit_button(
@@ -77,34 +112,35 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
             on_click=_submit,
             args=(quiz.id, attempt, track_id, pass_mark),
         )
-    message = st.session_state.pop(_missing_key(quiz.id, attempt), None)
+    message = st.session_state.pop(_missing_key(quiz.id, form), None)
     if message:
         live_region(status, message, "bad")
         st.error(message, icon=":material/error:")  # also beside the button that was pressed
 
 
-def _missing_key(quiz_id: str, attempt: int) -> str:
-    return f"unanswered-{quiz_id}-{attempt}"
+def _missing_key(quiz_id: str, form: str) -> str:
+    return f"unanswered-{quiz_id}-{form}"
 
 
 def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     """Grade and record a submission; the form's values are in the session state already."""
-    done = st.session_state.get(f"result-{quiz_id}")
+    done = st.session_state.get(_result_key(quiz_id, track_id))
     if done is not None and done[0] == attempt:
         return  # a second press that was on its way before the result showed: recorded once
     quiz = state.course().quizzes[quiz_id]
     items = quiz.items(track_id)
-    responses = {q.id: response(quiz, attempt, q, st.session_state) for _, q in items}
+    form = _form(track_id, attempt)
+    responses = {q.id: response(quiz, form, q, st.session_state) for _, q in items}
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        st.session_state[_missing_key(quiz_id, attempt)] = (
+        st.session_state[_missing_key(quiz_id, form)] = (
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
             f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept."
         )
         return
     result = grade_quiz(quiz, responses, pass_mark, track_id)
-    started = st.session_state.get(f"started-{quiz.id}-{attempt}", time.time())
+    started = st.session_state.get(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
     answers = [
         dict(
             verb=ANSWERED,
@@ -129,7 +165,7 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
         duration_s=round(time.time() - started, 1),
     )
     state.session().record_many([*answers, outcome])  # one write for the whole submission
-    st.session_state[f"result-{quiz.id}"] = (attempt, result)
+    st.session_state[_result_key(quiz.id, track_id)] = (attempt, result)
 
 
 def _scenario_header(sc: Scenario) -> None:
@@ -137,10 +173,14 @@ def _scenario_header(sc: Scenario) -> None:
     st.markdown(f"> {sc.case}")
 
 
-def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
+def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable):
     """Draw one question's widgets; return the answer as it stands (see `response`)."""
-    label = f"**Question {n}.** {q.prompt}"
-    key = _key(quiz, attempt, q.id)
+    # A plain label: Streamlit draws it as Markdown but also gives it, as written, to screen
+    # readers as the group's name, so "**" would be read out.
+    # Prompts and options hold at most one $ (two would be read as maths; the validator
+    # checks), so they need no escaping that a screen reader would read out.
+    label = f"Question {n}. {q.prompt}"
+    key = _key(quiz, form, q.id)
     if q.type == "single":
         texts = {o.id: o.text for o in q.options}
         st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key)
@@ -155,12 +195,12 @@ def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
         )
     elif q.type == "multiple":
         hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
-        st.markdown(label + hint)
+        st.markdown(f"**{label}**{hint}")
         for o in q.options:
             st.checkbox(o.text, key=f"{key}-{o.id}")
     else:
         # ordering: one position picker per item, so it works with a keyboard and a screen reader
-        st.markdown(f"{label} *(give each item a position, 1 = first)*")
+        st.markdown(f"**{label}** *(give each item a position, 1 = first)*")
         positions = list(range(1, len(q.options) + 1))
         for o in q.options:
             st.selectbox(
@@ -170,13 +210,13 @@ def question_widget(quiz: Quiz, attempt: int, n: int, q: Gradable):
                 key=f"{key}-{o.id}",
                 placeholder="Choose a position",
             )
-    return response(quiz, attempt, q, st.session_state)
+    return response(quiz, form, q, st.session_state)
 
 
-def response(quiz: Quiz, attempt: int, q: Gradable, values: Mapping[str, Any]):
+def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
     """A question's answer from its widgets' values, by key: an option id, True/False, a list of
     option ids, or an order of option ids (None while a position is missing or repeated)."""
-    key = _key(quiz, attempt, q.id)
+    key = _key(quiz, form, q.id)
     if q.type in ("single", "true_false"):
         return values.get(key)
     if q.type == "multiple":
@@ -192,7 +232,7 @@ def response(quiz: Quiz, attempt: int, q: Gradable, values: Mapping[str, Any]):
 
 def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
     st.header("Your result")
-    _actions(module, quiz, result, "top")
+    _actions(module, quiz, result, track_id, "top")
     refs = {r.id: r.citation for m in state.course().modules for r in m.references}
     scenario = None
     for n, ((sc, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
@@ -201,7 +241,7 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
         scenario = sc
         with st.container(border=True):
             question_feedback(n, q, r, refs)
-    _actions(module, quiz, result, "bottom")
+    _actions(module, quiz, result, track_id, "bottom")
 
 
 def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
@@ -227,10 +267,10 @@ def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, st
     parts.append(f"**Why:** {r.explanation}")
     if q.reference and q.reference in refs:
         parts.append(f"**Source:** {refs[q.reference]}")
-    st.markdown("\n\n".join(parts))
+    st.markdown(dollars("\n\n".join(parts)))
 
 
-def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None:
+def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, where: str) -> None:
     course = state.course()
     ids = [m.module_id for m in state.session().progress().modules]
     at = ids.index(module.id) if module.id in ids else -1
@@ -244,7 +284,7 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, where: str) -> None
             width="stretch",
             type="secondary" if result.passed else "primary",
         ):
-            st.session_state[f"attempt-{quiz.id}"] += 1
+            st.session_state[_attempt_key(quiz.id, track_id)] += 1
             st.rerun()
     if result.passed and nxt:
         with cols[1]:

@@ -12,6 +12,7 @@ import streamlit as st
 from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.ui import chart_view, nav, state, trainer_access
+from course.ui.common import app_url
 
 ALL = "All learners"
 FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
@@ -250,7 +251,7 @@ def _exports(course, events, steps, items, changes, learners) -> None:
     if len(learners) < MIN_GROUP:
         st.caption(f"The xAPI export is not offered for fewer than {MIN_GROUP} learners.")
         return
-    base = (st.context.url or "https://course.invalid").split("?")[0].rstrip("/")
+    base = app_url() or "https://course.invalid"  # one base for every export, from any page
     st.download_button(
         "Learning records for this selection (xAPI JSON)",
         lambda: json.dumps(xapi.statements(events, base, course), indent=2),  # built only when asked for

@@ -6,6 +6,7 @@ import streamlit as st
 
 from course import certificates
 from course.ui import state
+from course.ui.common import escape_markdown
 
 
 def render() -> None:
@@ -34,7 +35,7 @@ def render() -> None:
     st.success("This certificate is valid.", icon=":material/verified:")
     st.table(
         {
-            "Name": [cert.display_name],
+            "Name": [escape_markdown(cert.display_name)],  # st.table reads Markdown: shown as written
             "Course": [cert.course_title],
             "Version": [cert.course_version],
             "Date": [f"{cert.issued_at:%d %B %Y}"],

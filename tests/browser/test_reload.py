@@ -1,0 +1,70 @@
+"""A reload (or a phone reloading a tab it put to sleep) keeps the learner and their place;
+"Forget me on this browser" and deleting one's records end that."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.a11y import click
+from tests.browser.conftest import start, wait_ready
+
+pytestmark = pytest.mark.browser
+
+TRACK_FORM = "Choose how you want to take the course"
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid=stMain]").inner_text()
+
+
+def reload(page) -> None:
+    page.reload()
+    wait_ready(page)
+
+
+def test_a_reload_keeps_the_learner_and_their_place(page, course_server, real_course):
+    first = real_course.modules[0]
+    start(page, course_server, "Community and self-paced learning")
+    click(page, "button", f"Start: {first.title}")
+    click(page, "button", "Next:")
+    part = page.locator("h2").first.inner_text()
+    assert part == first.sections[0].heading
+
+    reload(page)
+    assert page.locator("h1").first.inner_text() == first.title
+    assert page.locator("h2").first.inner_text() == part  # the same part, as the same learner
+    assert "Choose how you want to take the course first" not in main_text(page)
+    click(page, "link", "My progress", exact=True)
+    assert "Community and self-paced learning" in main_text(page)
+    assert "1 of" in page.get_by_role("table").first.inner_text()  # the section read before the reload
+
+    # Another browser (a new context has no cookies) is someone else.
+    other = page.context.browser.new_context().new_page()
+    other.goto(course_server.url)
+    wait_ready(other)
+    assert TRACK_FORM in main_text(other)
+    other.context.close()
+
+
+def test_forget_me_and_deleting_records_end_it(page, course_server, real_course):
+    start(page, course_server, "Community and self-paced learning")
+    page.get_by_text("Save your place: your private resume link").click()
+    link = page.locator("[data-testid=stCode]").inner_text().strip()
+    click(page, "button", "Forget me on this browser")
+    page.get_by_text("This browser no longer holds your progress").wait_for()
+    assert TRACK_FORM in main_text(page)
+    reload(page)
+    assert TRACK_FORM in main_text(page)  # the cookie is gone, not just this tab's session
+
+    page.goto(link)  # the resume link still opens the learner, and the browser holds them again
+    wait_ready(page)
+    assert "Welcome back" in main_text(page)
+    reload(page)
+    assert "Your course: Community and self-paced learning" in main_text(page)
+
+    click(page, "link", "My progress", exact=True)
+    page.get_by_text("Delete my records").first.click()  # the expander, then its button
+    page.get_by_text("I understand: delete all my records").click()
+    click(page, "button", "Delete my records")
+    reload(page)
+    assert TRACK_FORM in main_text(page)

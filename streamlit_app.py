@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from course.ui import identity, nav, state, streamlit_tuning
+from course.ui import identity, nav, state, streamlit_tuning, trainer_access
 from course.ui.pages import content_error
 
 streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
@@ -19,4 +19,5 @@ else:
     nav.after_navigation()
     page.run()
     identity.after_page()
+    trainer_access.after_page()
     state.freeze_long_lived_objects()

@@ -62,10 +62,16 @@ def new_certificate_id() -> str:
 
 
 def normalize_id(certificate_id: object) -> str | None:
-    """The canonical id for what a person typed (any case, stray spaces), or None."""
+    """The canonical id for what a person typed, or None: any case, and with the dashes, spaces
+    or neither ("kt 7hqm 2xpa c9rw", "KT7HQM2XPAC9RW"), as an id is read out over the phone."""
     if not isinstance(certificate_id, str) or len(certificate_id) > 64:
         return None
-    candidate = "".join(certificate_id.split()).upper()
+    letters = re.sub(r"[\s\-‐-―]", "", certificate_id).upper()
+    if len(letters) != len(ID_PREFIX) + 12:
+        return None
+    candidate = "-".join(
+        (letters[: len(ID_PREFIX)], *(letters[i : i + 4] for i in range(len(ID_PREFIX), len(letters), 4)))
+    )
     return candidate if _ID.match(candidate) else None
 
 

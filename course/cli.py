@@ -41,7 +41,11 @@ def _stats(root: Path, readme: Path | None) -> int:
     if readme is None:
         print(table, end="")
         return 0
-    text = readme.read_text(encoding="utf-8")
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot read {readme}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     block = re.compile(r"<!-- content-table -->\n.*?<!-- /content-table -->", re.S)
     if not block.search(text):
         print(f"{readme}: no <!-- content-table --> ... <!-- /content-table --> block to update", file=sys.stderr)
@@ -54,6 +58,8 @@ def _stats(root: Path, readme: Path | None) -> int:
 
 
 def _cohort(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import ArgumentError
+
     from course.records import StoreUnavailable, open_store
 
     course = load_course(default_root())
@@ -61,9 +67,19 @@ def _cohort(args: argparse.Namespace) -> int:
     if args.track not in tracks:
         print(f"error: no track {args.track!r}; choose one of {', '.join(sorted(tracks))}", file=sys.stderr)
         return 2
+    if not " ".join(args.name.split()):
+        print('error: a cohort needs a name, e.g. "Northside clinic, March intake"', file=sys.stderr)
+        return 2
     try:
         store = open_store(args.db)
         code = store.create_cohort(args.name, args.track, args.by)
+    except ArgumentError:
+        print(
+            f"error: --db {args.db!r} is not a database URL; use sqlite:///path/to/course.sqlite "
+            "or postgresql://user:password@host/dbname",
+            file=sys.stderr,
+        )
+        return 2
     except StoreUnavailable as exc:
         print(f"error: the course database cannot be reached: {exc}", file=sys.stderr)
         return 1

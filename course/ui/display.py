@@ -36,6 +36,10 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"], [data-testid="stSidebarNavLink"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2rem; }
+/* A collapsed sidebar sits off screen but its links stayed in the Tab order: a keyboard user
+   on a phone passed through a dozen invisible stops (WCAG 2.4.3, 2.4.7). Hidden, they are not
+   focusable; the menu button opens it as before. */
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
 @media (max-width: 480px) {
   .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
 """

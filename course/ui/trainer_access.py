@@ -5,19 +5,28 @@ reach them by typing their address. Sign-in is by a passcode checked against a s
 (`COURSE_TRAINER_PASSCODE_HASH`), or, with single sign-on, by an e-mail on the allow-list
 (`COURSE_TRAINER_EMAILS`). Wrong passcodes are rate-limited and get one message whatever
 was wrong.
+
+A passcode sign-in is kept by the browser in a session cookie (`ketamine_course_trainer`: an
+expiry 12 hours on and its HMAC), so reloading the presenter or the dashboard does not sign
+the trainer out. Signing out, closing the browser, the expiry or a new passcode ends it.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import math
+import time
 
 import streamlit as st
 
-from course.trainer_auth import RateLimiter, allowed_email, check_passcode
+from course.trainer_auth import RateLimiter, allowed_email, check_passcode, check_token, sign_token
 from course.ui import state
 
 HASH_SETTING = "COURSE_TRAINER_PASSCODE_HASH"
 EMAILS_SETTING = "COURSE_TRAINER_EMAILS"
+COOKIE = "ketamine_course_trainer"
+TOKEN_HOURS = 12
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,14 +45,67 @@ def _sso_email() -> str | None:
 def is_trainer() -> bool:
     if st.session_state.get("trainer"):
         return True
+    if _browser_token_valid():
+        st.session_state["trainer"] = True  # a reload: the browser still holds the sign-in
+        return True
     return allowed_email(_sso_email(), state.setting(EMAILS_SETTING))
 
 
+def _token_key() -> bytes | None:
+    stored = state.setting(HASH_SETTING)
+    return state.cert_secret() + b"|" + stored.encode() if stored else None
+
+
+def _browser_token_valid() -> bool:
+    if st.session_state.get("trainer-cookie-ignore"):
+        return False
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this run (a test harness)
+        return False
+    if not isinstance(token, str) or not token:
+        return False
+    key = _token_key()
+    return key is not None and check_token(key, token, time.time())
+
+
+def after_page() -> None:
+    """Hand the browser its sign-in after a passcode sign-in, or take it back after signing
+    out: one invisible element, on that run only."""
+    change = st.session_state.pop("trainer-cookie", None)
+    if change is None:
+        return
+    age = "" if change else "; max-age=0"
+    st.html(
+        f"<script>document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(change)} + "
+        f"'; path=/; SameSite=Strict{age}' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def _client() -> str:
+    """Who is trying passcodes, for the per-client limit. A connection from this machine is a
+    local browser or the proxy in front (deploy/'s nginx), which puts the address it saw last
+    in X-Forwarded-For (a client cannot forge that last entry). Local browsers share one
+    allowance: a reload must not give a new one."""
     ip = getattr(st.context, "ip_address", None)
-    if isinstance(ip, str) and ip:
+    ip = ip if isinstance(ip, str) and ip else None
+    if ip is not None and not _loopback(ip):
         return ip
-    return st.session_state.setdefault("client-id", state.session().learner_id)
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # no browser behind this run (a test harness)
+        forwarded = None
+    if isinstance(forwarded, str) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return "this-machine"
+
+
+def _loopback(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 def render_sign_in() -> None:
@@ -66,6 +128,9 @@ def render_sign_in() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
+    if not passcode.strip():  # not an attempt: nothing to count against the limit
+        st.error("Type the trainer passcode, then press Sign in.", icon=":material/error:")
+        return
     wait = limiter().wait_seconds(_client())
     if wait > 0:
         st.error(f"Too many attempts. Please wait {math.ceil(wait)} seconds, then try again.", icon=":material/timer:")
@@ -73,6 +138,8 @@ def render_sign_in() -> None:
     if passcode and check_passcode(passcode, stored):
         limiter().succeeded(_client())
         st.session_state["trainer"] = True
+        st.session_state.pop("trainer-cookie-ignore", None)
+        st.session_state["trainer-cookie"] = sign_token(_token_key() or b"", int(time.time()) + TOKEN_HOURS * 3600)
         st.session_state["open-trainer-dashboard"] = True
         st.rerun()
     limiter().failed(_client())
@@ -82,4 +149,6 @@ def render_sign_in() -> None:
 def sign_out_button() -> None:
     if st.session_state.get("trainer") and st.button("Sign out of trainer mode", icon=":material/logout:"):
         st.session_state.pop("trainer", None)
+        st.session_state["trainer-cookie"] = ""  # cleared in the browser on the next run
+        st.session_state["trainer-cookie-ignore"] = True  # the cookie this tab connected with
         st.rerun()

@@ -246,6 +246,13 @@ def test_a_phone_can_type_the_room_code_in_any_case(real_course):
     assert len(phone.radio) == 1
 
 
+def test_joining_with_no_room_code_says_what_to_do(real_course):
+    phone = no_errors(tab("join"))
+    phone.text_input[0].set_value("   ")
+    phone = no_errors(phone.button(key="join").click().run())
+    assert phone.error[0].value == "Type the room code from the presenter's screen, then press Join."
+
+
 def test_a_public_room_can_poll_only_questions_written_for_everyone(real_course):
     public = {q.id for q in poll_questions(real_course, MODULE, "public")}
     staff = {q.id for q in poll_questions(real_course, MODULE, "staff")}

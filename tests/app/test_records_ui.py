@@ -163,3 +163,32 @@ def test_a_page_reads_the_records_once_per_run_and_sees_what_another_tab_wrote(
     )
     at.run()
     assert "2 of 7 modules passed" in at.get("progress")[0].proto.text
+
+
+def test_a_learner_who_left_the_code_blank_joins_their_cohort_on_my_progress(real_course, isolated_store):
+    store = open_store(isolated_store)
+    staff = store.create_cohort("Northside, March", "staff", "test")
+    public = store.create_cohort("Library talk", "public", "test")
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    at = button(at, "View my progress").click().run()
+    code_box = next(t for t in at.text_input if t.label == "Cohort code from your trainer")
+
+    code_box.set_value(public.lower().replace("-", " "))
+    at = button(at, "Join cohort").click().run()
+    assert "is for the track “Community and self-paced learning”" in at.error[0].value
+    assert store.learner(at.session_state["learner"].learner_id).cohort is None
+
+    next(t for t in at.text_input if t.label == "Cohort code from your trainer").set_value(staff)
+    at = button(at, "Join cohort").click().run()
+    assert "You joined the cohort “Northside, March”" in texts(at)
+    assert f"cohort **{staff}**" in texts(at)
+    assert store.learner(at.session_state["learner"].learner_id).cohort == staff
+    assert not any(t.label == "Cohort code from your trainer" for t in at.text_input)
+
+
+def test_a_code_typed_on_home_is_shown_as_typed_not_as_markdown(real_course, isolated_store):
+    at = new_app()
+    at.radio[0].set_value("Clinic staff onboarding")
+    next(t for t in at.text_input if t.label == "Cohort code from your trainer").set_value("**X** [y](z)")
+    at = button(at, "Start the course").click().run()
+    assert at.error[0].value.startswith(r"No cohort has the code “\*\*X\*\* \[y\]\(z\)”.")

@@ -120,7 +120,20 @@ def test_learners_get_no_dashboard_and_a_wrong_passcode_says_nothing_specific(tr
     at = sign_in(at, PASSCODE)
     assert at.error[0].value.startswith("Too many attempts. Please wait")
     assert "trainer" not in at.session_state
-    trainer_access.limiter().succeeded("harness")
+    # A reload is a new session from the same machine: it does not get a new allowance.
+    reloaded = sign_in(AppTest.from_function(_sign_in_harness, default_timeout=60).run(), PASSCODE)
+    assert reloaded.error[0].value.startswith("Too many attempts. Please wait")
+    trainer_access.limiter().succeeded("this-machine")
+
+
+def test_an_empty_passcode_is_not_counted_as_an_attempt(trainer_env):
+    from course.ui import trainer_access
+
+    at = AppTest.from_function(_sign_in_harness, default_timeout=60).run()
+    for _ in range(5):
+        at = sign_in(at, "   ")
+        assert at.error[0].value == "Type the trainer passcode, then press Sign in."
+    assert trainer_access.limiter().wait_seconds("this-machine") == 0
 
 
 def test_the_right_passcode_signs_in(trainer_env):
@@ -130,11 +143,9 @@ def test_the_right_passcode_signs_in(trainer_env):
 
 
 def _sign_in_harness():
-    import streamlit as st
 
     from course.ui import trainer_access
 
-    st.session_state.setdefault("client-id", "harness")
     trainer_access.render_sign_in()
 
 
@@ -178,6 +189,16 @@ def test_dashboard_figures_match_hand_computed_values(real_course, isolated_stor
     passed = sum(1 for row in matrix if sum(row) * 100 >= 80 * len(row))
     assert (history["Learners"], history["Tried quiz"], history["Passed"]) == (6, 6, passed)
 
+    # A CSV for every table (docs/trainers.md), the quiz scores and stuck learners included.
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {
+        "Completion (CSV)",
+        "Quiz scores (CSV)",
+        "Questions (CSV)",
+        "Stuck learners (CSV)",
+        "Changes (CSV)",
+    } <= labels, labels
+
 
 def test_small_groups_are_hidden(real_course, isolated_store):
     store = open_store(isolated_store)
@@ -205,3 +226,18 @@ def test_small_groups_are_hidden(real_course, isolated_store):
         or "Hidden" in str(funnel)
     )
     assert not any("xAPI" in b.proto.label for b in at.get("download_button"))
+
+
+def test_creating_a_cohort_twice_by_mistake_makes_one_and_names_show_as_typed(isolated_store):
+    from course.records import open_store
+
+    at = dashboard(isolated_store)
+    name = "Northside **March** $1 $2"
+    next(t for t in at.text_input if t.label == "Cohort name").set_value(name)
+    at = next(b for b in at.button if b.label == "Create cohort").click().run()
+    assert at.success[0].value.startswith(r"Cohort “Northside \*\*March\*\* \$1 \$2” created.")
+
+    next(t for t in at.text_input if t.label == "Cohort name").set_value("northside  **march** $1 $2")
+    at = next(b for b in at.button if b.label == "Create cohort").click().run()
+    assert at.error[0].value.startswith(r"There is already a cohort “Northside \*\*March\*\* \$1 \$2” on this track")
+    assert [c.name for c in open_store(isolated_store).cohorts()] == [name]

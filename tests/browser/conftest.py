@@ -56,6 +56,19 @@ def start(page, server, track: str) -> None:
     wait_ready(page)
 
 
+def present_a_module(browser, server):
+    """A trainer signs in with the passcode and starts presenting; returns their page."""
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(f"{server.url}/trainer-sign-in")
+    wait_ready(page)
+    page.get_by_label("Trainer passcode").fill(TRAINER_PASSCODE)
+    page.get_by_role("button", name="Sign in").click()
+    wait_ready(page)
+    page.get_by_role("link", name="Present a module", exact=True).click()
+    wait_ready(page)
+    return page
+
+
 def pass_every_staff_module(page, server, course) -> None:
     """A new staff-track learner in `page` whose store shows every module's quiz passed."""
     from course.events import PASSED, Event

@@ -368,14 +368,9 @@ def test_trainer_dashboard_with_data_has_no_violations_and_learners_cannot_open_
 
 
 def test_presenter_and_audience_views_have_no_violations_and_the_projector_follows(browser, course_server, real_course):
-    from tests.browser.conftest import TRAINER_PASSCODE
+    from tests.browser.conftest import present_a_module
 
-    presenter = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    presenter.goto(f"{course_server.url}/trainer-sign-in")
-    wait_ready(presenter)
-    presenter.get_by_label("Trainer passcode").fill(TRAINER_PASSCODE)
-    click(presenter, "button", "Sign in")
-    click(presenter, "link", "Present a module", exact=True)
+    presenter = present_a_module(browser, course_server)
     problems = audit(presenter, "present a module: start")
     click(presenter, "button", "Start presenting")
     problems += audit(presenter, "presenter view")
@@ -396,3 +391,22 @@ def test_presenter_and_audience_views_have_no_violations_and_the_projector_follo
     wait_ready(phone)
     problems += audit(phone, "join a room poll (phone)")
     assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_tab_does_not_pass_through_the_closed_menu(browser, course_server):
+    page = browser.new_context(viewport={"width": 320, "height": 800}).new_page()
+    page.goto(f"{course_server.url}/join")
+    wait_ready(page)
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            "() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
+            " return {x: r.x, label: e.getAttribute('aria-label') || e.innerText.slice(0, 30)}; }"
+        )
+        stops.append(stop)
+        if stop["label"] == "Room code":
+            break
+    assert all(s["x"] > -1 for s in stops), f"focus went off screen: {stops}"
+    assert stops[-1]["label"] == "Room code", stops
+    page.context.close()

@@ -63,6 +63,9 @@ def test_the_certificate_record_holds_only_what_a_verifier_may_see():
 def test_a_valid_certificate_verifies_even_when_the_id_is_typed_loosely(store, cert):
     assert verify(store, cert.certificate_id, SECRET) == cert
     assert verify(store, f"  {cert.certificate_id.lower()} ", SECRET) == cert
+    # as read out over the phone: groups with spaces, or no separators at all
+    assert verify(store, cert.certificate_id.replace("-", " "), SECRET) == cert
+    assert verify(store, cert.certificate_id.replace("-", ""), SECRET) == cert
 
 
 def test_each_certificate_gets_its_own_id(store, real_course):

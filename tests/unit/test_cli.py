@@ -60,3 +60,16 @@ def test_cohort_create_prints_a_code_staff_can_join_with(tmp_path):
 def test_cohort_for_an_unknown_track_is_refused(tmp_path):
     out = run("cohort", "X", "--track", "nurses", "--db", f"sqlite:///{tmp_path / 'c.sqlite'}")
     assert out.returncode == 2 and "no track 'nurses'" in out.stderr
+
+
+def test_bad_cli_input_gets_one_error_line_not_a_traceback(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    cases = [
+        (("cohort", "   ", "--track", "staff", "--db", db), 2, "error: a cohort needs a name"),
+        (("cohort", "X", "--track", "staff", "--db", "notaurl"), 2, "error: --db 'notaurl' is not a database URL"),
+        (("stats", "--update-readme", str(tmp_path / "missing.md")), 1, "error: cannot read"),
+    ]
+    for args, code, message in cases:
+        out = run(*args)
+        assert out.returncode == code, (args, out.stderr)
+        assert out.stderr.startswith(message) and "Traceback" not in out.stderr, (args, out.stderr)

@@ -674,6 +674,9 @@ def _join_code() -> str:
         )
         joined = st.form_submit_button("Join", icon=":material/login:", key="join")
     if joined:
+        if not typed.strip():
+            st.error("Type the room code from the presenter's screen, then press Join.", icon=":material/error:")
+            return ""
         current = normalize_room_code(typed) or typed.strip()[:16]
         st.query_params[ROOM_PARAM] = current
     return current

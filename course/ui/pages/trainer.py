@@ -12,7 +12,7 @@ import streamlit as st
 from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.ui import chart_view, nav, state, trainer_access
-from course.ui.common import app_url
+from course.ui.common import app_url, escape_markdown
 
 ALL = "All learners"
 FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
@@ -109,10 +109,11 @@ def render() -> None:
     chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
     chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
 
-    _stuck(course, events)
+    stuck = _stuck(course, events)
     items = _items(course, key, module_titles)
     changes = _changes(key)
-    _exports(course, events, steps, items, changes, learners)
+    scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
+    _exports(course, events, steps, items, changes, learners, stuck=stuck, scores=scores)
 
 
 def _period(value) -> tuple[datetime | None, datetime | None]:
@@ -133,7 +134,7 @@ def _period(value) -> tuple[datetime | None, datetime | None]:
 def _cohorts(db, course) -> None:
     st.header("Cohorts")
     st.write("Create a cohort, then give its code to your staff: they enter it when they choose the staff track.")
-    with st.form("new-cohort"):
+    with st.form("new-cohort", clear_on_submit=True):  # a second press does not make a twin
         name = st.text_input("Cohort name", max_chars=80, placeholder="e.g. Northside clinic, March intake")
         tracks = {t.title: t.id for t in course.settings.tracks}
         track = st.selectbox("Track", list(tracks))
@@ -142,14 +143,32 @@ def _cohorts(db, course) -> None:
         if not name.strip():
             st.error("Give the cohort a name, so you can find it later.", icon=":material/error:")
         else:
-            code = db.create_cohort(name.strip(), tracks[track], "trainer")
-            st.success(f"Cohort “{name.strip()}” created. Its code is {code}.", icon=":material/group_add:")
+            wanted = " ".join(name.split())
+            twin = next(
+                (c for c in db.cohorts() if c.track == tracks[track] and c.name.casefold() == wanted.casefold()), None
+            )
+            if twin is not None:
+                st.error(
+                    f"There is already a cohort “{escape_markdown(twin.name)}” on this track (code {twin.code}). "
+                    "Give its staff that code, or give the new cohort another name, such as one with the month.",
+                    icon=":material/error:",
+                )
+            else:
+                code = db.create_cohort(wanted, tracks[track], "trainer")
+                st.success(
+                    f"Cohort “{escape_markdown(wanted)}” created. Its code is {code}.", icon=":material/group_add:"
+                )
     cohorts = db.cohorts()
     if cohorts:
         st.table(
             pd.DataFrame(
                 [
-                    {"Cohort": c.name, "Code": c.code, "Track": c.track, "Created": f"{c.created_at:%Y-%m-%d}"}
+                    {
+                        "Cohort": escape_markdown(c.name),  # st.table reads Markdown: shown as typed
+                        "Code": c.code,
+                        "Track": c.track,
+                        "Created": f"{c.created_at:%Y-%m-%d}",
+                    }
                     for c in cohorts
                 ]
             ),
@@ -157,13 +176,13 @@ def _cohorts(db, course) -> None:
         )
 
 
-def _stuck(course, events) -> None:
+def _stuck(course, events) -> list:
     st.header("Learners who may be stuck")
     days = st.number_input("No activity for at least this many days", min_value=1, max_value=365, value=14, step=1)
     stuck = analytics.stuck_learners(course, events, datetime.now(UTC), inactive_days=int(days))
     if not stuck:
         st.write("Nobody in this selection looks stuck.")
-        return
+        return stuck
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
     st.table(
         pd.DataFrame(
@@ -174,6 +193,7 @@ def _stuck(course, events) -> None:
         ),
         hide_index=True,
     )
+    return stuck
 
 
 def _items(course, key, module_titles) -> list:
@@ -238,16 +258,26 @@ def _changes(key) -> dict:
     return {"Knowledge check": knowledge, **attitudes}
 
 
-def _exports(course, events, steps, items, changes, learners) -> None:
+def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
     st.header("Exports")
-    tables = analytics.to_csv_tables(funnel=steps, items=items, changes=changes)
-    cols = st.columns(len(tables))
-    for col, (name, text) in zip(cols, tables.items(), strict=True):
-        with col:
+    tables = analytics.to_csv_tables(funnel=steps, items=items, stuck=stuck, changes=changes)
+    tables = {"funnel": tables["funnel"], "scores": scores.to_csv(index=False), **tables}
+    labels = {"funnel": "Completion", "scores": "Quiz scores", "items": "Questions", "stuck": "Stuck learners"}
+    cols = st.columns(3)
+    for n, (name, text) in enumerate(tables.items()):
+        with cols[n % 3]:
             st.download_button(
-                f"{name.capitalize()} (CSV)", text, file_name=f"{name}.csv", mime="text/csv", icon=":material/download:"
+                f"{labels.get(name, name.capitalize())} (CSV)",
+                text,
+                file_name=f"{name}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                width="stretch",
             )
-    st.caption("The question table covers the quiz chosen under Question analysis.")
+    st.caption(
+        "One CSV per table above. The quiz scores and question tables cover the quizzes chosen above them; "
+        "the stuck learners table lists pseudonymous ids only."
+    )
     if len(learners) < MIN_GROUP:
         st.caption(f"The xAPI export is not offered for fewer than {MIN_GROUP} learners.")
         return

@@ -469,16 +469,23 @@ def time_per_module_table(minutes: Mapping[str, float]) -> pd.DataFrame:
     )
 
 
+def minutes_text(m: float) -> str:
+    """ "12 min"; a bar that is there but under half a minute says so rather than "0 min"."""
+    return "under 1 min" if 0 < m < 0.5 else f"{m:.0f} min"
+
+
 def time_per_module_chart(minutes: Mapping[str, float], title: str = "Estimated time per module") -> alt.LayerChart:
     """Estimated minutes per module (module title -> minutes), written beside each bar."""
     r = _Rows()
     for name, m in minutes.items():
         r.label(name)
-        r.bar(name, m, f"{m:.0f} min")
+        r.bar(name, m, minutes_text(m))
     if minutes:
         top = max(minutes, key=minutes.get)
+        total = sum(minutes.values())
         description = (
-            f"About {sum(minutes.values()):.0f} minutes in all; the most time on {top} ({minutes[top]:.0f} min)."
+            f"{'Under 1 minute' if 0 < total < 0.5 else f'About {total:.0f} minutes'} in all; "
+            f"the most time on {top} ({minutes_text(minutes[top])})."
         )
     else:
         description = "No time recorded yet."

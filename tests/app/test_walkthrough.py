@@ -325,3 +325,18 @@ def test_attempts_are_numbered_from_the_record_in_a_new_session(app, real_course
     assert status(later).startswith("Passed.")
     attempts = [e.attempt for e in later.session_state["learner"].events() if e.activity == f"quiz/{quiz.id}"]
     assert attempts == [1, 2]
+
+
+def test_the_unanswered_message_mentions_ordering_only_when_an_ordering_question_is_missing(app, real_course):
+    first = real_course.track("public").modules[0]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    at = open_quiz(button(choose_track(app, "Community and self-paced learning"), "Start: ").click().run())
+    items = [q for _, q in quiz.items("public")]
+    left = max(n for n, q in enumerate(items, start=1) if q.type != "ordering")
+    for n, q in enumerate(items, start=1):
+        if n != left:
+            fill(at, f"q-{quiz.id}-public-1-{q.id}", q)
+    at = button(at, "Submit answers").click().run()
+    assert at.error[0].value == (
+        f"Answer every question before you submit. Still to answer: question {left}. Your answers so far are kept."
+    )

@@ -190,6 +190,12 @@ def test_time_chart_states_the_total_and_the_longest_module():
     assert c.time_per_module_table({"History": 12.44})["Minutes"].tolist() == [12.4]
 
 
+def test_a_module_opened_for_seconds_is_not_labelled_0_min():
+    spec = c.time_per_module_chart({"History": 0.2, "Safety": 0.1}).to_dict()
+    assert "0 min" not in texts(spec) and "under 1 min" in texts(spec)
+    assert spec["description"] == "Under 1 minute in all; the most time on History (under 1 min)."
+
+
 # --------------------------------------------------------------------------- trainer charts
 
 

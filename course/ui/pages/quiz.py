@@ -134,9 +134,12 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
+        ordering = any(items[n - 1][1].type == "ordering" for n in missing)
         st.session_state[_missing_key(quiz_id, form)] = (
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
-            f"{listed}. For ordering questions, give each item a different position. Your answers so far are kept."
+            f"{listed}."
+            + (" For ordering questions, give each item a different position." if ordering else "")
+            + " Your answers so far are kept."
         )
         return
     result = grade_quiz(quiz, responses, pass_mark, track_id)

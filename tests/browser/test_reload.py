@@ -49,10 +49,13 @@ def test_a_reload_keeps_the_learner_and_their_place(page, course_server, real_co
 def test_forget_me_and_deleting_records_end_it(page, course_server, real_course):
     start(page, course_server, "Community and self-paced learning")
     page.get_by_text("Save your place: your private resume link").click()
+    forget = page.get_by_role("button", name="Forget me on this browser")
+    forget.wait_for()
     link = page.locator("[data-testid=stCode]").inner_text().strip()
-    click(page, "button", "Forget me on this browser")
-    page.get_by_text("This browser no longer holds your progress").wait_for()
-    assert TRACK_FORM in main_text(page)
+    forget.click()
+    page.get_by_text(TRACK_FORM).wait_for()
+    wait_ready(page)
+    assert "This browser no longer holds your progress" in main_text(page)
     reload(page)
     assert TRACK_FORM in main_text(page)  # the cookie is gone, not just this tab's session
 

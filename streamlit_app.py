@@ -20,4 +20,5 @@ else:
     page.run()
     identity.after_page()
     trainer_access.after_page()
+    nav.after_page()
     state.freeze_long_lived_objects()

@@ -112,8 +112,37 @@ def page(key: str) -> StreamlitPage:
     return _pages()[key]
 
 
+FOCUS_KEY = "focus-heading"
+
+
 def go(key: str, **query: str) -> None:
+    st.session_state[FOCUS_KEY] = "h1"  # the new page's title takes the focus (see after_page)
     st.switch_page(_pages()[key], query_params=query or None)
+
+
+_FOCUS = """<script data-focus="{tag}">
+(() => {{
+  const go = () => {{
+    const main = document.querySelector('[data-testid="stMain"]');
+    const heading = main && main.querySelector("{tag}");
+    if (heading && !main.contains(document.activeElement)) {{
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({{ preventScroll: true }});
+    }}
+  }};
+  requestAnimationFrame(() => requestAnimationFrame(go));
+}})();
+</script>"""
+
+
+def after_page() -> None:
+    """After a button opened another page (or replaced the part of the page it was on), move
+    the focus to the new page's heading, as Previous and Next do within a module: otherwise it
+    falls to the page body, and a keyboard or screen reader user starts again from the top of
+    the document. One invisible element, on that run only."""
+    tag = st.session_state.pop(FOCUS_KEY, None)
+    if tag in ("h1", "h2"):
+        st.html(_FOCUS.format(tag=tag), unsafe_allow_javascript=True)
 
 
 def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options) -> None:

@@ -237,7 +237,13 @@ def test_next_and_previous_take_focus_and_view_to_the_top_of_the_new_part(page, 
     start(page, course_server, staff.title)
     first = real_course.module(staff.modules[0])
     parts = [s.heading for s in first.sections]
-    click(page, "button", f"Start: {first.title}")
+    # A button that opens another page moves the focus to its title, not to the page body.
+    start_button = page.get_by_role("button", name=f"Start: {first.title}")
+    start_button.focus()
+    page.keyboard.press("Enter")
+    focused_title = "() => document.activeElement?.tagName === 'H1' ? document.activeElement.innerText : null"
+    page.wait_for_function(f"() => ({focused_title})() === {first.title!r}", timeout=30000)
+    wait_ready(page)
     for heading, button in ((parts[0], "Next:"), (parts[1], "Next:"), (parts[0], "Previous:")):
         pager = page.get_by_role("button", name=button)
         pager.scroll_into_view_if_needed()

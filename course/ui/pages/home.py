@@ -31,6 +31,7 @@ def render() -> None:
             if not choose_track():
                 return
         slot.empty()
+        st.session_state[nav.FOCUS_KEY] = "h2"  # the form's button is gone: focus "Your course: …"
     course_map()
 
 

@@ -80,20 +80,25 @@ def app_url() -> str:
 
 # Everything Markdown (or Streamlit's own additions: $maths$, :colour[text], :icons:) could
 # read as syntax, and a line start that would become a list.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|~$:!+])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|~$:!+@])")
 _LOOKS_LIKE_LIST = re.compile(r"^(\d+)([.)])(\s)|^([-+])(\s)")
+# Streamlit turns bare addresses into links whatever is escaped; an invisible word joiner
+# (U+2060) inside "https://", "www." and "a@b" stops it and shows the same characters.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto)(?=\\:)|\b(www)(?=\\?\.)|(?=\\@)")
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(text: str) -> str:
     """Text shown exactly as written, in a Markdown element: a name a learner typed, a code,
-    slide text. No emphasis, links, colours, maths or HTML."""
+    slide text. No emphasis, links (bare addresses included), colours, maths or HTML."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: (m.group(0) or "") + WORD_JOINER, text)
     return _LOOKS_LIKE_LIST.sub(
         lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}" if m.group(1) else f"\\{m.group(4)}{m.group(5)}", text
     )
 
 
 def dollars(markdown: str) -> str:
-    """Course Markdown with each $ kept as a dollar sign: Streamlit reads $…$ as maths, so
-    "about $237,000 to $242,000" would lose its figures."""
+    """Course Markdown with each $ kept as a dollar sign: Streamlit reads some text between
+    two $ signs as maths ("$5 or $10" shows as an italic formula), so none is left to chance."""
     return markdown.replace("$", r"\$")

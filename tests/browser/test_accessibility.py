@@ -416,3 +416,25 @@ def test_on_a_phone_tab_does_not_pass_through_the_closed_menu(browser, course_se
     assert all(s["x"] > -1 for s in stops), f"focus went off screen: {stops}"
     assert stops[-1]["label"] == "Room code", stops
     page.context.close()
+
+
+GROUPS_JS = """() => {
+  const widgets = [...document.querySelectorAll('[data-testid=stForm] [data-testid=stCheckbox], [data-testid=stForm] [data-testid=stSelectbox]')];
+  return widgets.map(w => {
+    const g = w.closest('[role=group]');
+    const legend = g && document.getElementById(g.getAttribute('aria-labelledby'));
+    return legend ? legend.innerText : null;
+  });
+}"""
+
+
+def test_a_question_answered_with_several_widgets_is_a_group_named_by_the_question(page, course_server, real_course):
+    start(page, course_server, "Community and self-paced learning")
+    first = real_course.modules[0]
+    click(page, "button", f"Start: {first.title}")
+    while page.get_by_role("button", name="Take the quiz").count() == 0:
+        click(page, "button", "Next:")
+    click(page, "button", "Take the quiz")
+    page.wait_for_function(f"() => ({GROUPS_JS})().every(name => name !== null)", timeout=10000)
+    names = page.evaluate(GROUPS_JS)
+    assert names and all(n.startswith("Question ") for n in names), names

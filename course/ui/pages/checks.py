@@ -15,7 +15,7 @@ from course.progress import check_ins
 from course.schema import Quiz, Survey
 from course.ui import nav, state
 from course.ui.common import notice, require_track
-from course.ui.pages.quiz import question_feedback, question_widget
+from course.ui.pages.quiz import group_questions, question_feedback, question_widget
 
 
 def render_start() -> None:
@@ -77,6 +77,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
     with st.form(f"check-{quiz.id}", enter_to_submit=False):
         for n, (_, q) in enumerate(items, start=1):
             responses[q.id] = question_widget(quiz, 1, n, q)
+        group_questions(f"check-{quiz.id}")
         submitted = st.form_submit_button("Submit knowledge check", type="primary")
     if not submitted:
         return

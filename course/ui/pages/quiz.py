@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -105,6 +106,7 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
             question_widget(quiz, form, n, q)
         # Graded in the button's callback, before the page is drawn: the learner's result is
         # drawn in the same run, not after a second one (docs/performance.md, finding 8).
+        group_questions(form)
         st.form_submit_button(
             "Submit answers",
             type="primary",
@@ -197,23 +199,49 @@ def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable):
             horizontal=True,
         )
     elif q.type == "multiple":
-        hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
-        st.markdown(f"**{label}**{hint}")
-        for o in q.options:
-            st.checkbox(o.text, key=f"{key}-{o.id}")
+        with st.container(key=f"{GROUP}{key}"):  # a named group: see group_questions()
+            hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
+            st.markdown(f"**{label}**{hint}")
+            for o in q.options:
+                st.checkbox(o.text, key=f"{key}-{o.id}")
     else:
         # ordering: one position picker per item, so it works with a keyboard and a screen reader
-        st.markdown(f"**{label}** *(give each item a position, 1 = first)*")
-        positions = list(range(1, len(q.options) + 1))
-        for o in q.options:
-            st.selectbox(
-                f"Position of “{o.text}”",
-                positions,
-                index=None,
-                key=f"{key}-{o.id}",
-                placeholder="Choose a position",
-            )
+        with st.container(key=f"{GROUP}{key}"):
+            st.markdown(f"**{label}** *(give each item a position, 1 = first)*")
+            positions = list(range(1, len(q.options) + 1))
+            for o in q.options:
+                st.selectbox(
+                    f"Position of “{o.text}”",
+                    positions,
+                    index=None,
+                    key=f"{key}-{o.id}",
+                    placeholder="Choose a position",
+                )
     return response(quiz, form, q, st.session_state)
+
+
+# A question answered with several widgets (checkboxes, position pickers) is a group named by
+# its question, as a fieldset and its legend would be: a screen reader moving to "It is given
+# with monitoring after each dose, checkbox" hears which question it belongs to (WCAG 1.3.1).
+# Streamlit has no fieldset, so its container (marked by its key's CSS class) gets the role.
+GROUP = "qgroup-"
+_GROUPS = """<script data-form="{form}">
+(() => {{
+  const name = () => document.querySelectorAll('[class*="st-key-{group}"]').forEach((g, i) => {{
+    const legend = g.querySelector('[data-testid="stMarkdownContainer"]');
+    if (!legend) return;
+    legend.id = legend.id || "question-legend-" + i;
+    g.setAttribute("role", "group");
+    g.setAttribute("aria-labelledby", legend.id);
+  }});
+  requestAnimationFrame(() => requestAnimationFrame(name));
+}})();
+</script>"""
+
+
+def group_questions(form: str) -> None:
+    """Name each multi-widget question's group (one invisible element per drawn form)."""
+    st.html(_GROUPS.format(form=html.escape(form, quote=True), group=GROUP), unsafe_allow_javascript=True)
 
 
 def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):

@@ -56,6 +56,18 @@ def start(page, server, track: str) -> None:
     wait_ready(page)
 
 
+def first_quiz_on_the_public_track(page, server, course) -> None:
+    """A new public-track learner reads module 1 part by part and opens its quiz."""
+    start(page, server, "Community and self-paced learning")
+    page.get_by_role("button", name=f"Start: {course.modules[0].title}").click()
+    wait_ready(page)
+    while page.get_by_role("button", name="Take the quiz").count() == 0:
+        page.get_by_role("button", name="Next:").first.click()
+        wait_ready(page)
+    page.get_by_role("button", name="Take the quiz").click()
+    wait_ready(page)
+
+
 def present_a_module(browser, server):
     """A trainer signs in with the passcode and starts presenting; returns their page."""
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()

@@ -16,7 +16,7 @@ from tests.browser.a11y import (
     audit,
     click,
 )
-from tests.browser.conftest import ROOT, pass_every_staff_module, start, wait_ready
+from tests.browser.conftest import ROOT, first_quiz_on_the_public_track, pass_every_staff_module, start, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -211,12 +211,8 @@ def test_nothing_is_cut_off_at_200_percent_text(page, course_server, real_course
 
 
 def test_quiz_feedback_is_announced_by_a_live_region_that_is_updated_not_replaced(page, course_server, real_course):
-    start(page, course_server, "Community and self-paced learning")
+    first_quiz_on_the_public_track(page, course_server, real_course)
     first = real_course.modules[0]
-    click(page, "button", f"Start: {first.title}")
-    while page.get_by_role("button", name="Take the quiz").count() == 0:
-        click(page, "button", "Next:")
-    click(page, "button", "Take the quiz")
     region = page.locator("[data-testid=stMain] [role=status]").filter(has_text="Answer every question, then press")
     assert region.count() == 1
     region.evaluate("el => { el.dataset.marker = 'before-submit'; }")
@@ -429,12 +425,7 @@ GROUPS_JS = """() => {
 
 
 def test_a_question_answered_with_several_widgets_is_a_group_named_by_the_question(page, course_server, real_course):
-    start(page, course_server, "Community and self-paced learning")
-    first = real_course.modules[0]
-    click(page, "button", f"Start: {first.title}")
-    while page.get_by_role("button", name="Take the quiz").count() == 0:
-        click(page, "button", "Next:")
-    click(page, "button", "Take the quiz")
+    first_quiz_on_the_public_track(page, course_server, real_course)
     page.wait_for_function(f"() => ({GROUPS_JS})().every(name => name !== null)", timeout=10000)
     names = page.evaluate(GROUPS_JS)
     assert names and all(n.startswith("Question ") for n in names), names

@@ -37,8 +37,10 @@ def pg_database():
 def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_database, tmp_path, real_course):
     env = {"COURSE_DB_URL": pg_database, "COURSE_CERT_SECRET": "multi-server-test-secret-0123456789"}
     a, b = Server(env, tmp_path / "a.log"), Server(env, tmp_path / "b.log")
+    pages = []
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        pages.append(page)
         page.goto(a.url)
         wait_ready(page)
         page.get_by_text("Clinic staff onboarding").click()
@@ -57,6 +59,7 @@ def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_da
         code = link.split("?resume=")[1]
 
         other = browser.new_page(viewport={"width": 1280, "height": 1800})  # another device
+        pages.append(other)
         other.goto(f"{b.url}/?resume={code}")
         wait_ready(other)
         body = other.locator("[data-testid=stMain]").inner_text()
@@ -64,5 +67,7 @@ def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_da
         assert "Your course: Clinic staff onboarding" in body
         assert f"Continue: {first.title}" in body  # the section read on server A counts here
     finally:
+        for p in pages:  # closed, or they keep reconnecting to the stopped servers and load the browser
+            p.close()
         a.stop()
         b.stop()

@@ -49,6 +49,7 @@ def test_a_reload_keeps_the_learner_and_their_place(page, course_server, real_co
 def test_forget_me_and_deleting_records_end_it(page, course_server, real_course):
     start(page, course_server, "Community and self-paced learning")
     page.get_by_text("Save your place: your private resume link").click()
+    wait_ready(page)  # under load a click that lands while the page is still settling can be lost
     forget = page.get_by_role("button", name="Forget me on this browser")
     forget.wait_for()
     link = page.locator("[data-testid=stCode]").inner_text().strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import streamlit as st
@@ -120,14 +121,21 @@ def go(key: str, **query: str) -> None:
     st.switch_page(_pages()[key], query_params=query or None)
 
 
-_FOCUS = """<script data-focus="{tag}">
+# Runs once, when its element is drawn (a new `marker` makes a new element): the page's first
+# `tag` heading gets the focus, which otherwise falls to the page body, so a keyboard or
+# screen reader user would start again from the top of the document.
+_FOCUS = """<script data-focus="{marker}">
 (() => {{
   const go = () => {{
     const main = document.querySelector('[data-testid="stMain"]');
     const heading = main && main.querySelector("{tag}");
-    if (heading && !main.contains(document.activeElement)) {{
+    if (heading && ({force} || !main.contains(document.activeElement))) {{
       heading.setAttribute("tabindex", "-1");
       heading.focus({{ preventScroll: true }});
+    }}
+    if ({scroll}) {{
+      if (main) main.scrollTo(0, 0);
+      window.scrollTo(0, 0);
     }}
   }};
   requestAnimationFrame(() => requestAnimationFrame(go));
@@ -135,14 +143,28 @@ _FOCUS = """<script data-focus="{tag}">
 </script>"""
 
 
+def focus_heading(tag: str, *, marker: str = "", force: bool = False, scroll: bool = False) -> None:
+    """Move the focus to the page's first `tag` heading once this run is drawn: only if the
+    focus is no longer in the page (its button is gone), unless `force`; `scroll` also brings
+    the view back to the top. One invisible element."""
+    st.html(
+        _FOCUS.format(
+            tag=tag,
+            marker=html.escape(marker or tag, quote=True),
+            force=str(force).lower(),
+            scroll=str(scroll).lower(),
+        ),
+        unsafe_allow_javascript=True,
+    )
+
+
 def after_page() -> None:
     """After a button opened another page (or replaced the part of the page it was on), move
-    the focus to the new page's heading, as Previous and Next do within a module: otherwise it
-    falls to the page body, and a keyboard or screen reader user starts again from the top of
-    the document. One invisible element, on that run only."""
+    the focus to the new page's heading, as Previous and Next do within a module. On that run
+    only."""
     tag = st.session_state.pop(FOCUS_KEY, None)
     if tag in ("h1", "h2"):
-        st.html(_FOCUS.format(tag=tag), unsafe_allow_javascript=True)
+        focus_heading(tag)
 
 
 def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options) -> None:

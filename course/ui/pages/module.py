@@ -3,8 +3,6 @@ takeaways and every reference. `?step=` in the URL keeps the learner's place on 
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from course.events import EXPERIENCED, section_activity
@@ -52,7 +50,10 @@ def render(module_id: str) -> None:
         _record_seen(module, section, track_id)
     _pager(module, order, index)
     if st.session_state.pop(MOVED_KEY, None) == step:
-        _to_top_of_step(step)
+        # After Previous or Next: the part's heading takes the focus and the view goes back to
+        # the top, as opening a new page does; else a learner who pressed Next at the bottom of
+        # a long part is left near the bottom of the next one.
+        nav.focus_heading("h2", marker=step, force=True, scroll=True)
 
 
 def _plain_toggle(audience: str) -> bool:
@@ -169,28 +170,3 @@ MOVED_KEY = "_module-moved-to-step"
 def _go_to_step(step: str) -> None:
     st.query_params["step"] = step
     st.session_state[MOVED_KEY] = step
-
-
-# Runs once, when this element is drawn after Previous or Next. The part's heading (the first
-# <h2> of the page) gets the focus and the page scrolls back to the top, as opening a new page
-# does: otherwise the learner who pressed Next at the bottom of a long part is left near the
-# bottom of the next one, and a keyboard or screen reader user's focus falls to the page body.
-_TO_TOP = """<script data-step="{step}">
-(() => {{
-  const go = () => {{
-    const main = document.querySelector('[data-testid="stMain"]');
-    const heading = main && main.querySelector("h2");
-    if (heading) {{
-      heading.setAttribute("tabindex", "-1");
-      heading.focus({{ preventScroll: true }});
-    }}
-    if (main) main.scrollTo(0, 0);
-    window.scrollTo(0, 0);
-  }};
-  requestAnimationFrame(() => requestAnimationFrame(go));
-}})();
-</script>"""
-
-
-def _to_top_of_step(step: str) -> None:
-    st.html(_TO_TOP.format(step=html.escape(step, quote=True)), unsafe_allow_javascript=True)

@@ -3,6 +3,7 @@ address, and text made safe for Markdown."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import streamlit as st
@@ -48,6 +49,27 @@ def live_region(slot, text: str, tone: str = "neutral") -> None:
         slot.error(text, icon=":material/cancel:")
     else:
         slot.info(text, icon=":material/info:")
+
+
+def browser_cookie(name: str) -> str | None:
+    """A cookie as the browser sent it when this tab connected (a cookie set since then is not
+    seen until the next connection, such as a reload)."""
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # no browser behind this run (a test harness)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def set_browser_cookie(name: str, value: str | None) -> None:
+    """Set a session cookie (no expiry date: the browser drops it when it closes), or clear it
+    with None: `path=/`, `SameSite=Strict`, `Secure` over HTTPS. One invisible element."""
+    age = "" if value is not None else "; max-age=0"
+    st.html(
+        f"<script>document.cookie = {json.dumps(name)} + '=' + {json.dumps(value or '')} + "
+        f"'; path=/; SameSite=Strict{age}' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 PUBLIC_URL_SETTING = "COURSE_PUBLIC_URL"

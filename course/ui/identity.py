@@ -4,14 +4,13 @@ notice shown while the database cannot be reached."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import streamlit as st
 
 from course.records import StoreUnavailable
 from course.ui import display, state
-from course.ui.common import app_url
+from course.ui.common import app_url, browser_cookie, set_browser_cookie
 
 # A session cookie (no expiry: the browser drops it when it closes) holding the learner's
 # resume code, so reloading the page, or a phone reloading a tab it put to sleep, finds the
@@ -132,11 +131,8 @@ def _resume_from_cookie() -> None:
 
 def _browser_code() -> str | None:
     """The resume code this browser sent, if it looks like one."""
-    try:
-        code = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser behind this run (a test harness)
-        return None
-    return code if isinstance(code, str) and _CODE.match(code) else None
+    code = browser_cookie(COOKIE)
+    return code if code is not None and _CODE.match(code) else None
 
 
 def after_page() -> None:
@@ -150,19 +146,8 @@ def after_page() -> None:
     known = st.session_state.get("cookie-value", _browser_code())
     if wanted == known:
         return
-    if wanted is None and known is None:
-        return
     st.session_state["cookie-value"] = wanted
-    if wanted is None:
-        value, age = "", "; max-age=0"
-    else:
-        value, age = wanted, ""
-    st.html(
-        "<script>document.cookie = "
-        f"{json.dumps(COOKIE)} + '=' + {json.dumps(value)} + '; path=/; SameSite=Strict{age}'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    set_browser_cookie(COOKIE, wanted)
 
 
 def _oidc() -> None:

@@ -14,7 +14,6 @@ the trainer out. Signing out, closing the browser, the expiry or a new passcode 
 from __future__ import annotations
 
 import ipaddress
-import json
 import math
 import time
 
@@ -22,6 +21,7 @@ import streamlit as st
 
 from course.trainer_auth import RateLimiter, allowed_email, check_passcode, check_token, sign_token
 from course.ui import state
+from course.ui.common import browser_cookie, set_browser_cookie
 
 HASH_SETTING = "COURSE_TRAINER_PASSCODE_HASH"
 EMAILS_SETTING = "COURSE_TRAINER_EMAILS"
@@ -59,11 +59,8 @@ def _token_key() -> bytes | None:
 def _browser_token_valid() -> bool:
     if st.session_state.get("trainer-cookie-ignore"):
         return False
-    try:
-        token = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser behind this run (a test harness)
-        return False
-    if not isinstance(token, str) or not token:
+    token = browser_cookie(COOKIE)
+    if token is None:
         return False
     key = _token_key()
     return key is not None and check_token(key, token, time.time())
@@ -73,14 +70,8 @@ def after_page() -> None:
     """Hand the browser its sign-in after a passcode sign-in, or take it back after signing
     out: one invisible element, on that run only."""
     change = st.session_state.pop("trainer-cookie", None)
-    if change is None:
-        return
-    age = "" if change else "; max-age=0"
-    st.html(
-        f"<script>document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(change)} + "
-        f"'; path=/; SameSite=Strict{age}' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    if change is not None:
+        set_browser_cookie(COOKIE, change or None)  # "" after signing out: clear it
 
 
 def _client() -> str:

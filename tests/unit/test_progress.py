@@ -60,22 +60,20 @@ def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
     assert second.status == NOT_STARTED
 
 
-def test_a_passed_module_is_reviewed_from_its_overview_not_its_quiz(two_module_course):
+@pytest.mark.parametrize(
+    ("verb", "score", "status", "resume_step"),
+    [
+        (FAILED, 5, NEEDS_RETRY, QUIZ),  # a failed attempt resumes at the quiz, to retry
+        (PASSED, 12, PASSED_STATUS, OVERVIEW),  # "Review" of a passed module opens its text
+    ],
+)
+def test_after_a_quiz_attempt_the_module_resumes_where_it_should(two_module_course, verb, score, status, resume_step):
     events = [
         ev(0, REGISTERED, "course", track="staff"),
-        ev(1, PASSED, "quiz/history", track="staff", score=12, max_score=13),
+        ev(1, verb, "quiz/history", track="staff", score=score, max_score=13),
     ]
     first = project(two_module_course, events).modules[0]
-    assert first.status == PASSED_STATUS and first.resume_step == OVERVIEW
-
-
-def test_failed_attempt_needs_retry_and_resumes_at_the_quiz(two_module_course):
-    events = [
-        ev(0, REGISTERED, "course", track="staff"),
-        ev(1, FAILED, "quiz/history", track="staff", score=5, max_score=13),
-    ]
-    first = project(two_module_course, events).modules[0]
-    assert first.status == NEEDS_RETRY and first.resume_step == QUIZ
+    assert first.status == status and first.resume_step == resume_step
 
 
 def test_resume_goes_to_the_last_section_opened(two_module_course):

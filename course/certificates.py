@@ -25,7 +25,7 @@ from typing import Protocol
 from fpdf import FPDF
 
 from course.pdf_fonts import CORE_FONTS, Fonts, latin1, use_fonts
-from course.records import UNAMBIGUOUS, CertificateRecord
+from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
 from course.schema import Course, CourseSettings
 
 _log = logging.getLogger(__name__)
@@ -64,15 +64,7 @@ def new_certificate_id() -> str:
 def normalize_id(certificate_id: object) -> str | None:
     """The canonical id for what a person typed, or None: any case, and with the dashes, spaces
     or neither ("kt 7hqm 2xpa c9rw", "KT7HQM2XPAC9RW"), as an id is read out over the phone."""
-    if not isinstance(certificate_id, str) or len(certificate_id) > 64:
-        return None
-    letters = re.sub(r"[\s\-‐-―]", "", certificate_id).upper()
-    if len(letters) != len(ID_PREFIX) + 12:
-        return None
-    candidate = "-".join(
-        (letters[: len(ID_PREFIX)], *(letters[i : i + 4] for i in range(len(ID_PREFIX), len(letters), 4)))
-    )
-    return candidate if _ID.match(candidate) else None
+    return grouped_code(certificate_id, (len(ID_PREFIX), 4, 4, 4), _ID, max_len=64, separators=r"[\s\-‐-―]")
 
 
 def _canonical(record: CertificateRecord) -> bytes:

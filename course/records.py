@@ -449,15 +449,25 @@ def hash_resume_code(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
+def grouped_code(
+    code: object, sizes: tuple[int, ...], pattern: re.Pattern[str], *, max_len: int = 32, separators: str = r"[\s-]"
+) -> str | None:
+    """The canonical form of a code made of dash-separated groups of `sizes`, from what a
+    person typed (any case, the groups split by `separators` or not at all), if it matches
+    `pattern`; else None."""
+    if not isinstance(code, str) or len(code) > max_len:
+        return None
+    letters = re.sub(separators, "", code).upper()
+    if len(letters) != sum(sizes):
+        return None
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    candidate = "-".join(letters[at : at + n] for at, n in zip(starts, sizes, strict=True))
+    return candidate if pattern.match(candidate) else None
+
+
 def normalize_cohort_code(code: object) -> str | None:
     """`kx7 p2m`, `KX7P2M` and `KX7-P2M` all name the same cohort; anything else is None."""
-    if not isinstance(code, str) or len(code) > 32:
-        return None
-    letters = re.sub(r"[\s-]", "", code).upper()
-    if len(letters) != 6:
-        return None
-    candidate = f"{letters[:3]}-{letters[3:]}"
-    return candidate if _COHORT_CODE.match(candidate) else None
+    return grouped_code(code, (3, 3), _COHORT_CODE)
 
 
 def normalize_room_code(code: object) -> str | None:

@@ -26,9 +26,6 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* The date field's day/month/year segments are tiny targets; give each 24x24 px (WCAG 2.5.8). */
 [data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px;
   line-height: 24px; text-align: center; }
-/* On a phone the page title's longest words ("antidepressant") fit on a line instead of being
-   broken mid-word; the other headings step down with it. In rem, so the larger text sizes
-   still scale them. */
 /* A button or menu link says in full where it goes ("Next: A surprise in depression research
    (2000-2010s)"): its text wraps instead of ending in "..." (Streamlit cuts it to one line). */
 .stApp button [data-testid="stMarkdownContainer"], .stApp button [data-testid="stMarkdownContainer"] p,
@@ -40,6 +37,9 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
    on a phone passed through a dozen invisible stops (WCAG 2.4.3, 2.4.7). Hidden, they are not
    focusable; the menu button opens it as before. */
 [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+/* On a phone the page title's longest words ("antidepressant") fit on a line instead of being
+   broken mid-word; the other headings step down with it. In rem, so the larger text sizes
+   still scale them. */
 @media (max-width: 480px) {
   .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
 """

@@ -102,9 +102,10 @@ def _join_cohort(track_id: str) -> None:
         db = state.store()
         try:
             learner.sync(register=True)
-            if db is None or not learner.registered or db.join_cohort(learner.learner_id, found.code) is None:
-                raise StoreUnavailable("not saved")
+            saved = db is not None and learner.registered and db.join_cohort(learner.learner_id, found.code) is not None
         except (StoreUnavailable, KeyError):
+            saved = False
+        if not saved:
             st.error(
                 "We can't reach the course database to save this right now. Try again in a few minutes.",
                 icon=":material/cloud_off:",

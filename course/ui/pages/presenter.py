@@ -37,7 +37,6 @@ ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
 AUDIENCE_PATH = "audience"
 JOIN_PATH = "join"
-# Optional: the address phones should use (a laptop's own view is often http://localhost).
 
 AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
 ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."

@@ -135,6 +135,14 @@ def _browser_code() -> str | None:
     return code if code is not None and _CODE.match(code) else None
 
 
+def _held() -> str | None:
+    """The resume code this browser holds: as last set in this tab, else as it connected with
+    (read only then, not on every run)."""
+    if "cookie-value" in st.session_state:
+        return st.session_state["cookie-value"]
+    return _browser_code()
+
+
 def after_page() -> None:
     """Tell the browser which learner it holds, when that changed: set on the first save (or a
     resume link), changed by a resume link for someone else, cleared when records are deleted
@@ -143,7 +151,7 @@ def after_page() -> None:
     wanted = learner.resume_code if learner is not None else None
     if wanted is not None and not _CODE.match(wanted):
         wanted = None
-    known = st.session_state.get("cookie-value", _browser_code())
+    known = _held()
     if wanted == known:
         return
     st.session_state["cookie-value"] = wanted
@@ -204,7 +212,7 @@ def new_session() -> None:
     """Start this tab afresh as nobody (after "Forget me" or deleting one's records). What the
     browser holds is kept in mind, so `after_page` clears it, and the cookie this tab sent when
     it connected is not used to bring the learner back."""
-    held = st.session_state.get("cookie-value", _browser_code())
+    held = _held()
     for key in list(st.session_state):
         del st.session_state[key]
     st.session_state["cookie-value"] = held

@@ -225,10 +225,11 @@ def _charts(progress, done: CheckIns) -> None:
     events = state.session().events()
     chart_view.draw(chart_view.learner_chart("progress", progress.modules), "your progress by module")
     minutes = analytics.time_per_module(course, events)
-    if any(minutes.values()):
-        on_track = {m.module_id for m in progress.modules}
-        # To a tenth of a minute, as the table shows: the same numbers draw the same chart.
-        by_title = tuple((course.module(mid).title, round(m, 1)) for mid, m in minutes.items() if mid in on_track)
+    on_track = {m.module_id for m in progress.modules}
+    # To a tenth of a minute, as the table shows: the same numbers draw the same chart. Drawn
+    # once there is a tenth of a minute to show (a few seconds' reading rounds to "0 min").
+    by_title = tuple((course.module(mid).title, round(m, 1)) for mid, m in minutes.items() if mid in on_track)
+    if any(m for _, m in by_title):
         chart_view.draw(chart_view.learner_chart("time", by_title), "time per module")
     if done.pre_percent is not None or done.post_percent is not None:
         chart_view.draw(chart_view.learner_chart("pre_post", done.pre_percent, done.post_percent), "knowledge check")

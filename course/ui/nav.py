@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import streamlit as st
@@ -121,20 +120,37 @@ def go(key: str, **query: str) -> None:
     st.switch_page(_pages()[key], query_params=query or None)
 
 
-# Runs once, when its element is drawn (a new `marker` makes a new element): the page's first
-# `tag` heading gets the focus, which otherwise falls to the page body, so a keyboard or
-# screen reader user would start again from the top of the document.
+# Runs when its element is drawn: the page's first `tag` heading gets the focus, which
+# otherwise falls to the page body, so a keyboard or screen reader user would start again from
+# the top of the document. Until a run ends, the elements of the page being left stay on
+# screen marked stale, and React may draw a stale element again, which runs its script again:
+# so a script whose own element is stale or gone does nothing (each is told apart by its
+# `marker`, new on every move). A stale heading is not the new page's, and a focus on a stale
+# element (the button just pressed) is about to fall to the body, so it counts as out of the
+# page.
 _FOCUS = """<script data-focus="{marker}">
 (() => {{
+  const stale = (el) => !!el.closest('[data-stale="true"]');
+  const mine = () => {{
+    const me = document.querySelector('script[data-focus="{marker}"]');
+    return me && !stale(me);
+  }};
+  let frames = 0;
   const go = () => {{
+    if (!mine()) return;
     const main = document.querySelector('[data-testid="stMain"]');
-    const heading = main && main.querySelector("{tag}");
-    if (heading && ({force} || !main.contains(document.activeElement))) {{
+    const heading = main && [...main.querySelectorAll("{tag}")].find((h) => !stale(h));
+    if (!heading) {{
+      if (frames++ < 120) requestAnimationFrame(go);
+      return;
+    }}
+    const active = document.activeElement;
+    if ({force} || !main.contains(active) || stale(active)) {{
       heading.setAttribute("tabindex", "-1");
       heading.focus({{ preventScroll: true }});
     }}
     if ({scroll}) {{
-      if (main) main.scrollTo(0, 0);
+      main.scrollTo(0, 0);
       window.scrollTo(0, 0);
     }}
   }};
@@ -142,18 +158,17 @@ _FOCUS = """<script data-focus="{marker}">
 }})();
 </script>"""
 
+_MOVES_KEY = "focus-moves"
 
-def focus_heading(tag: str, *, marker: str = "", force: bool = False, scroll: bool = False) -> None:
+
+def focus_heading(tag: str, *, force: bool = False, scroll: bool = False) -> None:
     """Move the focus to the page's first `tag` heading once this run is drawn: only if the
     focus is no longer in the page (its button is gone), unless `force`; `scroll` also brings
     the view back to the top. One invisible element."""
+    moves = st.session_state.get(_MOVES_KEY, 0) + 1
+    st.session_state[_MOVES_KEY] = moves
     st.html(
-        _FOCUS.format(
-            tag=tag,
-            marker=html.escape(marker or tag, quote=True),
-            force=str(force).lower(),
-            scroll=str(scroll).lower(),
-        ),
+        _FOCUS.format(tag=tag, marker=f"{tag}-{moves}", force=str(force).lower(), scroll=str(scroll).lower()),
         unsafe_allow_javascript=True,
     )
 

@@ -252,10 +252,9 @@ def test_next_and_previous_take_focus_and_view_to_the_top_of_the_new_part(page, 
         assert page.evaluate(FOCUSED_HEADING_JS) == heading
     toggle = page.get_by_role("switch", name="Plain-language version")
     toggle.focus()
-    # Until a run ends, the page being left stays on screen marked stale, and React may draw a
-    # stale element again, which runs its script again: that once took the focus from a new
-    # page's title to a heading of the page before (one CI run in four, on a busy machine). A
-    # focus script whose own element is stale does nothing.
+    # Until a run ends, the page being left stays on screen marked stale, and on a busy machine
+    # its focus script could act after the new page had begun to draw, taking the focus from the
+    # new page's title (a CI failure). A focus script whose own element is stale does nothing.
     page.evaluate(
         """() => {
           const old = document.querySelector('script[data-focus]');

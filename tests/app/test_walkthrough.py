@@ -342,3 +342,23 @@ def test_the_unanswered_message_mentions_ordering_only_when_an_ordering_question
     assert at.error[0].value == (
         f"Answer every question before you submit. Still to answer: question {left}. Your answers so far are kept."
     )
+
+
+def test_a_link_to_a_part_that_does_not_exist_says_so_and_opens_the_overview(app, real_course):
+    # A link made before a part was renamed used to open the overview without a word.
+    at = choose_track(app, "Community and self-paced learning")
+    first = real_course.modules[0]
+    at.query_params["step"] = "*old*-part"
+    at = go(at, first.id)
+    said = [i.value for i in at.info if "no part called" in i.value]
+    assert said == [
+        "This module has no part called “\\*old\\*-part”: it may have been renamed since the link was made. "
+        "Here is the module's overview; its parts follow with Next."
+    ]
+    assert any(h.value == "Overview" for h in at.header)
+    assert at.query_params["step"] in ("overview", ["overview"])
+    # A part that exists opens without the message.
+    at.query_params["step"] = first.sections[0].id
+    at = at.run()
+    assert not [i for i in at.info if "no part called" in i.value]
+    assert any(h.value == first.sections[0].heading for h in at.header)

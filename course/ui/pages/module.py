@@ -9,7 +9,7 @@ from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, Module, Section
 from course.ui import chart_view, nav, state
-from course.ui.common import dollars, notice, require_track
+from course.ui.common import dollars, escape_markdown, notice, require_track
 
 
 def render(module_id: str) -> None:
@@ -35,7 +35,16 @@ def render(module_id: str) -> None:
     order = steps(module)[:-1]  # the quiz has its own page
     step = st.query_params.get("step", OVERVIEW)
     if step not in order:
+        if step:
+            # A link made before a part was renamed or removed, or mistyped: say so, rather
+            # than show the overview as if it were the part asked for.
+            st.info(
+                f"This module has no part called “{escape_markdown(step)}”: it may have been renamed "
+                "since the link was made. Here is the module's overview; its parts follow with Next.",
+                icon=":material/link_off:",
+            )
         step = OVERVIEW
+        st.query_params["step"] = OVERVIEW
     index = order.index(step)
     st.caption(f"About {module.estimated_minutes} minutes · part {index + 1} of {len(order)}")
     plain = _plain_toggle(track.audience)

@@ -16,7 +16,7 @@ if loaded.course is None:
 else:
     page = st.navigation(nav.build(loaded.course), expanded=True)
     identity.before_page(page.url_path)
-    nav.after_navigation()
+    nav.after_navigation(page.url_path)
     page.run()
     identity.after_page()
     trainer_access.after_page()

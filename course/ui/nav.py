@@ -86,7 +86,18 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES["trainer-sign-in"] = st.Page(
             trainer_access.render_sign_in, title="Trainer sign-in", icon=":material/badge:", url_path="trainer-sign-in"
         )
-        trainer_pages = [_PAGES["trainer-sign-in"]]
+        # A trainer's bookmark of the dashboard or presenter, once the sign-in has lapsed,
+        # opens the sign-in form (which then opens that page), not "Page not found" and Home.
+        gates = [
+            st.Page(
+                _bind(trainer_access.render_gate, key, f"sign_in_for_{key}"),
+                title=title,
+                url_path=key,
+                visibility="hidden",
+            )
+            for key, title in (("trainer", "Trainer dashboard"), ("present", "Present a module"))
+        ]
+        trainer_pages = [_PAGES["trainer-sign-in"], *gates]
     return [
         _PAGES["home"],
         _PAGES["start-check"],
@@ -102,10 +113,15 @@ def build(course: Course) -> list[StreamlitPage]:
     ]
 
 
-def after_navigation() -> None:
-    """Finish a sign-in: the trainer pages exist from this run on, so open the dashboard."""
-    if st.session_state.pop("open-trainer-dashboard", False) and "trainer" in _pages():
-        go("trainer")
+def after_navigation(current: str) -> None:
+    """Finish a sign-in: the trainer pages exist from this run on, so open the page the
+    trainer asked for (the dashboard unless they came by the presenter's address), unless the
+    page being drawn (`current`, its url path) is already that one."""
+    from course.ui import trainer_access
+
+    target = st.session_state.pop(trainer_access.OPEN_AFTER_SIGN_IN, None)
+    if target in _pages() and target != current:
+        go(target)
 
 
 def page(key: str) -> StreamlitPage:

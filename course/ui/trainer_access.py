@@ -99,12 +99,31 @@ def _loopback(ip: str) -> bool:
         return False
 
 
-def render_sign_in() -> None:
+OPEN_AFTER_SIGN_IN = "open-after-trainer-sign-in"  # the page a sign-in opens: "trainer" or "present"
+_OPENS = {"trainer": "the trainer dashboard", "present": "presenter mode"}
+
+
+def render_gate(opens: str) -> None:
+    """The page at the dashboard's or the presenter's address until a trainer signs in: a
+    bookmark followed after the sign-in lapsed finds the form, and then the page it asked for,
+    not "Page not found" and Home."""
+    render_sign_in(
+        opens,
+        note=f"You opened the address of {_OPENS[opens]}, which needs a trainer sign-in. A sign-in "
+        f"lasts {TOKEN_HOURS} hours on this browser, or until you sign out or close the browser. "
+        f"Sign in below and {_OPENS[opens]} opens.",
+    )
+
+
+def render_sign_in(opens: str = "trainer", note: str = "") -> None:
+    """The passcode form; a successful sign-in opens page `opens`."""
     st.title("Trainer sign-in")
     st.write(
         "The trainer dashboard and presenter mode are for trainers and community educators. "
         "Learners do not need to sign in here."
     )
+    if note:
+        st.info(note, icon=":material/lock:")
     stored = state.setting(HASH_SETTING)
     if not stored:
         st.info(
@@ -131,7 +150,7 @@ def render_sign_in() -> None:
         st.session_state["trainer"] = True
         st.session_state.pop("trainer-cookie-ignore", None)
         st.session_state["trainer-cookie"] = sign_token(_token_key() or b"", int(time.time()) + TOKEN_HOURS * 3600)
-        st.session_state["open-trainer-dashboard"] = True
+        st.session_state[OPEN_AFTER_SIGN_IN] = opens
         st.rerun()
     limiter().failed(_client())
     st.error("That did not work. Check the passcode and try again.", icon=":material/error:")

@@ -102,7 +102,7 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
 def dashboard(isolated_store) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["trainer"] = True  # signed in (the sign-in itself is tested below)
-    at.session_state["open-trainer-dashboard"] = True
+    at.session_state["open-after-trainer-sign-in"] = "trainer"  # as the sign-in leaves it
     return at.run()
 
 
@@ -155,6 +155,24 @@ def test_a_learner_session_has_no_trainer_page_in_its_navigation():
 
     pages = at.session_state[nav.PAGES_KEY]
     assert "trainer" not in pages and "present" not in pages and "trainer-sign-in" in pages
+
+
+@pytest.mark.parametrize(("address", "title"), [("trainer", "Trainer dashboard"), ("present", "Present a module")])
+def test_a_trainer_page_address_asks_for_the_sign_in_and_then_opens_that_page(trainer_env, address, title):
+    # A bookmark followed after the 12-hour sign-in lapsed used to give "Page not found" and Home.
+    from tests.app.test_walkthrough import go
+
+    at = go(AppTest.from_file(APP, default_timeout=60).run(), address)
+    assert at.title[0].value == "Trainer sign-in"
+    assert [i.value for i in at.info] == [
+        f"You opened the address of {'the trainer dashboard' if address == 'trainer' else 'presenter mode'}, "
+        "which needs a trainer sign-in. A sign-in lasts 12 hours on this browser, or until you sign out or "
+        "close the browser. Sign in below and "
+        f"{'the trainer dashboard' if address == 'trainer' else 'presenter mode'} opens."
+    ]
+    assert "trainer" not in at.session_state  # the address alone gives nothing away
+    at = sign_in(at)
+    assert at.title[0].value == title
 
 
 def test_dashboard_figures_match_hand_computed_values(real_course, isolated_store):

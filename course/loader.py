@@ -84,18 +84,69 @@ class Source:
         return Problem(self.rel, self.line(path), format_path(path), message)
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], twice: list[tuple[Path_, int, int]]) -> None:
+    """Record every node's line by path; a key given twice in one mapping goes to `twice`
+    as (path, line, first line): YAML keeps only the last one, silently."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*path, key)
+            line = key_node.start_mark.line + 1
+            if key in first:
+                twice.append((child, line, first[key]))
+            first.setdefault(key, line)
             # A key's own line is where an author looks, also for block values below it.
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
+            lines[child] = line
+            _record_lines(value_node, child, lines, twice)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), lines)
+            _record_lines(item, (*path, i), lines, twice)
+
+
+MAX_NODES = 100_000  # far beyond any course file (the largest has a few thousand values)
+
+
+def _alias_problem(root: yaml.Node) -> str | None:
+    """What is wrong with the file's aliases (*name reuses the node anchored &name), if
+    anything. An alias inside its own anchor makes a loop, which every walk of the file would
+    follow forever; aliases of aliases can make a few lines stand for billions of values. A
+    plain reuse (yaml.safe_dump writes one for a list used twice) is fine."""
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def count(node: yaml.Node) -> int:
+        key = id(node)
+        if key in size:
+            return size[key]
+        if key in open_:
+            raise _Loop(node)
+        open_.add(key)
+        if isinstance(node, yaml.MappingNode):
+            n = 1 + sum(count(k) + count(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(count(item) for item in node.value)
+        else:
+            n = 1
+        open_.discard(key)
+        size[key] = n = min(n, MAX_NODES + 1)
+        return n
+
+    try:
+        total = count(root)
+    except _Loop as loop:
+        return f"the alias to the anchor at line {loop.node.start_mark.line + 1} is inside that anchor, a loop"
+    except RecursionError:
+        return "nested too deeply"
+    if total > MAX_NODES:
+        return f"its aliases make it stand for more than {MAX_NODES:,} values"
+    return None
+
+
+class _Loop(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
 
 
 # libyaml's parser (yaml.CSafeLoader) is about ten times faster than PyYAML's pure-Python one
@@ -137,7 +188,7 @@ def _compose_fast(text: str) -> tuple[yaml.Node, Any] | None:
         return None
     try:
         node = loader.get_single_node()
-        if node is None or _scanners_may_differ(node):
+        if node is None or _alias_problem(node) is not None or _scanners_may_differ(node):
             return None
         return node, loader.construct_document(node)
     except yaml.YAMLError:
@@ -149,18 +200,28 @@ def _compose_fast(text: str) -> tuple[yaml.Node, Any] | None:
 def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(rel, 1, "(file)", "file not found")]
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(rel, 1, "(file)", f"not UTF-8 text ({exc.reason})")]
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(rel, line, "(file)", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
     fast = _compose_fast(text)
     if fast is not None:
         return _source(rel, *fast)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, such as a NUL byte
+        line = text.count("\n", 0, exc.position) + 1
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, [Problem(rel, line, "(file)", f"a control character ({code}) that YAML does not allow; remove it")]
     try:
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(rel, 1, "(file)", "file is empty")]
+        trouble = _alias_problem(node)
+        if trouble is not None:
+            return None, [Problem(rel, node.start_mark.line + 1, "(file)", f"cannot be read: {trouble}")]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -183,8 +244,15 @@ def _source(rel: str, node: yaml.Node, data: Any) -> tuple[Source | None, list[P
         kind = type(data).__name__
         return None, [Problem(rel, 1, "(file)", f"expected a mapping of keys, got a {kind}")]
     lines: dict[Path_, int] = {}
-    _record_lines(node, (), lines)
-    return Source(rel, data, lines), []
+    twice: list[tuple[Path_, int, int]] = []
+    _record_lines(node, (), lines, twice)
+    problems = [
+        Problem(
+            rel, line, format_path(path), f"this key is given twice (first at line {first}); YAML keeps only the last"
+        )
+        for path, line, first in twice
+    ]
+    return Source(rel, data, lines), problems
 
 
 # --------------------------------------------------------------------------- validation
@@ -372,7 +440,7 @@ def _cross_check(
     modules: list[tuple[Module, Source]],
     quizzes: list[tuple[Quiz | Survey, Source]],
     invalid: list[Source],
-    unreadable: set[str],
+    unreadable: dict[str, str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.extend
@@ -382,9 +450,10 @@ def _cross_check(
     # Ids from files that failed validation still count as existing, so one broken file
     # reports its own problems instead of a cascade of dangling references elsewhere.
     salvaged = _salvage_ids(invalid)
-    module_ids |= salvaged["module"]
-    quiz_ids |= salvaged["quiz"]
-    survey_ids |= salvaged["survey"]
+    guessed = _guess_ids(unreadable)
+    module_ids |= salvaged["module"] | guessed["module"]
+    quiz_ids |= salvaged["quiz"] | guessed["quiz"]
+    survey_ids |= salvaged["survey"] | guessed["quiz"]
     track_ids = {t.id for t in settings.tracks} if settings is not None else None
 
     add(_duplicates(((m.id, s, ("id",)) for m, s in modules), "module"))
@@ -398,7 +467,9 @@ def _cross_check(
     if settings is not None and settings_src is not None:
         add(_check_settings(settings, settings_src, modules, module_ids, quiz_ids, survey_ids))
 
-    objectives: dict[str, tuple[Module | None, set[str] | None]] = {o: (None, None) for o in salvaged["objective"]}
+    objectives: dict[str, tuple[Module | None, set[str] | None]] = {
+        o: (None, None) for o in salvaged["objective"] | guessed["objective"]
+    }
     for m, s in modules:
         refs = {r.id for r in m.references}
         for o in m.objectives:
@@ -449,6 +520,24 @@ def _cross_check(
                     )
     add(_duplicates(question_ids, "question"))
     return problems
+
+
+_ID_LINE = re.compile(r"""^[ -]*id:[ ]*["']?([A-Za-z0-9_.-]+)""", re.MULTILINE)
+
+
+def _guess_ids(unreadable: dict[str, str]) -> dict[str, set[str]]:
+    """Ids a file that YAML could not read probably defines (any `id:` line; a module's
+    file name), so that its one syntax error is not followed by a dangling reference in
+    every file that names them. Once the file reads, the real checks run."""
+    found: dict[str, set[str]] = {"module": set(), "quiz": set(), "objective": set()}
+    for rel, text in unreadable.items():
+        ids = set(_ID_LINE.findall(text))
+        if rel.startswith("modules/"):
+            found["module"] |= ids | {rel.removeprefix("modules/")[3:].removesuffix(".yaml")}
+            found["objective"] |= ids
+        else:
+            found["quiz"] |= ids | {rel.removeprefix("quizzes/").removesuffix(".yaml")}
+    return found
 
 
 def _salvage_ids(sources: list[Source]) -> dict[str, set[str]]:
@@ -508,7 +597,21 @@ def default_root() -> Path:
 def load_course(root: Path | str | None = None) -> Course:
     """Load and check the whole course under `root`; raise CourseError listing every problem."""
     root = Path(root) if root is not None else default_root()
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise CourseError([Problem(str(root), 1, "(folder)", f"the course folder {what}")])
     problems: list[Problem] = []
+    unreadable: dict[str, str] = {}  # files YAML could not read, and their text
+    for folder in ("modules", "quizzes"):
+        if (root / folder).exists() and not (root / folder).is_dir():
+            problems.append(Problem(folder, 1, "(folder)", f"{folder} must be a folder of .yaml files, not a file"))
+        for stray in sorted((root / folder).glob("*.yml")) if (root / folder).is_dir() else []:
+            rel = f"{folder}/{stray.name}"
+            problems.append(
+                Problem(rel, 1, "(file)", f"not read: course files end in .yaml; rename it {stray.stem}.yaml")
+            )
+            # Its ids are probably referred to elsewhere: no cascade of dangling references.
+            unreadable[f"{folder}/{stray.stem}.yaml"] = stray.read_bytes().decode("utf-8", "replace")
 
     settings_src, found = parse_yaml(root / "modules" / "course.yaml", "modules/course.yaml")
     problems += found
@@ -519,7 +622,6 @@ def load_course(root: Path | str | None = None) -> Course:
 
     modules: list[tuple[Module, Source]] = []
     invalid: list[Source] = []
-    unreadable: set[str] = set()  # files that could not be parsed: their ids are unknown
     module_dir = root / "modules"
     for path in sorted(module_dir.glob("*.yaml")) if module_dir.is_dir() else []:
         if path.name == "course.yaml":
@@ -531,7 +633,7 @@ def load_course(root: Path | str | None = None) -> Course:
         src, found = parse_yaml(path, rel)
         problems += found
         if not src:
-            unreadable.add(rel)
+            unreadable[rel] = path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
         if src:
             module, found = validate(Module, src)
             problems += found
@@ -547,7 +649,7 @@ def load_course(root: Path | str | None = None) -> Course:
         src, found = parse_yaml(path, f"quizzes/{path.name}")
         problems += found
         if not src:
-            unreadable.add(f"quizzes/{path.name}")
+            unreadable[f"quizzes/{path.name}"] = path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
         if src:
             quiz, found = validate(quiz_adapter, src)
             problems += found

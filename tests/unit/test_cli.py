@@ -43,7 +43,7 @@ def test_invalid_course_prints_every_problem_and_exits_1(course_copy):
 def test_missing_root_folder_is_a_clear_problem(tmp_path):
     out = run("validate", str(tmp_path / "nowhere"))
     assert out.returncode == 1
-    assert out.stdout.strip() == "modules/course.yaml:1: (file): file not found"
+    assert out.stdout.strip() == f"{tmp_path / 'nowhere'}:1: (folder): the course folder does not exist"
 
 
 def test_cohort_create_prints_a_code_staff_can_join_with(tmp_path):

@@ -157,3 +157,88 @@ def test_unknown_question_type_lists_the_allowed_types(course_copy):
         f"{QUIZ}:{line}: questions[1].type: unknown type 'matching'; "
         "expected one of 'single', 'multiple', 'true_false', 'ordering', 'scenario'"
     ]
+
+
+def test_a_module_yaml_cannot_read_does_not_cascade_either(course_copy):
+    # A bad indent used to add "no module has id 'history'" and an unknown objective for
+    # every question of its quiz: about 20 lines after the one that matters.
+    line = course_copy.replace(MODULE, "estimated_minutes: 20\n", "estimated_minutes: 20\n  oops: [\n")
+    found = problems(course_copy)
+    assert len(found) == 1 and found[0].startswith(f"{MODULE}:{line + 1}: (file): YAML syntax error"), found
+
+
+def test_a_key_given_twice_is_reported_not_silently_overwritten(course_copy):
+    # YAML keeps the last of two keys: a second `answer:` changed the answer key without a word.
+    first = course_copy.replace(QUIZ, "    answer: [a, b]\n", "    answer: [a, b]\n    answer: [a]\n")
+    assert problems(course_copy) == [
+        f"{QUIZ}:{first + 1}: questions[4].answer: this key is given twice (first at line {first}); "
+        "YAML keeps only the last"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "trouble"),
+    [
+        # An alias inside its own anchor: the walk of the file never ended.
+        ("id: &a [*a]\n", "the alias to the anchor at line 1 is inside that anchor, a loop"),
+        # Aliases of aliases: ten lines that stand for 9^9 values; it ran out of memory.
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdefg", "bcdefgh", strict=True))
+            + "i: ["
+            + ", ".join(["*h"] * 9)
+            + "]\n",
+            "its aliases make it stand for more than 100,000 values",
+        ),
+    ],
+)
+def test_yaml_aliases_that_loop_or_explode_are_refused_not_followed(course_copy, text, trouble):
+    course_copy.write("quizzes/extra.yaml", text)
+    assert problems(course_copy) == [f"quizzes/extra.yaml:1: (file): cannot be read: {trouble}"]
+
+
+def test_a_plain_yaml_alias_is_fine(course_copy):
+    # yaml.safe_dump writes an anchor and an alias for a list used twice (as the tracks' modules).
+    text = course_copy.text("modules/course.yaml")
+    assert "&" not in text
+    import yaml
+
+    settings = yaml.safe_load(text)
+    shared = ["history"]
+    for track in settings["tracks"]:
+        track["modules"] = shared
+    course_copy.write("modules/course.yaml", yaml.safe_dump(settings, sort_keys=False))
+    assert "*id001" in course_copy.text("modules/course.yaml")
+    assert [list(t.modules) for t in load_course(course_copy.root).settings.tracks] == [["history"], ["history"]]
+
+
+def test_a_control_character_is_reported_at_its_line_not_as_a_traceback(course_copy):
+    line = course_copy.replace(QUIZ, "title:", "title: \x00", 1)
+    assert problems(course_copy) == [
+        f"{QUIZ}:{line}: (file): a control character (U+0000) that YAML does not allow; remove it"
+    ]
+
+
+def test_text_that_is_not_utf8_is_reported_at_its_line(course_copy):
+    line = course_copy.line_of(MODULE, "estimated_minutes: 20")
+    path = course_copy.path(MODULE)
+    path.write_bytes(path.read_bytes().replace(b"estimated_minutes: 20", b"estimated_minutes: 20 caf\xe9"))
+    assert problems(course_copy) == [
+        f"{MODULE}:{line}: (file): not UTF-8 text (invalid continuation byte); save the file as UTF-8"
+    ]
+
+
+def test_a_yml_file_is_reported_as_not_read(course_copy):
+    course_copy.path(QUIZ).rename(course_copy.path("quizzes/history.yml"))
+    assert problems(course_copy) == [
+        "quizzes/history.yml:1: (file): not read: course files end in .yaml; rename it history.yaml"
+    ]
+
+
+def test_a_course_folder_that_is_missing_or_a_file_says_so(tmp_path):
+    for root, what in ((tmp_path / "nowhere", "does not exist"), (tmp_path / "file.txt", "is a file, not a folder")):
+        if what.startswith("is a file"):
+            root.write_text("x", encoding="utf-8")
+        with pytest.raises(CourseError) as info:
+            load_course(root)
+        assert [str(p) for p in info.value.problems] == [f"{root}:1: (folder): the course folder {what}"]

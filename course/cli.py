@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -46,44 +47,76 @@ def _stats(root: Path, readme: Path | None) -> int:
     except OSError as exc:
         print(f"error: cannot read {readme}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    except UnicodeDecodeError as exc:
+        line = readme.read_bytes().count(b"\n", 0, exc.start) + 1
+        print(f"error: cannot read {readme}: line {line} is not UTF-8 text ({exc.reason})", file=sys.stderr)
+        return 1
     block = re.compile(r"<!-- content-table -->\n.*?<!-- /content-table -->", re.S)
     if not block.search(text):
         print(f"{readme}: no <!-- content-table --> ... <!-- /content-table --> block to update", file=sys.stderr)
         return 1
-    readme.write_text(
-        block.sub(lambda _: f"<!-- content-table -->\n{table}<!-- /content-table -->", text), encoding="utf-8"
-    )
+    try:
+        readme.write_text(
+            block.sub(lambda _: f"<!-- content-table -->\n{table}<!-- /content-table -->", text), encoding="utf-8"
+        )
+    except OSError as exc:
+        print(f"error: cannot write {readme}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"updated the content table in {readme}")
     return 0
 
 
 def _cohort(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from course.records import StoreUnavailable, open_store
+    from course.records import (
+        DB_URL_ENV,
+        MAX_COHORT_NAME,
+        URL_EXAMPLES,
+        StoreMisconfigured,
+        StoreUnavailable,
+        describe_url,
+        open_store,
+        resolve_url,
+    )
 
     course = load_course(default_root())
     tracks = {t.id for t in course.settings.tracks}
     if args.track not in tracks:
         print(f"error: no track {args.track!r}; choose one of {', '.join(sorted(tracks))}", file=sys.stderr)
         return 2
-    if not " ".join(args.name.split()):
+    name = " ".join(args.name.split())
+    if not name:
         print('error: a cohort needs a name, e.g. "Northside clinic, March intake"', file=sys.stderr)
+        return 2
+    if len(name) > MAX_COHORT_NAME:
+        print(
+            f"error: a cohort name has at most {MAX_COHORT_NAME} characters; this one has {len(name)}", file=sys.stderr
+        )
+        return 2
+    given = args.db or os.environ.get(DB_URL_ENV, "").strip()
+    source = f"--db {describe_url(args.db)!r}" if args.db else f"{DB_URL_ENV} {describe_url(given)!r}"
+    try:
+        in_memory = bool(given) and make_url(resolve_url(given)).database in (None, "", ":memory:")
+    except (ArgumentError, ValueError):  # not a URL at all: open_store below says so
+        in_memory = False
+    if in_memory:
+        print(
+            f"error: {source} is a database in memory, which is gone when this command ends; {URL_EXAMPLES}",
+            file=sys.stderr,
+        )
         return 2
     try:
         store = open_store(args.db)
-        code = store.create_cohort(args.name, args.track, args.by)
-    except ArgumentError:
-        print(
-            f"error: --db {args.db!r} is not a database URL; use sqlite:///path/to/course.sqlite "
-            "or postgresql://user:password@host/dbname",
-            file=sys.stderr,
-        )
+        code = store.create_cohort(name, args.track, args.by)
+    except StoreMisconfigured as exc:
+        print(f"error: {source}: {exc}", file=sys.stderr)
         return 2
     except StoreUnavailable as exc:
         print(f"error: the course database cannot be reached: {exc}", file=sys.stderr)
         return 1
-    print(f"cohort {args.name!r} ({args.track} track): code {code}")
+    print(f"cohort {name!r} ({args.track} track): code {code}")
     return 0
 
 
@@ -126,7 +159,7 @@ def _trainer_passcode(args: argparse.Namespace) -> int:
             print("error: the two entries differ; nothing was created", file=sys.stderr)
             return 1
     else:
-        first = sys.stdin.readline().rstrip("\n")
+        first = sys.stdin.readline().rstrip("\r\n")  # a Windows line end is not part of the passcode
     try:
         line = hash_passcode(first)
     except ValueError:

@@ -69,12 +69,18 @@ _COHORT_CODE = re.compile(rf"^[{UNAMBIGUOUS}]{{3}}-[{UNAMBIGUOUS}]{{3}}$")
 RESUME_CODE_BYTES = 24
 _RESUME_CODE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_DISPLAY_NAME = 100
+MAX_COHORT_NAME = 200
 
 
 class StoreUnavailable(Exception):
     """The records database cannot be reached (down, unreachable, locked, unwritable).
 
     The UI tells the learner plainly and keeps their answers pending; nothing is lost."""
+
+
+class StoreMisconfigured(StoreUnavailable):
+    """The database URL is wrong (not a URL, another kind of database, a bad port, a file that
+    is not a database): the message says what, and retrying will not help."""
 
 
 # --------------------------------------------------------------------------- types and tables
@@ -943,11 +949,14 @@ class Store:
         name = " ".join(str(name).split())
         if not name:
             raise ValueError("a cohort needs a name")
+        if len(name) > MAX_COHORT_NAME:
+            raise ValueError(f"a cohort name has at most {MAX_COHORT_NAME} characters; this one has {len(name)}")
+        created_by = " ".join(str(created_by).split())[:255]
         for _ in range(20):
             code = "-".join("".join(secrets.choice(UNAMBIGUOUS) for _ in range(3)) for _ in range(2))
             insert = (
                 self._insert(cohorts_table)
-                .values(code=code, name=name[:200], track=track, created_at=now(), created_by=created_by)
+                .values(code=code, name=name, track=track, created_at=now(), created_by=created_by)
                 .on_conflict_do_nothing(index_elements=["code"])
             )
             with self._write() as conn:
@@ -1235,17 +1244,47 @@ def _delete_answers(conn: Connection, polls_where: Any) -> int:
     return conn.execute(sa.delete(poll_answers_table).where(poll_answers_table.c.poll_id.in_(polls))).rowcount
 
 
+URL_EXAMPLES = "use sqlite:///path/to/course.sqlite or postgresql://user:password@host/dbname"
+
+
 def open_store(url: str | None = None) -> Store:
     """Open (and migrate) the store at `url`, COURSE_DB_URL, or data/course.sqlite.
 
-    Raises StoreUnavailable when the database cannot be reached; the UI can retry later."""
-    store = Store(resolve_url(url))
+    Raises StoreUnavailable when the database cannot be reached; the UI can retry later.
+    Raises StoreMisconfigured (a StoreUnavailable, so the UI keeps learners' work the same
+    way) when the URL itself is wrong, which no retry mends."""
+    try:
+        resolved = resolve_url(url)
+        parsed = make_url(resolved)
+    except (sa_exc.ArgumentError, ValueError) as exc:
+        raise StoreMisconfigured(f"it is not a database URL; {URL_EXAMPLES}") from exc
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise StoreMisconfigured(
+            f"the course works with SQLite and PostgreSQL (psycopg) only, not {parsed.drivername!r}; {URL_EXAMPLES}"
+        )
+    try:
+        store = Store(resolved)
+    except (ImportError, ValueError, sa_exc.ArgumentError) as exc:  # e.g. a port that is not a number
+        raise StoreMisconfigured(f"part of it is not valid ({exc}); {URL_EXAMPLES}") from exc
     try:
         store.migrate()
+    except sa_exc.DatabaseError as exc:
+        store.close()
+        if parsed.get_backend_name() == "sqlite":  # e.g. "file is not a database"
+            raise StoreMisconfigured(f"{parsed.database} is not a SQLite database ({exc.orig})") from exc
+        raise
     except BaseException:
         store.close()
         raise
     return store
+
+
+def describe_url(url: str) -> str:
+    """A database URL for a message: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (sa_exc.ArgumentError, ValueError):  # not parseable: hide what looks like one
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 # --------------------------------------------------------------------------- pending writes

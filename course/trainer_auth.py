@@ -25,6 +25,19 @@ def hash_passcode(passcode: str, *, iterations: int = ITERATIONS, salt: bytes | 
     return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
 
 
+def hash_problem(stored: str) -> str | None:
+    """What is wrong with a configured passcode hash, if anything: a hash that cannot match
+    any passcode would otherwise look, to a trainer, like a wrong passcode."""
+    parts = stored.split("$")
+    if len(parts) != 4 or parts[0] != "pbkdf2_sha256":
+        return "it is not a line made by python -m course trainer-passcode (pbkdf2_sha256$…$…$…)"
+    try:
+        ok = int(parts[1]) > 0 and len(bytes.fromhex(parts[2])) > 0 and len(bytes.fromhex(parts[3])) == 32
+    except ValueError:
+        ok = False
+    return None if ok else "its parts are damaged; make it again with python -m course trainer-passcode"
+
+
 def check_passcode(passcode: str, stored: str) -> bool:
     """True if `passcode` matches the stored hash; False for anything malformed."""
     try:

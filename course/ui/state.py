@@ -19,10 +19,11 @@ from typing import Any
 
 import streamlit as st
 
+from course.certificates import MIN_SECRET_BYTES
 from course.events import REGISTERED, Event
 from course.loader import CourseError, Problem, default_root, load_course
 from course.progress import LearnerProgress, current_track, project
-from course.records import PendingWriter, Store, StoreUnavailable, open_store
+from course.records import PendingWriter, Store, StoreMisconfigured, StoreUnavailable, describe_url, open_store
 from course.schema import Course
 
 CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
@@ -111,24 +112,53 @@ def _store(url: str) -> Store:
 
 
 def store() -> Store | None:
-    """The records store, or None while the database cannot be reached."""
+    """The records store, or None while the database cannot be reached. A wrong URL is
+    handled the same way for learners (their work waits in the tab), and logged for the
+    operator, once, with the setting's name."""
     try:
         return _store(setting(DB_URL_ENV) or "")
+    except StoreMisconfigured as exc:
+        if str(exc) not in _REPORTED:
+            _REPORTED.add(str(exc))
+            _log.error("%s %r cannot be used: %s", DB_URL_ENV, describe_url(setting(DB_URL_ENV) or ""), exc)
+        return None
     except StoreUnavailable:
         return None
 
 
-def cert_secret() -> bytes:
-    """The certificate signing key: configured, or generated once beside the default database."""
+_REPORTED: set[str] = set()
+
+
+def cert_secret() -> bytes | None:
+    """The certificate signing key: configured, or generated once beside the default
+    database. None when it is too short to sign with (logged once for the operator, with the
+    setting's name): certificates then say they are unavailable instead of crashing."""
     configured = setting(CERT_SECRET_ENV)
     if configured:
-        return configured.encode()
-    path = default_root() / "data" / "certificate.key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip().encode()
+        secret, where = configured.encode(), f"the {CERT_SECRET_ENV} setting"
+    else:
+        path = default_root() / "data" / "certificate.key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        secret, where = path.read_text(encoding="utf-8").strip().encode(), str(path)
+    if len(secret) >= MIN_SECRET_BYTES:
+        return secret
+    problem = (
+        f"certificates are off: {where} is {len(secret)} bytes long, and a certificate key needs at least "
+        f"{MIN_SECRET_BYTES} (python -c 'import secrets; print(secrets.token_hex(32))' makes one)"
+    )
+    if problem not in _REPORTED:
+        _REPORTED.add(problem)
+        _log.error(problem)
+    return None
+
+
+CERTIFICATES_OFF = (
+    "Can't issue or check certificates right now: the server's certificate key is not set up "
+    "correctly. The course administrator can see why in the server log."
+)
 
 
 class _Offline:

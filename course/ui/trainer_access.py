@@ -19,9 +19,9 @@ import time
 
 import streamlit as st
 
-from course.trainer_auth import RateLimiter, allowed_email, check_passcode, check_token, sign_token
+from course.trainer_auth import RateLimiter, allowed_email, check_passcode, check_token, hash_problem, sign_token
 from course.ui import state
-from course.ui.common import browser_cookie, set_browser_cookie
+from course.ui.common import browser_cookie, dollars, set_browser_cookie
 
 HASH_SETTING = "COURSE_TRAINER_PASSCODE_HASH"
 EMAILS_SETTING = "COURSE_TRAINER_EMAILS"
@@ -52,8 +52,8 @@ def is_trainer() -> bool:
 
 
 def _token_key() -> bytes | None:
-    stored = state.setting(HASH_SETTING)
-    return state.cert_secret() + b"|" + stored.encode() if stored else None
+    stored, secret = state.setting(HASH_SETTING), state.cert_secret()
+    return secret + b"|" + stored.encode() if stored and secret else None
 
 
 def _browser_token_valid() -> bool:
@@ -131,6 +131,17 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
             "python -m course trainer-passcode and puts the line it prints into .streamlit/secrets.toml "
             "(see docs/trainers.md).",
             icon=":material/info:",
+        )
+        return
+    problem = hash_problem(stored)
+    if problem:
+        # Every passcode would be refused, and look like a wrong one; say what is wrong instead.
+        st.error(
+            dollars(
+                f"Trainer sign-in is not working on this server: its {HASH_SETTING} setting cannot be used "
+                f"({problem}). See docs/trainers.md."
+            ),
+            icon=":material/error:",
         )
         return
     with st.form("trainer-sign-in"):

@@ -66,6 +66,44 @@ def test_an_outage_keeps_answers_and_writes_them_when_the_database_is_back(real_
     assert [e.verb for e in stored] == [REGISTERED] and not learner.writer.pending
 
 
+def test_a_wrong_database_url_keeps_learners_going_and_tells_the_operator(real_course, monkeypatch, caplog):
+    # A mistyped COURSE_DB_URL crashed every page with Streamlit's redacted error.
+    monkeypatch.setenv("COURSE_DB_URL", "mysql://course:secret@db/course")
+    st.cache_resource.clear()
+    with caplog.at_level("ERROR", logger="course.ui.state"):
+        at = choose_track(new_app(), "Community and self-paced learning")
+    assert not at.exception
+    assert "We can't reach the course database right now." in texts(at)
+    assert at.header[0].value == "Your course: Community and self-paced learning"
+    assert [e.verb for e in at.session_state["learner"].writer.pending] == [REGISTERED]
+    logged = [r.getMessage() for r in caplog.records if r.name == "course.ui.state"]
+    assert logged == [
+        "COURSE_DB_URL 'mysql://course:***@db/course' cannot be used: the course works with SQLite and "
+        "PostgreSQL (psycopg) only, not 'mysql'; use sqlite:///path/to/course.sqlite or "
+        "postgresql://user:password@host/dbname"
+    ]
+
+
+def test_a_too_short_certificate_key_turns_certificates_off_with_a_message(real_course, monkeypatch, caplog):
+    # COURSE_CERT_SECRET=short crashed the Verify page (and My progress) with a ValueError.
+    from tests.app.test_walkthrough import go
+
+    monkeypatch.setenv("COURSE_CERT_SECRET", "short")
+    with caplog.at_level("ERROR", logger="course.ui.state"):
+        at = go(new_app(), "verify")
+        at.text_input[0].set_value("KT-ABCD-EFGH-JKLM")
+        at = button(at, "Check").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Can't issue or check certificates right now: the server's certificate key is not set up correctly. "
+        "The course administrator can see why in the server log."
+    ]
+    assert [r.getMessage() for r in caplog.records if r.name == "course.ui.state"] == [
+        "certificates are off: the COURSE_CERT_SECRET setting is 5 bytes long, and a certificate key needs at "
+        "least 16 (python -c 'import secrets; print(secrets.token_hex(32))' makes one)"
+    ]
+
+
 def test_delete_my_records_removes_them_after_confirmation(real_course, isolated_store):
     at, learner_id, _ = pass_first_quiz(real_course)
     at = button(button(at, "Course map").click().run(), "View my progress").click().run()

@@ -136,6 +136,17 @@ def test_an_empty_passcode_is_not_counted_as_an_attempt(trainer_env):
     assert trainer_access.limiter().wait_seconds("this-machine") == 0
 
 
+def test_a_broken_passcode_hash_setting_says_so_instead_of_refusing_every_passcode(monkeypatch):
+    # A pasted passcode (not its hash) made every sign-in "That did not work" and counted it.
+    monkeypatch.setenv("COURSE_TRAINER_PASSCODE_HASH", PASSCODE)
+    at = AppTest.from_function(_sign_in_harness, default_timeout=60).run()
+    assert [e.value for e in at.error] == [
+        "Trainer sign-in is not working on this server: its COURSE_TRAINER_PASSCODE_HASH setting cannot be used "
+        r"(it is not a line made by python -m course trainer-passcode (pbkdf2_sha256\$…\$…\$…)). See docs/trainers.md."
+    ]
+    assert not at.text_input  # no form to fail in
+
+
 def test_the_right_passcode_signs_in(trainer_env):
     at = AppTest.from_function(_sign_in_harness, default_timeout=60).run()
     at = sign_in(at)

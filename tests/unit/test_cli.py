@@ -64,12 +64,57 @@ def test_cohort_for_an_unknown_track_is_refused(tmp_path):
 
 def test_bad_cli_input_gets_one_error_line_not_a_traceback(tmp_path):
     db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    notdb = tmp_path / "notes.txt"
+    notdb.write_text("not a database, just notes\n" * 100, encoding="utf-8")
+    latin1 = tmp_path / "latin1.md"
+    latin1.write_bytes(b"# Readme\ncaf\xe9\n")
     cases = [
         (("cohort", "   ", "--track", "staff", "--db", db), 2, "error: a cohort needs a name"),
-        (("cohort", "X", "--track", "staff", "--db", "notaurl"), 2, "error: --db 'notaurl' is not a database URL"),
+        (("cohort", "X", "--track", "staff", "--db", "notaurl"), 2, "error: --db 'notaurl': it is not a database URL"),
+        # Each of these gave a traceback (a missing driver, a port that is not a number, a
+        # file that is not a database), or said nothing useful.
+        (
+            ("cohort", "X", "--track", "staff", "--db", "mysql://u@h/x"),
+            2,
+            "error: --db 'mysql://u@h/x': the course works with SQLite and PostgreSQL (psycopg) only, not 'mysql'",
+        ),
+        (
+            ("cohort", "X", "--track", "staff", "--db", "postgresql://u:secret@h:notaport/x"),
+            2,
+            "error: --db 'postgresql://u:***@h:notaport/x': it is not a database URL",
+        ),
+        (
+            ("cohort", "X", "--track", "staff", "--db", f"sqlite:///{notdb}"),
+            2,
+            f"error: --db 'sqlite:///{notdb}': {notdb} is not a SQLite database (file is not a database)",
+        ),
+        # The cohort lived in a database that was gone when the command ended.
+        (
+            ("cohort", "X", "--track", "staff", "--db", "sqlite://"),
+            2,
+            "error: --db 'sqlite://' is a database in memory",
+        ),
+        # The name was cut to 200 characters without a word, but printed in full.
+        (("cohort", "N" * 201, "--track", "staff", "--db", db), 2, "error: a cohort name has at most 200 characters"),
         (("stats", "--update-readme", str(tmp_path / "missing.md")), 1, "error: cannot read"),
+        (("stats", "--update-readme", str(latin1)), 1, f"error: cannot read {latin1}: line 2 is not UTF-8 text"),
     ]
     for args, code, message in cases:
         out = run(*args)
         assert out.returncode == code, (args, out.stderr)
         assert out.stderr.startswith(message) and "Traceback" not in out.stderr, (args, out.stderr)
+
+
+def test_a_readme_that_cannot_be_written_is_one_error_line(tmp_path, monkeypatch, capsys):
+    # A read-only README gave a PermissionError traceback.
+    from course import cli
+
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- content-table -->\nold\n<!-- /content-table -->\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    assert cli.main(["stats", "--update-readme", str(readme)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write {readme}: Operation not permitted\n"

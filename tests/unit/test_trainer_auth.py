@@ -23,3 +23,37 @@ def test_altered_or_malformed_tokens_are_refused():
     expires, mac = token.split(".")
     for bad in [f"9{expires}.{mac}", f"{expires}.{mac[:-1]}0", "", "abc", "1.2.3", f"-5.{mac}", None, 42]:
         assert not check_token(KEY, bad, now=1_000), bad
+
+
+def test_a_passcode_hash_that_cannot_match_anything_is_named_as_such():
+    from course.trainer_auth import hash_passcode, hash_problem
+
+    assert hash_problem(hash_passcode("correct horse battery staple", iterations=1000)) is None
+    not_made_by_us = "it is not a line made by python -m course trainer-passcode (pbkdf2_sha256$…$…$…)"
+    damaged = "its parts are damaged; make it again with python -m course trainer-passcode"
+    good = hash_passcode("correct horse battery staple", iterations=1000)
+    for stored, problem in [
+        ("correct horse battery staple", not_made_by_us),  # the passcode itself pasted in
+        (f'COURSE_TRAINER_PASSCODE_HASH = "{good}"', not_made_by_us),  # the whole line pasted in
+        (good[:-4], damaged),  # cut short
+        (good.replace("$1000$", "$many$"), damaged),
+    ]:
+        assert hash_problem(stored) == problem, stored
+
+
+def test_trainer_passcode_from_a_pipe_drops_a_windows_line_end():
+    import subprocess
+    import sys
+
+    from course.trainer_auth import check_passcode
+
+    out = subprocess.run(
+        [sys.executable, "-m", "course", "trainer-passcode"],
+        input="correct horse battery staple\r\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = out.stdout.splitlines()[-1]
+    stored = line.split('"')[1]
+    assert check_passcode("correct horse battery staple", stored)

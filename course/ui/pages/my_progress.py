@@ -149,7 +149,11 @@ def _certificate(progress) -> None:
     if db is None:
         st.write("Certificates need the course database, which can't be reached right now.")
         return
-    mine = certificates.for_learner(db, learner.learner_id, state.cert_secret())
+    secret = state.cert_secret()
+    if secret is None:
+        st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
+        return
+    mine = certificates.for_learner(db, learner.learner_id, secret)
     if mine:
         cert = mine[-1]
         st.success(
@@ -179,7 +183,7 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        certificates.issue(db, learner.learner_id, name.strip(), course, sum(scores) / len(scores), state.cert_secret())
+        certificates.issue(db, learner.learner_id, name.strip(), course, sum(scores) / len(scores), secret)
         db.set_display_name(learner.learner_id, name.strip())
         learner.display_name = name.strip()
         st.rerun()

@@ -24,7 +24,11 @@ def render() -> None:
     if db is None:
         st.error("We can't reach the course database right now. Please try again later.", icon=":material/cloud_off:")
         return
-    cert = certificates.verify(db, cert_id.strip().upper(), state.cert_secret())
+    secret = state.cert_secret()
+    if secret is None:
+        st.error(state.CERTIFICATES_OFF, icon=":material/key_off:")
+        return
+    cert = certificates.verify(db, cert_id.strip().upper(), secret)
     if cert is None:
         st.error(
             "No valid certificate has this id. Check each character; if it still fails, the certificate "

@@ -200,6 +200,16 @@ def _question_texts(q) -> Iterator[tuple[tuple, str]]:
             yield ("options", i, "feedback"), o.feedback
 
 
+def _public_tracks_as_written(src: Source | None) -> set[str]:
+    """The ids of tracks that course.yaml, as written, gives a public audience."""
+    tracks = src.data.get("tracks") if src is not None and isinstance(src.data, dict) else None
+    return {
+        t["id"]
+        for t in tracks or []
+        if isinstance(t, dict) and isinstance(t.get("id"), str) and t.get("audience") == "public"
+    }
+
+
 def check_content(
     settings: CourseSettings | None,
     settings_src: Source | None,
@@ -211,8 +221,12 @@ def check_content(
     for m, src in modules:
         problems += _check_module(m, src)
 
-    # Without valid settings, treat every track as public: the stricter reading.
+    # Without valid settings, read the tracks' audiences from course.yaml as written; if even
+    # that cannot be read, only questions for every track get the public-text checks (the
+    # others are checked once course.yaml reads), not a flood of false "dosing" problems.
     public_tracks = {t.id for t in settings.tracks if t.audience == "public"} if settings else None
+    if public_tracks is None:
+        public_tracks = _public_tracks_as_written(settings_src)
     module_quizzes = {m.quiz for m, _ in modules}
     tests = {settings.pre_test, settings.post_test} if settings else set()  # course-wide tests don't count as coverage
     tested: Counter[str] = Counter()
@@ -237,7 +251,7 @@ def check_content(
                 if quiz.id not in tests:
                     tested[sub.objective] += 1
                 visible = sub.tracks or q.tracks
-                public = visible is None or public_tracks is None or bool(public_tracks & set(visible))
+                public = visible is None or bool(public_tracks & set(visible))
                 for tpath, text in _question_texts(sub):
                     problems += _language(src, (*path, *tpath), text)
                     if tpath[0] == "prompt" or tpath[-1] == "text":

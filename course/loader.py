@@ -669,7 +669,7 @@ def load_course(root: Path | str | None = None) -> Course:
     )
     problems += check_content(settings, settings_src, modules, quizzes, coverage=all_quizzes_read)
     if problems:
-        raise CourseError(problems)
+        raise CourseError(list(dict.fromkeys(problems)))  # one line per problem, in order
     assert settings is not None
     order = {mid: i for i, mid in enumerate(settings.modules)}
     ordered = sorted((m for m, _ in modules), key=lambda m: order[m.id])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 # Ids are stable slugs: learner records refer to content by these strings, never by position.
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -19,6 +19,10 @@ Slug = Annotated[str, Field(pattern=SLUG, min_length=1, max_length=64)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 CITATION_MARK = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
+
+
+# A whole number as written: YAML's true/false are not 1/0 (lax int would take them).
+WholeNumber = Annotated[int, Strict()]
 
 
 class Model(BaseModel):
@@ -35,7 +39,7 @@ class Track(Model):
     # Which text a learner on this track reads first: the full clinical text or the plain one.
     audience: Literal["staff", "public"]
     modules: list[Slug] = Field(min_length=1)
-    pass_mark: int = Field(ge=1, le=100, description="percent of quiz points needed to pass")
+    pass_mark: WholeNumber = Field(ge=1, le=100, description="percent of quiz points needed to pass")
     sequencing: Literal["sequential", "free"]
     certificate: bool = False
 
@@ -107,7 +111,7 @@ class Module(Model):
     id: Slug
     title: NonEmpty
     summary: NonEmpty
-    estimated_minutes: int = Field(ge=1, le=600)
+    estimated_minutes: WholeNumber = Field(ge=1, le=600)
     objectives: list[Objective] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     takeaways: list[NonEmpty] = Field(min_length=1)
@@ -206,8 +210,8 @@ class LikertItem(Model):
 
 
 class Scale(Model):
-    min: int = 1
-    max: int = 5
+    min: WholeNumber = 1
+    max: WholeNumber = 5
     labels: list[NonEmpty] = Field(min_length=2)
 
 

@@ -242,3 +242,33 @@ def test_a_course_folder_that_is_missing_or_a_file_says_so(tmp_path):
         with pytest.raises(CourseError) as info:
             load_course(root)
         assert [str(p) for p in info.value.problems] == [f"{root}:1: (folder): the course folder {what}"]
+
+
+@pytest.mark.parametrize("break_it", ["empty", "bad pass mark"])
+def test_a_broken_course_yaml_is_the_only_problem_reported(tmp_path, break_it):
+    # Without valid settings every track used to count as public, so ~35 staff-only dosing
+    # lines were reported as public dosing instructions, some twice.
+    import shutil
+
+    from tests.conftest import ROOT
+
+    for folder in ("modules", "quizzes"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    settings = tmp_path / "modules" / "course.yaml"
+    text = settings.read_text(encoding="utf-8")
+    if break_it == "empty":
+        settings.write_text("", encoding="utf-8")
+        expected = ["modules/course.yaml:1: (file): file is empty"]
+    else:
+        line = text[: text.index("pass_mark: 80")].count("\n") + 1
+        settings.write_text(text.replace("pass_mark: 80", "pass_mark: 180", 1), encoding="utf-8")
+        expected = [f"modules/course.yaml:{line}: tracks[0].pass_mark: Input should be less than or equal to 100"]
+    with pytest.raises(CourseError) as info:
+        load_course(tmp_path)
+    assert [str(p) for p in info.value.problems] == expected
+
+
+def test_true_is_not_taken_for_a_number_of_minutes(course_copy):
+    # Lax parsing stored `estimated_minutes: true` as 1 minute.
+    line = course_copy.replace(MODULE, "estimated_minutes: 20", "estimated_minutes: true")
+    assert problems(course_copy) == [f"{MODULE}:{line}: estimated_minutes: expected a whole number, got True"]

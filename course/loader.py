@@ -188,7 +188,7 @@ def _compose_fast(text: str) -> tuple[yaml.Node, Any] | None:
         return None
     try:
         node = loader.get_single_node()
-        if node is None or _alias_problem(node) is not None or _scanners_may_differ(node):
+        if node is None or ("&" in text and _alias_problem(node) is not None) or _scanners_may_differ(node):
             return None
         return node, loader.construct_document(node)
     except yaml.YAMLError:
@@ -219,7 +219,7 @@ def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(rel, 1, "(file)", "file is empty")]
-        trouble = _alias_problem(node)
+        trouble = _alias_problem(node) if "&" in text else None  # no anchor, no alias
         if trouble is not None:
             return None, [Problem(rel, node.start_mark.line + 1, "(file)", f"cannot be read: {trouble}")]
         data = loader.construct_document(node)

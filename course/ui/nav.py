@@ -139,7 +139,8 @@ def go(key: str, **query: str) -> None:
 # Runs when its element is drawn: the page's first `tag` heading gets the focus, which
 # otherwise falls to the page body, so a keyboard or screen reader user would start again from
 # the top of the document. Until a run ends, the elements of the page being left stay on
-# screen marked stale, and React may draw a stale element again, which runs its script again:
+# screen marked stale, and on a busy machine their script could act after the new page had
+# begun to draw (late animation frames, or a stale element drawn again; docs/accessibility.md):
 # so a script whose own element is stale or gone does nothing (each is told apart by its
 # `marker`, new on every move). A stale heading is not the new page's, and a focus on a stale
 # element (the button just pressed) is about to fall to the body, so it counts as out of the

@@ -122,8 +122,6 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
         "The trainer dashboard and presenter mode are for trainers and community educators. "
         "Learners do not need to sign in here."
     )
-    if note:
-        st.info(note, icon=":material/lock:")
     stored = state.setting(HASH_SETTING)
     if not stored:
         st.info(
@@ -144,6 +142,8 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
             icon=":material/error:",
         )
         return
+    if note:  # only where a sign-in can work: not above "not set up" or a broken setting
+        st.info(note, icon=":material/lock:")
     with st.form("trainer-sign-in"):
         passcode = st.text_input("Trainer passcode", type="password", max_chars=200)
         submitted = st.form_submit_button("Sign in", type="primary")

@@ -186,6 +186,18 @@ def test_a_trainer_page_address_asks_for_the_sign_in_and_then_opens_that_page(tr
     assert at.title[0].value == title
 
 
+def test_without_trainer_access_set_up_a_trainer_address_does_not_promise_a_sign_in(monkeypatch):
+    from tests.app.test_walkthrough import go
+
+    monkeypatch.delenv("COURSE_TRAINER_PASSCODE_HASH", raising=False)
+    at = go(AppTest.from_file(APP, default_timeout=60).run(), "trainer")
+    assert [i.value for i in at.info] == [
+        "Trainer access is not set up on this server yet. An administrator creates a passcode with "
+        "python -m course trainer-passcode and puts the line it prints into .streamlit/secrets.toml "
+        "(see docs/trainers.md)."
+    ]
+
+
 def test_dashboard_figures_match_hand_computed_values(real_course, isolated_store):
     code, matrix, pre, post = seed(real_course, isolated_store)
     at = dashboard(isolated_store)

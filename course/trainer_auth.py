@@ -25,29 +25,34 @@ def hash_passcode(passcode: str, *, iterations: int = ITERATIONS, salt: bytes | 
     return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
 
 
-def hash_problem(stored: str) -> str | None:
-    """What is wrong with a configured passcode hash, if anything: a hash that cannot match
-    any passcode would otherwise look, to a trainer, like a wrong passcode."""
+def _parse_hash(stored: str) -> tuple[int, bytes, bytes] | str:
+    """A stored passcode hash as (iterations, salt, digest), or what is wrong with it."""
     parts = stored.split("$")
     if len(parts) != 4 or parts[0] != "pbkdf2_sha256":
         return "it is not a line made by python -m course trainer-passcode (pbkdf2_sha256$…$…$…)"
     try:
-        ok = int(parts[1]) > 0 and len(bytes.fromhex(parts[2])) > 0 and len(bytes.fromhex(parts[3])) == 32
+        iterations, salt, digest = int(parts[1]), bytes.fromhex(parts[2]), bytes.fromhex(parts[3])
     except ValueError:
-        ok = False
-    return None if ok else "its parts are damaged; make it again with python -m course trainer-passcode"
+        iterations, salt, digest = 0, b"", b""
+    if iterations <= 0 or not salt or len(digest) != 32:
+        return "its parts are damaged; make it again with python -m course trainer-passcode"
+    return iterations, salt, digest
+
+
+def hash_problem(stored: str) -> str | None:
+    """What is wrong with a configured passcode hash, if anything: a hash that cannot match
+    any passcode would otherwise look, to a trainer, like a wrong passcode."""
+    parsed = _parse_hash(stored)
+    return parsed if isinstance(parsed, str) else None
 
 
 def check_passcode(passcode: str, stored: str) -> bool:
     """True if `passcode` matches the stored hash; False for anything malformed."""
-    try:
-        scheme, iterations, salt_hex, digest_hex = stored.split("$")
-        if scheme != "pbkdf2_sha256":
-            return False
-        digest = hashlib.pbkdf2_hmac("sha256", passcode.encode(), bytes.fromhex(salt_hex), int(iterations))
-    except (ValueError, TypeError):
+    parsed = _parse_hash(stored) if isinstance(stored, str) else "not text"
+    if isinstance(parsed, str):
         return False
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    iterations, salt, digest = parsed
+    return hmac.compare_digest(hashlib.pbkdf2_hmac("sha256", passcode.encode(), salt, iterations), digest)
 
 
 def sign_token(key: bytes, expires: int) -> str:

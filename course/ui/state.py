@@ -118,15 +118,20 @@ def store() -> Store | None:
     try:
         return _store(setting(DB_URL_ENV) or "")
     except StoreMisconfigured as exc:
-        if str(exc) not in _REPORTED:
-            _REPORTED.add(str(exc))
-            _log.error("%s %r cannot be used: %s", DB_URL_ENV, describe_url(setting(DB_URL_ENV) or ""), exc)
+        _error_once(f"{DB_URL_ENV} {describe_url(setting(DB_URL_ENV) or '')!r} cannot be used: {exc}")
         return None
     except StoreUnavailable:
         return None
 
 
 _REPORTED: set[str] = set()
+
+
+def _error_once(message: str) -> None:
+    """Log a setting's problem for the operator once per process, not on every run."""
+    if message not in _REPORTED:
+        _REPORTED.add(message)
+        _log.error(message)
 
 
 def cert_secret() -> bytes | None:
@@ -149,9 +154,7 @@ def cert_secret() -> bytes | None:
         f"certificates are off: {where} is {len(secret)} bytes long, and a certificate key needs at least "
         f"{MIN_SECRET_BYTES} (python -c 'import secrets; print(secrets.token_hex(32))' makes one)"
     )
-    if problem not in _REPORTED:
-        _REPORTED.add(problem)
-        _log.error(problem)
+    _error_once(problem)
     return None
 
 

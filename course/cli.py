@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from course.loader import CourseError, default_root, load_course
+from course.loader import CourseError, default_root, load_course, undecodable_line
 
 
 def _validate(root: Path) -> int:
@@ -48,7 +48,7 @@ def _stats(root: Path, readme: Path | None) -> int:
         print(f"error: cannot read {readme}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except UnicodeDecodeError as exc:
-        line = readme.read_bytes().count(b"\n", 0, exc.start) + 1
+        line = undecodable_line(readme.read_bytes(), exc)
         print(f"error: cannot read {readme}: line {line} is not UTF-8 text ({exc.reason})", file=sys.stderr)
         return 1
     block = re.compile(r"<!-- content-table -->\n.*?<!-- /content-table -->", re.S)

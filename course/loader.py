@@ -108,11 +108,14 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], twice: 
 MAX_NODES = 100_000  # far beyond any course file (the largest has a few thousand values)
 
 
-def _alias_problem(root: yaml.Node) -> str | None:
+def _alias_problem(root: yaml.Node, text: str) -> str | None:
     """What is wrong with the file's aliases (*name reuses the node anchored &name), if
     anything. An alias inside its own anchor makes a loop, which every walk of the file would
     follow forever; aliases of aliases can make a few lines stand for billions of values. A
-    plain reuse (yaml.safe_dump writes one for a list used twice) is fine."""
+    plain reuse (yaml.safe_dump writes one for a list used twice) is fine. A file with no
+    anchor has no alias, and is not walked (docs/performance.md, finding 11)."""
+    if "&" not in text:
+        return None
     size: dict[int, int] = {}
     open_: set[int] = set()
 
@@ -188,13 +191,24 @@ def _compose_fast(text: str) -> tuple[yaml.Node, Any] | None:
         return None
     try:
         node = loader.get_single_node()
-        if node is None or ("&" in text and _alias_problem(node) is not None) or _scanners_may_differ(node):
+        if node is None or _alias_problem(node, text) is not None or _scanners_may_differ(node):
             return None
         return node, loader.construct_document(node)
     except yaml.YAMLError:
         return None
     finally:
         loader.dispose()
+
+
+def undecodable_line(raw: bytes, exc: UnicodeDecodeError) -> int:
+    """The 1-based line of `raw` where UTF-8 decoding failed."""
+    return raw.count(b"\n", 0, exc.start) + 1
+
+
+def _text_anyway(path: Path) -> str:
+    """A file's text with undecodable bytes replaced ("" if it is not a file): enough to
+    guess the ids of a file YAML could not read."""
+    return path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
 
 
 def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
@@ -204,7 +218,7 @@ def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = undecodable_line(raw, exc)
         return None, [Problem(rel, line, "(file)", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
     fast = _compose_fast(text)
     if fast is not None:
@@ -219,7 +233,7 @@ def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(rel, 1, "(file)", "file is empty")]
-        trouble = _alias_problem(node) if "&" in text else None  # no anchor, no alias
+        trouble = _alias_problem(node, text)
         if trouble is not None:
             return None, [Problem(rel, node.start_mark.line + 1, "(file)", f"cannot be read: {trouble}")]
         data = loader.construct_document(node)
@@ -611,7 +625,7 @@ def load_course(root: Path | str | None = None) -> Course:
                 Problem(rel, 1, "(file)", f"not read: course files end in .yaml; rename it {stray.stem}.yaml")
             )
             # Its ids are probably referred to elsewhere: no cascade of dangling references.
-            unreadable[f"{folder}/{stray.stem}.yaml"] = stray.read_bytes().decode("utf-8", "replace")
+            unreadable[f"{folder}/{stray.stem}.yaml"] = _text_anyway(stray)
 
     settings_src, found = parse_yaml(root / "modules" / "course.yaml", "modules/course.yaml")
     problems += found
@@ -633,7 +647,7 @@ def load_course(root: Path | str | None = None) -> Course:
         src, found = parse_yaml(path, rel)
         problems += found
         if not src:
-            unreadable[rel] = path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
+            unreadable[rel] = _text_anyway(path)
         if src:
             module, found = validate(Module, src)
             problems += found
@@ -649,7 +663,7 @@ def load_course(root: Path | str | None = None) -> Course:
         src, found = parse_yaml(path, f"quizzes/{path.name}")
         problems += found
         if not src:
-            unreadable[f"quizzes/{path.name}"] = path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
+            unreadable[f"quizzes/{path.name}"] = _text_anyway(path)
         if src:
             quiz, found = validate(quiz_adapter, src)
             problems += found

@@ -224,9 +224,11 @@ def check_content(
     # Without valid settings, read the tracks' audiences from course.yaml as written; if even
     # that cannot be read, only questions for every track get the public-text checks (the
     # others are checked once course.yaml reads), not a flood of false "dosing" problems.
-    public_tracks = {t.id for t in settings.tracks if t.audience == "public"} if settings else None
-    if public_tracks is None:
-        public_tracks = _public_tracks_as_written(settings_src)
+    public_tracks = (
+        {t.id for t in settings.tracks if t.audience == "public"}
+        if settings
+        else _public_tracks_as_written(settings_src)
+    )
     module_quizzes = {m.quiz for m, _ in modules}
     tests = {settings.pre_test, settings.post_test} if settings else set()  # course-wide tests don't count as coverage
     tested: Counter[str] = Counter()

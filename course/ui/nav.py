@@ -74,12 +74,13 @@ def build(course: Course) -> list[StreamlitPage]:
     )
     # Trainer pages exist in the navigation only for a signed-in trainer, so a learner
     # cannot reach them by typing their address.
+    titles = {"trainer": "Trainer dashboard", "present": "Present a module"}
     if trainer_access.is_trainer():
         _PAGES["trainer"] = st.Page(
-            trainer.render, title="Trainer dashboard", icon=":material/monitoring:", url_path="trainer"
+            trainer.render, title=titles["trainer"], icon=":material/monitoring:", url_path="trainer"
         )
         _PAGES["present"] = st.Page(
-            presenter.render_presenter, title="Present a module", icon=":material/co_present:", url_path="present"
+            presenter.render_presenter, title=titles["present"], icon=":material/co_present:", url_path="present"
         )
         trainer_pages = [_PAGES["trainer"], _PAGES["present"]]
     else:
@@ -95,7 +96,7 @@ def build(course: Course) -> list[StreamlitPage]:
                 url_path=key,
                 visibility="hidden",
             )
-            for key, title in (("trainer", "Trainer dashboard"), ("present", "Present a module"))
+            for key, title in titles.items()
         ]
         trainer_pages = [_PAGES["trainer-sign-in"], *gates]
     return [

@@ -117,12 +117,18 @@ def build(course: Course) -> list[StreamlitPage]:
 def after_navigation(current: str) -> None:
     """Finish a sign-in: the trainer pages exist from this run on, so open the page the
     trainer asked for (the dashboard unless they came by the presenter's address), unless the
-    page being drawn (`current`, its url path) is already that one."""
+    page being drawn (`current`, its url path) is already that one; either way its title
+    takes the focus."""
     from course.ui import trainer_access
 
     target = st.session_state.pop(trainer_access.OPEN_AFTER_SIGN_IN, None)
-    if target in _pages() and target != current:
-        go(target)
+    if target not in _pages():
+        return
+    if target != current:
+        go(target)  # switches page: does not return
+    # Signed in at the page's own address: the page is drawn in place of the form, and its
+    # title takes the focus as after any move (the form's button is gone).
+    st.session_state[FOCUS_KEY] = "h1"
 
 
 def page(key: str) -> StreamlitPage:

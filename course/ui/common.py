@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 
 import streamlit as st
 
@@ -75,13 +76,37 @@ def set_browser_cookie(name: str, value: str | None) -> None:
 PUBLIC_URL_SETTING = "COURSE_PUBLIC_URL"
 
 
+def public_url_problem(value: str) -> str | None:
+    """Why `value` cannot be the app's public address, or None. Resume links, room links and
+    certificate addresses are built on it, so it must be a whole http(s) address."""
+    value = value.strip()
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError as exc:
+        return f"not an address: {exc}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must start with https:// or http:// and name a host, e.g. https://course.example.org"
+    if any(ch.isspace() for ch in value):
+        return "it contains a space"
+    if parts.query or parts.fragment:
+        return "it must not have a ? or # part"
+    return None
+
+
 def app_url() -> str:
     """The app's address without the current page's path: the base of resume links, room
     links and xAPI identifiers, the same from every page. `COURSE_PUBLIC_URL` overrides it
     (behind a proxy, or where the address the browser used is not the public one)."""
     configured = state.setting(PUBLIC_URL_SETTING)
     if configured:
-        return configured.strip().rstrip("/")
+        problem = public_url_problem(configured)
+        if not problem:
+            return configured.strip().rstrip("/")
+        state.error_once(
+            f"{PUBLIC_URL_SETTING} {configured!r} cannot be used ({problem}): links use the address "
+            "the browser opened instead"
+        )
     url = st.context.url
     if not isinstance(url, str):  # no browser behind this run (a test harness)
         return ""

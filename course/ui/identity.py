@@ -5,6 +5,7 @@ notice shown while the database cannot be reached."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -26,8 +27,42 @@ OFFLINE = (
 
 
 def auth_configured() -> bool:
-    """An [auth] section in the secrets means OpenID Connect sign-in; else resume codes only."""
-    return "auth" in state.app_secrets()
+    """An [auth] section in the secrets means OpenID Connect sign-in; else resume codes only.
+    A section Streamlit cannot log in with is logged once for the operator and left unused:
+    pressing Log in would otherwise end every page in Streamlit's redacted error."""
+    secrets = state.app_secrets()
+    if "auth" not in secrets:
+        return False
+    problem = auth_problem(secrets["auth"])
+    if problem:
+        state.error_once(
+            f"[auth] in .streamlit/secrets.toml cannot be used ({problem}): learners get resume "
+            "links instead of Log in until it is fixed and the server restarted"
+        )
+        return False
+    return True
+
+
+AUTH_KEYS = ("redirect_uri", "cookie_secret")
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+def auth_problem(section: object) -> str | None:
+    """Why an [auth] section cannot be used for `st.login()` with its default provider, or
+    None. The same keys Streamlit 1.67 checks when Log in is pressed, checked before."""
+    if not isinstance(section, Mapping):
+        return "it must be a table: a line [auth] followed by its keys"
+    missing = [key for key in AUTH_KEYS if not section.get(key)]
+    provider = section.get("default", section)
+    if not isinstance(provider, Mapping):
+        return "[auth.default] must be a table"
+    missing += [key for key in PROVIDER_KEYS if not provider.get(key)]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    redirect = str(section["redirect_uri"])
+    if not re.match(r"^https?://[^/\s]+(/\S*)?/oauth2callback$", redirect):
+        return f"redirect_uri {redirect!r} must be the app's address followed by /oauth2callback"
+    return None
 
 
 def before_page(page: str) -> None:

@@ -114,20 +114,34 @@ def _store(url: str) -> Store:
 def store() -> Store | None:
     """The records store, or None while the database cannot be reached. A wrong URL is
     handled the same way for learners (their work waits in the tab), and logged for the
-    operator, once, with the setting's name."""
+    operator, once, with the setting's name. So is a database that cannot be reached (a
+    database or user that does not exist, a server that is down): once per reason while it
+    lasts, and once more when it is back."""
+    url = setting(DB_URL_ENV) or ""
     try:
-        return _store(setting(DB_URL_ENV) or "")
+        opened = _store(url)
     except StoreMisconfigured as exc:
-        _error_once(f"{DB_URL_ENV} {describe_url(setting(DB_URL_ENV) or '')!r} cannot be used: {exc}")
+        error_once(f"{DB_URL_ENV} {describe_url(url)!r} cannot be used: {exc}")
         return None
-    except StoreUnavailable:
+    except StoreUnavailable as exc:
+        reason = str(exc)
+        if reason not in _OUTAGE:
+            _OUTAGE.add(reason)
+            _log.warning("%s (%s); learners' work waits in their tabs", reason, describe_url(url) or "the default")
         return None
+    if _OUTAGE:
+        _OUTAGE.clear()
+        _log.warning("the learning records database is reachable again")
+    return opened
+
+
+_OUTAGE: set[str] = set()  # the reasons already logged for the outage going on, if any
 
 
 _REPORTED: set[str] = set()
 
 
-def _error_once(message: str) -> None:
+def error_once(message: str) -> None:
     """Log a setting's problem for the operator once per process, not on every run."""
     if message not in _REPORTED:
         _REPORTED.add(message)
@@ -154,7 +168,7 @@ def cert_secret() -> bytes | None:
         f"certificates are off: {where} is {len(secret)} bytes long, and a certificate key needs at least "
         f"{MIN_SECRET_BYTES} (python -c 'import secrets; print(secrets.token_hex(32))' makes one)"
     )
-    _error_once(problem)
+    error_once(problem)
     return None
 
 

@@ -84,6 +84,63 @@ def test_a_wrong_database_url_keeps_learners_going_and_tells_the_operator(real_c
     ]
 
 
+def test_a_database_that_cannot_be_reached_is_logged_once_with_its_reason_and_once_when_back(
+    real_course, monkeypatch, caplog, tmp_path
+):
+    # An outage, or a database or user that does not exist, left the server log silent: the
+    # operator saw learners' "can't reach" notices and nothing saying why.
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none?connect_timeout=1")
+    st.cache_resource.clear()
+    with caplog.at_level("WARNING", logger="course.ui.state"):
+        at = choose_track(new_app(), "Community and self-paced learning")
+        at.run()
+        at.run()
+        monkeypatch.setenv("COURSE_DB_URL", f"sqlite:///{tmp_path / 'back.sqlite'}")
+        at.run()
+        at.run()
+    assert not at.exception
+    logged = [r.getMessage() for r in caplog.records if r.name == "course.ui.state"]
+    assert len(logged) == 2, logged
+    assert logged[0].startswith("the learning records database cannot be reached: connection failed")
+    assert "postgresql+psycopg://nobody:***@127.0.0.1:9/none" in logged[0] and "secret" not in logged[0]
+    assert logged[1] == "the learning records database is reachable again"
+
+
+def test_an_auth_section_that_cannot_log_in_is_logged_and_learners_keep_resume_links(real_course, caplog):
+    # An [auth] section without its cookie_secret (or client keys) showed Log in, and pressing
+    # it ended the page in Streamlit's redacted error.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "client_id": "id"}
+    with caplog.at_level("ERROR", logger="course.ui.state"):
+        at = choose_track(at.run(), "Community and self-paced learning")
+        at.run()
+    assert not at.exception
+    assert [b.label for b in at.button if b.label == "Log in"] == []
+    assert any("/?resume=" in c.value for c in at.code), "the learner still gets a resume link"
+    assert [r.getMessage() for r in caplog.records if r.name == "course.ui.state"] == [
+        "[auth] in .streamlit/secrets.toml cannot be used (missing cookie_secret, client_secret, "
+        "server_metadata_url): learners get resume links instead of Log in until it is fixed and the server "
+        "restarted"
+    ]
+
+
+def test_a_public_url_that_is_not_an_address_is_logged_and_links_use_the_browsers(real_course, monkeypatch, caplog):
+    # COURSE_PUBLIC_URL=course.example.org (no https://) made every resume link relative, and
+    # so broken, with nothing said.
+    monkeypatch.setenv("COURSE_PUBLIC_URL", "course.example.org")
+    with caplog.at_level("ERROR", logger="course.ui.state"):
+        at = choose_track(new_app(), "Community and self-paced learning")
+    links = [c.value for c in at.code if "?resume=" in c.value]
+    assert links and not any("course.example.org" in link for link in links)
+    assert [r.getMessage() for r in caplog.records if r.name == "course.ui.state"] == [
+        "COURSE_PUBLIC_URL 'course.example.org' cannot be used (it must start with https:// or http:// and name "
+        "a host, e.g. https://course.example.org): links use the address the browser opened instead"
+    ]
+    monkeypatch.setenv("COURSE_PUBLIC_URL", "https://course.example.org/ketamine/")
+    at.run()
+    assert any(c.value.startswith("https://course.example.org/ketamine/?resume=") for c in at.code)
+
+
 def test_a_too_short_certificate_key_turns_certificates_off_with_a_message(real_course, monkeypatch, caplog):
     # COURSE_CERT_SECRET=short crashed the Verify page (and My progress) with a ValueError.
     from tests.app.test_walkthrough import go

@@ -98,10 +98,18 @@ def _secrets_paths() -> list[Path]:
 
 
 def setting(name: str) -> str | None:
-    """An environment variable, else a top-level key in .streamlit/secrets.toml."""
+    """An environment variable, else a top-level key in .streamlit/secrets.toml. A TOML list
+    of strings (`COURSE_TRAINER_EMAILS = ["ana@…", "sam@…"]`) reads as the same items with
+    commas between; a table, or a list of anything else, is logged once and not used."""
     if os.environ.get(name):
         return os.environ[name]
     value = app_secrets().get(name)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return ", ".join(value) or None
+    if isinstance(value, Mapping | list | tuple):
+        kind = "table" if isinstance(value, Mapping) else "list"
+        error_once(f'{name} in .streamlit/secrets.toml is a {kind}; write it as one line: {name} = "value"')
+        return None
     return str(value) if value else None
 
 

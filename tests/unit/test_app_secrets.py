@@ -68,3 +68,27 @@ def test_no_secrets_file_at_all_is_not_a_warning(monkeypatch, tmp_path, caplog):
     with caplog.at_level("WARNING", logger="course.ui.state"):
         assert state.app_secrets() == {}
     assert caplog.text == ""
+
+
+def test_a_toml_list_of_addresses_reads_as_the_same_addresses(monkeypatch):
+    # COURSE_TRAINER_EMAILS = ["ana@…", "sam@…"] read as "['ana@…', 'sam@…']": nobody matched it.
+    from course.trainer_auth import allowed_email
+
+    emails = ["ana@clinic.example", "sam@clinic.example"]
+    monkeypatch.setattr(st, "secrets", FakeSecrets({"COURSE_TRAINER_EMAILS": emails}))
+    allow_list = state.setting("COURSE_TRAINER_EMAILS")
+    assert all(allowed_email(e, allow_list) for e in emails)
+    assert not allowed_email("other@clinic.example", allow_list)
+
+
+@pytest.mark.parametrize(("value", "kind"), [({"url": "sqlite:///x"}, "table"), ([5432], "list")])
+def test_a_setting_written_as_a_table_is_not_used_and_says_how_to_write_it(monkeypatch, caplog, value, kind):
+    monkeypatch.setattr(state, "_REPORTED", set())
+    monkeypatch.delenv("COURSE_DB_URL", raising=False)
+    monkeypatch.setattr(st, "secrets", FakeSecrets({"COURSE_DB_URL": value}))
+    with caplog.at_level("ERROR", logger="course.ui.state"):
+        assert state.setting("COURSE_DB_URL") is None
+        assert state.setting("COURSE_DB_URL") is None
+    assert [r.getMessage() for r in caplog.records] == [
+        f'COURSE_DB_URL in .streamlit/secrets.toml is a {kind}; write it as one line: COURSE_DB_URL = "value"'
+    ]

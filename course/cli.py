@@ -138,11 +138,17 @@ def _export(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = args.out or Path(default_filename(args.module, args.format))
+    if out.is_dir():  # a folder: the pack goes into it under its usual name
+        out = out / default_filename(args.module, args.format)
+    blocking = next((p for p in reversed(out.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        print(f"error: cannot write {out}: {blocking} is a file, not a folder", file=sys.stderr)
+        return 1
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
     except OSError as exc:
-        print(f"error: cannot write {out}: {exc}", file=sys.stderr)
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(out)
     return 0
@@ -195,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         default="public",
         help="public (plain language, the default) or staff (full clinical text)",
     )
-    x.add_argument("--out", type=Path, default=None, help="file to write (default: ./ID-facilitator-pack.FORMAT)")
+    x.add_argument(
+        "--out", type=Path, default=None, help="file or folder to write to (default: ./ID-facilitator-pack.FORMAT)"
+    )
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")
     args = parser.parse_args(argv)

@@ -418,3 +418,22 @@ def test_cli_unknown_module_exits_2_and_names_the_known_ids(real_course, tmp_pat
 def test_cli_refuses_an_unknown_format_or_audience():
     assert run("export", "--module", "history", "--format", "docx").returncode == 2
     assert run("export", "--module", "history", "--format", "html", "--audience", "kids").returncode == 2
+
+
+def test_cli_out_naming_a_folder_writes_the_pack_into_it_under_its_usual_name(tmp_path):
+    # --out FOLDER failed with "Is a directory".
+    result = run("export", "--module", "history", "--format", "html", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "history-facilitator-pack.html")
+    assert (tmp_path / "history-facilitator-pack.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_out_under_a_file_says_which_part_is_a_file(tmp_path):
+    # It said "[Errno 17] File exists", the operating system's words for a different problem.
+    (tmp_path / "notes").write_text("not a folder", encoding="utf-8")
+    result = run("export", "--module", "history", "--format", "html", "--out", str(tmp_path / "notes" / "x" / "h.html"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: cannot write {tmp_path / 'notes' / 'x' / 'h.html'}: {tmp_path / 'notes'} is a file, not a folder"
+    )
+    assert (tmp_path / "notes").read_text(encoding="utf-8") == "not a folder"

@@ -8,6 +8,7 @@ told plainly, their answers stay in the session, and they are written when it is
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -165,11 +166,15 @@ def cert_secret() -> bytes | None:
         secret, where = configured.encode(), f"the {CERT_SECRET_ENV} setting"
     else:
         path = default_root() / "data" / "certificate.key"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_text(secrets.token_hex(32), encoding="utf-8")
-            path.chmod(0o600)
-        secret, where = path.read_text(encoding="utf-8").strip().encode(), str(path)
+        try:
+            if not path.exists():
+                _create_key(path)
+            secret, where = path.read_text(encoding="utf-8").strip().encode(), str(path)
+        except (OSError, UnicodeError) as exc:
+            error_once(
+                f"certificates are off: the key file {path} cannot be made or read ({exc}); set {CERT_SECRET_ENV} instead"
+            )
+            return None
     if len(secret) >= MIN_SECRET_BYTES:
         return secret
     problem = (
@@ -178,6 +183,22 @@ def cert_secret() -> bytes | None:
     )
     error_once(problem)
     return None
+
+
+def _create_key(path: Path) -> None:
+    """Write a new random key to `path`, readable by its owner only. Written aside and linked
+    into place, so two servers starting at once keep one key, and neither reads a half-written
+    file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another server made it first: use theirs
+            os.link(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 CERTIFICATES_OFF = (

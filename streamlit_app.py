@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from course.ui import identity, nav, state, streamlit_tuning, trainer_access
+from course.ui import display, identity, nav, state, streamlit_tuning, trainer_access
 from course.ui.pages import content_error
 
 streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
@@ -21,4 +21,5 @@ else:
     identity.after_page()
     trainer_access.after_page()
     nav.after_page()
+    display.hide_icon_names()
     state.freeze_long_lived_objects()

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from course import charts
+from course.ui.common import plain_table
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def draw(prepared: Prepared, name: str, caption: str | None = None) -> None:
         st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(prepared.description if caption is None else caption)
         with st.expander(f"Data table: {name}"):
-            st.table(prepared.table, hide_index=True)
+            plain_table(prepared.table)
 
 
 def show(chart, table: pd.DataFrame, name: str) -> None:

@@ -149,3 +149,9 @@ def dollars(markdown: str) -> str:
     """Course Markdown with each $ kept as a dollar sign: Streamlit reads some text between
     two $ signs as maths ("$5 or $10" shows as an italic formula), so none is left to chance."""
     return markdown.replace("$", r"\$")
+
+
+def plain_table(table) -> None:
+    """`st.table` with every text cell shown as written: st.table reads its cells as Markdown,
+    so "1. History" became a numbered list inside its cell, read out as a list (WCAG 1.3.1)."""
+    st.table(table.map(lambda v: escape_markdown(v) if isinstance(v, str) else v), hide_index=True)

@@ -42,6 +42,9 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
    still scale them. */
 @media (max-width: 480px) {
   .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
+/* At larger text sizes a word can still be wider than a phone: it is hyphenated, not cut
+   anywhere ("anaestheti/c"). */
+.stApp h1, .stApp h2, .stApp h3 { hyphens: auto; -webkit-hyphens: auto; }
 """
 
 HIGH_CONTRAST_CSS = """
@@ -100,6 +103,35 @@ def css(settings: dict[str, object]) -> str:
 
 def apply() -> None:
     st.html(f"<style>{css(current())}</style>")
+
+
+# Streamlit draws an icon written in Markdown (":material/lock:") as role="img" named after
+# the icon, so a screen reader read "radio_button_unchecked icon Not started" on the course
+# map and "cancel icon Incorrect" in quiz feedback. Every such icon in the course stands
+# beside words that say the same, so each is hidden from assistive technology, as Streamlit
+# already does for the icons of buttons and alerts (WCAG 1.1.1). Installed once per tab; a
+# mutation observer catches icons drawn later.
+_DECORATIVE_ICONS = """<script>
+(() => {
+  if (window.courseIconsHidden) return;
+  window.courseIconsHidden = true;
+  const hide = () => document
+    .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
+    .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; hide(); });
+  }).observe(document.body, { childList: true, subtree: true });
+  hide();
+})();
+</script>"""
+
+
+def hide_icon_names() -> None:
+    """One invisible element at the end of every page (a reload starts a new tab's script)."""
+    st.html(_DECORATIVE_ICONS, unsafe_allow_javascript=True)
 
 
 def load_saved() -> None:

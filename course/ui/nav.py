@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable
 
 import streamlit as st
@@ -128,7 +130,7 @@ def after_navigation(current: str) -> None:
         go(target)  # switches page: does not return
     # Signed in at the page's own address: the page is drawn in place of the form, and its
     # title takes the focus as after any move (the form's button is gone).
-    st.session_state[FOCUS_KEY] = "h1"
+    focus_after_run("h1")
 
 
 def page(key: str) -> StreamlitPage:
@@ -139,20 +141,21 @@ FOCUS_KEY = "focus-heading"
 
 
 def go(key: str, **query: str) -> None:
-    st.session_state[FOCUS_KEY] = "h1"  # the new page's title takes the focus (see after_page)
+    focus_after_run("h1")  # the new page's title takes the focus (see after_page)
     st.switch_page(_pages()[key], query_params=query or None)
 
 
-# Runs when its element is drawn: the page's first `tag` heading gets the focus, which
-# otherwise falls to the page body, so a keyboard or screen reader user would start again from
-# the top of the document. Until a run ends, the elements of the page being left stay on
-# screen marked stale, and on a busy machine their script could act after the new page had
-# begun to draw (late animation frames, or a stale element drawn again; docs/accessibility.md):
-# so a script whose own element is stale or gone does nothing (each is told apart by its
-# `marker`, new on every move). A stale heading is not the new page's, and a focus on a stale
-# element (the button just pressed) is about to fall to the body, so it counts as out of the
-# page.
-_FOCUS = """<script data-focus="{marker}">
+# Runs when its element is drawn: the page's first element matching `target` (a heading, or
+# a question's first control) gets the focus, which otherwise falls to the page body, so a
+# keyboard or screen reader user would start again from the top of the document. Until a run
+# ends, the elements of the page being left stay on screen marked stale, and on a busy machine
+# their script could act after the new page had begun to draw (late animation frames, or a
+# stale element drawn again; docs/accessibility.md): so a script whose own element is stale or
+# gone does nothing (each is told apart by its `marker`, new on every move). A stale match is
+# not the new page's, and a focus on a stale element (the button just pressed) is about to
+# fall to the body, so it counts as out of the page. `scroll`: "top" brings the view back to
+# the top, "center" brings the target to the middle of the view (clear of the sticky header).
+_FOCUS = """<script data-focus="{marker}" data-target="{label}">
 (() => {{
   const stale = (el) => !!el.closest('[data-stale="true"]');
   const mine = () => {{
@@ -163,19 +166,21 @@ _FOCUS = """<script data-focus="{marker}">
   const go = () => {{
     if (!mine()) return;
     const main = document.querySelector('[data-testid="stMain"]');
-    const heading = main && [...main.querySelectorAll("{tag}")].find((h) => !stale(h));
-    if (!heading) {{
+    const target = main && [...main.querySelectorAll({target})].find((h) => !stale(h));
+    if (!target) {{
       if (frames++ < 120) requestAnimationFrame(go);
       return;
     }}
     const active = document.activeElement;
     if ({force} || !main.contains(active) || stale(active)) {{
-      heading.setAttribute("tabindex", "-1");
-      heading.focus({{ preventScroll: true }});
+      if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus({{ preventScroll: true }});
     }}
-    if ({scroll}) {{
+    if ("{scroll}" === "top") {{
       main.scrollTo(0, 0);
       window.scrollTo(0, 0);
+    }} else if ("{scroll}" === "center") {{
+      target.scrollIntoView({{ block: "center" }});
     }}
   }};
   requestAnimationFrame(() => requestAnimationFrame(go));
@@ -185,25 +190,39 @@ _FOCUS = """<script data-focus="{marker}">
 _MOVES_KEY = "focus-moves"
 
 
-def focus_heading(tag: str, *, force: bool = False, scroll: bool = False) -> None:
-    """Move the focus to the page's first `tag` heading once this run is drawn: only if the
-    focus is no longer in the page (its button is gone), unless `force`; `scroll` also brings
-    the view back to the top. One invisible element."""
+def focus(target: str, *, force: bool = False, scroll: str = "top") -> None:
+    """Move the focus to the page's first element matching the CSS selector `target` once
+    this run is drawn: only if the focus is no longer in the page (its button is gone), unless
+    `force`. `scroll`: "top", "center" (the target) or "none". One invisible element."""
     moves = st.session_state.get(_MOVES_KEY, 0) + 1
     st.session_state[_MOVES_KEY] = moves
     st.html(
-        _FOCUS.format(tag=tag, marker=f"{tag}-{moves}", force=str(force).lower(), scroll=str(scroll).lower()),
+        _FOCUS.format(
+            target=json.dumps(target).replace("<", "\\u003c"),  # a JS string that cannot end the script
+            marker=f"move-{moves}",
+            label=html.escape(target, quote=True),
+            force=str(force).lower(),
+            scroll=scroll,
+        ),
         unsafe_allow_javascript=True,
     )
 
 
+def focus_after_run(target: str) -> None:
+    """After this run (or the next, if it stops for a rerun or a page switch), move the focus
+    to `target`: "h1" a new page's title, or a heading or control that replaced what the
+    focus was on. Set in a button's callback or just before `st.rerun()`."""
+    st.session_state[FOCUS_KEY] = target
+
+
 def after_page() -> None:
     """After a button opened another page (or replaced the part of the page it was on), move
-    the focus to the new page's heading, as Previous and Next do within a module. On that run
-    only."""
-    tag = st.session_state.pop(FOCUS_KEY, None)
-    if tag in ("h1", "h2"):
-        focus_heading(tag)
+    the focus where `focus_after_run` asked, as Previous and Next do within a module: a page's
+    title with the view at the top; anything else brought to the middle of the view. On that
+    run only."""
+    target = st.session_state.pop(FOCUS_KEY, None)
+    if isinstance(target, str) and target:
+        focus(target, scroll="top" if target == "h1" else "center")
 
 
 def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options) -> None:

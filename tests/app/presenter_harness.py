@@ -7,6 +7,7 @@ sets `st.session_state["trainer"] = True` to be a signed-in trainer.
 
 import streamlit as st
 
+from course.ui import nav
 from course.ui.pages import presenter
 
 st.set_page_config(page_title="Presenter mode (test harness)", layout="centered")
@@ -17,3 +18,4 @@ PAGES = {
     "join": presenter.render_join,
 }
 PAGES[st.session_state.get("harness-page", "presenter")]()
+nav.after_page()  # as the app does: the focus goes where a button asked

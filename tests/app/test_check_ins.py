@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.test_walkthrough import APP, button, choose_track, fill, texts
+
+
+def focus_targets(at: AppTest) -> list[str]:
+    """Where this run's focus scripts send the focus (course/ui/nav.py)."""
+    found = [re.search(r'data-target="([^"]*)"', h.proto.body) for h in at.get("html") if "data-focus" in h.proto.body]
+    return [html.unescape(m.group(1)) for m in found if m]
 
 
 def test_start_check_then_my_progress(real_course):
@@ -21,15 +30,23 @@ def test_start_check_then_my_progress(real_course):
     at = button(at, "Submit knowledge check").click().run()
     assert f"Still to answer: {len(items)}." in at.error[0].value
     last = items[-1][1]
+    # The focus goes to the question left, not to the top of the page (WCAG 2.4.3).
+    assert focus_targets(at) == [f".st-key-q-{pre.id}-1-{last.id} input, .st-key-qgroup-q-{pre.id}-1-{last.id} input"]
     fill(at, f"q-{pre.id}-1-{last.id}", last)
     at = button(at, "Submit knowledge check").click().run()
     assert f"You answered {len(items)} of {len(items)} correctly (100%)." in at.success[0].value
+    assert focus_targets(at) == ["h2#knowledge-check"]  # the form and its button are gone
 
     survey = real_course.surveys[real_course.settings.attitude_survey]
-    for item in survey.items:
+    for item in survey.items[1:]:
         at.radio(key=f"survey-{survey.id}-start-{item.id}").set_value(4)
     at = button(at, "Submit survey").click().run()
+    assert "Still to answer: 1." in at.error[0].value
+    assert focus_targets(at) == [f".st-key-survey-{survey.id}-start-{survey.items[0].id} input"]
+    at.radio(key=f"survey-{survey.id}-start-{survey.items[0].id}").set_value(4)
+    at = button(at, "Submit survey").click().run()
     assert "Done: thank you for your answers." in texts(at)
+    assert focus_targets(at) == ["h2#attitude-survey"]
 
     at = button(at, "Back to the course map").click().run()
     at = button(at, "View my progress").click().run()

@@ -22,6 +22,7 @@ from course.records import Store, open_store, presentations_table
 from course.slides import build_slides
 from course.ui.pages import presenter
 from course.ui.pages.presenter import ANSWERED_MESSAGE, ENDED_MESSAGE, NO_POLL_MESSAGE, poll_questions
+from tests.app.test_check_ins import focus_targets
 
 HARNESS = str(Path(__file__).with_name("presenter_harness.py"))
 MODULE = "history"
@@ -68,6 +69,7 @@ def start(module: str = MODULE, audience: str = "public") -> tuple[AppTest, str]
     at.selectbox(key="present-module").set_value(module)
     at.radio(key="present-audience").set_value(audience)
     at = no_errors(at.button(key="start").click().run())
+    assert focus_targets(at) == ["h2"], "the form is gone: the room code's heading takes the focus"
     code = at.session_state["presenter-room"]
     assert at.query_params["room"] == [code] or at.query_params["room"] == code
     return at, code
@@ -227,6 +229,38 @@ def test_a_room_poll_counts_every_phone_once_and_shows_results_only_when_reveale
     assert NO_POLL_MESSAGE in [i.value for i in phone.info]
 
 
+def test_a_phone_hears_a_poll_open_show_its_results_and_close_in_one_status_region(real_course, db):
+    # The join page's status was removed when a poll opened, and the question drawn with no
+    # live region, so a screen reader on a phone heard nothing; when the poll closed, the focus
+    # on its answers fell to the top of the page.
+    question = poll_questions(real_course, MODULE, "public")[0]
+    at, code = start()
+    phone = no_errors(tab("join", room=code))
+    assert [i.value for i in phone.info] == [NO_POLL_MESSAGE]
+
+    at.selectbox(key="poll-question").set_value(question.id)
+    at = no_errors(at.button(key="poll-open").click().run())
+    phone = no_errors(phone.run())
+    assert [i.value for i in phone.info] == [
+        f"A question is open: {question.prompt} Choose your answer below, then send it."
+    ]
+    at = no_errors(at.button(key="poll-reveal").click().run())
+    phone = no_errors(phone.run())
+    assert [i.value for i in phone.info] == [
+        "The presenter has shown the results of this question: they are below your answer."
+    ]
+    focus_moves = [h for h in phone.get("html") if "data-focus" in h.proto.body]
+    assert not focus_moves, "nothing moves the focus while the question stays"
+
+    no_errors(at.button(key="poll-close").click().run())
+    phone = no_errors(phone.run())
+    assert [i.value for i in phone.info] == [NO_POLL_MESSAGE]
+    (focus_move,) = [h.proto.body for h in phone.get("html") if "data-focus" in h.proto.body]
+    assert 'data-target=".st-key-join-status [data-testid=stAlertContainer]"' in focus_move
+    phone = no_errors(phone.run())
+    assert not [h for h in phone.get("html") if "data-focus" in h.proto.body], "once, not on every refresh"
+
+
 def test_a_phone_with_no_poll_open_is_asked_to_wait(real_course):
     _, code = start()
     phone = no_errors(tab("join", room=code))
@@ -285,11 +319,15 @@ def test_an_ended_room_is_refused_on_the_join_page_and_the_projector(real_course
     projector = no_errors(tab("audience", room=code))
     at = no_errors(at.button(key="end-ask").click().run())
     assert any(code in w.value and "End it now?" in w.value for w in at.warning)
+    # Each button replaces the one pressed: the focus goes to its counterpart, not the page top.
+    assert focus_targets(at) == [".st-key-end-cancel button"]
     at = no_errors(at.button(key="end-cancel").click().run())
     assert db.presentation(code) is not None, "cancel keeps the room"
+    assert focus_targets(at) == [".st-key-end-ask button"]
     at = no_errors(at.button(key="end-ask").click().run())
     at = no_errors(at.button(key="end-confirm").click().run())
     assert f"Presentation ended. Room code {code} no longer works." in [s.value for s in at.success]
+    assert focus_targets(at) == ["h1"]
     assert at.button(key="start"), "ready to start another"
     assert "room" not in at.query_params
 

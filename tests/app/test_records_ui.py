@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from course.events import PASSED, REGISTERED, Event
 from course.records import open_store
+from course.ui.pages.home import STAFF_CODE_LABEL
 from tests.app.test_walkthrough import APP, answer, button, choose_track, open_quiz, texts
 
 
@@ -284,6 +285,6 @@ def test_a_learner_who_left_the_code_blank_joins_their_cohort_on_my_progress(rea
 def test_a_code_typed_on_home_is_shown_as_typed_not_as_markdown(real_course, isolated_store):
     at = new_app()
     at.radio[0].set_value("Clinic staff onboarding")
-    next(t for t in at.text_input if t.label == "Cohort code from your trainer").set_value("**X** [y](z)")
+    next(t for t in at.text_input if t.label == STAFF_CODE_LABEL).set_value("**X** [y](z)")
     at = button(at, "Start the course").click().run()
     assert at.error[0].value.startswith(r"No cohort has the code “\*\*X\*\* \[y\]\(z\)”.")

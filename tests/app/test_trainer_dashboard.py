@@ -185,7 +185,7 @@ def test_a_trainer_page_address_asks_for_the_sign_in_and_then_opens_that_page(tr
     at = sign_in(at)
     assert at.title[0].value == title
     # The form's button is gone: the page's title takes the focus (a keyboard user was left on the body).
-    assert any('data-focus="h1-' in h.proto.body for h in at.get("html"))
+    assert any('data-target="h1"' in h.proto.body for h in at.get("html"))
 
 
 def test_without_trainer_access_set_up_a_trainer_address_does_not_promise_a_sign_in(monkeypatch):

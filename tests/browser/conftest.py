@@ -59,6 +59,11 @@ def start(page, server, track: str) -> None:
 def first_quiz_on_the_public_track(page, server, course) -> None:
     """A new public-track learner reads module 1 part by part and opens its quiz."""
     start(page, server, "Community and self-paced learning")
+    read_to_the_first_quiz(page, course)
+
+
+def read_to_the_first_quiz(page, course) -> None:
+    """From the course map: module 1 part by part, then its quiz."""
     page.get_by_role("button", name=f"Start: {course.modules[0].title}").click()
     wait_ready(page)
     while page.get_by_role("button", name="Take the quiz").count() == 0:

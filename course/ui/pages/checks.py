@@ -15,7 +15,7 @@ from course.progress import check_ins
 from course.schema import Quiz, Survey
 from course.ui import nav, state
 from course.ui.common import notice, require_track
-from course.ui.pages.quiz import group_questions, question_feedback, question_widget
+from course.ui.pages.quiz import group_questions, question_control, question_feedback, question_widget
 
 
 def render_start() -> None:
@@ -81,12 +81,14 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         submitted = st.form_submit_button("Submit knowledge check", type="primary")
     if not submitted:
         return
-    missing = [str(n) for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
+    missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         st.error(
-            f"Answer every question before you submit. Still to answer: {', '.join(missing)}. Your answers are kept.",
+            f"Answer every question before you submit. Still to answer: {', '.join(map(str, missing))}. "
+            "Your answers are kept.",
             icon=":material/error:",
         )
+        nav.focus(question_control(quiz, 1, items[missing[0] - 1][1]), force=True, scroll="center")
         return
     result = grade_quiz(quiz, responses, pass_mark=100, track=track)
     learner = state.session()
@@ -113,6 +115,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
     )
     learner.record_many([*answers, completed])  # one write for the whole check
     st.session_state[result_key] = result
+    nav.focus_after_run("h2#knowledge-check")  # the form and its button are gone
     st.rerun()
 
 
@@ -136,12 +139,14 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         submitted = st.form_submit_button("Submit survey", type="primary")
     if not submitted:
         return
-    missing = [str(n) for n, item in enumerate(survey.items, start=1) if answers_by_item[item.id] is None]
+    missing = [(n, item) for n, item in enumerate(survey.items, start=1) if answers_by_item[item.id] is None]
     if missing:
         st.error(
-            f"Answer every statement before you submit. Still to answer: {', '.join(missing)}. Your answers are kept.",
+            f"Answer every statement before you submit. Still to answer: {', '.join(str(n) for n, _ in missing)}. "
+            "Your answers are kept.",
             icon=":material/error:",
         )
+        nav.focus(f".st-key-survey-{survey.id}-{phase}-{missing[0][1].id} input", force=True, scroll="center")
         return
     learner = state.session()
     answers = [
@@ -156,4 +161,5 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
     ]
     completed = dict(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
     learner.record_many([*answers, completed])  # one write for the whole survey
+    nav.focus_after_run("h2#attitude-survey")  # the form and its button are gone
     st.rerun()

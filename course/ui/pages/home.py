@@ -9,6 +9,9 @@ from course.records import Cohort
 from course.ui import identity, nav, state
 from course.ui.common import escape_markdown, notice, status_text
 
+STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
+STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
+
 
 def render() -> None:
     course = state.course()
@@ -31,7 +34,7 @@ def render() -> None:
             if not choose_track():
                 return
         slot.empty()
-        st.session_state[nav.FOCUS_KEY] = "h2"  # the form's button is gone: focus "Your course: …"
+        nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
     course_map()
 
 
@@ -49,8 +52,9 @@ def choose_track() -> bool:
             captions=[t.description for t in tracks.values()],
         )
         st.markdown("**Clinic staff only** (leave blank otherwise)")
-        cohort = st.text_input("Cohort code from your trainer", max_chars=20, placeholder="e.g. KX7-P2M")
-        name = st.text_input("Your name as it should appear on your certificate", max_chars=80)
+        # Each label says it too: a screen reader tabbing to a field does not hear the line above.
+        cohort = st.text_input(STAFF_CODE_LABEL, max_chars=20, placeholder="e.g. KX7-P2M")
+        name = st.text_input(STAFF_NAME_LABEL, max_chars=80)
         submitted = st.form_submit_button("Start the course", type="primary")
     if submitted:
         if choice is None:

@@ -62,7 +62,7 @@ def render(module_id: str) -> None:
         # After Previous or Next: the part's heading takes the focus and the view goes back to
         # the top, as opening a new page does; else a learner who pressed Next at the bottom of
         # a long part is left near the bottom of the next one.
-        nav.focus_heading("h2", force=True, scroll=True)
+        nav.focus("h2", force=True, scroll="top")
 
 
 def _plain_toggle(audience: str) -> bool:

@@ -12,7 +12,7 @@ from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
 from course.records import StoreUnavailable
 from course.ui import chart_view, identity, state
-from course.ui.common import app_url, escape_markdown, notice, require_track
+from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
 from course.ui.pages import home
 
 
@@ -52,7 +52,7 @@ def render() -> None:
                 "Latest score": f"{mp.latest_percent:.0f}%" if mp.latest_percent is not None else "–",
             }
         )
-    st.table(pd.DataFrame(rows), hide_index=True)
+    plain_table(pd.DataFrame(rows))
     done = check_ins(course, state.session().events())
     _charts(progress, done)
 
@@ -137,7 +137,7 @@ def _check_ins(done: CheckIns) -> None:
             for theme, value in done.survey_start.items()
         ]
         st.markdown("Attitude survey, mean per theme (higher means more supportive views):")
-        st.table(pd.DataFrame(rows), hide_index=True)
+        plain_table(pd.DataFrame(rows))
         st.caption("This is the course's own feedback measure, not a validated scale.")
 
 

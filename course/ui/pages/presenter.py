@@ -30,7 +30,7 @@ from course.poll_charts import poll_description, poll_tally_chart, poll_tally_ta
 from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable, normalize_room_code
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
-from course.ui import chart_view, state, trainer_access
+from course.ui import chart_view, nav, state, trainer_access
 from course.ui.common import PUBLIC_URL_SETTING, app_url, escape_markdown, live_region
 
 ROOM_PARAM = "room"
@@ -41,6 +41,7 @@ JOIN_PATH = "join"
 AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
 ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."
 NO_POLL_MESSAGE = "No question is open right now. Keep this page open."
+JOIN_STATUS, JOIN_SHOWN = "join-status", "join-shown-poll"
 ANSWERED_MESSAGE = "Your answer is in. You can change it until the presenter closes the poll."
 NOT_TRAINER_MESSAGE = (
     "Presenter mode is for trainers and community educators. Sign in as a trainer to present a module. "
@@ -319,12 +320,14 @@ def _start_form(course: Course, db: Store) -> None:
             else:
                 st.session_state[PRESENTER_ROOM] = room.code
                 st.query_params[ROOM_PARAM] = room.code
+                nav.focus_after_run("h2")  # the room's code, at the top of the presenter's view
                 st.rerun()
     if start:
         code = db.start_presentation(module_id, audience, created_by=_presenter_name())
         st.session_state[PRESENTER_ROOM] = code
         st.session_state.pop(CONFIRM_END, None)
         st.query_params[ROOM_PARAM] = code
+        nav.focus_after_run("h2")  # the room's code, at the top of the presenter's view
         st.rerun()
 
 
@@ -550,6 +553,7 @@ def _end(code: str) -> None:
     st.session_state.pop(CONFIRM_END, None)
     st.session_state[ENDED_NOTE] = code
     st.query_params.pop(ROOM_PARAM, None)
+    nav.focus_after_run("h1")  # back to the start form, with the note that the room ended
 
 
 def _end_control(room: Presentation) -> None:
@@ -559,7 +563,7 @@ def _end_control(room: Presentation) -> None:
             "End presentation",
             key="end-ask",
             icon=":material/stop_circle:",
-            on_click=lambda: st.session_state.update({CONFIRM_END: True}),
+            on_click=_ask_to_end,
         )
         return
     st.warning(
@@ -571,7 +575,18 @@ def _end_control(room: Presentation) -> None:
     with yes:
         st.button("Yes, end the presentation", key="end-confirm", type="primary", on_click=_end, args=(room.code,))
     with no:
-        st.button("Cancel", key="end-cancel", on_click=lambda: st.session_state.pop(CONFIRM_END, None))
+        st.button("Cancel", key="end-cancel", on_click=_keep_going)
+
+
+# Each button replaces the one pressed, so the focus goes to its counterpart, not to the body.
+def _ask_to_end() -> None:
+    st.session_state[CONFIRM_END] = True
+    nav.focus_after_run(".st-key-end-cancel button")
+
+
+def _keep_going() -> None:
+    st.session_state.pop(CONFIRM_END, None)
+    nav.focus_after_run(".st-key-end-ask button")
 
 
 # --------------------------------------------------------------------------- audience (projector)
@@ -703,25 +718,42 @@ def _send_answer(db: Store, poll: Poll, choice: str | None) -> tuple[str, str]:
 
 @st.fragment(run_every=2)
 def _join_poll(code: str) -> None:
+    # One status region at the top, updated in place on every refresh, so a screen reader
+    # hears a question open, its results shown, and its close (WCAG 4.1.3): a region drawn
+    # anew each time is often not read.
+    with st.container(key=JOIN_STATUS):
+        slot = st.empty()
     db = state.store()
     if db is None:
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
         return
     try:
         room = db.presentation(code)
         poll = db.current_poll(room.code) if room is not None else None
         question = _poll_question(state.course(), room, poll) if poll is not None else None
     except StoreUnavailable:
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
         return
     except (UnknownModule, KeyError):
         room = None
+    shown = poll.poll_id if room is not None and poll is not None and question is not None else None
+    if st.session_state.get(JOIN_SHOWN) not in (None, shown):
+        # The question a phone was answering has gone, and its controls with it: the focus
+        # goes to the status, not to the top of the page.
+        nav.focus(f".st-key-{JOIN_STATUS} [data-testid=stAlertContainer]", scroll="none")
+    st.session_state[JOIN_SHOWN] = shown
     if room is None:
-        st.error(ENDED_MESSAGE, icon=":material/event_busy:")
+        slot.error(ENDED_MESSAGE, icon=":material/event_busy:")
         return
-    if poll is None or question is None:
-        st.info(NO_POLL_MESSAGE, icon=":material/hourglass_empty:")
+    if shown is None:
+        live_region(slot, NO_POLL_MESSAGE)
         return
+    live_region(
+        slot,
+        "The presenter has shown the results of this question: they are below your answer."
+        if poll.revealed
+        else f"A question is open: {question.prompt} Choose your answer below, then send it.",
+    )
     # The message is kept per poll: the page refreshes every two seconds, and a message
     # drawn only on the run after the click would vanish before it could be read.
     status_key = f"poll-status-{poll.poll_id}"

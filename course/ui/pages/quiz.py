@@ -114,10 +114,12 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
             on_click=_submit,
             args=(quiz.id, attempt, track_id, pass_mark),
         )
-    message = st.session_state.pop(_missing_key(quiz.id, form), None)
-    if message:
-        live_region(status, message, "bad")
-        st.error(message, icon=":material/error:")  # also beside the button that was pressed
+    missing = st.session_state.pop(_missing_key(quiz.id, form), None)
+    if missing:
+        message, first = missing
+        live_region(status, message, "bad")  # announced once, from the top of the page
+        st.markdown(f"**Not submitted.** {message}")  # beside the button too, but not read twice
+        nav.focus(first, force=True, scroll="center")  # the first question still to answer
 
 
 def _missing_key(quiz_id: str, form: str) -> str:
@@ -141,7 +143,8 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
             f"{listed}."
             + (" For ordering questions, give each item a different position." if ordering else "")
-            + " Your answers so far are kept."
+            + " Your answers so far are kept.",
+            question_control(quiz, form, items[missing[0] - 1][1]),
         )
         return
     result = grade_quiz(quiz, responses, pass_mark, track_id)
@@ -171,6 +174,7 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     )
     state.session().record_many([*answers, outcome])  # one write for the whole submission
     st.session_state[_result_key(quiz.id, track_id)] = (attempt, result)
+    nav.focus_after_run(RESULT_HEADING)  # the form and its button are gone
 
 
 def _scenario_header(sc: Scenario) -> None:
@@ -244,6 +248,13 @@ def group_questions(form: str) -> None:
     st.html(_GROUPS.format(form=html.escape(form, quote=True), group=GROUP), unsafe_allow_javascript=True)
 
 
+def question_control(quiz: Quiz, form: int | str, q: Gradable) -> str:
+    """A CSS selector for a question's first control (radio, checkbox or position picker), by
+    its widget's key or its group's key, which Streamlit puts in a class."""
+    key = _key(quiz, form, q.id)
+    return f".st-key-{key} input, .st-key-{GROUP}{key} input"
+
+
 def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
     """A question's answer from its widgets' values, by key: an option id, True/False, a list of
     option ids, or an order of option ids (None while a position is missing or repeated)."""
@@ -259,6 +270,10 @@ def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]
             return None
         placed[pos] = o.id
     return [placed[p] for p in sorted(placed)]
+
+
+# Streamlit gives each heading an id made from its text.
+RESULT_HEADING, QUESTIONS_HEADING = "h2#your-result", "h2#questions"
 
 
 def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
@@ -316,6 +331,7 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, wher
             type="secondary" if result.passed else "primary",
         ):
             st.session_state[_attempt_key(quiz.id, track_id)] += 1
+            nav.focus_after_run(QUESTIONS_HEADING)  # the button is gone: go to the new form
             st.rerun()
     if result.passed and nxt:
         with cols[1]:

@@ -12,7 +12,7 @@ import streamlit as st
 from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.ui import chart_view, nav, state, trainer_access
-from course.ui.common import app_url, escape_markdown
+from course.ui.common import app_url, escape_markdown, plain_table
 
 ALL = "All learners"
 FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
@@ -184,14 +184,13 @@ def _stuck(course, events) -> list:
         st.write("Nobody in this selection looks stuck.")
         return stuck
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
-    st.table(
+    plain_table(
         pd.DataFrame(
             [
                 {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": f"{s.last_activity:%Y-%m-%d}"}
                 for s in stuck
             ]
-        ),
-        hide_index=True,
+        )
     )
     return stuck
 
@@ -224,14 +223,13 @@ def _items(course, key, module_titles) -> list:
                     "with a few more answers."
                 )
             if item.option_counts:
-                st.table(
+                plain_table(
                     pd.DataFrame(
                         [
                             {"Answer": k, "Chosen": v, "Right answer": "yes" if k in item.answer_key else "no"}
                             for k, v in item.option_counts.items()
                         ]
-                    ),
-                    hide_index=True,
+                    )
                 )
             if item.section:
                 module_id, section_id = item.section

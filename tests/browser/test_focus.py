@@ -1,0 +1,92 @@
+"""Where the focus goes when what it was on goes away: a keyboard or screen reader user must
+not be sent back to the top of the document (WCAG 2.4.3), and what takes the focus must be
+in view (2.4.11). Also: icons drawn in Markdown are not read out by their names (1.1.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.a11y import answer_quiz
+from tests.browser.conftest import first_quiz_on_the_public_track, read_to_the_first_quiz, start, wait_ready
+
+pytestmark = pytest.mark.browser
+
+# What has the focus, as a screen reader would name its place: a heading's text, or the
+# question a control belongs to (its radio group, or its named group), and whether it is in view.
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {where: "body"};
+  const box = el.getBoundingClientRect();
+  const inView = box.bottom > 0 && box.top < window.innerHeight;
+  if (/^H[1-6]$/.test(el.tagName)) return {where: el.tagName, text: el.innerText.trim(), inView};
+  const question = el.closest('[data-testid=stRadio], [role=group]');
+  return {where: el.tagName, text: question ? question.innerText.trim().split("\\n")[0] : "", inView};
+}"""
+EXPOSED_ICONS_JS = """() => [...document.querySelectorAll(
+  '[data-testid=stMain] [data-testid=stMarkdownContainer] [role=img]')]
+  .filter((icon) => !icon.closest('[aria-hidden=true]'))
+  .map((icon) => icon.getAttribute('aria-label'))"""
+
+
+def focus_settles(page, check: str) -> dict:
+    """Wait until `check` (a JS expression over `f`, the focus) holds; return the focus."""
+    page.wait_for_function(f"() => {{ const f = ({FOCUS_JS})(); return {check}; }}", timeout=30000)
+    wait_ready(page)
+    return page.evaluate(FOCUS_JS)
+
+
+def test_a_quiz_sends_the_focus_to_the_first_question_left_then_the_result_then_the_new_form(
+    page, course_server, real_course
+):
+    first_quiz_on_the_public_track(page, course_server, real_course)
+    quiz = real_course.quizzes[real_course.modules[0].quiz]
+    page.get_by_role("button", name="Submit answers").focus()
+    page.keyboard.press("Enter")  # nothing answered
+    focus = focus_settles(page, "f.text.startsWith('Question 1.')")
+    assert focus["inView"], "the question to answer is scrolled into view"
+    alerts = page.locator("[data-testid=stMain] [role=alert]").filter(has_text="Still to answer")
+    assert alerts.count() == 1, "the message is announced once, not twice"
+    assert page.get_by_text("Not submitted.").count() == 1, "and shown beside the button"
+
+    answer_quiz(page, quiz, "public")  # every answer, then Submit
+    focus = focus_settles(page, "f.where === 'H2'")
+    assert focus == {"where": "H2", "text": "Your result", "inView": True}
+    assert page.locator("[data-testid=stMain] [role=status]").filter(has_text="Passed.").count() == 1
+
+    page.get_by_role("button", name="Try again").first.focus()
+    page.keyboard.press("Enter")
+    focus = focus_settles(page, "f.where === 'H2'")
+    assert focus == {"where": "H2", "text": "Questions", "inView": True}
+
+
+def test_a_module_opened_from_low_on_the_course_map_shows_its_title_in_view(page, course_server, real_course):
+    # The title took the focus but the new page stayed scrolled down, so it was off screen.
+    start(page, course_server, "Community and self-paced learning")
+    last = real_course.modules[-1]
+    button = page.get_by_role("button", name=f"Start module {len(real_course.modules)}", exact=True)
+    button.scroll_into_view_if_needed()
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") > 0
+    button.focus()
+    page.keyboard.press("Enter")
+    focus = focus_settles(page, f"f.where === 'H1' && f.text === {last.title!r}")
+    assert focus["inView"]
+
+
+def test_icons_written_in_markdown_are_not_read_out_by_their_names(page, course_server, real_course):
+    # "radio_button_unchecked icon Not started" on the course map, "cancel icon Incorrect" in
+    # quiz feedback: each icon stands beside words that say the same.
+    start(page, course_server, "Community and self-paced learning")
+    page.wait_for_function(f"() => ({EXPOSED_ICONS_JS})().length === 0", timeout=10000)
+    assert page.get_by_text("Not started").count() > 0
+    snapshot = page.locator("[data-testid=stMain]").aria_snapshot()
+    assert "radio_button_unchecked" not in snapshot and "Not started" in snapshot
+
+    read_to_the_first_quiz(page, real_course)
+    quiz = real_course.quizzes[real_course.modules[0].quiz]
+    single = next(q for _, q in quiz.items("public") if q.type == "single")
+    wrong = next(o.id for o in single.options if o.id != single.answer)
+    answer_quiz(page, quiz, "public", wrong={single.id: wrong})
+    assert page.get_by_text("Incorrect").count() >= 1
+    page.wait_for_function(f"() => ({EXPOSED_ICONS_JS})().length === 0", timeout=10000)
+    snapshot = page.locator("[data-testid=stMain]").aria_snapshot()
+    assert "cancel" not in snapshot and "check_circle" not in snapshot

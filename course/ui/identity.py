@@ -67,8 +67,26 @@ def auth_problem(section: object) -> str | None:
 
 def before_page(page: str) -> None:
     """Settle who the learner is before `page` (its url path) is drawn."""
-    if not _resume_from_link(page):
+    followed = _resume_from_link(page)
+    if followed != "restored":
+        # A wrong or cut-off link must not cost this browser its learner: before, the cookie
+        # was skipped and then cleared, and progress was reachable only by a saved link.
         _resume_from_cookie()
+    if followed == "not valid":
+        learner = st.session_state.get("learner")
+        kept = learner is not None and learner.registered
+        # Says nothing about which codes exist: every wrong code gets the same words.
+        _keep_note(
+            page,
+            "error",
+            "That resume link is not valid. Check that you copied the whole link"
+            + (
+                ": you are carrying on with the progress this browser already held."
+                if kept
+                else ", or start again by choosing a track below."
+            ),
+            ":material/link_off:",
+        )
     _forgotten(page)
     _note(page)
     display.apply()
@@ -78,11 +96,12 @@ def before_page(page: str) -> None:
         st.warning(OFFLINE, icon=":material/cloud_off:")
 
 
-def _resume_from_link(page: str) -> bool:
-    """Follow a `?resume=` link; True if the address carried one."""
+def _resume_from_link(page: str) -> str | None:
+    """Follow a `?resume=` link: None if the address carried none, else "restored", "not
+    valid", or "unchecked" (the database cannot be reached)."""
     code = st.query_params.get("resume")
     if not code:
-        return False
+        return None
     del st.query_params["resume"]  # keep the private code out of the address bar afterwards
     try:
         ok = state.resume(code)
@@ -94,20 +113,12 @@ def _resume_from_link(page: str) -> bool:
             "Please open the link again in a few minutes.",
             ":material/cloud_off:",
         )
-        return True
-    if ok:
-        display.load_saved()
-        _keep_note(page, "success", "Welcome back. Your progress is restored.", ":material/restore:")
-    else:
-        # Says nothing about which codes exist: every wrong code gets the same words.
-        _keep_note(
-            page,
-            "error",
-            "That resume link is not valid. Check that you copied the whole link, "
-            "or start again by choosing a track below.",
-            ":material/link_off:",
-        )
-    return True
+        return "unchecked"
+    if not ok:
+        return "not valid"
+    display.load_saved()
+    _keep_note(page, "success", "Welcome back. Your progress is restored.", ":material/restore:")
+    return "restored"
 
 
 def _keep_note(page: str, kind: str, text: str, icon: str) -> None:

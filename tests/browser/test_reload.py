@@ -72,3 +72,16 @@ def test_forget_me_and_deleting_records_end_it(page, course_server, real_course)
     click(page, "button", "Delete my records")
     reload(page)
     assert TRACK_FORM in main_text(page)
+
+
+def test_a_wrong_or_cut_off_resume_link_keeps_the_learner_this_browser_holds(page, course_server):
+    # The link skipped the browser's cookie and then cleared it: a learner who followed a
+    # mistyped link lost their way back to their progress unless they had saved their link.
+    start(page, course_server, "Community and self-paced learning")
+    page.goto(f"{course_server.url}/?resume=cut-off-link-that-is-not-valid")
+    wait_ready(page)
+    text = main_text(page)
+    assert "That resume link is not valid." in text and "carrying on with the progress" in text
+    assert "Your course: Community and self-paced learning" in text and TRACK_FORM not in text
+    reload(page)
+    assert "Your course: Community and self-paced learning" in main_text(page)

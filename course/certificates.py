@@ -27,6 +27,7 @@ from fpdf import FPDF
 from course.pdf_fonts import CORE_FONTS, Fonts, latin1, use_fonts
 from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
 from course.schema import Course, CourseSettings
+from course.typed import clean_name
 
 _log = logging.getLogger(__name__)
 ID_PREFIX = "KT"
@@ -117,7 +118,7 @@ def issue(
 ) -> Certificate:
     """Sign and store a certificate for `learner_id`; the name is printed as given."""
     _check_secret(secret)
-    name = " ".join(str(display_name or "").split())
+    name = clean_name(display_name)
     if not name:
         raise ValueError("a certificate needs the learner's name")
     if not 0 <= score_percent <= 100:

@@ -157,7 +157,7 @@ def _export(args: argparse.Namespace) -> int:
 def _trainer_passcode(args: argparse.Namespace) -> int:
     import getpass
 
-    from course.trainer_auth import MIN_PASSCODE, hash_passcode
+    from course.trainer_auth import MAX_PASSCODE, MIN_PASSCODE, hash_passcode
 
     if sys.stdin.isatty():
         first = getpass.getpass("New trainer passcode: ")
@@ -166,6 +166,12 @@ def _trainer_passcode(args: argparse.Namespace) -> int:
             return 1
     else:
         first = sys.stdin.readline().rstrip("\r\n")  # a Windows line end is not part of the passcode
+    if first != first.strip():  # the sign-in page also tries what is typed without them
+        print("error: a trainer passcode cannot start or end with a space; nothing was created", file=sys.stderr)
+        return 1
+    if len(first) > MAX_PASSCODE:
+        print(f"error: a trainer passcode has at most {MAX_PASSCODE} characters; nothing was created", file=sys.stderr)
+        return 1
     try:
         line = hash_passcode(first)
     except ValueError:

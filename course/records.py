@@ -49,6 +49,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from course.events import FAILED, PASSED, Event
+from course.typed import clean_code, clean_name, code_candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_URL_ENV = "COURSE_DB_URL"
@@ -461,14 +462,26 @@ def grouped_code(
     """The canonical form of a code made of dash-separated groups of `sizes`, from what a
     person typed (any case, the groups split by `separators` or not at all), if it matches
     `pattern`; else None."""
-    if not isinstance(code, str) or len(code) > max_len:
+    if not isinstance(code, str):
         return None
-    letters = re.sub(separators, "", code).upper()
-    if len(letters) != sum(sizes):
-        return None
-    starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    candidate = "-".join(letters[at : at + n] for at, n in zip(starts, sizes, strict=True))
-    return candidate if pattern.match(candidate) else None
+    code = clean_code(code)  # full-width letters, any dash, invisible characters
+
+    def whole(text: str) -> str | None:
+        if len(text) > max_len:
+            return None
+        letters = re.sub(separators, "", text).upper()
+        if len(letters) != sum(sizes):
+            return None
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        candidate = "-".join(letters[at : at + n] for at, n in zip(starts, sizes, strict=True))
+        return candidate if pattern.match(candidate) else None
+
+    found = whole(code)
+    if found is not None:
+        return found
+    # Pasted with words around it ("Cohort code: 89J-59W (staff)"): the one code-shaped word.
+    inside = {c for c in map(whole, code_candidates(code, sizes)) if c is not None}
+    return inside.pop() if len(inside) == 1 else None
 
 
 def normalize_cohort_code(code: object) -> str | None:
@@ -493,7 +506,7 @@ def _live(row: Any, at: datetime) -> bool:
 def _clean_name(name: str | None) -> str | None:
     if name is None:
         return None
-    name = " ".join(str(name).split())[:MAX_DISPLAY_NAME]
+    name = clean_name(str(name))[:MAX_DISPLAY_NAME]
     return name or None
 
 
@@ -946,7 +959,7 @@ class Store:
 
     def create_cohort(self, name: str, track: str, created_by: str) -> str:
         """Create a cohort and return its code, e.g. `KX7-P2M`."""
-        name = " ".join(str(name).split())
+        name = clean_name(str(name))
         if not name:
             raise ValueError("a cohort needs a name")
         if len(name) > MAX_COHORT_NAME:

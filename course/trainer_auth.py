@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 ITERATIONS = 240_000
 MIN_PASSCODE = 10
+MAX_PASSCODE = 1000  # longer is a paste gone wrong, and costs the hash time
 
 
 def hash_passcode(passcode: str, *, iterations: int = ITERATIONS, salt: bytes | None = None) -> str:

@@ -19,7 +19,15 @@ import time
 
 import streamlit as st
 
-from course.trainer_auth import RateLimiter, allowed_email, check_passcode, check_token, hash_problem, sign_token
+from course.trainer_auth import (
+    MAX_PASSCODE,
+    RateLimiter,
+    allowed_email,
+    check_passcode,
+    check_token,
+    hash_problem,
+    sign_token,
+)
 from course.ui import state
 from course.ui.common import browser_cookie, dollars, set_browser_cookie
 
@@ -145,7 +153,8 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
     if note:  # only where a sign-in can work: not above "not set up" or a broken setting
         st.info(note, icon=":material/lock:")
     with st.form("trainer-sign-in"):
-        passcode = st.text_input("Trainer passcode", type="password", max_chars=200)
+        # No max_chars: Streamlit drops a paste longer than the limit without a word.
+        passcode = st.text_input("Trainer passcode", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
@@ -156,7 +165,17 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
     if wait > 0:
         st.error(f"Too many attempts. Please wait {math.ceil(wait)} seconds, then try again.", icon=":material/timer:")
         return
-    if passcode and check_passcode(passcode, stored):
+    if len(passcode) > MAX_PASSCODE:  # not an attempt either: no passcode is that long
+        st.error(
+            f"That is {len(passcode)} characters long; a trainer passcode has at most {MAX_PASSCODE}. "
+            "Check what you pasted.",
+            icon=":material/error:",
+        )
+        return
+    # A paste often brings a space or line end at either end: tried as typed, then without
+    # them, as one attempt (`trainer-passcode` refuses to make a passcode that starts or
+    # ends with a space).
+    if any(check_passcode(p, stored) for p in dict.fromkeys([passcode, passcode.strip()]) if p):
         limiter().succeeded(_client())
         st.session_state["trainer"] = True
         st.session_state.pop("trainer-cookie-ignore", None)

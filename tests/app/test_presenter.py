@@ -314,6 +314,19 @@ def test_a_staff_only_question_opened_in_a_public_room_is_never_shown(real_cours
 # --------------------------------------------------------------------------- ended, expired, refused
 
 
+def test_a_room_code_in_the_presenters_address_is_shown_as_written_and_not_called_ended(real_course):
+    # ?room=**bold** [a](javascript:…) was drawn as Markdown, any code was said to have "ended",
+    # and a 3,000-character one was repeated in full.
+    at = no_errors(tab("presenter", trainer=True, room="**bold** [a](javascript:alert(1))"))
+    assert [i.value for i in at.info] == [
+        r"No running room has the code “\*\*bold\*\* \[a\]\(javascript…”: it has ended, expired or "
+        "never existed, so it cannot be resumed. Start a new presentation below."
+    ]
+    assert at.button(key="start"), "ready to start one"
+    long = no_errors(tab("presenter", trainer=True, room="Q" * 3000))
+    assert len(long.info[0].value) < 200
+
+
 def test_an_ended_room_is_refused_on_the_join_page_and_the_projector(real_course, db):
     at, code = start()
     projector = no_errors(tab("audience", room=code))

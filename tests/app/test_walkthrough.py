@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from course import loader
 from course.schema import Course
+from course.ui.pages.quiz import QUIZ_INSTRUCTIONS
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -101,7 +102,7 @@ def test_full_walk_through_the_staff_track(app, real_course):
     at = at.button(key="to-quiz").click().run()
     quiz = course.quizzes[course.module(first).quiz]
     assert at.title[0].value == quiz.title
-    assert status(at) == "Answer every question, then press Submit answers."  # the live region is there first
+    assert status(at) == QUIZ_INSTRUCTIONS  # the live region is there first
 
     # One wrong answer: that option's own feedback is shown, and the quiz still passes.
     q1 = quiz.items("staff")[0][1]
@@ -309,7 +310,7 @@ def test_after_switching_track_the_quiz_is_a_fresh_one_for_the_new_track(app, re
     assert not at.exception, [e.value for e in at.exception]
     public = len(quiz.items("public"))
     assert f"{public} questions · pass mark 70%" in texts(at) and "attempt 1" in texts(at)
-    assert status(at) == "Answer every question, then press Submit answers."
+    assert status(at) == QUIZ_INSTRUCTIONS
     at = answer(at, real_course, first, "public")
     assert status(at).startswith(f"Passed. {public} of {public} correct")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from course.trainer_auth import check_token, sign_token
 
 KEY = b"server-secret|passcode-hash"
@@ -57,3 +59,27 @@ def test_trainer_passcode_from_a_pipe_drops_a_windows_line_end():
     line = out.stdout.splitlines()[-1]
     stored = line.split('"')[1]
     assert check_passcode("correct horse battery staple", stored)
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        (" correct horse battery staple", "cannot start or end with a space"),
+        ("x" * 1001, "has at most 1000 characters"),
+    ],
+)
+def test_trainer_passcode_refuses_a_passcode_the_sign_in_page_would_not_take_as_made(typed, error):
+    # The sign-in page also tries a pasted passcode without spaces at its ends, so one made
+    # with them could be matched by a different string than the one written down.
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "course", "trainer-passcode"],
+        input=typed + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1 and error in out.stderr and "nothing was created" in out.stderr
+    assert "COURSE_TRAINER_PASSCODE_HASH" not in out.stdout

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course import typed
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
-from course.records import Cohort
+from course.records import MAX_DISPLAY_NAME, Cohort
+from course.typed import clean_name, name_problem
 from course.ui import identity, nav, state
 from course.ui.common import escape_markdown, notice, status_text
 
@@ -53,14 +55,21 @@ def choose_track() -> bool:
         )
         st.markdown("**Clinic staff only** (leave blank otherwise)")
         # Each label says it too: a screen reader tabbing to a field does not hear the line above.
-        cohort = st.text_input(STAFF_CODE_LABEL, max_chars=20, placeholder="e.g. KX7-P2M")
-        name = st.text_input(STAFF_NAME_LABEL, max_chars=80)
+        # No max_chars: Streamlit drops a paste longer than the limit without a word; the
+        # length is checked below, and a code is found inside a pasted sentence.
+        cohort = st.text_input(STAFF_CODE_LABEL, placeholder="e.g. KX7-P2M")
+        name = st.text_input(STAFF_NAME_LABEL)
         submitted = st.form_submit_button("Start the course", type="primary")
     if submitted:
         if choice is None:
             st.error("Choose one of the tracks above, then press Start the course.", icon=":material/error:")
             return False
         learner = state.session()
+        name = clean_name(name)
+        problem = name and name_problem(name, MAX_DISPLAY_NAME, "name for your certificate")
+        if problem:
+            st.error(f"{problem} Your other answers are kept.", icon=":material/error:")
+            return False
         if cohort.strip():
             found, problem = find_cohort(cohort, tracks[choice].id)
             if found is None:
@@ -70,8 +79,8 @@ def choose_track() -> bool:
                 )
                 return False
             learner.cohort = found.code
-        if name.strip():
-            learner.display_name = name.strip()
+        if name:
+            learner.display_name = name
         learner.choose_track(tracks[choice].id)
         db = state.store()
         if db is not None and learner.registered:
@@ -88,7 +97,7 @@ def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
     db = state.store()
     if db is None:
         return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
-    shown = escape_markdown(code.strip())
+    shown = escape_markdown(typed.shown(typed.clean_code(code)))
     found = db.cohort(code)
     if found is None:
         return None, f"No cohort has the code “{shown}”. Check it with your trainer."

@@ -10,7 +10,8 @@ import streamlit as st
 
 from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
-from course.records import StoreUnavailable
+from course.records import MAX_DISPLAY_NAME, StoreUnavailable
+from course.typed import clean_name, name_problem
 from course.ui import chart_view, identity, state
 from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
 from course.ui.pages import home
@@ -87,7 +88,8 @@ def _join_cohort(track_id: str) -> None:
     join here later)."""
     with st.expander("Join your trainer's cohort", icon=":material/group_add:"):
         with st.form("join-cohort"):
-            code = st.text_input("Cohort code from your trainer", max_chars=20, placeholder="e.g. KX7-P2M")
+            # No max_chars: Streamlit drops a longer paste without a word (see Home).
+            code = st.text_input("Cohort code from your trainer", placeholder="e.g. KX7-P2M")
             joined = st.form_submit_button("Join cohort")
         if not joined:
             return
@@ -175,17 +177,22 @@ def _certificate(progress) -> None:
         st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
         return
     with st.form("certificate"):
-        name = st.text_input("Your full name, as it should appear", value=learner.display_name or "", max_chars=80)
+        name = st.text_input("Your full name, as it should appear", value=learner.display_name or "")
         issue = st.form_submit_button("Issue my certificate", type="primary")
     if issue:
-        if not name.strip():
+        name = clean_name(name)  # no blank, look-alike or reversed names on a certificate
+        if not name:
             st.error("Enter your name: it is printed on the certificate.", icon=":material/error:")
+            return
+        problem = name_problem(name, MAX_DISPLAY_NAME)
+        if problem:
+            st.error(problem, icon=":material/error:")
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        certificates.issue(db, learner.learner_id, name.strip(), course, sum(scores) / len(scores), secret)
-        db.set_display_name(learner.learner_id, name.strip())
-        learner.display_name = name.strip()
+        certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
+        db.set_display_name(learner.learner_id, name)
+        learner.display_name = name
         st.rerun()
 
 

@@ -30,6 +30,7 @@ from course.poll_charts import poll_description, poll_tally_chart, poll_tally_ta
 from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable, normalize_room_code
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
+from course.typed import clean_code, shown
 from course.ui import chart_view, nav, state, trainer_access
 from course.ui.common import PUBLIC_URL_SETTING, app_url, escape_markdown, live_region
 
@@ -231,7 +232,13 @@ def _presenter_room(db: Store) -> Presentation | None:
     if room is None:
         st.session_state.pop(PRESENTER_ROOM, None)
         st.query_params.pop(ROOM_PARAM, None)
-        st.info(f"The presentation with room code {code} has ended, so it cannot be resumed.", icon=":material/info:")
+        # The code comes from the address, so it is shown as written (escaped, and cut short).
+        said = escape_markdown(shown(clean_code(code), 24))
+        st.info(
+            f"No running room has the code “{said}”: it has ended, expired or never existed, so it cannot "
+            "be resumed. Start a new presentation below.",
+            icon=":material/info:",
+        )
         return None
     st.session_state[PRESENTER_ROOM] = room.code
     if st.query_params.get(ROOM_PARAM) != room.code:
@@ -308,7 +315,7 @@ def _start_form(course: Course, db: Store) -> None:
             "presentation up where it is. The slide the room sees is kept by the server."
         )
         with st.form("resume-presentation", enter_to_submit=True):
-            typed = st.text_input("Room code", max_chars=16, placeholder="for example QX4-7KD", key="resume-room")
+            typed = st.text_input("Room code", placeholder="for example QX4-7KD", key="resume-room")
             resume = st.form_submit_button("Carry on presenting", icon=":material/play_arrow:", key="resume")
         if resume:
             room = db.presentation(typed)
@@ -681,8 +688,7 @@ def _join_code() -> str:
     with st.form("join-room", enter_to_submit=True):
         typed = st.text_input(
             "Room code",
-            value=current,
-            max_chars=16,
+            value=normalize_room_code(current) or shown(clean_code(current), 16),  # as the address gave it
             placeholder="for example QX4-7KD",
             help="The code on the presenter's screen: three letters or digits, a dash, three more.",
         )
@@ -691,7 +697,7 @@ def _join_code() -> str:
         if not typed.strip():
             st.error("Type the room code from the presenter's screen, then press Join.", icon=":material/error:")
             return ""
-        current = normalize_room_code(typed) or typed.strip()[:16]
+        current = normalize_room_code(typed) or shown(clean_code(typed), 16)
         st.query_params[ROOM_PARAM] = current
     return current
 

@@ -60,8 +60,16 @@ def render(module_id: str) -> None:
             live_region(status, f"Not passed yet. {summary} Read the feedback below, then try again.", "bad")
         _show_result(module, quiz, r, items, track_id)
     else:
-        live_region(status, "Answer every question, then press Submit answers.")
+        # A form sends nothing until it is submitted, so answers chosen before leaving the page
+        # never reach the server: say so up front rather than lose them in silence.
+        live_region(status, QUIZ_INSTRUCTIONS)
         _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
+
+
+QUIZ_INSTRUCTIONS = (
+    "Answer every question, then press Submit answers. Your answers are saved when you submit: "
+    "leaving this page before then clears them."
+)
 
 
 def _result_key(quiz_id: str, track_id: str) -> str:

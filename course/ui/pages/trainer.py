@@ -11,6 +11,8 @@ import streamlit as st
 
 from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
+from course.records import MAX_COHORT_NAME
+from course.typed import clean_name, name_problem
 from course.ui import chart_view, nav, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
 
@@ -135,15 +137,19 @@ def _cohorts(db, course) -> None:
     st.header("Cohorts")
     st.write("Create a cohort, then give its code to your staff: they enter it when they choose the staff track.")
     with st.form("new-cohort", clear_on_submit=True):  # a second press does not make a twin
-        name = st.text_input("Cohort name", max_chars=80, placeholder="e.g. Northside clinic, March intake")
+        # No max_chars: Streamlit drops a longer paste without a word; checked below.
+        name = st.text_input("Cohort name", placeholder="e.g. Northside clinic, March intake")
         tracks = {t.title: t.id for t in course.settings.tracks}
         track = st.selectbox("Track", list(tracks))
         made = st.form_submit_button("Create cohort")
     if made:
-        if not name.strip():
+        wanted = clean_name(name)  # invisible characters cannot make a blank name or a look-alike twin
+        problem = wanted and name_problem(wanted, MAX_COHORT_NAME, "cohort name")
+        if not wanted:
             st.error("Give the cohort a name, so you can find it later.", icon=":material/error:")
+        elif problem:
+            st.error(problem, icon=":material/error:")
         else:
-            wanted = " ".join(name.split())
             twin = next(
                 (c for c in db.cohorts() if c.track == tracks[track] and c.name.casefold() == wanted.casefold()), None
             )

@@ -5,20 +5,28 @@ from __future__ import annotations
 import streamlit as st
 
 from course import certificates
+from course.typed import clean_code, shown
 from course.ui import state
 from course.ui.common import escape_markdown
 
 
 def render() -> None:
     st.title("Verify a certificate")
-    st.write("Enter the verification id printed on a certificate, for example KT-ABCD-EFGH-JKLM.")
+    st.write("Enter the verification id printed on a certificate, for example KT-ABCD-EFGH-JKMN.")
     with st.form("verify"):
-        cert_id = st.text_input("Certificate id", max_chars=40)
+        cert_id = st.text_input("Certificate id")  # no max_chars: a longer paste would be dropped unsaid
         check = st.form_submit_button("Check", type="primary")
     if not check:
         return
     if not cert_id.strip():
         st.error("Enter the certificate id first.", icon=":material/error:")
+        return
+    if certificates.normalize_id(cert_id) is None:
+        st.error(
+            f"“{escape_markdown(shown(clean_code(cert_id)))}” is not a certificate id. An id looks like "
+            "KT-ABCD-EFGH-JKMN: KT and three groups of four letters or digits, as printed on the certificate.",
+            icon=":material/error:",
+        )
         return
     db = state.store()
     if db is None:

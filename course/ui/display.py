@@ -129,9 +129,16 @@ _DECORATIVE_ICONS = """<script>
 </script>"""
 
 
+_ICONS_KEY = "icon-names-hidden"
+
+
 def hide_icon_names() -> None:
-    """One invisible element at the end of every page (a reload starts a new tab's script)."""
-    st.html(_DECORATIVE_ICONS, unsafe_allow_javascript=True)
+    """One invisible element at the end of a session's first full run: the observer it starts
+    lives as long as the tab, and a reload is a new session. Not on every run: each element
+    a run sends costs the server time (docs/performance.md, finding 9)."""
+    if not st.session_state.get(_ICONS_KEY):
+        st.html(_DECORATIVE_ICONS, unsafe_allow_javascript=True)
+        st.session_state[_ICONS_KEY] = True
 
 
 def load_saved() -> None:

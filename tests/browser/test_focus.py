@@ -90,3 +90,25 @@ def test_icons_written_in_markdown_are_not_read_out_by_their_names(page, course_
     page.wait_for_function(f"() => ({EXPOSED_ICONS_JS})().length === 0", timeout=10000)
     snapshot = page.locator("[data-testid=stMain]").aria_snapshot()
     assert "cancel" not in snapshot and "check_circle" not in snapshot
+
+
+ALERT_FOCUSED_JS = """() => {
+  const box = document.activeElement?.closest('[data-testid=stAlertContainer]');
+  return box ? box.innerText.trim() : null;
+}"""
+
+
+def test_a_confirmation_or_a_verdict_drawn_after_a_press_takes_the_focus(page, course_server):
+    # "Settings saved." and "This certificate is valid." arrived as new status regions already
+    # holding their text, which some screen readers do not read; the focus now goes to them.
+    page.goto(f"{course_server.url}/verify")
+    wait_ready(page)
+    page.get_by_label("Certificate id").fill("KT-ABCD-EFGH-JKMN")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({ALERT_FOCUSED_JS})()?.includes('No valid certificate has this id')", timeout=30000)
+
+    page.goto(f"{course_server.url}/settings")
+    wait_ready(page)
+    page.get_by_role("button", name="Save settings").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({ALERT_FOCUSED_JS})()?.includes('Settings saved.')", timeout=30000)

@@ -34,8 +34,12 @@ def render() -> None:
     nav.button("Back to the course", "home", icon=":material/home:", key="settings-home")
     if "settings-saved" in st.session_state:
         kept = st.session_state.pop("settings-saved")
-        st.success(
-            "Settings saved."
-            + ("" if kept else " They apply in this tab and will be saved with your progress once you start."),
-            icon=":material/check_circle:",
-        )
+        with st.container(key="settings-saved"):
+            st.success(
+                "Settings saved."
+                + ("" if kept else " They apply in this tab and will be saved with your progress once you start."),
+                icon=":material/check_circle:",
+            )
+        # A status that arrives already holding its text is not read by every screen reader:
+        # the focus goes to it, so it is read, and Tab carries on from there.
+        nav.focus(".st-key-settings-saved [data-testid=stAlertContainer]", force=True, scroll="none")

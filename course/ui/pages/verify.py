@@ -6,7 +6,7 @@ import streamlit as st
 
 from course import certificates
 from course.typed import clean_code, shown
-from course.ui import state
+from course.ui import nav, state
 from course.ui.common import escape_markdown
 
 
@@ -18,6 +18,14 @@ def render() -> None:
         check = st.form_submit_button("Check", type="primary")
     if not check:
         return
+    # The outcome takes the focus, so a screen reader reads it whatever its kind: a status that
+    # arrives already holding its text is not read by every screen reader.
+    with st.container(key="verify-result"):
+        _outcome(cert_id)
+    nav.focus(".st-key-verify-result [data-testid=stAlertContainer]", force=True, scroll="none")
+
+
+def _outcome(cert_id: str) -> None:
     if not cert_id.strip():
         st.error("Enter the certificate id first.", icon=":material/error:")
         return

@@ -42,6 +42,9 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
    still scale them. */
 @media (max-width: 480px) {
   .stApp h1 { font-size: 2rem; } .stApp h2 { font-size: 1.625rem; } .stApp h3 { font-size: 1.375rem; } }
+/* A quiz question's feedback heading is for moving between questions, not for linking to:
+   no "link to heading" Tab stop on each. */
+[class*="st-key-feedback-"] [data-testid="stHeaderActionElements"] { display: none; }
 /* At larger text sizes a word can still be wider than a phone: it is hyphenated, not cut
    anywhere ("anaestheti/c"), in browsers that have English hyphenation data. */
 .stApp h1, .stApp h2, .stApp h3 { hyphens: auto; -webkit-hyphens: auto; }

@@ -112,3 +112,25 @@ def test_a_confirmation_or_a_verdict_drawn_after_a_press_takes_the_focus(page, c
     page.get_by_role("button", name="Save settings").focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => ({ALERT_FOCUSED_JS})()?.includes('Settings saved.')", timeout=30000)
+
+
+def test_quiz_feedback_has_a_heading_per_question_saying_how_it_went_and_no_extra_tab_stops(
+    page, course_server, real_course
+):
+    # The feedback of a 13-question quiz had one heading, "Your result": a screen reader could
+    # not move from question to question, or to the ones answered wrong.
+    first_quiz_on_the_public_track(page, course_server, real_course)
+    quiz = real_course.quizzes[real_course.modules[0].quiz]
+    items = quiz.items("public")
+    single = next(q for _, q in items if q.type == "single")
+    wrong = next(o.id for o in single.options if o.id != single.answer)
+    answer_quiz(page, quiz, "public", wrong={single.id: wrong})
+    n = next(i for i, (_, q) in enumerate(items, start=1) if q.id == single.id)
+    # As a screen reader names them (the icon beside each verdict is hidden from it).
+    for i in range(1, len(items) + 1):
+        verdict = "Incorrect" if i == n else "Correct"
+        heading = page.get_by_role("heading", level=3, name=f"Question {i}: {verdict}", exact=True)
+        assert heading.count() == 1, f"Question {i}: {verdict}"
+    links = page.locator("[class*=st-key-feedback-] a[href^='#']")
+    assert links.count() == len(items), "Streamlit draws a link to each heading"
+    assert all(not link.is_visible() for link in links.all()), "no 'link to heading' Tab stop per question"

@@ -15,7 +15,7 @@ from course.progress import check_ins
 from course.schema import Quiz, Survey
 from course.ui import nav, state
 from course.ui.common import notice, require_track
-from course.ui.pages.quiz import group_questions, question_control, question_feedback, question_widget
+from course.ui.pages.quiz import FEEDBACK, group_questions, question_control, question_feedback, question_widget
 
 
 def render_start() -> None:
@@ -70,7 +70,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         )
         with st.expander("See the answers and why"):
             for n, ((_, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
-                with st.container(border=True):
+                with st.container(border=True, key=f"{FEEDBACK}{n}"):
                     question_feedback(n, q, r, {})
         return
     responses = {}

@@ -280,6 +280,7 @@ def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]
     return [placed[p] for p in sorted(placed)]
 
 
+FEEDBACK = "feedback-"  # each question's feedback box; its heading has no "link to heading" Tab stop
 # Streamlit gives each heading an id made from its text.
 RESULT_HEADING, QUESTIONS_HEADING = "h2#your-result", "h2#questions"
 
@@ -293,7 +294,7 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
         if sc is not None and sc is not scenario:
             _scenario_header(sc)
         scenario = sc
-        with st.container(border=True):
+        with st.container(border=True, key=f"{FEEDBACK}{n}"):
             question_feedback(n, q, r, refs)
     _actions(module, quiz, result, track_id, "bottom")
 
@@ -302,8 +303,11 @@ def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, st
     """One question's feedback as one block of text (prompt, verdict, the learner's choices,
     the right answer, why, the source): each element a page sends costs a message, and the
     result page of a long quiz sent over 80 (docs/performance.md, findings 9 and 11)."""
-    verdict = ":material/check_circle: **Correct**" if r.correct else ":material/cancel: **Incorrect**"
-    parts = [f"**Question {n}.** {q.prompt}", verdict]
+    # A heading per question, saying how it went, so a screen reader can move from one
+    # question's feedback to the next, or to the ones answered wrong (WCAG 1.3.1, 2.4.6). In
+    # the same block of text: one element per question, as before.
+    verdict = ":material/check_circle: Correct" if r.correct else ":material/cancel: Incorrect"
+    parts = [f"### Question {n}: {verdict}", q.prompt]
     lines = []
     for fb in r.feedback:
         if q.type == "ordering":

@@ -742,16 +742,16 @@ def _join_poll(code: str) -> None:
         return
     except (UnknownModule, KeyError):
         room = None
-    shown = poll.poll_id if room is not None and poll is not None and question is not None else None
-    if st.session_state.get(JOIN_SHOWN) not in (None, shown):
+    showing = poll.poll_id if room is not None and poll is not None and question is not None else None
+    if st.session_state.get(JOIN_SHOWN) not in (None, showing):
         # The question a phone was answering has gone, and its controls with it: the focus
         # goes to the status, not to the top of the page.
         nav.focus(f".st-key-{JOIN_STATUS} [data-testid=stAlertContainer]", scroll="none")
-    st.session_state[JOIN_SHOWN] = shown
+    st.session_state[JOIN_SHOWN] = showing
     if room is None:
         slot.error(ENDED_MESSAGE, icon=":material/event_busy:")
         return
-    if shown is None:
+    if showing is None:
         live_region(slot, NO_POLL_MESSAGE)
         return
     live_region(

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from course.loader import CourseError, default_root, load_course, undecodable_line
+from course.typed import clean_name
 
 
 def _validate(root: Path) -> int:
@@ -86,7 +87,7 @@ def _cohort(args: argparse.Namespace) -> int:
     if args.track not in tracks:
         print(f"error: no track {args.track!r}; choose one of {', '.join(sorted(tracks))}", file=sys.stderr)
         return 2
-    name = " ".join(args.name.split())
+    name = clean_name(args.name)  # as the store will keep it, so its checks here are the store's
     if not name:
         print('error: a cohort needs a name, e.g. "Northside clinic, March intake"', file=sys.stderr)
         return 2

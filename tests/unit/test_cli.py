@@ -70,6 +70,8 @@ def test_bad_cli_input_gets_one_error_line_not_a_traceback(tmp_path):
     latin1.write_bytes(b"# Readme\ncaf\xe9\n")
     cases = [
         (("cohort", "   ", "--track", "staff", "--db", db), 2, "error: a cohort needs a name"),
+        # Only invisible characters: the store cleans them away and refused, with a traceback.
+        (("cohort", "\u200b\u2060", "--track", "staff", "--db", db), 2, "error: a cohort needs a name"),
         (("cohort", "X", "--track", "staff", "--db", "notaurl"), 2, "error: --db 'notaurl': it is not a database URL"),
         # Each of these gave a traceback (a missing driver, a port that is not a number, a
         # file that is not a database), or said nothing useful.

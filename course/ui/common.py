@@ -10,6 +10,7 @@ import urllib.parse
 import streamlit as st
 
 from course.progress import STATUS_ICONS, ModuleProgress
+from course.typed import clean_code, shown
 from course.ui import state
 
 
@@ -149,6 +150,12 @@ def dollars(markdown: str) -> str:
     """Course Markdown with each $ kept as a dollar sign: Streamlit reads some text between
     two $ signs as maths ("$5 or $10" shows as an italic formula), so none is left to chance."""
     return markdown.replace("$", r"\$")
+
+
+def code_as_typed(text: str, limit: int = 40) -> str:
+    """A code someone typed or an address carried, for repeating back in a message: cleaned
+    as codes are compared, cut short, and shown exactly as written (no Markdown)."""
+    return escape_markdown(shown(clean_code(text), limit))
 
 
 def plain_table(table) -> None:

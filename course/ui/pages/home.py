@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course import typed
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
 from course.records import MAX_DISPLAY_NAME, Cohort
 from course.typed import clean_name, name_problem
 from course.ui import identity, nav, state
-from course.ui.common import escape_markdown, notice, status_text
+from course.ui.common import code_as_typed, escape_markdown, notice, status_text
 
 STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
 STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
@@ -97,7 +96,7 @@ def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
     db = state.store()
     if db is None:
         return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
-    shown = escape_markdown(typed.shown(typed.clean_code(code)))
+    shown = code_as_typed(code)
     found = db.cohort(code)
     if found is None:
         return None, f"No cohort has the code “{shown}”. Check it with your trainer."

@@ -32,7 +32,7 @@ from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
 from course.typed import clean_code, shown
 from course.ui import chart_view, nav, state, trainer_access
-from course.ui.common import PUBLIC_URL_SETTING, app_url, escape_markdown, live_region
+from course.ui.common import PUBLIC_URL_SETTING, app_url, code_as_typed, escape_markdown, live_region
 
 ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
@@ -233,7 +233,7 @@ def _presenter_room(db: Store) -> Presentation | None:
         st.session_state.pop(PRESENTER_ROOM, None)
         st.query_params.pop(ROOM_PARAM, None)
         # The code comes from the address, so it is shown as written (escaped, and cut short).
-        said = escape_markdown(shown(clean_code(code), 24))
+        said = code_as_typed(code, 24)
         st.info(
             f"No running room has the code “{said}”: it has ended, expired or never existed, so it cannot "
             "be resumed. Start a new presentation below.",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from course import certificates
-from course.typed import clean_code, shown
 from course.ui import nav, state
-from course.ui.common import escape_markdown
+from course.ui.common import code_as_typed, escape_markdown
 
 
 def render() -> None:
@@ -31,7 +30,7 @@ def _outcome(cert_id: str) -> None:
         return
     if certificates.normalize_id(cert_id) is None:
         st.error(
-            f"“{escape_markdown(shown(clean_code(cert_id)))}” is not a certificate id. An id looks like "
+            f"“{code_as_typed(cert_id)}” is not a certificate id. An id looks like "
             "KT-ABCD-EFGH-JKMN: KT and three groups of four letters or digits, as printed on the certificate.",
             icon=":material/error:",
         )

@@ -14,7 +14,9 @@ Each simulated learner speaks Streamlit's own protocol over the websocket `/_stc
 browser does: it opens the app, chooses a track in the Home form, presses "Start: <module>",
 reads `--pages` pages with the Next button (1 by default; -1 reads them all and takes the
 summary's "Take the quiz" button, otherwise the quiz opens by its address), takes the quiz
-with the right answers from the course files, and opens My progress. Every step is checked against what the server rendered (the
+with the right answers from the course files, and opens My progress. Each answer is a click of
+its own, as in the browser: the question is a fragment, so the click reruns that question
+alone and saves the answer (course/ui/kept.py); then Submit answers grades the quiz. Every step is checked against what the server rendered (the
 heading of the module page, "Passed." after the quiz, ...); a step that does not show what
 a learner would see counts as an error, as does an exception element, the database-offline
 notice, a timeout or a dropped connection.
@@ -82,6 +84,8 @@ RESULTS = ROOT / "bench" / "results"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
 COURSE_APP = ROOT / "streamlit_app.py"
 EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+FRAGMENT_RUN = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+ANSWER = "answer"  # the step name of one click on a quiz answer (a fragment run)
 OFFLINE_NOTICE = "We can't reach the course database right now"
 
 
@@ -99,6 +103,7 @@ class Rendered:
     path: tuple[int, ...]
     kind: str
     el: Any
+    fragment_id: str = ""  # the fragment that drew it, if any
 
     @property
     def text(self) -> str:
@@ -150,6 +155,7 @@ class StreamlitClient:
     """One browser tab's worth of Streamlit protocol: page, query string, widget values."""
 
     def __init__(self, base_url: str, cookie: str | None = None, timeout: float = 60.0):
+        self._elements: dict[tuple[int, ...], Rendered] = {}  # what is on screen, across fragment runs
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.cookie = cookie
         self.timeout = timeout
@@ -187,8 +193,10 @@ class StreamlitClient:
         trigger: str | None = None,
         page: str | None = None,
         query: str | None = None,
+        fragment: str | None = None,
     ) -> Run:
-        """Set widget values, press a button (or form submit button), or open another page."""
+        """Set widget values, press a button (or form submit button), or open another page.
+        With `fragment`, only that fragment reruns, as when a widget inside it changes."""
         for wid, (kind, value) in (values or {}).items():
             state = WidgetState(id=wid)
             setattr(state, kind, value)
@@ -200,14 +208,16 @@ class StreamlitClient:
         elif query is not None:
             self.query = query
         triggers = [WidgetState(id=trigger, trigger_value=True)] if trigger else []
-        return await self._rerun(triggers)
+        return await self._rerun(triggers, fragment=fragment)
 
-    async def _rerun(self, triggers: list[WidgetState], start: float | None = None) -> Run:
+    async def _rerun(self, triggers: list[WidgetState], start: float | None = None, fragment: str | None = None) -> Run:
         assert self._ws is not None, "open() first"
         msg = BackMsg()
         rerun = msg.rerun_script
         rerun.query_string = self.query
         rerun.page_script_hash = self.page_hash
+        if fragment:
+            rerun.fragment_id = fragment
         rerun.widget_states.widgets.extend([*self._values.values(), *triggers])
         start = time.perf_counter() if start is None else start
         await self._ws.send(msg.SerializeToString())
@@ -218,7 +228,7 @@ class StreamlitClient:
 
     async def _collect(self, start: float) -> Run:
         assert self._ws is not None
-        elements: dict[tuple[int, ...], Rendered] = {}
+        elements = self._elements
         exceptions: list[str] = []
         runs = 0
         messages = 0
@@ -231,7 +241,8 @@ class StreamlitClient:
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 started = True  # a script run begins; what it draws replaces the last run
-                elements.clear()
+                if not fwd.metadata.run.fragment_ids:  # a fragment's run redraws that fragment alone
+                    elements.clear()
                 exceptions.clear()
             elif not started:
                 continue  # the tail of the previous run (session_status_changed)
@@ -243,7 +254,7 @@ class StreamlitClient:
                 # the container and everything in it, as in the browser.
                 for inside in [k for k in elements if k[: len(path)] == path and len(k) > len(path)]:
                     del elements[inside]
-                elements[path] = Rendered(path, el_kind, el)
+                elements[path] = Rendered(path, el_kind, el, fwd.delta.fragment_id)
                 if el_kind == "exception":
                     exceptions.append(f"{el.type}: {el.message}")
             elif kind == "navigation":
@@ -260,9 +271,10 @@ class StreamlitClient:
                     continue  # st.rerun() or st.switch_page(): the next run follows at once
                 elapsed = time.perf_counter() - start
                 ordered = [elements[k] for k in sorted(elements)]
-                live = {e.widget_id for e in ordered if e.widget_id}
-                # The frontend forgets the state of widgets that are no longer drawn.
-                self._values = {k: v for k, v in self._values.items() if k in live}
+                if fwd.script_finished != FRAGMENT_RUN:
+                    live = {e.widget_id for e in ordered if e.widget_id}
+                    # The frontend forgets the state of widgets that are no longer drawn.
+                    self._values = {k: v for k, v in self._values.items() if k in live}
                 return Run(elapsed, ordered, runs, exceptions, messages)
 
 
@@ -288,20 +300,38 @@ class Plan:
     module: dict[str, Module]  # track id -> the module its learners open first
     pages: dict[str, int]  # track id -> module pages read with Next before the quiz
     interactions: int  # per learner: the floor's learners press their button this often
+    per_track: dict[str, int] = field(default_factory=dict)  # interactions a course learner makes, by track
 
 
 def make_plan(course: Course, read_pages: int | None = 1) -> Plan:
     """`read_pages`: pages after the overview a learner reads with Next (None: all of them,
     then the summary's own "Take the quiz" button; fewer: then the quiz by its address)."""
-    modules, pages, counts = {}, {}, []
+    modules, pages, counts = {}, {}, {}
     for t in course.settings.tracks:
         m = course.module(t.modules[0])
         modules[t.id] = m
         readable = len(steps(m)) - 2  # sections and summary, after the overview
         pages[t.id] = readable if read_pages is None else min(read_pages, readable)
-        # choose track, Start, Next x pages, open the quiz, submit it, My progress
-        counts.append(1 + 1 + pages[t.id] + 1 + 1 + 1)
-    return Plan(course, [t.id for t in course.settings.tracks], modules, pages, max(counts))
+        # choose track, Start, Next x pages, open the quiz, a click per answer, submit, My progress
+        counts[t.id] = 1 + 1 + pages[t.id] + 1 + len(answer_clicks(course.quizzes[m.quiz], t.id)) + 1 + 1
+    return Plan(course, [t.id for t in course.settings.tracks], modules, pages, max(counts.values()), counts)
+
+
+def answer_clicks(quiz: Quiz, track: str) -> list[tuple[str, str, Any]]:
+    """The clicks that answer a quiz right, in order: (question id, widget key suffix, value as
+    the browser sends it). A choice is one click; a "choose all that apply" question one per box
+    ticked; an ordering question one per position chosen."""
+    clicks: list[tuple[str, str, Any]] = []
+    for _, q in quiz.items(track):
+        if q.type == "single":
+            clicks.append((q.id, "", ("string_value", next(o.text for o in q.options if o.id == q.answer))))
+        elif q.type == "true_false":
+            clicks.append((q.id, "", ("string_value", "True" if q.answer else "False")))
+        elif q.type == "multiple":
+            clicks += [(q.id, f"-{o.id}", ("bool_value", True)) for o in q.options if o.id in q.answer]
+        else:
+            clicks += [(q.id, f"-{o.id}", ("string_value", str(q.answer.index(o.id) + 1))) for o in q.options]
+    return clicks
 
 
 def quiz_answers(quiz: Quiz, track: str, run: Run, attempt: int = 1) -> dict[str, tuple[str, Any]]:
@@ -386,13 +416,20 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
     _expect(run.heading() == quiz.title, "the quiz page", run)
     res.reached = "quiz"
 
-    run = await step(
-        "submit quiz",
-        values=quiz_answers(quiz, track_id, run),
-        trigger=run.find(
-            "button", lambda e: e.el.is_form_submitter and e.el.form_id.startswith(f"quiz-{quiz.id}-")
-        ).widget_id,
-    )
+    submitter = [e for e in run.elements if e.kind == "button" and e.el.is_form_submitter]
+    if submitter:  # a `course@REV` from before answers were kept: the quiz was one form
+        run = await step("submit quiz", values=quiz_answers(quiz, track_id, run), trigger=submitter[0].widget_id)
+    else:
+        form = f"{track_id}-1"
+        for qid, suffix, value in answer_clicks(quiz, track_id):
+            widget = run.find(
+                "radio" if not suffix else ("checkbox" if value[0] == "bool_value" else "selectbox"),
+                lambda e, key=f"q-{quiz.id}-{form}-{qid}{suffix}": e.widget_id.endswith(f"-{key}"),
+            )
+            _expect(bool(widget.fragment_id), f"question {qid} drawn in a fragment of its own", run)
+            run = await step(ANSWER, values={widget.widget_id: value}, fragment=widget.fragment_id)
+            _expect(not run.has_text("Not saved yet"), f"the answer to {qid} saved", run)
+        run = await step("submit quiz", trigger=run.widget_with_key("button", f"submit-{quiz.id}-{form}").widget_id)
     _expect(run.has_text("Passed. "), "a passed quiz", run)
     res.reached = "quiz passed"
 

@@ -207,6 +207,21 @@ poll_answers_table = sa.Table(
     sa.UniqueConstraint("poll_id", "participant", name="uq_poll_answers_participant"),
 )
 
+# Answers chosen but not yet submitted (m005): one row per learner, activity, track and item,
+# so two tabs answering different questions do not overwrite each other. A draft belongs to one
+# attempt; a draft for an earlier attempt is stale and ignored. Submitting deletes the drafts.
+drafts_table = sa.Table(
+    "answer_drafts",
+    metadata,
+    sa.Column("learner_id", sa.String(128), primary_key=True),
+    sa.Column("activity", sa.String(512), primary_key=True),
+    sa.Column("track", sa.String(64), primary_key=True),
+    sa.Column("item", sa.String(128), primary_key=True),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),  # JSON
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 schema_migrations_table = sa.Table(
     "schema_migrations",
     metadata,
@@ -341,6 +356,23 @@ def m004_presentations(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m005_answer_drafts(conn: Connection) -> None:
+    """Quiz and check-in answers kept as they are chosen, before the learner submits."""
+    meta = sa.MetaData()
+    sa.Table(
+        "answer_drafts",
+        meta,
+        sa.Column("learner_id", sa.String(128), primary_key=True),
+        sa.Column("activity", sa.String(512), primary_key=True),
+        sa.Column("track", sa.String(64), primary_key=True),
+        sa.Column("item", sa.String(128), primary_key=True),
+        sa.Column("attempt", sa.Integer, nullable=False),
+        sa.Column("answer", sa.Text, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -348,6 +380,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (2, m002_indexes),
     (3, m003_preferences),
     (4, m004_presentations),
+    (5, m005_answer_drafts),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -820,13 +853,68 @@ class Store:
             return [QuizSummary(r.activity, r.attempted, r.passed) for r in conn.execute(query)]
 
     def delete_learner(self, learner_id: str) -> int:
-        """Erase a learner at their request: events, certificates and identity. Returns the
-        number of events deleted. Their certificates stop verifying, by design."""
+        """Erase a learner at their request: events, answers not yet submitted, certificates and
+        identity. Returns the number of events deleted. Their certificates stop verifying, by
+        design."""
         with self._write() as conn:
             deleted = conn.execute(sa.delete(events_table).where(events_table.c.learner_id == learner_id)).rowcount
+            conn.execute(sa.delete(drafts_table).where(drafts_table.c.learner_id == learner_id))
             conn.execute(sa.delete(certificates_table).where(certificates_table.c.learner_id == learner_id))
             conn.execute(sa.delete(learners_table).where(learners_table.c.learner_id == learner_id))
         return deleted
+
+    # ---------------------------------------------------------------- answers not yet submitted
+
+    def save_draft(self, learner_id: str, activity: str, track: str, attempt: int, item: str, answer: Any) -> None:
+        """Keep one answer as it is chosen, before the learner submits (replacing the one kept
+        for that item; an answer for another attempt replaces it too). `answer` must be JSON."""
+        values = dict(
+            learner_id=learner_id,
+            activity=activity,
+            track=track,
+            item=item,
+            attempt=attempt,
+            answer=_dump(answer) or "null",
+            updated_at=now(),
+        )
+        for name, limit in (("learner_id", 128), ("activity", 512), ("track", 64), ("item", 128)):
+            if not isinstance(values[name], str) or not values[name] or len(values[name]) > limit:
+                raise ValueError(f"{name} must be a non-empty string of at most {limit} characters")
+        c = drafts_table.c
+        insert = self._insert(drafts_table).values(**values)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[c.learner_id, c.activity, c.track, c.item],
+            set_=dict(
+                attempt=insert.excluded.attempt, answer=insert.excluded.answer, updated_at=insert.excluded.updated_at
+            ),
+        )
+        with self._write() as conn:
+            conn.execute(upsert)
+
+    def drafts(self, learner_id: str, activity: str, track: str, attempt: int) -> dict[str, Any]:
+        """The answers kept for one attempt, by item ({} when none). Answers kept for another
+        attempt are not returned: that attempt was submitted, or this one is newer."""
+        c = drafts_table.c
+        query = sa.select(c.item, c.answer).where(
+            c.learner_id == learner_id, c.activity == activity, c.track == track, c.attempt == attempt
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        kept: dict[str, Any] = {}
+        for row in rows:
+            try:
+                kept[row.item] = json.loads(row.answer)
+            except ValueError:
+                continue  # not written by save_draft; the learner answers that item again
+        return kept
+
+    def clear_drafts(self, learner_id: str, activity: str, track: str) -> int:
+        """Forget the answers kept for an activity on a track (after it is submitted)."""
+        c = drafts_table.c
+        with self._write() as conn:
+            return conn.execute(
+                sa.delete(drafts_table).where(c.learner_id == learner_id, c.activity == activity, c.track == track)
+            ).rowcount
 
     # ---------------------------------------------------------------- learners
 

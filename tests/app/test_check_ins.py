@@ -35,7 +35,7 @@ def test_start_check_then_my_progress(real_course):
     fill(at, f"q-{pre.id}-1-{last.id}", last)
     at = button(at, "Submit knowledge check").click().run()
     assert f"You answered {len(items)} of {len(items)} correctly (100%)." in at.success[0].value
-    assert focus_targets(at) == ["h2#knowledge-check"]  # the form and its button are gone
+    assert focus_targets(at) == ["h2#knowledge-check"]  # the questions and their button are gone
 
     survey = real_course.surveys[real_course.settings.attitude_survey]
     for item in survey.items[1:]:

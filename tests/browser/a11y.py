@@ -139,7 +139,7 @@ def click(page, role: str, name: str, exact: bool = False) -> None:
 def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
     """Answer the quiz form in the browser by clicking, every answer right except `wrong`."""
     wrong = wrong or {}
-    form = page.locator("[data-testid=stForm]")
+    form = page.locator("[data-testid=stMain]")  # the quiz is not a form: answers are kept as chosen
     radios, boxes, selects = (form.locator(f"[data-testid={t}]") for t in ("stRadio", "stCheckbox", "stSelectbox"))
     r = c = s = 0
     for _, q in quiz.items(track):

@@ -324,7 +324,7 @@ def test_a_whole_module_and_quiz_can_be_done_with_the_keyboard_alone(page, cours
         if target == "Take the quiz":
             break
 
-    in_widget = "() => !!document.activeElement?.closest('[data-testid={t}]') && Array.from(document.querySelectorAll('[data-testid=stForm] [data-testid={t}]')).indexOf(document.activeElement.closest('[data-testid={t}]')) === {i}"
+    in_widget = "() => !!document.activeElement?.closest('[data-testid={t}]') && Array.from(document.querySelectorAll('[data-testid=stMain] [data-testid={t}]')).indexOf(document.activeElement.closest('[data-testid={t}]')) === {i}"
     counters = {"stRadio": 0, "stCheckbox": 0, "stSelectbox": 0}
     for _, q in quiz.items("public"):
         if q.type in ("single", "true_false"):
@@ -431,7 +431,7 @@ def test_on_a_phone_tab_does_not_pass_through_the_closed_menu(browser, course_se
 
 
 GROUPS_JS = """() => {
-  const widgets = [...document.querySelectorAll('[data-testid=stForm] [data-testid=stCheckbox], [data-testid=stForm] [data-testid=stSelectbox]')];
+  const widgets = [...document.querySelectorAll('[data-testid=stMain] [data-testid=stCheckbox], [data-testid=stMain] [data-testid=stSelectbox]')];
   return widgets.map(w => {
     const g = w.closest('[role=group]');
     const legend = g && document.getElementById(g.getAttribute('aria-labelledby'));

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y import click
-from tests.browser.conftest import start, wait_ready
+from tests.browser.conftest import first_quiz_on_the_public_track, start, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +85,25 @@ def test_a_wrong_or_cut_off_resume_link_keeps_the_learner_this_browser_holds(pag
     assert "Your course: Community and self-paced learning" in text and TRACK_FORM not in text
     reload(page)
     assert "Your course: Community and self-paced learning" in main_text(page)
+
+
+def test_quiz_answers_chosen_before_a_reload_are_filled_back_in(page, course_server, real_course):
+    # A quiz was a form: nothing reached the server until Submit, so a reload, a phone dropping
+    # the tab or a visit to another page lost every answer chosen.
+    first_quiz_on_the_public_track(page, course_server, real_course)
+    quiz = real_course.quizzes[real_course.modules[0].quiz]
+    radios = [q for _, q in quiz.items("public") if q.type in ("single", "true_false")][:2]
+    groups = page.locator("[data-testid=stMain] [data-testid=stRadio]")
+    picked = []
+    for i, q in enumerate(radios):
+        text = next(o.text for o in q.options if o.id == q.answer) if q.type == "single" else str(q.answer)
+        groups.nth(i).get_by_text(text, exact=True).click()
+        wait_ready(page)
+        picked.append(text)
+
+    reload(page)
+    assert f"Your answers from before are back: 2 of {len(quiz.items('public'))} questions" in main_text(page)
+    for i, text in enumerate(picked):
+        chosen = groups.nth(i).locator("input[type=radio]:checked")
+        assert chosen.count() == 1
+        assert groups.nth(i).locator("label", has=page.locator("input:checked")).inner_text().strip() == text

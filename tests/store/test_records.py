@@ -380,6 +380,8 @@ def test_deleting_a_learner_removes_their_events_identity_and_certificates(store
     store.append_many([ev(0, learner=learner_id), ev(1, learner=learner_id), ev(2, learner=other_id)])
     cert = certificates.issue(store, learner_id, "Ada", real_course, 90, secret)
     kept = certificates.issue(store, other_id, "Bo", real_course, 85, secret)
+    store.save_draft(learner_id, "quiz/history-quiz", "public", 1, "q1", "a")
+    store.save_draft(other_id, "quiz/history-quiz", "public", 1, "q1", "b")
 
     assert store.delete_learner(learner_id) == 2
 
@@ -388,10 +390,77 @@ def test_deleting_a_learner_removes_their_events_identity_and_certificates(store
     assert store.learner_for_resume_code(code) is None
     assert certificates.verify(store, cert.certificate_id, secret) is None
     assert store.certificates_for(learner_id) == []
+    assert store.drafts(learner_id, "quiz/history-quiz", "public", 1) == {}, "answers not yet submitted go too"
     # Nobody else loses anything.
     assert len(store.events(other_id)) == 1
+    assert store.drafts(other_id, "quiz/history-quiz", "public", 1) == {"q1": "b"}
     assert store.learner_for_resume_code(other_code) == other_id
     assert certificates.verify(store, kept.certificate_id, secret) == kept
+
+
+# --------------------------------------------------------------------------- answers not yet submitted
+
+
+@pytest.mark.parametrize("answer", ["b", True, False, ["a", "c"], [], {"a": 2, "b": 1}, {"a": None}])
+def test_an_answer_kept_before_submitting_comes_back_as_it_was_chosen(store: Store, answer):
+    store.save_draft("L1", "quiz/mechanism-quiz", "staff", 2, "q3", answer)
+    assert store.drafts("L1", "quiz/mechanism-quiz", "staff", 2) == {"q3": answer}
+
+
+def test_answering_again_replaces_the_kept_answer_and_other_items_stay(store: Store):
+    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
+    store.save_draft("L1", "quiz/q", "staff", 1, "q2", True)
+    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "c")
+    assert store.drafts("L1", "quiz/q", "staff", 1) == {"q1": "c", "q2": True}
+
+
+def test_kept_answers_belong_to_one_learner_activity_track_and_attempt(store: Store):
+    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
+    assert store.drafts("L2", "quiz/q", "staff", 1) == {}
+    assert store.drafts("L1", "quiz/other", "staff", 1) == {}
+    assert store.drafts("L1", "quiz/q", "public", 1) == {}
+    assert store.drafts("L1", "quiz/q", "staff", 2) == {}, "an earlier attempt's answers do not fill a new one"
+    store.save_draft("L1", "quiz/q", "staff", 2, "q2", "b")
+    assert store.drafts("L1", "quiz/q", "staff", 2) == {"q2": "b"}
+    assert store.drafts("L1", "quiz/q", "staff", 1) == {"q1": "a"}
+
+
+def test_clearing_kept_answers_after_submitting_leaves_other_activities(store: Store):
+    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
+    store.save_draft("L1", "quiz/q", "staff", 1, "q2", "b")
+    store.save_draft("L1", "quiz/other", "staff", 1, "q1", "a")
+    assert store.clear_drafts("L1", "quiz/q", "staff") == 2
+    assert store.drafts("L1", "quiz/q", "staff", 1) == {}
+    assert store.drafts("L1", "quiz/other", "staff", 1) == {"q1": "a"}
+
+
+def test_tabs_answering_different_questions_at_once_keep_every_answer(db_url: str):
+    stores = [open_store(db_url) for _ in range(4)]
+    try:
+
+        def answer(i: int) -> None:
+            for n in range(10):
+                stores[i].save_draft("L1", "quiz/q", "staff", 1, f"q{i}-{n}", n)
+
+        threads = [threading.Thread(target=answer, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        kept = stores[0].drafts("L1", "quiz/q", "staff", 1)
+        assert kept == {f"q{i}-{n}": n for i in range(4) for n in range(10)}
+    finally:
+        for s in stores:
+            s.close()
+
+
+@pytest.mark.parametrize("field", ["learner_id", "activity", "track", "item"])
+def test_a_kept_answer_with_an_empty_or_overlong_key_is_refused_before_any_write(store: Store, field):
+    args = dict(learner_id="L1", activity="quiz/q", track="staff", attempt=1, item="q1", answer="a")
+    for bad in ("", "x" * 600):
+        with pytest.raises(ValueError, match=field):
+            store.save_draft(**{**args, field: bad})
+    assert store.drafts("L1", "quiz/q", "staff", 1) == {}
 
 
 # --------------------------------------------------------------------------- certificates in the database

@@ -70,17 +70,22 @@ def test_concurrent_learners_reach_my_progress_through_the_websocket_protocol(tm
     assert result.errors == 0, result.error_samples
     assert result.reached == {"my progress": learners}  # track chosen, module read, quiz passed, My progress
     assert result.finished == learners
-    assert result.interactions == plan.interactions * learners
-    # What each step sent is counted, per step: the quiz's result page sends more than its form.
+    tracks = [plan.tracks[i % len(plan.tracks)] for i in range(learners)]
+    assert result.interactions == sum(plan.per_track[t] for t in tracks)
+    # What each step sent is counted, per step.
     assert set(result.per_step_messages) == {
         "choose track",
         "open module",
         "next page",
         "open quiz",
+        "answer",
         "submit quiz",
         "my progress",
     }
-    assert result.per_step_messages["submit quiz"] > result.per_step_messages["open quiz"] > 10
+    assert result.per_step_messages["submit quiz"] > 10 and result.per_step_messages["open quiz"] > 10
+    # An answer is a click that reruns its question alone (a fragment), not the page.
+    assert result.per_step_messages["answer"] < 10
+    assert result.per_step_runs["answer"] == 1
     # Choosing a track and Next are drawn by the run their press causes; Start still switches
     # page (a second run).
     assert result.per_step_runs["choose track"] == 1

@@ -13,9 +13,18 @@ from course.events import ANSWERED, COMPLETED, question_activity
 from course.grading import grade_quiz, is_answered
 from course.progress import check_ins
 from course.schema import Quiz, Survey
-from course.ui import nav, state
+from course.ui import kept, nav, state
 from course.ui.common import notice, require_track
-from course.ui.pages.quiz import FEEDBACK, group_questions, question_control, question_feedback, question_widget
+from course.ui.kept import Keep
+from course.ui.pages.quiz import (
+    FEEDBACK,
+    group_questions,
+    question_control,
+    question_feedback,
+    question_widget,
+    restore,
+    restored_message,
+)
 
 
 def render_start() -> None:
@@ -73,13 +82,15 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
                 with st.container(border=True, key=f"{FEEDBACK}{n}"):
                     question_feedback(n, q, r, {})
         return
+    keep = Keep(f"test/{quiz.id}", track, 1)
+    restored = restore(quiz, 1, [q for _, q in items], keep)
+    if restored:
+        st.info(restored_message(restored, len(items), "Submit knowledge check"), icon=":material/info:")
     responses = {}
-    with st.form(f"check-{quiz.id}", enter_to_submit=False):
-        for n, (_, q) in enumerate(items, start=1):
-            responses[q.id] = question_widget(quiz, 1, n, q)
-        group_questions(f"check-{quiz.id}")
-        submitted = st.form_submit_button("Submit knowledge check", type="primary")
-    if not submitted:
+    for n, (_, q) in enumerate(items, start=1):
+        responses[q.id] = question_widget(quiz, 1, n, q, keep)
+    group_questions(f"check-{quiz.id}")
+    if not st.button("Submit knowledge check", type="primary", key=f"submit-check-{quiz.id}"):
         return
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
@@ -114,8 +125,9 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         context={"test": quiz.id},
     )
     learner.record_many([*answers, completed])  # one write for the whole check
+    kept.clear(keep)
     st.session_state[result_key] = result
-    nav.focus_after_run("h2#knowledge-check")  # the form and its button are gone
+    nav.focus_after_run("h2#knowledge-check")  # the questions and their button are gone
     st.rerun()
 
 
@@ -126,19 +138,16 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         return
     st.write(survey.intro)
     labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
-    answers_by_item: dict[str, int | None] = {}
-    with st.form(f"survey-{survey.id}-{phase}", enter_to_submit=False):
-        for n, item in enumerate(survey.items, start=1):
-            answers_by_item[item.id] = st.radio(
-                f"Statement {n}. {item.text}",  # plain: screen readers get the label as written
-                list(labels),
-                index=None,
-                format_func=lambda v: f"{v} – {labels[v]}",
-                key=f"survey-{survey.id}-{phase}-{item.id}",
-            )
-        submitted = st.form_submit_button("Submit survey", type="primary")
-    if not submitted:
+    keep = Keep(f"survey/{survey.id}/{phase}", track, 1)
+    keys = {item.id: f"survey-{survey.id}-{phase}-{item.id}" for item in survey.items}
+    restored = _restore_survey(keys, labels, keep)
+    if restored:
+        st.info(restored_message(restored, len(survey.items), "Submit survey", "statements"), icon=":material/info:")
+    for n, item in enumerate(survey.items, start=1):
+        kept.fragment(_statement, f"{survey.id}.{phase}.{item.id}")(n, item.id, item.text, keys[item.id], labels, keep)
+    if not st.button("Submit survey", type="primary", key=f"submit-survey-{survey.id}-{phase}"):
         return
+    answers_by_item = {item.id: st.session_state.get(keys[item.id]) for item in survey.items}
     missing = [(n, item) for n, item in enumerate(survey.items, start=1) if answers_by_item[item.id] is None]
     if missing:
         st.error(
@@ -146,7 +155,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
             "Your answers are kept.",
             icon=":material/error:",
         )
-        nav.focus(f".st-key-survey-{survey.id}-{phase}-{missing[0][1].id} input", force=True, scroll="center")
+        nav.focus(f".st-key-{keys[missing[0][1].id]} input", force=True, scroll="center")
         return
     learner = state.session()
     answers = [
@@ -161,5 +170,35 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
     ]
     completed = dict(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
     learner.record_many([*answers, completed])  # one write for the whole survey
-    nav.focus_after_run("h2#attitude-survey")  # the form and its button are gone
+    kept.clear(keep)
+    nav.focus_after_run("h2#attitude-survey")  # the questions and their button are gone
     st.rerun()
+
+
+def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str], keep: Keep) -> None:
+    """One survey statement, a fragment of its own whose answer is kept as it is chosen."""
+    st.radio(
+        f"Statement {n}. {text}",  # plain: screen readers get the label as written
+        list(labels),
+        index=None,
+        format_func=lambda v: f"{v} – {labels[v]}",
+        key=key,
+        on_change=lambda: kept.save(keep, item_id, st.session_state.get(key), kept.UNSAVED + key),
+    )
+    if kept.unsaved(kept.UNSAVED + key):
+        st.caption(kept.NOT_SAVED)
+
+
+def _restore_survey(keys: dict[str, str], labels: dict[int, str], keep: Keep) -> int:
+    """Fill in the survey answers kept for this phase on the run that first draws it (see
+    quiz.restore); an answer off the scale is left out. Returns how many came back."""
+    if any(k in st.session_state for k in keys.values()):
+        return 0
+    answers = kept.kept(keep)
+    restored = 0
+    for item_id, key in keys.items():
+        value = answers.get(item_id)
+        if isinstance(value, int) and not isinstance(value, bool) and value in labels:
+            st.session_state[key] = value
+            restored += 1
+    return restored

@@ -13,8 +13,9 @@ from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_acti
 from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
 from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
-from course.ui import nav, state
+from course.ui import kept, nav, state
 from course.ui.common import dollars, live_region, notice, require_track
+from course.ui.kept import Keep
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
@@ -60,16 +61,22 @@ def render(module_id: str) -> None:
             live_region(status, f"Not passed yet. {summary} Read the feedback below, then try again.", "bad")
         _show_result(module, quiz, r, items, track_id)
     else:
-        # A form sends nothing until it is submitted, so answers chosen before leaving the page
-        # never reach the server: say so up front rather than lose them in silence.
-        live_region(status, QUIZ_INSTRUCTIONS)
         _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
 
 
 QUIZ_INSTRUCTIONS = (
-    "Answer every question, then press Submit answers. Your answers are saved when you submit: "
-    "leaving this page before then clears them."
+    "Answer every question, then press Submit answers. Each answer is saved as you choose it, "
+    "so you can leave this page and finish later."
 )
+
+
+def restored_message(n: int, total: int, button: str = "Submit answers", what: str = "questions") -> str:
+    if n < total:
+        return (
+            f"Your answers from before are back: {n} of {total} {what} are filled in. "
+            f"Answer the rest, then press {button}."
+        )
+    return f"Your answers from before are back: all {total} {what} are filled in. Check them, then press {button}."
 
 
 def _result_key(quiz_id: str, track_id: str) -> str:
@@ -105,29 +112,35 @@ def _form(track_id: str, attempt: int) -> str:
 def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
     st.header("Questions")
     form = _form(track_id, attempt)
-    with st.form(f"quiz-{quiz.id}-{form}", enter_to_submit=False):
-        scenario = None
-        for n, (sc, q) in enumerate(items, start=1):
-            if sc is not None and sc is not scenario:
-                _scenario_header(sc)
-            scenario = sc
-            question_widget(quiz, form, n, q)
-        # Graded in the button's callback, before the page is drawn: the learner's result is
-        # drawn in the same run, not after a second one (docs/performance.md, finding 8).
-        group_questions(form)
-        st.form_submit_button(
-            "Submit answers",
-            type="primary",
-            icon=":material/send:",
-            on_click=_submit,
-            args=(quiz.id, attempt, track_id, pass_mark),
-        )
+    keep = Keep(quiz_activity(quiz.id), track_id, attempt)
+    restored = restore(quiz, form, [q for _, q in items], keep)
+    scenario = None
+    for n, (sc, q) in enumerate(items, start=1):
+        if sc is not None and sc is not scenario:
+            _scenario_header(sc)
+        scenario = sc
+        question_widget(quiz, form, n, q, keep)
+    group_questions(form)
+    # Graded in the button's callback, before the page is drawn: the learner's result is
+    # drawn in the same run, not after a second one (docs/performance.md, finding 8).
+    st.button(
+        "Submit answers",
+        type="primary",
+        icon=":material/send:",
+        key=f"submit-{quiz.id}-{form}",
+        on_click=_submit,
+        args=(quiz.id, attempt, track_id, pass_mark),
+    )
     missing = st.session_state.pop(_missing_key(quiz.id, form), None)
     if missing:
         message, first = missing
         live_region(status, message, "bad")  # announced once, from the top of the page
         st.markdown(f"**Not submitted.** {message}")  # beside the button too, but not read twice
         nav.focus(first, force=True, scroll="center")  # the first question still to answer
+    elif restored:
+        live_region(status, restored_message(restored, len(items)))
+    else:
+        live_region(status, QUIZ_INSTRUCTIONS)
 
 
 def _missing_key(quiz_id: str, form: str) -> str:
@@ -181,8 +194,9 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
         duration_s=round(time.time() - started, 1),
     )
     state.session().record_many([*answers, outcome])  # one write for the whole submission
+    kept.clear(Keep(quiz_activity(quiz.id), track_id, attempt))
     st.session_state[_result_key(quiz.id, track_id)] = (attempt, result)
-    nav.focus_after_run(RESULT_HEADING)  # the form and its button are gone
+    nav.focus_after_run(RESULT_HEADING)  # the questions and their button are gone
 
 
 def _scenario_header(sc: Scenario) -> None:
@@ -190,17 +204,28 @@ def _scenario_header(sc: Scenario) -> None:
     st.markdown(f"> {sc.case}")
 
 
-def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable):
-    """Draw one question's widgets; return the answer as it stands (see `response`)."""
+def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep | None = None):
+    """Draw one question's widgets; return the answer as it stands (see `response`). With
+    `keep`, the question is a fragment of its own whose answer is saved as it is chosen
+    (course/ui/kept.py)."""
+    if keep is None:
+        _draw_question(quiz, form, n, q, None)
+    else:
+        kept.fragment(_draw_question, f"{quiz.id}.{q.id}")(quiz, form, n, q, keep)
+    return response(quiz, form, q, st.session_state)
+
+
+def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep | None) -> None:
     # A plain label: Streamlit draws it as Markdown but also gives it, as written, to screen
     # readers as the group's name, so "**" would be read out.
     # Prompts and options hold at most one $ (two would be read as maths; the validator
     # checks), so they need no escaping that a screen reader would read out.
     label = f"Question {n}. {q.prompt}"
     key = _key(quiz, form, q.id)
+    save = dict(on_change=_keep_answer, args=(quiz, form, q, keep)) if keep is not None else {}
     if q.type == "single":
         texts = {o.id: o.text for o in q.options}
-        st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key)
+        st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key, **save)
     elif q.type == "true_false":
         st.radio(
             label,
@@ -209,13 +234,14 @@ def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable):
             format_func=lambda v: "True" if v else "False",
             key=key,
             horizontal=True,
+            **save,
         )
     elif q.type == "multiple":
         with st.container(key=f"{GROUP}{key}"):  # a named group: see group_questions()
             hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
             st.markdown(f"**{label}**{hint}")
             for o in q.options:
-                st.checkbox(o.text, key=f"{key}-{o.id}")
+                st.checkbox(o.text, key=f"{key}-{o.id}", **save)
     else:
         # ordering: one position picker per item, so it works with a keyboard and a screen reader
         with st.container(key=f"{GROUP}{key}"):
@@ -228,8 +254,73 @@ def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable):
                     index=None,
                     key=f"{key}-{o.id}",
                     placeholder="Choose a position",
+                    **save,
                 )
-    return response(quiz, form, q, st.session_state)
+    if keep is not None and kept.unsaved(kept.UNSAVED + key):
+        st.caption(kept.NOT_SAVED)
+
+
+def _keep_answer(quiz: Quiz, form: int | str, q: Gradable, keep: Keep) -> None:
+    """A widget's callback: save its question's answer as it now stands."""
+    key = _key(quiz, form, q.id)
+    kept.save(keep, q.id, chosen(quiz, form, q, st.session_state), kept.UNSAVED + key)
+
+
+def chosen(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
+    """What the learner has chosen so far, as it is kept: an option id or True/False (None
+    before a choice), the option ids ticked, or each item's position (None where not given)."""
+    key = _key(quiz, form, q.id)
+    if q.type in ("single", "true_false"):
+        return values.get(key)
+    if q.type == "multiple":
+        return [o.id for o in q.options if values.get(f"{key}-{o.id}")]
+    return {o.id: values.get(f"{key}-{o.id}") for o in q.options}
+
+
+def _widget_keys(quiz: Quiz, form: int | str, q: Gradable) -> list[str]:
+    key = _key(quiz, form, q.id)
+    return [key] if q.type in ("single", "true_false") else [f"{key}-{o.id}" for o in q.options]
+
+
+def restore(quiz: Quiz, form: int | str, questions: list[Gradable], keep: Keep) -> int:
+    """Fill in the answers kept for this attempt, on the run that first draws the form (its
+    widgets have no state yet: a new tab, a reload, or coming back from another page). Returns
+    how many questions got an answer back. A kept answer that no longer fits its question (the
+    course was edited since) is left out, so the learner answers it again."""
+    if any(k in st.session_state for q in questions for k in _widget_keys(quiz, form, q)):
+        return 0  # the form is on screen already: its widgets hold the answers
+    answers = kept.kept(keep)
+    if not answers:
+        return 0
+    restored = 0
+    for q in questions:
+        values = _fitting(quiz, form, q, answers.get(q.id))
+        if values:
+            st.session_state.update(values)
+            restored += 1
+    return restored
+
+
+def _fitting(quiz: Quiz, form: int | str, q: Gradable, answer: Any) -> dict[str, Any]:
+    """The widget values for a kept answer, or {} if there is none or it does not fit."""
+    key = _key(quiz, form, q.id)
+    if q.type == "true_false":
+        return {key: answer} if isinstance(answer, bool) else {}
+    ids = [o.id for o in q.options]
+    if q.type == "single":
+        return {key: answer} if isinstance(answer, str) and answer in ids else {}
+    if q.type == "multiple":
+        if not isinstance(answer, list) or not answer or not set(answer) <= set(ids):
+            return {}
+        return {f"{key}-{o}": o in answer for o in ids}
+    if not isinstance(answer, dict):
+        return {}
+    placed = {
+        o: pos
+        for o, pos in answer.items()
+        if o in ids and isinstance(pos, int) and not isinstance(pos, bool) and 1 <= pos <= len(ids)
+    }
+    return {f"{key}-{o}": pos for o, pos in placed.items()}
 
 
 # A question answered with several widgets (checkboxes, position pickers) is a group named by

@@ -6,11 +6,23 @@ measured against it in the same run.
 With FLOOR_ELEMENTS=K in the environment (load.py's app `floor+K`), each press also draws K
 paragraphs of text: what Streamlit costs to send a page of K elements with no app logic at
 all, to compare with a course page that sends about as many.
+
+With FLOOR_NODELAY=1 (load.py's app `floor-nodelay`) it first turns Nagle's algorithm off on
+its websockets, as the course does (course/ui/streamlit_tuning.py): Streamlit's cost without
+the 40 ms stalls that Streamlit as shipped has after each websocket ping (docs/performance.md,
+finding 13).
 """
 
 import os
+import sys
 
 import streamlit as st
+
+if os.environ.get("FLOOR_NODELAY") == "1":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from course.ui.streamlit_tuning import install_tcp_nodelay
+
+    install_tcp_nodelay()
 
 st.write("hello")
 if st.button("Press me"):

@@ -532,6 +532,10 @@ class LevelResult:
     per_step_messages: dict[str, float] = field(default_factory=dict)  # the same, by step
     per_step_runs: dict[str, float] = field(default_factory=dict)  # mean script runs per interaction, by step
     server_exceptions: dict[str, int] = field(default_factory=dict)  # from the server's log
+    # The same without answer clicks (a question redrawn alone): the steps that draw a page.
+    page_steps_p50_ms: float | None = None
+    page_steps_p95_ms: float | None = None
+    answer_share: float = 0.0  # the part of all interactions that are answer clicks
 
 
 async def run_sessions(
@@ -604,6 +608,7 @@ async def run_sessions(
 
     firsts = [r.first_render for r in results if r.first_render is not None]
     inter = [d for r in results for _, d in r.interactions]
+    page_steps = [d for r in results for name, d in r.interactions if name != ANSWER]
     by_step: dict[str, list[float]] = {}
     for r in results:
         for name, d in r.interactions:
@@ -655,6 +660,9 @@ async def run_sessions(
         messages_per_interaction=round(sum(sent) / len(sent), 1) if sent else None,
         per_step_messages={k: round(sum(v) / len(v), 1) for k, v in sent_by_step.items()},
         per_step_runs={k: round(sum(v) / len(v), 2) for k, v in runs_by_step.items()},
+        page_steps_p50_ms=ms(percentile(page_steps, 50)),
+        page_steps_p95_ms=ms(percentile(page_steps, 95)),
+        answer_share=round(1 - len(page_steps) / len(inter), 2) if inter else 0.0,
     )
 
 
@@ -670,7 +678,8 @@ def server_env(db_url: str) -> dict[str, str]:
     }
 
 
-APPS = ("course", "floor")  # and "course@REV" (the course at git revision REV), "floor+K" (K more elements)
+APPS = ("course", "floor")  # and "course@REV" (the course at git revision REV), "floor+K" (K more
+# elements), "floor-nodelay" (the floor with Nagle's algorithm off, as the course has it)
 
 
 def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
@@ -681,6 +690,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
     same packages: a baseline measured in the same run as the current code."""
     if app == "floor":
         return FLOOR_APP, {}, ROOT
+    if app == "floor-nodelay":
+        return FLOOR_APP, {"FLOOR_NODELAY": "1"}, ROOT
     if app.startswith("floor+") and app[len("floor+") :].isdigit():
         return FLOOR_APP, {"FLOOR_ELEMENTS": app[len("floor+") :]}, ROOT
     if app == "course":
@@ -697,7 +708,9 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
             if done.returncode != 0:
                 raise SystemExit(f"cannot check out {rev!r} for {app}: {done.stderr.strip()}")
         return tree / "streamlit_app.py", {}, tree
-    raise SystemExit(f"unknown app {app!r}; expected course, floor, floor+<elements> or course@<git revision>")
+    raise SystemExit(
+        f"unknown app {app!r}; expected course, floor, floor-nodelay, floor+<elements> or course@<git revision>"
+    )
 
 
 def remove_worktrees(tmp: Path) -> None:
@@ -761,9 +774,9 @@ def course_vs_floor_table(levels: list[LevelResult]) -> str:
     ns = sorted({r.n for r in levels})
     apps = list(dict.fromkeys(r.app for r in levels))
     lines = [
-        "| N | app | first render p50 / p95 (ms) | interaction p50 / p95 (ms) | interactions/s | errors | "
-        "finished | RSS per session (MiB) | server CPU per interaction (ms) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | app | first render p50 / p95 (ms) | interaction p50 / p95 (ms) | page steps p50 / p95 (ms) | "
+        "interactions/s | errors | finished | RSS per session (MiB) | server CPU per interaction (ms) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in ns:
         for app in apps:
@@ -772,7 +785,8 @@ def course_vs_floor_table(levels: list[LevelResult]) -> str:
                 continue
             lines.append(
                 f"| {n} | {app} | {_fmt(r.first_render_p50_ms)} / {_fmt(r.first_render_p95_ms)} | "
-                f"{_fmt(r.interaction_p50_ms)} / {_fmt(r.interaction_p95_ms)} | {_fmt(r.throughput_per_s)} | "
+                f"{_fmt(r.interaction_p50_ms)} / {_fmt(r.interaction_p95_ms)} | "
+                f"{_fmt(r.page_steps_p50_ms)} / {_fmt(r.page_steps_p95_ms)} | {_fmt(r.throughput_per_s)} | "
                 f"{r.errors} | {r.finished}/{r.n} | {_fmt(r.rss_per_session_mib)} | "
                 f"{_fmt(r.server_cpu_ms_per_interaction)} |"
             )
@@ -785,7 +799,9 @@ def course_vs_floor_table(levels: list[LevelResult]) -> str:
                 f"| {n} | **{app}/floor** | {_ratio(c.first_render_p50_ms, f.first_render_p50_ms)} / "
                 f"{_ratio(c.first_render_p95_ms, f.first_render_p95_ms)} | "
                 f"{_ratio(c.interaction_p50_ms, f.interaction_p50_ms)} / "
-                f"{_ratio(c.interaction_p95_ms, f.interaction_p95_ms)} | | | | "
+                f"{_ratio(c.interaction_p95_ms, f.interaction_p95_ms)} | "
+                f"{_ratio(c.page_steps_p50_ms, f.interaction_p50_ms)} / "
+                f"{_ratio(c.page_steps_p95_ms, f.interaction_p95_ms)} | | | | "
                 f"{_ratio(c.rss_per_session_mib, f.rss_per_session_mib)} | "
                 f"{_ratio(c.server_cpu_ms_per_interaction, f.server_cpu_ms_per_interaction)} |"
             )
@@ -827,8 +843,19 @@ def goals(levels: list[LevelResult]) -> list[str]:
     c, f = by.get(("course", 50)), by.get(("floor", 50))
     if c and f and c.interaction_p95_ms and f.interaction_p95_ms:
         ratio = c.interaction_p95_ms / f.interaction_p95_ms
-        verdict = "met" if ratio <= 1.5 else "missed"
-        out.append(f"interaction p95 at 50 learners within 1.5× the floor's: {verdict} ({ratio:.2f}×)")
+        if c.answer_share and c.page_steps_p95_ms:
+            # Answer clicks redraw one question: counted in, they pull the course's p95 down
+            # without any page getting faster. The verdict is on the steps that draw a page.
+            pages = c.page_steps_p95_ms / f.interaction_p95_ms
+            verdict = "met" if pages <= 1.5 else "missed"
+            out.append(
+                f"interaction p95 at 50 learners within 1.5× the floor's: {verdict} on the steps that draw a "
+                f"page ({pages:.2f}×: {_fmt(c.page_steps_p95_ms)} against {_fmt(f.interaction_p95_ms)} ms); "
+                f"{ratio:.2f}× counting the answer clicks too ({c.answer_share:.0%} of interactions)"
+            )
+        else:
+            verdict = "met" if ratio <= 1.5 else "missed"
+            out.append(f"interaction p95 at 50 learners within 1.5× the floor's: {verdict} ({ratio:.2f}×)")
         for app in dict.fromkeys(r.app for r in levels):
             e = by.get((app, 50))
             if app.startswith("floor+") and e and e.interaction_p95_ms:
@@ -838,6 +865,14 @@ def goals(levels: list[LevelResult]) -> list[str]:
                     f"{_fmt(c.messages_per_interaction)}): interaction p95 at 50 learners "
                     f"{e.interaction_p95_ms / f.interaction_p95_ms:.2f}× the floor's"
                 )
+    c, q = by.get(("course", 50)), by.get(("floor-nodelay", 50))
+    if c and q and q.interaction_p95_ms and (c.page_steps_p95_ms or c.interaction_p95_ms):
+        mine = c.page_steps_p95_ms or c.interaction_p95_ms
+        out.append(
+            f"against floor-nodelay (the floor with Nagle's algorithm off, as the course has it): the course's "
+            f"page steps p95 at 50 learners is {mine / q.interaction_p95_ms:.2f}× its p95 "
+            f"({_fmt(mine)} against {_fmt(q.interaction_p95_ms)} ms)"
+        )
     c = by.get(("course", 100))
     if c:
         out.append(f"zero errors at 100 learners: {'met' if c.errors == 0 else 'missed'} ({c.errors} errors)")

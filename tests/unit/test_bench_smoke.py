@@ -97,7 +97,7 @@ def test_the_floor_with_k_elements_sends_k_more_messages_per_press(tmp_path):
     load = bench("load")
     plan = load.make_plan(load_course(ROOT))
     sent = {}
-    for app in ("floor", "floor+5"):
+    for app in ("floor", "floor+5", "floor-nodelay"):
         script, env, _ = load.app_script(app, tmp_path)
         assert script == load.FLOOR_APP
         server = load.Server(env, tmp_path / f"{app}.log", script=script)
@@ -108,6 +108,7 @@ def test_the_floor_with_k_elements_sends_k_more_messages_per_press(tmp_path):
         assert result.errors == 0, result.error_samples
         sent[app] = result.messages_per_interaction
     assert sent["floor+5"] == sent["floor"] + 5
+    assert sent["floor-nodelay"] == sent["floor"], "the same app, with Nagle's algorithm off"
     with pytest.raises(SystemExit, match="unknown app"):
         load.app_script("floor+many", tmp_path)
 

@@ -6,6 +6,7 @@
 #
 #   1. content.{json,md}     load + validate the course, and generated 10/50/200-module courses
 #   2. load.{json,md}        1, 20, 50, 100 learners: the course, the floor app, the floor app
+#                            with Nagle's algorithm off as the course has it, the floor app
 #                            drawing 40 more elements per press (about as many messages as a
 #                            course step sends), and the course as it was at $BASELINE (a
 #                            same-run baseline), each on a fresh server
@@ -43,7 +44,7 @@ echo "== 1/4 content: load and validate" >&2
 "$PY" bench/content_bench.py "${CONTENT_ARGS[@]}"
 
 echo "== 2/4 load: course vs floor ($LOAD_LEVELS learners)" >&2
-"$PY" bench/load.py --levels "$LOAD_LEVELS" --apps "course,floor,floor+40,course@$BASELINE" --name load
+"$PY" bench/load.py --levels "$LOAD_LEVELS" --apps "course,floor,floor-nodelay,floor+40,course@$BASELINE" --name load
 
 echo "== 3/4 replicas: 1 and 2 behind nginx ($REPLICA_LEVELS learners)" >&2
 for replicas in 1 2; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every performance benchmark of the course, one after another; results in bench/results/.
 #
-#   bash bench/run_all.sh          # about 25 minutes on a 2-core machine
+#   bash bench/run_all.sh          # about 50 minutes on a 2-core machine
 #   QUICK=1 bash bench/run_all.sh  # a few minutes: smaller levels, for trying the set-up out
 #
 #   1. content.{json,md}     load + validate the course, and generated 10/50/200-module courses

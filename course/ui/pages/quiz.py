@@ -204,25 +204,21 @@ def _scenario_header(sc: Scenario) -> None:
     st.markdown(f"> {sc.case}")
 
 
-def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep | None = None):
-    """Draw one question's widgets; return the answer as it stands (see `response`). With
-    `keep`, the question is a fragment of its own whose answer is saved as it is chosen
-    (course/ui/kept.py)."""
-    if keep is None:
-        _draw_question(quiz, form, n, q, None)
-    else:
-        kept.fragment(_draw_question, f"{quiz.id}.{q.id}")(quiz, form, n, q, keep)
+def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep):
+    """Draw one question's widgets, as a fragment of its own whose answer is saved as it is
+    chosen (course/ui/kept.py); return the answer as it stands (see `response`)."""
+    kept.fragment(_draw_question, f"{quiz.id}.{q.id}")(quiz, form, n, q, keep)
     return response(quiz, form, q, st.session_state)
 
 
-def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep | None) -> None:
+def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep) -> None:
     # A plain label: Streamlit draws it as Markdown but also gives it, as written, to screen
     # readers as the group's name, so "**" would be read out.
     # Prompts and options hold at most one $ (two would be read as maths; the validator
     # checks), so they need no escaping that a screen reader would read out.
     label = f"Question {n}. {q.prompt}"
     key = _key(quiz, form, q.id)
-    save = dict(on_change=_keep_answer, args=(quiz, form, q, keep)) if keep is not None else {}
+    save = dict(on_change=_keep_answer, args=(quiz, form, q, keep))
     if q.type == "single":
         texts = {o.id: o.text for o in q.options}
         st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key, **save)
@@ -256,7 +252,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep 
                     placeholder="Choose a position",
                     **save,
                 )
-    if keep is not None and kept.unsaved(kept.UNSAVED + key):
+    if kept.unsaved(kept.UNSAVED + key):
         st.caption(kept.NOT_SAVED)
 
 

@@ -126,7 +126,7 @@ def test_an_answer_that_cannot_be_saved_says_so_and_is_saved_when_the_database_i
     monkeypatch.setenv("COURSE_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
     st.cache_resource.clear()
     at = choose(at, quiz, "staff", questions[:1])
-    assert NOT_SAVED in [c.value for c in at.caption]
+    assert NOT_SAVED in [w.value for w in at.warning]
     assert values(at, quiz, "staff", questions[0]) == right(questions[0])
     # Leaving the page during the outage: the answer waits in the session and comes back.
     at = go(go(at, first), f"{first}-quiz")
@@ -135,7 +135,7 @@ def test_an_answer_that_cannot_be_saved_says_so_and_is_saved_when_the_database_i
     monkeypatch.setenv("COURSE_DB_URL", isolated_store)  # the database is back
     st.cache_resource.clear()
     at = choose(at, quiz, "staff", questions[1:2])  # the next answer writes both
-    assert NOT_SAVED not in [c.value for c in at.caption]
+    assert NOT_SAVED not in [w.value for w in at.warning]
     kept = open_store(isolated_store).drafts(learner, quiz_activity(quiz.id), "staff", 1)
     assert set(kept) == {q.id for q in questions[:2]}
 

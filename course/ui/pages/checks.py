@@ -186,7 +186,7 @@ def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str]
         on_change=lambda: kept.save(keep, item_id, st.session_state.get(key), kept.UNSAVED + key),
     )
     if kept.unsaved(kept.UNSAVED + key):
-        st.caption(kept.NOT_SAVED)
+        st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
 
 
 def _restore_survey(keys: dict[str, str], labels: dict[int, str], keep: Keep) -> int:

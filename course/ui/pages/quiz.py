@@ -253,7 +253,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                     **save,
                 )
     if kept.unsaved(kept.UNSAVED + key):
-        st.caption(kept.NOT_SAVED)
+        st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
 
 
 def _keep_answer(quiz: Quiz, form: int | str, q: Gradable, keep: Keep) -> None:

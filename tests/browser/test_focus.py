@@ -134,3 +134,24 @@ def test_quiz_feedback_has_a_heading_per_question_saying_how_it_went_and_no_extr
     links = page.locator("[class*=st-key-feedback-] a[href^='#']")
     assert links.count() == len(items), "Streamlit draws a link to each heading"
     assert all(not link.is_visible() for link in links.all()), "no 'link to heading' Tab stop per question"
+
+
+def test_choosing_an_answer_saves_it_and_leaves_the_focus_on_it(page, course_server, real_course):
+    # Each answer is saved as it is chosen, by a rerun of its question alone (a fragment):
+    # the question is drawn again, and the keyboard user must stay where they were.
+    first_quiz_on_the_public_track(page, course_server, real_course)
+    first = page.locator("[data-testid=stMain] [data-testid=stRadio]").first
+    first.locator("input[type=radio]").first.focus()
+    page.keyboard.press("Space")
+    wait_ready(page)
+    page.keyboard.press("ArrowDown")  # the next option: a second save, a second redraw
+    wait_ready(page)
+    focus = page.evaluate(FOCUS_JS)
+    assert focus["text"].startswith("Question 1.") and focus["where"] == "INPUT", focus
+    checked = first.locator("input[type=radio]").evaluate_all("rs => rs.map(r => r.checked)")
+    assert checked[:2] == [False, True], "the arrow key moved the choice, and it stuck"
+    assert page.evaluate("() => document.activeElement.checked"), "the focus is on the chosen answer"
+    page.reload()  # the choice made with the arrow key was saved
+    wait_ready(page)
+    first = page.locator("[data-testid=stMain] [data-testid=stRadio]").first
+    assert first.locator("input[type=radio]").evaluate_all("rs => rs.map(r => r.checked)")[:2] == [False, True]

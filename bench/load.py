@@ -299,8 +299,12 @@ class Plan:
     tracks: list[str]  # track ids, assigned round robin
     module: dict[str, Module]  # track id -> the module its learners open first
     pages: dict[str, int]  # track id -> module pages read with Next before the quiz
-    interactions: int  # per learner: the floor's learners press their button this often
-    per_track: dict[str, int] = field(default_factory=dict)  # interactions a course learner makes, by track
+    per_track: dict[str, int]  # interactions a course learner makes, by track
+
+    @property
+    def interactions(self) -> int:
+        """Per learner: the floor's learners press their button this often."""
+        return max(self.per_track.values())
 
 
 def make_plan(course: Course, read_pages: int | None = 1) -> Plan:
@@ -314,23 +318,26 @@ def make_plan(course: Course, read_pages: int | None = 1) -> Plan:
         pages[t.id] = readable if read_pages is None else min(read_pages, readable)
         # choose track, Start, Next x pages, open the quiz, a click per answer, submit, My progress
         counts[t.id] = 1 + 1 + pages[t.id] + 1 + len(answer_clicks(course.quizzes[m.quiz], t.id)) + 1 + 1
-    return Plan(course, [t.id for t in course.settings.tracks], modules, pages, max(counts.values()), counts)
+    return Plan(course, [t.id for t in course.settings.tracks], modules, pages, counts)
 
 
-def answer_clicks(quiz: Quiz, track: str) -> list[tuple[str, str, Any]]:
-    """The clicks that answer a quiz right, in order: (question id, widget key suffix, value as
-    the browser sends it). A choice is one click; a "choose all that apply" question one per box
-    ticked; an ordering question one per position chosen."""
-    clicks: list[tuple[str, str, Any]] = []
+def answer_clicks(quiz: Quiz, track: str) -> list[tuple[str, str, str, tuple[str, Any]]]:
+    """The clicks that answer a quiz right, in order: (question id, widget kind, widget key
+    suffix, value as the browser sends it). A choice is one click; a "choose all that apply"
+    question one per box ticked; an ordering question one per position chosen, as the
+    selectbox's formatted option."""
+    clicks: list[tuple[str, str, str, tuple[str, Any]]] = []
     for _, q in quiz.items(track):
         if q.type == "single":
-            clicks.append((q.id, "", ("string_value", next(o.text for o in q.options if o.id == q.answer))))
+            clicks.append((q.id, "radio", "", ("string_value", next(o.text for o in q.options if o.id == q.answer))))
         elif q.type == "true_false":
-            clicks.append((q.id, "", ("string_value", "True" if q.answer else "False")))
+            clicks.append((q.id, "radio", "", ("string_value", "True" if q.answer else "False")))
         elif q.type == "multiple":
-            clicks += [(q.id, f"-{o.id}", ("bool_value", True)) for o in q.options if o.id in q.answer]
+            clicks += [(q.id, "checkbox", f"-{o.id}", ("bool_value", True)) for o in q.options if o.id in q.answer]
         else:
-            clicks += [(q.id, f"-{o.id}", ("string_value", str(q.answer.index(o.id) + 1))) for o in q.options]
+            clicks += [
+                (q.id, "selectbox", f"-{o.id}", ("string_value", str(q.answer.index(o.id) + 1))) for o in q.options
+            ]
     return clicks
 
 
@@ -338,24 +345,11 @@ def quiz_answers(quiz: Quiz, track: str, run: Run, attempt: int = 1) -> dict[str
     """The right answer to every question, as the widget values a browser would send. Widget
     keys are `q-QUIZ-TRACK-ATTEMPT-QUESTION` now and were `q-QUIZ-ATTEMPT-QUESTION` before
     (a `course@REV` baseline may be either)."""
-    values: dict[str, tuple[str, Any]] = {}
     form = f"{track}-{attempt}" if any(f"q-{quiz.id}-{track}-" in e.widget_id for e in run.elements) else attempt
-    for _, q in quiz.items(track):
-        key = f"q-{quiz.id}-{form}-{q.id}"
-        if q.type == "single":
-            text = next(o.text for o in q.options if o.id == q.answer)
-            values[run.widget_with_key("radio", key).widget_id] = ("string_value", text)
-        elif q.type == "true_false":
-            values[run.widget_with_key("radio", key).widget_id] = ("string_value", "True" if q.answer else "False")
-        elif q.type == "multiple":
-            for o in q.options:
-                if o.id in q.answer:
-                    values[run.widget_with_key("checkbox", f"{key}-{o.id}").widget_id] = ("bool_value", True)
-        else:  # ordering: a position for each item, as the selectbox's formatted option
-            for o in q.options:
-                wid = run.widget_with_key("selectbox", f"{key}-{o.id}").widget_id
-                values[wid] = ("string_value", str(q.answer.index(o.id) + 1))
-    return values
+    return {
+        run.widget_with_key(kind, f"q-{quiz.id}-{form}-{qid}{suffix}").widget_id: value
+        for qid, kind, suffix, value in answer_clicks(quiz, track)
+    }
 
 
 def _expect(ok: bool, what: str, run: Run) -> None:
@@ -421,11 +415,8 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
         run = await step("submit quiz", values=quiz_answers(quiz, track_id, run), trigger=submitter[0].widget_id)
     else:
         form = f"{track_id}-1"
-        for qid, suffix, value in answer_clicks(quiz, track_id):
-            widget = run.find(
-                "radio" if not suffix else ("checkbox" if value[0] == "bool_value" else "selectbox"),
-                lambda e, key=f"q-{quiz.id}-{form}-{qid}{suffix}": e.widget_id.endswith(f"-{key}"),
-            )
+        for qid, kind, suffix, value in answer_clicks(quiz, track_id):
+            widget = run.widget_with_key(kind, f"q-{quiz.id}-{form}-{qid}{suffix}")
             _expect(bool(widget.fragment_id), f"question {qid} drawn in a fragment of its own", run)
             run = await step(ANSWER, values={widget.widget_id: value}, fragment=widget.fragment_id)
             _expect(not run.has_text("Not saved yet"), f"the answer to {qid} saved", run)

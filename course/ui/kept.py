@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,14 +90,31 @@ def clear(keep: Keep) -> None:
     """Forget the kept answers once they are submitted. If that write fails they stay, but
     they belong to an attempt now recorded, so they are never filled in again."""
     pending = st.session_state.get(PENDING, {})
-    for flag in [f for f, (_, waiting, _, _) in pending.items() if waiting.activity == keep.activity]:
-        if pending[flag][1].track == keep.track:
-            del pending[flag]
+    for flag in [f for f, (_, w, _, _) in pending.items() if (w.activity, w.track) == (keep.activity, keep.track)]:
+        del pending[flag]
     db = state.store()
     if db is None:
         return
     with contextlib.suppress(StoreUnavailable):
         db.clear_drafts(state.session().learner_id, keep.activity, keep.track)
+
+
+def restore(keep: Keep, widgets: Mapping[str, list[str]], fitting: Callable[[str, Any], dict[str, Any]]) -> int:
+    """Fill in the answers kept for `keep`, on the run that first draws its form: its widgets
+    (`widgets`: each item's widget keys) have no state yet (a new tab, a reload, or coming back
+    from another page). `fitting(item, answer)` gives the widget values for a kept answer, or {}
+    when it no longer fits its item (the course was edited since), so the learner answers that
+    item again. Returns how many items got an answer back."""
+    if any(k in st.session_state for keys in widgets.values() for k in keys):
+        return 0  # the form is on screen already: its widgets hold the answers
+    answers = kept(keep)
+    restored = 0
+    for item in widgets:
+        values = fitting(item, answers[item]) if item in answers else {}
+        if values:
+            st.session_state.update(values)
+            restored += 1
+    return restored
 
 
 _FRAGMENTS: dict[str, Callable[..., Any]] = {}

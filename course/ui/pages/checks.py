@@ -140,7 +140,12 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
     labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
     keep = Keep(f"survey/{survey.id}/{phase}", track, 1)
     keys = {item.id: f"survey-{survey.id}-{phase}-{item.id}" for item in survey.items}
-    restored = _restore_survey(keys, labels, keep)
+    restored = kept.restore(
+        keep,
+        {item_id: [key] for item_id, key in keys.items()},
+        # an answer off the scale is left out
+        lambda item_id, v: {keys[item_id]: v} if isinstance(v, int) and not isinstance(v, bool) and v in labels else {},
+    )
     if restored:
         st.info(restored_message(restored, len(survey.items), "Submit survey", "statements"), icon=":material/info:")
     for n, item in enumerate(survey.items, start=1):
@@ -187,18 +192,3 @@ def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str]
     )
     if kept.unsaved(kept.UNSAVED + key):
         st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
-
-
-def _restore_survey(keys: dict[str, str], labels: dict[int, str], keep: Keep) -> int:
-    """Fill in the survey answers kept for this phase on the run that first draws it (see
-    quiz.restore); an answer off the scale is left out. Returns how many came back."""
-    if any(k in st.session_state for k in keys.values()):
-        return 0
-    answers = kept.kept(keep)
-    restored = 0
-    for item_id, key in keys.items():
-        value = answers.get(item_id)
-        if isinstance(value, int) and not isinstance(value, bool) and value in labels:
-            st.session_state[key] = value
-            restored += 1
-    return restored

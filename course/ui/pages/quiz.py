@@ -279,22 +279,13 @@ def _widget_keys(quiz: Quiz, form: int | str, q: Gradable) -> list[str]:
 
 
 def restore(quiz: Quiz, form: int | str, questions: list[Gradable], keep: Keep) -> int:
-    """Fill in the answers kept for this attempt, on the run that first draws the form (its
-    widgets have no state yet: a new tab, a reload, or coming back from another page). Returns
-    how many questions got an answer back. A kept answer that no longer fits its question (the
-    course was edited since) is left out, so the learner answers it again."""
-    if any(k in st.session_state for q in questions for k in _widget_keys(quiz, form, q)):
-        return 0  # the form is on screen already: its widgets hold the answers
-    answers = kept.kept(keep)
-    if not answers:
-        return 0
-    restored = 0
-    for q in questions:
-        values = _fitting(quiz, form, q, answers.get(q.id))
-        if values:
-            st.session_state.update(values)
-            restored += 1
-    return restored
+    """Fill in the answers kept for this attempt (kept.restore); how many questions got one back."""
+    by_id = {q.id: q for q in questions}
+    return kept.restore(
+        keep,
+        {q.id: _widget_keys(quiz, form, q) for q in questions},
+        lambda item, answer: _fitting(quiz, form, by_id[item], answer),
+    )
 
 
 def _fitting(quiz: Quiz, form: int | str, q: Gradable, answer: Any) -> dict[str, Any]:
@@ -353,17 +344,14 @@ def question_control(quiz: Quiz, form: int | str, q: Gradable) -> str:
 def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
     """A question's answer from its widgets' values, by key: an option id, True/False, a list of
     option ids, or an order of option ids (None while a position is missing or repeated)."""
-    key = _key(quiz, form, q.id)
-    if q.type in ("single", "true_false"):
-        return values.get(key)
-    if q.type == "multiple":
-        return [o.id for o in q.options if values.get(f"{key}-{o.id}")]
+    answer = chosen(quiz, form, q, values)
+    if q.type != "ordering":
+        return answer
     placed: dict[int, str] = {}
-    for o in q.options:
-        pos = values.get(f"{key}-{o.id}")
+    for option, pos in answer.items():
         if pos is None or pos in placed:
             return None
-        placed[pos] = o.id
+        placed[pos] = option
     return [placed[p] for p in sorted(placed)]
 
 

@@ -877,7 +877,8 @@ class Store:
             answer=_dump(answer) or "null",
             updated_at=now(),
         )
-        for name, limit in (("learner_id", 128), ("activity", 512), ("track", 64), ("item", 128)):
+        for name in ("learner_id", "activity", "track", "item"):
+            limit = drafts_table.c[name].type.length  # checked here so SQLite and PostgreSQL agree
             if not isinstance(values[name], str) or not values[name] or len(values[name]) > limit:
                 raise ValueError(f"{name} must be a non-empty string of at most {limit} characters")
         c = drafts_table.c

@@ -5,21 +5,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
-from course.loader import CourseError, default_root, load_course, undecodable_line
+from course.loader import CourseError, Problem, default_root, load_course, undecodable_line
 from course.typed import clean_name
 
 
-def _validate(root: Path) -> int:
+def _validate(root: Path, today: date | None = None) -> int:
+    warnings: list[Problem] = []
     try:
-        course = load_course(root)
+        course = load_course(root, today=today or date.today(), warnings=warnings)
     except CourseError as exc:
         for problem in exc.problems:
             print(problem)
+        for warning in warnings:
+            print(f"warning: {warning}")
         n = len(exc.problems)
         print(f"{n} problem{'s' if n != 1 else ''} found in {root}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"warning: {warning}")
     sections = sum(len(m.sections) for m in course.modules)
     questions = sum(len(q.items()) for q in course.quizzes.values())
     print(
@@ -188,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every content file and report all problems")
     v.add_argument("root", nargs="?", type=Path, default=None, help="course folder (default: this repository)")
+    v.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="check module review dates as of this day instead of today",
+    )
     s = sub.add_parser("stats", help="print the content table (Markdown) that the README shows")
     s.add_argument("root", nargs="?", type=Path, default=None)
     s.add_argument("--update-readme", type=Path, metavar="README", help="rewrite the table block in this file")
@@ -221,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "cohort":
         return _cohort(args)
     if args.command == "validate":
-        return _validate(args.root or default_root())
+        return _validate(args.root or default_root(), args.today)
     if args.command == "stats":
         return _stats(args.root or default_root(), args.update_readme)
     return 2  # pragma: no cover - argparse rejects unknown commands

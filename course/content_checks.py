@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
 import textstat
 
-from course.schema import CITATION_MARK, CourseSettings, Module, Quiz, Scenario, Survey
+from course.schema import CITATION_MARK, CourseSettings, Gradable, Module, Quiz, Scenario, Survey
 
 if TYPE_CHECKING:
     from course.loader import Path_, Problem, Source
@@ -25,6 +26,14 @@ MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_SECTIONS = 4
 MIN_QUESTIONS = 10
 MIN_QUESTIONS_PER_OBJECTIVE = 2
+# The Flesch-Kincaid formula needs a few sentences to mean anything: on a four-word option it
+# swings by several grades with one long word. Items shorter than this are graded together
+# with their short siblings (a question's options, a module's objectives), each as a sentence;
+# a group still shorter than this is not graded (docs/authoring.md, "Public versions").
+SHORT_ITEM_WORDS = 12
+# Content governance: `review.next_review` this close is a warning; this long past, an error.
+REVIEW_DUE_DAYS = 30
+REVIEW_GRACE_DAYS = 90
 
 # (pattern, suggestion). Person-first alternatives follow the guidance cited in the Access
 # and stigma module (Kelly & Westerhoff 2010). A term inside double quotes is a mention,
@@ -176,16 +185,27 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
             yield from _language(src, (*path, "discussion_prompts", k), prompt)
         for k, f in enumerate(s.figures):
             fpath = (*path, "figures", k)
-            for key in ("title", "alt", "caption"):
+            for key in ("title", "alt", "caption", "plain_caption", "plain_alt"):
                 yield from _language(src, (*fpath, key), getattr(f, key))
+    # Dosing is checked in what the public track shows: the plain version where there is one.
+    takeaways_key = "plain_takeaways" if m.plain_takeaways else "takeaways"
     for k, t in enumerate(m.takeaways):
         yield from _language(src, ("takeaways", k), t)
-        yield from _public_text(src, ("takeaways", k), t)
-    for key in ("title", "summary"):
-        yield from _language(src, (key,), getattr(m, key))
-        yield from _public_text(src, (key,), getattr(m, key))
+    for k, t in enumerate(m.plain_takeaways or []):
+        yield from _language(src, ("plain_takeaways", k), t)
+    for k, t in enumerate(m.shown_takeaways("public")):
+        yield from _public_text(src, (takeaways_key, k), t)
+    yield from _language(src, ("title",), m.title)
+    yield from _public_text(src, ("title",), m.title)
+    yield from _language(src, ("summary",), m.summary)
+    yield from _language(src, ("plain_summary",), m.plain_summary)
+    yield from _public_text(src, ("plain_summary" if m.plain_summary else "summary",), m.shown_summary("public"))
     for k, o in enumerate(m.objectives):
         yield from _language(src, ("objectives", k, "text"), o.text)
+        yield from _language(src, ("objectives", k, "plain"), o.plain)
+    for k, change in enumerate(m.review.changes):
+        yield from _language(src, ("review", "changes", k), change)
+        yield from _public_text(src, ("review", "changes", k), change)
 
 
 def _question_texts(q) -> Iterator[tuple[tuple, str]]:
@@ -218,9 +238,6 @@ def check_content(
     coverage: bool = True,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    for m, src in modules:
-        problems += _check_module(m, src)
-
     # Without valid settings, read the tracks' audiences from course.yaml as written; if even
     # that cannot be read, only questions for every track get the public-text checks (the
     # others are checked once course.yaml reads), not a flood of false "dosing" problems.
@@ -229,6 +246,20 @@ def check_content(
         if settings
         else _public_tracks_as_written(settings_src)
     )
+    track_ids = {t.id for t in settings.tracks} if settings else None
+    # Modules some public track shows; every module while the tracks are unknown.
+    public_modules = (
+        {mid for t in settings.tracks if t.audience == "public" for mid in t.modules}
+        if settings
+        else {m.id for m, _ in modules}
+    )
+    for m, src in modules:
+        problems += _check_module(m, src)
+        problems += _check_voices(m, src, track_ids, public_tracks)
+        if m.id in public_modules:
+            problems += _check_public_module(m, src)
+    by_quiz = {m.quiz: m for m, _ in modules}
+    by_objective = {o.id: m for m, _ in modules for o in m.objectives}
     module_quizzes = {m.quiz for m, _ in modules}
     tests = {settings.pre_test, settings.post_test} if settings else set()  # course-wide tests don't count as coverage
     tested: Counter[str] = Counter()
@@ -260,8 +291,20 @@ def check_content(
                         problems += _label(src, (*path, *tpath), text)
                     if public:
                         problems += _public_text(src, (*path, *tpath), text)
-                if public and isinstance(q, Scenario):
-                    problems += _public_text(src, (*qpath, "case"), q.case)
+                if public:
+                    problems += _check_public_question(src, path, sub)
+                section = sub.section or (q.section if isinstance(q, Scenario) else None)
+                section_path = (*path, "section") if sub.section else (*qpath, "section")
+                owner = by_quiz.get(quiz.id) or by_objective.get(sub.objective)
+                problems += _question_section(src, path, section, owner, public, section_path)
+            if isinstance(q, Scenario) and any(
+                (sub.tracks or q.tracks) is None or bool(public_tracks & set(sub.tracks or q.tracks or []))
+                for sub, _ in subs
+            ):
+                problems += _public_text(src, (*qpath, "case"), q.case)
+                problems += readable_findings(
+                    src, [((*qpath, "title"), q.title, None), ((*qpath, "case"), q.case, None)], f"scenario {q.id!r}"
+                )
 
     for m, src in modules if coverage else []:
         for i, o in enumerate(m.objectives):
@@ -274,6 +317,10 @@ def check_content(
                     )
                 )
     problems += _same_reference_everywhere(modules)
+    if settings is not None and settings.pre_test and settings.post_test:
+        found = {q.id: (q, src) for q, src in quizzes if isinstance(q, Quiz)}
+        if settings.pre_test in found and settings.post_test in found:
+            problems += _pairing(*found[settings.pre_test], *found[settings.post_test])
     if settings is not None and settings_src is not None:
         problems += _language(settings_src, ("description",), settings.description)
     _compact_syllable_dictionary()
@@ -295,3 +342,260 @@ def _same_reference_everywhere(modules: list[tuple[Module, Source]]) -> Iterator
                         f"reference {ref.id!r} has a different {field_name} in {where}:{line}; "
                         "a reference id names one source, so give it the same wording everywhere",
                     )
+
+
+# --------------------------------------------------------------------------- public track
+
+
+def word_count(text: str) -> int:
+    return len(plain_text(text).split())
+
+
+def _as_sentence(text: str) -> str:
+    words = plain_text(text)
+    return words if words.endswith((".", "!", "?")) else words + "."
+
+
+# (where, text, the key that would hold a public version, if the text is staff wording shown
+# to the public for want of one)
+PublicItem = tuple["Path_", str | None, str | None]
+
+
+def readable_findings(src: Source, items: list[PublicItem], group: str) -> Iterator[Problem]:
+    """Grade what the public track shows: an item of SHORT_ITEM_WORDS words or more on its own,
+    shorter items together with their short siblings in `items` (each read as a sentence)."""
+    short: list[PublicItem] = []
+    for path, text, public_key in items:
+        if not text or not text.strip():
+            continue
+        if word_count(text) < SHORT_ITEM_WORDS:
+            short.append((path, text, public_key))
+            continue
+        grade = reading_grade(text)
+        if grade > MAX_PLAIN_GRADE:
+            hint = f"; or add `{public_key}:` with a public version" if public_key else ""
+            yield src.problem(
+                path,
+                f"the public track shows this text, which reads at grade {grade:.1f}; keep it at grade "
+                f"{MAX_PLAIN_GRADE:g} or below (shorter sentences, shorter words){hint}",
+            )
+    if not short:
+        return
+    joined = " ".join(_as_sentence(text) for _, text, _ in short)
+    if len(joined.split()) < SHORT_ITEM_WORDS:
+        return  # too little text for the formula to mean anything
+    grade = reading_grade(joined)
+    if grade > MAX_PLAIN_GRADE:
+        from course.loader import format_path
+
+        names = ", ".join(format_path(path) for path, _, _ in short)
+        keys = sorted({key for _, _, key in short if key})
+        hint = f"; or add {', '.join(f'`{k}:`' for k in keys)} with public versions" if keys else ""
+        yield src.problem(
+            short[0][0],
+            f"the short texts of {group} the public track shows ({names}), read together, are at grade "
+            f"{grade:.1f}; keep them at grade {MAX_PLAIN_GRADE:g} or below (shorter words){hint}",
+        )
+
+
+def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
+    """Reading level and dosing of everything a module shows the public track, besides the
+    sections' plain text (checked with the sections) and the quiz (checked with the quiz)."""
+    objectives: list[PublicItem] = [
+        (("objectives", k, "plain"), o.plain, None) if o.plain else (("objectives", k, "text"), o.text, "plain")
+        for k, o in enumerate(m.objectives)
+    ]
+    yield from readable_findings(src, objectives, "this module's objectives")
+    for path, text, _ in objectives:
+        yield from _public_text(src, path, text)
+    key = "plain_takeaways" if m.plain_takeaways else "takeaways"
+    hint = None if m.plain_takeaways else "plain_takeaways"
+    takeaways = [((key, k), t, hint) for k, t in enumerate(m.shown_takeaways("public"))]
+    yield from readable_findings(src, takeaways, "this module's takeaways")
+    summary_key = "plain_summary" if m.plain_summary else "summary"
+    yield from readable_findings(
+        src, [((summary_key,), m.shown_summary("public"), None if m.plain_summary else "plain_summary")], "the summary"
+    )
+    yield from readable_findings(
+        src, [(("review", "changes", k), c, None) for k, c in enumerate(m.review.changes)], "the review's changes"
+    )
+    for i, section in enumerate(m.sections):
+        for k, f in enumerate(section.figures):
+            fpath: Path_ = ("sections", i, "figures", k)
+            shown: list[PublicItem] = [
+                (
+                    (*fpath, "plain_caption") if f.plain_caption else (*fpath, "caption"),
+                    f.shown_caption("public"),
+                    None if f.plain_caption else "plain_caption",
+                ),
+                (
+                    (*fpath, "plain_alt") if f.plain_alt else (*fpath, "alt"),
+                    f.shown_alt("public"),
+                    None if f.plain_alt else "plain_alt",
+                ),
+            ]
+            yield from readable_findings(src, shown, f"figure {f.id!r}")
+            for path, text, _ in shown:
+                yield from _public_text(src, path, text)
+
+
+def _check_voices(m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str]) -> Iterator[Problem]:
+    refs = {r.id for r in m.references}
+    from course.loader import _duplicates
+
+    voices = [
+        (v.id, src, ("sections", i, "voices", k, "id"))
+        for i, s in enumerate(m.sections)
+        for k, v in enumerate(s.voices)
+    ]
+    yield from _duplicates(voices, "voice")
+    for i, section in enumerate(m.sections):
+        for k, v in enumerate(section.voices):
+            vpath: Path_ = ("sections", i, "voices", k)
+            if v.kind == "composite":
+                if not v.sources:
+                    yield src.problem(
+                        (*vpath, "sources"),
+                        "a composite account lists the module references it is built from (sources: [id, ...])",
+                    )
+                for j, ref in enumerate(v.sources):
+                    if ref not in refs:
+                        yield src.problem(
+                            (*vpath, "sources", j), f"reference {ref!r} is not in this module's references"
+                        )
+            elif not (v.consent or "").strip():
+                yield src.problem(
+                    (*vpath, "consent"),
+                    "a real person's account says how and when they gave consent, and for what use (consent: ...)",
+                )
+            for j, t in enumerate(v.tracks or []):
+                if track_ids is not None and t not in track_ids:
+                    yield src.problem((*vpath, "tracks", j), f"no track has id {t!r}")
+            for key in ("text", "attribution"):
+                yield from _language(src, (*vpath, key), getattr(v, key))
+                if v.tracks is None or public_tracks & set(v.tracks):
+                    yield from _public_text(src, (*vpath, key), getattr(v, key))
+
+
+def _check_public_question(src: Source, path: Path_, q: Gradable) -> Iterator[Problem]:
+    items: list[PublicItem] = [((*path, *p), t, None) for p, t in _question_texts(q)]
+    yield from readable_findings(src, items, f"question {q.id!r}")
+
+
+def _question_section(
+    src: Source,
+    path: Path_,
+    section: str | None,
+    module: Module | None,
+    public: bool,
+    section_path: Path_,
+) -> Iterator[Problem]:
+    """A public question names the section of its module whose plain text teaches its answer."""
+    if module is None:
+        return
+    if section is None:
+        if public:
+            yield src.problem(
+                path,
+                f"a question the public track sees names the section of module {module.id!r} it tests "
+                "(section: <section id>), so a public learner can answer it from that section's plain text",
+            )
+        return
+    found = next((s for s in module.sections if s.id == section), None)
+    if found is None:
+        ids = ", ".join(s.id for s in module.sections)
+        yield src.problem(section_path, f"module {module.id!r} has no section {section!r} (its sections: {ids})")
+    elif public and not found.plain:
+        yield src.problem(
+            section_path,
+            f"section {section!r} of module {module.id!r} has no plain text, so a public learner "
+            "cannot learn the answer from it",
+        )
+
+
+def _pairing(pre: Quiz, pre_src: Source, post: Quiz, post_src: Source) -> Iterator[Problem]:
+    """Every pre-test question is paired by exactly one post-test question with the same objective,
+    so a learner's change from the start check to the final check compares like with like."""
+    pre_items = {}
+    for i, q in enumerate(pre.questions):
+        subs = (
+            [(s, ("questions", i, "questions", j)) for j, s in enumerate(q.questions)]
+            if isinstance(q, Scenario)
+            else [(q, ("questions", i))]
+        )
+        for sub, path in subs:
+            pre_items[sub.id] = (sub, path)
+            if sub.pairs_with is not None:
+                yield pre_src.problem((*path, "pairs_with"), "pairs_with belongs on post-test questions only")
+    paired: dict[str, Path_] = {}
+    for i, q in enumerate(post.questions):
+        subs = (
+            [(s, ("questions", i, "questions", j)) for j, s in enumerate(q.questions)]
+            if isinstance(q, Scenario)
+            else [(q, ("questions", i))]
+        )
+        for sub, path in subs:
+            target = sub.pairs_with
+            if target is None:
+                yield post_src.problem(
+                    path,
+                    f"a post-test question names the pre-test question it pairs with (pairs_with: <id in {pre.id}>)",
+                )
+                continue
+            if target not in pre_items:
+                yield post_src.problem((*path, "pairs_with"), f"the pre-test {pre.id!r} has no question {target!r}")
+                continue
+            if target in paired:
+                first = post_src.line(paired[target])
+                yield post_src.problem(
+                    (*path, "pairs_with"),
+                    f"pre-test question {target!r} is already paired by the question at {post_src.rel}:{first}; "
+                    "each pre-test question pairs with exactly one post-test question",
+                )
+                continue
+            paired[target] = (*path, "pairs_with")
+            pre_q = pre_items[target][0]
+            if pre_q.objective != sub.objective:
+                yield post_src.problem(
+                    (*path, "pairs_with"),
+                    f"pairs with {target!r}, which tests objective {pre_q.objective!r}, but this question tests "
+                    f"{sub.objective!r}; a pair tests the same objective",
+                )
+    for qid, (_, path) in pre_items.items():
+        if qid not in paired:
+            yield pre_src.problem(
+                (*path, "id"), f"no post-test question pairs with pre-test question {qid!r} (pairs_with: {qid})"
+            )
+
+
+def review_findings(modules: list[tuple[Module, Source]], today: date) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) about when each module's content review is due, as of `today`."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for m, src in modules:
+        due = m.review.next_review
+        days = (due - today).days
+        path: Path_ = ("review", "next_review")
+        if days < -REVIEW_GRACE_DAYS:
+            errors.append(
+                src.problem(
+                    path,
+                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago (more than the "
+                    f"{REVIEW_GRACE_DAYS}-day grace period); review the module, then update its review: block",
+                )
+            )
+        elif days < 0:
+            warnings.append(
+                src.problem(
+                    path,
+                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago; after "
+                    f"{REVIEW_GRACE_DAYS} days this is an error",
+                )
+            )
+        elif days <= REVIEW_DUE_DAYS:
+            warnings.append(
+                src.problem(
+                    path, f"review due: next_review is {due.isoformat()}, in {days} day{'s' if days != 1 else ''}"
+                )
+            )
+    return errors, warnings

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -317,6 +318,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: Path_) -> str:
         return f"expected a number, got {_show(got)}"
     if kind in {"bool_parsing", "bool_type"}:
         return f"expected true or false, got {_show(got)}"
+    if kind.startswith("date_"):
+        return f"expected a date written as YYYY-MM-DD, e.g. 2027-12-07, got {_show(got)}"
     if kind == "string_type":
         return f"expected text, got {_show(got)}"
     if kind == "list_type":
@@ -608,8 +611,15 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_course(root: Path | str | None = None) -> Course:
-    """Load and check the whole course under `root`; raise CourseError listing every problem."""
+def load_course(
+    root: Path | str | None = None, *, today: date | None = None, warnings: list[Problem] | None = None
+) -> Course:
+    """Load and check the whole course under `root`; raise CourseError listing every problem.
+
+    With `today`, each module's review dates are checked as of that day (`python -m course
+    validate` passes the real date): a review past its grace period is an error, one due soon
+    a warning, added to `warnings`. The app loads without it, so a date passing never takes
+    a running course offline; CI's validate is where an overdue review stops a release."""
     root = Path(root) if root is not None else default_root()
     if not root.is_dir():
         what = "is a file, not a folder" if root.exists() else "does not exist"
@@ -682,6 +692,13 @@ def load_course(root: Path | str | None = None) -> Course:
         s.rel.startswith("quizzes/") for s in invalid
     )
     problems += check_content(settings, settings_src, modules, quizzes, coverage=all_quizzes_read)
+    if today is not None:
+        from course.content_checks import review_findings
+
+        overdue, due = review_findings(modules, today)
+        problems += overdue
+        if warnings is not None:
+            warnings.extend(sorted(due))
     if problems:
         raise CourseError(list(dict.fromkeys(problems)))  # one line per problem, in order
     assert settings is not None

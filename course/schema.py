@@ -9,9 +9,11 @@ file (ids that must resolve, answer keys that must name real options) live in
 from __future__ import annotations
 
 import re
+import urllib.parse
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 # Ids are stable slugs: learner records refer to content by these strings, never by position.
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -29,6 +31,16 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+def _web_address(value: str | None) -> str | None:
+    """A link a learner can follow: a whole http(s) address (a crisis line's link must work)."""
+    if value is None:
+        return value
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in value):
+        raise ValueError(f"{value!r} is not a web address; write it in full, e.g. https://988lifeline.org")
+    return value
+
+
 # --------------------------------------------------------------------------- course.yaml
 
 
@@ -44,12 +56,43 @@ class Track(Model):
     certificate: bool = False
 
 
+class CrisisService(Model):
+    name: NonEmpty = Field(description="the service's name, e.g. '988 Suicide & Crisis Lifeline'")
+    contact: NonEmpty = Field(description="how to reach it, e.g. 'Call or text 988, or chat online'")
+    url: NonEmpty | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_web_address(cls, value: str | None) -> str | None:
+        return _web_address(value)
+
+
+class CrisisDirectory(Model):
+    name: NonEmpty
+    url: NonEmpty
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_web_address(cls, value: str | None) -> str | None:
+        return _web_address(value)
+
+
+class Crisis(Model):
+    """Crisis services shown with the not-medical-advice notice; each deployment sets its own."""
+
+    heading: NonEmpty
+    region: NonEmpty = Field(description="where the services below answer, e.g. 'United States'")
+    services: list[CrisisService] = Field(min_length=1)
+    elsewhere: CrisisDirectory | None = Field(default=None, description="a directory for everyone outside `region`")
+
+
 class CourseSettings(Model):
     id: Slug
     title: NonEmpty
     version: NonEmpty
     description: NonEmpty
     notice: NonEmpty = Field(description="education-not-medical-advice notice shown on every page")
+    crisis: Crisis = Field(description="crisis services shown wherever the notice is")
     modules: list[Slug] = Field(min_length=1, description="the course order of modules")
     tracks: list[Track] = Field(min_length=1)
     pre_test: Slug | None = None
@@ -60,9 +103,17 @@ class CourseSettings(Model):
 # --------------------------------------------------------------------------- modules
 
 
+Audience = Literal["staff", "public"]
+
+
 class Objective(Model):
     id: Slug
     text: NonEmpty
+    plain: NonEmpty | None = Field(default=None, description="what the public track shows instead of `text`")
+
+    def shown(self, audience: str) -> str:
+        """The wording an audience reads."""
+        return self.plain if audience == "public" and self.plain else self.text
 
 
 class Reference(Model):
@@ -87,6 +138,14 @@ class Figure(Model):
     label_title: NonEmpty = Field(description="what the labels are, e.g. 'Route' or 'Event'")
     value_title: NonEmpty = Field(description="what the values are, e.g. 'Bioavailability (%)'")
     data: list[DataPoint] = Field(min_length=2)
+    plain_caption: NonEmpty | None = Field(default=None, description="the public track's caption")
+    plain_alt: NonEmpty | None = Field(default=None, description="the public track's alt text")
+
+    def shown_caption(self, audience: str) -> str:
+        return self.plain_caption if audience == "public" and self.plain_caption else self.caption
+
+    def shown_alt(self, audience: str) -> str:
+        return self.plain_alt if audience == "public" and self.plain_alt else self.alt
 
     @field_validator("alt")
     @classmethod
@@ -94,6 +153,22 @@ class Figure(Model):
         if not value.strip():
             raise ValueError("figure needs alt text that says what the figure shows")
         return value
+
+
+class Voice(Model):
+    """A first-person account: a real person's words given with consent, or a composite written
+    for the course from cited published research (and labelled so on screen)."""
+
+    id: Slug
+    kind: Literal["composite", "account"]
+    text: NonEmpty
+    attribution: NonEmpty = Field(description="who is speaking, always shown with the text")
+    sources: list[str] = Field(default_factory=list, description="composite: ids of the module references used")
+    consent: str | None = Field(default=None, description="account: how and when consent was given, for what use")
+    tracks: list[Slug] | None = Field(default=None, description="only these tracks see it; all when absent")
+
+    def visible_to(self, track: str | None) -> bool:
+        return self.tracks is None or track is None or track in self.tracks
 
 
 class Section(Model):
@@ -105,6 +180,26 @@ class Section(Model):
     discussion_prompts: list[NonEmpty] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list, description="ids of module references")
+    voices: list[Voice] = Field(default_factory=list)
+
+
+class Review(Model):
+    """Content governance: who last reviewed a module, when, and what learners will see changed."""
+
+    reviewer: NonEmpty
+    version: NonEmpty
+    last_reviewed: date
+    next_review: date
+    changes: list[NonEmpty] = Field(default_factory=list, description="learner-visible changes, newest first")
+
+    @model_validator(mode="after")
+    def _next_after_last(self) -> Review:
+        if self.next_review <= self.last_reviewed:
+            raise ValueError(
+                f"next_review ({self.next_review.isoformat()}) must come after last_reviewed "
+                f"({self.last_reviewed.isoformat()})"
+            )
+        return self
 
 
 class Module(Model):
@@ -118,6 +213,15 @@ class Module(Model):
     references: list[Reference] = Field(default_factory=list)
     quiz: Slug
     requires: list[Slug] = Field(default_factory=list, description="modules whose quiz must be passed first")
+    review: Review
+    plain_summary: NonEmpty | None = Field(default=None, description="the public track's summary")
+    plain_takeaways: list[NonEmpty] | None = Field(default=None, description="the public track's takeaways")
+
+    def shown_summary(self, audience: str) -> str:
+        return self.plain_summary if audience == "public" and self.plain_summary else self.summary
+
+    def shown_takeaways(self, audience: str) -> list[str]:
+        return list(self.plain_takeaways if audience == "public" and self.plain_takeaways else self.takeaways)
 
 
 # --------------------------------------------------------------------------- quizzes
@@ -136,6 +240,8 @@ class _QuestionBase(Model):
     objective: Slug
     reference: str | None = None
     tracks: list[Slug] | None = Field(default=None, description="only these tracks see the question; all when absent")
+    section: Slug | None = Field(default=None, description="id of the section of its module this question tests")
+    pairs_with: Slug | None = Field(default=None, description="post-test only: the pre-test question it pairs with")
 
 
 class SingleChoice(_QuestionBase):
@@ -173,6 +279,7 @@ class Scenario(Model):
     case: NonEmpty
     questions: list[SubQuestion] = Field(min_length=1)
     tracks: list[Slug] | None = None
+    section: Slug | None = Field(default=None, description="the section its questions test, unless each names one")
 
 
 Question = Annotated[

@@ -325,11 +325,15 @@ class ItemStats:
     suppressed: str | None = None
 
 
-def question_section(course: Course, question: Gradable) -> tuple[str, str] | None:
-    """The section a question tests: its objective names the module; within it, the first
-    section citing the question's reference, else the module's first section."""
+def question_section(course: Course, question: Gradable, scenario_section: str | None = None) -> tuple[str, str] | None:
+    """The section a question tests: its objective names the module; within it, the section
+    the question (or its scenario) names (`section:`), else the first section citing the question's reference,
+    else the module's first section."""
     for module in course.modules:
         if any(o.id == question.objective for o in module.objectives):
+            named = question.section or scenario_section
+            if named and any(s.id == named for s in module.sections):
+                return module.id, named
             for section in module.sections:
                 if question.reference and question.reference in section.references:
                     return module.id, section.id
@@ -459,7 +463,7 @@ def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list
             prompt=q.prompt,
             type=q.type,
             scenario_id=sc_id,
-            section=question_section(course, q),
+            section=question_section(course, q, scenario.section if scenario is not None else None),
             answer_key=_answer_key(q),
         )
         takers = [lid for lid, a in answers.items() if q.id in a]

@@ -27,7 +27,7 @@ from typing import Literal
 from fpdf import FPDF
 
 from course.pdf_fonts import latin1
-from course.schema import Course, Figure, Gradable, Module, Quiz, Scenario
+from course.schema import Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
 from course.slides import (
     Audience,
     FigureTable,
@@ -96,6 +96,7 @@ class Pack:
     quiz_intro: str | None
     questions: tuple[QuizEntry, ...]
     references: tuple[ReferenceEntry, ...]
+    crisis: Crisis | None = None  # the course's crisis services, shown with the notice
 
 
 def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[tuple[Scenario | None, Gradable]]:
@@ -171,7 +172,8 @@ def build_pack(course: Course, module_id: str, audience: Audience) -> Pack:
         audience=audience,
         slides=tuple(build_slides(course, module_id, audience)),
         handout=_handout(module, numbers),
-        takeaways=tuple(module.takeaways),
+        takeaways=tuple(module.shown_takeaways(audience)),
+        crisis=course.settings.crisis,
         quiz_title=quiz.title,
         quiz_intro=quiz.intro,
         questions=_quiz_entries(course, module, audience),
@@ -532,6 +534,21 @@ def _link(url: str) -> str:
     return html.escape(url)
 
 
+def _crisis_html(crisis: Crisis | None) -> str:
+    """The crisis services as a list under the notice; each link is named by its service."""
+    if crisis is None:
+        return ""
+    e = html.escape
+
+    def named(name: str, url: str | None) -> str:
+        return f'<a href="{e(url, quote=True)}">{e(name)}</a>' if url else f"<strong>{e(name)}</strong>"
+
+    items = [f"<li>{named(s.name, s.url)}: {e(s.contact)}</li>" for s in crisis.services]
+    if crisis.elsewhere is not None:
+        items.append(f"<li>Outside {e(crisis.region)}: {named(crisis.elsewhere.name, crisis.elsewhere.url)}</li>")
+    return f'<div class="crisis"><p><strong>{e(crisis.heading)}</strong> ({e(crisis.region)}):</p><ul>{"".join(items)}</ul></div>'
+
+
 def facilitator_pack_html(course: Course, module_id: str, audience: Audience) -> str:
     """The whole pack as one self-contained HTML document (UTF-8 text)."""
     return pack_html(build_pack(course, module_id, audience))
@@ -584,12 +601,13 @@ def pack_html(pack: Pack) -> str:
 <main id="main" class="wrap">
 <h1>{e(title)}</h1>
 <p class="notice">{e(pack.notice)}</p>
+{_crisis_html(pack.crisis)}
 
 <section id="about" aria-labelledby="about-heading">
 <h2 id="about-heading">About this pack</h2>
 <p>This pack is for the person leading a session on <strong>{e(module.title)}</strong>
 (about {minutes} minute{"s" if minutes != 1 else ""}). It is written for {e(_audience_label(pack.audience))}.</p>
-<p>{e(module.summary)}</p>
+<p>{e(module.shown_summary(pack.audience))}</p>
 <ul>
 <li>{len(pack.slides)} slides, each with speaker notes for you. Print this page and each slide comes out on its own
 landscape page with its notes under it.</li>
@@ -608,7 +626,8 @@ landscape page with its notes under it.</li>
 <section id="handout" aria-labelledby="handout-heading">
 <h2 id="handout-heading">Handout: {e(module.title)}</h2>
 <p class="notice">{e(pack.notice)}</p>
-<p>{e(module.summary)}</p>
+{_crisis_html(pack.crisis)}
+<p>{e(module.shown_summary("public"))}</p>
 {chr(10).join(handout)}
 <h3>Key takeaways</h3>
 <ul>{takeaways}</ul>

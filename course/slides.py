@@ -389,7 +389,13 @@ def _section_slides(section: Section, audience: Audience, numbers: dict[str, int
         text_parts += split_block(block, max_words)
     # Numbers go in after splitting: the sentence splitter knows "[@id]" is not a new sentence.
     text_parts = _numbered(text_parts, numbers)
-    figures = list(section.figures)
+    # The public audience reads each figure's public caption and alt text, where it has them.
+    figures = [
+        f.model_copy(update={"caption": f.shown_caption(audience), "alt": f.shown_alt(audience)})
+        if audience == "public" and (f.plain_caption or f.plain_alt)
+        else f
+        for f in section.figures
+    ]
     prompts = tuple(section.discussion_prompts)
     if audience == "public":
         # Defence in depth: the loader already refuses doses in public text, but figures and
@@ -452,7 +458,10 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
             0,
             "title",
             module.title,
-            paragraphs=(inline_text(module.summary), f"About {minutes} minute{'s' if minutes != 1 else ''}"),
+            paragraphs=(
+                inline_text(module.shown_summary(audience)),
+                f"About {minutes} minute{'s' if minutes != 1 else ''}",
+            ),
             speaker_notes=(
                 "Welcome the group. Read the notice aloud: this session is education, not medical advice, "
                 "and decisions about treatment belong to a person and their own clinician."
@@ -464,7 +473,7 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
         "objectives",
         "Learning objectives",
         ("By the end of this session you will be able to:",),
-        [o.text for o in module.objectives],
+        [o.shown(audience) for o in module.objectives],
         "Say what people will be able to do by the end. Come back to these objectives before the quiz.",
         max_words,
     )
@@ -474,7 +483,7 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
         "takeaways",
         "Key takeaways",
         (),
-        list(module.takeaways),
+        module.shown_takeaways(audience),
         "Ask people to say one takeaway in their own words. Then hand out the quiz.",
         max_words,
     )

@@ -84,20 +84,25 @@ _LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]
 }
 
 
-_FIGURES: dict[int, tuple[Any, Prepared]] = {}
+_FIGURES: dict[tuple[int, str], tuple[Any, Prepared]] = {}
 
 
-def figure(fig: Any) -> Prepared:
-    """A content figure's chart, built once per figure object (the parsed course lives for
-    the whole process). Figures are not hashable, so they are kept by identity, each entry
-    holding its figure so that the identity cannot be reused while the entry exists."""
-    entry = _FIGURES.get(id(fig))
+def figure(fig: Any, audience: str = "staff") -> Prepared:
+    """A content figure's chart, built once per figure object and audience (the parsed course
+    lives for the whole process). The public audience's chart is described by the figure's
+    public alt text where it has one. Figures are not hashable, so they are kept by identity,
+    each entry holding its figure so that the identity cannot be reused while the entry exists."""
+    key = (id(fig), audience)
+    entry = _FIGURES.get(key)
     if entry is not None and entry[0] is fig:
         return entry[1]
-    prepared = prepare(charts.figure_chart(fig), charts.figure_table(fig))
+    described = fig
+    if audience == "public" and getattr(fig, "plain_alt", None):
+        described = fig.model_copy(update={"alt": fig.plain_alt})
+    prepared = prepare(charts.figure_chart(described), charts.figure_table(fig))
     if len(_FIGURES) >= 512:  # another course was loaded (tests): start again
         _FIGURES.clear()
-    _FIGURES[id(fig)] = (fig, prepared)
+    _FIGURES[key] = (fig, prepared)
     return prepared
 
 

@@ -10,12 +10,34 @@ import urllib.parse
 import streamlit as st
 
 from course.progress import STATUS_ICONS, ModuleProgress
+from course.schema import Crisis
 from course.typed import clean_code, shown
 from course.ui import state
 
 
 def notice() -> None:
-    st.info(state.course().settings.notice, icon=":material/health_and_safety:")
+    """The education-not-medical-advice notice and, in the same box, the crisis services the
+    course configures (modules/course.yaml `crisis:`): wherever the notice stands, so do they."""
+    settings = state.course().settings
+    st.info(
+        dollars(" ".join(settings.notice.split())) + "\n\n" + crisis_markdown(settings.crisis),
+        icon=":material/health_and_safety:",
+    )
+
+
+def crisis_markdown(crisis: Crisis) -> str:
+    """The crisis services as Markdown: a lead-in line, then one list item per service. Each
+    link's text is the service's name, so its accessible name says where it goes."""
+
+    def link(name: str, url: str | None) -> str:
+        label = escape_markdown(name)
+        return f"[{label}]({url})" if url else f"**{label}**"
+
+    lines = [f"**{escape_markdown(crisis.heading)}** ({escape_markdown(crisis.region)}):", ""]
+    lines += [f"- {link(s.name, s.url)}: {escape_markdown(s.contact)}" for s in crisis.services]
+    if crisis.elsewhere is not None:
+        lines.append(f"- Outside {escape_markdown(crisis.region)}: {link(crisis.elsewhere.name, crisis.elsewhere.url)}")
+    return "\n".join(lines)
 
 
 def status_text(mp: ModuleProgress) -> str:

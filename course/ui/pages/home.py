@@ -166,7 +166,7 @@ def course_map() -> None:
         with st.container(border=True):  # one text element per card: each element costs a message
             card = (
                 f"### {n}. {module.title}\n\n{status_text(mp)} · about {module.estimated_minutes} minutes"
-                f"\n\n{module.summary}"
+                f"\n\n{module.shown_summary(track.audience)}"
             )
             if mp.status == LOCKED:
                 st.markdown(f"{card}\n\n:material/lock: {mp.locked_reason()}")

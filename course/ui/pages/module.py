@@ -3,11 +3,13 @@ takeaways and every reference. `?step=` in the URL keeps the learner's place on 
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
-from course.schema import CITATION_MARK, Module, Section
+from course.schema import CITATION_MARK, Module, Section, Voice
 from course.ui import chart_view, nav, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 
@@ -49,13 +51,16 @@ def render(module_id: str) -> None:
     st.caption(f"About {module.estimated_minutes} minutes · part {index + 1} of {len(order)}")
     plain = _plain_toggle(track.audience)
 
+    # The public track reads the public versions (objectives, summary, takeaways, captions);
+    # staff who switch to the plain-language version read them too.
+    audience = "public" if plain else "staff"
     if step == OVERVIEW:
-        _overview(module)
+        _overview(module, audience)
     elif step == SUMMARY:
-        _summary(module)
+        _summary(module, audience)
     else:
         section = next(s for s in module.sections if s.id == step)
-        _section(module, section, plain)
+        _section(module, section, plain, track_id)
         _record_seen(module, section, track_id)
     _pager(module, order, index)
     if st.session_state.pop(MOVED_KEY, None) == step:
@@ -79,26 +84,42 @@ def _plain_toggle(audience: str) -> bool:
     )
 
 
-def _overview(module: Module) -> None:
+def _overview(module: Module, audience: str) -> None:
     st.header("Overview")
-    st.write(module.summary)
+    st.write(dollars(module.shown_summary(audience)))
     st.subheader("What you will learn")
-    st.markdown("\n".join(f"- {o.text}" for o in module.objectives))
+    st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
     st.subheader("In this module")
     st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
+    st.markdown(review_markdown(module))
+
+
+def review_markdown(module: Module) -> str:
+    """When the module's content was last reviewed, its version, and what changed (one element)."""
+    review = module.review
+    day = review.last_reviewed
+    text = f"Last reviewed {day.day} {day:%B %Y} (version {escape_markdown(review.version)})"
+    if not review.changes:
+        return text
+    changes = "\n".join(f"- {dollars(c)}" for c in review.changes)
+    return f"{text}\n\n**What changed in this version:**\n\n{changes}"
 
 
 def _footnotes(text: str, numbers: dict[str, int]) -> str:
     return CITATION_MARK.sub(lambda m: f"<sup>[{numbers[m.group(1)]}]</sup>", text)
 
 
-def _section(module: Module, section: Section, plain: bool) -> None:
+def _section(module: Module, section: Section, plain: bool, track_id: str) -> None:
     st.header(section.heading)
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
     st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
+    for voice in section.voices:
+        if voice.visible_to(track_id):
+            st.markdown(voice_html(voice), unsafe_allow_html=True)
+    audience = "public" if plain else "staff"
     for figure in section.figures:
-        chart_view.draw(chart_view.figure(figure), figure.title, caption=figure.caption)
+        chart_view.draw(chart_view.figure(figure, audience), figure.title, caption=figure.shown_caption(audience))
     if numbers:
         refs = {r.id: r for r in module.references}
         st.subheader("References", anchor=False)
@@ -119,10 +140,31 @@ def _citation(ref) -> str:
     return f"{ref.citation} [{ref.url}]({ref.url})" if ref.url else ref.citation
 
 
-def _summary(module: Module) -> None:
+VOICE_LABELS = {"composite": "Composite account", "account": "In their own words"}
+
+
+def voice_html(voice: Voice) -> str:
+    """A first-person account as a figure: its label, the words as a block quote, and who is
+    speaking as the caption, always shown. The label says "Composite account" when the words
+    were written for the course, so nobody mistakes them for one real person's."""
+    e = html.escape
+    label = VOICE_LABELS[voice.kind]
+    paragraphs = "".join(f"<p>{e(' '.join(p.split()))}</p>" for p in voice.text.split("\n\n") if p.strip())
+    return (
+        f'<figure class="course-voice" aria-label="{e(label, quote=True)}" '
+        'style="margin: 1rem 0; padding: 0.75rem 1rem; border: 1px solid currentColor; border-radius: 0.5rem;">'
+        f'<p style="margin: 0 0 0.5rem 0;"><strong>{e(label)}</strong></p>'
+        '<blockquote style="margin: 0; padding-left: 1rem; border-left: 4px solid currentColor;">'
+        f"{paragraphs}</blockquote>"
+        f'<figcaption style="margin-top: 0.5rem;">{e(" ".join(voice.attribution.split()))}</figcaption>'
+        "</figure>"
+    )
+
+
+def _summary(module: Module, audience: str) -> None:
     st.header("Summary")
     st.subheader("Key takeaways")
-    st.markdown("\n".join(f"- {t}" for t in module.takeaways))
+    st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
     st.subheader("All references for this module")
     st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
 

@@ -32,7 +32,15 @@ from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
 from course.typed import clean_code, shown
 from course.ui import chart_view, nav, state, trainer_access
-from course.ui.common import PUBLIC_URL_SETTING, app_url, code_as_typed, escape_markdown, live_region
+from course.ui.common import (
+    PUBLIC_URL_SETTING,
+    app_url,
+    code_as_typed,
+    crisis_markdown,
+    escape_markdown,
+    live_region,
+    notice,
+)
 
 ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
@@ -165,7 +173,11 @@ def _slide_body(slide: Slide, *, with_table: bool = True) -> None:
     if slide.paragraphs:
         st.markdown(slide_markdown(slide.paragraphs))
     if slide.notice:
-        st.info(slide.notice, icon=":material/health_and_safety:")
+        # The crisis services stand with the notice, on the projector as on every page.
+        st.info(
+            slide.notice + "\n\n" + crisis_markdown(state.course().settings.crisis),
+            icon=":material/health_and_safety:",
+        )
     figure = slide.figure
     if figure is not None:
         prepared = chart_view.figure(figure)
@@ -677,6 +689,7 @@ def render_join() -> None:
         "Answer the presenter's questions from your phone. You do not give your name, and nobody sees "
         "who answered what: the screen shows only how many people chose each answer."
     )
+    notice()  # a phone that opens only this page still reads the notice and the crisis services
     _style(JOIN_CSS)
     code = _join_code()
     if code:

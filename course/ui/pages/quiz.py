@@ -364,17 +364,21 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
     st.header("Your result")
     _actions(module, quiz, result, track_id, "top")
     refs = {r.id: r.citation for m in state.course().modules for r in m.references}
+    headings = {s.id: s.heading for s in module.sections}
     scenario = None
     for n, ((sc, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
         if sc is not None and sc is not scenario:
             _scenario_header(sc)
         scenario = sc
+        section = q.section or (sc.section if sc is not None else None)
         with st.container(border=True, key=f"{FEEDBACK}{n}"):
-            question_feedback(n, q, r, refs)
+            question_feedback(n, q, r, refs, headings.get(section or ""))
     _actions(module, quiz, result, track_id, "bottom")
 
 
-def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, str]) -> None:
+def question_feedback(
+    n: int, q: Gradable, r: QuestionResult, refs: dict[str, str], section_heading: str | None = None
+) -> None:
     """One question's feedback as one block of text (prompt, verdict, the learner's choices,
     the right answer, why, the source): each element a page sends costs a message, and the
     result page of a long quiz sent over 80 (docs/performance.md, findings 9 and 11)."""
@@ -398,6 +402,10 @@ def question_feedback(n: int, q: Gradable, r: QuestionResult, refs: dict[str, st
     if not r.correct:
         parts.append(f"**Correct answer:** {r.correct_answer}")
     parts.append(f"**Why:** {r.explanation}")
+    if section_heading and not r.correct:
+        # The part of the module that teaches the answer (the question's `section:`), by the
+        # name the module's Previous and Next buttons use.
+        parts.append(f"**Read again:** the part “{section_heading}” of this module.")
     if q.reference and q.reference in refs:
         parts.append(f"**Source:** {refs[q.reference]}")
     st.markdown(dollars("\n\n".join(parts)))

@@ -203,7 +203,7 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
     for k, o in enumerate(m.objectives):
         yield from _language(src, ("objectives", k, "text"), o.text)
         yield from _language(src, ("objectives", k, "plain"), o.plain)
-    for k, change in enumerate(m.review.changes):
+    for k, change in enumerate(m.review.changes if m.review else []):
         yield from _language(src, ("review", "changes", k), change)
         yield from _public_text(src, ("review", "changes", k), change)
 
@@ -417,7 +417,9 @@ def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
         src, [((summary_key,), m.shown_summary("public"), None if m.plain_summary else "plain_summary")], "the summary"
     )
     yield from readable_findings(
-        src, [(("review", "changes", k), c, None) for k, c in enumerate(m.review.changes)], "the review's changes"
+        src,
+        [(("review", "changes", k), c, None) for k, c in enumerate(m.review.changes if m.review else [])],
+        "the review's changes",
     )
     for i, section in enumerate(m.sections):
         for k, f in enumerate(section.figures):
@@ -573,6 +575,8 @@ def review_findings(modules: list[tuple[Module, Source]], today: date) -> tuple[
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for m, src in modules:
+        if m.review is None:
+            continue  # reported as missing by the loader
         due = m.review.next_review
         days = (due - today).days
         path: Path_ = ("review", "next_review")

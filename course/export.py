@@ -535,13 +535,15 @@ def _link(url: str) -> str:
 
 
 def _crisis_html(crisis: Crisis | None) -> str:
-    """The crisis services as a list under the notice; each link is named by its service."""
+    """The crisis services as a list under the notice. The pack is printed and handed out, so
+    each address is written out in full after its service's name (the pack's only links are
+    its references and its own contents)."""
     if crisis is None:
         return ""
     e = html.escape
 
     def named(name: str, url: str | None) -> str:
-        return f'<a href="{e(url, quote=True)}">{e(name)}</a>' if url else f"<strong>{e(name)}</strong>"
+        return f"<strong>{e(name)}</strong>" + (f" ({e(url)})" if url else "")
 
     items = [f"<li>{named(s.name, s.url)}: {e(s.contact)}</li>" for s in crisis.services]
     if crisis.elsewhere is not None:

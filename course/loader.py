@@ -373,6 +373,10 @@ def _duplicates(items: Iterable[tuple[str, Source, Path_]], what: str) -> Iterat
 
 def _check_module(module: Module, src: Source) -> Iterator[Problem]:
     refs = {r.id for r in module.references}
+    if module.review is None:
+        yield src.problem(
+            ("review",), "required field is missing (who reviewed the module, and when: see docs/authoring.md)"
+        )
     yield from _duplicates(((s.id, src, ("sections", i, "id")) for i, s in enumerate(module.sections)), "section")
     yield from _duplicates(
         ((r.id, src, ("references", i, "id")) for i, r in enumerate(module.references)),
@@ -483,6 +487,15 @@ def _cross_check(
     )
     if settings is not None and settings_src is not None:
         add(_check_settings(settings, settings_src, modules, module_ids, quiz_ids, survey_ids))
+        if settings.crisis is None:
+            add(
+                [
+                    settings_src.problem(
+                        ("crisis",),
+                        "required field is missing (the crisis services shown with the notice: see docs/authoring.md)",
+                    )
+                ]
+            )
 
     objectives: dict[str, tuple[Module | None, set[str] | None]] = {
         o: (None, None) for o in salvaged["objective"] | guessed["objective"]

@@ -92,7 +92,9 @@ class CourseSettings(Model):
     version: NonEmpty
     description: NonEmpty
     notice: NonEmpty = Field(description="education-not-medical-advice notice shown on every page")
-    crisis: Crisis = Field(description="crisis services shown wherever the notice is")
+    # Required of content (the loader reports it missing); optional here so that a Course built
+    # in code (tests, tools) need not invent one.
+    crisis: Crisis | None = Field(default=None, description="crisis services shown wherever the notice is")
     modules: list[Slug] = Field(min_length=1, description="the course order of modules")
     tracks: list[Track] = Field(min_length=1)
     pre_test: Slug | None = None
@@ -213,7 +215,8 @@ class Module(Model):
     references: list[Reference] = Field(default_factory=list)
     quiz: Slug
     requires: list[Slug] = Field(default_factory=list, description="modules whose quiz must be passed first")
-    review: Review
+    # Required of content (the loader reports it missing), as `CourseSettings.crisis` is.
+    review: Review | None = None
     plain_summary: NonEmpty | None = Field(default=None, description="the public track's summary")
     plain_takeaways: list[NonEmpty] | None = Field(default=None, description="the public track's takeaways")
 

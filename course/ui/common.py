@@ -20,20 +20,23 @@ def notice() -> None:
     course configures (modules/course.yaml `crisis:`): wherever the notice stands, so do they."""
     settings = state.course().settings
     st.info(
-        dollars(" ".join(settings.notice.split())) + "\n\n" + crisis_markdown(settings.crisis),
+        dollars(" ".join(settings.notice.split())) + crisis_markdown(settings.crisis),
         icon=":material/health_and_safety:",
     )
 
 
-def crisis_markdown(crisis: Crisis) -> str:
-    """The crisis services as Markdown: a lead-in line, then one list item per service. Each
-    link's text is the service's name, so its accessible name says where it goes."""
+def crisis_markdown(crisis: Crisis | None) -> str:
+    """The crisis services as Markdown to follow the notice: a blank line, a lead-in line, then
+    one list item per service ("" without services). Each link's text is the service's name,
+    so its accessible name says where it goes."""
+    if crisis is None:
+        return ""
 
     def link(name: str, url: str | None) -> str:
         label = escape_markdown(name)
         return f"[{label}]({url})" if url else f"**{label}**"
 
-    lines = [f"**{escape_markdown(crisis.heading)}** ({escape_markdown(crisis.region)}):", ""]
+    lines = ["", "", f"**{escape_markdown(crisis.heading)}** ({escape_markdown(crisis.region)}):", ""]
     lines += [f"- {link(s.name, s.url)}: {escape_markdown(s.contact)}" for s in crisis.services]
     if crisis.elsewhere is not None:
         lines.append(f"- Outside {escape_markdown(crisis.region)}: {link(crisis.elsewhere.name, crisis.elsewhere.url)}")

@@ -53,7 +53,9 @@ def test_the_small_course_passes_every_check(tmp_path, data):
 def test_a_module_without_a_review_block_is_a_problem(tmp_path, data):
     del data[MODULE]["review"]
     root = written(tmp_path, data)
-    assert problems(root) == [f"{MODULE}:1: review: required field is missing"]
+    assert problems(root) == [
+        f"{MODULE}:1: review: required field is missing (who reviewed the module, and when: see docs/authoring.md)"
+    ]
 
 
 def test_a_next_review_before_the_last_review_is_a_problem(tmp_path, data):
@@ -376,7 +378,10 @@ def test_pairs_with_on_a_start_check_question_is_a_problem(tmp_path, data):
 
 def test_course_settings_without_crisis_services_are_a_problem(tmp_path, data):
     del data[SETTINGS]["crisis"]
-    assert problems(written(tmp_path, data)) == [f"{SETTINGS}:1: crisis: required field is missing"]
+    assert problems(written(tmp_path, data)) == [
+        f"{SETTINGS}:1: crisis: required field is missing (the crisis services shown with the notice: "
+        "see docs/authoring.md)"
+    ]
 
 
 def test_a_crisis_link_must_be_a_whole_web_address(tmp_path, data):
@@ -488,8 +493,8 @@ def test_the_public_deck_and_pack_read_the_public_versions(tmp_path, data):
     assert staff["figure"].paragraphs == ("The drug was used in surgery long before it was tried for low mood.",)
     assert build_pack(course, "basics", "public").takeaways == ("A nurse stays with you the whole time.",)
     page = facilitator_pack_html(course, "basics", "public")
-    assert '<a href="https://988lifeline.org">988 Suicide &amp; Crisis Lifeline</a>: Call or text 988' in page
-    assert 'Outside United States: <a href="https://findahelpline.com">Find A Helpline' in page
+    assert "<strong>988 Suicide &amp; Crisis Lifeline</strong> (https://988lifeline.org): Call or text 988" in page
+    assert "Outside United States: <strong>Find A Helpline (international directory of crisis lines)</strong> " in page
 
 
 def test_trainer_analysis_links_to_the_section_a_question_names(tmp_path, data):

@@ -91,12 +91,14 @@ def _overview(module: Module, audience: str) -> None:
     st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
     st.subheader("In this module")
     st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
-    st.markdown(review_markdown(module))
+    if module.review is not None:
+        st.markdown(review_markdown(module))
 
 
 def review_markdown(module: Module) -> str:
     """When the module's content was last reviewed, its version, and what changed (one element)."""
     review = module.review
+    assert review is not None
     day = review.last_reviewed
     text = f"Last reviewed {day.day} {day:%B %Y} (version {escape_markdown(review.version)})"
     if not review.changes:

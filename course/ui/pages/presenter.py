@@ -175,7 +175,7 @@ def _slide_body(slide: Slide, *, with_table: bool = True) -> None:
     if slide.notice:
         # The crisis services stand with the notice, on the projector as on every page.
         st.info(
-            slide.notice + "\n\n" + crisis_markdown(state.course().settings.crisis),
+            slide.notice + crisis_markdown(state.course().settings.crisis),
             icon=":material/health_and_safety:",
         )
     figure = slide.figure

@@ -172,7 +172,7 @@ def build_pack(course: Course, module_id: str, audience: Audience) -> Pack:
         audience=audience,
         slides=tuple(build_slides(course, module_id, audience)),
         handout=_handout(module, numbers),
-        takeaways=tuple(module.shown_takeaways(audience)),
+        takeaways=tuple(module.shown_takeaways("public")),  # the handout's: plain language for everyone
         crisis=course.settings.crisis,
         quiz_title=quiz.title,
         quiz_intro=quiz.intro,

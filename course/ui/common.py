@@ -18,11 +18,21 @@ from course.ui import state
 def notice() -> None:
     """The education-not-medical-advice notice and, in the same box, the crisis services the
     course configures (modules/course.yaml `crisis:`): wherever the notice stands, so do they."""
+    st.info(notice_markdown(), icon=":material/health_and_safety:")
+
+
+def notice_markdown() -> str:
+    """The notice and the crisis services as one Markdown text."""
     settings = state.course().settings
-    st.info(
-        dollars(" ".join(settings.notice.split())) + crisis_markdown(settings.crisis),
-        icon=":material/health_and_safety:",
-    )
+    return dollars(" ".join(settings.notice.split())) + crisis_markdown(settings.crisis)
+
+
+def notice_text() -> None:
+    """The notice and crisis services as a bordered block of text, not an alert: for a page
+    whose one alert is a live status region (the join page), so that a screen reader finds
+    that region alone among the page's alerts."""
+    with st.container(border=True, key="course-notice"):
+        st.markdown(":material/health_and_safety: " + notice_markdown())
 
 
 def crisis_markdown(crisis: Crisis | None) -> str:

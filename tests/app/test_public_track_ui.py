@@ -155,7 +155,9 @@ def test_the_join_page_shows_the_notice_and_the_crisis_services():
     at.session_state["harness-page"] = "join"
     at.run()
     assert at.title[0].value == "Join the session"
-    box = notice_box(at)
+    # Not an alert: the page's one alert is its live status region (tests/app/test_presenter.py).
+    (box,) = [m.value for m in at.markdown if "Education, not medical advice." in m.value]
+    assert box.startswith(":material/health_and_safety: Education, not medical advice.")
     assert CRISIS_LINK in box and DIRECTORY_LINK in box
 
 

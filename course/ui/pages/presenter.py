@@ -39,7 +39,7 @@ from course.ui.common import (
     crisis_markdown,
     escape_markdown,
     live_region,
-    notice,
+    notice_text,
 )
 
 ROOM_PARAM = "room"
@@ -689,7 +689,7 @@ def render_join() -> None:
         "Answer the presenter's questions from your phone. You do not give your name, and nobody sees "
         "who answered what: the screen shows only how many people chose each answer."
     )
-    notice()  # a phone that opens only this page still reads the notice and the crisis services
+    notice_text()  # a phone that opens only this page still reads the notice and the crisis services
     _style(JOIN_CSS)
     code = _join_code()
     if code:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.loader import CourseError, load_course  # noqa: E402
+from course.loader import CourseError, Problem, load_course  # noqa: E402
 
 
 def main(module_file: str, quiz_file: str) -> int:
@@ -36,12 +37,17 @@ def main(module_file: str, quiz_file: str) -> int:
         (root / "modules" / "course.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
         shutil.copy(module_file, root / "modules" / Path(module_file).name)
         shutil.copy(quiz_file, root / "quizzes" / Path(quiz_file).name)
+        warnings: list[Problem] = []
         try:
-            course = load_course(root)
+            course = load_course(root, today=date.today(), warnings=warnings)
         except CourseError as exc:
             for p in exc.problems:
                 print(p)
+            for w in warnings:
+                print(f"warning: {w}")
             return 1
+        for w in warnings:
+            print(f"warning: {w}")
     m = course.modules[0]
     print(f"ok: {m.id}: {len(m.sections)} sections, {len(course.quizzes[m.quiz].items())} questions")
     return 0

@@ -57,6 +57,19 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # --------------------------------------------------------------------------- the pack as data
 
+# What a facilitator does when someone discloses a crisis during a session (docs/presenter.md
+# has the full script), after the five action steps of #BeThe1To, the 988 Lifeline's campaign.
+CRISIS_DISCLOSURE_STEPS: tuple[str, ...] = (
+    "Pause and acknowledge: \u201cThank you for telling me. Can we talk, just the two of us?\u201d "
+    "Call a break or ask a co-facilitator to carry on.",
+    "Ask directly: \u201cAre you thinking about suicide?\u201d Asking does not put the idea in their head.",
+    "Be there: listen, do not judge or argue, and do not promise to keep it secret.",
+    "If they are in immediate danger, call the emergency number (911 in the US) and stay with them until help arrives.",
+    "Help them connect: offer to call or text a crisis line together now (988 in the US), or their own clinician.",
+    "Follow up: with their agreement, check in after the session. Do not tell the room what they said, "
+    "and do not give advice about medicines or treatment.",
+)
+
 
 @dataclass(frozen=True)
 class QuizEntry:
@@ -97,6 +110,7 @@ class Pack:
     questions: tuple[QuizEntry, ...]
     references: tuple[ReferenceEntry, ...]
     crisis: Crisis | None = None  # the course's crisis services, shown with the notice
+    crisis_steps: tuple[str, ...] = CRISIS_DISCLOSURE_STEPS  # for the facilitator, not the handout
 
 
 def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[tuple[Scenario | None, Gradable]]:
@@ -618,6 +632,8 @@ landscape page with its notes under it.</li>
 <li>The full references. Numbers in square brackets, such as [1], point to this list.</li>
 </ul>
 <p>This file works offline: it loads nothing from the internet. Reference links open only if you choose to follow them.</p>
+<h3>If someone discloses a crisis during the session</h3>
+<ol>{"".join(f"<li>{e(step)}</li>" for step in pack.crisis_steps)}</ol>
 </section>
 
 <section id="slides" aria-labelledby="slides-heading">

@@ -1,4 +1,5 @@
-"""The shipped course meets the content standard (issue: seven cited, two-level modules)."""
+"""The shipped course meets the content standard (issue: seven cited, two-level modules;
+issue 19: modules added after them, some for one track only)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,36 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from course.content_checks import MAX_PLAIN_GRADE, dose_findings, reading_grade, stigma_findings
 from course.schema import CITATION_MARK, Scenario
 from course.stats import markdown_table
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULE_ORDER = ["history", "nmda-mechanism", "routes", "protocols", "safety", "ethics", "access-stigma"]
+# The seven modules every track opens with, in this order.
+CORE_ORDER = ["history", "nmda-mechanism", "routes", "protocols", "safety", "ethics", "access-stigma"]
+# Every module course.yaml names, read as written (not through the loader) so that each one is
+# checked against the standard below, however many modules are added.
+MODULE_ORDER = yaml.safe_load((ROOT / "modules" / "course.yaml").read_text(encoding="utf-8"))["modules"]
+# Modules written for clinic staff only: the public track must not include them.
+STAFF_ONLY = ["onboarding"]
 
 
-def test_the_seven_modules_are_in_course_order(real_course):
-    assert [m.id for m in real_course.modules] == MODULE_ORDER
+def test_the_seven_core_modules_come_first_in_course_order_on_every_track(real_course):
+    ids = [m.id for m in real_course.modules]
+    assert ids == MODULE_ORDER
+    assert ids[: len(CORE_ORDER)] == CORE_ORDER
     for track in real_course.settings.tracks:
-        assert track.modules == MODULE_ORDER
+        assert track.modules[: len(CORE_ORDER)] == CORE_ORDER
+        assert track.modules == [m for m in ids if m in track.modules], f"{track.id} is not in course order"
+
+
+def test_the_staff_track_has_every_module_and_the_public_track_no_staff_only_module(real_course):
+    ids = [m.id for m in real_course.modules]
+    assert real_course.track("staff").modules == ids
+    public = real_course.track("public").modules
+    assert public == [m for m in ids if m not in STAFF_ONLY]
 
 
 def test_notice_says_education_not_medical_advice(real_course):

@@ -39,6 +39,22 @@ def test_the_staff_track_has_every_module_and_the_public_track_no_staff_only_mod
     assert public == [m for m in ids if m not in STAFF_ONLY]
 
 
+def test_questions_of_a_module_off_the_public_track_are_marked_staff_only(real_course):
+    public = set(real_course.track("public").modules)
+    for m in real_course.modules:
+        if m.id not in public:
+            for q in real_course.quizzes[m.quiz].questions:
+                assert q.tracks == ["staff"], f"{q.id}: its module is not on the public track"
+
+
+def test_the_onboarding_module_says_it_is_education_that_defers_to_the_clinic(real_course):
+    m = real_course.module("onboarding")
+    opening = m.sections[0].body
+    assert "This module is education, not a protocol." in opening
+    assert "written emergency procedure" in opening and "prescriber's orders" in opening
+    assert "it does not replace them" in m.takeaways[0]
+
+
 def test_notice_says_education_not_medical_advice(real_course):
     assert "Education, not medical advice" in real_course.settings.notice
 

@@ -55,6 +55,12 @@ def test_the_onboarding_module_says_it_is_education_that_defers_to_the_clinic(re
     assert "it does not replace them" in m.takeaways[0]
 
 
+def test_both_tracks_include_the_other_conditions_module(real_course):
+    # Issue 19: the evidence beyond depression is for staff and public alike.
+    for track in real_course.settings.tracks:
+        assert "other-conditions" in track.modules
+
+
 def test_notice_says_education_not_medical_advice(real_course):
     assert "Education, not medical advice" in real_course.settings.notice
 

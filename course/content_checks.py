@@ -220,14 +220,19 @@ def _question_texts(q) -> Iterator[tuple[tuple, str]]:
             yield ("options", i, "feedback"), o.feedback
 
 
-def _public_tracks_as_written(src: Source | None) -> set[str]:
-    """The ids of tracks that course.yaml, as written, gives a public audience."""
+def _public_tracks_as_written(src: Source | None) -> list[dict]:
+    """The tracks that course.yaml, as written, gives a public audience."""
     tracks = src.data.get("tracks") if src is not None and isinstance(src.data, dict) else None
-    return {
-        t["id"]
-        for t in tracks or []
+    return [
+        t
+        for t in (tracks if isinstance(tracks, list) else [])
         if isinstance(t, dict) and isinstance(t.get("id"), str) and t.get("audience") == "public"
-    }
+    ]
+
+
+def _modules_as_written(track: dict) -> set[str]:
+    modules = track.get("modules")
+    return {m for m in modules if isinstance(m, str)} if isinstance(modules, list) else set()
 
 
 def check_content(
@@ -241,18 +246,17 @@ def check_content(
     # Without valid settings, read the tracks' audiences from course.yaml as written; if even
     # that cannot be read, only questions for every track get the public-text checks (the
     # others are checked once course.yaml reads), not a flood of false "dosing" problems.
-    public_tracks = (
-        {t.id for t in settings.tracks if t.audience == "public"}
-        if settings
-        else _public_tracks_as_written(settings_src)
-    )
+    # Modules some public track shows, read the same way; while not even that can be read, none:
+    # a module's public text is checked once course.yaml says which modules the public sees
+    # (a staff-only module's clinical wording is not a public-text problem).
+    if settings:
+        public_tracks = {t.id for t in settings.tracks if t.audience == "public"}
+        public_modules = {mid for t in settings.tracks if t.audience == "public" for mid in t.modules}
+    else:
+        written = _public_tracks_as_written(settings_src)
+        public_tracks = {t["id"] for t in written}
+        public_modules = {mid for t in written for mid in _modules_as_written(t)}
     track_ids = {t.id for t in settings.tracks} if settings else None
-    # Modules some public track shows; every module while the tracks are unknown.
-    public_modules = (
-        {mid for t in settings.tracks if t.audience == "public" for mid in t.modules}
-        if settings
-        else {m.id for m, _ in modules}
-    )
     for m, src in modules:
         problems += _check_module(m, src)
         problems += _check_voices(m, src, track_ids, public_tracks)

@@ -75,7 +75,7 @@ def test_each_slide_names_the_next_one_and_the_last_names_none(decks):
 
 
 def test_deck_opens_with_title_and_objectives_and_closes_with_takeaways_and_references(real_course, decks):
-    for (module_id, _), deck in decks.items():
+    for (module_id, audience), deck in decks.items():
         module = real_course.module(module_id)
         kinds = [s.kind for s in deck]
         assert kinds[0] == "title"
@@ -85,7 +85,7 @@ def test_deck_opens_with_title_and_objectives_and_closes_with_takeaways_and_refe
         assert set(middle) <= {"objectives", "section", "figure"}
         title = deck[0]
         assert title.heading == module.title
-        assert title.paragraphs == (module.summary, f"About {module.estimated_minutes} minutes")
+        assert title.paragraphs == (module.shown_summary(audience), f"About {module.estimated_minutes} minutes")
 
 
 def test_title_slide_carries_the_course_notice(real_course, decks):
@@ -97,11 +97,12 @@ def test_title_slide_carries_the_course_notice(real_course, decks):
 
 
 def test_every_objective_and_takeaway_is_on_a_slide(real_course, decks):
-    for (module_id, _), deck in decks.items():
+    # Each audience reads its own wording: the public the plain objectives and takeaways.
+    for (module_id, audience), deck in decks.items():
         module = real_course.module(module_id)
         shown = {strip_marker(p)[1] for s in deck if s.kind in ("objectives", "takeaways") for p in s.paragraphs}
-        assert {o.text for o in module.objectives} <= shown
-        assert set(module.takeaways) <= shown
+        assert {o.shown(audience) for o in module.objectives} <= shown
+        assert set(module.shown_takeaways(audience)) <= shown
 
 
 def test_a_split_slide_says_which_part_it_is(decks):
@@ -234,7 +235,9 @@ def test_a_section_without_plain_text_is_never_shown_to_the_public_in_its_staff_
 def test_a_figure_that_reads_as_a_dose_is_left_out_of_a_public_deck(real_course):
     history = real_course.module("history")
     figure = history.sections[0].figures[0]
-    dosed = figure.model_copy(update={"caption": "Given as 0.5 mg/kg over 40 minutes."})
+    # Both wordings carry the dose: the public deck reads the plain caption where there is one.
+    dose = "Given as 0.5 mg/kg over 40 minutes."
+    dosed = figure.model_copy(update={"caption": dose, "plain_caption": dose})
     course = edited_history(real_course, figures=[dosed])
     assert not any(s.kind == "figure" and s.section_id == "origins" for s in build_slides(course, "history", "public"))
     assert any(s.kind == "figure" and s.section_id == "origins" for s in build_slides(course, "history", "staff"))
@@ -262,11 +265,17 @@ def test_discussion_prompts_appear_once_on_the_last_slide_of_their_section(real_
 
 
 def test_each_figure_gets_its_own_slide_with_alt_text_and_data_rows(real_course, decks):
-    for (module_id, _), deck in decks.items():
+    for (module_id, audience), deck in decks.items():
         module = real_course.module(module_id)
         figures = [f for s in module.sections for f in s.figures]
         slides = [s for s in deck if s.kind == "figure"]
-        assert [s.figure for s in slides] == figures
+        # The same figures and data; each audience reads its own caption and alt text.
+        assert [s.figure.model_dump(exclude={"caption", "alt"}) for s in slides] == [
+            f.model_dump(exclude={"caption", "alt"}) for f in figures
+        ]
+        for slide, figure in zip(slides, figures, strict=True):
+            assert slide.figure.alt == figure.shown_alt(audience)
+            assert slide.figure.caption == figure.shown_caption(audience)
         for slide in slides:
             assert slide.heading == slide.figure.title
             assert slide.figure.alt

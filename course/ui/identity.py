@@ -25,6 +25,15 @@ OFFLINE = (
     "message goes away."
 )
 
+# Shown instead of OFFLINE when this tab cannot read the learner's record at all (a reload or a
+# resume link during an outage): the page cannot show their track or progress, and must not
+# look like a fresh start, or they would choose a track and become a new learner.
+UNREAD = (
+    "We can't read your course record right now: the course database can't be reached. Nothing "
+    "is lost. Your progress is kept, and this page picks it up by itself as soon as the database "
+    "is back, so there is no need to start again."
+)
+
 
 def auth_configured() -> bool:
     """An [auth] section in the secrets means OpenID Connect sign-in; else resume codes only.
@@ -89,10 +98,17 @@ def before_page(page: str) -> None:
         )
     _forgotten(page)
     _note(page)
+    learner = state.session()  # also settles a claimed identity once the database is back
+    if learner.settled:
+        learner.settled = False
+        display.load_saved()
     display.apply()
     if auth_configured():
         _oidc()
-    if state.session().offline:
+    learner = state.session()
+    if learner.unread:  # read now, so the notice tells the truth before the page is drawn
+        st.warning(UNREAD, icon=":material/cloud_off:")
+    elif learner.offline:
         st.warning(OFFLINE, icon=":material/cloud_off:")
 
 
@@ -106,13 +122,7 @@ def _resume_from_link(page: str) -> str | None:
     try:
         ok = state.resume(code)
     except StoreUnavailable:
-        _keep_note(
-            page,
-            "error",
-            "We can't reach the course database, so your resume link can't be checked right now. "
-            "Please open the link again in a few minutes.",
-            ":material/cloud_off:",
-        )
+        state.claim(code)  # checked again on every run until the database answers
         return "unchecked"
     if not ok:
         return "not valid"
@@ -151,26 +161,18 @@ def _forgotten(page: str) -> None:
 
 def _resume_from_cookie() -> None:
     """A new browser session (a reload, a restored tab): carry on as the learner this browser
-    last saved, quietly. Tried again on later runs while the database cannot be reached, as
-    long as nothing has been done as a new learner in the meantime."""
+    last saved, quietly. If the database cannot be reached, the tab waits as that learner's
+    stand-in (`state.claim`) rather than becoming a new learner."""
     if "learner" in st.session_state:
-        learner: state.LearnerSession = st.session_state["learner"]
-        pending = st.session_state.get("cookie-pending")
-        if pending is None or learner.registered or learner.writer.pending:
-            st.session_state.pop("cookie-pending", None)
-            return
-        code = pending
-    else:
-        code = None if st.session_state.get("cookie-ignore") else _browser_code()
-        if code is None:
-            return
+        return
+    code = None if st.session_state.get("cookie-ignore") else _browser_code()
+    if code is None:
+        return
     try:
         ok = state.resume(code)
     except StoreUnavailable:
-        st.session_state["cookie-pending"] = code
-        state.session()  # a learner for this tab meanwhile; replaced once the code can be checked
+        state.claim(code)
         return
-    st.session_state.pop("cookie-pending", None)
     if ok:
         display.load_saved()
 
@@ -194,6 +196,8 @@ def after_page() -> None:
     resume link), changed by a resume link for someone else, cleared when records are deleted
     or the code is no longer valid. One invisible element, only on the run that changes it."""
     learner = st.session_state.get("learner")
+    if learner is not None and learner.claim is not None:
+        return  # whose code it is cannot be checked now: the browser keeps what it holds
     wanted = learner.resume_code if learner is not None else None
     if wanted is not None and not _CODE.match(wanted):
         wanted = None

@@ -55,6 +55,8 @@ def flush() -> None:
     pending = st.session_state.get(PENDING)
     if not pending:
         return
+    if state.session().claim is not None:
+        return  # whose answers these are is not known yet: written once the learner is settled
     db = state.store()
     if db is None:
         return
@@ -64,6 +66,15 @@ def flush() -> None:
         except StoreUnavailable:
             return
         pending.pop(flag, None)
+
+
+def reown(previous: str, learner_id: str) -> None:
+    """Answers kept in this session for `previous` (a stand-in while the learner's record could
+    not be read) belong to `learner_id`."""
+    pending = st.session_state.get(PENDING, {})
+    for flag, (who, keep, item, answer) in list(pending.items()):
+        if who == previous:
+            pending[flag] = (learner_id, keep, item, answer)
 
 
 def unsaved(flag: str) -> bool:

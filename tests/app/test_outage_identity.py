@@ -1,0 +1,121 @@
+"""A learner whose record cannot be read during an outage keeps their identity (issue 18,
+defects 1 and 5): a reload shows an outage notice instead of the track form, the browser's
+note of the learner is left alone, and after recovery the same learner carries on."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from course.records import Store, StoreUnavailable
+from course.ui import identity
+from tests.app.test_records_ui import new_app, pass_first_quiz
+from tests.app.test_walkthrough import go, texts
+
+DOWN = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1"
+CHOOSE_FIRST = "Choose how you want to take the course first"
+
+
+@pytest.fixture
+def cookies(monkeypatch):
+    """The browser's cookies as a reloaded tab sends them, and every cookie the app sets."""
+    jar: dict[str, str] = {}
+    set_calls: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(identity, "browser_cookie", lambda name: jar.get(name))
+
+    def record(name: str, value: str | None) -> None:
+        set_calls.append((name, value))
+        if value is None:
+            jar.pop(name, None)
+        else:
+            jar[name] = value
+
+    monkeypatch.setattr(identity, "set_browser_cookie", record)
+    return jar, set_calls
+
+
+class Outage:
+    """The database stops answering after start-up: every store method raises
+    StoreUnavailable, through the store objects already open (as the server's cached store and
+    each session's writer hold them), until `end()`."""
+
+    def __init__(self, monkeypatch):
+        self.down = False
+        for name in ("_read", "_write"):
+            real = getattr(Store, name)
+
+            def failing(store, *args, _real=real, **kwargs):
+                if self.down:
+                    raise StoreUnavailable("the learning records database cannot be reached: test outage")
+                return _real(store, *args, **kwargs)
+
+            monkeypatch.setattr(Store, name, failing)
+
+    def start(self) -> None:
+        self.down = True
+
+    def end(self) -> None:
+        self.down = False
+
+
+@pytest.fixture
+def outage(monkeypatch) -> Outage:
+    return Outage(monkeypatch)
+
+
+def test_a_reload_during_an_outage_keeps_the_learner_and_the_browsers_cookie(real_course, outage, cookies):
+    jar, set_calls = cookies
+    _, learner_id, code = pass_first_quiz(real_course)
+    assert jar == {identity.COOKIE: code}
+    set_calls.clear()
+
+    outage.start()
+    at = new_app()  # the reload: a new session, carrying the cookie
+    assert not at.exception
+    shown = texts(at)
+    assert "We can't read your course record right now" in shown and "Nothing is lost." in shown
+    assert not [h.value for h in at.header if h.value == "Choose how you want to take the course"]
+    assert not [b for b in at.button if b.label == "Start the course"], "no form that would make a new learner"
+    at = go(at, "progress")
+    assert identity.UNREAD in texts(at) and CHOOSE_FIRST not in texts(at)
+    at.run()
+    assert set_calls == [], "the browser's note of the learner is not moved or cleared during the outage"
+
+    outage.end()
+    at = go(at, "")  # Home (the default page has no path of its own)
+    assert at.session_state["learner"].learner_id == learner_id
+    assert "1 of 7 modules passed" in at.get("progress")[0].proto.text
+    assert identity.UNREAD not in texts(at)
+    assert all(value == code for _, value in set_calls), set_calls
+
+
+def test_a_resume_link_opened_during_an_outage_is_checked_once_the_database_is_back(
+    real_course, isolated_store, monkeypatch, cookies
+):
+    jar, _ = cookies
+    _, learner_id, code = pass_first_quiz(real_course)
+    jar.clear()  # another device: no cookie, only the link
+    # The server restarted during the outage: it has never reached the database.
+    monkeypatch.setenv("COURSE_DB_URL", DOWN)
+    st.cache_resource.clear()
+    at = new_app(resume=code)
+    assert identity.UNREAD in texts(at)
+    assert not [b for b in at.button if b.label == "Start the course"]
+    monkeypatch.setenv("COURSE_DB_URL", isolated_store)
+    at.run()
+    assert at.session_state["learner"].learner_id == learner_id
+    assert jar == {identity.COOKIE: code}
+
+
+def test_quiz_and_my_progress_show_the_result_during_an_outage_not_choose_a_track(real_course, outage, cookies):
+    at, _, _ = pass_first_quiz(real_course)
+    first = real_course.track("staff").modules[0]
+    outage.start()
+    at = go(at, "progress")
+    assert not at.exception
+    assert CHOOSE_FIRST not in texts(at)
+    assert "1 of 7 modules passed" in at.get("progress")[0].proto.text
+    assert "can't reach the course database" in texts(at)
+    at = go(at, f"{first}-quiz")
+    assert CHOOSE_FIRST not in texts(at)
+    assert any(a.value.startswith("Passed.") for a in at.success), "the result on screen stays"

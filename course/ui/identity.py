@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from course.records import StoreUnavailable
-from course.ui import display, state
+from course.ui import display, kept, state
 from course.ui.common import app_url, browser_cookie, set_browser_cookie
 
 # A session cookie (no expiry: the browser drops it when it closes) holding the learner's
@@ -195,6 +195,7 @@ def after_page() -> None:
     """Tell the browser which learner it holds, when that changed: set on the first save (or a
     resume link), changed by a resume link for someone else, cleared when records are deleted
     or the code is no longer valid. One invisible element, only on the run that changes it."""
+    kept.mirror()  # answers not saved yet: the browser keeps a copy, so a reload loses none
     learner = st.session_state.get("learner")
     if learner is not None and learner.claim is not None:
         return  # whose code it is cannot be checked now: the browser keeps what it holds

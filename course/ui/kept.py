@@ -6,18 +6,25 @@ question is instead drawn in a fragment of its own: choosing an answer reruns on
 question (a few elements, not the page), and the widget's callback writes the answer to the
 store's drafts (`Store.save_draft`). Opening the form again, in any tab or on any device,
 fills the answers back in. Submitting clears them.
+
+An answer the database could not take ("Not saved yet") waits in the session, and a copy in
+the browser's localStorage (`mirror`, `mirror_one`), so a reload, which starts a new session,
+does not lose it: the new session is handed the browser's copy, checks it (this learner's, for
+an attempt not yet submitted) once the learner's record can be read, and saves it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
+from course.events import COMPLETED, FAILED, PASSED
 from course.records import StoreUnavailable
 from course.ui import state
 
@@ -65,6 +72,8 @@ def flush() -> None:
             db.save_draft(learner_id, keep.activity, keep.track, keep.attempt, item, answer)
         except StoreUnavailable:
             return
+        except (ValueError, TypeError):  # too long, or not JSON: not an answer this app made
+            pass
         pending.pop(flag, None)
 
 
@@ -84,6 +93,7 @@ def unsaved(flag: str) -> bool:
 def kept(keep: Keep) -> dict[str, Any]:
     """The answers kept for this attempt, by item: those in the database, and those still
     waiting in this session ({} when none)."""
+    _settle_held()
     flush()
     learner_id = state.session().learner_id
     answers: dict[str, Any] = {}
@@ -116,7 +126,10 @@ def restore(keep: Keep, widgets: Mapping[str, list[str]], fitting: Callable[[str
     from another page). `fitting(item, answer)` gives the widget values for a kept answer, or {}
     when it no longer fits its item (the course was edited since), so the learner answers that
     item again. Returns how many items got an answer back."""
-    if any(k in st.session_state for keys in widgets.values() for k in keys):
+    again = st.session_state.get(RESTORE_AGAIN, set())
+    if keep in again:
+        again.discard(keep)  # answers from the browser's copy arrived after the form was drawn
+    elif any(k in st.session_state for keys in widgets.values() for k in keys):
         return 0  # the form is on screen already: its widgets hold the answers
     answers = kept(keep)
     restored = 0
@@ -150,3 +163,146 @@ def fragment(draw: Callable[..., Any], name: str) -> Callable[..., Any]:
         one.__qualname__ = qualname
         made = _FRAGMENTS[qualname] = st.fragment(one)
     return made
+
+
+# ---------------------------------------------------------------- the browser's copy
+
+BROWSER_KEY = "ketamine-course-unsaved"  # localStorage: {flag: entry} of answers not yet saved
+HELD = "kept-browser-held"  # session state: entries the browser handed over, not yet checked
+READ = "kept-browser-read"  # session state: the browser's copy has been handed over (or was empty)
+MAX_ENTRIES = 500  # more than every question of the course: a copy longer than this is not ours
+MAX_ANSWER_CHARS = 4_000  # an ordering question's positions take a few hundred
+RESTORE_AGAIN = "kept-restore-again"  # session state: forms to fill in again (answers arrived late)
+
+_MIRROR_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const KEY = __KEY__;
+  let stored = {};
+  try { stored = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
+  if (!data.read && Object.keys(stored).length) {
+    setStateValue("found", stored);  // a new session: hand this browser's copy over, once
+    return;
+  }
+  // Otherwise this browser keeps exactly what the server still has to save.
+  try {
+    if (Object.keys(data.keep).length) window.localStorage.setItem(KEY, JSON.stringify(data.keep));
+    else window.localStorage.removeItem(KEY);
+  } catch (e) { /* storage full or blocked: the session still holds the answers */ }
+}
+""".replace("__KEY__", json.dumps(BROWSER_KEY))
+
+_ONE_JS = """<script>(() => {
+  try {
+    const KEY = __KEY__, s = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    s[__FLAG__] = __ENTRY__;
+    window.localStorage.setItem(KEY, JSON.stringify(s));
+  } catch (e) { /* storage full or blocked: the session still holds the answer */ }
+})();</script>"""
+
+_MOUNT: list[Callable[..., Any]] = []
+
+
+def _entry(learner_id: str, keep: Keep, item: str, answer: Any) -> dict[str, Any]:
+    return {
+        "learner": learner_id,
+        "activity": keep.activity,
+        "track": keep.track,
+        "attempt": keep.attempt,
+        "item": item,
+        "answer": answer,
+    }
+
+
+def _waiting() -> dict[str, dict[str, Any]]:
+    """Everything this session still has to save, as the browser keeps it."""
+    out = dict(st.session_state.get(HELD, {}))
+    for flag, (who, keep, item, answer) in st.session_state.get(PENDING, {}).items():
+        out[flag] = _entry(who, keep, item, answer)
+    return out
+
+
+def mirror_one(flag: str) -> None:
+    """Copy one answer that could not be saved to the browser now (a question's own rerun
+    does not redraw `mirror`): a reload before the next full run keeps it too."""
+    waiting = st.session_state.get(PENDING, {}).get(flag)
+    if waiting is None:
+        return
+    who, keep, item, answer = waiting
+    entry = json.dumps(_entry(who, keep, item, answer)).replace("</", "<\\/")
+    script = _ONE_JS.replace("__KEY__", json.dumps(BROWSER_KEY)).replace("__FLAG__", json.dumps(flag))
+    st.html(script.replace("__ENTRY__", entry), unsafe_allow_javascript=True)
+
+
+def mirror() -> None:
+    """Once per full run (after the page): give a new session the browser's copy of unsaved
+    answers, check and save what it handed over, and keep the browser's copy equal to what
+    this session still has to save."""
+    if not _MOUNT:
+        _MOUNT.append(st.components.v2.component("course_unsaved_answers", js=_MIRROR_JS))
+    _settle_held()
+    read = bool(st.session_state.get(READ))
+    result = _MOUNT[0](
+        key="kept-browser",
+        data={"read": read, "keep": _waiting()},
+        default={"found": None},
+        on_found_change=_handed_over,
+        height=0,
+    )
+    if not read and result.get("found") is None:
+        return
+    st.session_state[READ] = True
+
+
+def _handed_over() -> None:
+    """The component's callback: the browser's copy arrived. Held as it is (shape checked)
+    until the learner's record can be read; see `_settle_held`."""
+    found = st.session_state.get("kept-browser", {}).get("found")
+    held = st.session_state.setdefault(HELD, {})
+    if isinstance(found, dict):
+        for flag, entry in list(found.items())[:MAX_ENTRIES]:
+            if isinstance(flag, str) and flag.startswith(UNSAVED) and _well_formed(entry):
+                held[flag] = entry
+    st.session_state[READ] = True
+    _settle_held()
+
+
+def _well_formed(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(k), str) and entry[k] for k in ("learner", "activity", "track", "item"))
+        and isinstance(entry.get("attempt"), int)
+        and not isinstance(entry.get("attempt"), bool)
+        and entry["attempt"] >= 1
+        and "answer" in entry
+        and len(json.dumps(entry["answer"])) <= MAX_ANSWER_CHARS
+    )
+
+
+def _settle_held() -> None:
+    """Answers the browser handed over become this learner's pending answers once their
+    record can be read: only their own (a shared computer's previous learner's are dropped),
+    and only for an attempt not yet submitted (else they would overwrite a newer one)."""
+    held = st.session_state.get(HELD)
+    if not held:
+        return
+    learner = state.session()
+    if learner.claim is not None or learner.unread or state.store() is None:
+        return
+    events = learner.events()
+    if not learner.writer.available:
+        return  # checked against the record, not a copy of it
+    done = {
+        (e.activity + (f"/{e.context['phase']}" if e.context and "phase" in e.context else ""), e.track, e.attempt or 1)
+        for e in events
+        if e.verb in (PASSED, FAILED, COMPLETED)
+    }
+    pending = st.session_state.setdefault(PENDING, {})
+    for flag, entry in list(held.items()):
+        del held[flag]
+        key = (entry["activity"], entry["track"], entry["attempt"])
+        if entry["learner"] != learner.learner_id or key in done or flag in pending:
+            continue
+        pending[flag] = (learner.learner_id, Keep(*key), entry["item"], entry["answer"])
+        st.session_state.setdefault(RESTORE_AGAIN, set()).add(Keep(*key))
+    flush()

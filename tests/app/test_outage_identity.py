@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from course.records import Store, StoreUnavailable
-from course.ui import identity
+from course.events import FAILED, Event, quiz_activity
+from course.records import Store, StoreUnavailable, open_store
+from course.ui import identity, kept
+from course.ui.pages.quiz import restored_message
 from tests.app.test_records_ui import new_app, pass_first_quiz
-from tests.app.test_walkthrough import go, texts
+from tests.app.test_walkthrough import choose_track, go, status, texts
 
 DOWN = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1"
 CHOOSE_FIRST = "Choose how you want to take the course first"
@@ -119,3 +121,33 @@ def test_quiz_and_my_progress_show_the_result_during_an_outage_not_choose_a_trac
     at = go(at, f"{first}-quiz")
     assert CHOOSE_FIRST not in texts(at)
     assert any(a.value.startswith("Passed.") for a in at.success), "the result on screen stays"
+
+
+def test_answers_the_browser_hands_back_are_kept_only_for_their_own_learner_and_an_open_attempt(
+    real_course, isolated_store
+):
+    # The browser's copy of unsaved answers can hold a shared computer's previous learner's,
+    # or answers for an attempt submitted since (in another tab): neither may be adopted.
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    first = real_course.track("staff").modules[0]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    questions = [q for _, q in quiz.items("staff") if q.type == "single"][:3]
+    learner = at.session_state["learner"].learner_id
+    db = open_store(isolated_store)
+    db.append(Event(learner_id=learner, verb=FAILED, activity=quiz_activity(quiz.id), track="staff", attempt=1))
+
+    def entry(q, attempt: int, who: str = learner) -> tuple[str, dict]:
+        key = f"{kept.UNSAVED}q-{quiz.id}-staff-{attempt}-{q.id}"
+        return key, dict(
+            learner=who, activity=quiz_activity(quiz.id), track="staff", attempt=attempt, item=q.id, answer=q.answer
+        )
+
+    at.session_state[kept.HELD] = dict(
+        [entry(questions[0], 2), entry(questions[1], 1), entry(questions[2], 2, who="someone-else")]
+    )
+    at = go(at, f"{first}-quiz")
+    assert "attempt 2" in texts(at)
+    assert status(at) == restored_message(1, len(quiz.items("staff")))
+    assert at.radio(key=f"q-{quiz.id}-staff-2-{questions[0].id}").value == questions[0].answer
+    assert db.drafts(learner, quiz_activity(quiz.id), "staff", 2) == {questions[0].id: questions[0].answer}
+    assert db.drafts("someone-else", quiz_activity(quiz.id), "staff", 2) == {}

@@ -5,6 +5,7 @@ notice shown while the database cannot be reached."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 
 import streamlit as st
@@ -106,10 +107,20 @@ def before_page(page: str) -> None:
     if auth_configured():
         _oidc()
     learner = state.session()
-    if learner.unread:  # read now, so the notice tells the truth before the page is drawn
-        st.warning(UNREAD, icon=":material/cloud_off:")
+    slot = st.empty()
+    # A learner with a record (or a claim on one) has it read now, so the notice tells the
+    # truth before the page is drawn. A new visitor's empty history is not read for this
+    # alone (room phones on /join are many): if the page's own read fails, after_page fills
+    # the slot, still at the top of the page.
+    if (learner.registered or learner.claim is not None) and learner.unread:
+        slot.warning(UNREAD, icon=":material/cloud_off:")
     elif learner.offline:
-        st.warning(OFFLINE, icon=":material/cloud_off:")
+        slot.warning(OFFLINE, icon=":material/cloud_off:")
+    else:
+        _RUN.late_notice = slot
+
+
+_RUN = threading.local()  # this script run's empty notice slot: a run stays on one thread
 
 
 def _resume_from_link(page: str) -> str | None:
@@ -196,6 +207,9 @@ def after_page() -> None:
     resume link), changed by a resume link for someone else, cleared when records are deleted
     or the code is no longer valid. One invisible element, only on the run that changes it."""
     kept.mirror()  # answers not saved yet: the browser keeps a copy, so a reload loses none
+    late, _RUN.late_notice = getattr(_RUN, "late_notice", None), None
+    if late is not None and "learner" in st.session_state and st.session_state["learner"].offline:
+        late.warning(OFFLINE, icon=":material/cloud_off:")
     learner = st.session_state.get("learner")
     if learner is not None and learner.claim is not None:
         return  # whose code it is cannot be checked now: the browser keeps what it holds

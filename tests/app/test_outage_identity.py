@@ -151,3 +151,13 @@ def test_answers_the_browser_hands_back_are_kept_only_for_their_own_learner_and_
     assert at.radio(key=f"q-{quiz.id}-staff-2-{questions[0].id}").value == questions[0].answer
     assert db.drafts(learner, quiz_activity(quiz.id), "staff", 2) == {questions[0].id: questions[0].answer}
     assert db.drafts("someone-else", quiz_activity(quiz.id), "staff", 2) == {}
+
+
+def test_a_new_visitor_during_an_outage_is_told_at_the_top_of_home(real_course, outage, cookies):
+    # Defect 1 found Home showing the track form with no outage notice at all.
+    new_app()  # the server has opened its store
+    outage.start()
+    at = new_app()
+    assert not at.exception
+    assert at.warning[0].value.startswith("We can't reach the course database right now.")
+    assert at.header[0].value == "Choose how you want to take the course"  # nobody to wait for: a new learner

@@ -46,8 +46,9 @@ def render(module_id: str) -> None:
     if quiz.intro:
         st.write(quiz.intro)
     note = st.session_state.get(_elsewhere_key(quiz.id, track_id))
-    if note is not None and note[0] == attempt:
-        st.info(note[1], icon=":material/tab_duplicate:")
+    showing_result = result is not None and result[0] == attempt
+    if note is not None and note[0] == attempt and note[2] == ("result" if showing_result else "form"):
+        st.info(note[1], icon=":material/tab:")
     status = st.empty()
     if result is not None and result[0] == attempt:
         r = result[1]
@@ -93,7 +94,8 @@ def _attempt_key(quiz_id: str, track_id: str) -> str:
 
 
 def _elsewhere_key(quiz_id: str, track_id: str) -> str:
-    """(attempt, message): what another tab of this learner did, shown with that attempt."""
+    """(attempt, message, "form" or "result"): what another tab of this learner did, shown
+    with that attempt's questions or with its result."""
     return f"elsewhere-{quiz_id}-{track_id}"
 
 
@@ -124,6 +126,7 @@ def _submitted_elsewhere(quiz_id: str, track_id: str, result) -> None:
     st.session_state[_elsewhere_key(quiz_id, track_id)] = (
         shown + 1,
         f"This quiz was submitted in another tab: {how}. This is attempt {shown + 1}; its questions start empty.",
+        "form",
     )
 
 
@@ -250,7 +253,7 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
             f"{'were' if picked > 1 else 'was'} included."
         )
     if told:
-        st.session_state[_elsewhere_key(quiz.id, track_id)] = (final, " ".join(told))
+        st.session_state[_elsewhere_key(quiz.id, track_id)] = (final, " ".join(told), "result")
     st.session_state[f"submitted-{quiz_id}-{track_id}-{attempt}"] = True  # even if recorded as another number
     st.session_state[_attempt_key(quiz.id, track_id)] = final
     st.session_state[_result_key(quiz.id, track_id)] = (final, result)

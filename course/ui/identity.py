@@ -102,7 +102,11 @@ def before_page(page: str) -> None:
     learner = state.session()  # also settles a claimed identity once the database is back
     if learner.settled:
         learner.settled = False
-        display.load_saved()
+        chosen = st.session_state.get(display.KEY)
+        if chosen:  # chosen while the record could not be read: they go onto it
+            display.save(chosen)
+        else:
+            display.load_saved()
     display.apply()
     if auth_configured():
         _oidc()

@@ -161,3 +161,17 @@ def test_a_new_visitor_during_an_outage_is_told_at_the_top_of_home(real_course, 
     assert not at.exception
     assert at.warning[0].value.startswith("We can't reach the course database right now.")
     assert at.header[0].value == "Choose how you want to take the course"  # nobody to wait for: a new learner
+
+
+def test_display_settings_chosen_while_the_record_cannot_be_read_are_saved_to_it(
+    real_course, isolated_store, outage, cookies
+):
+    _, learner_id, _ = pass_first_quiz(real_course)
+    outage.start()
+    at = go(new_app(), "settings")  # a reload during the outage, then Display settings
+    next(t for t in at.toggle if t.label.startswith("High contrast")).set_value(True)
+    at = at.button[[b.label for b in at.button].index("Save settings")].click().run()
+    outage.end()
+    at = go(at, "")
+    assert at.session_state["learner"].learner_id == learner_id
+    assert open_store(isolated_store).preferences(learner_id)["high_contrast"] is True

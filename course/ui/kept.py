@@ -75,6 +75,8 @@ def flush() -> None:
         except (ValueError, TypeError):  # too long, or not JSON: not an answer this app made
             pass
         pending.pop(flag, None)
+        if st.session_state.get(MIRRORED):
+            st.session_state.setdefault(DROPS, set()).add(flag)
 
 
 def reown(previous: str, learner_id: str) -> None:
@@ -184,21 +186,29 @@ export default function (component) {
     setStateValue("found", stored);  // a new session: hand this browser's copy over, once
     return;
   }
-  // Otherwise this browser keeps exactly what the server still has to save.
+  // Add what this session still has to save; remove what it saved or turned down. Other
+  // tabs' answers stay: they share this storage.
+  for (const flag of data.drop) delete stored[flag];
+  Object.assign(stored, data.keep);
   try {
-    if (Object.keys(data.keep).length) window.localStorage.setItem(KEY, JSON.stringify(data.keep));
+    if (Object.keys(stored).length) window.localStorage.setItem(KEY, JSON.stringify(stored));
     else window.localStorage.removeItem(KEY);
   } catch (e) { /* storage full or blocked: the session still holds the answers */ }
 }
 """.replace("__KEY__", json.dumps(BROWSER_KEY))
 
-_ONE_JS = """<script>(() => {
+_STEP_JS = """<script>(() => {
   try {
     const KEY = __KEY__, s = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
-    s[__FLAG__] = __ENTRY__;
-    window.localStorage.setItem(KEY, JSON.stringify(s));
-  } catch (e) { /* storage full or blocked: the session still holds the answer */ }
+    Object.assign(s, __SET__);
+    for (const flag of __DROP__) delete s[flag];
+    if (Object.keys(s).length) window.localStorage.setItem(KEY, JSON.stringify(s));
+    else window.localStorage.removeItem(KEY);
+  } catch (e) { /* storage full or blocked: the session still holds the answers */ }
 })();</script>"""
+
+MIRRORED = "kept-browser-mirrored"  # session state: the browser's copy may hold something
+DROPS = "kept-browser-drops"  # session state: answers saved since they were copied to the browser
 
 _MOUNT: list[Callable[..., Any]] = []
 
@@ -223,15 +233,24 @@ def _waiting() -> dict[str, dict[str, Any]]:
 
 
 def mirror_one(flag: str) -> None:
-    """Copy one answer that could not be saved to the browser now (a question's own rerun
-    does not redraw `mirror`): a reload before the next full run keeps it too."""
+    """Keep the browser's copy in step from a question's own rerun (which does not redraw
+    `mirror`): add this question's answer while it is not saved, and remove the answers saved
+    since they were copied, so a reload neither loses an answer nor brings back an old one."""
     waiting = st.session_state.get(PENDING, {}).get(flag)
-    if waiting is None:
+    drops = sorted(st.session_state.pop(DROPS, set()))
+    if waiting is None and not drops:
         return
-    who, keep, item, answer = waiting
-    entry = json.dumps(_entry(who, keep, item, answer)).replace("</", "<\\/")
-    script = _ONE_JS.replace("__KEY__", json.dumps(BROWSER_KEY)).replace("__FLAG__", json.dumps(flag))
-    st.html(script.replace("__ENTRY__", entry), unsafe_allow_javascript=True)
+    add = {}
+    if waiting is not None:
+        add[flag] = _entry(*waiting)
+        st.session_state[MIRRORED] = True
+    script = _STEP_JS.replace("__KEY__", json.dumps(BROWSER_KEY)).replace("__DROP__", _js(drops))
+    st.html(script.replace("__SET__", _js(add)), unsafe_allow_javascript=True)
+
+
+def _js(value: Any) -> str:
+    """JSON inside a <script>: no "</" that could end it early."""
+    return json.dumps(value).replace("</", "<\\/")
 
 
 def mirror() -> None:
@@ -241,17 +260,25 @@ def mirror() -> None:
     if not _MOUNT:
         _MOUNT.append(st.components.v2.component("course_unsaved_answers", js=_MIRROR_JS))
     _settle_held()
+    keep = _waiting()
+    drop = sorted(st.session_state.get(DROPS, set()))
     read = bool(st.session_state.get(READ))
-    result = _MOUNT[0](
+    if read and not keep and not drop:
+        return  # nothing to hand over, add or remove: no element on this run
+    _MOUNT[0](
         key="kept-browser",
-        data={"read": read, "keep": _waiting()},
+        data={"read": read, "keep": keep, "drop": drop},
         default={"found": None},
         on_found_change=_handed_over,
         height=0,
     )
-    if not read and result.get("found") is None:
-        return
+    # Drawn once, the browser has handed its copy over if it held one (the callback comes
+    # with the rerun the component asks for at once).
     st.session_state[READ] = True
+    if read:
+        st.session_state.pop(DROPS, None)
+    if keep:
+        st.session_state[MIRRORED] = True
 
 
 def _handed_over() -> None:
@@ -298,11 +325,16 @@ def _settle_held() -> None:
         if e.verb in (PASSED, FAILED, COMPLETED)
     }
     pending = st.session_state.setdefault(PENDING, {})
+    drops = st.session_state.setdefault(DROPS, set())
     for flag, entry in list(held.items()):
         del held[flag]
         key = (entry["activity"], entry["track"], entry["attempt"])
-        if entry["learner"] != learner.learner_id or key in done or flag in pending:
+        if flag in pending:
+            continue  # this session's own copy, or a newer answer to the same question
+        if entry["learner"] != learner.learner_id or key in done:
+            drops.add(flag)  # not adopted: removed from the browser's copy too
             continue
+        st.session_state[MIRRORED] = True
         pending[flag] = (learner.learner_id, Keep(*key), entry["item"], entry["answer"])
         st.session_state.setdefault(RESTORE_AGAIN, set()).add(Keep(*key))
     flush()

@@ -19,7 +19,7 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 from course.devserver import Server
 from course.events import quiz_activity
 from course.records import learners_table, open_store
-from course.ui.kept import NOT_SAVED
+from course.ui.kept import BROWSER_KEY, NOT_SAVED
 from tests.browser.conftest import first_quiz_on_the_public_track, wait_ready
 from tests.faults.test_outage_identity import Relay
 
@@ -79,6 +79,7 @@ def test_a_reload_during_an_outage_keeps_the_learner_and_the_answer_not_saved_ye
     relay.cut()  # the database goes away
     pick(1)
     assert NOT_SAVED in main_text(page)
+    assert radios[1].id in (page.evaluate(f"window.localStorage.getItem({BROWSER_KEY!r})") or "")
 
     page.reload()
     wait_ready(page)
@@ -93,6 +94,8 @@ def test_a_reload_during_an_outage_keeps_the_learner_and_the_answer_not_saved_ye
     assert f"Your answers from before are back: 2 of {len(quiz.items('public'))} questions" in main_text(page)
     for i in range(2):
         assert groups.nth(i).locator("input[type=radio]:checked").count() == 1
+    # Saved now, so the browser's copy is emptied: a later reload cannot bring back an old answer.
+    page.wait_for_function(f"window.localStorage.getItem({BROWSER_KEY!r}) === null", timeout=10000)
     db = open_store(url)
     try:
         with db._read() as conn:

@@ -334,7 +334,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                 )
     if kept.unsaved(kept.UNSAVED + key):
         st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
-        kept.mirror_one(kept.UNSAVED + key)  # a copy in the browser: a reload does not lose it
+    kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer
 
 
 def _keep_answer(quiz: Quiz, form: int | str, q: Gradable, keep: Keep) -> None:

@@ -331,17 +331,24 @@ class LearnerSession:
         """Run a write of pending events. A quiz result whose attempt number another tab
         recorded first is renumbered to the learner's next attempt, with the answers submitted
         with it, and written again: both submissions stay on the record, each numbered once."""
-        for _ in range(5):  # each round another tab took the next number too: rare, and bounded
+        for round_ in range(6):  # each round another tab took the next number too: rare, and bounded
             try:
                 write()
                 return
             except AttemptTaken as taken:
+                # Every write here adds its events to the writer before trying the store, so
+                # on each return below they are still pending, in order, for a later write.
                 waiting = list(self.writer.pending)
+                if round_ == 5:
+                    return
                 try:
                     nxt = self.writer.store.next_attempt(taken.learner_id, taken.activity, taken.track)
                 except StoreUnavailable:
-                    return  # still pending, in order: renumbered on a later write
+                    return
                 moved = _renumbered(waiting, taken, nxt, self.renumbered)
+                if moved is None:
+                    _log.error("%s, and it is not one of this session's results; left pending", taken)
+                    return
                 self.writer = PendingWriter(self.writer.store, self.writer.retry_after_s)
                 write = functools.partial(self.writer.append_many, moved)
 
@@ -415,9 +422,9 @@ def begin_run() -> None:
         learner.begin_run()
 
 
-def _renumbered(waiting: list[Event], taken: AttemptTaken, attempt: int, log: dict[str, int]) -> list[Event]:
+def _renumbered(waiting: list[Event], taken: AttemptTaken, attempt: int, log: dict[str, int]) -> list[Event] | None:
     """`waiting` with the refused quiz result, and the answers submitted just before it in the
-    same write, moved to `attempt` (noted in `log` by event id)."""
+    same write, moved to `attempt` (noted in `log` by event id); None if it is not there."""
     out = list(waiting)
     key = (taken.learner_id, taken.activity, taken.track, taken.attempt)
     for i, e in enumerate(out):
@@ -428,7 +435,7 @@ def _renumbered(waiting: list[Event], taken: AttemptTaken, attempt: int, log: di
                 log[out[j].event_id] = attempt
                 j -= 1
             return out
-    raise taken  # not one of this session's pending results: nothing here to renumber
+    return None
 
 
 def _reown_kept_answers(previous: str, learner_id: str) -> None:

@@ -80,3 +80,26 @@ def test_both_tabs_submitting_one_attempt_record_two_attempts_each_numbered_once
     told = texts(b)
     assert "This quiz was also submitted in another tab: attempt 1, 100%, passed." in told
     assert "Your answers here are recorded as attempt 2." in told
+
+
+def test_a_result_kept_in_a_tab_through_an_outage_is_numbered_after_the_other_tabs(
+    real_course, isolated_store, monkeypatch
+):
+    from tests.app.test_outage_identity import Outage
+
+    outage = Outage(monkeypatch)
+    a, b, quiz, questions = two_tabs(real_course)
+    learner_id = a.session_state["learner"].learner_id
+    for tab in (a, b):
+        for q in questions:
+            fill(tab, f"q-{quiz.id}-staff-1-{q.id}", q)
+    outage.start()
+    a = button(a, "Submit answers").click().run()  # waits in tab A
+    assert not a.exception and status(a).startswith("Passed.")
+    outage.end()
+    b = button(b, "Submit answers").click().run()  # tab B's attempt 1 reaches the store first
+    a.run()  # tab A's next run writes what waited
+    assert not a.exception
+    assert not a.session_state["learner"].writer.pending
+    # Tab A's answers are older, so its result comes first in time, numbered after B's.
+    assert sorted(results(isolated_store, learner_id, quiz)) == [(1, PASSED), (2, PASSED)]

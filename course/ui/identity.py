@@ -1,6 +1,10 @@
 """Who the learner is, settled before every page: a resume link, an OIDC login, the
 browser's own note of its learner (so a reload keeps them), or a new session; plus the plain
-notice shown while the database cannot be reached."""
+notice shown while the database cannot be reached.
+
+A link or cookie that cannot be checked during an outage never makes a new learner: the tab
+waits as a claim on that code (`state.claim`), says the record cannot be read right now, and
+becomes that learner once the database answers (issue 18, defect 1)."""
 
 from __future__ import annotations
 

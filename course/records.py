@@ -18,6 +18,10 @@ This is the only module in the project that speaks SQL. It holds:
   a room's answers are deleted once it has ended or expired.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
 
+A quiz result (`passed`/`failed`) is recorded once per learner, quiz, track and attempt
+number (a unique index, m006): a second tab submitting the same attempt gets `AttemptTaken`,
+and records its result under `next_attempt` instead.
+
 `open_store()` picks the database from its argument, else `COURSE_DB_URL`, else the SQLite
 file `data/course.sqlite` under the repository root, and migrates it. When the database
 cannot be reached every method raises `StoreUnavailable`; `PendingWriter` keeps a
@@ -77,6 +81,16 @@ class StoreUnavailable(Exception):
     """The records database cannot be reached (down, unreachable, locked, unwritable).
 
     The UI tells the learner plainly and keeps their answers pending; nothing is lost."""
+
+
+class AttemptTaken(ValueError):
+    """A quiz result for an attempt number this learner already has a result for on that quiz
+    and track (another tab submitted it first). Nothing of the write was stored; the caller
+    records it again under `Store.next_attempt`."""
+
+    def __init__(self, learner_id: str, activity: str, track: str | None, attempt: int):
+        super().__init__(f"attempt {attempt} of {activity} on track {track} is already recorded for {learner_id}")
+        self.learner_id, self.activity, self.track, self.attempt = learner_id, activity, track, attempt
 
 
 class StoreMisconfigured(StoreUnavailable):
@@ -246,6 +260,28 @@ INDEXES = (
     sa.Index("ix_certificates_learner", certificates_table.c.learner_id),
 )
 
+# A quiz's results (passed/failed) are numbered once per learner, quiz and track (m006): two
+# tabs submitting the same attempt cannot both record it (issue 18, defect 8).
+OUTCOME_VERBS = (PASSED, FAILED)
+ATTEMPT_INDEX = "uq_events_outcome_attempt"
+
+
+def _attempt_index(table: sa.Table) -> sa.Index:
+    where = table.c.verb.in_(OUTCOME_VERBS)
+    return sa.Index(
+        ATTEMPT_INDEX,
+        table.c.learner_id,
+        table.c.activity,
+        table.c.track,
+        table.c.attempt,
+        unique=True,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
+_attempt_index(events_table)
+
 
 # --------------------------------------------------------------------------- migrations
 
@@ -373,6 +409,54 @@ def m005_answer_drafts(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m006_attempt_numbers(conn: Connection) -> None:
+    """Each quiz attempt number recorded once per learner, quiz and track. Results recorded
+    twice under one number before this (two tabs submitting together) are renumbered first:
+    the later one, with the answers stored in the same write just before it, becomes the
+    learner's next attempt on that quiz, so both results stay on the record."""
+    meta = sa.MetaData()
+    events = sa.Table(
+        "events",
+        meta,
+        sa.Column("seq", _seq_type(), primary_key=True),
+        sa.Column("learner_id", sa.String(128)),
+        sa.Column("verb", sa.String(32)),
+        sa.Column("activity", sa.String(512)),
+        sa.Column("track", sa.String(64)),
+        sa.Column("attempt", sa.Integer),
+    )
+    c = events.c
+    rows = conn.execute(
+        sa.select(c.seq, c.learner_id, c.activity, c.track, c.attempt)
+        .where(c.verb.in_(OUTCOME_VERBS), c.attempt.is_not(None))
+        .order_by(c.learner_id, c.activity, c.track, c.attempt, c.seq)
+    ).all()
+    highest: dict[tuple, int] = {}
+    for r in rows:
+        key = (r.learner_id, r.activity, r.track)
+        highest[key] = max(highest.get(key, 0), r.attempt)
+    seen: set[tuple] = set()
+    for r in rows:
+        key = (r.learner_id, r.activity, r.track)
+        if (*key, r.attempt) not in seen:
+            seen.add((*key, r.attempt))
+            continue
+        highest[key] += 1
+        moved = [r.seq]
+        earlier = conn.execute(
+            sa.select(c.seq, c.verb, c.track, c.attempt)
+            .where(c.learner_id == r.learner_id, c.seq < r.seq)
+            .order_by(c.seq.desc())
+            .limit(1000)
+        )
+        for e in earlier:
+            if (e.verb, e.track, e.attempt) != ("answered", r.track, r.attempt):
+                break
+            moved.append(e.seq)
+        conn.execute(sa.update(events).where(c.seq.in_(moved)).values(attempt=highest[key]))
+    _attempt_index(events).create(conn)
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -381,6 +465,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m003_preferences),
     (4, m004_presentations),
     (5, m005_answer_drafts),
+    (6, m006_attempt_numbers),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -785,9 +870,51 @@ class Store:
         if not rows:
             return
         stmt = self._insert(events_table).on_conflict_do_nothing(index_elements=["event_id"])
-        with self._write() as conn:
-            for start in range(0, len(rows), BATCH_SIZE):
-                conn.execute(stmt, rows[start : start + BATCH_SIZE])
+        try:
+            with self._write() as conn:
+                for start in range(0, len(rows), BATCH_SIZE):
+                    conn.execute(stmt, rows[start : start + BATCH_SIZE])
+        except sa_exc.IntegrityError as exc:
+            taken = self._taken_attempt(rows)
+            if taken is None:
+                raise
+            raise taken from exc
+
+    def _taken_attempt(self, rows: list[dict[str, Any]]) -> AttemptTaken | None:
+        """Which quiz result in `rows` has an attempt number already recorded (by another
+        write, or twice in these rows), if any."""
+        c = events_table.c
+        seen: set[tuple] = set()
+        for row in rows:
+            if row["verb"] not in OUTCOME_VERBS or row["attempt"] is None:
+                continue
+            key = (row["learner_id"], row["activity"], row["track"], row["attempt"])
+            query = sa.select(c.event_id).where(
+                c.learner_id == key[0],
+                c.activity == key[1],
+                c.track == key[2] if key[2] is not None else c.track.is_(None),
+                c.attempt == key[3],
+                c.verb.in_(OUTCOME_VERBS),
+                c.event_id != row["event_id"],
+            )
+            with self._read() as conn:
+                other = conn.execute(query.limit(1)).first()
+            if other is not None or key in seen:
+                return AttemptTaken(*key)
+            seen.add(key)
+        return None
+
+    def next_attempt(self, learner_id: str, activity: str, track: str | None) -> int:
+        """The attempt number after the highest result recorded for this quiz and track."""
+        c = events_table.c
+        query = sa.select(sa.func.max(c.attempt)).where(
+            c.learner_id == learner_id,
+            c.activity == activity,
+            c.track == track if track is not None else c.track.is_(None),
+            c.verb.in_(OUTCOME_VERBS),
+        )
+        with self._read() as conn:
+            return (conn.execute(query).scalar_one() or 0) + 1
 
     def events(self, learner_id: str) -> list[Event]:
         """Every event of one learner, oldest first (ties in the order they were stored)."""
@@ -1483,6 +1610,7 @@ class PendingWriter:
 
 __all__: Sequence[str] = (
     "DB_URL_ENV",
+    "AttemptTaken",
     "INDEXES",
     "MIGRATIONS",
     "CertificateRecord",

@@ -65,13 +65,27 @@ def status_text(mp: ModuleProgress) -> str:
 
 def require_track() -> str | None:
     """The learner's track, or a prompt to choose one first (returns None then)."""
-    track = state.session().track
-    if track is None:
+    learner = state.session()
+    track = learner.track
+    if track is None and learner.unread:
+        # Not "choose a track": the learner has one, in a record that cannot be read right
+        # now (the notice at the top says so); choosing again would start them afresh.
+        waiting_for_record()
+    elif track is None:
         st.warning("Choose how you want to take the course first: it sets which modules and text you see.")
         from course.ui import nav
 
         nav.button("Choose a track", "home", icon=":material/alt_route:", type="primary")
     return track
+
+
+WAITING = "Your track and progress appear here as soon as your record can be read again."
+
+
+def waiting_for_record() -> None:
+    """In place of a page's content while the learner's record cannot be read."""
+    st.write(WAITING)
+    st.button("Try again", icon=":material/refresh:", key="try-record-again")  # a rerun reads it again
 
 
 def live_region(slot, text: str, tone: str = "neutral") -> None:

@@ -8,7 +8,7 @@ from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
 from course.records import MAX_DISPLAY_NAME, Cohort
 from course.typed import clean_name, name_problem
 from course.ui import identity, nav, state
-from course.ui.common import code_as_typed, escape_markdown, notice, status_text
+from course.ui.common import code_as_typed, escape_markdown, notice, status_text, waiting_for_record
 
 STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
 STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
@@ -27,6 +27,9 @@ def render() -> None:
         key="to-settings",
         help="Text size, contrast, motion, font",
     )
+    if learner.track is None and learner.unread:
+        waiting_for_record()  # never the track form: it would make them a new learner
+        return
     if learner.track is None:
         # The form is drawn in a placeholder, so that once a track is chosen the course map
         # replaces it in the same script run (an st.rerun() would run the page twice).

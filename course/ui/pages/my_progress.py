@@ -83,6 +83,9 @@ def render() -> None:
                 st.rerun()
 
 
+CERTIFICATES_UNREACHABLE = "Certificates need the course database, which can't be reached right now."
+
+
 def _join_cohort(track_id: str) -> None:
     """For a learner who left the cohort code blank when choosing a track (Home says they can
     join here later)."""
@@ -149,13 +152,17 @@ def _certificate(progress) -> None:
     st.header("Certificate")
     db = state.store()
     if db is None:
-        st.write("Certificates need the course database, which can't be reached right now.")
+        st.write(CERTIFICATES_UNREACHABLE)
         return
     secret = state.cert_secret()
     if secret is None:
         st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
-    mine = certificates.for_learner(db, learner.learner_id, secret)
+    try:
+        mine = certificates.for_learner(db, learner.learner_id, secret)
+    except StoreUnavailable:  # the database stopped answering after start-up
+        st.write(CERTIFICATES_UNREACHABLE)
+        return
     if mine:
         cert = mine[-1]
         st.success(
@@ -190,8 +197,16 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
-        db.set_display_name(learner.learner_id, name)
+        try:
+            certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
+            db.set_display_name(learner.learner_id, name)
+        except StoreUnavailable:
+            st.error(
+                "We can't reach the course database to issue your certificate right now. Nothing is lost: "
+                "try again in a few minutes.",
+                icon=":material/cloud_off:",
+            )
+            return
         learner.display_name = name
         st.rerun()
 
@@ -224,7 +239,11 @@ def _records() -> None:
             if db is None:
                 st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
                 return
-            db.delete_learner(learner.learner_id)
+            try:
+                db.delete_learner(learner.learner_id)
+            except StoreUnavailable:
+                st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
+                return
             identity.new_session()
             st.session_state["deleted-notice"] = True
             st.rerun()

@@ -323,3 +323,44 @@ def test_csv_downloads_do_not_rerun_the_dashboard(real_course, isolated_store):
     assert buttons
     for b in buttons:
         assert b.proto.ignore_rerun, b.proto.label
+
+
+def _browser_harness():
+    import streamlit as st
+
+    from course.ui import trainer_access
+
+    if trainer_access.is_trainer():
+        st.write("Signed in as a trainer")
+        trainer_access.sign_out_button()
+    else:
+        trainer_access.render_sign_in()
+    trainer_access.after_page()
+
+
+def test_signing_out_revokes_the_sign_in_a_copied_cookie_carries(trainer_env, isolated_store, monkeypatch):
+    """Issue 18, defect 7: signing out only cleared this browser's cookie; a copy of it kept
+    working for 12 hours. The cookie now names a session kept in the database, and signing
+    out deletes it."""
+    from course.ui import trainer_access
+
+    jar: dict[str, str] = {}  # the browser's cookies, as the server sets and reads them
+    monkeypatch.setattr(trainer_access, "browser_cookie", jar.get)
+    monkeypatch.setattr(
+        trainer_access,
+        "set_browser_cookie",
+        lambda name, value: jar.__setitem__(name, value) if value else jar.pop(name, None),
+    )
+    at = sign_in(AppTest.from_function(_browser_harness, default_timeout=60).run())
+    at = at.run()
+    copied = jar[trainer_access.COOKIE]
+    assert "Signed in as a trainer" in texts(at)
+    # Another browser holding a copy of the cookie is signed in too (that is what a cookie is)...
+    assert "Signed in as a trainer" in texts(AppTest.from_function(_browser_harness, default_timeout=60).run())
+    # ...until the trainer signs out: then the copy opens nothing.
+    button(at, "Sign out of trainer mode").click().run()
+    assert trainer_access.COOKIE not in jar
+    jar[trainer_access.COOKIE] = copied
+    later = AppTest.from_function(_browser_harness, default_timeout=60).run()
+    assert "Signed in as a trainer" not in texts(later)
+    assert later.title[0].value == "Trainer sign-in"

@@ -36,6 +36,7 @@ else:  # run by Streamlit for each browser tab: the router
     else:
         page = st.navigation(nav.build(loaded.course), expanded=True)
         identity.before_page(page.url_path)
+        content_error.notice_for_trainers()  # production serving the last good content
         nav.after_navigation(page.url_path)
         page.run()
         identity.after_page()

@@ -252,7 +252,11 @@ async def cookie_route(request) -> Any:
 
     origin = request.headers.get("origin")
     host = request.headers.get("host")
-    if origin is not None and (host is None or origin.split("://", 1)[-1] != host):
+    site = request.headers.get("sec-fetch-site")
+    if (origin is not None and (host is None or origin.split("://", 1)[-1] != host)) or site not in (
+        None,
+        "same-origin",
+    ):
         return Response("cross-site request refused\n", status_code=403, media_type="text/plain")
     body = (await request.body())[:4096].decode("ascii", "replace").strip()
     parsed = read_cookie_token(body)

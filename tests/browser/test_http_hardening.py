@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from course.devserver import Server
+from course.records import open_store
 from tests.browser.a11y import answer_quiz, audit, click
 from tests.browser.conftest import TRAINER_PASSCODE, first_quiz_on_the_public_track, wait_ready
 
@@ -151,6 +152,26 @@ def test_the_app_works_in_chromium_under_its_policy(browser, course_server, real
     phone.goto(f"{course_server.url}/join?room={room}")
     wait_ready(phone)
     assert "has ended or does not exist" not in phone.locator("[data-testid=stMain]").inner_text()
+
+    # A room poll, answered from the phone, which then reloads the page (issue 18, defect 4):
+    # the reloaded page knows its answer, and answering again replaces it.
+    click(trainer, "button", "Open poll")
+    phone.get_by_role("button", name="Send my answer").wait_for(timeout=15000)
+    phone.locator("[data-testid=stRadio] [role=radiogroup] label").nth(0).click()
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_text("Your answer is in.").wait_for(timeout=15000)
+    phone.reload()
+    wait_ready(phone)
+    phone.get_by_text("You answered:").wait_for(timeout=15000)
+    phone.locator("[data-testid=stRadio] [role=radiogroup] label").nth(1).click()
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_text("Your answer is in.").wait_for(timeout=15000)
+    store = open_store(course_server.db_url)
+    try:
+        tally = store.poll_tally(store.current_poll(room).poll_id)
+    finally:
+        store.close()
+    assert sum(tally.values()) == 1, tally
     for p in (page, trainer, projector, phone):
         p.context.close()
     assert _csp_problems(messages) == []

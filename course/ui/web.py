@@ -94,7 +94,7 @@ def _checked_frame_ancestors(value: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _checked_proxies(value: str | None):
+def _checked_proxies(value: str | None) -> tuple:
     try:
         return parse_proxies(LOOPBACK if value is None else value)
     except ValueError as exc:
@@ -102,7 +102,7 @@ def _checked_proxies(value: str | None):
         return ()
 
 
-def trusted_proxies():
+def trusted_proxies() -> tuple:
     return _checked_proxies(_setting(TRUSTED_PROXIES_SETTING))
 
 
@@ -304,7 +304,7 @@ def _has_cookie(scope: dict, name: str) -> bool:
 class SecurityHeaders:
     """Pure ASGI middleware (websockets pass through untouched but for the client address)."""
 
-    def __init__(self, app: Callable, join_paths: Iterable[str] = ("/join",)):
+    def __init__(self, app: Callable, join_paths: Iterable[str] = ("/join",)) -> None:
         self.app = app
         self.join_paths = tuple(join_paths)
 

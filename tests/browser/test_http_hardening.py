@@ -11,6 +11,7 @@ import pytest
 
 from course.devserver import Server
 from course.records import open_store
+from course.trainer_auth import hash_passcode
 from tests.browser.a11y import answer_quiz, audit, click
 from tests.browser.conftest import TRAINER_PASSCODE, first_quiz_on_the_public_track, wait_ready
 
@@ -39,6 +40,7 @@ def strict_server(tmp_path_factory):
         "COURSE_CERT_SECRET": "strict-test-secret-0123456789abcdef",
         "COURSE_TRUSTED_PROXIES": "none",
         "COURSE_FRAME_ANCESTORS": "'self' https://lms.example.org",
+        "COURSE_TRAINER_PASSCODE_HASH": hash_passcode(TRAINER_PASSCODE, iterations=1000),
     }
     server = Server(env, tmp / "server.log")
     yield server
@@ -106,6 +108,25 @@ def test_the_join_page_gives_a_phone_one_voter_cookie(course_server):
     token = cookie.split(";")[0]
     _, headers = fetch(course_server.url + "/join?room=ABC-123", {"Cookie": token})
     assert headers.get("Set-Cookie") is None  # a reload keeps the one it has
+
+
+def test_a_guesser_cannot_buy_fresh_attempts_with_a_forged_forwarded_header(browser, strict_server):
+    """Issue 18, defect 3: X-Forwarded-For was believed from any client on the server's machine,
+    so a guesser rotated it for a fresh allowance. From a client that is not a trusted proxy,
+    the header now changes nothing: the fourth attempt waits, whatever address it claims."""
+    messages = []
+    for n in range(4):
+        context = browser.new_context(extra_http_headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})
+        page = context.new_page()
+        page.goto(f"{strict_server.url}/trainer-sign-in")
+        wait_ready(page)
+        page.get_by_label("Trainer passcode").fill("a wrong guess at it")
+        page.get_by_role("button", name="Sign in").click()
+        wait_ready(page)
+        messages.append(page.locator("[data-testid=stAlert]").last.inner_text())
+        context.close()
+    assert all("That did not work" in m for m in messages[:3]), messages
+    assert "Too many attempts. Please wait" in messages[3], messages
 
 
 def _csp_problems(messages: list[str]) -> list[str]:

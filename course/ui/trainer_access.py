@@ -55,7 +55,14 @@ def _sso_email() -> str | None:
 
 def is_trainer() -> bool:
     if st.session_state.get("trainer"):
-        return True
+        if _still_signed_in():
+            return True
+        # Signed out elsewhere (another tab, or the trainer whose cookie this tab copied),
+        # expired, or the passcode changed: this tab is signed out too.
+        for key in ("trainer", "trainer-session"):
+            st.session_state.pop(key, None)
+        st.session_state["trainer-cookie-ignore"] = True
+        return allowed_email(_sso_email(), state.setting(EMAILS_SETTING))
     if _browser_token_valid():
         st.session_state["trainer"] = True  # a reload: the browser still holds the sign-in
         return True
@@ -66,6 +73,19 @@ def _credential() -> str | None:
     """Which passcode hash a session was made under: a new passcode signs every browser out."""
     stored = state.setting(HASH_SETTING)
     return hashlib.sha256(stored.encode()).hexdigest() if stored else None
+
+
+def _still_signed_in() -> bool:
+    """A passcode sign-in is checked against its session on every run, so signing out ends it
+    in every open tab too, not only on a reload. One primary-key read; with the database out
+    of reach (or a sign-in made while it was), the tab's sign-in holds."""
+    session_id, credential, db = st.session_state.get("trainer-session"), _credential(), state.store()
+    if session_id is None or db is None:
+        return True
+    try:
+        return credential is not None and db.trainer_session_valid(session_id, credential)
+    except StoreUnavailable:
+        return True
 
 
 def _browser_token_valid() -> bool:

@@ -356,10 +356,13 @@ def test_signing_out_revokes_the_sign_in_a_copied_cookie_carries(trainer_env, is
     copied = jar[trainer_access.COOKIE]
     assert "Signed in as a trainer" in texts(at)
     # Another browser holding a copy of the cookie is signed in too (that is what a cookie is)...
-    assert "Signed in as a trainer" in texts(AppTest.from_function(_browser_harness, default_timeout=60).run())
-    # ...until the trainer signs out: then the copy opens nothing.
+    other = AppTest.from_function(_browser_harness, default_timeout=60).run()
+    assert "Signed in as a trainer" in texts(other)
+    # ...until the trainer signs out: then the copy opens nothing, in a page already open...
     button(at, "Sign out of trainer mode").click().run()
+    assert "Signed in as a trainer" not in texts(other.run())
     assert trainer_access.COOKIE not in jar
+    # ...or opened afresh.
     jar[trainer_access.COOKIE] = copied
     later = AppTest.from_function(_browser_harness, default_timeout=60).run()
     assert "Signed in as a trainer" not in texts(later)

@@ -42,6 +42,7 @@ def save(root: Path | str | None) -> bool:
     then swapped in, so a reader never sees half a copy. False (logged) if it cannot be."""
     source = Path(root) if root else default_root()
     target = snapshot_dir(root)
+    fresh = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
@@ -56,7 +57,11 @@ def save(root: Path | str | None) -> bool:
         shutil.rmtree(old, ignore_errors=True)
         return True
     except OSError as exc:
+        # Another server swapping its copy in at the same moment is the usual reason: theirs
+        # is the same content.
         _log.warning("cannot keep a copy of the validated content in %s (%s)", target, exc)
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
         return False
 
 

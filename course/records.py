@@ -14,8 +14,10 @@ This is the only module in the project that speaks SQL. It holds:
 - `certificates`: issued certificates with their HMAC signature (see `course.certificates`).
 - `presentations`, `polls`, `poll_answers`: live presenter-mode rooms (m004). A room code
   works until the presenter ends it or it expires; poll answers are keyed by a random
-  per-browser token, never a learner id or name, only counts per option are read back, and
-  a room's answers are deleted once it has ended or expired.
+  per-browser token, never a learner id or name, only counts per option are read back (and
+  to one browser, its own answer), and a room's answers are deleted once it has ended or expired.
+- `trainer_sessions`: trainer sign-ins kept by a browser (m007), by the hash of the random id
+  in the trainer's cookie; signing out deletes the row, so every copy of the cookie stops working.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
 
 A quiz result (`passed`/`failed`) is recorded once per learner, quiz, track and attempt
@@ -234,6 +236,17 @@ drafts_table = sa.Table(
     sa.Column("attempt", sa.Integer, nullable=False),
     sa.Column("answer", sa.Text, nullable=False),  # JSON
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Trainer sign-ins kept by a browser (m007): the cookie holds a random session id, this table
+# its SHA-256, so signing out (deleting the row) ends it for every copy of the cookie.
+trainer_sessions_table = sa.Table(
+    "trainer_sessions",
+    metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("credential", sa.String(64), nullable=False),  # which passcode hash it was made under
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
 )
 
 schema_migrations_table = sa.Table(
@@ -457,6 +470,25 @@ def m006_attempt_numbers(conn: Connection) -> None:
     _attempt_index(events).create(conn)
 
 
+def m007_trainer_sessions(conn: Connection) -> None:
+    """Trainer sign-ins as server-side sessions, so signing out revokes them (issue 18)."""
+    meta = sa.MetaData()
+    sessions = sa.Table(
+        "trainer_sessions",
+        meta,
+        sa.Column("session_hash", sa.String(64), primary_key=True),
+        sa.Column("credential", sa.String(64), nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+    )
+    sa.Index("ix_trainer_sessions_expires", sessions.c.expires_at)
+    meta.create_all(conn)
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -466,6 +498,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (4, m004_presentations),
     (5, m005_answer_drafts),
     (6, m006_attempt_numbers),
+    (7, m007_trainer_sessions),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -1433,6 +1466,56 @@ class Store:
                 )
             )
         return True
+
+    # ---------------------------------------------------------------- trainer sessions
+
+    def create_trainer_session(self, credential: str, lifetime: timedelta) -> str:
+        """A new trainer sign-in lasting `lifetime`: returns its random id (for the browser's
+        cookie); only the id's hash is stored. Sessions already expired are deleted here."""
+        session_id = secrets.token_urlsafe(32)
+        at = now()
+        with self._write() as conn:
+            conn.execute(sa.delete(trainer_sessions_table).where(trainer_sessions_table.c.expires_at <= at))
+            conn.execute(
+                sa.insert(trainer_sessions_table).values(
+                    session_hash=_session_hash(session_id),
+                    credential=credential[:64],
+                    created_at=at,
+                    expires_at=at + lifetime,
+                )
+            )
+        return session_id
+
+    def trainer_session_valid(self, session_id: object, credential: str) -> bool:
+        """True for a session id that was made under `credential`, has not expired and has not
+        been ended."""
+        if not isinstance(session_id, str) or not 16 <= len(session_id) <= 128:
+            return False
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(trainer_sessions_table).where(
+                    trainer_sessions_table.c.session_hash == _session_hash(session_id)
+                )
+            ).first()
+        return row is not None and row.credential == credential[:64] and row.expires_at > now()
+
+    def end_trainer_session(self, session_id: str) -> None:
+        """Sign out: the session stops working for every browser holding its cookie."""
+        with self._write() as conn:
+            conn.execute(
+                sa.delete(trainer_sessions_table).where(
+                    trainer_sessions_table.c.session_hash == _session_hash(session_id)
+                )
+            )
+
+    def poll_answer(self, poll_id: str, participant: str) -> str | None:
+        """The option this participant chose in this poll, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                sa.select(poll_answers_table.c.option_id).where(
+                    poll_answers_table.c.poll_id == poll_id, poll_answers_table.c.participant == participant
+                )
+            ).scalar_one_or_none()
 
     def reveal_poll(self, poll_id: str) -> bool:
         """Show the poll's results to the room; False if the poll is unknown or closed."""

@@ -3,7 +3,7 @@ address, and text made safe for Markdown."""
 
 from __future__ import annotations
 
-import json
+import html
 import re
 import urllib.parse
 
@@ -112,13 +112,27 @@ def browser_cookie(name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# The page asks the server to set a cookie: a script cannot set an HttpOnly one itself. The
+# body is constant (the Content-Security-Policy allows it by its hash, see course/ui/web.py);
+# the signed token that says which cookie and what value is in its data-token attribute.
+COOKIE_SCRIPT = """<script data-token="{token}">
+(() => {
+  const token = document.currentScript.dataset.token;
+  fetch("/api/course/cookie", {
+    method: "POST", body: token, credentials: "same-origin", headers: { "Content-Type": "text/plain" },
+  }).catch(() => {});
+})();
+</script>"""
+
+
 def set_browser_cookie(name: str, value: str | None) -> None:
     """Set a session cookie (no expiry date: the browser drops it when it closes), or clear it
-    with None: `path=/`, `SameSite=Strict`, `Secure` over HTTPS. One invisible element."""
-    age = "" if value is not None else "; max-age=0"
+    with None. The server sets it (HttpOnly, `SameSite=Strict`, `Secure` over HTTPS) when the
+    page posts it a token signed for this name and value. One invisible element."""
+    from course.ui.web import cookie_token
+
     st.html(
-        f"<script>document.cookie = {json.dumps(name)} + '=' + {json.dumps(value or '')} + "
-        f"'; path=/; SameSite=Strict{age}' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        COOKIE_SCRIPT.replace("{token}", html.escape(cookie_token(name, value), quote=True)),
         unsafe_allow_javascript=True,
     )
 

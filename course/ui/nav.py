@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 
 import streamlit as st
@@ -155,36 +154,37 @@ def go(key: str, **query: str) -> None:
 # not the new page's, and a focus on a stale element (the button just pressed) is about to
 # fall to the body, so it counts as out of the page. `scroll`: "top" brings the view back to
 # the top, "center" brings the target to the middle of the view (clear of the sticky header).
-_FOCUS = """<script data-focus="{marker}" data-target="{label}">
-(() => {{
+# Its body is constant, so the Content-Security-Policy can allow it by its hash (see
+# course/ui/web.py): what changes (marker, target, force, scroll) is in data- attributes.
+FOCUS_SCRIPT = """<script data-focus="{marker}" data-target="{target}" data-force="{force}" data-scroll="{scroll}">
+(() => {
+  const me = document.currentScript;
+  const { target: selector, force, scroll } = me.dataset;
   const stale = (el) => !!el.closest('[data-stale="true"]');
-  const mine = () => {{
-    const me = document.querySelector('script[data-focus="{marker}"]');
-    return me && !stale(me);
-  }};
+  const mine = () => me.isConnected && !stale(me);
   let frames = 0;
-  const go = () => {{
+  const go = () => {
     if (!mine()) return;
     const main = document.querySelector('[data-testid="stMain"]');
-    const target = main && [...main.querySelectorAll({target})].find((h) => !stale(h));
-    if (!target) {{
+    const target = main && [...main.querySelectorAll(selector)].find((h) => !stale(h));
+    if (!target) {
       if (frames++ < 120) requestAnimationFrame(go);
       return;
-    }}
+    }
     const active = document.activeElement;
-    if ({force} || !main.contains(active) || stale(active)) {{
+    if (force === "true" || !main.contains(active) || stale(active)) {
       if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-      target.focus({{ preventScroll: true }});
-    }}
-    if ("{scroll}" === "top") {{
+      target.focus({ preventScroll: true });
+    }
+    if (scroll === "top") {
       main.scrollTo(0, 0);
       window.scrollTo(0, 0);
-    }} else if ("{scroll}" === "center") {{
-      target.scrollIntoView({{ block: "center" }});
-    }}
-  }};
+    } else if (scroll === "center") {
+      target.scrollIntoView({ block: "center" });
+    }
+  };
   requestAnimationFrame(() => requestAnimationFrame(go));
-}})();
+})();
 </script>"""
 
 _MOVES_KEY = "focus-moves"
@@ -196,16 +196,11 @@ def focus(target: str, *, force: bool = False, scroll: str = "top") -> None:
     `force`. `scroll`: "top", "center" (the target) or "none". One invisible element."""
     moves = st.session_state.get(_MOVES_KEY, 0) + 1
     st.session_state[_MOVES_KEY] = moves
-    st.html(
-        _FOCUS.format(
-            target=json.dumps(target).replace("<", "\\u003c"),  # a JS string that cannot end the script
-            marker=f"move-{moves}",
-            label=html.escape(target, quote=True),
-            force=str(force).lower(),
-            scroll=scroll,
-        ),
-        unsafe_allow_javascript=True,
-    )
+    attributes = {"marker": f"move-{moves}", "target": target, "force": str(force).lower(), "scroll": scroll}
+    script = FOCUS_SCRIPT
+    for name, value in attributes.items():
+        script = script.replace("{" + name + "}", html.escape(value, quote=True), 1)
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def focus_after_run(target: str) -> None:

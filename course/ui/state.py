@@ -21,6 +21,7 @@ from typing import Any
 
 import streamlit as st
 
+from course import content_snapshot
 from course.certificates import MIN_SECRET_BYTES
 from course.events import ANSWERED, REGISTERED, Event
 from course.loader import CourseError, Problem, default_root, load_course
@@ -45,6 +46,9 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Loaded:
+    """The course to serve, and the content's problems. Both are set in production when the
+    content does not validate and the last content that did is served instead."""
+
     course: Course | None
     problems: tuple[Problem, ...]
     root: str
@@ -53,9 +57,24 @@ class Loaded:
 @st.cache_resource(show_spinner=False)
 def _load(root: str) -> Loaded:
     try:
-        return Loaded(load_course(Path(root) if root else None), (), root)
+        course = load_course(Path(root) if root else None)
     except CourseError as exc:
-        return Loaded(None, tuple(exc.problems), root)
+        problems = tuple(exc.problems)
+        try:
+            env = content_snapshot.environment(setting(content_snapshot.ENV_SETTING))
+        except ValueError as bad:
+            error_once(f"{content_snapshot.ENV_SETTING} cannot be used ({bad}): taken as production")
+            env = "production"
+        fallback = content_snapshot.last_good(root or None) if env == "production" else None
+        if fallback is not None:
+            _log.error(
+                "the course content has %d problem(s); serving the last content that validated "
+                "(run python -m course validate to see them)",
+                len(problems),
+            )
+        return Loaded(fallback, problems, root)
+    content_snapshot.save(root or None)
+    return Loaded(course, (), root)
 
 
 def loaded() -> Loaded:

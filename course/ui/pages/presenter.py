@@ -9,7 +9,8 @@ Three pages share one live room in the store (`records.Store.start_presentation`
   from any browser or server. While a poll is open it shows the question, then the counts
   once the presenter reveals them.
 - `render_join()` (`?room=CODE`): phones in the room answer the open poll. A participant is
-  a random token kept in this browser session; no name, no learner id.
+  the browser's random voter cookie (set by the join page's own response, course/ui/web.py),
+  so a reload is the same participant; no name, no learner id.
 
 The slides come from `course.slides.build_slides`, the same deck as the facilitator pack, so
 a public room only ever shows plain-language text and public quiz questions.
@@ -17,6 +18,7 @@ a public room only ever shows plain-language text and public quiz questions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import string
@@ -35,12 +37,14 @@ from course.ui import chart_view, nav, state, trainer_access
 from course.ui.common import (
     PUBLIC_URL_SETTING,
     app_url,
+    browser_cookie,
     code_as_typed,
     crisis_markdown,
     escape_markdown,
     live_region,
     notice_text,
 )
+from course.ui.web import VOTER_COOKIE
 
 ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
@@ -716,9 +720,15 @@ def _join_code() -> str:
 
 
 def _participant() -> str:
-    # A random token per browser session: it keeps one answer per person without knowing who.
+    """Who is answering, without knowing who: the browser's voter cookie (a random value the
+    join page's response set, HttpOnly, 12 hours), so reloading the page does not make a new
+    participant. Stored hashed. Without the cookie (a browser that refuses cookies, or a test
+    harness) a random token for this tab's session, as before."""
     if PARTICIPANT not in st.session_state:
-        st.session_state[PARTICIPANT] = secrets.token_urlsafe(16)
+        voter = browser_cookie(VOTER_COOKIE)
+        st.session_state[PARTICIPANT] = (
+            "v-" + hashlib.sha256(voter.encode()).hexdigest()[:40] if voter else secrets.token_urlsafe(16)
+        )
     return st.session_state[PARTICIPANT]
 
 
@@ -788,6 +798,18 @@ def _join_poll(code: str) -> None:
         status = st.empty()
         if send:
             st.session_state[status_key] = _send_answer(db, poll, choice)
+        if status_key not in st.session_state:
+            # This browser answered before a reload: say so, and what, rather than invite a
+            # second answer (it would replace the first anyway).
+            try:
+                earlier = db.poll_answer(poll.poll_id, _participant())
+            except StoreUnavailable:
+                earlier = None
+            if earlier in labels:
+                st.session_state[status_key] = (
+                    f"You answered: {labels[earlier]}. You can change it until the presenter closes the poll.",
+                    "good",
+                )
         message = st.session_state.get(status_key)
         if message:
             live_region(status, *message)

@@ -37,7 +37,7 @@ def _analysed(kind: str, key: tuple, extra: object = None):
     if kind == "funnel":
         return analytics.funnel(course, events, track)
     if kind == "scores":
-        return analytics.score_distribution(events, extra)
+        return analytics.score_distribution(events, extra, track=track)
     if kind == "items":
         return analytics.item_analysis(course, events, extra)
     if kind == "knowledge":
@@ -277,6 +277,9 @@ def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.
                 mime="text/csv",
                 icon=":material/download:",
                 width="stretch",
+                # No rerun on a click: a rerun made every file anew and cancelled the
+                # downloads of the ones clicked just before (issue 18).
+                on_click="ignore",
             )
     st.caption(
         "One CSV per table above. The quiz scores and question tables cover the quizzes chosen above them; "
@@ -292,4 +295,5 @@ def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.
         file_name="cohort-learning-records.json",
         mime="application/json",
         icon=":material/download:",
+        on_click="ignore",
     )

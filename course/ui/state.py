@@ -24,7 +24,15 @@ from course.certificates import MIN_SECRET_BYTES
 from course.events import REGISTERED, Event
 from course.loader import CourseError, Problem, default_root, load_course
 from course.progress import LearnerProgress, current_track, project
-from course.records import PendingWriter, Store, StoreMisconfigured, StoreUnavailable, describe_url, open_store
+from course.records import (
+    PendingWriter,
+    Store,
+    StoreMisconfigured,
+    StoreUnavailable,
+    Timeouts,
+    describe_url,
+    open_store,
+)
 from course.schema import Course
 
 CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
@@ -117,7 +125,8 @@ def setting(name: str) -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     # Not cached when it raises, so an unreachable database is retried on a later rerun.
-    return open_store(url or None)
+    # The timeouts are settings too (environment or secrets), read when the store opens.
+    return open_store(url or None, Timeouts.from_settings(setting))
 
 
 def store() -> Store | None:

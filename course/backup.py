@@ -28,6 +28,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COURSE_TABLES = ("events", "learners", "cohorts", "certificates", "schema_migrations")
 
 
+def counted(n: int, what: str) -> str:
+    """`1 event`, `2 events`."""
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
 class BackupError(Exception):
     """A backup or restore that cannot be done; the message says what and why."""
 
@@ -145,7 +150,8 @@ def restore(backup_file: Path, url: str | None, force: bool = False) -> Contents
             ) from exc
         if there.events or there.learners:
             raise BackupError(
-                f"the store at {target} holds {there.events} events and {there.learners} learners; restoring would "
+                f"the store at {target} holds {counted(there.events, 'event')} and "
+                f"{counted(there.learners, 'learner')}; restoring would "
                 "replace them with the backup's. Add --force to do so (take a backup of it first)"
             )
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -184,15 +184,17 @@ def _trainer_passcode(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from course.backup import BackupError, backup, restore
+    from course.backup import BackupError, backup, counted, restore
 
     try:
         if args.command == "backup":
             found = backup(args.db, args.out)
-            print(f"backed up {found.events} events and {found.learners} learners to {args.out}")
+            print(f"backed up {counted(found.events, 'event')} and {counted(found.learners, 'learner')} to {args.out}")
         else:
             found = restore(args.file, args.db, force=args.force)
-            print(f"restored {found.events} events and {found.learners} learners from {args.file}")
+            print(
+                f"restored {counted(found.events, 'event')} and {counted(found.learners, 'learner')} from {args.file}"
+            )
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

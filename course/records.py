@@ -26,6 +26,8 @@ learner's new events in memory until it is back, so answers are never lost or do
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import hashlib
 import hmac
 import json
@@ -37,6 +39,7 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -779,6 +782,32 @@ def _shut(fd: int) -> None:
 
 _WATCHDOG = _Watchdog()
 _KEPT_OPEN: list[Engine] = []  # SQLite engines whose files could not be written when closed
+_SQLITE_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _keep_open(engine: Engine) -> None:
+    """Never close this engine's pooled SQLite connections, not even when the process ends.
+
+    Closing a WAL connection writes to the memory-mapped -shm file, which SIGBUS-kills the
+    process while the file is immutable (see _SqliteFiles); a server stopped then would end
+    with "Bus error" instead of exiting. Each connection gets one reference more than anything
+    will ever release, so Python never frees it and SQLite never closes it: the operating system
+    lets go of the files when the process ends, and nothing is lost, as every transaction
+    committed or rolled back already."""
+    _KEPT_OPEN.append(engine)
+    idle = getattr(engine.pool, "_pool", None)  # a QueuePool's connections not in use
+    for record in list(idle.queue) if idle is not None else []:
+        if record.dbapi_connection is not None:
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(record.dbapi_connection))
+
+
+@atexit.register
+def _keep_unsafe_connections_open_at_exit() -> None:
+    for store in list(_SQLITE_STORES):
+        if store._files is not None and not store._files.safe_to_close():
+            _keep_open(store.engine)
+
+
 _UNBOUNDED = threading.local()  # set while a migration runs: it may take as long as it needs
 
 
@@ -1006,6 +1035,8 @@ class Store:
             if self.dialect == "sqlite" and database and database != ":memory:" and not database.startswith("file:")
             else None
         )
+        if self._files is not None:
+            _SQLITE_STORES.add(self)
         # SQLite has one writer at a time. Threads of this process queue here, and the next
         # one starts as soon as a write commits. Without it they wait in SQLite's busy
         # handler, which sleeps in steps of up to 100 ms (docs/performance.md, finding 5).
@@ -1017,7 +1048,7 @@ class Store:
 
     def close(self) -> None:
         if self._files is not None and not self._files.safe_to_close():
-            _KEPT_OPEN.append(self.engine)  # closing would crash the process (see _SqliteFiles)
+            _keep_open(self.engine)  # closing would crash the process (see _SqliteFiles)
             return
         self.engine.dispose()
 

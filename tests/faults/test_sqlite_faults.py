@@ -66,6 +66,17 @@ def test_immutable_database_files_are_an_outage_not_a_crash(tmp_path, learner_pr
     assert on_record(db) == {"a1": 1, "a2": 1}
 
 
+def test_a_server_stopped_while_its_database_files_are_immutable_exits_cleanly(tmp_path, learner_process, immutable):
+    # Closing a WAL connection writes to the -shm file too: the process died of SIGBUS on its
+    # way out, after the store had turned every call away.
+    db = tmp_path / "course.sqlite"
+    tab = learner_process(f"sqlite:///{db}")
+    assert tab.send("answer", id="a1")["saved"] is True
+    immutable(*files(db))
+    assert_outage(tab.send("answer", id="a2"))
+    assert tab.close() == 0, "closed and exited without a signal"
+
+
 def test_a_locked_database_turns_an_answer_away_within_seconds_and_saves_it_later(tmp_path, learner_process):
     # Another process holds the write lock (a stuck tool, a long import). The old 30 s busy
     # timeout kept the learner's click spinning for half a minute.

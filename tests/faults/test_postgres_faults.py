@@ -12,6 +12,7 @@ import time
 from collections import Counter
 
 import pytest
+import sqlalchemy as sa
 
 from course.events import ANSWERED, Event
 from course.records import RETRY_AFTER_S, PendingWriter, StoreUnavailable, Timeouts, open_store
@@ -92,4 +93,24 @@ def test_a_frozen_database_turns_clicks_away_within_seconds_and_every_answer_lan
         outages, recoveries = outage_lines(caplog)
         assert len(outages) == 1 and len(recoveries) == 1, (outages, recoveries)
     finally:
+        store.close()
+
+
+def test_a_table_locked_by_another_session_turns_a_write_away_within_seconds(pg_cluster):
+    # A migration or a manual fix holding a lock: PostgreSQL's own lock_timeout ends the wait.
+    url = pg_cluster.fresh_schema_url()
+    store = open_store(url, FAST)
+    writer = PendingWriter(store, retry_after_s=0)
+    holder = sa.create_engine(url)
+    try:
+        assert writer.append(answer(1))
+        with holder.begin() as conn:
+            conn.exec_driver_sql("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+            saved, took = timed(lambda: writer.append(answer(2)))
+            assert saved is False and took < NOTICE_WITHIN_S, took
+        time.sleep(RETRY_AFTER_S)
+        assert writer.flush() == 1
+        assert Counter(e.event_id for e in store.events("fault-learner")) == {"answer-1": 1, "answer-2": 1}
+    finally:
+        holder.dispose()
         store.close()

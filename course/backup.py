@@ -7,14 +7,18 @@ none half-written) while learners go on writing; the copy is checked before it i
 store that holds records unless told to (`force`), and copies it in with the same API, so a
 running server reads the restored records at its next query.
 
-PostgreSQL has its own tools for this (`pg_dump` and `pg_restore`); `postgres_guidance()`
-says how to use them on the course's database.
+PostgreSQL has its own tools for this: `backup()` runs `pg_dump` (custom format, a consistent
+copy while learners write) when it is installed, and `postgres_guidance()` says how to use
+`pg_dump` and `pg_restore` by hand; restoring a PostgreSQL database is left to `pg_restore`,
+with the servers stopped.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +92,15 @@ def contents(path: Path) -> Contents:
     return Contents(events=events, learners=learners, version=version)
 
 
-def backup(url: str | None, out: Path) -> Contents:
-    """Copy the SQLite store at `url` to the new file `out` while it stays in use."""
-    source = sqlite_path(url)
-    if source is None:
-        raise BackupError(postgres_guidance(url, out, restore=False))
+def backup(url: str | None, out: Path) -> Contents | None:
+    """Copy the store at `url` to the new file `out` while it stays in use; return what the
+    copy holds (None for PostgreSQL, whose dump is pg_dump's own format)."""
     if out.exists():
         raise BackupError(f"{out} exists already; choose a new file name (a backup never replaces a file)")
+    source = sqlite_path(url)
+    if source is None:
+        _pg_dump(url, out)
+        return None
     if not source.exists():
         raise BackupError(f"there is no database at {source}")
     aside = out.with_name(f".{out.name}.{os.getpid()}.partial")
@@ -169,6 +175,47 @@ def restore(backup_file: Path, url: str | None, force: bool = False) -> Contents
         raise BackupError(f"cannot restore into {target}: {exc}") from exc
     open_store(f"sqlite:///{target}").close()  # migrate, and the WAL mode the app uses
     return found
+
+
+def pg_tool(name: str) -> str | None:
+    """A PostgreSQL client program: on PATH, or where Debian's packages put it."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name, reverse=True):
+        if (folder / name).exists():
+            return str(folder / name)
+    return None
+
+
+def _pg_dump(url: str | None, out: Path) -> None:
+    """pg_dump the PostgreSQL store to `out`, then check the dump lists the course's tables."""
+    dump, list_tool = pg_tool("pg_dump"), pg_tool("pg_restore")
+    if dump is None or list_tool is None:
+        raise BackupError(postgres_guidance(url, out, restore=False) + "\n(pg_dump is not installed here)")
+    parsed = make_url(resolve_url(url))
+    # The password goes in the environment, not on the command line where `ps` shows it.
+    env = {**os.environ, **({"PGPASSWORD": parsed.password} if parsed.password else {})}
+    dsn = parsed.set(drivername="postgresql", password=None, query={}).render_as_string(hide_password=False)
+    aside = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        done = subprocess.run(
+            [dump, "--format=custom", "--no-owner", "--file", str(aside), dsn], env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+        listed = subprocess.run([list_tool, "--list", str(aside)], capture_output=True, text=True)
+        tables = {line.split()[-2] for line in listed.stdout.splitlines() if " TABLE " in line and "DATA" not in line}
+        missing = [t for t in COURSE_TABLES if t not in tables]
+        if listed.returncode != 0 or missing:
+            raise BackupError(
+                f"the dump of {parsed.render_as_string(hide_password=True)} has no {', '.join(missing)} table"
+            )
+        os.replace(aside, out)
+    except OSError as exc:
+        raise BackupError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 def postgres_guidance(url: str | None, file: Path, restore: bool) -> str:

@@ -189,7 +189,12 @@ def _backup(args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             found = backup(args.db, args.out)
-            print(f"backed up {counted(found.events, 'event')} and {counted(found.learners, 'learner')} to {args.out}")
+            if found is None:
+                print(f"backed up the PostgreSQL database with pg_dump (custom format) to {args.out}")
+            else:
+                print(
+                    f"backed up {counted(found.events, 'event')} and {counted(found.learners, 'learner')} to {args.out}"
+                )
         else:
             found = restore(args.file, args.db, force=args.force)
             print(

@@ -20,7 +20,10 @@ This is the only module in the project that speaks SQL. It holds:
 
 `open_store()` picks the database from its argument, else `COURSE_DB_URL`, else the SQLite
 file `data/course.sqlite` under the repository root, and migrates it. When the database
-cannot be reached every method raises `StoreUnavailable`; `PendingWriter` keeps a
+cannot be reached, answers too slowly (`Timeouts`: COURSE_DB_CONNECT_TIMEOUT and
+COURSE_DB_STATEMENT_TIMEOUT) or its files cannot be used (read-only, missing, damaged, a full
+disk), every method raises `StoreUnavailable`: an outage, never a crash (docs/reliability.md).
+The store logs one line when an outage begins and one when it ends. `PendingWriter` keeps a
 learner's new events in memory until it is back, so answers are never lost or doubled.
 """
 

@@ -987,6 +987,10 @@ def _make_engine(url: str, timeouts: Timeouts) -> Engine:
                 # WAL: readers never block the writer, so a dashboard does not stall answers.
                 # Its -shm file is memory-mapped: see _SqliteFiles for what that means.
                 cursor.execute("PRAGMA journal_mode = WAL")
+                # The database file itself is read with read(), never mapped (a build of SQLite
+                # may map it by default): a mapped file cut short by another program would
+                # SIGBUS-kill the server on the next read past its new end.
+                cursor.execute("PRAGMA mmap_size = 0")
             finally:
                 cursor.close()
 

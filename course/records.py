@@ -699,12 +699,24 @@ def _sqlite_code(exc: BaseException | None) -> int | None:
 _TIMED_OUT = threading.local()  # seconds, when this thread's last statement was cut off
 
 
+class _NoAnswer(Exception):
+    """The pool's check of a connection got no answer in time: the server hangs. Not a driver
+    error, so SQLAlchemy does not open a new connection to the same hung server first (which
+    would double the learner's wait); the connection is discarded all the same."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"no answer within {seconds:g} s")
+        self.seconds = seconds
+
+
 @contextmanager
 def _translate() -> Iterator[None]:
     """Turn 'cannot reach or use the database' driver errors into StoreUnavailable."""
     _TIMED_OUT.seconds = None
     try:
         yield
+    except _NoAnswer as exc:
+        raise StoreUnavailable(f"the learning records database did not answer within {exc.seconds:g} s") from exc
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
         waited = getattr(_TIMED_OUT, "seconds", None)
         if waited:
@@ -833,7 +845,7 @@ def _watch_calls(dialect: sa.Dialect, timeouts: Timeouts) -> None:
     commit, rollback, and the pool's ping of a connection before it lends it out (which comes
     before any event SQLAlchemy offers, hence methods of this engine's own dialect object)."""
 
-    def watched(call: Callable[..., Any], seconds: float) -> Callable[..., Any]:
+    def watched(call: Callable[..., Any], seconds: float, ping: bool = False) -> Callable[..., Any]:
         def run(target: Any, *args: Any, **kwargs: Any) -> Any:
             fd = _pg_socket(target)
             if fd is None or getattr(_UNBOUNDED, "on", False):
@@ -841,16 +853,18 @@ def _watch_calls(dialect: sa.Dialect, timeouts: Timeouts) -> None:
             with _WATCHDOG.watch(fd, seconds) as entry:
                 try:
                     return call(target, *args, **kwargs)
-                except BaseException:
+                except BaseException as exc:
                     if entry[2]:
                         _TIMED_OUT.seconds = seconds
+                        if ping:
+                            raise _NoAnswer(seconds) from exc
                     raise
 
         return run
 
     for name in ("do_execute", "do_executemany", "do_execute_no_params", "do_commit", "do_rollback"):
         setattr(dialect, name, watched(getattr(dialect, name), timeouts.statement + CLIENT_GRACE_S))
-    dialect.do_ping = watched(dialect.do_ping, timeouts.connect)  # type: ignore[method-assign]
+    dialect.do_ping = watched(dialect.do_ping, timeouts.connect, ping=True)  # type: ignore[method-assign]
 
 
 class _SqliteFiles:

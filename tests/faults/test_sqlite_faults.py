@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course.records import open_store
-from tests.faults.conftest import fill
+from tests.faults.conftest import chattr, fill
 from tests.faults.learner_process import LEARNER
 
 pytestmark = pytest.mark.faults
@@ -56,8 +56,6 @@ def test_immutable_database_files_are_an_outage_not_a_crash(tmp_path, learner_pr
     assert draft["seconds"] < NOTICE_WITHIN_S
     assert_outage(tab.send("answer", id="a2"))
     assert tab.send("events")["ids"] == ["a2"], "the answer waiting in the tab still shows"
-
-    from tests.faults.conftest import chattr
 
     chattr("-i", *files(db))
     assert tab.send("flush")["pending"] == 0

@@ -100,6 +100,11 @@ class StoreUnavailable(Exception):
     The UI tells the learner plainly and keeps their answers pending; nothing is lost."""
 
 
+class StoreSlow(StoreUnavailable):
+    """One request took longer than the statement timeout and the server cancelled it: the
+    database answers, so this is not an outage for everyone else (a large report, say)."""
+
+
 class StoreMisconfigured(StoreUnavailable):
     """The database URL is wrong (not a URL, another kind of database, a bad port, a file that
     is not a database): the message says what, and retrying will not help."""
@@ -718,6 +723,10 @@ def _translate() -> Iterator[None]:
     except _NoAnswer as exc:
         raise StoreUnavailable(f"the learning records database did not answer within {exc.seconds:g} s") from exc
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        if getattr(exc.orig, "sqlstate", None) == "57014" and not getattr(_TIMED_OUT, "seconds", None):
+            raise StoreSlow(
+                f"the learning records database cancelled a request that took too long: {exc.orig}"
+            ) from exc
         waited = getattr(_TIMED_OUT, "seconds", None)
         if waited:
             raise StoreUnavailable(
@@ -954,6 +963,11 @@ class _Health:
 
     def done(self, trying: bool, failure: StoreUnavailable | None) -> None:
         if not self.armed:
+            return
+        if isinstance(failure, StoreSlow):  # the server answered: neither down nor proven up
+            if trying:
+                with self._lock:
+                    self._trying = False
             return
         if failure is None and self.down_since is None:
             return
@@ -1942,7 +1956,9 @@ __all__: Sequence[str] = (
     "QuizSummary",
     "RoomEnded",
     "Store",
+    "StoreSlow",
     "StoreUnavailable",
+    "Timeouts",
     "normalize_cohort_code",
     "normalize_room_code",
     "open_store",

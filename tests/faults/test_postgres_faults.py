@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from course.events import ANSWERED, Event
-from course.records import RETRY_AFTER_S, PendingWriter, StoreUnavailable, Timeouts, open_store
+from course.records import RETRY_AFTER_S, PendingWriter, StoreSlow, StoreUnavailable, Timeouts, open_store
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
@@ -113,4 +113,19 @@ def test_a_table_locked_by_another_session_turns_a_write_away_within_seconds(pg_
         assert Counter(e.event_id for e in store.events("fault-learner")) == {"answer-1": 1, "answer-2": 1}
     finally:
         holder.dispose()
+        store.close()
+
+
+def test_one_request_cancelled_for_taking_too_long_is_not_an_outage_for_everyone(pg_cluster, caplog):
+    # A trainer's large report that passes the statement timeout is cancelled by the server,
+    # which answered: learners' clicks are not turned away, and no outage is logged.
+    store = open_store(pg_cluster.fresh_schema_url(), FAST)
+    try:
+        caplog.set_level(logging.WARNING, logger="course.records")
+        with pytest.raises(StoreSlow), store._read() as conn:
+            conn.exec_driver_sql("SELECT pg_sleep(5)")
+        store.append(answer(1))  # at once, not after a rest
+        assert [e.event_id for e in store.events("fault-learner")] == ["answer-1"]
+        assert outage_lines(caplog) == ([], [])
+    finally:
         store.close()

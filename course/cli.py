@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate|stats|cohort|export|trainer-passcode`."""
+"""Command line: `python -m course validate|stats|cohort|export|trainer-passcode|backup|restore`."""
 
 from __future__ import annotations
 
@@ -189,6 +189,29 @@ def _trainer_passcode(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from course.backup import BackupError, backup, counted, restore
+
+    try:
+        if args.command == "backup":
+            found = backup(args.db, args.out)
+            if found is None:
+                print(f"backed up the PostgreSQL database with pg_dump (custom format) to {args.out}")
+            else:
+                print(
+                    f"backed up {counted(found.events, 'event')} and {counted(found.learners, 'learner')} to {args.out}"
+                )
+        else:
+            found = restore(args.file, args.db, force=args.force)
+            print(
+                f"restored {counted(found.events, 'event')} and {counted(found.learners, 'learner')} from {args.file}"
+            )
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -226,9 +249,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")
+    b = sub.add_parser("backup", help="copy the learning records to a file while the course runs (SQLite)")
+    b.add_argument("--out", type=Path, required=True, metavar="FILE", help="the new backup file")
+    b.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
+    r = sub.add_parser("restore", help="put the records of a backup file back into an empty store (SQLite)")
+    r.add_argument("file", type=Path, help="a file made by `backup`")
+    r.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
+    r.add_argument("--force", action="store_true", help="replace a store that holds records")
     args = parser.parse_args(argv)
     if args.command == "trainer-passcode":
         return _trainer_passcode(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     if args.command == "export":
         return _export(args)
     if args.command == "cohort":

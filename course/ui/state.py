@@ -33,6 +33,7 @@ from course.records import (
     Store,
     StoreMisconfigured,
     StoreUnavailable,
+    Timeouts,
     describe_url,
     open_store,
 )
@@ -146,7 +147,8 @@ def setting(name: str) -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     # Not cached when it raises, so an unreachable database is retried on a later rerun.
-    return open_store(url or None)
+    # The timeouts are settings too (environment or secrets), read when the store opens.
+    return open_store(url or None, Timeouts.from_settings(setting))
 
 
 def store() -> Store | None:

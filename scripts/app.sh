@@ -3,7 +3,7 @@
 # Usage: bash scripts/app.sh            (then open http://localhost:8501)
 #        PORT=8600 bash scripts/app.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
-install_pdf_fonts optional
+install_pdf_packages optional
 .venv/bin/python -m course validate
 exec .venv/bin/streamlit run streamlit_app.py \
   --server.headless true \

@@ -344,7 +344,7 @@ th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertica
 thead th { background: #e8eef4; }
 .alt { font-size: .98rem; }
 .question { margin: 0 0 1.5rem; }
-.options { margin: .25rem 0; }
+.options { margin: .25rem 0; list-style-type: upper-alpha; }  /* the answer key names options A, B, C */
 .hint { font-style: italic; margin: .25rem 0; }
 .answer { border-left: 4px solid #1f4e79; padding-left: .75rem; }
 .references li { margin-bottom: .5rem; overflow-wrap: anywhere; }

@@ -375,6 +375,13 @@ def test_pdf_has_the_quiz_answers_and_references(real_course, small_pdf):
         assert squeeze(entry.explanation) in text
 
 
+def test_pdf_quiz_options_are_lettered_as_the_answer_key_names_them(small_pdf):
+    # The answer key says "A. ..."; the printed options were numbered 1, 2, 3.
+    quiz = pages_text(small_pdf.data)[small_pdf.part_pages["quiz"] - 1]
+    markers = set(re.findall(r"^(\w+)\. *$", quiz, re.M))
+    assert {"A", "B", "C"} <= markers and not any(m.isdigit() for m in markers), markers
+
+
 def test_public_pdf_never_shows_a_dose(small_pdf):
     assert dose_findings(" ".join(pages_text(small_pdf.data))) == []
 

@@ -8,12 +8,13 @@ figures, links), `/Lang` from `<html lang>`, the document title shown in the tit
 Pango, which shapes every script (Arabic joins, Hebrew reads right to left, Indic marks sit in
 place) and falls back through fontconfig to an installed font that has a character.
 
-Two things WeasyPrint 70 leaves short of PDF/UA, finished here on its PDF objects before they
-are written (`_finish`):
+Three things WeasyPrint 70 leaves short of PDF/UA, finished here on its PDF objects before
+they are written (`_finish`):
 - Running headers and footers (CSS page-margin boxes) are marked content that no structure
   element reaches; they become `/Artifact`s, which is what PDF/UA asks of pagination.
 - An inline SVG's `/Alt` is its `<title>` only; a chart's description (`<desc>`) is added, so a
   screen reader hears what the chart shows, not just its name.
+- Table header cells get their `/Scope` (column or row).
 
 Offline: `OfflineFetcher` refuses every URL outside this package, so a document can never
 make a network request while it is rendered, whatever its HTML asks for.
@@ -213,7 +214,18 @@ def _finish(pdf: Any, figure_descriptions: dict[str, str]) -> None:
             for stream in page_streams[key]:
                 _artifact_marked_content(stream, orphans)
 
-    # 3. Charts: the description joins the title in /Alt.
+    # 3. Header cells say what they head: a TH in a table head heads its column, any other TH
+    # (scope="row" in the course's tables) its row. WeasyPrint links each TD to its headers
+    # (/Headers) but leaves /Scope out, which PDF/UA checkers ask for on every TH.
+    for o in pdf.objects:
+        if isinstance(o, pydyf.Dictionary) and o.get("S") == "/TH":
+            row = deref(o.get("P"))
+            section = deref(row.get("P")) if isinstance(row, pydyf.Dictionary) else None
+            head = isinstance(section, pydyf.Dictionary) and section.get("S") == "/THead"
+            attributes = o.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            attributes["Scope"] = "/Column" if head else "/Row"
+
+    # 4. Charts: the description joins the title in /Alt.
     if figure_descriptions:
         for o in pdf.objects:
             if isinstance(o, pydyf.Dictionary) and o.get("S") == "/Figure" and "Alt" in o:

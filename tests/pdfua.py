@@ -10,9 +10,9 @@ each; an empty list means the PDF passed every check here:
   it is PDF/UA-1 in its XMP metadata (`pdfuaid:part 1`);
 - every piece of text on every page is either tagged content that the structure tree reaches,
   or an artifact: nothing is left for a screen reader to guess about;
-- headings start at H1 and never skip a level;
-- every figure has alternative text (`/Alt`); every table has header cells (`/TH`); every list
-  (`/L`) has list items (`/LI`); every link has text.
+- headings start at H1, never skip a level and are never empty;
+- every figure has alternative text (`/Alt`); every table has header cells (`/TH`), each with
+  its `/Scope`; every list (`/L`) has list items (`/LI`); every link has content.
 """
 
 from __future__ import annotations
@@ -101,10 +101,14 @@ def problems(data: bytes) -> list[str]:
 
     for element in struct_elements(pdf):
         kind = tag(element)
+        if re.fullmatch(r"H[1-6]", kind) and not _kids(element):
+            out.append(f"an empty heading ({kind})")
         if kind == "Figure" and not str(element.get("/Alt", "")).strip():
             out.append("a figure has no alternative text (/Alt)")
         if kind == "Table" and not any(tag(d) == "TH" for d in descendants(element)):
             out.append("a table has no header cells (/TH)")
+        if kind == "TH" and str(element.get("/A", {}).get("/Scope", "")) not in ("/Column", "/Row", "/Both"):
+            out.append("a header cell does not say whether it heads a column or a row (/Scope)")
         if kind == "L" and not any(tag(d) == "LI" for d in descendants(element)):
             out.append("a list has no list items (/LI)")
 

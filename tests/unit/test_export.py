@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import os
@@ -359,6 +360,20 @@ def check_parts(pack) -> None:
 
 def test_pdf_gives_each_slide_exactly_one_landscape_page_in_order(real_course, small_pdf):
     check_slide_pages(real_course, "history", "public", small_pdf)
+
+
+def test_a_slide_too_long_for_its_page_is_set_smaller_not_carried_over(real_course):
+    pack = build_pack(real_course, "history", "public")
+    long_text = " ".join(["Ketamine was first made as a safer anaesthetic than phencyclidine."] * 40)
+    slides = list(pack.slides)
+    slides[3] = dataclasses.replace(slides[3], paragraphs=(long_text, "• " + long_text[:300]))
+    short = dataclasses.replace(pack, slides=tuple(slides[:6]))
+    rendered = render_pack_pdf(short)
+    assert rendered.slide_pages == 6
+    pages = pages_text(rendered.data)
+    assert "Slide 4 of" in pages[3] and "Slide 5 of" in pages[4]
+    assert squeeze(long_text[-200:]) in squeeze(pages[3])  # all of it, on its own page
+    assert 'class="slide slide-section fit-' in pack_html(short, fit={4: 3})
 
 
 def test_pdf_parts_follow_the_slides_in_order(small_pdf):

@@ -164,8 +164,8 @@ def _certificate(progress) -> None:
         )
         st.download_button(
             "Download certificate (PDF)",
-            # Made when the button is pressed, not on every visit to this page: setting a
-            # name in any script means loading its fonts, which takes a tenth of a second or more.
+            # Made when the button is pressed, not on every visit to this page: WeasyPrint
+            # lays the certificate out, which takes a few tenths of a second.
             functools.partial(certificates.render_pdf, cert),
             file_name=f"certificate-{cert.certificate_id}.pdf",
             mime="application/pdf",

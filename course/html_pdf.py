@@ -63,6 +63,16 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
+def unavailable_reason() -> str | None:
+    """Why no PDF can be made on this server (for a page to say so before offering a
+    download), or None when WeasyPrint and Pango are there."""
+    try:
+        _weasyprint()
+    except PdfUnavailable as error:
+        return str(error)
+    return None
+
+
 def _fetcher_base() -> type:
     _weasyprint()
     from weasyprint.urls import URLFetcher

@@ -450,3 +450,16 @@ def test_trainers_can_download_the_facilitator_pack_from_the_app(real_course):
     assert "Download pack (HTML)" in labels and "Download pack (PDF)" in labels
     learner = tab("presenter")
     assert not learner.get("download_button")  # the pack holds the answer key: trainers only
+
+
+def test_without_pango_the_pdf_pack_says_what_the_server_lacks_and_the_html_pack_still_downloads(monkeypatch):
+    from course import html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable("PDFs cannot be made on this server: Pango is not installed (test).")
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    at = tab("presenter", trainer=True)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack (HTML)" in labels and "Download pack (PDF)" not in labels
+    assert any("Pango is not installed" in w.value for w in at.warning)

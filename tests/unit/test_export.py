@@ -540,3 +540,21 @@ def test_cli_out_under_a_file_says_which_part_is_a_file(tmp_path):
         f"error: cannot write {tmp_path / 'notes' / 'x' / 'h.html'}: {tmp_path / 'notes'} is a file, not a folder"
     )
     assert (tmp_path / "notes").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cli_without_pango_says_which_debian_packages_to_install(tmp_path, monkeypatch, capsys):
+    from course import cli, html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable(
+            "PDFs cannot be made on this server: Pango is not installed (cannot load library 'libpango-1.0-0'). "
+            f"Run: sudo apt-get install -y {html_pdf.PANGO_PACKAGES} (scripts/_setup.sh installs them)"
+        )
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    out = tmp_path / "h.pdf"
+    assert cli.main(["export", "--module", "history", "--format", "pdf", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: PDFs cannot be made on this server: Pango is not installed")
+    assert "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" in err
+    assert not out.exists()

@@ -268,3 +268,53 @@ def reading_order_problems(html: str, data: bytes, **hidden) -> list[str]:
             continue
         position = found + len(squeeze(block))
     return out
+
+
+# --------------------------------------------------------------------------- glyphs
+
+
+def missing_glyphs(data: bytes) -> list[str]:
+    """Glyphs drawn that the embedded font does not have: glyph 0 (.notdef, the empty box) or a
+    glyph number past the font's last glyph (how WeasyPrint draws a character no font has).
+    One line per font with such glyphs."""
+    from fontTools.ttLib import TTFont
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    out = []
+    glyph_counts: dict[tuple[int, int], int] = {}
+    for page in pdf.pages:
+        fonts = page.Resources.get("/Font", {})
+        current = None
+        drawn: dict[str, set[int]] = {}
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "Tf":
+                current = str(operands[0])
+            elif str(op) in ("TJ", "Tj") and current is not None:
+                parts = operands[0] if str(op) == "TJ" else [operands[0]]
+                for part in parts:
+                    if isinstance(part, pikepdf.String):
+                        raw = bytes(part)
+                        drawn.setdefault(current, set()).update(
+                            int.from_bytes(raw[k : k + 2], "big") for k in range(0, len(raw) - 1, 2)
+                        )
+        for name, codes in drawn.items():
+            font = fonts[name]
+            if str(font.get("/Subtype")) != "/Type0":
+                continue
+            cid_font = font.DescendantFonts[0]
+            if cid_font.objgen not in glyph_counts:
+                face = TTFont(io.BytesIO(cid_font.FontDescriptor.FontFile2.read_bytes()))
+                glyph_counts[cid_font.objgen] = face["maxp"].numGlyphs
+            count = glyph_counts[cid_font.objgen]
+            mapping = cid_font.get("/CIDToGIDMap")
+            table = mapping.read_bytes() if isinstance(mapping, pikepdf.Stream) else None
+
+            def gid(code: int, table: bytes | None = table) -> int:
+                if table is None:
+                    return code
+                return int.from_bytes(table[2 * code : 2 * code + 2], "big") if 2 * code + 1 < len(table) else 0
+
+            bad = sorted(code for code in codes if gid(code) == 0 or gid(code) >= count)
+            if bad:
+                out.append(f"{font.BaseFont}: glyph codes {bad[:10]} are not in the font")
+    return sorted(set(out))

@@ -16,7 +16,7 @@ from course.certificates import Certificate, certificate_html, render_pdf
 from course.content_checks import dose_findings
 from course.export import build_pack, facilitator_pack_html, render_pack_pdf
 from course.slides import AUDIENCES, build_slides
-from tests.pdfua import pages_text, problems, reading_order_problems, struct_elements, tag
+from tests.pdfua import missing_glyphs, pages_text, problems, reading_order_problems, struct_elements, tag
 from tests.unit.test_export import PRINT_HIDDEN, check_parts, check_slide_pages
 
 
@@ -34,6 +34,11 @@ def keys(course):
 def test_every_pack_is_pdf_ua_with_nothing_untagged(real_course, packs):
     for key in keys(real_course):
         assert problems(packs[key].data) == [], key
+
+
+def test_every_pack_draws_every_character_with_a_glyph_of_its_font(real_course, packs):
+    for key in keys(real_course):
+        assert missing_glyphs(packs[key].data) == [], key
 
 
 def test_a_second_opinion_the_pdfua_checker_finds_nothing_in_any_pack(real_course, packs, tmp_path):
@@ -95,6 +100,7 @@ def test_a_certificate_is_pdf_ua_and_its_name_copies_out_exactly(script, caplog,
     )
     pdf = render_pdf(cert)
     assert problems(pdf) == []
+    assert missing_glyphs(pdf) == []
     import pdfua
 
     path = tmp_path / "certificate.pdf"

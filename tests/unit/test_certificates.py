@@ -10,7 +10,6 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pikepdf
 import pypdf
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from course import certificates
 from course.certificates import Certificate, issue, latin1, render_pdf, verify
 from course.records import Store, certificates_table, open_store
+from tests.pdfua import missing_glyphs
 
 SECRET = b"unit-test-secret-0123456789abcdef"
 ISSUED = datetime(2026, 3, 1, 14, 30, 5, tzinfo=UTC)
@@ -202,7 +202,7 @@ def test_a_name_in_any_script_is_printed_as_written(cert, name, caplog):
     assert name in page_text(pdf)
     assert not any(f.endswith("Helvetica") or f.endswith("Helvetica-Bold") for f in font_names(pdf))
     assert ".notdef" not in caplog.text and "no installed font" not in caplog.text
-    assert notdef_glyphs(pdf) == 0
+    assert missing_glyphs(pdf) == []
 
 
 def test_only_the_fonts_a_name_needs_are_embedded(cert):
@@ -255,35 +255,19 @@ def latin_1_only(font: bytes) -> bytes:
     return out.getvalue()
 
 
-def notdef_glyphs(pdf: bytes) -> int:
-    """How many times the page draws glyph 0 (.notdef, the empty box of a missing glyph)."""
-    doc = pikepdf.open(io.BytesIO(pdf))
-    count = 0
-    for operands, op in pikepdf.parse_content_stream(doc.pages[0]):
-        if str(op) == "TJ":
-            for part in operands[0]:
-                if isinstance(part, pikepdf.String):
-                    raw = bytes(part)
-                    count += sum(1 for k in range(0, len(raw) - 1, 2) if raw[k : k + 2] == b"\0\0")
-        elif str(op) == "Tj":
-            raw = bytes(operands[0])
-            count += sum(1 for k in range(0, len(raw) - 1, 2) if raw[k : k + 2] == b"\0\0")
-    return count
-
-
 def test_a_letter_no_installed_font_has_is_a_question_mark_and_a_symbol_is_left_out(cert, tmp_path, monkeypatch):
     # only the body font: it has no Chinese and no 🩺
     only_fonts(tmp_path, monkeypatch, *((n, system_font(n)) for n in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")))
     pdf = render_pdf(dataclasses.replace(cert, display_name="Zoë 🩺 Wáng 王"))
     assert "Zoë Wáng ?" in page_text(pdf)
-    assert notdef_glyphs(pdf) == 0
+    assert missing_glyphs(pdf) == []
 
 
 def test_without_unicode_fonts_the_name_is_spelled_as_closely_as_latin_1_allows(cert, tmp_path, monkeypatch):
     only_fonts(tmp_path, monkeypatch, ("Latin1Sans.ttf", latin_1_only(system_font("DejaVuSans.ttf"))))
     pdf = render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć"))
     assert "Lukasz Zólc" in page_text(pdf)
-    assert notdef_glyphs(pdf) == 0
+    assert missing_glyphs(pdf) == []
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from course.export import (
 from course.slides import AUDIENCES, UnknownModule, build_slides, strip_marker
 from tests.pdfua import (
     artifact_text,
+    missing_glyphs,
     pages_text,
     problems,
     reading_order_problems,
@@ -403,6 +404,7 @@ def test_public_pdf_never_shows_a_dose(small_pdf):
 
 def test_pdf_is_tagged_pdf_ua_with_headings_in_order_and_every_text_tagged_or_an_artifact(small_pdf):
     assert problems(small_pdf.data) == []
+    assert missing_glyphs(small_pdf.data) == []
 
 
 def test_pdf_language_title_and_display_title(small_pdf):

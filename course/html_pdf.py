@@ -90,7 +90,7 @@ class FetchLog:
 
 def offline_fetcher(log: FetchLog | None = None) -> Any:
     """A WeasyPrint URL fetcher that serves only `file:` URLs inside this package and refuses
-    everything else (http, https, ftp, data from elsewhere on disk) without opening it."""
+    everything else (http, https, ftp, data:, file: outside the package) without opening it."""
     base = _fetcher_base()
     log = log if log is not None else FetchLog()
 

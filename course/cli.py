@@ -129,6 +129,7 @@ def _cohort(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+    from course.html_pdf import PdfUnavailable
     from course.slides import UnknownModule
 
     try:
@@ -144,6 +145,9 @@ def _export(args: argparse.Namespace) -> int:
     except UnknownModule as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except PdfUnavailable as exc:  # Debian's Pango missing: say what to install
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     out = args.out or Path(default_filename(args.module, args.format))
     if out.is_dir():  # a folder: the pack goes into it under its usual name
         out = out / default_filename(args.module, args.format)

@@ -3,7 +3,7 @@
 # Usage: bash scripts/app.sh            (then open http://localhost:8501)
 #        PORT=8600 bash scripts/app.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
-install_pdf_fonts optional
+install_pdf_packages optional
 # Problems are printed here; the app still starts. In production (COURSE_ENV, the default)
 # it serves the last content that validated and shows the problems to trainers; in
 # development it shows them to everyone (docs/authoring.md).

@@ -475,3 +475,16 @@ def test_a_phone_that_reloads_the_join_page_still_counts_once_and_sees_its_answe
     reloaded.radio(key=f"poll-choice-{poll_id}").set_value(b)
     no_errors(reloaded.button(key=f"poll-send-{poll_id}").click().run())
     assert db.poll_tally(poll_id) == {b: 1}  # replaced, not added
+
+
+def test_without_pango_the_pdf_pack_says_what_the_server_lacks_and_the_html_pack_still_downloads(monkeypatch):
+    from course import html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable("PDFs cannot be made on this server: Pango is not installed (test).")
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    at = tab("presenter", trainer=True)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack (HTML)" in labels and "Download pack (PDF)" not in labels
+    assert any("Pango is not installed" in w.value for w in at.warning)

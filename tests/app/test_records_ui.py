@@ -290,3 +290,37 @@ def test_a_code_typed_on_home_is_shown_as_typed_not_as_markdown(real_course, iso
     next(t for t in at.text_input if t.label == STAFF_CODE_LABEL).set_value("**X** [y](z)")
     at = button(at, "Start the course").click().run()
     assert at.error[0].value.startswith(r"No cohort has the code “\*\*X\*\* \[y\]\(z\)”.")
+
+
+def test_without_pango_an_issued_certificate_says_the_pdf_cannot_be_made_and_stays_valid(
+    real_course, isolated_store, monkeypatch, caplog
+):
+    from course import html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable("PDFs cannot be made on this server: Pango is not installed (test).")
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    learner = at.session_state["learner"]
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    for m in real_course.track("staff").modules:
+        store.append(
+            Event(
+                learner_id=learner.learner_id,
+                verb=PASSED,
+                activity=f"quiz/{m}",
+                track="staff",
+                score=9,
+                max_score=10,
+                timestamp=now,
+            )
+        )
+    at = button(at, "View my progress").click().run()
+    next(t for t in at.text_input if t.label.startswith("Your full name")).set_value("Alex Ngata")
+    at = button(at, "Issue my certificate").click().run()
+    assert any(s.value.startswith("Certificate KT-") for s in at.success)
+    assert "Download certificate (PDF)" not in [d.proto.label for d in at.get("download_button")]
+    assert any("can't be made on this server right now" in w.value for w in at.warning)
+    assert "Pango is not installed" in caplog.text

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 
 import pandas as pd
 import streamlit as st
 
-from course import analytics, certificates, xapi
+from course import analytics, certificates, html_pdf, xapi
 from course.progress import CheckIns, check_ins
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, identity, state
 from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
 from course.ui.pages import home
+
+_log = logging.getLogger(__name__)
 
 
 def render() -> None:
@@ -169,10 +172,20 @@ def _certificate(progress) -> None:
             f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {escape_markdown(cert.display_name)}.",
             icon=":material/workspace_premium:",
         )
+        problem = html_pdf.unavailable_reason()
+        if problem is not None:
+            _log.error("certificate PDF for %s: %s", cert.certificate_id, problem)
+            st.warning(
+                "The PDF of your certificate can't be made on this server right now; the people who run "
+                "it have been told. Your certificate is issued and valid.",
+                icon=":material/warning:",
+            )
+            st.caption("An employer can check it on the Verify a certificate page with the id above.")
+            return
         st.download_button(
             "Download certificate (PDF)",
-            # Made when the button is pressed, not on every visit to this page: setting a
-            # name in any script means loading its fonts, which takes a tenth of a second or more.
+            # Made when the button is pressed, not on every visit to this page: WeasyPrint
+            # lays the certificate out, which takes a few tenths of a second.
             functools.partial(certificates.render_pdf, cert),
             file_name=f"certificate-{cert.certificate_id}.pdf",
             mime="application/pdf",

@@ -274,6 +274,7 @@ def _presenter_name() -> str:
 def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
     """The facilitator pack (slides with notes, handout, quiz with answer key, references) for
     presenting without a connection. Trainers only: it contains the answer key."""
+    from course import html_pdf
     from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
 
     with st.expander("Facilitator pack for presenting offline", icon=":material/download:"):
@@ -294,6 +295,10 @@ def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
                 key="pack-html",
             )
         with pdf_col:
+            problem = html_pdf.unavailable_reason()
+            if problem is not None:  # trainers see what the server lacks; the HTML file still works
+                st.warning(problem, icon=":material/warning:")
+                return
             st.download_button(
                 "Download pack (PDF)",
                 lambda: facilitator_pack_pdf(course, module_id, audience),

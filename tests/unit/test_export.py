@@ -349,14 +349,19 @@ def check_slide_pages(course, module_id: str, audience: str, pack) -> None:
 
 def check_parts(pack) -> None:
     starts = pack.part_pages
-    order = ["slides", "speaker-notes", "handout", "quiz", "answer-key", "references"]
+    order = ["slides", "speaker-notes", "crisis-disclosure", "handout", "quiz", "answer-key", "references"]
     assert list(starts) == order
     assert starts["slides"] == 1
     assert starts["speaker-notes"] == pack.slide_pages + 1
     assert [starts[p] for p in order] == sorted(starts[p] for p in order)
     assert starts["references"] <= pack.page_count
     pages = pages_text(pack.data)
-    for part, title in (("handout", "Handout: "), ("answer-key", "Answer key"), ("references", "References")):
+    for part, title in (
+        ("crisis-disclosure", "If someone discloses a crisis"),
+        ("handout", "Handout: "),
+        ("answer-key", "Answer key"),
+        ("references", "References"),
+    ):
         assert title in pages[starts[part] - 1], part
 
 

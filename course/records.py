@@ -171,6 +171,7 @@ certificates_table = sa.Table(
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("score_percent", sa.Double, nullable=False),
     sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("expires_at", UTCDateTime),  # m0xx_certificate_validity; None: never expires
 )
 
 presentations_table = sa.Table(
@@ -373,6 +374,15 @@ def m005_answer_drafts(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m0xx_certificate_validity(conn: Connection) -> None:
+    """Certificates that expire: the expiry date set at issue (signed with the rest)."""
+    conn.execute(sa.text("ALTER TABLE certificates ADD COLUMN expires_at " + _datetime_sql(conn)))
+
+
+def _datetime_sql(conn: Connection) -> str:
+    return "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -381,6 +391,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m003_preferences),
     (4, m004_presentations),
     (5, m005_answer_drafts),
+    (6, m0xx_certificate_validity),  # the lead renumbers when merging
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -421,6 +432,7 @@ class CertificateRecord:
     issued_at: datetime
     score_percent: float
     signature: str
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

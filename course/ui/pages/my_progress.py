@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pandas as pd
@@ -12,9 +11,9 @@ from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, identity, state
+from course.ui import chart_view, identity, renewal_view, state
 from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
-from course.ui.pages import home
+from course.ui.pages import home, refresh
 
 
 def render() -> None:
@@ -40,6 +39,7 @@ def render() -> None:
     if progress.complete:
         st.success("You have passed every module on this track.", icon=":material/celebration:")
 
+    refresh.due_line()
     st.header("Modules")
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
@@ -155,23 +155,10 @@ def _certificate(progress) -> None:
     if secret is None:
         st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
+    renewal_view.renew_if_met(progress.track)  # e.g. the changed modules were passed again
     mine = certificates.for_learner(db, learner.learner_id, secret)
     if mine:
-        cert = mine[-1]
-        st.success(
-            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {escape_markdown(cert.display_name)}.",
-            icon=":material/workspace_premium:",
-        )
-        st.download_button(
-            "Download certificate (PDF)",
-            # Made when the button is pressed, not on every visit to this page: setting a
-            # name in any script means loading its fonts, which takes a tenth of a second or more.
-            functools.partial(certificates.render_pdf, cert),
-            file_name=f"certificate-{cert.certificate_id}.pdf",
-            mime="application/pdf",
-            icon=":material/download:",
-        )
-        st.caption("An employer can check it on the Verify a certificate page with the id above.")
+        renewal_view.show(mine[-1], progress.track)
         return
     if not progress.complete:
         st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
@@ -190,7 +177,10 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
+        track = course.track(progress.track)
+        certificates.issue(
+            db, learner.learner_id, name, course, sum(scores) / len(scores), secret, state.now(), track.validity_months
+        )
         db.set_display_name(learner.learner_id, name)
         learner.display_name = name
         st.rerun()

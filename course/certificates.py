@@ -27,7 +27,7 @@ from fpdf import FPDF
 from course.events import Event
 from course.pdf_fonts import CORE_FONTS, Fonts, latin1, use_fonts
 from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
-from course.renewal import Revocation, add_months, renewed_by, revocations, status
+from course.renewal import Holder, Revocation, add_months, renewed_by, revocations, status
 from course.schema import Course, CourseSettings
 from course.typed import clean_name
 
@@ -327,3 +327,25 @@ def renew(
         now=now,
         validity_months=track.validity_months,
     )
+
+
+def holders(store: CertificateStore, records: list[CertificateRecord], secret: bytes, now: datetime) -> list[Holder]:
+    """Each learner's latest certificate among `records` that still verifies, with its status
+    at `now` (a renewal replaces the certificate it renews), for the trainers' report."""
+    latest: dict[str, CertificateRecord] = {}
+    for record in sorted(records, key=lambda r: r.issued_at):
+        if verify(store, record.certificate_id, secret) is not None:
+            latest[record.learner_id] = record
+    out = []
+    for learner_id, record in sorted(latest.items()):
+        revoked = record.certificate_id in revocations(store.events(learner_id))
+        out.append(
+            Holder(
+                record.certificate_id,
+                learner_id,
+                record.issued_at,
+                record.expires_at,
+                status(record.expires_at, now, revoked),
+            )
+        )
+    return out

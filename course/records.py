@@ -1116,6 +1116,12 @@ class Store:
 
     # ---------------------------------------------------------------- certificates
 
+    def all_certificates(self) -> list[CertificateRecord]:
+        """Every certificate, oldest first (the trainers' renewal report)."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(certificates_table).order_by(certificates_table.c.issued_at)).all()
+            return [CertificateRecord(**r._mapping) for r in rows]
+
     def add_certificate(self, record: CertificateRecord) -> bool:
         """Store a certificate; False (nothing written) if its id is already taken."""
         insert = (

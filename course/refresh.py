@@ -17,11 +17,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
-from course.events import ANSWERED, REFRESHER, Event
+from course.analytics import MIN_GROUP, suppression_reason
+from course.events import ANSWERED, COMPLETED, REFRESHER, Event, refresher_activity
 from course.progress import PASSED_STATUS, project
 from course.schema import Course, Gradable, Scenario
 
@@ -124,23 +125,64 @@ def next_due(items: Iterable[Item], now: datetime) -> datetime | None:
     return min(later) if later else None
 
 
-def retention(
-    events: Iterable[Event], course: Course, period_days: int = 30
-) -> dict[tuple[str, datetime], tuple[int, int, set[str]]]:
-    """(module, period start) -> (right, answered, learners) over refresher answers; periods
-    are `period_days` long, counted from 1 January 2000 so they line up across calls."""
+@dataclass(frozen=True)
+class Retention:
+    """Refresher answers to one module's questions in one calendar month."""
+
+    module_id: str
+    month: str  # YYYY-MM, UTC
+    learners: int | None  # these three are None (with `suppressed`) for fewer than MIN_GROUP learners
+    answers: int | None
+    right: int | None
+    suppressed: str | None
+
+    @property
+    def share_right(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+
+def retention(course: Course, events: Iterable[Event], min_group: int = MIN_GROUP) -> list[Retention]:
+    """Share of refresher answers right, by module and month, under the analytics privacy rule:
+    a module-month answered by fewer than `min_group` learners shows no figures."""
     module_of = {q.id: m.id for m in course.modules for _, q in course.quizzes[m.quiz].items()}
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    out: dict[tuple[str, datetime], tuple[int, int, set[str]]] = {}
+    order = {m.id: n for n, m in enumerate(course.modules)}
+    groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for e in events:
-        if not is_refresher_answer(e):
-            continue
-        module = module_of.get(e.activity.removeprefix("question/"))
-        if module is None:
-            continue
-        at = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
-        start = epoch + timedelta(days=period_days * ((at - epoch).days // period_days))
-        right, n, who = out.get((module, start), (0, 0, set()))
-        who.add(e.learner_id)
-        out[(module, start)] = (right + bool(e.success), n + 1, who)
+        module = module_of.get(e.activity.removeprefix("question/")) if is_refresher_answer(e) else None
+        if module is not None:
+            at = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
+            groups[(module, f"{at.astimezone(UTC):%Y-%m}")].append(e)
+    out = []
+    for (module, month), evs in sorted(groups.items(), key=lambda kv: (kv[0][1], order[kv[0][0]])):
+        learners = len({e.learner_id for e in evs})
+        hidden = suppression_reason(learners, min_group)
+        right = sum(bool(e.success) for e in evs)
+        out.append(
+            Retention(
+                module,
+                month,
+                None if hidden else learners,
+                None if hidden else len(evs),
+                None if hidden else right,
+                hidden,
+            )
+        )
+    return out
+
+
+def activity(
+    events: Iterable[Event], min_group: int = MIN_GROUP
+) -> list[tuple[str, int | None, int | None, str | None]]:
+    """Refresher sets done per calendar month: (month, sets, learners, why hidden); sets and
+    learners are None when fewer than `min_group` learners did one."""
+    by_month: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        if e.verb == COMPLETED and e.activity == refresher_activity():
+            at = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
+            by_month[f"{at.astimezone(UTC):%Y-%m}"].append(e)
+    out = []
+    for month, evs in sorted(by_month.items()):
+        learners = len({e.learner_id for e in evs})
+        hidden = suppression_reason(learners, min_group)
+        out.append((month, None if hidden else len(evs), None if hidden else learners, hidden))
     return out

@@ -101,7 +101,7 @@ def test_the_verify_page_says_valid_expiring_soon_expired_or_revoked_with_the_is
     issued = datetime(2027, 6, 1, 9, tzinfo=UTC)
     cert = certificates.issue(store, "L1", "Alex Ngata", real_course, 90, SECRET, issued, 12)
     cases = [
-        (issued + timedelta(days=10), "success", "This certificate is valid until 01 June 2028.", "Valid"),
+        (issued + timedelta(days=10), "success", "This certificate is valid. It expires on 01 June 2028.", "Valid"),
         (
             issued + timedelta(days=350),
             "success",
@@ -187,3 +187,26 @@ def test_refresher_figures_on_the_dashboard_match_hand_counts(real_course, isola
     assert retention.iloc[0].tolist() == [month, escape_markdown(module.title), 5, 10, "70%", ""]  # 7 of 10 right
     sets = next(t.value for t in at.table if "Refresher sets done" in t.value.columns)
     assert sets.iloc[0].tolist() == [month, 5, 5, ""]
+
+
+def test_refresher_answers_are_kept_as_chosen_and_come_back_on_another_device(real_course, isolated_store):
+    at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Clinic staff onboarding")
+    first = real_course.track("staff").modules[0]
+    at = answer(open_quiz(button(at, "Start: ").click().run()), real_course, first, "staff")
+    later = datetime.now(UTC) + timedelta(days=200)
+    at.session_state[NOW_KEY] = later
+    at = go(at.run(), "refresh")
+    _, qids = at.session_state["refresher-set"]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    by_id = {q.id: q for _, q in quiz.items("staff")}
+    key = f"q-{quiz.id}-refresh-1-{qids[0]}"
+    fill(at, key, by_id[qids[0]])
+    at = at.run()
+    code = at.session_state["learner"].resume_code
+
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.query_params["resume"] = code
+    other.session_state[NOW_KEY] = later
+    other = go(other.run(), "refresh")
+    assert other.session_state["refresher-set"][1] == qids
+    assert f"Your answers from before are back: 1 of {len(qids)} questions are filled in." in texts(other)

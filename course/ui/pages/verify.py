@@ -65,7 +65,8 @@ def _outcome(cert_id: str) -> None:
     elif checked.status == renewal.EXPIRING_SOON:
         st.success(f"This certificate is valid. It expires soon, on {expires}.", icon=":material/verified:")
     else:
-        st.success(f"This certificate is valid{f' until {expires}' if expires else ''}.", icon=":material/verified:")
+        said = "This certificate is valid." + (f" It expires on {expires}." if expires else "")
+        st.success(said, icon=":material/verified:")
     st.table(
         {
             "Name": [escape_markdown(cert.display_name)],  # st.table reads Markdown: shown as written

@@ -328,7 +328,6 @@ def test_a_refresher_answer_sits_in_the_refresher_not_in_a_quiz_and_the_set_is_a
         ANSWERED,
         "question/ketamine-origin",
         track="staff",
-        attempt=3,
         score=1.0,
         max_score=1.0,
         success=True,

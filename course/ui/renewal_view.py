@@ -10,6 +10,7 @@ import streamlit as st
 
 from course import certificates, renewal
 from course.certificates import Certificate
+from course.records import StoreUnavailable
 from course.ui import state
 from course.ui.common import escape_markdown
 
@@ -24,7 +25,12 @@ def renew_if_met(track_id: str) -> Certificate | None:
     if db is None or secret is None:
         return None
     learner = state.session()
-    new = certificates.renew(db, state.course(), track_id, learner.learner_id, learner.events(), secret, state.now())
+    try:
+        new = certificates.renew(
+            db, state.course(), track_id, learner.learner_id, learner.events(), secret, state.now()
+        )
+    except StoreUnavailable:
+        return None  # tried again on the next visit to My progress or Refresh: the events are kept
     if new is not None:
         st.success(
             f"Your certificate is renewed: certificate {new.certificate_id}, issued on {day(new.issued_at)}, "

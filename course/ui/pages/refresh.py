@@ -12,6 +12,7 @@ import streamlit as st
 from course import certificates, refresh, renewal
 from course.events import ANSWERED, COMPLETED, REFRESHER, question_activity, refresher_activity
 from course.grading import grade_question, is_answered, passes
+from course.records import StoreUnavailable
 from course.ui import kept, nav, renewal_view, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
@@ -47,7 +48,10 @@ def _renewal_open(track_id: str) -> bool:
     db, secret = state.store(), state.cert_secret()
     if db is None or secret is None:
         return False
-    mine = certificates.for_learner(db, state.session().learner_id, secret)
+    try:
+        mine = certificates.for_learner(db, state.session().learner_id, secret)
+    except StoreUnavailable:
+        return False  # the set is then made of due questions only
     if not mine:
         return False
     opens = renewal.window_opens(state.course().track(track_id), mine[-1].expires_at)

@@ -210,3 +210,35 @@ def test_refresher_answers_are_kept_as_chosen_and_come_back_on_another_device(re
     other = go(other.run(), "refresh")
     assert other.session_state["refresher-set"][1] == qids
     assert f"Your answers from before are back: 1 of {len(qids)} questions are filled in." in texts(other)
+
+
+def test_a_refresher_set_done_while_the_database_is_down_is_kept_and_written_when_it_is_back(
+    real_course, monkeypatch, tmp_path
+):
+    import streamlit as st
+
+    good = f"sqlite:///{tmp_path / 'back.sqlite'}"
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+    st.cache_resource.clear()
+    at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Community and self-paced learning")
+    first = real_course.track("public").modules[0]
+    at = answer(open_quiz(button(at, "Start: ").click().run()), real_course, first, "public")
+    at.session_state[NOW_KEY] = datetime.now(UTC) + timedelta(days=200)
+    at = go(at.run(), "refresh")
+    attempt, qids = at.session_state["refresher-set"]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    by_id = {q.id: q for _, q in quiz.items("public")}
+    for qid in qids:
+        fill(at, f"q-{quiz.id}-refresh-{attempt}-{qid}", by_id[qid])
+    at = button(at, "Submit answers").click().run()
+    assert any(h.value == "Your result" for h in at.header)
+    learner = at.session_state["learner"]
+    pending = [e for e in learner.writer.pending if REFRESHER in (e.context or {})]
+    assert len(pending) == len(qids)
+
+    monkeypatch.setenv("COURSE_DB_URL", good)  # the database is back
+    at.run()
+    stored = open_store(good).events(learner.learner_id)
+    assert sum(REFRESHER in (e.context or {}) for e in stored) == len(qids)
+    assert any(e.verb == COMPLETED and e.activity == refresher_activity() for e in stored)
+    assert not learner.writer.pending

@@ -62,6 +62,21 @@ def retention_rows(course: Course, events: Sequence[Event]) -> list[dict]:
     ]
 
 
+FRESH_FOR_S = 60  # as the rest of the dashboard: figures at most a minute old
+
+
+@st.cache_resource(ttl=FRESH_FOR_S, max_entries=16, show_spinner="Loading certificates…")
+def _holders(cohort: str | None, minute: datetime) -> list[renewal.Holder]:
+    """Each learner's latest certificate and its status at `minute`: one read per certificate
+    and per holder's record, shared by every trainer looking at the same selection that minute."""
+    db, secret = state.store(), state.cert_secret()
+    if cohort:
+        records = [r for lid in db.cohort_members(cohort) for r in db.certificates_for(lid)]
+    else:
+        records = db.all_certificates()
+    return certificates.holders(db, records, secret, minute)
+
+
 def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
     st.header("Certificates and renewal")
     db, secret = state.store(), state.cert_secret()
@@ -70,11 +85,7 @@ def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
         return
     now = state.now()
     try:
-        if cohort:
-            records = [r for lid in db.cohort_members(cohort) for r in db.certificates_for(lid)]
-        else:
-            records = db.all_certificates()
-        holders = certificates.holders(db, records, secret, now)
+        holders = _holders(cohort, now.replace(second=0, microsecond=0))
     except StoreUnavailable:
         st.error("We can't reach the course database right now.", icon=":material/cloud_off:")
         return
@@ -168,6 +179,7 @@ def _revoke(db, secret: bytes) -> None:
             record.learner_id, cert.certificate_id, reason, "trainer", learner.cohort if learner else None
         )
     )
+    _holders.clear()  # the list above shows it revoked from the next run on
     st.success(
         f"Certificate {cert.certificate_id} is revoked. The Verify page now says so, with today's date.",
         icon=":material/check_circle:",

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from course.events import Event
 from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
+from course.renewal import Holder, Revocation, add_months, renewed_by, revocations, status
 from course.schema import Course, CourseSettings
 from course.typed import clean_name
 
@@ -44,6 +46,7 @@ class Certificate:
     course_version: str
     issued_at: datetime
     score_percent: float
+    expires_at: datetime | None = None  # None: never expires (course.renewal does the arithmetic)
 
 
 class CertificateStore(Protocol):
@@ -52,6 +55,8 @@ class CertificateStore(Protocol):
     def certificate_record(self, certificate_id: str) -> CertificateRecord | None: ...
 
     def certificates_for(self, learner_id: str) -> list[CertificateRecord]: ...
+
+    def events(self, learner_id: str) -> list[Event]: ...
 
 
 # --------------------------------------------------------------------------- ids and signatures
@@ -69,9 +74,11 @@ def normalize_id(certificate_id: object) -> str | None:
 
 
 def _canonical(record: CertificateRecord) -> bytes:
-    # A JSON array: unambiguous field boundaries, stable across Python versions.
+    # A JSON array: unambiguous field boundaries, stable across Python versions. A certificate
+    # that expires signs its expiry too (v2); one that does not keeps v1, so every certificate
+    # issued before expiry existed still verifies.
     fields = [
-        "course-certificate-v1",
+        "course-certificate-v2" if record.expires_at else "course-certificate-v1",
         record.certificate_id,
         record.learner_id,
         record.display_name,
@@ -80,6 +87,8 @@ def _canonical(record: CertificateRecord) -> bytes:
         record.issued_at.astimezone(UTC).isoformat(timespec="seconds"),
         f"{record.score_percent:.2f}",
     ]
+    if record.expires_at:
+        fields.append(record.expires_at.astimezone(UTC).isoformat(timespec="seconds"))
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -101,6 +110,7 @@ def _public(record: CertificateRecord) -> Certificate:
         course_version=record.course_version,
         issued_at=record.issued_at,
         score_percent=record.score_percent,
+        expires_at=record.expires_at,
     )
 
 
@@ -115,8 +125,10 @@ def issue(
     score_percent: float,
     secret: bytes,
     now: datetime | None = None,
+    validity_months: int | None = None,
 ) -> Certificate:
-    """Sign and store a certificate for `learner_id`; the name is printed as given."""
+    """Sign and store a certificate for `learner_id`; the name is printed as given. With
+    `validity_months` it expires that many calendar months after issue (course.renewal)."""
     _check_secret(secret)
     name = clean_name(display_name)
     if not name:
@@ -125,6 +137,7 @@ def issue(
         raise ValueError("score_percent must be between 0 and 100")
     settings = course.settings if isinstance(course, Course) else course
     issued_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    expires_at = add_months(issued_at, validity_months) if validity_months else None
     for _ in range(10):
         unsigned = CertificateRecord(
             certificate_id=new_certificate_id(),
@@ -135,6 +148,7 @@ def issue(
             issued_at=issued_at,
             score_percent=round(float(score_percent), 2),
             signature="",
+            expires_at=expires_at,
         )
         record = CertificateRecord(**{**unsigned.__dict__, "signature": sign(unsigned, secret)})
         if store.add_certificate(record):
@@ -155,6 +169,28 @@ def verify(store: CertificateStore, certificate_id: object, secret: bytes) -> Ce
     if not hmac.compare_digest(expected, record.signature or ""):
         return None
     return _public(record)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A certificate that verifies, and where it stands (course.renewal's statuses)."""
+
+    certificate: Certificate
+    status: str
+    revocation: Revocation | None
+
+
+def check(
+    store: CertificateStore, certificate_id: object, secret: bytes, now: datetime | None = None
+) -> Checked | None:
+    """Verify `certificate_id` and tell its status at `now`: valid, expiring soon, expired or
+    revoked (a trainer's revocation is an event in the holder's record). None if it does not verify."""
+    cert = verify(store, certificate_id, secret)
+    if cert is None:
+        return None
+    record = store.certificate_record(cert.certificate_id)
+    revoked = revocations(store.events(record.learner_id)).get(cert.certificate_id) if record else None
+    return Checked(cert, status(cert.expires_at, now or datetime.now(UTC), revoked is not None), revoked)
 
 
 def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list[Certificate]:
@@ -309,6 +345,7 @@ def certificate_html(cert: Certificate, name_pt: float = 28) -> str:
 <p class="version">Version {e(cert.course_version)}</p>
 <p class="score">Final score: {e(score)}%</p>
 <p>Issued on {e(_date(issued))}</p>
+{f"<p>Valid until {e(_date(cert.expires_at.astimezone(UTC)))}</p>" if cert.expires_at else ""}
 <div class="verify">
 <p class="id">Verification id: {e(cert.certificate_id)}</p>
 <p class="how">{e(VERIFY_SENTENCE)}.</p>
@@ -345,3 +382,59 @@ def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
             break
         size = max(6.0, size * 0.8)
     return html_pdf.write_pdf(document, compress=compress, exact_text=True).data
+
+
+def renew(
+    store: CertificateStore,
+    course: Course,
+    track_id: str,
+    learner_id: str,
+    events: list[Event],
+    secret: bytes,
+    now: datetime | None = None,
+) -> Certificate | None:
+    """Issue the renewal of a learner's latest certificate when the track's renewal rule is met
+    by their events (course.renewal); None when it is not. A revoked certificate is not
+    renewed: a trainer revoked it for a reason the learner's refresher does not answer. The
+    new certificate has its own id and dates; the old one keeps verifying with its own."""
+    mine = for_learner(store, learner_id, secret)
+    if not mine:
+        return None
+    cert = mine[-1]
+    if cert.certificate_id in revocations(events):
+        return None
+    track = course.track(track_id)
+    if renewed_by(course, track, cert.issued_at, cert.expires_at, events) is None:
+        return None
+    return issue(
+        store,
+        learner_id,
+        cert.display_name,
+        course,
+        cert.score_percent,
+        secret,
+        now=now,
+        validity_months=track.validity_months,
+    )
+
+
+def holders(store: CertificateStore, records: list[CertificateRecord], secret: bytes, now: datetime) -> list[Holder]:
+    """Each learner's latest certificate among `records` that still verifies, with its status
+    at `now` (a renewal replaces the certificate it renews), for the trainers' report."""
+    latest: dict[str, CertificateRecord] = {}
+    for record in sorted(records, key=lambda r: r.issued_at):
+        if verify(store, record.certificate_id, secret) is not None:
+            latest[record.learner_id] = record
+    out = []
+    for learner_id, record in sorted(latest.items()):
+        revoked = record.certificate_id in revocations(store.events(learner_id))
+        out.append(
+            Holder(
+                record.certificate_id,
+                learner_id,
+                record.issued_at,
+                record.expires_at,
+                status(record.expires_at, now, revoked),
+            )
+        )
+    return out

@@ -19,7 +19,12 @@ ANSWERED = "answered"  # one question in a submitted quiz (activity: question/<i
 PASSED = "passed"  # a quiz attempt at or above the pass mark (activity: quiz/<id>)
 FAILED = "failed"  # a quiz attempt below the pass mark
 COMPLETED = "completed"  # finished a pre/post test or survey (activity: test/<id> or survey/<id>)
-VERBS = (REGISTERED, EXPERIENCED, ANSWERED, PASSED, FAILED, COMPLETED)
+# or a refresher set (activity: refresher; attempt: the set's number)
+REVOKED = "revoked"  # a trainer revoked a certificate (activity: certificate/<id>; context: reason)
+VERBS = (REGISTERED, EXPERIENCED, ANSWERED, PASSED, FAILED, COMPLETED, REVOKED)
+# Context key marking an answer given in a refresher set (value: the set's number), so
+# projections can tell it from a quiz attempt's answer.
+REFRESHER = "refresher"
 
 
 def now() -> datetime:
@@ -89,3 +94,12 @@ def quiz_activity(quiz_id: str) -> str:
 
 def question_activity(question_id: str) -> str:
     return f"question/{question_id}"
+
+
+def refresher_activity() -> str:
+    """The spaced-refresher sets, one activity for all of them (each set is an attempt)."""
+    return REFRESHER
+
+
+def certificate_activity(certificate_id: str) -> str:
+    return f"certificate/{certificate_id}"

@@ -213,6 +213,7 @@ certificates_table = sa.Table(
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("score_percent", sa.Double, nullable=False),
     sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("expires_at", UTCDateTime),  # m0xx_certificate_validity; None: never expires
 )
 
 presentations_table = sa.Table(
@@ -515,6 +516,15 @@ def _session_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
+def m008_certificate_validity(conn: Connection) -> None:
+    """Certificates that expire: the expiry date set at issue (signed with the rest)."""
+    conn.execute(sa.text("ALTER TABLE certificates ADD COLUMN expires_at " + _datetime_sql(conn)))
+
+
+def _datetime_sql(conn: Connection) -> str:
+    return "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -525,6 +535,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (5, m005_answer_drafts),
     (6, m006_attempt_numbers),
     (7, m007_trainer_sessions),
+    (8, m008_certificate_validity),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -565,6 +576,7 @@ class CertificateRecord:
     issued_at: datetime
     score_percent: float
     signature: str
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -1717,6 +1729,12 @@ class Store:
             )
 
     # ---------------------------------------------------------------- certificates
+
+    def all_certificates(self) -> list[CertificateRecord]:
+        """Every certificate, oldest first (the trainers' renewal report)."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(certificates_table).order_by(certificates_table.c.issued_at)).all()
+            return [CertificateRecord(**r._mapping) for r in rows]
 
     def add_certificate(self, record: CertificateRecord) -> bool:
         """Store a certificate; False (nothing written) if its id is already taken."""

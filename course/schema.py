@@ -44,6 +44,19 @@ def _web_address(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- course.yaml
 
 
+class Renewal(Model):
+    """How a certificate that expires is renewed (docs/records.md)."""
+
+    window_days: WholeNumber = Field(
+        default=90, ge=1, le=365, description="renewal opens this many days before the expiry date"
+    )
+    by: list[Literal["refresher", "changed_modules"]] = Field(
+        min_length=1,
+        description="refresher: pass a refresher set in the window; changed_modules: pass again, in the "
+        "window, every module whose review date is after the certificate's issue date",
+    )
+
+
 class Track(Model):
     id: Slug
     title: NonEmpty
@@ -54,6 +67,23 @@ class Track(Model):
     pass_mark: WholeNumber = Field(ge=1, le=100, description="percent of quiz points needed to pass")
     sequencing: Literal["sequential", "free"]
     certificate: bool = False
+    validity_months: WholeNumber | None = Field(
+        default=None, ge=1, le=120, description="a certificate expires this many months after issue; none if absent"
+    )
+    renewal: Renewal | None = None
+
+    @model_validator(mode="after")
+    def _validity_needs_certificate(self) -> Track:
+        if self.validity_months is not None and not self.certificate:
+            raise ValueError("validity_months needs certificate: true (only certificates expire)")
+        if self.renewal is not None and self.validity_months is None:
+            raise ValueError("renewal needs validity_months: a certificate that never expires is never renewed")
+        if self.renewal is not None and self.renewal.window_days >= 28 * (self.validity_months or 0):
+            raise ValueError(
+                f"renewal.window_days ({self.renewal.window_days}) must be shorter than the validity "
+                f"({self.validity_months} months)"
+            )
+        return self
 
 
 class CrisisService(Model):

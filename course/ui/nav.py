@@ -33,7 +33,7 @@ def build(course: Course) -> list[StreamlitPage]:
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     from course.ui import trainer_access
-    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, settings, trainer, verify
+    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, refresh, settings, trainer, verify
 
     _PAGES: dict[str, StreamlitPage] = {}
     st.session_state[PAGES_KEY] = _PAGES
@@ -41,6 +41,7 @@ def build(course: Course) -> list[StreamlitPage]:
     _PAGES["progress"] = st.Page(
         my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
     )
+    _PAGES["refresh"] = st.Page(refresh.render, title="Refresh", icon=":material/psychology:", url_path="refresh")
     _PAGES["start-check"] = st.Page(
         checks.render_start, title="Before you start", icon=":material/flag:", url_path="start-check"
     )
@@ -106,6 +107,7 @@ def build(course: Course) -> list[StreamlitPage]:
         *module_pages,
         _PAGES["final-check"],
         _PAGES["progress"],
+        _PAGES["refresh"],
         _PAGES["settings"],
         _PAGES["verify"],
         _PAGES["join"],

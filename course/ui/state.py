@@ -16,6 +16,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,16 @@ _OUTAGE: set[str] = set()  # the reasons already logged for the outage going on,
 
 
 _REPORTED: set[str] = set()
+
+
+NOW_KEY = "course-now"  # tests only: a datetime standing in for the clock; no widget has this key
+
+
+def now() -> datetime:
+    """The time the pages act at: the clock, unless a test put a datetime under NOW_KEY
+    (tests move it forward to see a certificate expire or a refresher fall due)."""
+    fixed = st.session_state.get(NOW_KEY)
+    return fixed if isinstance(fixed, datetime) and fixed.tzinfo is not None else datetime.now(UTC)
 
 
 def error_once(message: str) -> None:

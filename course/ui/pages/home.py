@@ -9,6 +9,7 @@ from course.records import MAX_DISPLAY_NAME, Cohort
 from course.typed import clean_name, name_problem
 from course.ui import identity, nav, state
 from course.ui.common import code_as_typed, escape_markdown, notice, status_text, waiting_for_record
+from course.ui.pages import refresh
 
 STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
 STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
@@ -39,6 +40,7 @@ def render() -> None:
                 return
         slot.empty()
         nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
+    refresh.due_line()
     course_map()
 
 

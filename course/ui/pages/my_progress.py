@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 
 import pandas as pd
 import streamlit as st
 
-from course import analytics, certificates, html_pdf, xapi
+from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, identity, state
+from course.ui import chart_view, identity, renewal_view, state
 from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
-from course.ui.pages import home
+from course.ui.pages import home, refresh
 
 _log = logging.getLogger(__name__)
 
@@ -43,6 +42,7 @@ def render() -> None:
     if progress.complete:
         st.success("You have passed every module on this track.", icon=":material/celebration:")
 
+    refresh.due_line()
     st.header("Modules")
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
@@ -162,36 +162,13 @@ def _certificate(progress) -> None:
         st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
     try:
+        renewal_view.renew_if_met(progress.track)  # e.g. the changed modules were passed again
         mine = certificates.for_learner(db, learner.learner_id, secret)
     except StoreUnavailable:  # the database stopped answering after start-up
         st.write(CERTIFICATES_UNREACHABLE)
         return
     if mine:
-        cert = mine[-1]
-        st.success(
-            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {escape_markdown(cert.display_name)}.",
-            icon=":material/workspace_premium:",
-        )
-        problem = html_pdf.unavailable_reason()
-        if problem is not None:
-            _log.error("certificate PDF for %s: %s", cert.certificate_id, problem)
-            st.warning(
-                "The PDF of your certificate can't be made on this server right now; the people who run "
-                "it have been told. Your certificate is issued and valid.",
-                icon=":material/warning:",
-            )
-            st.caption("An employer can check it on the Verify a certificate page with the id above.")
-            return
-        st.download_button(
-            "Download certificate (PDF)",
-            # Made when the button is pressed, not on every visit to this page: WeasyPrint
-            # lays the certificate out, which takes a few tenths of a second.
-            functools.partial(certificates.render_pdf, cert),
-            file_name=f"certificate-{cert.certificate_id}.pdf",
-            mime="application/pdf",
-            icon=":material/download:",
-        )
-        st.caption("An employer can check it on the Verify a certificate page with the id above.")
+        renewal_view.show(mine[-1], progress.track)
         return
     if not progress.complete:
         st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
@@ -210,8 +187,18 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
+        track = course.track(progress.track)
         try:
-            certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
+            certificates.issue(
+                db,
+                learner.learner_id,
+                name,
+                course,
+                sum(scores) / len(scores),
+                secret,
+                state.now(),
+                track.validity_months,
+            )
             db.set_display_name(learner.learner_id, name)
         except StoreUnavailable:
             st.error(

@@ -13,7 +13,7 @@ from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, nav, state, trainer_access
+from course.ui import chart_view, nav, renewal_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
 
 ALL = "All learners"
@@ -116,6 +116,7 @@ def render() -> None:
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
     _exports(course, events, steps, items, changes, learners, stuck=stuck, scores=scores)
+    renewal_report.render(course, events, cohort)  # issue 21: certificates due, refreshers
 
 
 def _period(value) -> tuple[datetime | None, datetime | None]:

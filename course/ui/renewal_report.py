@@ -133,6 +133,7 @@ def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
             file_name="certificate-renewals.csv",
             mime="text/csv",
             icon=":material/download:",
+            on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
         )
     with cols[1]:
         st.download_button(
@@ -143,6 +144,7 @@ def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
             file_name="refresher-retention.csv",
             mime="text/csv",
             icon=":material/download:",
+            on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
         )
 
 

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from course.events import COMPLETED, FAILED, PASSED
 from course.records import StoreUnavailable
@@ -176,36 +181,29 @@ MAX_ENTRIES = 500  # more than every question of the course: a copy longer than 
 MAX_ANSWER_CHARS = 4_000  # an ordering question's positions take a few hundred
 RESTORE_AGAIN = "kept-restore-again"  # session state: forms to fill in again (answers arrived late)
 
-_MIRROR_JS = """
-export default function (component) {
-  const { data, setStateValue } = component;
-  const KEY = __KEY__;
-  let stored = {};
-  try { stored = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
-  if (!data.read && Object.keys(stored).length) {
-    setStateValue("found", stored);  // a new session: hand this browser's copy over, once
-    return;
-  }
-  // Add what this session still has to save; remove what it saved or turned down. Other
-  // tabs' answers stay: they share this storage.
-  for (const flag of data.drop) delete stored[flag];
-  Object.assign(stored, data.keep);
-  try {
-    if (Object.keys(stored).length) window.localStorage.setItem(KEY, JSON.stringify(stored));
-    else window.localStorage.removeItem(KEY);
-  } catch (e) { /* storage full or blocked: the session still holds the answers */ }
-}
-""".replace("__KEY__", json.dumps(BROWSER_KEY))
+# The component that hands the browser's copy over and keeps it in step (`mirror`). Its module
+# is a file Streamlit serves from this server, under the component's name: the
+# Content-Security-Policy allows scripts from this server, but not the blob: URL Streamlit makes
+# for a module given inline (docs/security.md).
+COMPONENT = "course.unsaved_answers"
+ASSETS = Path(__file__).parent / "browser"
+COMPONENT_JS = "unsaved_answers.js"
 
-_STEP_JS = """<script>(() => {
+# `mirror_one`'s script: a constant body (the policy allows it by its hash, see
+# web.inline_scripts) that reads what to add and what to remove from its own data- attributes,
+# each JSON, HTML-escaped into the attribute.
+STEP_SCRIPT = """<script data-course-unsaved="{key}" data-set="{add}" data-drop="{drop}">
+(() => {
+  const { courseUnsaved: KEY, set, drop } = document.currentScript.dataset;
   try {
-    const KEY = __KEY__, s = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
-    Object.assign(s, __SET__);
-    for (const flag of __DROP__) delete s[flag];
+    const s = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    Object.assign(s, JSON.parse(set));
+    for (const flag of JSON.parse(drop)) delete s[flag];
     if (Object.keys(s).length) window.localStorage.setItem(KEY, JSON.stringify(s));
     else window.localStorage.removeItem(KEY);
   } catch (e) { /* storage full or blocked: the session still holds the answers */ }
-})();</script>"""
+})();
+</script>"""
 
 MIRRORED = "kept-browser-mirrored"  # session state: the browser's copy may hold something
 DROPS = "kept-browser-drops"  # session state: answers saved since they were copied to the browser
@@ -244,30 +242,49 @@ def mirror_one(flag: str) -> None:
     if waiting is not None:
         add[flag] = _entry(*waiting)
         st.session_state[MIRRORED] = True
-    script = _STEP_JS.replace("__KEY__", json.dumps(BROWSER_KEY)).replace("__DROP__", _js(drops))
-    st.html(script.replace("__SET__", _js(add)), unsafe_allow_javascript=True)
+    st.html(step_script(add, drops), unsafe_allow_javascript=True)
 
 
-def _js(value: Any) -> str:
-    """JSON inside a <script>: no "</" that could end it early."""
-    return json.dumps(value).replace("</", "<\\/")
+def step_script(add: Mapping[str, Any], drop: list[str]) -> str:
+    """`STEP_SCRIPT` with its data: JSON, HTML-escaped into its attributes (the body, which
+    the policy allows by its hash, never changes)."""
+    values = {"key": BROWSER_KEY, "add": json.dumps(add), "drop": json.dumps(drop)}
+    # One pass: an answer that itself reads "{drop}" is data, never a place to fill in.
+    return re.sub(r"\{(key|add|drop)\}", lambda m: html.escape(values[m[1]], quote=True), STEP_SCRIPT)
+
+
+def _component() -> Callable[..., Any]:
+    """The component, known to the running Streamlit as one with files of its own.
+
+    Streamlit serves a component's files only for a component declared with an `asset_dir` in
+    an installed package's pyproject.toml; the course is not installed as a package, so it
+    declares the same thing to the runtime's component manager directly (each runtime has its
+    own: AppTest makes one per app)."""
+    manager = get_bidi_component_manager()
+    if manager.get_component_asset_root(COMPONENT) is None:
+        package, name = COMPONENT.split(".")
+        manifest = ComponentManifest(
+            name=package, version="1", components=[ComponentConfig(name=name, asset_dir=ASSETS.name)]
+        )
+        manager.register_from_manifest(manifest, ASSETS.parent)
+    if not _MOUNT:
+        _MOUNT.append(st.components.v2.component(COMPONENT, js=COMPONENT_JS))
+    return _MOUNT[0]
 
 
 def mirror() -> None:
     """Once per full run (after the page): give a new session the browser's copy of unsaved
     answers, check and save what it handed over, and keep the browser's copy equal to what
     this session still has to save."""
-    if not _MOUNT:
-        _MOUNT.append(st.components.v2.component("course_unsaved_answers", js=_MIRROR_JS))
     _settle_held()
     keep = _waiting()
     drop = sorted(st.session_state.get(DROPS, set()))
     read = bool(st.session_state.get(READ))
     if read and not keep and not drop:
         return  # nothing to hand over, add or remove: no element on this run
-    _MOUNT[0](
+    _component()(
         key="kept-browser",
-        data={"read": read, "keep": keep, "drop": drop},
+        data={"key": BROWSER_KEY, "read": read, "keep": keep, "drop": drop},
         default={"found": None},
         on_found_change=_handed_over,
         height=0,

@@ -117,7 +117,7 @@ def inline_scripts() -> list[str]:
     """Every inline script the course's pages run, exactly as the browser will hash it:
     Streamlit's own index.html, and the course's scripts (each a constant body that reads its
     parameters from its own data- attributes). The policy allows exactly these."""
-    from course.ui import common, display, nav
+    from course.ui import common, display, kept, nav
     from course.ui.pages import quiz
 
     bodies = []
@@ -129,6 +129,7 @@ def inline_scripts() -> list[str]:
     for html in (
         common.COOKIE_SCRIPT,
         display._DECORATIVE_ICONS,
+        kept.STEP_SCRIPT,
         nav.FOCUS_SCRIPT,
         quiz._GROUPS.format(form="x", group=quiz.GROUP),
     ):

@@ -36,8 +36,8 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # Playwright's wait_for_function evaluates its predicate with eval inside the page,
         # which the course's Content-Security-Policy forbids (as it should). Tests that wait
-        # that way get contexts that bypass the policy; test_http_hardening.py passes
-        # bypass_csp=False and uses the app under the policy.
+        # that way get contexts that bypass the policy; test_http_hardening.py and
+        # test_outage_reload.py pass bypass_csp=False and use the app under the policy.
         b.new_context = functools.partial(b.new_context, bypass_csp=True)
         yield b
         b.close()

@@ -153,6 +153,10 @@ def test_the_app_works_in_chromium_under_its_policy(browser, course_server, real
     page.goto(course_server.url)
     wait_ready(page)
     assert page.get_by_text("Choose how you want to take the course").count() == 0
+    # The component that reads the browser's copy of unsaved answers back loaded and ran (it was
+    # refused when its script came from a blob: URL, and showed an error in its box instead).
+    assert page.locator(".st-key-kept-browser").count() == 1
+    assert page.locator(".st-key-kept-browser [data-testid=stAlertContainer]").count() == 0
     assert audit(page, "Home under the CSP") == []
 
     trainer = new_page()
@@ -196,3 +200,18 @@ def test_the_app_works_in_chromium_under_its_policy(browser, course_server, real
     for p in (page, trainer, projector, phone):
         p.context.close()
     assert _csp_problems(messages) == []
+
+
+def test_home_stays_accessible_when_the_unsaved_answers_script_cannot_load(browser, course_server):
+    """Issue 18: when the script of the component that keeps the browser's copy of unsaved
+    answers could not load (the policy refused it), Streamlit's error box sat in the component's
+    box of no height, which Streamlit makes scrollable: a scroll region no key could reach (axe
+    scrollable-region-focusable on Home). That box is not a scroll region now, whatever it holds."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=False)
+    page = context.new_page()
+    page.route("**/_stcore/bidi-components/**", lambda route: route.abort())
+    page.goto(course_server.url)
+    wait_ready(page)
+    page.locator(".st-key-kept-browser [data-testid=stAlertContainer]").wait_for(state="attached", timeout=15000)
+    assert audit(page, "Home without the component's script") == []
+    context.close()

@@ -3,12 +3,17 @@ learner's record cannot be read, offers no track form, and once the database is 
 same learner carries on with every answer chosen, including the one marked "Not saved yet"
 (kept in the browser's localStorage across the reload).
 
+The browser honours the course's Content-Security-Policy (no bypass, unlike the other browser
+tests' contexts): the browser's copy is made and handed back by scripts the policy allows, and
+no violation is reported while the learner answers during the outage.
+
 The outage is real: the server reaches PostgreSQL through a relay in this process that the
 test cuts (see tests/faults/test_outage_identity.py)."""
 
 from __future__ import annotations
 
 import os
+import urllib.request
 import uuid
 
 import pytest
@@ -18,7 +23,7 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 
 from course.devserver import Server
 from course.events import quiz_activity
-from course.records import learners_table, open_store
+from course.records import RETRY_AFTER_S, learners_table, open_store
 from course.ui.kept import BROWSER_KEY, NOT_SAVED
 from tests.browser.conftest import first_quiz_on_the_public_track, wait_ready
 from tests.faults.test_outage_identity import Relay
@@ -62,8 +67,33 @@ def main_text(page) -> str:
     return page.locator("[data-testid=stMain]").inner_text()
 
 
+@pytest.fixture
+def page(browser):
+    """A page that honours the policy, with the browser's console messages in `page.console`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=False)
+    page = context.new_page()
+    page.console = []
+    page.on("console", lambda m: page.console.append(m.text))
+    yield page
+    context.close()
+
+
+def policy_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Content Security Policy" in m or "Content-Security-Policy" in m]
+
+
+def stored(page) -> str:
+    """The browser's copy of unsaved answers ("" when there is none). `evaluate`, not
+    `wait_for_function`: Playwright runs the latter's predicate with eval, which the policy
+    forbids."""
+    return page.evaluate(f"window.localStorage.getItem({BROWSER_KEY!r})") or ""
+
+
 def test_a_reload_during_an_outage_keeps_the_learner_and_the_answer_not_saved_yet(page, relayed_server, real_course):
     server, relay, url = relayed_server
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(server.url, timeout=10) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in policy and "blob:" not in policy.split("script-src")[1].split(";")[0]
     first_quiz_on_the_public_track(page, server, real_course)
     quiz = real_course.quizzes[real_course.modules[0].quiz]
     radios = [q for _, q in quiz.items("public") if q.type in ("single", "true_false")][:2]
@@ -79,7 +109,8 @@ def test_a_reload_during_an_outage_keeps_the_learner_and_the_answer_not_saved_ye
     relay.cut()  # the database goes away
     pick(1)
     assert NOT_SAVED in main_text(page)
-    assert radios[1].id in (page.evaluate(f"window.localStorage.getItem({BROWSER_KEY!r})") or "")
+    assert radios[1].id in stored(page)
+    assert policy_violations(page.console) == [], "answering during the outage broke no rule of the policy"
 
     page.reload()
     wait_ready(page)
@@ -89,13 +120,21 @@ def test_a_reload_during_an_outage_keeps_the_learner_and_the_answer_not_saved_ye
     assert page.get_by_role("button", name="Start the course").count() == 0
 
     relay.restore()  # the database is back
+    # The server's store turns calls away for RETRY_AFTER_S after its last failure (the reload's
+    # reads, moments ago), then tries again: a click sooner would still find the notice.
+    page.wait_for_timeout(RETRY_AFTER_S * 1000)
     page.get_by_role("button", name="Try again").click()
     wait_ready(page)
     assert f"Your answers from before are back: 2 of {len(quiz.items('public'))} questions" in main_text(page)
     for i in range(2):
         assert groups.nth(i).locator("input[type=radio]:checked").count() == 1
     # Saved now, so the browser's copy is emptied: a later reload cannot bring back an old answer.
-    page.wait_for_function(f"window.localStorage.getItem({BROWSER_KEY!r}) === null", timeout=10000)
+    for _ in range(50):
+        if not stored(page):
+            break
+        page.wait_for_timeout(200)
+    assert stored(page) == ""
+    assert policy_violations(page.console) == []
     db = open_store(url)
     try:
         with db._read() as conn:

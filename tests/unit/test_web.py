@@ -3,6 +3,8 @@ over, and the cookie tokens the page posts (course/ui/web.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course.trainer_auth import parse_proxies
@@ -68,3 +70,31 @@ def test_frame_ancestors_that_cannot_be_used_say_why(value, problem):
 def test_frame_ancestors_default_to_self_and_take_a_list():
     assert web.frame_ancestors(None) == "'self'"
     assert web.frame_ancestors("'self', https://lms.example.org") == "'self' https://lms.example.org"
+
+
+def test_the_unsaved_answer_script_carries_any_answer_as_data_and_keeps_the_body_the_policy_allows():
+    """The browser's copy of an answer marked "Not saved yet" was written by a script with the
+    answer inlined in its body, which the policy (scripts by hash only) refused to run. The body
+    is constant now; the answer travels in data- attributes, whatever it holds."""
+    from html.parser import HTMLParser
+
+    from course.ui import kept
+
+    answer = '</script><script>alert(1)</script> "quoted" & {drop} \u00e9'
+    add = {"unsaved-q-x-1-a": {"learner": "L", "item": "a", "answer": answer}}
+    html = kept.step_script(add, ["unsaved-q-x-1-b"])
+
+    class Attributes(HTMLParser):
+        found: dict = {}
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "script":
+                Attributes.found = dict(attrs)
+
+    Attributes().feed(html)
+    assert Attributes.found["data-course-unsaved"] == kept.BROWSER_KEY
+    assert json.loads(Attributes.found["data-set"]) == add
+    assert json.loads(Attributes.found["data-drop"]) == ["unsaved-q-x-1-b"]
+    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert web._script_bodies(html) == web._script_bodies(kept.STEP_SCRIPT)
+    assert web._hash(web._script_bodies(html)[0]) in web.content_security_policy("'self'")

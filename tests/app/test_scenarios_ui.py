@@ -147,7 +147,9 @@ def test_an_inline_check_gives_feedback_at_once_and_is_recorded_not_scored():
     at = at.button(key="prev").click().run().button(key="prev").click().run()  # back to "How care works"
     assert any(s.value == "Check your understanding" for s in at.subheader)
     at.radio(key="check-basics-care-check").set_value("Nobody").run()
-    assert "Not correct. No. A nurse stays with you the whole time." in " ".join(e.value.replace("*", "") for e in at.error)
+    assert "Not correct. No. A nurse stays with you the whole time." in " ".join(
+        e.value.replace("*", "") for e in at.error
+    )
     at.radio(key="check-basics-care-check").set_value("A nurse").run()
     assert "Correct. Yes. A nurse stays with you." in " ".join(e.value.replace("*", "") for e in at.success)
     events = [e for e in at.session_state["learner"].events() if e.activity == "check/basics/care-check"]

@@ -27,7 +27,8 @@ from typing import Literal
 from fpdf import FPDF
 
 from course.pdf_fonts import latin1
-from course.schema import Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
+from course.scenario_sheet import pack_scenarios, scenarios_html
+from course.schema import BranchingScenario, Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
 from course.slides import (
     Audience,
     FigureTable,
@@ -111,6 +112,7 @@ class Pack:
     references: tuple[ReferenceEntry, ...]
     crisis: Crisis | None = None  # the course's crisis services, shown with the notice
     crisis_steps: tuple[str, ...] = CRISIS_DISCLOSURE_STEPS  # for the facilitator, not the handout
+    scenarios: tuple[BranchingScenario, ...] = ()  # the module's scenarios this audience sees (HTML sheet)
 
 
 def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[tuple[Scenario | None, Gradable]]:
@@ -192,6 +194,7 @@ def build_pack(course: Course, module_id: str, audience: Audience) -> Pack:
         quiz_intro=quiz.intro,
         questions=_quiz_entries(course, module, audience),
         references=tuple(ReferenceEntry(numbers[r.id], " ".join(r.citation.split()), r.url) for r in module.references),
+        scenarios=pack_scenarios(course, module, audience),
     )
 
 
@@ -593,6 +596,7 @@ def pack_html(pack: Pack) -> str:
             ("about", "About this pack"),
             ("slides", "Slides and speaker notes"),
             ("handout", "Handout"),
+            *((("scenarios", "Scenarios for discussion"),) if pack.scenarios else ()),
             ("quiz", "Quiz"),
             ("answer-key", "Answer key"),
             ("references", "References"),
@@ -651,6 +655,7 @@ landscape page with its notes under it.</li>
 <ul>{takeaways}</ul>
 <p>Numbers in square brackets point to the references at the end of this pack.</p>
 </section>
+{scenarios_html(pack.scenarios, module, citation_numbers(module))}
 
 <section id="quiz" aria-labelledby="quiz-heading">
 <h2 id="quiz-heading">{e(pack.quiz_title)}</h2>

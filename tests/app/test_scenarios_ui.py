@@ -5,6 +5,7 @@ The course is the small one in tests/small_course.py with its scenario and check
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,13 +36,19 @@ def scenario(small):
     return load_course(small).scenarios["sam-gets-up"]
 
 
+def _normal(text: str) -> str:
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+    return text.replace("\\$", "$")
+
+
 def words(markdown: str) -> str:
     """Text as the page shows it, for comparing: citation marks are drawn as numbers."""
-    return " ".join(CITATION_MARK.sub("", markdown).split())
+    return _normal(CITATION_MARK.sub("", markdown))
 
 
 def shown(at: AppTest) -> str:
-    return " ".join(texts(at).split())
+    """The page's text with the citation numbers (<sup>[n]</sup>) left out."""
+    return _normal(re.sub(r"<sup>\[\d+\]</sup>", "", texts(at)))
 
 
 def new_app(**query) -> AppTest:
@@ -77,11 +84,10 @@ def test_the_scenario_is_a_part_of_its_module_after_the_sections_and_listed_on_t
     assert at.button(key="prev").label == "Previous: Risks"
 
 
-def test_every_path_of_the_scenario_shows_each_step_feedback_and_ending(scenario):
-    paths = scenario.paths()
-    assert len(paths) == 3  # the walk below covers whatever the YAML holds
-    at = open_scenario()
-    for path in paths:
+def walk_every_path(at: AppTest, scenario, headings: dict[str, str]) -> AppTest:
+    """Play every path of `scenario` from its start, as the YAML gives them, checking each screen;
+    "Start again" after each ending. `at` is on the scenario's first step."""
+    for path in scenario.paths():
         step = scenario.step(scenario.start)
         for n, choice_id in enumerate(path, start=1):
             assert at.subheader[0].value == f"Step {n}: what is happening"
@@ -101,10 +107,15 @@ def test_every_path_of_the_scenario_shows_each_step_feedback_and_ending(scenario
         assert f"Outcome: {ending.rating_words}" in shown(at)  # in words, not colour alone
         assert words(ending.debrief) in shown(at)
         for sid in ending.sections:
-            heading = small_course.HEADINGS[sid]
-            assert at.button(key=f"ending-section-{scenario.id}-{sid}").label == f"Section: {heading}"
+            assert at.button(key=f"ending-section-{scenario.id}-{sid}").label == f"Section: {headings[sid]}"
         at = at.button(key=f"again-{scenario.id}").click().run()
         assert at.subheader[0].value == "Step 1: what is happening"
+    return at
+
+
+def test_every_path_of_the_scenario_shows_each_step_feedback_and_ending(scenario):
+    assert len(scenario.paths()) == 3  # the walk covers whatever the YAML holds
+    walk_every_path(open_scenario(), scenario, small_course.HEADINGS)
 
 
 def test_go_back_offers_the_other_choice_at_the_last_step(scenario):
@@ -171,3 +182,16 @@ def test_a_quiz_the_rule_keeps_closed_says_what_is_left_and_links_to_it(tmp_path
     at = go(at, "basics-quiz")
     assert "This quiz opens" not in shown(at)
     assert any(b.label == "Submit answers" for b in at.button)
+
+
+def test_an_inline_check_answer_comes_back_in_a_new_session():
+    at = open_scenario(PUBLIC)
+    at = at.button(key="prev").click().run().button(key="prev").click().run()
+    at.radio(key="check-basics-care-check").set_value("A nurse").run()
+    code = at.session_state["learner"].resume_code
+    fresh = new_app(resume=code)
+    fresh.query_params["step"] = "care"
+    fresh = go(fresh, "basics")
+    assert not fresh.exception
+    assert fresh.radio(key="check-basics-care-check").value == "A nurse"
+    assert "Correct. Yes. A nurse stays with you." in " ".join(e.value.replace("*", "") for e in fresh.success)

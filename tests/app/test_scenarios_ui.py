@@ -195,3 +195,11 @@ def test_an_inline_check_answer_comes_back_in_a_new_session():
     assert not fresh.exception
     assert fresh.radio(key="check-basics-care-check").value == "A nurse"
     assert "Correct. Yes. A nurse stays with you." in " ".join(e.value.replace("*", "") for e in fresh.success)
+
+
+def test_my_progress_counts_the_scenarios_played(scenario):
+    at = open_scenario()
+    at = choose(at, scenario, "arrival", "leave")
+    at = go(at, "progress")
+    table = next(t.value for t in at.table if "Scenarios played" in t.value.columns)
+    assert list(table["Scenarios played"]) == ["1 of 1"]

@@ -300,3 +300,29 @@ _DELETE = object()
 )
 def test_the_schema_rejects_a_statement_the_spec_does_not_allow(validator, good, path, value):
     assert errors(validator, _set(good, path, value)) != []
+
+
+def test_a_real_scenario_played_to_its_end_and_a_check_answered_match_the_schema(validator, real_course):
+    # Issue 27: one statement per choice, one for the completed scenario, one for an inline check.
+    from course.events import check_answered, scenario_choice, scenario_completed
+
+    scenario = real_course.scenarios["bp-climbs-at-40"]
+    path = scenario.paths()[0]
+    step = scenario.step(scenario.start)
+    events = []
+    for i, cid in enumerate(path):
+        events.append(Event("L1", **scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff")))
+        nxt = next(c.next for c in step.choices if c.id == cid)
+        step = scenario.step(nxt)
+    ending = scenario.ending(nxt)
+    events.append(
+        Event("L1", **scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff"))
+    )
+    module = real_course.module("nmda-mechanism")
+    section = next(s for s in module.sections if s.checks)
+    check = section.checks[0]
+    events.append(Event("L1", **check_answered(module.id, section.id, check.id, check.options[0].id, True, "public")))
+    out = statements(events, BASE, real_course)
+    for stmt in out:
+        assert errors(validator, stmt) == [], stmt
+    assert out[-2]["result"]["response"] == "[,]".join(path)

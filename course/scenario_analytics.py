@@ -132,3 +132,47 @@ def paths_csv(reports: Iterable[ScenarioPaths]) -> str:
                 [r.scenario_id, "ending", "", eid, title, "", rating or "", num(n), num(e.learners), e.suppressed or ""]
             )
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- inline checks
+
+
+@dataclass(frozen=True)
+class CheckStats:
+    """How an inline check lands: of the learners who answered it, the share whose first answer
+    was right (later answers are second tries after the feedback). None when suppressed."""
+
+    module_id: str
+    section_id: str
+    check_id: str
+    prompt: str
+    learners: int | None
+    first_right: float | None  # 0..1
+    suppressed: str | None = None
+
+
+def check_stats(course: Course, events: Iterable[Event]) -> list[CheckStats]:
+    """Every inline check of the course, in course order, from each learner's first answer."""
+    first: dict[tuple[str, str], dict[str, bool]] = {}
+    for e in sorted(events, key=lambda e: e.timestamp):
+        if e.verb == ANSWERED and e.activity.startswith("check/") and e.activity.count("/") == 2:
+            _, module_id, check_id = e.activity.split("/")
+            first.setdefault((module_id, check_id), {}).setdefault(e.learner_id, bool(e.success))
+    out = []
+    for m in course.modules:
+        for s in m.sections:
+            for c in s.checks:
+                answers = first.get((m.id, c.id), {})
+                reason = suppression_reason(len(answers))
+                out.append(
+                    CheckStats(
+                        m.id,
+                        s.id,
+                        c.id,
+                        c.prompt,
+                        None if reason else len(answers),
+                        None if reason else sum(answers.values()) / len(answers),
+                        reason,
+                    )
+                )
+    return out

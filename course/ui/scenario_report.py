@@ -10,13 +10,44 @@ import pandas as pd
 import streamlit as st
 
 from course.events import Event
-from course.scenario_analytics import all_scenario_paths, paths_csv
+from course.scenario_analytics import all_scenario_paths, check_stats, paths_csv
 from course.schema import RATING_WORDS, Course
 from course.ui.common import plain_table
 
 
 def render(course: Course, events: Sequence[Event]) -> None:
-    """Draw the part (nothing when the course has no scenarios)."""
+    """Draw the parts: scenario paths, then inline checks (each only when the course has some)."""
+    _paths(course, events)
+    _checks(course, events)
+
+
+def _checks(course: Course, events: Sequence[Event]) -> None:
+    stats = check_stats(course, events)
+    if not stats:
+        return
+    st.header("Check your understanding: how the inline checks land")
+    st.write(
+        "For each ungraded check after a section, the learners who answered it and the share whose first "
+        "answer was right. A low share points at a paragraph that does not land. Fewer than 5 learners: hidden."
+    )
+    titles = {m.id: m.title for m in course.modules}
+    plain_table(
+        pd.DataFrame(
+            [
+                {
+                    "Module": titles[s.module_id],
+                    "Section": s.section_id,
+                    "Check": s.prompt,
+                    "Learners": "hidden" if s.learners is None else s.learners,
+                    "Right first time (%)": "hidden" if s.first_right is None else round(100 * s.first_right),
+                }
+                for s in stats
+            ]
+        )
+    )
+
+
+def _paths(course: Course, events: Sequence[Event]) -> None:
     if not course.scenarios:
         return
     st.header("Scenario paths")

@@ -61,3 +61,11 @@ def test_scenario_paths_on_the_dashboard_match_hand_counts(real_course, isolated
     assert counts["The emergency was caught late"] == 2
     assert counts["She left before she was stable"] == 0
     assert "Scenario paths (CSV)" in {b.proto.label for b in at.get("download_button")}
+
+
+def test_the_inline_checks_table_lists_every_check_hidden_below_five(real_course, isolated_store):
+    at = dashboard(isolated_store)
+    table = next(t.value for t in at.table if "Right first time (%)" in t.value.columns)
+    n_checks = sum(len(s.checks) for m in real_course.modules for s in m.sections)
+    assert len(table) == n_checks
+    assert set(table["Learners"]) == {"hidden"}

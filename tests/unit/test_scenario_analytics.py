@@ -91,3 +91,21 @@ def test_the_csv_has_a_row_per_choice_and_ending_and_leaves_hidden_numbers_empty
         f'sam-gets-up,choice,arrival,stay,Sit with Sam and speak in a calm voice,calm,,,,"{SUPPRESSED_NOTE}"'
         in few.splitlines()
     )
+
+
+def test_inline_checks_report_the_share_right_at_the_first_answer(tmp_path):
+    from course.events import check_answered
+    from course.loader import load_course
+    from course.scenario_analytics import check_stats
+
+    course = load_course(small_course.write(tmp_path, small_course.with_scenario()))
+    events = []
+    # By hand: five learners; L1-L3 right first time, L4 and L5 wrong then right: 3 of 5 = 0.6.
+    for n, answers in enumerate([["a"], ["a"], ["a"], ["b", "a"], ["b", "a"]], start=1):
+        for k, option in enumerate(answers):
+            fields = check_answered("basics", "care", "care-check", option, option == "a", "public")
+            events.append(Event(f"L{n}", **fields, timestamp=T0 + timedelta(minutes=10 * n + k)))
+    (stats,) = check_stats(course, events)
+    assert (stats.check_id, stats.learners, stats.first_right) == ("care-check", 5, 0.6)
+    (few,) = check_stats(course, events[:4])
+    assert few.learners is None and few.first_right is None and few.suppressed

@@ -4,6 +4,7 @@ takeaways and every reference. `?step=` in the URL keeps the learner's place on 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -89,7 +90,7 @@ def _plain_toggle(audience: str) -> bool:
     )
 
 
-def _overview(module: Module, audience: str, scenarios: list[BranchingScenario] = ()) -> None:
+def _overview(module: Module, audience: str, scenarios: Sequence[BranchingScenario] = ()) -> None:
     st.header("Overview")
     st.write(dollars(module.shown_summary(audience)))
     st.subheader("What you will learn")
@@ -191,7 +192,7 @@ def _record_seen(module: Module, section: Section, track_id: str) -> None:
         state.session().record(verb=EXPERIENCED, activity=activity, track=track_id)
 
 
-def _pager(module: Module, order: list[str], index: int, scenarios: list[BranchingScenario] = ()) -> None:
+def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[BranchingScenario] = ()) -> None:
     """Previous and Next change `?step=` in their button's callback, so the run the press
     causes draws the new step at once: one script run, where `st.switch_page` to the same
     page took two and a pause (docs/performance.md, finding 9)."""

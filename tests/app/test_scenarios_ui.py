@@ -176,6 +176,7 @@ def test_a_quiz_the_rule_keeps_closed_says_what_is_left_and_links_to_it(tmp_path
     at = open_scenario()
     at = go(at, "basics-quiz")
     assert "This quiz opens when you have done the parts below." in shown(at)
+    assert "Education, not medical advice" in shown(at)
     at = button(at, "Play the scenario: Sam gets up too soon").click().run()
     assert any(h.value == "Sam gets up too soon" for h in at.header)
     at = choose(at, scenario, "arrival", "leave")  # any ending completes it

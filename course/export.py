@@ -24,7 +24,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
-from course.schema import Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
+from course.scenario_sheet import pack_scenarios, scenarios_html
+from course.schema import BranchingScenario, Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
 from course.slides import (
     Audience,
     FigureTable,
@@ -108,6 +109,7 @@ class Pack:
     references: tuple[ReferenceEntry, ...]
     crisis: Crisis | None = None  # the course's crisis services, shown with the notice
     crisis_steps: tuple[str, ...] = CRISIS_DISCLOSURE_STEPS  # for the facilitator, not the handout
+    scenarios: tuple[BranchingScenario, ...] = ()  # the module's scenarios this audience sees (HTML sheet)
 
 
 def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[tuple[Scenario | None, Gradable]]:
@@ -189,6 +191,7 @@ def build_pack(course: Course, module_id: str, audience: Audience) -> Pack:
         quiz_intro=quiz.intro,
         questions=_quiz_entries(course, module, audience),
         references=tuple(ReferenceEntry(numbers[r.id], " ".join(r.citation.split()), r.url) for r in module.references),
+        scenarios=pack_scenarios(course, module, audience),
     )
 
 
@@ -399,7 +402,7 @@ footer.site { border-top: 1px solid #bbb; margin-top: 3rem; padding: 1rem 0 2rem
   svg.chart .bar, svg.chart .mark { fill: #1f4e79; }
   svg.chart .grid { stroke: #999; }
   svg.chart text { fill: #000; }
-  #speaker-notes, #crisis-disclosure, #handout, #quiz, #answer-key, #references { break-before: page; }
+  #speaker-notes, #crisis-disclosure, #handout, #scenarios, #quiz, #answer-key, #references { break-before: page; }
   .question, .answer-item, table, figure, .run-notes { break-inside: avoid; }
   footer.site { border-top: 1px solid #000; font-size: 9pt; }
 
@@ -691,6 +694,13 @@ def _handout_part_html(pack: Pack) -> str:
 </section>"""
 
 
+def _scenarios_part_html(pack: Pack) -> str:
+    """The module's branching scenarios as a discussion sheet; empty when it has none."""
+    if not pack.scenarios:
+        return ""
+    return scenarios_html(pack.scenarios, pack.module, citation_numbers(pack.module))
+
+
 def _quiz_part_html(pack: Pack) -> str:
     e = html.escape
     return f"""<section id="quiz" aria-labelledby="quiz-heading">
@@ -732,11 +742,21 @@ PARTS: tuple[tuple[str, str | None], ...] = (
     ("speaker-notes", None),  # printed only: on screen the notes are with their slides
     ("crisis-disclosure", "If someone discloses a crisis"),
     ("handout", "Handout"),
+    ("scenarios", "Scenarios for discussion"),  # left out of a pack whose module has none
     ("quiz", "Quiz"),
     ("answer-key", "Answer key"),
     ("references", "References"),
 )
-PRINTED_PARTS = ("slides", "speaker-notes", "crisis-disclosure", "handout", "quiz", "answer-key", "references")
+PRINTED_PARTS = (
+    "slides",
+    "speaker-notes",
+    "crisis-disclosure",
+    "handout",
+    "scenarios",
+    "quiz",
+    "answer-key",
+    "references",
+)
 
 
 def _part_html(part: str, pack: Pack, fit: dict[int, int]) -> str:
@@ -745,6 +765,7 @@ def _part_html(part: str, pack: Pack, fit: dict[int, int]) -> str:
         "speaker-notes": _speaker_notes_html,
         "crisis-disclosure": _crisis_disclosure_html,
         "handout": _handout_part_html,
+        "scenarios": _scenarios_part_html,
         "quiz": _quiz_part_html,
         "answer-key": _answer_key_part_html,
         "references": _references_part_html,
@@ -781,8 +802,10 @@ def pack_html(pack: Pack, *, fit: dict[int, int] | None = None) -> str:
     module = pack.module
     title = f"{module.title}: facilitator pack"
     fit = fit or {}
-    nav = "".join(f'<li><a href="#{anchor}">{e(label)}</a></li>' for anchor, label in PARTS if label)
-    parts = "\n\n".join(_part_html(part, pack, fit) for part, _ in PARTS)
+    # A part with nothing to say (a module without scenarios) is left out, and so is its link.
+    rendered = [(part, label, body) for part, label in PARTS if (body := _part_html(part, pack, fit))]
+    nav = "".join(f'<li><a href="#{anchor}">{e(label)}</a></li>' for anchor, label, _ in rendered if label)
+    parts = "\n\n".join(body for _, _, body in rendered)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -883,7 +906,7 @@ def render_pack_pdf(pack: Pack, *, compress: bool = True) -> PdfPack:
             fit[number] = fit.get(number, 0) + 1
     descriptions = {s.figure.title: s.figure.alt for s in pack.slides if s.figure is not None}
     rendered = html_pdf.write_pdf(document, compress=compress, figure_descriptions=descriptions)
-    parts = {part: anchors[part] for part in PRINTED_PARTS}
+    parts = {part: anchors[part] for part in PRINTED_PARTS if part in anchors}
     parts["slides"] = anchors[f"slide-{pack.slides[0].number}"]
     return PdfPack(
         data=rendered.data,

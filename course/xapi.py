@@ -60,6 +60,10 @@ ACTIVITY_TYPES = {
     "survey": "assessment",
     "question": "cmi.interaction",
     "refresher": "assessment",
+    # Branching scenarios: the play-through is a simulation, each step's choice an interaction.
+    "scenario": "simulation",
+    "scenario-step": "cmi.interaction",
+    "check": "cmi.interaction",
 }
 _QUESTION_INTERACTION = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing"}
 # Context keys that name the parent of a question event, with the activity kind they name.
@@ -181,6 +185,8 @@ def _is_likert(event: Event, lookup: _Lookup) -> bool:
 def _definition(event: Event, lookup: _Lookup) -> dict[str, Any]:
     kind = _kind(event.activity)
     definition = _type_of(event.activity)
+    if kind in ("scenario-step", "check"):
+        definition["interactionType"] = "choice"
     if kind == "question":
         question = event.activity.removeprefix("question/")
         if _is_likert(event, lookup):
@@ -245,6 +251,12 @@ def _parent(event: Event, lookup: _Lookup) -> str:
                 return f"{parent_kind}/{ctx[key]}"
         if rest in lookup.question_quiz:
             return lookup.question_quiz[rest]
+    if kind == "scenario-step" and isinstance(ctx.get("scenario"), str):
+        return f"scenario/{ctx['scenario']}"
+    if kind in ("scenario", "check") and isinstance(ctx.get("module"), str):
+        if kind == "check" and isinstance(ctx.get("section"), str):
+            return f"section/{ctx['module']}/{ctx['section']}"
+        return f"module/{ctx['module']}"
     if kind == "quiz" and rest in lookup.quiz_module:
         return f"module/{lookup.quiz_module[rest]}"
     return "course"

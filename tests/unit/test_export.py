@@ -347,9 +347,11 @@ def check_slide_pages(course, module_id: str, audience: str, pack) -> None:
     assert sizes[len(slides)] == (595.28, 841.89)  # then A4 portrait
 
 
-def check_parts(pack) -> None:
+def check_parts(pack, scenarios: bool = False) -> None:
+    """The printed parts start in order; `scenarios`: the module has a scenario discussion sheet."""
     starts = pack.part_pages
-    order = ["slides", "speaker-notes", "crisis-disclosure", "handout", "quiz", "answer-key", "references"]
+    order = ["slides", "speaker-notes", "crisis-disclosure", "handout", *(["scenarios"] if scenarios else []), "quiz"]
+    order += ["answer-key", "references"]
     assert list(starts) == order
     assert starts["slides"] == 1
     assert starts["speaker-notes"] == pack.slide_pages + 1

@@ -342,3 +342,29 @@ def test_a_refresher_answer_sits_in_the_refresher_not_in_a_quiz_and_the_set_is_a
     assert a["context"]["extensions"][f"{BASE}/extensions/refresher"] == 3
     assert d["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
     assert d["result"]["score"]["scaled"] == 0.8 and d["result"]["success"] is True
+
+
+def test_a_real_scenario_played_to_its_end_and_a_check_answered_match_the_schema(validator, real_course):
+    # Issue 27: one statement per choice, one for the completed scenario, one for an inline check.
+    from course.events import check_answered, scenario_choice, scenario_completed
+
+    scenario = real_course.scenarios["bp-climbs-at-40"]
+    path = scenario.paths()[0]
+    step = scenario.step(scenario.start)
+    events = []
+    for i, cid in enumerate(path):
+        events.append(Event("L1", **scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff")))
+        nxt = next(c.next for c in step.choices if c.id == cid)
+        step = scenario.step(nxt)
+    ending = scenario.ending(nxt)
+    events.append(
+        Event("L1", **scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff"))
+    )
+    module = real_course.module("nmda-mechanism")
+    section = next(s for s in module.sections if s.checks)
+    check = section.checks[0]
+    events.append(Event("L1", **check_answered(module.id, section.id, check.id, check.options[0].id, True, "public")))
+    out = statements(events, BASE, real_course)
+    for stmt in out:
+        assert errors(validator, stmt) == [], stmt
+    assert out[-2]["result"]["response"] == "[,]".join(path)

@@ -51,6 +51,12 @@ def render() -> None:
                 "Module": f"{n}. {mp.title}",
                 "Status": mp.label,
                 "Sections read": f"{mp.sections_seen} of {mp.sections_total}",
+                # Only on a track with practice scenarios (issue 27): none is "–", not "0 of 0".
+                **(
+                    {"Scenarios played": f"{mp.scenarios_done} of {mp.scenarios_total}" if mp.scenarios_total else "–"}
+                    if any(m.scenarios_total for m in progress.modules)
+                    else {}
+                ),
                 "Quiz attempts": mp.attempts,
                 "Best score": f"{mp.best_percent:.0f}%" if mp.best_percent is not None else "–",
                 "Latest score": f"{mp.latest_percent:.0f}%" if mp.latest_percent is not None else "–",

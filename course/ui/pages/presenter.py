@@ -33,7 +33,7 @@ from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailabl
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
 from course.typed import clean_code, shown
-from course.ui import chart_view, nav, state, trainer_access
+from course.ui import chart_view, nav, scenario_room, state, trainer_access
 from course.ui.common import (
     PUBLIC_URL_SETTING,
     app_url,
@@ -131,6 +131,8 @@ def _deck(module_id: str, audience: str) -> tuple[Slide, ...]:
 
 
 def _poll_question(course: Course, room: Presentation, poll: Poll) -> PollQuestion | None:
+    if scenario_room.is_scenario_poll(poll.question_id):  # a step of a scenario the room plays
+        return scenario_room.poll_question(course, room, poll.question_id)
     for q in poll_questions(course, room.module_id, room.audience):
         if q.id == poll.question_id:
             return q
@@ -492,7 +494,11 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
     st.header("Room poll", anchor=False)
     questions = poll_questions(course, room.module_id, room.audience)
     poll = db.current_poll(room.code)
+    if poll is not None and scenario_room.is_scenario_poll(poll.question_id):
+        scenario_room.presenter_control(course, db, room, poll)
+        return
     if poll is None:
+        scenario_room.starter(course, room)
         if not questions:
             st.info("This module's quiz has no single-answer questions for this audience to poll.")
             return
@@ -655,7 +661,9 @@ def _audience_view() -> None:
     st.caption(f"{_slide_position(slide)} · Room code {room.code}")
     with st.container(key="audience-slide"):
         question = _poll_question(course, room, poll) if poll is not None else None
-        if poll is not None and question is not None:
+        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
+            pass  # a scenario's ending, drawn
+        elif poll is not None and question is not None:
             try:
                 _audience_poll(db, room, poll, question)
             except StoreUnavailable:

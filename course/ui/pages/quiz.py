@@ -33,6 +33,11 @@ def render(module_id: str) -> None:
     if mp.is_locked:
         st.warning(mp.locked_reason(), icon=":material/lock:")
         return
+    if not mp.quiz_open:
+        from course.ui.scenario_view import quiz_waits
+
+        quiz_waits(module, mp)
+        return
     notice()
     items = quiz.items(track_id)
     result = st.session_state.get(_result_key(quiz.id, track_id))

@@ -13,7 +13,7 @@ from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, nav, renewal_report, state, trainer_access
+from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
 
 ALL = "All learners"
@@ -112,6 +112,7 @@ def render() -> None:
     chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
 
     stuck = _stuck(course, events)
+    scenario_report.render(course, events)
     items = _items(course, key, module_titles)
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)

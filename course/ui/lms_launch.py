@@ -53,8 +53,40 @@ def _refuse(title: str, message: str) -> None:
     st.stop()
 
 
+@st.cache_resource(show_spinner=False)
+def _forwarder(endpoint: str, username: str | None, password: str | None, base: str) -> object:
+    """Once per process and settings: the background thread that forwards statements to the LRS."""
+    from course.lms import outbox
+
+    db = state.store()
+    if db is None:  # not cached when it raises: tried again on a later run
+        raise StoreUnavailable("the course database cannot be reached")
+    settings = outbox.LrsSettings(endpoint, username, password, base)
+    return outbox.start_background(outbox.Forwarder(db, settings, state.course()))
+
+
+def start_forwarding() -> None:
+    """Start forwarding to the LRS if one is set up (COURSE_LRS_ENDPOINT); a setting that
+    cannot be used is logged once for the operator."""
+    from course.lms import outbox
+
+    endpoint = (state.setting(outbox.ENDPOINT_SETTING) or "").strip()
+    if not endpoint:
+        return
+    base = (state.setting("COURSE_PUBLIC_URL") or "").strip().rstrip("/")
+    problem = outbox.settings_problem(endpoint, base)
+    if problem:
+        state.error_once(f"Statements are not forwarded to the LRS: {problem}")
+        return
+    try:
+        _forwarder(endpoint, state.setting(outbox.USERNAME_SETTING), state.setting(outbox.PASSWORD_SETTING), base)
+    except StoreUnavailable:
+        pass  # the events wait in the database; forwarding starts on a later run
+
+
 def before_page(page: str) -> None:
     """Follow a launch in the address, if any (before identity.before_page)."""
+    start_forwarding()
     token = st.query_params.get("lms")
     if token:
         del st.query_params["lms"]

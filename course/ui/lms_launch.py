@@ -16,6 +16,7 @@ A token that is forged, altered or expired gets a page that says so, and nothing
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -78,10 +79,9 @@ def start_forwarding() -> None:
     if problem:
         state.error_once(f"Statements are not forwarded to the LRS: {problem}")
         return
-    try:
+    # The database down: the events wait in it, and forwarding starts on a later run.
+    with contextlib.suppress(StoreUnavailable):
         _forwarder(endpoint, state.setting(outbox.USERNAME_SETTING), state.setting(outbox.PASSWORD_SETTING), base)
-    except StoreUnavailable:
-        pass  # the events wait in the database; forwarding starts on a later run
 
 
 def before_page(page: str) -> None:

@@ -132,7 +132,7 @@ def session_token(launch: Launch, secret: bytes, now: float | None = None) -> st
         launch.activity_id,
         launch.module,
         launch.track,
-        int((now or time.time()) + SESSION_TOKEN_SECONDS),
+        int((time.time() if now is None else now) + SESSION_TOKEN_SECONDS),
     ]
     data = base64.urlsafe_b64encode(json.dumps(fields, separators=(",", ":")).encode()).decode().rstrip("=")
     return f"{data}.{hmac.new(_key(secret), data.encode(), hashlib.sha256).hexdigest()}"
@@ -152,7 +152,7 @@ def read_session_token(token: object, secret: bytes, now: float | None = None) -
         launch = Launch(*fields)
     except (ValueError, TypeError):
         raise bad from None
-    if expires < (now or time.time()):
+    if expires < (time.time() if now is None else now):
         raise Cmi5Error("This cmi5 launch link has expired: open the lesson again from your learning platform.")
     return launch
 

@@ -96,7 +96,9 @@ def new_launch(
         raise LaunchError(f"The learner id from the learning platform is longer than {MAX_FIELD} characters.")
     name = student_name.strip()[:MAX_FIELD] if isinstance(student_name, str) else ""
     loc = location if isinstance(location, str) and _LOCATION.match(location) else None
-    return Launch(student_id.strip(), name, origin, module, track, loc, int((now or time.time()) + TOKEN_SECONDS))
+    return Launch(
+        student_id.strip(), name, origin, module, track, loc, int((time.time() if now is None else now) + TOKEN_SECONDS)
+    )
 
 
 def read(token: object, secret: bytes, now: float | None = None) -> Launch:
@@ -111,7 +113,7 @@ def read(token: object, secret: bytes, now: float | None = None) -> Launch:
         launch = Launch(*fields)
     except (ValueError, TypeError):
         raise LaunchError("This launch link is not one the course made.") from None
-    if launch.expires < (now or time.time()):
+    if launch.expires < (time.time() if now is None else now):
         raise LaunchError("This launch link has expired.")
     return launch
 

@@ -185,3 +185,52 @@ def test_a_forged_or_expired_launch_gets_a_clear_page_and_no_record(browser, lms
     assert expected in page.locator("[data-testid=stMain]").inner_text()
     assert _learner_count(db_url) == before
     context.close()
+
+
+def _post(url: str, body: bytes, origin: str | None) -> tuple[int, dict, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "text/plain"})
+    if origin:
+        req.add_header("Origin", origin)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, dict(resp.headers), json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), json.loads(exc.read())
+
+
+def test_the_launch_route_answers_only_allowed_origins_and_good_requests(lms_and_course):
+    import json
+
+    lms_url, server, db_url = lms_and_course
+    route = f"{server.url}/api/course/lms/launch"
+    good = {"student_id": "emp-1", "student_name": "A", "module": "history", "track": "staff", "location": ""}
+    status, headers, body = _post(route, json.dumps(good).encode(), "https://evil.example")
+    assert status == 403 and "https://evil.example" in body["error"] and "COURSE_FRAME_ANCESTORS" in body["error"]
+    status, _, body = _post(route, b"{not json", lms_url)
+    assert status == 400 and "JSON object" in body["error"]
+    status, _, body = _post(route, json.dumps({**good, "module": "nope"}).encode(), lms_url)
+    assert status == 400 and "'nope'" in body["error"]
+    status, _, body = _post(route, json.dumps({**good, "student_id": ""}).encode(), lms_url)
+    assert status == 400 and "no learner id" in body["error"]
+    status, headers, body = _post(route, json.dumps(good).encode(), lms_url)
+    assert status == 200 and body["path"].startswith("/history?lms=")
+    assert headers["access-control-allow-origin"] == lms_url
+
+
+def test_a_malformed_cmi5_launch_gets_a_page_naming_the_problem(lms_and_course):
+    import urllib.error
+    import urllib.request
+
+    _, server, db_url = lms_and_course
+    before = _learner_count(db_url)
+    try:
+        urllib.request.urlopen(f"{server.url}/api/course/cmi5/launch?module=history&track=staff", timeout=10)
+        raise AssertionError("a launch without its parameters was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 400
+        assert "no endpoint parameter" in exc.read().decode()
+    assert _learner_count(db_url) == before

@@ -1,4 +1,4 @@
-"""LMS test fixtures: a real LRS (Ralph) on 127.0.0.1, and SQLite stores.
+"""LMS test fixtures: a real LRS (Ralph) on 127.0.0.1, and stores on SQLite and PostgreSQL.
 
 Ralph (`ralph-malph[cli,lrs]`) lives in its own virtual environment, `.venv-ralph`, made by
 scripts/test.sh: its pins (pydantic, fastapi, httpx ...) clash with the app's, and the app never
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from course.records import Store, open_store
+from tests.store.conftest import db_url, pg_server_url  # noqa: F401 (fixtures: SQLite and PostgreSQL)
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH_PYTHON = ROOT / ".venv-ralph" / "bin" / "python"
@@ -132,8 +133,9 @@ def ralph(tmp_path: Path) -> Iterator[Ralph]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+def store(db_url: str) -> Iterator[Store]:  # noqa: F811 (db_url is the imported fixture)
+    """A migrated store on SQLite and on PostgreSQL (COURSE_TEST_PG_URL), as tests/store does."""
+    s = open_store(db_url)
     try:
         yield s
     finally:

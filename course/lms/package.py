@@ -181,7 +181,7 @@ LAUNCH_JS = r"""/* SCORM 1.2 launch page for the hosted ketamine therapy course 
     return found;
   }
   function get(name) { var v = api.LMSGetValue(name); return v === undefined || v === null ? "" : String(v); }
-  function set(name, value) { return api.LMSSetValue(name, String(value)) === "true" || api.LMSSetValue === undefined; }
+  function set(name, value) { return String(api.LMSSetValue(name, String(value))) === "true"; }
 
   function sessionTime() { // CMITimespan: HHHH:MM:SS.SS
     var cs = Math.max(0, Math.round((Date.now() - started) / 10));

@@ -106,8 +106,13 @@ def _learner_count(db_url: str) -> int:
 
 def test_a_sco_records_status_score_time_and_resumes(browser, lms_and_course, real_course):
     lms_url, server, db_url = lms_and_course
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    # Under the course's real Content-Security-Policy: the report script is allowed by its hash,
+    # so no inline script is blocked. (The kept-answers component's blob: script is blocked on
+    # main too, with or without an LMS: not this test's concern.)
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, bypass_csp=False)
     page = context.new_page()
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "inline script" in m.text else None)
     module = real_course.module("history")
     quiz = real_course.quizzes[module.quiz]
 
@@ -164,6 +169,7 @@ def test_a_sco_records_status_score_time_and_resumes(browser, lms_and_course, re
     assert final["cmi.core.lesson_status"] == "passed" and final["cmi.core.exit"] == ""
     runtime = page.evaluate("() => window.API.cmi.core.lesson_status")
     assert runtime == "passed"
+    assert blocked == [], blocked
     context.close()
 
 

@@ -347,8 +347,3 @@ def error_page(message: str) -> str:
         "<p>Nothing was recorded. If this keeps happening, tell whoever runs your learning platform.</p>"
         "</main></body></html>"
     )
-
-
-def launch(course: Course, query: dict[str, str], setting: Any = None) -> Launch:
-    """The route's check of a launch (see `parse_launch`)."""
-    return parse_launch(course, query)

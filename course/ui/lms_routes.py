@@ -148,7 +148,7 @@ async def cmi5_launch(request) -> Any:
     try:
         if course is None:
             raise cmi5.Cmi5Error("The course is not available right now: its content has problems.")
-        session = cmi5.launch(course, dict(request.query_params), state.setting)
+        session = cmi5.parse_launch(course, dict(request.query_params))
     except cmi5.Cmi5Error as exc:
         return HTMLResponse(cmi5.error_page(str(exc)), status_code=exc.status)
     token = cmi5.session_token(session, _secret())

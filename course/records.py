@@ -1,6 +1,7 @@
 """The learning-event store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
 
-This is the only module in the project that speaks SQL. It holds:
+This is the only module in the project that speaks SQL (but for course/lms/outbox.py, which
+keeps the queries of its own `lrs_outbox` table next to the forwarder). It holds:
 
 - `events`: the append-only learning record. Every `course.events.Event` is one row; the
   client generates `event_id`, and inserts are insert-or-ignore on it, so a retried write

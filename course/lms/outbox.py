@@ -110,7 +110,9 @@ def enqueue(store: Store, base: str, course: Course | None = None, limit: int = 
     with store._write() as conn:
         # insert-or-ignore: another forwarder may have queued the same events meanwhile
         result = conn.execute(store._insert(lrs_outbox_table).on_conflict_do_nothing(), rows)
-    return max(0, result.rowcount or 0)
+    # (a driver may not count an executemany: -1. The events were missing a moment ago, so the
+    # caller's loop ends once the anti-join finds none.)
+    return len(rows) if result.rowcount is None or result.rowcount < 0 else result.rowcount
 
 
 def claim(store: Store, limit: int = BATCH, at: datetime | None = None) -> list[tuple[str, dict[str, Any], int]]:

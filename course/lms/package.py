@@ -153,6 +153,7 @@ body { font-family: system-ui, sans-serif; }
 #status { margin: 1rem; font-size: 1.1rem; }
 #status:empty { display: none; }
 iframe { border: 0; width: 100%; height: 100%; display: block; }
+iframe[hidden] { display: none; }
 """
 
 # The launch page's logic. It keeps no course content and decides nothing about results:

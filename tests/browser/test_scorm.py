@@ -240,3 +240,14 @@ def test_a_malformed_cmi5_launch_gets_a_page_naming_the_problem(lms_and_course):
         assert exc.code == 400
         assert "no endpoint parameter" in exc.read().decode()
     assert _learner_count(db_url) == before
+
+
+def test_a_launch_page_opened_outside_an_lms_says_so(browser, lms_and_course):
+    lms_url, _, _ = lms_and_course
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{lms_url}/pkg/sco/history.html")
+    status = page.get_by_role("status")
+    status.get_by_text("must be opened from your learning platform").wait_for(timeout=10000)
+    assert page.locator("iframe#course").is_hidden()
+    context.close()

@@ -20,7 +20,7 @@ if __name__ != "__main__":  # imported by the server: the ASGI app
     web.quiet_uvicorn_proxy_headers()
     app = st.App(Path(__file__).resolve(), routes=web.routes(), middleware=[Middleware(web.SecurityHeaders)])
 else:  # run by Streamlit for each browser tab: the router
-    from course.ui import display, identity, nav, state, streamlit_tuning, trainer_access
+    from course.ui import display, identity, lms_launch, nav, state, streamlit_tuning, trainer_access
     from course.ui.pages import content_error
 
     streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
@@ -35,11 +35,13 @@ else:  # run by Streamlit for each browser tab: the router
         st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
     else:
         page = st.navigation(nav.build(loaded.course), expanded=True)
+        lms_launch.before_page(page.url_path)  # a learning platform's launch names the learner
         identity.before_page(page.url_path)
         content_error.notice_for_trainers()  # production serving the last good content
         nav.after_navigation(page.url_path)
         page.run()
         identity.after_page()
+        lms_launch.after_page(page.url_path)
         trainer_access.after_page()
         nav.after_page()
         display.hide_icon_names()

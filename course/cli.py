@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate|stats|cohort|export|trainer-passcode|backup|restore`."""
+"""Command line: `python -m course validate|stats|cohort|export|completions|lrs-forward|trainer-passcode|backup|restore`."""
 
 from __future__ import annotations
 
@@ -132,6 +132,22 @@ def _export(args: argparse.Namespace) -> int:
     from course.html_pdf import PdfUnavailable
     from course.slides import UnknownModule
 
+    if args.format in ("scorm12", "cmi5"):
+        from course.lms.cli import export_package
+
+        return export_package(args)
+    wrong = [name for name in ("track", "url") if getattr(args, name) is not None]
+    if wrong:
+        print(
+            f"error: --{wrong[0]} is for LMS packages (--format scorm12 or cmi5); a facilitator pack "
+            "(--format html or pdf) is one module: give --module",
+            file=sys.stderr,
+        )
+        return 2
+    if args.module is None:
+        print("error: --format html or pdf needs --module ID (the module the pack is for)", file=sys.stderr)
+        return 2
+    args.audience = args.audience or "public"
     try:
         course = load_course(args.root or default_root())
     except CourseError as exc:
@@ -238,15 +254,25 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     x = sub.add_parser(
         "export",
-        help="write a module's facilitator pack: slides, speaker notes, handout, quiz, answer key, references",
+        help="write a module's facilitator pack (html, pdf) or a package for a learning platform (scorm12, cmi5)",
     )
-    x.add_argument("--module", required=True, metavar="ID", help="module id, e.g. history")
-    x.add_argument("--format", choices=["html", "pdf"], required=True, help="html (one offline file) or pdf")
+    x.add_argument("--module", default=None, metavar="ID", help="module id, e.g. history (facilitator packs)")
+    x.add_argument(
+        "--format",
+        choices=["html", "pdf", "scorm12", "cmi5"],
+        required=True,
+        help="html (one offline file) or pdf: a facilitator pack; scorm12 (a zip) or cmi5 (cmi5.xml): "
+        "a track for an LMS (docs/lms.md)",
+    )
     x.add_argument(
         "--audience",
         choices=["staff", "public"],
-        default="public",
-        help="public (plain language, the default) or staff (full clinical text)",
+        default=None,
+        help="public (plain language, the default) or staff (full clinical text); facilitator packs only",
+    )
+    x.add_argument("--track", default=None, help="LMS packages: the track whose modules become SCOs/AUs")
+    x.add_argument(
+        "--url", default=None, help="LMS packages: the hosted course's public address, e.g. https://course.example.org"
     )
     x.add_argument(
         "--out", type=Path, default=None, help="file or folder to write to (default: ./ID-facilitator-pack.FORMAT)"
@@ -260,7 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("file", type=Path, help="a file made by `backup`")
     r.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     r.add_argument("--force", action="store_true", help="replace a store that holds records")
+    from course.lms.cli import add_commands
+
+    lms_commands = add_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in lms_commands:
+        return lms_commands[args.command](args)
     if args.command == "trainer-passcode":
         return _trainer_passcode(args)
     if args.command in ("backup", "restore"):

@@ -1,6 +1,7 @@
 """The learning-event store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
 
-This is the only module in the project that speaks SQL. It holds:
+This is the only module in the project that speaks SQL (but for course/lms/outbox.py, which
+keeps the queries of its own `lrs_outbox` table next to the forwarder). It holds:
 
 - `events`: the append-only learning record. Every `course.events.Event` is one row; the
   client generates `event_id`, and inserts are insert-or-ignore on it, so a retried write
@@ -18,6 +19,8 @@ This is the only module in the project that speaks SQL. It holds:
   to one browser, its own answer), and a room's answers are deleted once it has ended or expired.
 - `trainer_sessions`: trainer sign-ins kept by a browser (m007), by the hash of the random id
   in the trainer's cookie; signing out deletes the row, so every copy of the cookie stops working.
+- `lrs_outbox`: xAPI statements waiting for, or sent to, the LRS the course forwards to
+  (m009); its queries live with the forwarder in course/lms/outbox.py.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
 
 A quiz result (`passed`/`failed`) is recorded once per learner, quiz, track and attempt
@@ -213,7 +216,7 @@ certificates_table = sa.Table(
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("score_percent", sa.Double, nullable=False),
     sa.Column("signature", sa.String(64), nullable=False),
-    sa.Column("expires_at", UTCDateTime),  # m0xx_certificate_validity; None: never expires
+    sa.Column("expires_at", UTCDateTime),  # m008_certificate_validity; None: never expires
 )
 
 presentations_table = sa.Table(
@@ -274,6 +277,23 @@ trainer_sessions_table = sa.Table(
     sa.Column("credential", sa.String(64), nullable=False),  # which passcode hash it was made under
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Statements forwarded to an LRS (m008, course/lms/outbox.py): one row per event, its statement
+# built once (so its id and body never change), sent when `sent_at` is set, retried from
+# `next_try_at`, given up on (a 4xx the LRS will never accept) when `failed` is true.
+lrs_outbox_table = sa.Table(
+    "lrs_outbox",
+    metadata,
+    sa.Column("event_id", sa.String(128), primary_key=True),
+    sa.Column("statement_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("statement", sa.Text, nullable=False),  # JSON
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_try_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("failed", sa.Boolean, nullable=False),
+    sa.Column("last_error", sa.Text),
 )
 
 schema_migrations_table = sa.Table(
@@ -512,6 +532,26 @@ def m007_trainer_sessions(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m009_lrs_outbox(conn: Connection) -> None:
+    """The durable outbox for statements forwarded to an LRS (issue 20)."""
+    meta = sa.MetaData()
+    outbox = sa.Table(
+        "lrs_outbox",
+        meta,
+        sa.Column("event_id", sa.String(128), primary_key=True),
+        sa.Column("statement_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("statement", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("next_try_at", UTCDateTime, nullable=False),
+        sa.Column("sent_at", UTCDateTime),
+        sa.Column("failed", sa.Boolean, nullable=False),
+        sa.Column("last_error", sa.Text),
+    )
+    sa.Index("ix_lrs_outbox_due", outbox.c.sent_at, outbox.c.failed, outbox.c.next_try_at)
+    meta.create_all(conn)
+
+
 def _session_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
@@ -536,6 +576,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (6, m006_attempt_numbers),
     (7, m007_trainer_sessions),
     (8, m008_certificate_validity),
+    (9, m009_lrs_outbox),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.

@@ -16,6 +16,7 @@ Streamlit's server cannot add response headers, so the course wraps it in an ASG
   `SameSite=Strict`, and `Secure` when served over TLS. The script reads them back through
   `st.context.cookies`, which sees what the browser sent when the tab connected.
 - the room poll's voter cookie, set on the join page's own response (see `VOTER_COOKIE`).
+- the learning-platform launch routes (SCORM 1.2 and cmi5; course/ui/lms_routes.py).
 
 Nothing here renders a page; the engine is not involved.
 """
@@ -102,6 +103,11 @@ def _checked_proxies(value: str | None) -> tuple:
         return ()
 
 
+def current_frame_ancestors() -> str:
+    """The `frame-ancestors` sources in force (also the LMS origins that may launch the course)."""
+    return _checked_frame_ancestors(_setting(FRAME_ANCESTORS_SETTING))
+
+
 def trusted_proxies() -> tuple:
     return _checked_proxies(_setting(TRUSTED_PROXIES_SETTING))
 
@@ -117,7 +123,7 @@ def inline_scripts() -> list[str]:
     """Every inline script the course's pages run, exactly as the browser will hash it:
     Streamlit's own index.html, and the course's scripts (each a constant body that reads its
     parameters from its own data- attributes). The policy allows exactly these."""
-    from course.ui import common, display, kept, nav
+    from course.ui import common, display, kept, lms_launch, nav
     from course.ui.pages import quiz
 
     bodies = []
@@ -132,6 +138,7 @@ def inline_scripts() -> list[str]:
         kept.STEP_SCRIPT,
         nav.FOCUS_SCRIPT,
         quiz._GROUPS.format(form="x", group=quiz.GROUP),
+        lms_launch.REPORT_SCRIPT,
     ):
         bodies += _script_bodies(html)
     return bodies
@@ -207,17 +214,22 @@ def cookie_header(name: str, value: str | None, *, https: bool, max_age: int | N
 _PROCESS_KEY = secrets.token_bytes(32)
 
 
-def _cookie_key() -> bytes:
-    """The key cookie tokens are signed with: derived from the certificate secret, which every
-    replica shares, else this process's own (a page's request reaches the replica that drew it)."""
+def signing_base() -> bytes:
+    """What the server's short-lived tokens (cookies, LMS launches) are signed under: the
+    certificate secret, which every replica shares, else this process's own key (a page's
+    request reaches the replica that drew it)."""
     from course.ui import state
 
     try:
         secret = state.cert_secret()
     except Exception:  # no secret can be read: the process key still works on one server
         secret = None
-    base = secret or _PROCESS_KEY
-    return hmac.new(base, b"course cookie tokens", hashlib.sha256).digest()
+    return secret or _PROCESS_KEY
+
+
+def _cookie_key() -> bytes:
+    """The key cookie tokens are signed with, derived from `signing_base`."""
+    return hmac.new(signing_base(), b"course cookie tokens", hashlib.sha256).digest()
 
 
 def cookie_token(name: str, value: str | None, now: float | None = None) -> str:
@@ -357,4 +369,6 @@ def quiet_uvicorn_proxy_headers() -> None:
 def routes() -> list:
     from starlette.routing import Route
 
-    return [Route(COOKIE_ROUTE, cookie_route, methods=["POST"])]
+    from course.ui import lms_routes
+
+    return [Route(COOKIE_ROUTE, cookie_route, methods=["POST"]), *lms_routes.routes()]

@@ -15,6 +15,7 @@ from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
+from course.ui.pages import lms_panel
 
 ALL = "All learners"
 FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
@@ -118,6 +119,7 @@ def render() -> None:
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
     _exports(course, events, steps, items, changes, learners, stuck=stuck, scores=scores)
     renewal_report.render(course, events, cohort)  # issue 21: certificates due, refreshers
+    lms_panel.render(db, course, cohort, since)
 
 
 def _period(value) -> tuple[datetime | None, datetime | None]:

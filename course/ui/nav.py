@@ -53,8 +53,22 @@ def build(course: Course) -> list[StreamlitPage]:
         verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
     module_pages = []
+    # A learner whose track is known sees that track's modules, numbered in its order (a
+    # staff-only module is not in a public learner's menu; its address still says whose it is);
+    # before a track is chosen, every module in course order. The track is the one last worked
+    # out: the menu is built before this run reads anything.
+    learner = st.session_state.get("learner")
+    track_id = getattr(learner, "last_track", None)
+    shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
+    numbers = {mid: n for n, mid in enumerate(shown or [m.id for m in course.modules], start=1)}
     for n, m in enumerate(course.modules, start=1):
-        page = st.Page(_bind(module.render, m.id, f"module_{n}"), title=f"{n}. {m.title}", url_path=m.id)
+        listed = m.id in numbers
+        page = st.Page(
+            _bind(module.render, m.id, f"module_{n}"),
+            title=f"{numbers[m.id]}. {m.title}" if listed else m.title,
+            url_path=m.id,
+            visibility="visible" if listed else "hidden",
+        )
         _PAGES[f"module:{m.id}"] = page
         _PAGES[f"quiz:{m.id}"] = st.Page(
             _bind(quiz.render, m.id, f"quiz_{n}"),

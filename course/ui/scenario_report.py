@@ -90,4 +90,5 @@ def _paths(course: Course, events: Sequence[Event]) -> None:
         mime="text/csv",
         icon=":material/download:",
         key="dash-scenario-csv",
+        on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
     )

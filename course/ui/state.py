@@ -292,6 +292,9 @@ class LearnerSession:
         self._unread = False  # this run's read failed and no copy of the record is held
         self.settled = False  # set by the run whose sync() turned a claim into its learner
         self.renumbered: dict[str, int] = {}  # event id -> the attempt it was recorded as
+        # The track as last worked out from the events: the menu is built before the page reads
+        # anything this run, and lists this track's modules (see nav.build).
+        self.last_track: str | None = None
 
     def begin_run(self) -> None:
         """A new script run: read the store afresh (another tab or replica may have written)."""
@@ -425,7 +428,8 @@ class LearnerSession:
     # -- derived state
     @property
     def track(self) -> str | None:
-        return current_track(self.events())
+        self.last_track = current_track(self.events())
+        return self.last_track
 
     def record_many(self, many: list[dict]) -> list[Event]:
         """Several events in one write (a quiz's answers and its result), as recorded: a quiz

@@ -35,7 +35,12 @@ def test_every_learner_page_and_state_has_no_accessibility_violations(page, cour
     click(page, "button", "Take the start check")
     problems += audit(page, "before you start: check-ins")
 
-    # Every module page on this (the public) track, every part of it, and every quiz before answering.
+    # The menu lists this (the public) track's modules, numbered in its order: no staff-only module.
+    staff_only = [m for m in real_course.modules if m.id not in real_course.track("public").modules]
+    assert staff_only, "the course has a staff-only module"
+    for m in staff_only:
+        assert page.get_by_role("link", name=m.title).count() == 0, m.id
+    # Every module page on this track, every part of it, and every quiz before answering.
     for n, module in enumerate(real_course.track_modules("public"), start=1):
         click(page, "link", f"{n}. {module.title}", exact=True)
         problems += audit(page, f"{module.id}: overview")

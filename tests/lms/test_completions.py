@@ -8,7 +8,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from course.cli import main
-from course.events import FAILED, PASSED, REGISTERED, Event
+from course.events import FAILED, PASSED, REGISTERED, Event, scenario_completed
 from course.lms.completions import COLUMNS, rows, to_csv
 from course.records import CertificateRecord
 
@@ -43,6 +43,12 @@ def _cohort(store, real_course):
         events.append(
             _quiz(ana, real_course.module(m).quiz, True, 9 if n else 8, 2 if n == 0 else 1, DAY + timedelta(days=n + 1))
         )
+    # ... and, as the staff track's completion rule asks, plays every staff scenario to an ending
+    for scenario in real_course.scenarios.values():
+        if "staff" in scenario.tracks:
+            ending = scenario.endings[0]
+            done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
+            events.append(Event(learner_id=ana, **done, timestamp=DAY + timedelta(days=1)))
     # Ben: failed the first module only
     events.append(_quiz(ben, real_course.module(modules[0]).quiz, False, 4, 1, DAY + timedelta(days=3)))
     store.append_many(events)

@@ -403,6 +403,9 @@ footer.site { border-top: 1px solid #bbb; margin-top: 3rem; padding: 1rem 0 2rem
   svg.chart .grid { stroke: #999; }
   svg.chart text { fill: #000; }
   #speaker-notes, #crisis-disclosure, #handout, #scenarios, #quiz, #answer-key, #references { break-before: page; }
+  /* A discussion sheet is read aloud a paragraph or a choice at a time, and a reference is looked
+     up whole: none splits across pages. */
+  #scenarios p, #scenarios li, .references li { break-inside: avoid; }
   .question, .answer-item, table, figure, .run-notes { break-inside: avoid; }
   footer.site { border-top: 1px solid #000; font-size: 9pt; }
 

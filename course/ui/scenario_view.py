@@ -19,7 +19,7 @@ from course.events import check_activity, check_answered, scenario_choice, scena
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
 from course.ui import nav, state
-from course.ui.common import dollars, escape_markdown, live_region, notice
+from course.ui.common import dollars, escape_markdown, live_region
 
 STEP_PREFIX = "scenario:"
 RATING_ICONS = {"safe": ":material/check_circle:", "acceptable": ":material/error:", "unsafe": ":material/cancel:"}
@@ -234,7 +234,6 @@ def quiz_waits(module: Module, mp: ModuleProgress) -> None:
     """A quiz the track's completion rule keeps closed: what is left, each a link to it."""
     course = state.course()
     scen = {s.id: s for s in course.scenarios.values()}
-    notice()  # the not-medical-advice notice stands on every page a learner sees
     st.info(
         "This quiz opens when you have done the parts below. Each one is a link to it.",
         icon=":material/lock_clock:",

@@ -19,6 +19,7 @@ def render(module_id: str) -> None:
     course = state.course()
     module = course.module(module_id)
     st.title(module.title)
+    notice()  # on every state of the page: locked, not on the track, or open
     track_id = require_track()
     if track_id is None:
         return
@@ -34,7 +35,6 @@ def render(module_id: str) -> None:
             nav.button(f"Go to “{blocker.title}”", f"module:{blocker.id}", key=f"goto-{blocker.id}")
         return
 
-    notice()
     scenarios = course.module_scenarios(module.id, track_id)
     # The module's scenarios come after its sections, before its summary (the quiz has its own page).
     order = steps(module)[:-1]

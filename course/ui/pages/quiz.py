@@ -25,6 +25,7 @@ def render(module_id: str) -> None:
     module = course.module(module_id)
     quiz = course.quizzes[module.quiz]
     st.title(quiz.title)
+    notice()  # on every state of the page: locked, waiting for scenarios, or open
     track_id = require_track()
     if track_id is None:
         return
@@ -38,7 +39,6 @@ def render(module_id: str) -> None:
 
         quiz_waits(module, mp)
         return
-    notice()
     items = quiz.items(track_id)
     result = st.session_state.get(_result_key(quiz.id, track_id))
     _submitted_elsewhere(quiz.id, track_id, result)

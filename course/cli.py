@@ -167,6 +167,12 @@ def _export(args: argparse.Namespace) -> int:
     out = args.out or Path(default_filename(args.module, args.format))
     if out.is_dir():  # a folder: the pack goes into it under its usual name
         out = out / default_filename(args.module, args.format)
+    return write_output(out, data)
+
+
+def write_output(out: Path, data: bytes) -> int:
+    """Write a command's file, making its folder; print its path (0), or say why not (1): a
+    part of the path that is a file, or the system's reason."""
     blocking = next((p for p in reversed(out.parents) if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         print(f"error: cannot write {out}: {blocking} is a file, not a folder", file=sys.stderr)

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from course.cli import write_output
 from course.loader import CourseError, default_root, load_course
 
 
@@ -19,21 +20,6 @@ def _course(root: Path | None) -> Any:
     except CourseError as exc:
         print(exc, file=sys.stderr)
         return None
-
-
-def _write(out: Path, data: bytes) -> int:
-    blocking = next((p for p in reversed(out.parents) if p.exists() and not p.is_dir()), None)
-    if blocking is not None:
-        print(f"error: cannot write {out}: {blocking} is a file, not a folder", file=sys.stderr)
-        return 1
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(out)
-    return 0
 
 
 def export_package(args: argparse.Namespace) -> int:
@@ -72,7 +58,7 @@ def export_package(args: argparse.Namespace) -> int:
     if fmt == "scorm12" and out.suffix.lower() != ".zip":
         print(f"error: --out {out}: a SCORM package is a .zip file (LMSs refuse anything else)", file=sys.stderr)
         return 2
-    return _write(out, data)
+    return write_output(out, data)
 
 
 def _completions(args: argparse.Namespace) -> int:
@@ -107,7 +93,7 @@ def _completions(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    return _write(args.out, text.encode("utf-8"))
+    return write_output(args.out, text.encode("utf-8"))
 
 
 def _lrs_forward(args: argparse.Namespace) -> int:

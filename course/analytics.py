@@ -407,44 +407,6 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def _answer_key(q: Gradable) -> tuple[str, ...]:
-    if q.type == "true_false":
-        return (str(q.answer).lower(),)
-    if q.type == "single":
-        return (q.answer,)
-    if q.type == "multiple":
-        return tuple(q.answer)
-    return ("correct order",)
-
-
-def _option_counts(q: Gradable, responses: list[Any]) -> tuple[dict[str, int], dict[str, int] | None]:
-    if q.type == "true_false":
-        counts = {"true": 0, "false": 0}
-        for r in responses:
-            if isinstance(r, bool):
-                counts[str(r).lower()] += 1
-        return counts, None
-    counts = {o.id: 0 for o in q.options}
-    if q.type == "single":
-        for r in responses:
-            if r in counts:
-                counts[r] += 1
-        return counts, None
-    if q.type == "multiple":
-        for r in responses:
-            for oid in set(r) if isinstance(r, list) else ():
-                if oid in counts:
-                    counts[oid] += 1
-        return counts, None
-    # ordering: whole-order right or not (that is how it is graded), and what went first,
-    # which shows the most common misconception about the start of the sequence.
-    right = sum(isinstance(r, list) and list(r) == list(q.answer) for r in responses)
-    for r in responses:
-        if isinstance(r, list) and r and r[0] in counts:
-            counts[r[0]] += 1
-    return {"correct order": right, "other order": len(responses) - right}, counts
-
-
 def _flags(facility: float, discrimination: float | None) -> tuple[str, ...]:
     flags = []
     if facility > EASY_ABOVE:
@@ -470,7 +432,7 @@ def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list
             type=q.type,
             scenario_id=sc_id,
             section=question_section(course, q, scenario.section if scenario is not None else None),
-            answer_key=_answer_key(q),
+            answer_key=q.answer_key(),
         )
         takers = [lid for lid, a in answers.items() if q.id in a]
         reason = suppression_reason(len(takers))
@@ -493,7 +455,7 @@ def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list
         rest = [sum(_item_score(e) for qid, e in answers[lid].items() if qid != q.id) for lid in takers]
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
-        counts, first = _option_counts(q, [answers[lid][q.id].response for lid in takers])
+        counts, first = q.option_counts([answers[lid][q.id].response for lid in takers])
         out.append(
             ItemStats(
                 **common,

@@ -18,6 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from course.questions import TYPES as QUESTION_TYPES
 from course.schema import Figure
 
 # Okabe-Ito blue and vermilion: distinguishable with the common colour-vision deficiencies,
@@ -672,12 +673,7 @@ def score_distribution_chart(scores: Any, pass_mark: float, title: str = "Quiz s
 
 # --------------------------------------------------------------------------- trainer: items
 
-TYPE_WORDS = {
-    "single": "single choice",
-    "multiple": "multiple select",
-    "true_false": "true/false",
-    "ordering": "ordering",
-}
+TYPE_WORDS = {name: kind.label for name, kind in QUESTION_TYPES.items()}
 
 
 def item_facility_table(items: Sequence[Any]) -> pd.DataFrame:

@@ -208,16 +208,8 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
         yield from _public_text(src, ("review", "changes", k), change)
 
 
-def _question_texts(q) -> Iterator[tuple[tuple, str]]:
-    yield ("prompt",), q.prompt
-    yield ("explanation",), q.explanation
-    if q.type == "true_false":
-        yield ("feedback_true",), q.feedback_true
-        yield ("feedback_false",), q.feedback_false
-    else:
-        for i, o in enumerate(q.options):
-            yield ("options", i, "text"), o.text
-            yield ("options", i, "feedback"), o.feedback
+def _question_texts(q: Gradable) -> Iterator[tuple[tuple, str]]:
+    yield from q.texts()  # each type knows which texts it has
 
 
 def _public_tracks_as_written(src: Source | None) -> list[dict]:

@@ -135,29 +135,15 @@ def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[t
     return out
 
 
-def _answer(question: Gradable, letters: dict[str, str]) -> tuple[str, ...]:
-    if question.type == "true_false":
-        return ("True" if question.answer else "False",)
-    text = {o.id: o.text for o in question.options}
-    if question.type == "single":
-        return (f"{letters[question.answer]}. {text[question.answer]}",)
-    if question.type == "multiple":
-        return tuple(f"{letters[a]}. {text[a]}" for a in question.answer)
-    return tuple(f"{i}. {text[a]} ({letters[a]})" for i, a in enumerate(question.answer, start=1))
-
-
 def _quiz_entries(course: Course, module: Module, audience: Audience) -> tuple[QuizEntry, ...]:
     quiz = course.quizzes[module.quiz]
     numbers = citation_numbers(module)
     entries = []
     for n, (scenario, q) in enumerate(audience_questions(course, quiz, audience), start=1):
-        options: tuple[tuple[str, str], ...] = ()
-        letters: dict[str, str] = {}
-        if q.type != "true_false":
-            letters = {o.id: _LETTERS[i] for i, o in enumerate(q.options)}
-            options = tuple((letters[o.id], o.text) for o in q.options)
+        letters = {o.id: _LETTERS[i] for i, o in enumerate(q.options_list())}
+        options = tuple((letters[o.id], o.text) for o in q.options_list())
         source = f"[{numbers[q.reference]}]" if q.reference in numbers else None
-        entries.append(QuizEntry(n, scenario, q, options, _answer(q, letters), q.explanation, source))
+        entries.append(QuizEntry(n, scenario, q, options, q.pack_answer(letters), q.explanation, source))
     return tuple(entries)
 
 
@@ -201,16 +187,6 @@ def default_filename(module_id: str, fmt: Format) -> str:
 
 def _audience_label(audience: Audience) -> str:
     return "clinic staff (full clinical text)" if audience == "staff" else "the public (plain language)"
-
-
-def _question_hint(question: Gradable) -> str:
-    if question.type == "true_false":
-        return "True or false?"
-    if question.type == "ordering":
-        return "Put these in order."
-    if question.type == "multiple":
-        return "" if "all that apply" in question.prompt.lower() else "Choose all that apply."
-    return "Choose one answer."
 
 
 # --------------------------------------------------------------------------- inline SVG charts
@@ -545,7 +521,7 @@ def _question_html(entry: QuizEntry, level: int, with_answer: bool) -> str:
         f'<p class="prompt">{e(q.prompt)}</p>',
     ]
     if not with_answer:
-        hint = _question_hint(q)
+        hint = q.pack_hint()
         if hint:
             out.append(f'<p class="hint">{e(hint)}</p>')
         if entry.options:
@@ -555,7 +531,7 @@ def _question_html(entry: QuizEntry, level: int, with_answer: bool) -> str:
         if len(entry.answer) == 1:
             out.append(f'<p class="answer"><strong>Answer:</strong> {e(entry.answer[0])}</p>')
         else:
-            label = "Correct order:" if q.type == "ordering" else "Answers:"
+            label = q.pack_answer_label()
             items = "".join(f"<li>{e(line)}</li>" for line in entry.answer)
             out.append(f'<div class="answer"><p><strong>{label}</strong></p><ul>{items}</ul></div>')
         source = f" Source: {entry.source}." if entry.source else ""

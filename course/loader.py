@@ -21,6 +21,7 @@ from course.schema import (
     CITATION_MARK,
     Course,
     CourseSettings,
+    Gradable,
     Module,
     Quiz,
     QuizFile,
@@ -403,24 +404,11 @@ def _check_module(module: Module, src: Source) -> Iterator[Problem]:
         )
 
 
-def _check_options(q: Any, src: Source, path: Path_) -> Iterator[Problem]:
-    if q.type == "true_false":
-        return
-    ids = [o.id for o in q.options]
+def _check_options(q: Gradable, src: Source, path: Path_) -> Iterator[Problem]:
+    ids = [o.id for o in q.options_list()]
     yield from _duplicates(((o, src, (*path, "options", i, "id")) for i, o in enumerate(ids)), "option")
-    allowed = ", ".join(ids)
-    answers = [q.answer] if q.type == "single" else list(q.answer)
-    for i, a in enumerate(answers):
-        if a not in ids:
-            where = (*path, "answer") if q.type == "single" else (*path, "answer", i)
-            yield src.problem(where, f"answer {a!r} is not one of the options ({allowed})")
-    if q.type in ("multiple", "ordering"):
-        for a, n in Counter(answers).items():
-            if n > 1:
-                yield src.problem((*path, "answer"), f"answer lists {a!r} {n} times")
-    if q.type == "ordering" and set(answers) <= set(ids) and len(answers) != len(ids):
-        missing = ", ".join(sorted(set(ids) - set(answers)))
-        yield src.problem((*path, "answer"), f"the order must place every option; missing {missing}")
+    for where, message in q.check():  # the type's own cross-field checks (answers name options)
+        yield src.problem((*path, *where), message)
 
 
 def _check_settings(

@@ -13,22 +13,22 @@ import urllib.parse
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-# Ids are stable slugs: learner records refer to content by these strings, never by position.
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, Field(pattern=SLUG, min_length=1, max_length=64)]
-NonEmpty = Annotated[str, Field(min_length=1)]
+# The question models live with their types in course/questions/ (one module per type); they
+# are re-exported here, so content code and tests import every content model from one place.
+from course.questions import (  # noqa: F401
+    Gradable,
+    MultipleSelect,
+    Option,
+    Ordering,
+    SingleChoice,
+    SubQuestion,
+    TrueFalse,
+)
+from course.schema_base import SLUG, Model, NonEmpty, Slug, WholeNumber  # noqa: F401
 
 CITATION_MARK = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
-
-
-# A whole number as written: YAML's true/false are not 1/0 (lax int would take them).
-WholeNumber = Annotated[int, Strict()]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 def _web_address(value: str | None) -> str | None:
@@ -298,51 +298,6 @@ class Module(Model):
 # --------------------------------------------------------------------------- quizzes
 
 
-class Option(Model):
-    id: Slug
-    text: NonEmpty
-    feedback: NonEmpty
-
-
-class _QuestionBase(Model):
-    id: Slug
-    prompt: NonEmpty
-    explanation: NonEmpty
-    objective: Slug
-    reference: str | None = None
-    tracks: list[Slug] | None = Field(default=None, description="only these tracks see the question; all when absent")
-    section: Slug | None = Field(default=None, description="id of the section of its module this question tests")
-    pairs_with: Slug | None = Field(default=None, description="post-test only: the pre-test question it pairs with")
-
-
-class SingleChoice(_QuestionBase):
-    type: Literal["single"]
-    options: list[Option] = Field(min_length=2)
-    answer: Slug
-
-
-class MultipleSelect(_QuestionBase):
-    type: Literal["multiple"]
-    options: list[Option] = Field(min_length=2)
-    answer: list[Slug] = Field(min_length=1)
-
-
-class TrueFalse(_QuestionBase):
-    type: Literal["true_false"]
-    answer: bool
-    feedback_true: NonEmpty = Field(description="shown to a learner who answers True")
-    feedback_false: NonEmpty = Field(description="shown to a learner who answers False")
-
-
-class Ordering(_QuestionBase):
-    type: Literal["ordering"]
-    options: list[Option] = Field(min_length=2)
-    answer: list[Slug] = Field(min_length=2, description="option ids in the correct order")
-
-
-SubQuestion = Annotated[SingleChoice | MultipleSelect | TrueFalse | Ordering, Field(discriminator="type")]
-
-
 class Scenario(Model):
     id: Slug
     type: Literal["scenario"]
@@ -353,11 +308,7 @@ class Scenario(Model):
     section: Slug | None = Field(default=None, description="the section its questions test, unless each names one")
 
 
-Question = Annotated[
-    SingleChoice | MultipleSelect | TrueFalse | Ordering | Scenario,
-    Field(discriminator="type"),
-]
-Gradable = SingleChoice | MultipleSelect | TrueFalse | Ordering
+Question = Annotated[Gradable | Scenario, Field(discriminator="type")]
 
 
 class Quiz(Model):

@@ -6,9 +6,11 @@ import statistics
 from collections import Counter
 
 from course.content_checks import reading_grade
+from course.questions import TYPES as QUESTION_TYPES
+from course.questions import type_label
 from course.schema import Course
 
-TYPES = ("single", "multiple", "true_false", "ordering")
+TYPES = tuple(QUESTION_TYPES)
 
 
 def content_rows(course: Course) -> list[dict[str, object]]:
@@ -43,10 +45,7 @@ def markdown_table(course: Course) -> str:
     }
     headers = list(rows[0])
     titles = {
-        "single": "single choice",
-        "multiple": "multiple select",
-        "true_false": "true/false",
-        "ordering": "ordering",
+        **{t: type_label(t) for t in TYPES},
         "scenarios": "scenarios (staff)",
     }
     lines = [

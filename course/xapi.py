@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, REVOKED, Event
+from course.questions import question_type
 from course.schema import Course
 
 XAPI_VERSION = "1.0.3"
@@ -65,7 +66,6 @@ ACTIVITY_TYPES = {
     "scenario-step": "cmi.interaction",
     "check": "cmi.interaction",
 }
-_QUESTION_INTERACTION = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing"}
 # Context keys that name the parent of a question event, with the activity kind they name.
 _PARENT_KEYS = (("quiz", "quiz"), ("test", "test"), ("survey", "survey"))
 _EXTENSION_KEY = re.compile(r"[^A-Za-z0-9._~-]+")
@@ -192,7 +192,7 @@ def _definition(event: Event, lookup: _Lookup) -> dict[str, Any]:
         if _is_likert(event, lookup):
             definition["interactionType"] = "likert"
         elif question in lookup.question_type:
-            definition["interactionType"] = _QUESTION_INTERACTION[lookup.question_type[question]]
+            definition["interactionType"] = question_type(lookup.question_type[question]).interaction_type
         elif isinstance(event.response, bool):
             definition["interactionType"] = "true-false"
         else:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import string
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -109,17 +108,10 @@ def poll_questions(course: Course, module_id: str, audience: str) -> list[PollQu
     quiz = course.quizzes[module.quiz]
     out: list[PollQuestion] = []
     for scenario, q in audience_questions(course, quiz, audience):  # type: ignore[arg-type]
-        if q.type == "single":
-            options = tuple(
-                (o.id, f"{letter}. {o.text}") for letter, o in zip(string.ascii_uppercase, q.options, strict=False)
-            )
-            answer = dict(options)[q.answer]
-        elif q.type == "true_false":
-            options = (("true", "True"), ("false", "False"))
-            answer = "True" if q.answer else "False"
-        else:
+        options = q.poll_options()
+        if options is None:
             continue  # multiple-select and ordering need more than one tap
-        out.append(PollQuestion(q.id, q.prompt, scenario.case if scenario else None, options, answer))
+        out.append(PollQuestion(q.id, q.prompt, scenario.case if scenario else None, options, q.poll_answer()))
     return out
 
 

@@ -123,8 +123,7 @@ def inline_scripts() -> list[str]:
     """Every inline script the course's pages run, exactly as the browser will hash it:
     Streamlit's own index.html, and the course's scripts (each a constant body that reads its
     parameters from its own data- attributes). The policy allows exactly these."""
-    from course.ui import common, display, kept, lms_launch, nav
-    from course.ui.pages import quiz
+    from course.ui import common, display, kept, lms_launch, nav, question_widgets
 
     bodies = []
     index = Path(__import__("streamlit").__file__).parent / "static" / "index.html"
@@ -137,7 +136,7 @@ def inline_scripts() -> list[str]:
         display._DECORATIVE_ICONS,
         kept.STEP_SCRIPT,
         nav.FOCUS_SCRIPT,
-        quiz._GROUPS.format(form="x", group=quiz.GROUP),
+        question_widgets.groups_html("x"),
         lms_launch.REPORT_SCRIPT,
     ):
         bodies += _script_bodies(html)

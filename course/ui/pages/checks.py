@@ -16,14 +16,13 @@ from course.schema import Quiz, Survey
 from course.ui import kept, nav, state
 from course.ui.common import notice, require_track
 from course.ui.kept import Keep
-from course.ui.pages.quiz import (
-    FEEDBACK,
+from course.ui.pages.quiz import FEEDBACK, restored_message
+from course.ui.question_widgets import (
     group_questions,
     question_control,
     question_feedback,
     question_widget,
     restore,
-    restored_message,
 )
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import html
 import time
-from collections.abc import Mapping
-from typing import Any
 
 import streamlit as st
 
 from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_activity
-from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
+from course.grading import QuizResult, grade_quiz, is_answered
 from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import kept, nav, state
-from course.ui.common import dollars, live_region, notice, require_track
+from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
+from course.ui.question_widgets import (
+    fitting,
+    group_questions,
+    question_control,
+    question_feedback,
+    question_widget,
+    response,
+    restore,
+)
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
@@ -147,11 +153,6 @@ def _attempt(quiz_id: str, track_id: str, recorded: int, result) -> int:
     return attempt
 
 
-def _key(quiz: Quiz, form: int | str, *parts: str) -> str:
-    """A widget's key: the quiz, which form (track and attempt), the question."""
-    return "-".join(["q", quiz.id, str(form), *parts])
-
-
 def _form(track_id: str, attempt: int) -> str:
     return f"{track_id}-{attempt}"
 
@@ -208,7 +209,7 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        ordering = any(items[n - 1][1].type == "ordering" for n in missing)
+        ordering = any(items[n - 1][1].widget().kind == "rank_each" for n in missing)
         st.session_state[_missing_key(quiz_id, form)] = (
             f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
             f"{listed}."
@@ -275,7 +276,7 @@ def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses
     answers = kept.kept(keep)
     picked = 0
     for q in empty:
-        values = _fitting(quiz, form, q, answers[q.id]) if q.id in answers else {}
+        values = fitting(quiz, form, q, answers[q.id]) if q.id in answers else {}
         answer = response(quiz, form, q, values) if values else None
         if values and is_answered(q, answer):
             responses[q.id] = answer
@@ -287,158 +288,6 @@ def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses
 def _scenario_header(sc: Scenario) -> None:
     st.subheader(f"Case: {sc.title}", anchor=False)
     st.markdown(f"> {sc.case}")
-
-
-def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep):
-    """Draw one question's widgets, as a fragment of its own whose answer is saved as it is
-    chosen (course/ui/kept.py); return the answer as it stands (see `response`)."""
-    kept.fragment(_draw_question, f"{quiz.id}.{q.id}")(quiz, form, n, q, keep)
-    return response(quiz, form, q, st.session_state)
-
-
-def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep) -> None:
-    # A plain label: Streamlit draws it as Markdown but also gives it, as written, to screen
-    # readers as the group's name, so "**" would be read out.
-    # Prompts and options hold at most one $ (two would be read as maths; the validator
-    # checks), so they need no escaping that a screen reader would read out.
-    label = f"Question {n}. {q.prompt}"
-    key = _key(quiz, form, q.id)
-    save = dict(on_change=_keep_answer, args=(quiz, form, q, keep))
-    if q.type == "single":
-        texts = {o.id: o.text for o in q.options}
-        st.radio(label, list(texts), index=None, format_func=texts.__getitem__, key=key, **save)
-    elif q.type == "true_false":
-        st.radio(
-            label,
-            [True, False],
-            index=None,
-            format_func=lambda v: "True" if v else "False",
-            key=key,
-            horizontal=True,
-            **save,
-        )
-    elif q.type == "multiple":
-        with st.container(key=f"{GROUP}{key}"):  # a named group: see group_questions()
-            hint = "" if "all that apply" in q.prompt.lower() else " *(choose all that apply)*"
-            st.markdown(f"**{label}**{hint}")
-            for o in q.options:
-                st.checkbox(o.text, key=f"{key}-{o.id}", **save)
-    else:
-        # ordering: one position picker per item, so it works with a keyboard and a screen reader
-        with st.container(key=f"{GROUP}{key}"):
-            st.markdown(f"**{label}** *(give each item a position, 1 = first)*")
-            positions = list(range(1, len(q.options) + 1))
-            for o in q.options:
-                st.selectbox(
-                    f"Position of “{o.text}”",
-                    positions,
-                    index=None,
-                    key=f"{key}-{o.id}",
-                    placeholder="Choose a position",
-                    **save,
-                )
-    if kept.unsaved(kept.UNSAVED + key):
-        st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
-    kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer
-
-
-def _keep_answer(quiz: Quiz, form: int | str, q: Gradable, keep: Keep) -> None:
-    """A widget's callback: save its question's answer as it now stands."""
-    key = _key(quiz, form, q.id)
-    kept.save(keep, q.id, chosen(quiz, form, q, st.session_state), kept.UNSAVED + key)
-
-
-def chosen(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
-    """What the learner has chosen so far, as it is kept: an option id or True/False (None
-    before a choice), the option ids ticked, or each item's position (None where not given)."""
-    key = _key(quiz, form, q.id)
-    if q.type in ("single", "true_false"):
-        return values.get(key)
-    if q.type == "multiple":
-        return [o.id for o in q.options if values.get(f"{key}-{o.id}")]
-    return {o.id: values.get(f"{key}-{o.id}") for o in q.options}
-
-
-def _widget_keys(quiz: Quiz, form: int | str, q: Gradable) -> list[str]:
-    key = _key(quiz, form, q.id)
-    return [key] if q.type in ("single", "true_false") else [f"{key}-{o.id}" for o in q.options]
-
-
-def restore(quiz: Quiz, form: int | str, questions: list[Gradable], keep: Keep) -> int:
-    """Fill in the answers kept for this attempt (kept.restore); how many questions got one back."""
-    by_id = {q.id: q for q in questions}
-    return kept.restore(
-        keep,
-        {q.id: _widget_keys(quiz, form, q) for q in questions},
-        lambda item, answer: _fitting(quiz, form, by_id[item], answer),
-    )
-
-
-def _fitting(quiz: Quiz, form: int | str, q: Gradable, answer: Any) -> dict[str, Any]:
-    """The widget values for a kept answer, or {} if there is none or it does not fit."""
-    key = _key(quiz, form, q.id)
-    if q.type == "true_false":
-        return {key: answer} if isinstance(answer, bool) else {}
-    ids = [o.id for o in q.options]
-    if q.type == "single":
-        return {key: answer} if isinstance(answer, str) and answer in ids else {}
-    if q.type == "multiple":
-        if not isinstance(answer, list) or not answer or not set(answer) <= set(ids):
-            return {}
-        return {f"{key}-{o}": o in answer for o in ids}
-    if not isinstance(answer, dict):
-        return {}
-    placed = {
-        o: pos
-        for o, pos in answer.items()
-        if o in ids and isinstance(pos, int) and not isinstance(pos, bool) and 1 <= pos <= len(ids)
-    }
-    return {f"{key}-{o}": pos for o, pos in placed.items()}
-
-
-# A question answered with several widgets (checkboxes, position pickers) is a group named by
-# its question, as a fieldset and its legend would be: a screen reader moving to "It is given
-# with monitoring after each dose, checkbox" hears which question it belongs to (WCAG 1.3.1).
-# Streamlit has no fieldset, so its container (marked by its key's CSS class) gets the role.
-GROUP = "qgroup-"
-_GROUPS = """<script data-form="{form}">
-(() => {{
-  const name = () => document.querySelectorAll('[class*="st-key-{group}"]').forEach((g, i) => {{
-    const legend = g.querySelector('[data-testid="stMarkdownContainer"]');
-    if (!legend) return;
-    legend.id = legend.id || "question-legend-" + i;
-    g.setAttribute("role", "group");
-    g.setAttribute("aria-labelledby", legend.id);
-  }});
-  requestAnimationFrame(() => requestAnimationFrame(name));
-}})();
-</script>"""
-
-
-def group_questions(form: str) -> None:
-    """Name each multi-widget question's group (one invisible element per drawn form)."""
-    st.html(_GROUPS.format(form=html.escape(form, quote=True), group=GROUP), unsafe_allow_javascript=True)
-
-
-def question_control(quiz: Quiz, form: int | str, q: Gradable) -> str:
-    """A CSS selector for a question's first control (radio, checkbox or position picker), by
-    its widget's key or its group's key, which Streamlit puts in a class."""
-    key = _key(quiz, form, q.id)
-    return f".st-key-{key} input, .st-key-{GROUP}{key} input"
-
-
-def response(quiz: Quiz, form: int | str, q: Gradable, values: Mapping[str, Any]):
-    """A question's answer from its widgets' values, by key: an option id, True/False, a list of
-    option ids, or an order of option ids (None while a position is missing or repeated)."""
-    answer = chosen(quiz, form, q, values)
-    if q.type != "ordering":
-        return answer
-    placed: dict[int, str] = {}
-    for option, pos in answer.items():
-        if pos is None or pos in placed:
-            return None
-        placed[pos] = option
-    return [placed[p] for p in sorted(placed)]
 
 
 FEEDBACK = "feedback-"  # each question's feedback box; its heading has no "link to heading" Tab stop
@@ -460,41 +309,6 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
         with st.container(border=True, key=f"{FEEDBACK}{n}"):
             question_feedback(n, q, r, refs, headings.get(section or ""))
     _actions(module, quiz, result, track_id, "bottom")
-
-
-def question_feedback(
-    n: int, q: Gradable, r: QuestionResult, refs: dict[str, str], section_heading: str | None = None
-) -> None:
-    """One question's feedback as one block of text (prompt, verdict, the learner's choices,
-    the right answer, why, the source): each element a page sends costs a message, and the
-    result page of a long quiz sent over 80 (docs/performance.md, findings 9 and 11)."""
-    # A heading per question, saying how it went, so a screen reader can move from one
-    # question's feedback to the next, or to the ones answered wrong (WCAG 1.3.1, 2.4.6). In
-    # the same block of text: one element per question, as before.
-    verdict = ":material/check_circle: Correct" if r.correct else ":material/cancel: Incorrect"
-    parts = [f"### Question {n}: {verdict}", q.prompt]
-    lines = []
-    for fb in r.feedback:
-        if q.type == "ordering":
-            lines.append(f"- “{fb.text}”: {fb.feedback}")
-        elif fb.chosen:
-            lines.append(f"- You chose “{fb.text}”: {fb.feedback}")
-        elif q.type == "multiple" and fb.correct:
-            lines.append(f"- You did not choose “{fb.text}”: {fb.feedback}")
-    if q.type == "ordering":
-        parts.append("Your order: " + " → ".join(f"“{fb.text}”" for fb in r.feedback))
-    if lines:
-        parts.append("\n".join(lines))
-    if not r.correct:
-        parts.append(f"**Correct answer:** {r.correct_answer}")
-    parts.append(f"**Why:** {r.explanation}")
-    if section_heading and not r.correct:
-        # The part of the module that teaches the answer (the question's `section:`), by the
-        # name the module's Previous and Next buttons use.
-        parts.append(f"**Read again:** the part “{section_heading}” of this module.")
-    if q.reference and q.reference in refs:
-        parts.append(f"**Source:** {refs[q.reference]}")
-    st.markdown(dollars("\n\n".join(parts)))
 
 
 def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, where: str) -> None:

@@ -13,7 +13,7 @@ from course import certificates, refresh, renewal
 from course.events import ANSWERED, COMPLETED, REFRESHER, question_activity, refresher_activity
 from course.grading import grade_question, is_answered, passes
 from course.records import StoreUnavailable
-from course.ui import kept, nav, renewal_view, state
+from course.ui import kept, nav, question_widgets, renewal_view, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
 from course.ui.pages import quiz as quiz_page
@@ -108,16 +108,16 @@ def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status) 
     quizzes = {i.question_id: course.quizzes[i.quiz_id] for i in chosen}
     restored = kept.restore(
         keep,
-        {i.question_id: quiz_page._widget_keys(quizzes[i.question_id], form, i.question) for i in chosen},
-        lambda item, answer: quiz_page._fitting(
+        {i.question_id: question_widgets.widget_keys(quizzes[i.question_id], form, i.question) for i in chosen},
+        lambda item, answer: question_widgets.fitting(
             quizzes[item], form, next(i.question for i in chosen if i.question_id == item), answer
         ),
     )
     for n, item in enumerate(chosen, start=1):
         if item.scenario is not None:
             quiz_page._scenario_header(item.scenario)
-        quiz_page.question_widget(quizzes[item.question_id], form, n, item.question, keep)
-    quiz_page.group_questions(form)
+        question_widgets.question_widget(quizzes[item.question_id], form, n, item.question, keep)
+    question_widgets.group_questions(form)
     st.button(
         "Submit answers",
         type="primary",
@@ -145,7 +145,8 @@ def _submit(attempt: int, track_id: str) -> None:
     chosen = [items[q] for q in st.session_state[SET_KEY][1] if q in items]
     form = _form(attempt)
     responses = {
-        i.question_id: quiz_page.response(course.quizzes[i.quiz_id], form, i.question, st.session_state) for i in chosen
+        i.question_id: question_widgets.response(course.quizzes[i.quiz_id], form, i.question, st.session_state)
+        for i in chosen
     }
     missing = [n for n, i in enumerate(chosen, start=1) if not is_answered(i.question, responses[i.question_id])]
     if missing:
@@ -205,7 +206,7 @@ def _show_result(result, status, track_id: str) -> None:
         headings = {s.id: s.heading for s in module.sections}
         heading = headings.get(item.section_id or "")
         with st.container(border=True, key=f"{quiz_page.FEEDBACK}{n}"):
-            quiz_page.question_feedback(n, item.question, r, refs, heading)
+            question_widgets.question_feedback(n, item.question, r, refs, heading)
             if heading:
                 nav.button(
                     f"Read “{heading}” in “{module.title}”",

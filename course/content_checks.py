@@ -208,7 +208,7 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
         yield from _public_text(src, ("review", "changes", k), change)
 
 
-def _question_texts(q: Gradable) -> Iterator[tuple[tuple, str]]:
+def _question_texts(q) -> Iterator[tuple[tuple, str]]:
     yield from q.texts()  # each type knows which texts it has
 
 

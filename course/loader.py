@@ -21,7 +21,6 @@ from course.schema import (
     CITATION_MARK,
     Course,
     CourseSettings,
-    Gradable,
     Module,
     Quiz,
     QuizFile,
@@ -404,7 +403,7 @@ def _check_module(module: Module, src: Source) -> Iterator[Problem]:
         )
 
 
-def _check_options(q: Gradable, src: Source, path: Path_) -> Iterator[Problem]:
+def _check_options(q: Any, src: Source, path: Path_) -> Iterator[Problem]:
     ids = [o.id for o in q.options_list()]
     yield from _duplicates(((o, src, (*path, "options", i, "id")) for i, o in enumerate(ids)), "option")
     for where, message in q.check():  # the type's own cross-field checks (answers name options)

@@ -17,7 +17,8 @@ verbs and name content by stable slugs:
 
 `xapi_statement.schema.json` (next to this file) is the JSON Schema the output is tested
 against. Pass `course` to get exact interaction types for quiz questions (choice,
-true-false, sequencing) and each quiz's module as its parent.
+true-false, sequencing) with their correctResponsesPattern, as each question type gives them
+(course/questions/), and each quiz's module as its parent.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, REVOKED, Event
-from course.questions import question_type
-from course.schema import Course
+from course.schema import Course, Gradable
 
 XAPI_VERSION = "1.0.3"
 SCHEMA_PATH = Path(__file__).with_name("xapi_statement.schema.json")
@@ -148,6 +148,7 @@ class _Lookup:
 
     def __init__(self, course: Course | None):
         self.question_type: dict[str, str] = {}
+        self.questions: dict[str, Gradable] = {}
         self.question_quiz: dict[str, str] = {}
         self.quiz_module: dict[str, str] = {}
         self.survey_items: set[str] = set()
@@ -160,6 +161,7 @@ class _Lookup:
         for quiz in course.quizzes.values():
             for _, q in quiz.items():
                 self.question_type[q.id] = q.type
+                self.questions[q.id] = q
                 self.question_quiz.setdefault(q.id, f"{kinds.get(quiz.id, 'quiz')}/{quiz.id}")
         for survey in course.surveys.values():
             for item in survey.items:
@@ -191,8 +193,12 @@ def _definition(event: Event, lookup: _Lookup) -> dict[str, Any]:
         question = event.activity.removeprefix("question/")
         if _is_likert(event, lookup):
             definition["interactionType"] = "likert"
-        elif question in lookup.question_type:
-            definition["interactionType"] = question_type(lookup.question_type[question]).interaction_type
+        elif question in lookup.questions:
+            q = lookup.questions[question]
+            definition["interactionType"] = q.interaction_type
+            # The right answer, as xAPI writes responses: an LRS's reports can mark answers
+            # right or wrong from the definition alone, as SCORM's correct_responses did.
+            definition["correctResponsesPattern"] = q.correct_responses_pattern()
         elif isinstance(event.response, bool):
             definition["interactionType"] = "true-false"
         else:

@@ -9,7 +9,8 @@ module (see `course/questions/__init__.py`).
 The widget part stays free of Streamlit (the engine never imports it): a type describes its
 widget as data, a `WidgetSpec` of one of three kinds, and converts between the values of those
 widgets and its answer. `course/ui/question_widgets.py`, the widget kit, draws each kind with
-Streamlit. Chosen over a registry of draw functions in the UI because the type then owns every
+Streamlit. (Slides carry no quiz questions: in a live session a question reaches the room as a
+poll, which `poll_options` describes.) Chosen over a registry of draw functions in the UI because the type then owns every
 rule about its answers (which widget values make an answer, how a kept draft is restored,
 when it is complete) and stays testable without a browser; only a type that needs a widget
 the kit cannot draw yet touches the UI too.

@@ -3,13 +3,15 @@ for xAPI and converts between its widget's values and its answer."""
 
 from __future__ import annotations
 
+import json
 import typing
 
+import jsonschema
 import pytest
 
 from course.events import ANSWERED, Event
 from course.questions import TYPES, Gradable, MultipleSelect, Ordering, SingleChoice, TrueFalse, question_type
-from course.xapi import statement
+from course.xapi import SCHEMA_PATH, statement
 
 OPTS = [
     {"id": "a", "text": "Alpha", "feedback": "A is right."},
@@ -82,6 +84,8 @@ def test_each_type_describes_itself_and_a_response_for_xapi(question, response, 
     stmt = statement(event, "https://course.example.org", course=_course(question))
     assert stmt["result"]["response"] == said
     assert stmt["object"]["definition"]["interactionType"] == interaction
+    assert stmt["object"]["definition"]["correctResponsesPattern"] == pattern
+    jsonschema.validate(stmt, json.loads(SCHEMA_PATH.read_text()))
 
 
 def _course(question):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from typing import cast
 
 from course.content_checks import reading_grade
 from course.questions import TYPES as QUESTION_TYPES
@@ -14,10 +15,10 @@ TYPES = tuple(QUESTION_TYPES)
 
 
 def content_rows(course: Course) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for n, m in enumerate(course.modules, start=1):
         quiz = course.quizzes[m.quiz]
-        kinds = Counter(q.type for _, q in quiz.items())
+        kinds: Counter[str] = Counter(q.type for _, q in quiz.items())
         scenarios = sum(q.type == "scenario" for q in quiz.questions)
         grades = [reading_grade(s.plain) for s in m.sections if s.plain]
         rows.append(
@@ -38,9 +39,12 @@ def content_rows(course: Course) -> list[dict[str, object]]:
 def markdown_table(course: Course) -> str:
     rows = content_rows(course)
     grades = [reading_grade(s.plain) for m in course.modules for s in m.sections if s.plain]
-    total = {
+    total: dict[str, object] = {
         "Module": "**All modules**",
-        **{k: sum(r[k] for r in rows) for k in ("Sections", "Questions", *TYPES, "scenarios", "Figures", "References")},
+        **{
+            k: sum(cast(int, r[k]) for r in rows)
+            for k in ("Sections", "Questions", *TYPES, "scenarios", "Figures", "References")
+        },
         "Median plain grade": round(statistics.median(grades), 1) if grades else None,
     }
     headers = list(rows[0])

@@ -18,6 +18,7 @@ For checkboxes and position pickers they are a legend naming the question's grou
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import streamlit as st
@@ -42,6 +43,7 @@ __all__ = [
     "question_widget",
     "response",
     "restore",
+    "statement_legend",
     "widget_key",
     "widget_keys",
 ]
@@ -67,6 +69,13 @@ def question_legend(n: int, q: Gradable) -> str:
     answer is wanted. Plain text: it is also the screen reader's name for the question."""
     prompt, instruction = q.prompt_and_instruction()
     return f"Question {n}. {prompt}\n\n{instruction}"
+
+
+def statement_legend(n: int, text: str, labels: Mapping[int, str]) -> str:
+    """An attitude-survey statement in the same layout as a question: its number and text, then
+    what kind of answer is wanted (the ends of the scale, in words)."""
+    lo, hi = min(labels), max(labels)
+    return f"Statement {n}. {text}\n\nChoose one, from {lo} ({labels[lo]}) to {hi} ({labels[hi]})."
 
 
 def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep) -> Response:

@@ -48,12 +48,16 @@ def test_the_quiz_draws_every_type_of_question_in_one_layout_and_gives_the_instr
     assert texts(at).count("Answer every question") == 1, "the page's instructions, once"
 
 
-def test_the_knowledge_check_draws_its_questions_in_the_same_layout(real_course):
+def test_the_knowledge_check_and_the_attitude_survey_draw_their_questions_in_the_same_layout(real_course):
     at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Community and self-paced learning")
     at = button(at, "Take the start check").click().run()
     pre = real_course.quizzes[real_course.settings.pre_test]
     numbered = list(enumerate((q for _, q in pre.items("public")), start=1))
     assert len(assert_one_layout(at, f"q-{pre.id}-1", numbered)) >= 2
+    survey = real_course.surveys[real_course.settings.attitude_survey]
+    for n, item in enumerate(survey.items, start=1):
+        label = at.radio(key=f"survey-{survey.id}-start-{item.id}").label
+        assert label == f"Statement {n}. {item.text}\n\nChoose one, from 1 (Strongly disagree) to 5 (Strongly agree)."
 
 
 def test_the_refreshers_draw_their_questions_in_the_same_layout(real_course, isolated_store):

@@ -18,11 +18,13 @@ from course.ui.common import notice, require_track
 from course.ui.kept import Keep
 from course.ui.pages.quiz import FEEDBACK, restored_message
 from course.ui.question_widgets import (
+    ITEM,
     group_questions,
     question_control,
     question_feedback,
     question_widget,
     restore,
+    statement_legend,
 )
 
 
@@ -149,6 +151,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         st.info(restored_message(restored, len(survey.items), "Submit survey", "statements"), icon=":material/info:")
     for n, item in enumerate(survey.items, start=1):
         kept.fragment(_statement, f"{survey.id}.{phase}.{item.id}")(n, item.id, item.text, keys[item.id], labels, keep)
+    group_questions(f"survey-{survey.id}-{phase}")  # the questions' layout style
     if not st.button("Submit survey", type="primary", key=f"submit-survey-{survey.id}-{phase}"):
         return
     answers_by_item = {item.id: st.session_state.get(keys[item.id]) for item in survey.items}
@@ -181,14 +184,15 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
 
 def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str], keep: Keep) -> None:
     """One survey statement, a fragment of its own whose answer is kept as it is chosen."""
-    st.radio(
-        f"Statement {n}. {text}",  # plain: screen readers get the label as written
-        list(labels),
-        index=None,
-        format_func=lambda v: f"{v} – {labels[v]}",
-        key=key,
-        on_change=lambda: kept.save(keep, item_id, st.session_state.get(key), kept.UNSAVED + key),
-    )
+    with st.container(key=f"{ITEM}{key}"):  # laid out as every question is (question_widgets)
+        st.radio(
+            statement_legend(n, text, labels),  # plain: screen readers get the label as written
+            list(labels),
+            index=None,
+            format_func=lambda v: f"{v} – {labels[v]}",
+            key=key,
+            on_change=lambda: kept.save(keep, item_id, st.session_state.get(key), kept.UNSAVED + key),
+        )
     if kept.unsaved(kept.UNSAVED + key):
         st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
     kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer

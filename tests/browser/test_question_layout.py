@@ -44,3 +44,20 @@ def test_every_question_type_has_the_same_layout_and_no_violations(browser, cour
     )
     problems = audit(page, f"quiz at {width} px")
     assert not problems, "\n".join(problems)
+
+
+def test_the_start_check_and_survey_share_the_layout_and_have_no_violations(page, course_server, real_course):
+    from tests.browser.a11y import click
+    from tests.browser.conftest import start
+
+    start(page, course_server, "Community and self-paced learning")
+    click(page, "button", "Take the start check")
+    page.wait_for_function(f"() => ({LAYOUT_JS})().every(q => q.name)", timeout=10000)
+    drawn = page.evaluate(LAYOUT_JS)
+    pre = real_course.quizzes[real_course.settings.pre_test]
+    survey = real_course.surveys[real_course.settings.attitude_survey]
+    assert len(drawn) == len(pre.items("public")) + len(survey.items)
+    assert all(len(d["lines"]) == 2 and d["name"].split() == " ".join(d["lines"]).split() for d in drawn)
+    assert len({tuple(d["looks"]) for d in drawn}) == 1, "questions and statements look alike"
+    problems = audit(page, "start check and survey")
+    assert not problems, "\n".join(problems)

@@ -173,3 +173,25 @@ def test_what_kind_of_answer_is_wanted_is_said_once_under_the_prompt():
         "Choose True or False.",
         "Give each item its place in the order: 1 is first.",
     ]
+
+
+def test_the_question_types_build_on_the_schema_base_only_and_never_import_streamlit():
+    # course.schema imports the types (to re-export them and build Quiz), so the types must not
+    # import course.schema back; and the engine never imports streamlit.
+    import ast
+    from pathlib import Path
+
+    import course.questions
+
+    for path in Path(course.questions.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        course_modules = {m for m in imported if m.startswith("course")}
+        assert course_modules <= {"course.schema_base"} | {
+            m for m in course_modules if m.startswith("course.questions")
+        }, (
+            path.name,
+            course_modules,
+        )
+        assert not any(m.split(".")[0] == "streamlit" for m in imported), path.name

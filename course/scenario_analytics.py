@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from course.analytics import SUPPRESSED_REASON, suppression_reason
-from course.events import ANSWERED, COMPLETED, Event
+from course.events import ANSWERED, COMPLETED, Event, scenario_activity
 from course.schema import BranchingScenario, Course
 
 
@@ -56,7 +56,7 @@ def scenario_paths(scenario: BranchingScenario, events: Iterable[Event]) -> Scen
             step_id = e.activity.removeprefix(step_prefix)
             chose.setdefault((step_id, e.response), set()).add(e.learner_id)
             at_step.setdefault(step_id, set()).add(e.learner_id)
-        elif e.verb == COMPLETED and e.activity == f"scenario/{scenario.id}":
+        elif e.verb == COMPLETED and e.activity == scenario_activity(scenario.id):
             ending = (e.context or {}).get("ending")
             if isinstance(ending, str):
                 reached.setdefault(ending, set()).add(e.learner_id)

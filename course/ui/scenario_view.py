@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from course import scenario_play
-from course.events import check_activity, check_answered, scenario_choice, scenario_completed
+from course.events import check_activity
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
 from course.ui import nav, state
@@ -56,15 +56,8 @@ def _current(scenario: BranchingScenario) -> scenario_play.Play:
 
 
 def _choose(scenario: BranchingScenario, step: Step, choice_id: str, path: tuple[str, ...], track: str) -> None:
-    session = state.session()
-    new_path = [*path, choice_id]
-    many = [scenario_choice(scenario.id, scenario.module, step.id, new_path, track)]
-    choice = next(c for c in step.choices if c.id == choice_id)
-    ending = scenario.ending(choice.next)
-    if ending is not None:
-        many.append(scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, new_path, track))
-    recorded = session.record_many(many)
-    st.session_state[_feedback_key(scenario.id)] = recorded[0].event_id
+    recorded = state.session().choose_in_scenario(scenario, step, choice_id, path, track)
+    st.session_state[_feedback_key(scenario.id)] = recorded.event_id
     st.session_state.pop(_override_key(scenario.id), None)
     nav.focus_after_run("h3")
 
@@ -261,7 +254,7 @@ def _answered(module: Module, section: Section, check: InlineCheck, track_id: st
     option = next((o for o in check.options if o.text == chosen), None)
     if option is None:
         return
-    state.session().record(**check_answered(module.id, section.id, check.id, option.id, option.correct, track_id))
+    state.session().answer_check(module.id, section.id, check.id, option.id, option.correct, track_id)
 
 
 def render_checks(module: Module, section: Section, track_id: str) -> None:

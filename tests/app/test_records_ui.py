@@ -200,7 +200,7 @@ def complete_the_staff_track(course, store, learner_id: str, now: datetime) -> N
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             fields = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            store.append(Event(learner_id=learner_id, **fields, timestamp=now))
+            store.append(fields.by(learner_id, at=now))
 
 
 def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_course, isolated_store):

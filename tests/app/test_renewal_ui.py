@@ -54,7 +54,7 @@ def test_pass_then_certificate_with_expiry_then_refresher_due_after_the_clock_mo
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            store.append(Event(learner_id=learner, **done, timestamp=now))
+            store.append(done.by(learner, at=now))
     at = button(at, "Course map").click().run()
     assert "due for a refresher" not in texts(at)  # nothing is due right after passing
 

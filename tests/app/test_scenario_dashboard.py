@@ -28,12 +28,12 @@ def seed(real_course, db_url: str) -> None:
             for k, cid in enumerate(path):
                 at = T + timedelta(minutes=k + 1)
                 fields = scenario_choice(s.id, s.module, step.id, path[: k + 1], "staff")
-                events.append(Event(learner, **fields, timestamp=at))
+                events.append(fields.by(learner, at=at))
                 nxt = next(c.next for c in step.choices if c.id == cid)
                 if s.ending(nxt) is not None:
                     ending = s.ending(nxt)
                     fields = scenario_completed(s.id, s.module, ending.id, ending.rating, path, "staff")
-                    events.append(Event(learner, **fields, timestamp=at))
+                    events.append(fields.by(learner, at=at))
                 else:
                     step = s.step(nxt)
             store.append_many(events)

@@ -120,7 +120,7 @@ def pass_every_staff_module(page, server, course) -> None:
             if "staff" in scenario.tracks:
                 ending = scenario.endings[0]
                 fields = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-                store.append(Event(learner_id=learner_id, **fields, timestamp=datetime.now(UTC)))
+                store.append(fields.by(learner_id, at=datetime.now(UTC)))
     finally:
         store.close()
 

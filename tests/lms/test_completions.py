@@ -48,7 +48,7 @@ def _cohort(store, real_course):
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            events.append(Event(learner_id=ana, **done, timestamp=DAY + timedelta(days=1)))
+            events.append(done.by(ana, at=DAY + timedelta(days=1)))
     # Ben: failed the first module only
     events.append(_quiz(ben, real_course.module(modules[0]).quiz, False, 4, 1, DAY + timedelta(days=3)))
     store.append_many(events)

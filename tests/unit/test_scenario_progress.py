@@ -35,7 +35,7 @@ def passed_quiz(track: str) -> Event:
 
 def played(track: str) -> Event:
     fields = scenario_completed("sam-gets-up", "basics", "alone", "unsafe", ["leave"], track)
-    return Event("L", **fields, timestamp=at(3))
+    return fields.by("L", at=at(3))
 
 
 def test_without_a_rule_the_quiz_is_open_and_passing_it_passes_the_module(tmp_path):

@@ -353,17 +353,15 @@ def test_a_real_scenario_played_to_its_end_and_a_check_answered_match_the_schema
     step = scenario.step(scenario.start)
     events = []
     for i, cid in enumerate(path):
-        events.append(Event("L1", **scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff")))
+        events.append(scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff").by("L1"))
         nxt = next(c.next for c in step.choices if c.id == cid)
         step = scenario.step(nxt)
     ending = scenario.ending(nxt)
-    events.append(
-        Event("L1", **scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff"))
-    )
+    events.append(scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff").by("L1"))
     module = real_course.module("nmda-mechanism")
     section = next(s for s in module.sections if s.checks)
     check = section.checks[0]
-    events.append(Event("L1", **check_answered(module.id, section.id, check.id, check.options[0].id, True, "public")))
+    events.append(check_answered(module.id, section.id, check.id, check.options[0].id, True, "public").by("L1"))
     out = statements(events, BASE, real_course)
     for stmt in out:
         assert errors(validator, stmt) == [], stmt

@@ -9,8 +9,9 @@ from typing import Any
 
 import streamlit as st
 
-from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_activity
-from course.grading import QuestionResult, QuizResult, grade_quiz, is_answered
+from course.events import FAILED, PASSED, quiz_activity
+from course.grading import QuestionResult, QuizResult, is_answered
+from course.learning import Refusal
 from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import kept, nav, state
@@ -205,8 +206,12 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     responses = {q.id: response(quiz, form, q, st.session_state) for _, q in items}
     keep = Keep(quiz_activity(quiz.id), track_id, attempt)
     picked = _from_other_tabs(quiz, form, [q for _, q in items], responses, keep)
-    missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
-    if missing:
+    started = st.session_state.get(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
+    submitted = state.session().submit_quiz(
+        quiz, responses, track_id, attempt, pass_mark, duration_s=round(time.time() - started, 1)
+    )  # one write for the whole submission
+    if isinstance(submitted, Refusal):
+        missing = list(submitted.missing)
         listed = ", ".join(str(n) for n in missing)
         ordering = any(items[n - 1][1].type == "ordering" for n in missing)
         st.session_state[_missing_key(quiz_id, form)] = (
@@ -217,34 +222,9 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
             question_control(quiz, form, items[missing[0] - 1][1]),
         )
         return
-    result = grade_quiz(quiz, responses, pass_mark, track_id)
-    started = st.session_state.get(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(q.id),
-            track=track_id,
-            attempt=attempt,
-            score=float(r.correct),
-            max_score=1.0,
-            success=r.correct,
-            response=responses[q.id],
-        )
-        for (_, q), r in zip(items, result.results, strict=True)
-    ]
-    outcome = dict(
-        verb=PASSED if result.passed else FAILED,
-        activity=quiz_activity(quiz.id),
-        track=track_id,
-        attempt=attempt,
-        score=float(result.score),
-        max_score=float(result.max_score),
-        success=result.passed,
-        duration_s=round(time.time() - started, 1),
-    )
-    recorded = state.session().record_many([*answers, outcome])  # one write for the whole submission
+    result = submitted.result
     kept.clear(keep)
-    final = recorded[-1].attempt or attempt
+    final = submitted.attempt
     told = []
     if final != attempt:  # another tab recorded this attempt number first
         how = recorded_result(quiz.id, track_id, attempt)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from course import certificates, refresh, renewal
-from course.events import ANSWERED, COMPLETED, REFRESHER, question_activity, refresher_activity
-from course.grading import grade_question, is_answered, passes
+from course.events import COMPLETED, refresher_activity
+from course.learning import Refusal
 from course.records import StoreUnavailable
 from course.ui import kept, nav, renewal_view, state
 from course.ui.common import live_region, notice, require_track
@@ -21,23 +21,6 @@ from course.ui.pages import quiz as quiz_page
 SET_KEY = "refresher-set"  # (attempt, question ids): the set on screen, fixed once drawn
 RESULT_KEY = "refresher-result"  # (attempt, [(item, QuestionResult)], percent)
 MISSING_KEY = "refresher-missing"
-
-
-def due_count(now=None) -> int:
-    """How many of the learner's questions are due now (for Home and My progress)."""
-    learner = state.session()
-    if learner.track is None:
-        return 0
-    items = refresh.schedule(state.course(), learner.events(), learner.track)
-    return len(refresh.due(items, now or state.now()))
-
-
-def due_line() -> None:
-    """One line saying how many refresher questions are due, with the way to them."""
-    n = due_count()
-    if n:
-        st.write(f"**{n}** question{'s are' if n != 1 else ' is'} due for a refresher.")
-        nav.button("Refresh what you learnt", "refresh", icon=":material/psychology:", key="to-refresh")
 
 
 def _attempt(events) -> int:
@@ -147,46 +130,17 @@ def _submit(attempt: int, track_id: str) -> None:
     responses = {
         i.question_id: quiz_page.response(course.quizzes[i.quiz_id], form, i.question, st.session_state) for i in chosen
     }
-    missing = [n for n, i in enumerate(chosen, start=1) if not is_answered(i.question, responses[i.question_id])]
-    if missing:
+    pass_mark = course.track(track_id).pass_mark
+    submitted = learner.submit_refresher(chosen, responses, attempt, track_id, pass_mark, state.now())
+    if isinstance(submitted, Refusal):
+        missing = submitted.missing
         st.session_state[MISSING_KEY] = (
             "Answer every question before you submit. Still to answer: question"
             f"{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}. Your answers so far are kept."
         )
         return
-    results = [(i, grade_question(i.question, responses[i.question_id])) for i in chosen]
-    right = sum(r.correct for _, r in results)
-    pass_mark = course.track(track_id).pass_mark
-    now = state.now()
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(i.question_id),
-            track=track_id,
-            # No attempt number: the set's number is in the context, and a quiz's analytics group
-            # answers by (track, attempt), where a refresher answer must never join an attempt.
-            score=float(r.correct),
-            max_score=1.0,
-            success=r.correct,
-            response=responses[i.question_id],
-            context={REFRESHER: attempt, "module": i.module_id},
-            timestamp=now,
-        )
-        for i, r in results
-    ]
-    outcome = dict(
-        verb=COMPLETED,
-        activity=refresher_activity(),
-        track=track_id,
-        attempt=attempt,
-        score=float(right),
-        max_score=float(len(results)),
-        success=passes(right, len(results), pass_mark),
-        timestamp=now,
-    )
-    learner.record_many([*answers, outcome])
     kept.clear(Keep(refresher_activity(), track_id, attempt))
-    st.session_state[RESULT_KEY] = (attempt, results, 100.0 * right / len(results))
+    st.session_state[RESULT_KEY] = (attempt, list(submitted.results), submitted.percent)
     nav.focus_after_run(quiz_page.RESULT_HEADING)
 
 

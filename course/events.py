@@ -124,7 +124,7 @@ def question_activity(question_id: str) -> str:
     return f"{QUESTION}/{question_id}"
 
 
-def test_activity(test_id: str) -> str:
+def knowledge_test_activity(test_id: str) -> str:
     """A knowledge check (the pre-test or post-test), completed once per phase."""
     return f"{TEST}/{test_id}"
 
@@ -171,6 +171,15 @@ def scenario_of(activity: str) -> str | None:
 
 def certificate_of(activity: str) -> str | None:
     return _rest(activity, CERTIFICATE)
+
+
+def check_of(activity: str) -> tuple[str, str] | None:
+    """(module id, check id) of an inline check's activity id; None for any other."""
+    rest = _rest(activity, CHECK)
+    if rest is None or rest.count("/") != 1:
+        return None
+    module_id, check_id = rest.split("/")
+    return module_id, check_id
 
 
 # --------------------------------------------------------------------------- scenarios and checks
@@ -297,7 +306,7 @@ def quiz_submitted(
     )
 
 
-def test_answer(question_id: str, test_id: str, track: str | None, correct: bool, response: Any) -> Action:
+def knowledge_test_answer(question_id: str, test_id: str, track: str | None, correct: bool, response: Any) -> Action:
     """One question of a knowledge check (pre-test or post-test)."""
     return Action(
         ANSWERED,
@@ -311,13 +320,13 @@ def test_answer(question_id: str, test_id: str, track: str | None, correct: bool
     )
 
 
-def test_completed(
+def knowledge_test_completed(
     test_id: str, track: str | None, score: float, max_score: float, timestamp: datetime | None = None
 ) -> Action:
     """A knowledge check taken: scored, with no pass mark."""
     return Action(
         COMPLETED,
-        test_activity(test_id),
+        knowledge_test_activity(test_id),
         track=track,
         score=float(score),
         max_score=float(max_score),

@@ -391,10 +391,10 @@ class Learner:
             return Refusal("missing", missing)
         result = grade_quiz(quiz, dict(responses), pass_mark=100, track=track)
         actions = [
-            ev.test_answer(q.id, quiz.id, track, r.correct, responses[q.id])
+            ev.knowledge_test_answer(q.id, quiz.id, track, r.correct, responses[q.id])
             for (_, q), r in zip(items, result.results, strict=True)
         ]
-        actions.append(ev.test_completed(quiz.id, track, result.score, result.max_score))
+        actions.append(ev.knowledge_test_completed(quiz.id, track, result.score, result.max_score))
         self.record_many(actions)  # one write for the whole check
         return CheckSubmitted(result)
 

@@ -18,11 +18,11 @@ from course.events import (
     PASSED,
     REGISTERED,
     Event,
+    knowledge_test_activity,
     question_of,
     quiz_activity,
     section_activity,
     survey_activity,
-    test_activity,
 )
 from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey
@@ -273,7 +273,7 @@ def check_ins(course: Course, events: list[Event]) -> CheckIns:
     for e in events:
         if (
             e.verb == COMPLETED
-            and e.activity in (test_activity(s.pre_test or ""), test_activity(s.post_test or ""))
+            and e.activity in (knowledge_test_activity(s.pre_test or ""), knowledge_test_activity(s.post_test or ""))
             and e.max_score
         ):
             pct[e.activity] = 100.0 * (e.score or 0) / e.max_score
@@ -286,8 +286,8 @@ def check_ins(course: Course, events: list[Event]) -> CheckIns:
             done[phase] = dict(answers.get(phase, {}))
     survey = course.surveys.get(s.attitude_survey) if s.attitude_survey else None
     return CheckIns(
-        pre_percent=pct.get(test_activity(s.pre_test or "")),
-        post_percent=pct.get(test_activity(s.post_test or "")),
+        pre_percent=pct.get(knowledge_test_activity(s.pre_test or "")),
+        post_percent=pct.get(knowledge_test_activity(s.post_test or "")),
         survey_start=survey_theme_means(survey, done["start"]) if survey and "start" in done else None,
         survey_end=survey_theme_means(survey, done["end"]) if survey and "end" in done else None,
     )

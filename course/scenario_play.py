@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from course.events import ANSWERED, COMPLETED, Event, scenario_of
+from course.events import ANSWERED, COMPLETED, Event, scenario_of, scenario_step_activity
 from course.schema import BranchingScenario, Choice, Ending, Step
 
 
@@ -39,7 +39,7 @@ def _path_of(event: Event) -> tuple[str, ...] | None:
 
 def choice_events(scenario_id: str, events: Iterable[Event]) -> list[Event]:
     """The learner's choice events in `scenario_id`, oldest first."""
-    prefix = f"scenario-step/{scenario_id}/"
+    prefix = scenario_step_activity(scenario_id, "")
     return sorted(
         (e for e in events if e.verb == ANSWERED and e.activity.startswith(prefix) and _path_of(e) is not None),
         key=lambda e: e.timestamp,

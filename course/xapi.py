@@ -54,6 +54,7 @@ from course.events import (
     Event,
     course_activity,
     kind_of,
+    knowledge_test_activity,
     module_activity,
     question_of,
     quiz_activity,
@@ -62,7 +63,6 @@ from course.events import (
     section_activity,
     section_of,
     survey_activity,
-    test_activity,
 )
 from course.schema import Course
 
@@ -98,7 +98,7 @@ ACTIVITY_TYPES = {
 }
 _QUESTION_INTERACTION = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing"}
 # Context keys that name the parent of a question event, with how its activity id is made.
-_PARENT_KEYS = (("quiz", quiz_activity), ("test", test_activity), ("survey", survey_activity))
+_PARENT_KEYS = (("quiz", quiz_activity), ("test", knowledge_test_activity), ("survey", survey_activity))
 _EXTENSION_KEY = re.compile(r"[^A-Za-z0-9._~-]+")
 
 
@@ -192,7 +192,7 @@ class _Lookup:
             for _, q in quiz.items():
                 self.question_type[q.id] = q.type
                 self.question_quiz.setdefault(
-                    q.id, test_activity(quiz.id) if quiz.id in tests else quiz_activity(quiz.id)
+                    q.id, knowledge_test_activity(quiz.id) if quiz.id in tests else quiz_activity(quiz.id)
                 )
         for survey in course.surveys.values():
             for item in survey.items:

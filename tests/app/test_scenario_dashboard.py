@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from course.analytics import SUPPRESSED_REASON
-from course.events import REGISTERED, Event, scenario_choice, scenario_completed
+from course.events import REGISTERED, Event, course_activity, scenario_choice, scenario_completed
 from course.records import open_store
 from tests.app.test_trainer_dashboard import dashboard
 
@@ -23,7 +23,7 @@ def seed(real_course, db_url: str) -> None:
     try:
         for i, path in enumerate(paths):
             learner, _ = store.create_learner(learner_id=f"scen-learner-{i}")
-            events = [Event(learner, REGISTERED, "course", track="staff", timestamp=T)]
+            events = [Event(learner, REGISTERED, course_activity(), track="staff", timestamp=T)]
             step = s.step(s.start)
             for k, cid in enumerate(path):
                 at = T + timedelta(minutes=k + 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.events import survey_phase_activity, test_activity
+from course.events import knowledge_test_activity, survey_phase_activity
 from course.learning import Refusal
 from course.progress import check_ins
 from course.schema import Quiz, Survey
@@ -82,7 +82,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
                 with st.container(border=True, key=f"{FEEDBACK}{n}"):
                     question_feedback(n, q, r, {})
         return
-    keep = Keep(test_activity(quiz.id), track, 1)
+    keep = Keep(knowledge_test_activity(quiz.id), track, 1)
     restored = restore(quiz, 1, [q for _, q in items], keep)
     if restored:
         st.info(restored_message(restored, len(items), "Submit knowledge check"), icon=":material/info:")

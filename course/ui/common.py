@@ -131,7 +131,7 @@ def set_browser_cookie(name: str, value: str | None) -> None:
     """Set a session cookie (no expiry date: the browser drops it when it closes), or clear it
     with None. The server sets it (HttpOnly, `SameSite=Strict`, `Secure` over HTTPS) when the
     page posts it a token signed for this name and value. One invisible element."""
-    from course.ui.web import cookie_token
+    from course.ui.signing import cookie_token
 
     st.html(
         COOKIE_SCRIPT.replace("{token}", html.escape(cookie_token(name, value), quote=True)),

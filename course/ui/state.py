@@ -14,7 +14,7 @@ import logging
 import os
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -257,11 +257,21 @@ class _SessionHooks:
             db.set_preferences(learner_id, chosen)
 
     def reowned(self, previous: str, learner_id: str) -> None:
-        """Answers chosen in this tab while its learner could not be known (course/ui/kept.py
-        keeps them by learner id) now belong to the learner it turned out to be."""
-        from course.ui import kept  # kept uses this module; imported here to keep imports one-way
+        for hand_over in _REOWNERS:
+            hand_over(previous, learner_id)
 
-        kept.reown(previous, learner_id)
+
+# What this tab kept for a stand-in learner, handed to the learner it turned out to be: the
+# modules that keep such things register here (course/ui/kept.py does, for answers chosen
+# before submitting), so this module imports none of them and the UI's imports run one way.
+_REOWNERS: list[Callable[[str, str], None]] = []
+
+
+def on_reowned(hand_over: Callable[[str, str], None]) -> None:
+    """Call `hand_over(previous, learner_id)` when a stand-in learner turns out to be
+    `learner_id` (a resume code checked once the database is back)."""
+    if hand_over not in _REOWNERS:
+        _REOWNERS.append(hand_over)
 
 
 class LearnerSession(Learner):

@@ -125,7 +125,7 @@ def inline_scripts() -> list[str]:
     from course.ui.pages import quiz
 
     bodies = []
-    index = Path(__import__("streamlit").__file__).parent / "static" / "index.html"
+    index = Path(str(__import__("streamlit").__file__)).parent / "static" / "index.html"
     try:
         bodies += _script_bodies(index.read_text(encoding="utf-8"))
     except OSError:  # an unusual install: Streamlit's own page script is reported, not fatal
@@ -314,7 +314,8 @@ def quiet_uvicorn_proxy_headers() -> None:
     if getattr(uvicorn.config, "ProxyHeadersMiddleware", None) is None:
         _log.warning("uvicorn has changed: its own X-Forwarded-For handling stays on (trusting 127.0.0.1)")
         return
-    uvicorn.config.ProxyHeadersMiddleware = lambda app, trusted_hosts=None: app
+    config: Any = uvicorn.config  # a module attribute replaced on purpose: not a type to check
+    config.ProxyHeadersMiddleware = lambda app, trusted_hosts=None: app
 
 
 def routes() -> list:

@@ -91,6 +91,8 @@ def choose_track() -> bool:
 def course_map() -> None:
     course = state.course()
     progress = state.session().progress()
+    if progress.track is None:  # Home draws the map only once a track is chosen
+        return
     track = course.track(progress.track)
     st.header(f"Your course: {track.title}")
     identity.resume_link_box()

@@ -7,6 +7,9 @@ feeds the learner's schedule and the trainers' retention figures but never a mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 import streamlit as st
 
 from course import certificates, refresh, renewal
@@ -127,9 +130,8 @@ def _submit(attempt: int, track_id: str) -> None:
     items = {i.question_id: i for i in refresh.schedule(course, learner.events(), track_id)}
     chosen = [items[q] for q in st.session_state[SET_KEY][1] if q in items]
     form = _form(attempt)
-    responses = {
-        i.question_id: quiz_page.response(course.quizzes[i.quiz_id], form, i.question, st.session_state) for i in chosen
-    }
+    values = cast(Mapping[str, Any], st.session_state)  # read only, by widget key
+    responses = {i.question_id: quiz_page.response(course.quizzes[i.quiz_id], form, i.question, values) for i in chosen}
     pass_mark = course.track(track_id).pass_mark
     submitted = learner.submit_refresher(chosen, responses, attempt, track_id, pass_mark, state.now())
     if isinstance(submitted, Refusal):

@@ -58,6 +58,7 @@ from course.events import (
     module_activity,
     question_of,
     quiz_activity,
+    quiz_of,
     refresher_activity,
     scenario_activity,
     section_activity,
@@ -271,27 +272,28 @@ def _result(event: Event) -> dict[str, Any]:
 
 def _parent(event: Event, lookup: _Lookup) -> str:
     kind = _kind(event.activity)
-    rest = event.activity.split("/", 1)[1] if "/" in event.activity else ""
     ctx = event.context or {}
     section = section_of(event.activity)
     if section is not None:
         return module_activity(section[0])
-    if kind == QUESTION:
+    question = question_of(event.activity)
+    if question is not None:
         if ctx.get(REFRESHER) is not None:
             return refresher_activity()  # a spaced-refresher answer: its set is the parent
         for key, parent_activity in _PARENT_KEYS:
             if isinstance(ctx.get(key), str) and ctx[key]:
                 return parent_activity(ctx[key])
-        if rest in lookup.question_quiz:
-            return lookup.question_quiz[rest]
+        if question in lookup.question_quiz:
+            return lookup.question_quiz[question]
     if kind == SCENARIO_STEP and isinstance(ctx.get("scenario"), str):
         return scenario_activity(ctx["scenario"])
     if kind in (SCENARIO, CHECK) and isinstance(ctx.get("module"), str):
         if kind == CHECK and isinstance(ctx.get("section"), str):
             return section_activity(ctx["module"], ctx["section"])
         return module_activity(ctx["module"])
-    if kind == QUIZ and rest in lookup.quiz_module:
-        return module_activity(lookup.quiz_module[rest])
+    quiz = quiz_of(event.activity)
+    if quiz is not None and quiz in lookup.quiz_module:
+        return module_activity(lookup.quiz_module[quiz])
     return course_activity()
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from course import scenario_play
-from course.events import check_activity
+from course.events import check_of
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
 from course.ui import nav, state
@@ -241,11 +241,11 @@ def quiz_waits(module: Module, mp: ModuleProgress) -> None:
 
 
 def _last_answers(module: Module) -> dict[str, str]:
-    prefix = check_activity(module.id, "")
     out: dict[str, str] = {}
     for e in state.session().events():
-        if e.activity.startswith(prefix) and isinstance(e.response, str):
-            out[e.activity.removeprefix(prefix)] = e.response
+        check = check_of(e.activity)
+        if check is not None and check[0] == module.id and isinstance(e.response, str):
+            out[check[1]] = e.response
     return out
 
 

@@ -15,12 +15,13 @@ ICON = Path(__file__).resolve().parent / "course" / "ui" / "icon.svg"  # a morta
 if __name__ != "__main__":  # imported by the server: the ASGI app
     from starlette.middleware import Middleware
 
-    from course.ui import web
+    from course.ui import lms_routes, web
 
     web.quiet_uvicorn_proxy_headers()
-    app = st.App(Path(__file__).resolve(), routes=web.routes(), middleware=[Middleware(web.SecurityHeaders)])
+    routes = [*web.routes(), *lms_routes.routes()]
+    app = st.App(Path(__file__).resolve(), routes=routes, middleware=[Middleware(web.SecurityHeaders)])
 else:  # run by Streamlit for each browser tab: the router
-    from course.ui import display, identity, lms_launch, nav, state, streamlit_tuning, trainer_access
+    from course.ui import display, identity, lms_launch, nav, router, state, streamlit_tuning, trainer_access
     from course.ui.pages import content_error
 
     streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
@@ -34,11 +35,11 @@ else:  # run by Streamlit for each browser tab: the router
     if loaded.course is None:
         st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
     else:
-        page = st.navigation(nav.build(loaded.course), expanded=True)
+        page = st.navigation(router.build(loaded.course), expanded=True)
         lms_launch.before_page(page.url_path)  # a learning platform's launch names the learner
         identity.before_page(page.url_path)
         content_error.notice_for_trainers()  # production serving the last good content
-        nav.after_navigation(page.url_path)
+        router.after_navigation(page.url_path)
         page.run()
         identity.after_page()
         lms_launch.after_page(page.url_path)

@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from course.events import ANSWERED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event  # noqa: E402
+from course import events  # noqa: E402
+from course.events import Event  # noqa: E402
 from course.loader import load_course  # noqa: E402
 from course.records import open_store  # noqa: E402
 
@@ -39,45 +40,22 @@ def seed(db_url: str, learners: int, rng: random.Random) -> tuple[str, int]:
         lid = f"bench-{n:05d}"
         skill = rng.random()
         t = start + timedelta(minutes=n % 1000)
-        base = {"learner_id": lid, "cohort": code, "track": "staff"}
-        batch.append(Event(verb=REGISTERED, activity="course", timestamp=t, **base))
+        batch.append(events.track_chosen("staff").by(lid, code, at=t))
         for module_id in course.track("staff").modules:
             module = course.module(module_id)
             for s in module.sections:
                 t += timedelta(minutes=3)
-                batch.append(Event(verb=EXPERIENCED, activity=f"section/{module.id}/{s.id}", timestamp=t, **base))
+                batch.append(events.section_viewed(module.id, s.id, "staff").by(lid, code, at=t))
             items = [q for _, q in course.quizzes[module.quiz].items("staff")]
             right = 0
             for q in items:
                 ok = rng.random() < 0.45 + 0.5 * skill
                 right += ok
                 t += timedelta(seconds=20)
-                batch.append(
-                    Event(
-                        verb=ANSWERED,
-                        activity=f"question/{q.id}",
-                        attempt=1,
-                        score=float(ok),
-                        max_score=1.0,
-                        success=ok,
-                        timestamp=t,
-                        **base,
-                    )
-                )
+                batch.append(events.quiz_answer(q.id, "staff", 1, ok, None).by(lid, code, at=t))
             passed = right * 100 >= 80 * len(items)
-            batch.append(
-                Event(
-                    verb=PASSED if passed else FAILED,
-                    activity=f"quiz/{module.quiz}",
-                    attempt=1,
-                    score=float(right),
-                    max_score=float(len(items)),
-                    success=passed,
-                    duration_s=300.0,
-                    timestamp=t,
-                    **base,
-                )
-            )
+            outcome = events.quiz_submitted(module.quiz, "staff", 1, right, len(items), passed, duration_s=300.0)
+            batch.append(outcome.by(lid, code, at=t))
             if not passed:
                 break  # sequential track: later modules stay locked
         if len(batch) >= 20_000:

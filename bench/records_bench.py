@@ -41,7 +41,18 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.events import ANSWERED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event  # noqa: E402
+from course.events import (  # noqa: E402
+    ANSWERED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
+    section_activity,
+)
 from course.loader import load_course  # noqa: E402
 from course.progress import project  # noqa: E402
 from course.records import INDEXES, Store, events_table, open_store  # noqa: E402
@@ -66,15 +77,15 @@ class Row:
 def journey(course: Course, track: str) -> list[tuple[str, str, float | None, float | None]]:
     """One learner's run through the course as (verb, activity, score, max_score) steps:
     register, read each section, answer each question, then fail once and pass the quiz."""
-    steps: list[tuple[str, str, float | None, float | None]] = [(REGISTERED, "course", None, None)]
+    steps: list[tuple[str, str, float | None, float | None]] = [(REGISTERED, course_activity(), None, None)]
     for module in course.track_modules(track):
         quiz = course.quizzes[module.quiz]
         questions = [q for _, q in quiz.items(track)]
-        steps += [(EXPERIENCED, f"section/{module.id}/{s.id}", None, None) for s in module.sections]
-        steps += [(ANSWERED, f"question/{q.id}", 1.0, 1.0) for q in questions]
-        steps.append((FAILED, f"quiz/{quiz.id}", len(questions) // 2, float(len(questions))))
-        steps += [(ANSWERED, f"question/{q.id}", 1.0, 1.0) for q in questions]
-        steps.append((PASSED, f"quiz/{quiz.id}", float(len(questions)), float(len(questions))))
+        steps += [(EXPERIENCED, section_activity(module.id, s.id), None, None) for s in module.sections]
+        steps += [(ANSWERED, question_activity(q.id), 1.0, 1.0) for q in questions]
+        steps.append((FAILED, quiz_activity(quiz.id), len(questions) // 2, float(len(questions))))
+        steps += [(ANSWERED, question_activity(q.id), 1.0, 1.0) for q in questions]
+        steps.append((PASSED, quiz_activity(quiz.id), float(len(questions)), float(len(questions))))
     return steps
 
 

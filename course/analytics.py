@@ -37,7 +37,11 @@ from course.events import (
     PASSED,
     REGISTERED,
     Event,
+    question_of,
     quiz_activity,
+    quiz_of,
+    section_activity,
+    section_of,
 )
 from course.progress import check_ins, project
 from course.schema import Course, Gradable, Quiz, Scenario
@@ -183,7 +187,7 @@ def funnel(course: Course, events: Sequence[Event], track: str) -> list[FunnelSt
     steps = []
     for module in course.track_modules(track):
         quiz = quiz_activity(module.quiz)
-        prefix = f"section/{module.id}/"
+        prefix = section_activity(module.id, "")
         attempted = {e.learner_id for e in on_track if _is_attempt(e) and e.activity == quiz}
         passed = {e.learner_id for e in on_track if e.verb == PASSED and e.activity == quiz}
         viewed = {e.learner_id for e in on_track if e.verb == EXPERIENCED and e.activity.startswith(prefix)}
@@ -290,7 +294,7 @@ def stuck_learners(
                     fails[e.activity] += 1
             for activity, count in fails.items():
                 if count >= 2:
-                    name = titles.get(activity, activity.removeprefix("quiz/"))
+                    name = titles.get(activity, quiz_of(activity) or activity)
                     reasons.append(f"Failed the quiz for “{name}” {count} times without passing")
         if reasons:
             out.append(Stuck(learner, "; ".join(reasons), last))
@@ -369,9 +373,7 @@ def first_attempt_answers(course: Course, events: Iterable[Event], quiz_id: str)
     test = _is_test(course, quiz_id)
     attempts: dict[str, dict[Any, list[Event]]] = defaultdict(lambda: defaultdict(list))
     for e in events:
-        if e.verb != ANSWERED or not e.activity.startswith("question/"):
-            continue
-        if e.activity.removeprefix("question/") not in qids:
+        if e.verb != ANSWERED or question_of(e.activity) not in qids:
             continue
         ctx = e.context or {}
         if test:
@@ -388,7 +390,7 @@ def first_attempt_answers(course: Course, events: Iterable[Event], quiz_id: str)
         first = min(by_attempt.values(), key=lambda evs: min(_utc(e.timestamp) for e in evs))
         answers: dict[str, Event] = {}
         for e in sorted(first, key=lambda e: _utc(e.timestamp)):
-            answers.setdefault(e.activity.removeprefix("question/"), e)
+            answers.setdefault(question_of(e.activity) or "", e)
         out[learner] = answers
     return out
 
@@ -636,8 +638,9 @@ def _learner_module_seconds(course: Course, evs: list[Event]) -> dict[str, float
 
     seconds: dict[str, float] = defaultdict(float)
     for i, e in enumerate(actions):
-        if e.verb == EXPERIENCED and e.activity.startswith("section/"):
-            module_id = e.activity.split("/")[1]
+        section = section_of(e.activity) if e.verb == EXPERIENCED else None
+        if section is not None:
+            module_id = section[0]
             if module_id not in module_ids or i + 1 >= len(actions):
                 continue  # the latest view is counted once the learner does something next
             gap = began(actions[i + 1]) - _utc(e.timestamp)

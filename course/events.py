@@ -84,16 +84,58 @@ class MemoryEventLog:
         return [e for e in self._events if e.learner_id == learner_id]
 
 
+# --------------------------------------------------------------------------- activity ids
+# Every activity id is made and read here, and nowhere else: `kind/rest`, where the kind says
+# what the learner acted on. Readers (`question_of`, `scenario_of` ...) return None for an id
+# of another kind, so a projection asks "is this a question, and which?" in one call.
+COURSE = "course"  # the course as a whole: `registered` (a track chosen) is recorded on it
+SECTION, QUIZ, QUESTION, TEST, SURVEY, MODULE = "section", "quiz", "question", "test", "survey", "module"
+SCENARIO, SCENARIO_STEP, CHECK, CERTIFICATE = "scenario", "scenario-step", "check", "certificate"
+
+
+def kind_of(activity: str) -> str:
+    """The kind an activity id names (`course`, `section`, `question` ...)."""
+    return activity.split("/", 1)[0]
+
+
+def _rest(activity: str, kind: str) -> str | None:
+    prefix = f"{kind}/"
+    return activity[len(prefix) :] if activity.startswith(prefix) else None
+
+
+def course_activity() -> str:
+    return COURSE
+
+
 def section_activity(module_id: str, section_id: str) -> str:
-    return f"section/{module_id}/{section_id}"
+    return f"{SECTION}/{module_id}/{section_id}"
+
+
+def module_activity(module_id: str) -> str:
+    """A module, as the parent of its sections, quiz and scenarios in xAPI (never recorded)."""
+    return f"{MODULE}/{module_id}"
 
 
 def quiz_activity(quiz_id: str) -> str:
-    return f"quiz/{quiz_id}"
+    return f"{QUIZ}/{quiz_id}"
 
 
 def question_activity(question_id: str) -> str:
-    return f"question/{question_id}"
+    return f"{QUESTION}/{question_id}"
+
+
+def knowledge_test_activity(test_id: str) -> str:
+    """A knowledge check (the pre-test or post-test), completed once per phase."""
+    return f"{TEST}/{test_id}"
+
+
+def survey_activity(survey_id: str) -> str:
+    return f"{SURVEY}/{survey_id}"
+
+
+def survey_phase_activity(survey_id: str, phase: str) -> str:
+    """Where a survey's draft answers are kept for one phase (start or end); never an event's."""
+    return f"{SURVEY}/{survey_id}/{phase}"
 
 
 def refresher_activity() -> str:
@@ -102,7 +144,42 @@ def refresher_activity() -> str:
 
 
 def certificate_activity(certificate_id: str) -> str:
-    return f"certificate/{certificate_id}"
+    return f"{CERTIFICATE}/{certificate_id}"
+
+
+def section_of(activity: str) -> tuple[str, str] | None:
+    """(module id, section id) of a section's activity id; None for any other."""
+    rest = _rest(activity, SECTION)
+    if rest is None or "/" not in rest:
+        return None
+    module_id, section_id = rest.split("/", 1)
+    return module_id, section_id
+
+
+def question_of(activity: str) -> str | None:
+    """The question id of a question's activity id; None for any other."""
+    return _rest(activity, QUESTION)
+
+
+def quiz_of(activity: str) -> str | None:
+    return _rest(activity, QUIZ)
+
+
+def scenario_of(activity: str) -> str | None:
+    return _rest(activity, SCENARIO)
+
+
+def certificate_of(activity: str) -> str | None:
+    return _rest(activity, CERTIFICATE)
+
+
+def check_of(activity: str) -> tuple[str, str] | None:
+    """(module id, check id) of an inline check's activity id; None for any other."""
+    rest = _rest(activity, CHECK)
+    if rest is None or rest.count("/") != 1:
+        return None
+    module_id, check_id = rest.split("/")
+    return module_id, check_id
 
 
 # --------------------------------------------------------------------------- scenarios and checks
@@ -116,55 +193,245 @@ def certificate_activity(certificate_id: str) -> str:
 
 
 def scenario_activity(scenario_id: str) -> str:
-    return f"scenario/{scenario_id}"
+    return f"{SCENARIO}/{scenario_id}"
 
 
 def scenario_step_activity(scenario_id: str, step_id: str) -> str:
-    return f"scenario-step/{scenario_id}/{step_id}"
+    return f"{SCENARIO_STEP}/{scenario_id}/{step_id}"
 
 
 def check_activity(module_id: str, check_id: str) -> str:
-    return f"check/{module_id}/{check_id}"
+    return f"{CHECK}/{module_id}/{check_id}"
 
 
-def scenario_choice(
-    scenario_id: str, module_id: str, step_id: str, path: list[str], track: str | None
-) -> dict[str, Any]:
-    """The fields of the event for a choice made at `step_id` (`path` ends with it); a
-    learner's log adds who (`Event(learner_id=..., **fields)`)."""
-    return {
-        "verb": ANSWERED,
-        "activity": scenario_step_activity(scenario_id, step_id),
-        "track": track,
-        "response": path[-1],
-        "context": {"scenario": scenario_id, "module": module_id, "path": list(path)},
-    }
+# --------------------------------------------------------------------------- what a learner did
+# Each constructor below is one thing a learner (or a trainer) does, as the fields of its
+# event. Who did it is added when it is recorded (`Action.by`): the learner service knows the
+# learner and their cohort, and a learner's id can change before the write (a resume code
+# checked once the database is back).
+
+
+@dataclass(frozen=True)
+class Action:
+    """An event without its learner: what was done, on what, with what result."""
+
+    verb: str
+    activity: str
+    track: str | None = None
+    attempt: int | None = None
+    score: float | None = None
+    max_score: float | None = None
+    success: bool | None = None
+    response: Any = None
+    duration_s: float | None = None
+    context: dict[str, Any] | None = None
+    timestamp: datetime | None = None  # None: the moment it is recorded
+
+    def __post_init__(self) -> None:
+        if self.verb not in VERBS:
+            raise ValueError(f"unknown verb {self.verb!r}")
+
+    def by(self, learner_id: str, cohort: str | None = None, at: datetime | None = None) -> Event:
+        """This action as `learner_id`'s event: a new event id, and the time `at`, else the
+        action's own, else now."""
+        return Event(
+            learner_id=learner_id,
+            verb=self.verb,
+            activity=self.activity,
+            track=self.track,
+            attempt=self.attempt,
+            score=self.score,
+            max_score=self.max_score,
+            success=self.success,
+            response=self.response,
+            duration_s=self.duration_s,
+            cohort=cohort,
+            context=self.context,
+            timestamp=at or self.timestamp or now(),
+        )
+
+
+def track_chosen(track: str, timestamp: datetime | None = None) -> Action:
+    """A learner chose (or changed) their track: the latest choice is their track."""
+    return Action(REGISTERED, course_activity(), track=track, timestamp=timestamp)
+
+
+def section_viewed(module_id: str, section_id: str, track: str | None, timestamp: datetime | None = None) -> Action:
+    return Action(EXPERIENCED, section_activity(module_id, section_id), track=track, timestamp=timestamp)
+
+
+def quiz_answer(
+    question_id: str,
+    track: str | None,
+    attempt: int | None,
+    correct: bool,
+    response: Any,
+    timestamp: datetime | None = None,
+) -> Action:
+    """One question of a submitted quiz attempt, scored 1 or 0."""
+    return Action(
+        ANSWERED,
+        question_activity(question_id),
+        track=track,
+        attempt=attempt,
+        score=float(correct),
+        max_score=1.0,
+        success=correct,
+        response=response,
+        timestamp=timestamp,
+    )
+
+
+def quiz_submitted(
+    quiz_id: str,
+    track: str | None,
+    attempt: int | None,
+    score: float,
+    max_score: float,
+    passed: bool,
+    duration_s: float | None = None,
+    timestamp: datetime | None = None,
+) -> Action:
+    """A quiz attempt's result: `passed` or `failed` against the track's pass mark."""
+    return Action(
+        PASSED if passed else FAILED,
+        quiz_activity(quiz_id),
+        track=track,
+        attempt=attempt,
+        score=float(score),
+        max_score=float(max_score),
+        success=passed,
+        duration_s=duration_s,
+        timestamp=timestamp,
+    )
+
+
+def knowledge_test_answer(question_id: str, test_id: str, track: str | None, correct: bool, response: Any) -> Action:
+    """One question of a knowledge check (pre-test or post-test)."""
+    return Action(
+        ANSWERED,
+        question_activity(question_id),
+        track=track,
+        score=float(correct),
+        max_score=1.0,
+        success=correct,
+        response=response,
+        context={"test": test_id},
+    )
+
+
+def knowledge_test_completed(
+    test_id: str, track: str | None, score: float, max_score: float, timestamp: datetime | None = None
+) -> Action:
+    """A knowledge check taken: scored, with no pass mark."""
+    return Action(
+        COMPLETED,
+        knowledge_test_activity(test_id),
+        track=track,
+        score=float(score),
+        max_score=float(max_score),
+        context={"test": test_id},
+        timestamp=timestamp,
+    )
+
+
+def survey_answer(
+    item_id: str, survey_id: str, phase: str, theme: str | None, track: str | None, response: Any
+) -> Action:
+    """One statement of the attitude survey, rated on its scale."""
+    return Action(
+        ANSWERED,
+        question_activity(item_id),
+        track=track,
+        response=response,
+        context={"survey": survey_id, "phase": phase, "theme": theme},
+    )
+
+
+def survey_completed(survey_id: str, phase: str, track: str | None, timestamp: datetime | None = None) -> Action:
+    return Action(COMPLETED, survey_activity(survey_id), track=track, context={"phase": phase}, timestamp=timestamp)
+
+
+def refresher_answer(
+    question_id: str,
+    module_id: str,
+    set_number: int,
+    track: str | None,
+    correct: bool,
+    response: Any,
+    timestamp: datetime | None = None,
+) -> Action:
+    """One question of a refresher set. No attempt number: the set's number is in the context,
+    and a quiz's analytics group answers by (track, attempt), where a refresher answer must
+    never join an attempt."""
+    return Action(
+        ANSWERED,
+        question_activity(question_id),
+        track=track,
+        score=float(correct),
+        max_score=1.0,
+        success=correct,
+        response=response,
+        context={REFRESHER: set_number, "module": module_id},
+        timestamp=timestamp,
+    )
+
+
+def refresher_completed(
+    set_number: int, track: str | None, score: float, max_score: float, passed: bool, timestamp: datetime | None = None
+) -> Action:
+    return Action(
+        COMPLETED,
+        refresher_activity(),
+        track=track,
+        attempt=set_number,
+        score=float(score),
+        max_score=float(max_score),
+        success=passed,
+        timestamp=timestamp,
+    )
+
+
+def certificate_revoked(certificate_id: str, reason: str, by: str) -> Action:
+    """A trainer revoked a certificate; recorded on its holder's log."""
+    return Action(REVOKED, certificate_activity(certificate_id), context={"reason": reason, "by": by})
+
+
+def scenario_choice(scenario_id: str, module_id: str, step_id: str, path: list[str], track: str | None) -> Action:
+    """A choice made at `step_id` (`path` ends with it)."""
+    return Action(
+        ANSWERED,
+        scenario_step_activity(scenario_id, step_id),
+        track=track,
+        response=path[-1],
+        context={"scenario": scenario_id, "module": module_id, "path": list(path)},
+    )
 
 
 def scenario_completed(
     scenario_id: str, module_id: str, ending_id: str, rating: str | None, path: list[str], track: str | None
-) -> dict[str, Any]:
-    """The fields of the event for a play-through that reached `ending_id` by `path`. Success
-    is a safe ending; the path travels as the response and in the context."""
-    return {
-        "verb": COMPLETED,
-        "activity": scenario_activity(scenario_id),
-        "track": track,
-        "success": rating == "safe" if rating else None,
-        "response": list(path),
-        "context": {"module": module_id, "ending": ending_id, "rating": rating, "path": list(path)},
-    }
+) -> Action:
+    """A play-through that reached `ending_id` by `path`. Success is a safe ending; the path
+    travels as the response and in the context."""
+    return Action(
+        COMPLETED,
+        scenario_activity(scenario_id),
+        track=track,
+        success=rating == "safe" if rating else None,
+        response=list(path),
+        context={"module": module_id, "ending": ending_id, "rating": rating, "path": list(path)},
+    )
 
 
 def check_answered(
     module_id: str, section_id: str, check_id: str, option_id: str, correct: bool, track: str | None
-) -> dict[str, Any]:
-    """The fields of the event for an inline check answered: recorded, never scored."""
-    return {
-        "verb": ANSWERED,
-        "activity": check_activity(module_id, check_id),
-        "track": track,
-        "response": option_id,
-        "success": correct,
-        "context": {"module": module_id, "section": section_id},
-    }
+) -> Action:
+    """An inline check answered: recorded, never scored."""
+    return Action(
+        ANSWERED,
+        check_activity(module_id, check_id),
+        track=track,
+        response=option_id,
+        success=correct,
+        context={"module": module_id, "section": section_id},
+    )

@@ -18,8 +18,11 @@ from course.events import (
     PASSED,
     REGISTERED,
     Event,
+    knowledge_test_activity,
+    question_of,
     quiz_activity,
     section_activity,
+    survey_activity,
 )
 from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey
@@ -268,19 +271,23 @@ def check_ins(course: Course, events: list[Event]) -> CheckIns:
     answers: dict[str, dict[str, int]] = {"start": {}, "end": {}}
     done: dict[str, dict[str, int]] = {}
     for e in events:
-        if e.verb == COMPLETED and e.activity in (f"test/{s.pre_test}", f"test/{s.post_test}") and e.max_score:
+        if (
+            e.verb == COMPLETED
+            and e.activity in (knowledge_test_activity(s.pre_test or ""), knowledge_test_activity(s.post_test or ""))
+            and e.max_score
+        ):
             pct[e.activity] = 100.0 * (e.score or 0) / e.max_score
         elif e.verb == ANSWERED and e.context and s.attitude_survey and e.context.get("survey") == s.attitude_survey:
-            answers.setdefault(e.context.get("phase", "start"), {})[e.activity.removeprefix("question/")] = int(
+            answers.setdefault(e.context.get("phase", "start"), {})[question_of(e.activity) or e.activity] = int(
                 e.response
             )
-        elif e.verb == COMPLETED and e.activity == f"survey/{s.attitude_survey}" and e.context:
+        elif e.verb == COMPLETED and e.activity == survey_activity(s.attitude_survey or "") and e.context:
             phase = e.context.get("phase", "start")
             done[phase] = dict(answers.get(phase, {}))
     survey = course.surveys.get(s.attitude_survey) if s.attitude_survey else None
     return CheckIns(
-        pre_percent=pct.get(f"test/{s.pre_test}"),
-        post_percent=pct.get(f"test/{s.post_test}"),
+        pre_percent=pct.get(knowledge_test_activity(s.pre_test or "")),
+        post_percent=pct.get(knowledge_test_activity(s.post_test or "")),
         survey_start=survey_theme_means(survey, done["start"]) if survey and "start" in done else None,
         survey_end=survey_theme_means(survey, done["end"]) if survey and "end" in done else None,
     )

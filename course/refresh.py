@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler
 
 from course.analytics import MIN_GROUP, suppression_reason
-from course.events import ANSWERED, COMPLETED, REFRESHER, Event, refresher_activity
+from course.events import ANSWERED, COMPLETED, REFRESHER, Event, question_of, refresher_activity
 from course.progress import PASSED_STATUS, project
 from course.schema import Course, Gradable, Scenario
 
@@ -69,12 +69,13 @@ def answer_history(events: Iterable[Event]) -> dict[str, list[tuple[datetime, bo
     """question id -> (time, right?) of each quiz or refresher answer the learner gave."""
     out: dict[str, list[tuple[datetime, bool]]] = defaultdict(list)
     for e in events:
-        if e.verb != ANSWERED or not e.activity.startswith("question/") or e.success is None:
+        question = question_of(e.activity)
+        if e.verb != ANSWERED or question is None or e.success is None:
             continue
         if any(k in (e.context or {}) for k in EXCLUDED_CONTEXTS):
             continue
         at = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
-        out[e.activity.removeprefix("question/")].append((at, bool(e.success)))
+        out[question].append((at, bool(e.success)))
     return out
 
 
@@ -148,7 +149,7 @@ def retention(course: Course, events: Iterable[Event], min_group: int = MIN_GROU
     order = {m.id: n for n, m in enumerate(course.modules)}
     groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for e in events:
-        module = module_of.get(e.activity.removeprefix("question/")) if is_refresher_answer(e) else None
+        module = module_of.get(question_of(e.activity) or "") if is_refresher_answer(e) else None
         if module is not None:
             at = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
             groups[(module, f"{at.astimezone(UTC):%Y-%m}")].append(e)

@@ -26,7 +26,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from course.events import COMPLETED, PASSED, REVOKED, Event, certificate_activity, quiz_activity, refresher_activity
+from course.events import (
+    COMPLETED,
+    PASSED,
+    REVOKED,
+    Event,
+    certificate_of,
+    certificate_revoked,
+    quiz_activity,
+    refresher_activity,
+)
 from course.schema import Course, Module, Track
 
 VALID, EXPIRING_SOON, EXPIRED, REVOKED_STATUS = "valid", "expiring_soon", "expired", "revoked"
@@ -72,21 +81,15 @@ def revocation_event(learner_id: str, certificate_id: str, reason: str, by: str,
         raise ValueError("a revocation needs a reason")
     if len(reason) > MAX_REASON:
         raise ValueError(f"the reason is {len(reason)} characters long; keep it under {MAX_REASON}")
-    return Event(
-        learner_id=learner_id,
-        verb=REVOKED,
-        activity=certificate_activity(certificate_id),
-        cohort=cohort,
-        context={"reason": reason, "by": by},
-    )
+    return certificate_revoked(certificate_id, reason, by).by(learner_id, cohort)
 
 
 def revocations(events: Iterable[Event]) -> dict[str, Revocation]:
     """certificate id -> its (first) revocation, from a learner's events."""
     out: dict[str, Revocation] = {}
     for e in sorted(events, key=lambda e: utc(e.timestamp)):
-        if e.verb == REVOKED and e.activity.startswith("certificate/"):
-            cid = e.activity.removeprefix("certificate/")
+        cid = certificate_of(e.activity)
+        if e.verb == REVOKED and cid is not None:
             ctx = e.context or {}
             out.setdefault(cid, Revocation(cid, utc(e.timestamp), str(ctx.get("reason", "")), ctx.get("by")))
     return out

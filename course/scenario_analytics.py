@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from course.analytics import SUPPRESSED_REASON, suppression_reason
-from course.events import ANSWERED, COMPLETED, Event
+from course.events import ANSWERED, COMPLETED, Event, check_of, scenario_activity, scenario_step_activity
 from course.schema import BranchingScenario, Course
 
 
@@ -46,7 +46,7 @@ class ScenarioPaths:
 
 def scenario_paths(scenario: BranchingScenario, events: Iterable[Event]) -> ScenarioPaths:
     """Per step and choice, and per ending, the number of distinct learners in `events`."""
-    step_prefix = f"scenario-step/{scenario.id}/"
+    step_prefix = scenario_step_activity(scenario.id, "")
     chose: dict[tuple[str, str], set[str]] = {}
     at_step: dict[str, set[str]] = {}
     reached: dict[str, set[str]] = {}
@@ -56,7 +56,7 @@ def scenario_paths(scenario: BranchingScenario, events: Iterable[Event]) -> Scen
             step_id = e.activity.removeprefix(step_prefix)
             chose.setdefault((step_id, e.response), set()).add(e.learner_id)
             at_step.setdefault(step_id, set()).add(e.learner_id)
-        elif e.verb == COMPLETED and e.activity == f"scenario/{scenario.id}":
+        elif e.verb == COMPLETED and e.activity == scenario_activity(scenario.id):
             ending = (e.context or {}).get("ending")
             if isinstance(ending, str):
                 reached.setdefault(ending, set()).add(e.learner_id)
@@ -155,8 +155,9 @@ def check_stats(course: Course, events: Iterable[Event]) -> list[CheckStats]:
     """Every inline check of the course, in course order, from each learner's first answer."""
     first: dict[tuple[str, str], dict[str, bool]] = {}
     for e in sorted(events, key=lambda e: e.timestamp):
-        if e.verb == ANSWERED and e.activity.startswith("check/") and e.activity.count("/") == 2:
-            _, module_id, check_id = e.activity.split("/")
+        check = check_of(e.activity) if e.verb == ANSWERED else None
+        if check is not None:
+            module_id, check_id = check
             first.setdefault((module_id, check_id), {}).setdefault(e.learner_id, bool(e.success))
     out = []
     for m in course.modules:

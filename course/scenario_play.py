@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from course.events import ANSWERED, COMPLETED, Event
+from course.events import ANSWERED, COMPLETED, Event, scenario_of, scenario_step_activity
 from course.schema import BranchingScenario, Choice, Ending, Step
 
 
@@ -39,7 +39,7 @@ def _path_of(event: Event) -> tuple[str, ...] | None:
 
 def choice_events(scenario_id: str, events: Iterable[Event]) -> list[Event]:
     """The learner's choice events in `scenario_id`, oldest first."""
-    prefix = f"scenario-step/{scenario_id}/"
+    prefix = scenario_step_activity(scenario_id, "")
     return sorted(
         (e for e in events if e.verb == ANSWERED and e.activity.startswith(prefix) and _path_of(e) is not None),
         key=lambda e: e.timestamp,
@@ -66,15 +66,9 @@ def current(scenario: BranchingScenario, events: Iterable[Event]) -> Play:
 
 def completed(events: Iterable[Event]) -> set[str]:
     """Ids of the scenarios the learner has played to an ending at least once."""
-    return {
-        e.activity.removeprefix("scenario/")
-        for e in events
-        if e.verb == COMPLETED and e.activity.startswith("scenario/")
-    }
+    return {scenario_id for e in events if e.verb == COMPLETED and (scenario_id := scenario_of(e.activity)) is not None}
 
 
 def completed_scenario_id(event: Event) -> str | None:
     """The scenario a completed event is for, or None for any other event."""
-    if event.verb == COMPLETED and event.activity.startswith("scenario/"):
-        return event.activity.removeprefix("scenario/")
-    return None
+    return scenario_of(event.activity) if event.verb == COMPLETED else None

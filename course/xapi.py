@@ -33,7 +33,39 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, REVOKED, Event
+from course.events import (
+    ANSWERED,
+    CHECK,
+    COMPLETED,
+    COURSE,
+    EXPERIENCED,
+    FAILED,
+    MODULE,
+    PASSED,
+    QUESTION,
+    QUIZ,
+    REFRESHER,
+    REGISTERED,
+    REVOKED,
+    SCENARIO,
+    SCENARIO_STEP,
+    SECTION,
+    SURVEY,
+    TEST,
+    Event,
+    course_activity,
+    kind_of,
+    knowledge_test_activity,
+    module_activity,
+    question_of,
+    quiz_activity,
+    quiz_of,
+    refresher_activity,
+    scenario_activity,
+    section_activity,
+    section_of,
+    survey_activity,
+)
 from course.schema import Course, Gradable
 
 XAPI_VERSION = "1.0.3"
@@ -53,21 +85,21 @@ VERB_DISPLAY = {
 LOCAL_VERBS = (REVOKED,)
 # The first part of an activity id -> its ADL activity type.
 ACTIVITY_TYPES = {
-    "course": "course",
-    "module": "module",
-    "section": "lesson",
-    "quiz": "assessment",
-    "test": "assessment",
-    "survey": "assessment",
-    "question": "cmi.interaction",
-    "refresher": "assessment",
+    COURSE: "course",
+    MODULE: "module",
+    SECTION: "lesson",
+    QUIZ: "assessment",
+    TEST: "assessment",
+    SURVEY: "assessment",
+    QUESTION: "cmi.interaction",
+    REFRESHER: "assessment",
     # Branching scenarios: the play-through is a simulation, each step's choice an interaction.
-    "scenario": "simulation",
-    "scenario-step": "cmi.interaction",
-    "check": "cmi.interaction",
+    SCENARIO: "simulation",
+    SCENARIO_STEP: "cmi.interaction",
+    CHECK: "cmi.interaction",
 }
-# Context keys that name the parent of a question event, with the activity kind they name.
-_PARENT_KEYS = (("quiz", "quiz"), ("test", "test"), ("survey", "survey"))
+# Context keys that name the parent of a question event, with how its activity id is made.
+_PARENT_KEYS = (("quiz", quiz_activity), ("test", knowledge_test_activity), ("survey", survey_activity))
 _EXTENSION_KEY = re.compile(r"[^A-Za-z0-9._~-]+")
 
 
@@ -157,25 +189,26 @@ class _Lookup:
         for m in course.modules:
             self.quiz_module[m.quiz] = m.id
         s = course.settings
-        kinds = {s.pre_test: "test", s.post_test: "test"}
+        tests = {s.pre_test, s.post_test}
         for quiz in course.quizzes.values():
             for _, q in quiz.items():
                 self.question_type[q.id] = q.type
                 self.questions[q.id] = q
-                self.question_quiz.setdefault(q.id, f"{kinds.get(quiz.id, 'quiz')}/{quiz.id}")
+                self.question_quiz.setdefault(
+                    q.id, knowledge_test_activity(quiz.id) if quiz.id in tests else quiz_activity(quiz.id)
+                )
         for survey in course.surveys.values():
             for item in survey.items:
                 self.survey_items.add(item.id)
-                self.question_quiz.setdefault(item.id, f"survey/{survey.id}")
+                self.question_quiz.setdefault(item.id, survey_activity(survey.id))
 
 
-def _kind(activity: str) -> str:
-    return activity.split("/", 1)[0]
+_kind = kind_of
 
 
 def _is_likert(event: Event, lookup: _Lookup) -> bool:
     ctx = event.context or {}
-    question = event.activity.removeprefix("question/")
+    question = question_of(event.activity) or ""
     return (
         "survey" in ctx
         or "phase" in ctx
@@ -187,10 +220,10 @@ def _is_likert(event: Event, lookup: _Lookup) -> bool:
 def _definition(event: Event, lookup: _Lookup) -> dict[str, Any]:
     kind = _kind(event.activity)
     definition = _type_of(event.activity)
-    if kind in ("scenario-step", "check"):
+    if kind in (SCENARIO_STEP, CHECK):
         definition["interactionType"] = "choice"
-    if kind == "question":
-        question = event.activity.removeprefix("question/")
+    if kind == QUESTION:
+        question = question_of(event.activity) or ""
         if _is_likert(event, lookup):
             definition["interactionType"] = "likert"
         elif question in lookup.questions:
@@ -245,27 +278,29 @@ def _result(event: Event) -> dict[str, Any]:
 
 def _parent(event: Event, lookup: _Lookup) -> str:
     kind = _kind(event.activity)
-    rest = event.activity.split("/", 1)[1] if "/" in event.activity else ""
     ctx = event.context or {}
-    if kind == "section" and "/" in rest:
-        return f"module/{rest.split('/', 1)[0]}"
-    if kind == "question":
+    section = section_of(event.activity)
+    if section is not None:
+        return module_activity(section[0])
+    question = question_of(event.activity)
+    if question is not None:
         if ctx.get(REFRESHER) is not None:
-            return "refresher"  # a spaced-refresher answer: its set is the parent
-        for key, parent_kind in _PARENT_KEYS:
+            return refresher_activity()  # a spaced-refresher answer: its set is the parent
+        for key, parent_activity in _PARENT_KEYS:
             if isinstance(ctx.get(key), str) and ctx[key]:
-                return f"{parent_kind}/{ctx[key]}"
-        if rest in lookup.question_quiz:
-            return lookup.question_quiz[rest]
-    if kind == "scenario-step" and isinstance(ctx.get("scenario"), str):
-        return f"scenario/{ctx['scenario']}"
-    if kind in ("scenario", "check") and isinstance(ctx.get("module"), str):
-        if kind == "check" and isinstance(ctx.get("section"), str):
-            return f"section/{ctx['module']}/{ctx['section']}"
-        return f"module/{ctx['module']}"
-    if kind == "quiz" and rest in lookup.quiz_module:
-        return f"module/{lookup.quiz_module[rest]}"
-    return "course"
+                return parent_activity(ctx[key])
+        if question in lookup.question_quiz:
+            return lookup.question_quiz[question]
+    if kind == SCENARIO_STEP and isinstance(ctx.get("scenario"), str):
+        return scenario_activity(ctx["scenario"])
+    if kind in (SCENARIO, CHECK) and isinstance(ctx.get("module"), str):
+        if kind == CHECK and isinstance(ctx.get("section"), str):
+            return section_activity(ctx["module"], ctx["section"])
+        return module_activity(ctx["module"])
+    quiz = quiz_of(event.activity)
+    if quiz is not None and quiz in lookup.quiz_module:
+        return module_activity(lookup.quiz_module[quiz])
+    return course_activity()
 
 
 def _extension_iri(base: str, key: str) -> str:
@@ -284,11 +319,11 @@ def _activity(activity: str, base: str) -> dict[str, Any]:
 
 def _context(event: Event, base: str, lookup: _Lookup) -> dict[str, Any]:
     context: dict[str, Any] = {}
-    if event.activity != "course":
+    if event.activity != COURSE:
         parent = _parent(event, lookup)
         activities: dict[str, Any] = {"parent": [_activity(parent, base)]}
-        if parent != "course":
-            activities["grouping"] = [_activity("course", base)]
+        if parent != COURSE:
+            activities["grouping"] = [_activity(course_activity(), base)]
         context["contextActivities"] = activities
     extensions: dict[str, Any] = {}
     for key, value in (event.context or {}).items():

@@ -9,7 +9,9 @@ import urllib.parse
 
 import streamlit as st
 
+from course.learning import Refusal
 from course.progress import STATUS_ICONS, ModuleProgress
+from course.records import Cohort
 from course.schema import Crisis
 from course.typed import clean_code, shown
 from course.ui import state
@@ -129,7 +131,7 @@ def set_browser_cookie(name: str, value: str | None) -> None:
     """Set a session cookie (no expiry date: the browser drops it when it closes), or clear it
     with None. The server sets it (HttpOnly, `SameSite=Strict`, `Secure` over HTTPS) when the
     page posts it a token signed for this name and value. One invisible element."""
-    from course.ui.web import cookie_token
+    from course.ui.signing import cookie_token
 
     st.html(
         COOKIE_SCRIPT.replace("{token}", html.escape(cookie_token(name, value), quote=True)),
@@ -225,3 +227,22 @@ def plain_table(table) -> None:
     """`st.table` with every text cell shown as written: st.table reads its cells as Markdown,
     so "1. History" became a numbered list inside its cell, read out as a list (WCAG 1.3.1)."""
     st.table(table.map(lambda v: escape_markdown(v) if isinstance(v, str) else v), hide_index=True)
+
+
+def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
+    """The cohort a code names, if the learner may join it on this track; else what is wrong
+    (Home, when a track is chosen, and My progress, to join later)."""
+    found = state.session().find_cohort(code, track_id)
+    if not isinstance(found, Refusal):
+        return found, ""
+    if found.reason == "unreachable":
+        return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
+    shown_code = code_as_typed(code)
+    if found.reason == "no-cohort":
+        return None, f"No cohort has the code “{shown_code}”. Check it with your trainer."
+    titles = {t.id: t.title for t in state.course().settings.tracks}
+    other = titles.get(found.detail, found.detail)
+    return None, (
+        f"The cohort with the code “{shown_code}” is for the track “{escape_markdown(other)}”. "
+        "Choose that track, or check the code with your trainer."
+    )

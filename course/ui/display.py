@@ -3,6 +3,9 @@ the CSS that applies them on every page, plus a focus indicator that is always v
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 
 from course.ui import state
@@ -83,11 +86,11 @@ READABLE_FONT_CSS = """
 """
 
 
-def current() -> dict[str, object]:
+def current() -> dict[str, Any]:
     return {**DEFAULTS, **st.session_state.get(KEY, {})}
 
 
-def css(settings: dict[str, object]) -> str:
+def css(settings: Mapping[str, Any]) -> str:
     parts = [BASE_CSS]
     size = int(settings.get("text_size", 100))
     if size != 100:
@@ -160,7 +163,7 @@ def load_saved() -> None:
             st.session_state[KEY] = {k: saved[k] for k in DEFAULTS if k in saved}
 
 
-def save(settings: dict[str, object]) -> bool:
+def save(settings: dict[str, Any]) -> bool:
     """Keep settings in the session and, when the learner has a record, in the store."""
     st.session_state[KEY] = settings
     db = state.store()

@@ -244,7 +244,8 @@ def _oidc() -> None:
             st.logout()
     subject = f"{st.user.get('iss', '')}|{st.user.get('sub') or st.user.get('email')}"
     try:
-        if state.sign_in(subject, st.user.get("name")):
+        name = st.user.get("name")
+        if state.sign_in(subject, name if isinstance(name, str) else None):
             display.load_saved()
     except StoreUnavailable:
         st.warning(OFFLINE, icon=":material/cloud_off:")

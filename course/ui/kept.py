@@ -93,6 +93,9 @@ def reown(previous: str, learner_id: str) -> None:
             pending[flag] = (learner_id, keep, item, answer)
 
 
+state.on_reowned(reown)
+
+
 def unsaved(flag: str) -> bool:
     return flag in st.session_state.get(PENDING, {})
 

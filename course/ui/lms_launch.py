@@ -98,9 +98,9 @@ def before_page(page: str) -> None:
 
 
 def _secret() -> bytes:
-    from course.ui import web
+    from course.ui import signing
 
-    return web.signing_base()
+    return signing.signing_base()
 
 
 def _sign_in_on_track(subject: str, name: str | None, track: str) -> None:

@@ -72,9 +72,9 @@ def _json(body: dict[str, Any], status: int, origin: str | None = None) -> Any:
 
 
 def _secret() -> bytes:
-    from course.ui import web
+    from course.ui import signing
 
-    return web.signing_base()
+    return signing.signing_base()
 
 
 async def scorm_launch(request) -> Any:

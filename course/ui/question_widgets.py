@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import streamlit as st
 
 from course.questions import QuestionResult, Response
-from course.schema import Gradable, Quiz
+from course.schema import Gradable, Quiz, Scenario
 from course.ui import kept
 from course.ui.common import dollars
 from course.ui.kept import Keep
@@ -249,3 +249,30 @@ def question_feedback(
     if q.reference and q.reference in refs:
         parts.append(f"**Source:** {refs[q.reference]}")
     st.markdown(dollars("\n\n".join(parts)))
+
+
+# Shared by the quiz, the check-ins and the refreshers (pages never import each other).
+FEEDBACK = "feedback-"  # each question's feedback box; its heading has no "link to heading" Tab stop
+# Streamlit gives each heading an id made from its text.
+RESULT_HEADING, QUESTIONS_HEADING = "h2#your-result", "h2#questions"
+
+
+QUIZ_INSTRUCTIONS = (
+    "Answer every question, then press Submit answers. Each answer is saved as you choose it, "
+    "so you can leave this page and finish later."
+)
+
+
+def restored_message(n: int, total: int, button: str = "Submit answers", what: str = "questions") -> str:
+    if n < total:
+        return (
+            f"Your answers from before are back: {n} of {total} {what} are filled in. "
+            f"Answer the rest, then press {button}."
+        )
+    return f"Your answers from before are back: all {total} {what} are filled in. Check them, then press {button}."
+
+
+def scenario_header(sc: Scenario) -> None:
+    """The case a scenario question belongs to, above its questions (quiz and refreshers)."""
+    st.subheader(f"Case: {sc.title}", anchor=False)
+    st.markdown(f"> {sc.case}")

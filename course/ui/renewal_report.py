@@ -70,6 +70,8 @@ def _holders(cohort: str | None, minute: datetime) -> list[renewal.Holder]:
     """Each learner's latest certificate and its status at `minute`: one read per certificate
     and per holder's record, shared by every trainer looking at the same selection that minute."""
     db, secret = state.store(), state.cert_secret()
+    if db is None or secret is None:  # gone since the caller looked: it says so as for an outage
+        raise StoreUnavailable("the course database or the certificate key cannot be reached")
     if cohort:
         records = [r for lid in db.cohort_members(cohort) for r in db.certificates_for(lid)]
     else:

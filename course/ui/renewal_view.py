@@ -51,7 +51,7 @@ def show(cert: Certificate, track_id: str) -> None:
     revoked = renewal.revocations(state.session().events()).get(cert.certificate_id)
     status = renewal.status(cert.expires_at, now, revoked is not None)
     said = f"Certificate {cert.certificate_id} issued on {day(cert.issued_at)} to {escape_markdown(cert.display_name)}"
-    if status == renewal.REVOKED_STATUS:
+    if status == renewal.REVOKED_STATUS and revoked is not None:
         st.error(
             f"{said} was revoked by a trainer on {day(revoked.at)}. Reason: {escape_markdown(revoked.reason)}",
             icon=":material/gpp_bad:",
@@ -87,7 +87,7 @@ def show(cert: Certificate, track_id: str) -> None:
     if cert.expires_at is None:
         return
     opens = renewal.window_opens(track, cert.expires_at)
-    if opens is not None:
+    if opens is not None and track.renewal is not None:  # a window opens only with a renewal rule
         ways = []
         if "refresher" in track.renewal.by:
             ways.append(f"pass a refresher set on the Refresh page (at least {track.pass_mark}% right)")

@@ -136,7 +136,7 @@ def starter(course: Course, room: Presentation) -> None:
         "follow the choice with most votes, or another one to show where it leads."
     )
     titles = {s.id: s.title for s in scenarios}
-    st.selectbox("Scenario", list(titles), format_func=titles.get, key="room-scenario")
+    st.selectbox("Scenario", list(titles), format_func=lambda sid: titles[sid], key="room-scenario")
     st.button(
         "Start the scenario",
         key="room-scenario-start",

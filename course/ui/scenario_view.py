@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from course import scenario_play
-from course.events import check_activity, check_answered, scenario_choice, scenario_completed
+from course.events import check_of
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
 from course.ui import nav, state
@@ -56,15 +56,8 @@ def _current(scenario: BranchingScenario) -> scenario_play.Play:
 
 
 def _choose(scenario: BranchingScenario, step: Step, choice_id: str, path: tuple[str, ...], track: str) -> None:
-    session = state.session()
-    new_path = [*path, choice_id]
-    many = [scenario_choice(scenario.id, scenario.module, step.id, new_path, track)]
-    choice = next(c for c in step.choices if c.id == choice_id)
-    ending = scenario.ending(choice.next)
-    if ending is not None:
-        many.append(scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, new_path, track))
-    recorded = session.record_many(many)
-    st.session_state[_feedback_key(scenario.id)] = recorded[0].event_id
+    recorded = state.session().choose_in_scenario(scenario, step, choice_id, path, track)
+    st.session_state[_feedback_key(scenario.id)] = recorded.event_id
     st.session_state.pop(_override_key(scenario.id), None)
     nav.focus_after_run("h3")
 
@@ -248,11 +241,11 @@ def quiz_waits(module: Module, mp: ModuleProgress) -> None:
 
 
 def _last_answers(module: Module) -> dict[str, str]:
-    prefix = check_activity(module.id, "")
     out: dict[str, str] = {}
     for e in state.session().events():
-        if e.activity.startswith(prefix) and isinstance(e.response, str):
-            out[e.activity.removeprefix(prefix)] = e.response
+        check = check_of(e.activity)
+        if check is not None and check[0] == module.id and isinstance(e.response, str):
+            out[check[1]] = e.response
     return out
 
 
@@ -261,7 +254,7 @@ def _answered(module: Module, section: Section, check: InlineCheck, track_id: st
     option = next((o for o in check.options if o.text == chosen), None)
     if option is None:
         return
-    state.session().record(**check_answered(module.id, section.id, check.id, option.id, option.correct, track_id))
+    state.session().answer_check(module.id, section.id, check.id, option.id, option.correct, track_id)
 
 
 def render_checks(module: Module, section: Section, track_id: str) -> None:

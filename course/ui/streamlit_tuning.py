@@ -111,15 +111,18 @@ def install_tcp_nodelay() -> bool:
     False if this Python's asyncio lacks the hook (then nothing is changed)."""
     if _nodelay["installed"]:
         return True
-    original = getattr(asyncio.base_events, "_set_nodelay", None)
+    # asyncio's private helpers, typed as Any: replaced and looked up on purpose.
+    base_events: Any = asyncio.base_events
+    selector_events: Any = asyncio.selector_events
+    original = getattr(base_events, "_set_nodelay", None)
     if not callable(original):
         _log.warning("asyncio has changed; websocket connections keep Nagle's algorithm (slower pages)")
         return False
-    asyncio.base_events._set_nodelay = _set_nodelay
+    base_events._set_nodelay = _set_nodelay
     _nodelay.update(installed=True, original=original)
     # Connections accepted before this call (the first learner's, at least): once, at start-up.
     for obj in gc.get_objects():
-        if isinstance(obj, asyncio.selector_events._SelectorSocketTransport):
+        if isinstance(obj, selector_events._SelectorSocketTransport):
             sock = obj.get_extra_info("socket")
             if sock is not None and not obj.is_closing():
                 with contextlib.suppress(OSError):  # closed between the check and the call
@@ -130,5 +133,6 @@ def install_tcp_nodelay() -> bool:
 def uninstall_tcp_nodelay() -> None:
     """Put asyncio's own function back (for tests)."""
     if _nodelay["installed"]:
-        asyncio.base_events._set_nodelay = _nodelay.pop("original")
+        base_events: Any = asyncio.base_events
+        base_events._set_nodelay = _nodelay.pop("original")
         _nodelay["installed"] = False

@@ -49,7 +49,8 @@ def _sso_email() -> str | None:
     from course.ui.identity import auth_configured
 
     if auth_configured() and st.user.is_logged_in:
-        return st.user.get("email")
+        email = st.user.get("email")
+        return email if isinstance(email, str) else None
     return None
 
 
@@ -112,7 +113,7 @@ def after_page() -> None:
         set_browser_cookie(COOKIE, change or None)  # "" after signing out: clear it
     pending = st.session_state.get("trainer-session-to-end")
     db = state.store() if pending else None
-    if db is not None:  # a sign-out while the database was out of reach: end it now
+    if db is not None and isinstance(pending, str):  # a sign-out while the database was out of reach: end it now
         try:
             db.end_trainer_session(pending)
             del st.session_state["trainer-session-to-end"]

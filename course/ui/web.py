@@ -16,7 +16,10 @@ Streamlit's server cannot add response headers, so the course wraps it in an ASG
   `SameSite=Strict`, and `Secure` when served over TLS. The script reads them back through
   `st.context.cookies`, which sees what the browser sent when the tab connected.
 - the room poll's voter cookie, set on the join page's own response (see `VOTER_COOKIE`).
-- the learning-platform launch routes (SCORM 1.2 and cmi5; course/ui/lms_routes.py).
+- beside it, the learning-platform launch routes (SCORM 1.2 and cmi5; course/ui/lms_routes.py).
+
+The cookie tokens are signed in course/ui/signing.py, which the pages use too: this module
+imports the UI modules only for their inline scripts, and none of them imports it.
 
 Nothing here renders a page; the engine is not involved.
 """
@@ -26,33 +29,28 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import hmac
-import json
 import logging
 import re
 import secrets
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from course.trainer_auth import LOOPBACK, client_address, parse_proxies, trusted_peer
+from course.ui.signing import COOKIES, read_cookie_token
+
+# Re-exported: the cookie route's tokens, where tests and operators' scripts found them before.
+from course.ui.signing import TOKEN_SECONDS as TOKEN_SECONDS
+from course.ui.signing import cookie_token as cookie_token
+from course.ui.signing import signing_base as signing_base
 
 FRAME_ANCESTORS_SETTING = "COURSE_FRAME_ANCESTORS"
 TRUSTED_PROXIES_SETTING = "COURSE_TRUSTED_PROXIES"
 COOKIE_ROUTE = "/api/course/cookie"
-# Cookies the route may set, and how long each lives (None: a session cookie, dropped when
-# the browser closes). Anything else is refused: a signed token cannot be turned into a
-# cookie this list does not name.
-COOKIES: dict[str, int | None] = {
-    "ketamine_course_resume": None,
-    "ketamine_course_trainer": None,
-}
 # A random id per browser for room polls: one answer per browser per poll, kept across
 # reloads. Set by the join page's response itself (no script needed), for 12 hours.
 VOTER_COOKIE = "ketamine_course_voter"
 VOTER_MAX_AGE = 12 * 3600
-TOKEN_SECONDS = 120  # a page's cookie token is used within moments of being drawn
 
 _log = logging.getLogger(__name__)
 _FRAME_SOURCE = re.compile(r"^('self'|'none'|https?://[A-Za-z0-9.*-]+(:\d+)?|[A-Za-z0-9.*-]+(:\d+)?)$")
@@ -126,7 +124,7 @@ def inline_scripts() -> list[str]:
     from course.ui import common, display, kept, lms_launch, nav, question_widgets
 
     bodies = []
-    index = Path(__import__("streamlit").__file__).parent / "static" / "index.html"
+    index = Path(str(__import__("streamlit").__file__)).parent / "static" / "index.html"
     try:
         bodies += _script_bodies(index.read_text(encoding="utf-8"))
     except OSError:  # an unusual install: Streamlit's own page script is reported, not fatal
@@ -208,53 +206,6 @@ def cookie_header(name: str, value: str | None, *, https: bool, max_age: int | N
     if https:
         parts.append("Secure")
     return "; ".join(parts)
-
-
-_PROCESS_KEY = secrets.token_bytes(32)
-
-
-def signing_base() -> bytes:
-    """What the server's short-lived tokens (cookies, LMS launches) are signed under: the
-    certificate secret, which every replica shares, else this process's own key (a page's
-    request reaches the replica that drew it)."""
-    from course.ui import state
-
-    try:
-        secret = state.cert_secret()
-    except Exception:  # no secret can be read: the process key still works on one server
-        secret = None
-    return secret or _PROCESS_KEY
-
-
-def _cookie_key() -> bytes:
-    """The key cookie tokens are signed with, derived from `signing_base`."""
-    return hmac.new(signing_base(), b"course cookie tokens", hashlib.sha256).digest()
-
-
-def cookie_token(name: str, value: str | None, now: float | None = None) -> str:
-    """A token the page sends to the cookie route to have `name` set to `value` (None: cleared)."""
-    body = json.dumps([name, value, int((now or time.time()) + TOKEN_SECONDS)], separators=(",", ":"))
-    data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
-    mac = hmac.new(_cookie_key(), data.encode(), hashlib.sha256).hexdigest()
-    return f"{data}.{mac}"
-
-
-def read_cookie_token(token: str, now: float | None = None) -> tuple[str, str | None] | None:
-    """(name, value) from a token this server signed that has not expired, else None."""
-    if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
-        return None
-    data, mac = token.split(".")
-    if not hmac.compare_digest(hmac.new(_cookie_key(), data.encode(), hashlib.sha256).hexdigest(), mac):
-        return None
-    try:
-        name, value, expires = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-    except (ValueError, TypeError):
-        return None
-    if name not in COOKIES or expires < (now or time.time()):
-        return None
-    if value is not None and (not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,512}", value)):
-        return None
-    return name, value
 
 
 async def cookie_route(request) -> Any:
@@ -362,12 +313,13 @@ def quiet_uvicorn_proxy_headers() -> None:
     if getattr(uvicorn.config, "ProxyHeadersMiddleware", None) is None:
         _log.warning("uvicorn has changed: its own X-Forwarded-For handling stays on (trusting 127.0.0.1)")
         return
-    uvicorn.config.ProxyHeadersMiddleware = lambda app, trusted_hosts=None: app
+    config: Any = uvicorn.config  # a module attribute replaced on purpose: not a type to check
+    config.ProxyHeadersMiddleware = lambda app, trusted_hosts=None: app
 
 
 def routes() -> list:
+    """This layer's own routes (the app adds the learning-platform routes beside them, see
+    streamlit_app.py: they use this module, so this module does not import them)."""
     from starlette.routing import Route
 
-    from course.ui import lms_routes
-
-    return [Route(COOKIE_ROUTE, cookie_route, methods=["POST"]), *lms_routes.routes()]
+    return [Route(COOKIE_ROUTE, cookie_route, methods=["POST"])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.events import quiz_activity
+from course.events import knowledge_test_activity, quiz_activity, survey_phase_activity
 from course.records import open_store
 from course.ui import kept
 from course.ui.kept import NOT_SAVED
@@ -166,8 +166,8 @@ def test_check_in_answers_come_back_after_leaving_and_are_forgotten_once_submitt
     at = button(at, "Submit knowledge check").click().run()
     learner = at.session_state["learner"].learner_id
     db = open_store(isolated_store)
-    assert db.drafts(learner, f"test/{pre.id}", "public", 1) == {}
-    assert db.drafts(learner, f"survey/{survey.id}/start", "public", 1) == {survey.items[0].id: 2}
+    assert db.drafts(learner, knowledge_test_activity(pre.id), "public", 1) == {}
+    assert db.drafts(learner, survey_phase_activity(survey.id, "start"), "public", 1) == {survey.items[0].id: 2}
 
 
 def test_the_browser_copy_of_unsaved_answers_is_kept_by_a_script_file_from_this_server(isolated_store):

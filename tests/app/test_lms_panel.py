@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from course.events import PASSED, REGISTERED, Event
+from course.events import PASSED, REGISTERED, Event, course_activity, quiz_activity
 from course.records import open_store
 from tests.app.test_trainer_dashboard import dashboard
 from tests.app.test_walkthrough import texts
@@ -21,11 +21,13 @@ def _cohort(url: str) -> str:
     t = NOW - timedelta(days=1)
     store.append_many(
         [
-            Event(learner_id=learner, verb=REGISTERED, activity="course", track="staff", cohort=code, timestamp=t),
+            Event(
+                learner_id=learner, verb=REGISTERED, activity=course_activity(), track="staff", cohort=code, timestamp=t
+            ),
             Event(
                 learner_id=learner,
                 verb=PASSED,
-                activity="quiz/history",
+                activity=quiz_activity("history"),
                 track="staff",
                 cohort=code,
                 attempt=1,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from course.events import PASSED, REGISTERED, Event, scenario_completed
+from course.events import PASSED, REGISTERED, Event, quiz_activity, scenario_completed
 from course.records import open_store
 from course.ui.pages.home import STAFF_CODE_LABEL
 from tests.app.test_walkthrough import APP, answer, button, choose_track, open_quiz, texts
@@ -189,7 +189,7 @@ def complete_the_staff_track(course, store, learner_id: str, now: datetime) -> N
             Event(
                 learner_id=learner_id,
                 verb=PASSED,
-                activity=f"quiz/{m}",
+                activity=quiz_activity(m),
                 track="staff",
                 score=9,
                 max_score=10,
@@ -200,7 +200,7 @@ def complete_the_staff_track(course, store, learner_id: str, now: datetime) -> N
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             fields = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            store.append(Event(learner_id=learner_id, **fields, timestamp=now))
+            store.append(fields.by(learner_id, at=now))
 
 
 def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_course, isolated_store):
@@ -268,7 +268,7 @@ def test_a_page_reads_the_records_once_per_run_and_sees_what_another_tab_wrote(
     # Another tab (or another server) records a pass; this tab's next run shows it.
     second = real_course.track("staff").modules[1]
     open_store(isolated_store).append(
-        Event(learner_id, PASSED, f"quiz/{second}", track="staff", score=9, max_score=10, success=True)
+        Event(learner_id, PASSED, quiz_activity(second), track="staff", score=9, max_score=10, success=True)
     )
     at.run()
     assert f"2 of {staff_modules} modules passed" in at.get("progress")[0].proto.text

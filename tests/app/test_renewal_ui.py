@@ -17,6 +17,9 @@ from course.events import (
     REFRESHER,
     REGISTERED,
     Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
     refresher_activity,
     scenario_completed,
 )
@@ -46,7 +49,13 @@ def test_pass_then_certificate_with_expiry_then_refresher_due_after_the_clock_mo
     now = datetime.now(UTC)
     store.append_many(
         Event(
-            learner, PASSED, f"quiz/{real_course.module(m).quiz}", track="staff", score=9, max_score=10, timestamp=now
+            learner,
+            PASSED,
+            quiz_activity(real_course.module(m).quiz),
+            track="staff",
+            score=9,
+            max_score=10,
+            timestamp=now,
         )
         for m in rest
     )
@@ -54,7 +63,7 @@ def test_pass_then_certificate_with_expiry_then_refresher_due_after_the_clock_mo
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            store.append(Event(learner_id=learner, **done, timestamp=now))
+            store.append(done.by(learner, at=now))
     at = button(at, "Course map").click().run()
     assert "due for a refresher" not in texts(at)  # nothing is due right after passing
 
@@ -152,7 +161,7 @@ def test_a_trainer_revokes_with_a_reason_and_the_report_lists_who_expires_by_ids
     gone = certificates.issue(store, "learner-gone", "Kim", real_course, 90, SECRET, now - timedelta(days=400), 12)
     fine = certificates.issue(store, "learner-fine", "Lee", real_course, 90, SECRET, now - timedelta(days=10), 12)
     for lid in ("learner-soon", "learner-gone", "learner-fine"):
-        store.append(Event(lid, REGISTERED, "course", track="staff", timestamp=now - timedelta(days=1)))
+        store.append(Event(lid, REGISTERED, course_activity(), track="staff", timestamp=now - timedelta(days=1)))
     at = dashboard(isolated_store)
     assert (
         "Expiring within 30 days: **1** · Expiring in 31 to 60 days: **0** · Expiring in 61 to 90 days: **0** · Expired: **1** · Revoked: **0** (of 3 learners holding a certificate)"
@@ -179,13 +188,13 @@ def test_refresher_figures_on_the_dashboard_match_hand_counts(real_course, isola
     now = datetime.now(UTC).replace(day=1, hour=12) + timedelta(days=2)  # one month, inside the date filter
     for n, rights in enumerate([(1, 1), (1, 1), (1, 0), (0, 0), (1, 1)], start=1):
         lid = f"L{n}"
-        store.append(Event(lid, REGISTERED, "course", track="staff", timestamp=now - timedelta(hours=1)))
+        store.append(Event(lid, REGISTERED, course_activity(), track="staff", timestamp=now - timedelta(hours=1)))
         for q, ok in zip(qs, rights, strict=True):
             store.append(
                 Event(
                     lid,
                     ANSWERED,
-                    f"question/{q}",
+                    question_activity(q),
                     track="staff",
                     success=bool(ok),
                     context={REFRESHER: 1},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from course.analytics import SUPPRESSED_REASON
-from course.events import REGISTERED, Event, scenario_choice, scenario_completed
+from course.events import REGISTERED, Event, course_activity, scenario_choice, scenario_completed
 from course.records import open_store
 from tests.app.test_trainer_dashboard import dashboard
 
@@ -23,17 +23,17 @@ def seed(real_course, db_url: str) -> None:
     try:
         for i, path in enumerate(paths):
             learner, _ = store.create_learner(learner_id=f"scen-learner-{i}")
-            events = [Event(learner, REGISTERED, "course", track="staff", timestamp=T)]
+            events = [Event(learner, REGISTERED, course_activity(), track="staff", timestamp=T)]
             step = s.step(s.start)
             for k, cid in enumerate(path):
                 at = T + timedelta(minutes=k + 1)
                 fields = scenario_choice(s.id, s.module, step.id, path[: k + 1], "staff")
-                events.append(Event(learner, **fields, timestamp=at))
+                events.append(fields.by(learner, at=at))
                 nxt = next(c.next for c in step.choices if c.id == cid)
                 if s.ending(nxt) is not None:
                     ending = s.ending(nxt)
                     fields = scenario_completed(s.id, s.module, ending.id, ending.rating, path, "staff")
-                    events.append(Event(learner, **fields, timestamp=at))
+                    events.append(fields.by(learner, at=at))
                 else:
                     step = s.step(nxt)
             store.append_many(events)

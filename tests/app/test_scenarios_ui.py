@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from course.events import check_activity, scenario_activity
 from course.loader import load_course
 from course.schema import CITATION_MARK
 from course.ui.state import CONTENT_ROOT_ENV
@@ -147,7 +148,7 @@ def test_completing_records_the_ending_rating_and_path(scenario):
     at = open_scenario()
     at = choose(at, scenario, "arrival", "leave")
     events = at.session_state["learner"].events()
-    done = [e for e in events if e.activity == "scenario/sam-gets-up"]
+    done = [e for e in events if e.activity == scenario_activity("sam-gets-up")]
     assert [(e.verb, e.context["ending"], e.context["rating"], e.context["path"]) for e in done] == [
         ("completed", "alone", "unsafe", ["leave"])
     ]
@@ -163,7 +164,7 @@ def test_an_inline_check_gives_feedback_at_once_and_is_recorded_not_scored():
     )
     at.radio(key="check-basics-care-check").set_value("A nurse").run()
     assert "Correct. Yes. A nurse stays with you." in " ".join(e.value.replace("*", "") for e in at.success)
-    events = [e for e in at.session_state["learner"].events() if e.activity == "check/basics/care-check"]
+    events = [e for e in at.session_state["learner"].events() if e.activity == check_activity("basics", "care-check")]
     assert [(e.response, e.success, e.score) for e in events] == [("b", False, None), ("a", True, None)]
 
 

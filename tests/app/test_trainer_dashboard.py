@@ -9,7 +9,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from course.events import ANSWERED, COMPLETED, FAILED, PASSED, REGISTERED, Event
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    knowledge_test_activity,
+    question_activity,
+    quiz_activity,
+)
 from course.records import open_store
 from course.trainer_auth import hash_passcode
 from tests.app.test_walkthrough import APP, button, texts
@@ -43,12 +54,12 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
         learner, _ = store.create_learner(learner_id=f"seed-learner-{i}")
         store.join_cohort(learner, code)
         base = {"learner_id": learner, "cohort": code, "track": "staff"}
-        events = [Event(verb=REGISTERED, activity="course", timestamp=t, **base)]
+        events = [Event(verb=REGISTERED, activity=course_activity(), timestamp=t, **base)]
         for j, (q, right) in enumerate(zip(items, row, strict=True)):
             events.append(
                 Event(
                     verb=ANSWERED,
-                    activity=f"question/{q.id}",
+                    activity=question_activity(q.id),
                     attempt=1,
                     score=float(right),
                     max_score=1.0,
@@ -63,7 +74,7 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
         events.append(
             Event(
                 verb=verb,
-                activity="quiz/history",
+                activity=quiz_activity("history"),
                 attempt=1,
                 score=float(score),
                 max_score=float(len(items)),
@@ -76,7 +87,7 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
         events.append(
             Event(
                 verb=COMPLETED,
-                activity=f"test/{s.pre_test}",
+                activity=knowledge_test_activity(s.pre_test),
                 score=pre[i] / 10,
                 max_score=10.0,
                 context={"test": s.pre_test},
@@ -87,7 +98,7 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
         events.append(
             Event(
                 verb=COMPLETED,
-                activity=f"test/{s.post_test}",
+                activity=knowledge_test_activity(s.post_test),
                 score=post[i] / 10,
                 max_score=10.0,
                 context={"test": s.post_test},
@@ -253,7 +264,7 @@ def test_small_groups_are_hidden(real_course, isolated_store):
             Event(
                 learner_id=learner,
                 verb=REGISTERED,
-                activity="course",
+                activity=course_activity(),
                 track="staff",
                 cohort=code,
                 timestamp=NOW - timedelta(hours=2),
@@ -294,12 +305,12 @@ def test_quiz_scores_count_only_attempts_on_the_track_chosen(real_course, isolat
     for track, score, n in (("staff", 9.0, 6), ("public", 3.0, 7)):
         for i in range(n):
             base = {"learner_id": store.create_learner(learner_id=f"{track}-{i}")[0], "track": track}
-            store.append(Event(verb=REGISTERED, activity="course", timestamp=t, **base))
+            store.append(Event(verb=REGISTERED, activity=course_activity(), timestamp=t, **base))
             verb = PASSED if score >= 8 else FAILED
             store.append(
                 Event(
                     verb=verb,
-                    activity="quiz/history",
+                    activity=quiz_activity("history"),
                     attempt=1,
                     score=score,
                     max_score=10.0,

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from course import loader
+from course.events import quiz_activity
 from course.schema import Course
 from course.ui.pages.quiz import QUIZ_INSTRUCTIONS
 
@@ -332,7 +333,7 @@ def test_attempts_are_numbered_from_the_record_in_a_new_session(app, real_course
     assert "attempt 2" in texts(later)
     later = answer(later, real_course, first, "staff")
     assert status(later).startswith("Passed.")
-    attempts = [e.attempt for e in later.session_state["learner"].events() if e.activity == f"quiz/{quiz.id}"]
+    attempts = [e.attempt for e in later.session_state["learner"].events() if e.activity == quiz_activity(quiz.id)]
     assert attempts == [1, 2]
 
 

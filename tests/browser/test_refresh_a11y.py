@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from course.events import question_activity, quiz_activity
 from tests.browser.a11y import audit, click
 from tests.browser.conftest import start
 
@@ -29,10 +30,18 @@ def test_the_refresh_page_with_due_questions_has_no_violations(page, course_serv
         store.append_many(
             [
                 *(
-                    Event(learner, ANSWERED, f"question/{q.id}", track="staff", success=True, timestamp=long_ago)
+                    Event(learner, ANSWERED, question_activity(q.id), track="staff", success=True, timestamp=long_ago)
                     for q in questions
                 ),
-                Event(learner, PASSED, f"quiz/{module.quiz}", track="staff", score=9, max_score=10, timestamp=long_ago),
+                Event(
+                    learner,
+                    PASSED,
+                    quiz_activity(module.quiz),
+                    track="staff",
+                    score=9,
+                    max_score=10,
+                    timestamp=long_ago,
+                ),
             ]
         )
     finally:

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from course.events import ANSWERED, Event
+from course.events import ANSWERED, Event, question_activity
 from course.records import PendingWriter, StoreUnavailable, open_store
 
 LEARNER = "learner-under-test"
@@ -41,7 +41,7 @@ def main(url: str) -> int:
         reply: dict[str, Any] = {"ok": True}
         try:
             if op == "answer":
-                event = Event(LEARNER, ANSWERED, f"question/{command['id']}", event_id=command["id"])
+                event = Event(LEARNER, ANSWERED, question_activity(command["id"]), event_id=command["id"])
                 reply["saved"] = writer.append(event)
             elif op == "draft":
                 store.save_draft(LEARNER, "quiz/faults", "staff", 1, command["item"], ["a"])

@@ -17,7 +17,7 @@ import pytest
 from course.backup import pg_tool
 from course.cli import main
 from course.devserver import free_port
-from course.events import ANSWERED, Event
+from course.events import ANSWERED, Event, question_activity
 from course.records import open_store
 from tests.faults.conftest import cannot
 
@@ -27,7 +27,9 @@ BATCH = 5
 
 
 def batch(writer: int, n: int) -> list[Event]:
-    return [Event(f"L{writer}", ANSWERED, f"question/q{k}", event_id=f"w{writer}-b{n}-e{k}") for k in range(BATCH)]
+    return [
+        Event(f"L{writer}", ANSWERED, question_activity(f"q{k}"), event_id=f"w{writer}-b{n}-e{k}") for k in range(BATCH)
+    ]
 
 
 def test_a_backup_taken_mid_load_restores_every_event_committed_before_it_began(tmp_path, capsys):

@@ -24,7 +24,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateSchema, DropSchema
 
-from course.events import EXPERIENCED
+from course.events import EXPERIENCED, section_activity
 from course.records import RETRY_AFTER_S, open_store
 from course.ui import identity
 from tests.app.test_outage_identity import CHOOSE_FIRST, cookies  # noqa: F401 (a fixture)
@@ -167,7 +167,7 @@ def test_a_postgresql_outage_and_a_reload_keep_the_learner_and_what_they_did(rea
     seen = [
         e
         for e in open_store(url).events(learner_id)
-        if e.verb == EXPERIENCED and e.activity.startswith(f"section/{second}/")
+        if e.verb == EXPERIENCED and e.activity.startswith(section_activity(second, ""))
     ]
     assert len(seen) == 1, "what the learner did meanwhile is on their own record, once"
     assert all(value == code for _, value in set_calls)

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from course.events import ANSWERED, Event
+from course.events import ANSWERED, Event, question_activity
 from course.records import RETRY_AFTER_S, PendingWriter, StoreSlow, StoreUnavailable, Timeouts, open_store
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -24,7 +24,7 @@ FAST = Timeouts(connect_s=2, statement_s=2)
 
 
 def answer(n: int) -> Event:
-    return Event("fault-learner", ANSWERED, f"question/q{n}", event_id=f"answer-{n}")
+    return Event("fault-learner", ANSWERED, question_activity(f"q{n}"), event_id=f"answer-{n}")
 
 
 def outage_lines(caplog) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from course import xapi
-from course.events import ANSWERED, Event
+from course.events import ANSWERED, Event, question_activity
 from course.lms import cmi5
 from tests.lms.conftest import RALPH_PASSWORD, RALPH_USER
 
@@ -126,7 +126,7 @@ def test_a_cmi5_session_records_what_the_spec_requires(lms, ralph, real_course):
     answered = Event(
         learner_id="l1",
         verb=ANSWERED,
-        activity="question/hist-1",
+        activity=question_activity("hist-1"),
         track="staff",
         response="b",
         success=True,

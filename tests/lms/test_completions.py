@@ -8,7 +8,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from course.cli import main
-from course.events import FAILED, PASSED, REGISTERED, Event, scenario_completed
+from course.events import FAILED, PASSED, REGISTERED, Event, course_activity, quiz_activity, scenario_completed
 from course.lms.completions import COLUMNS, rows, to_csv
 from course.records import CertificateRecord
 
@@ -19,7 +19,7 @@ def _quiz(learner, module, passed, score, attempt, when, track="staff"):
     return Event(
         learner_id=learner,
         verb=PASSED if passed else FAILED,
-        activity=f"quiz/{module}",
+        activity=quiz_activity(module),
         track=track,
         attempt=attempt,
         score=score,
@@ -35,7 +35,7 @@ def _cohort(store, real_course):
     ben, _ = store.create_learner(None)
     for lid in (ana, ben):
         store.join_cohort(lid, code)
-        store.append(Event(learner_id=lid, verb=REGISTERED, activity="course", track="staff", timestamp=DAY))
+        store.append(Event(learner_id=lid, verb=REGISTERED, activity=course_activity(), track="staff", timestamp=DAY))
     modules = real_course.track("staff").modules
     # Ana: fails history once, then passes every module; she has a certificate
     events = [_quiz(ana, real_course.module(modules[0]).quiz, False, 5, 1, DAY)]
@@ -48,7 +48,7 @@ def _cohort(store, real_course):
         if "staff" in scenario.tracks:
             ending = scenario.endings[0]
             done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            events.append(Event(learner_id=ana, **done, timestamp=DAY + timedelta(days=1)))
+            events.append(done.by(ana, at=DAY + timedelta(days=1)))
     # Ben: failed the first module only
     events.append(_quiz(ben, real_course.module(modules[0]).quiz, False, 4, 1, DAY + timedelta(days=3)))
     store.append_many(events)

@@ -10,7 +10,17 @@ from collections import Counter
 
 import pytest
 
-from course.events import ANSWERED, EXPERIENCED, PASSED, REGISTERED, Event
+from course.events import (
+    ANSWERED,
+    EXPERIENCED,
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
+    section_activity,
+)
 from course.lms import outbox
 from tests.lms.conftest import RALPH_PASSWORD, RALPH_USER
 
@@ -18,7 +28,7 @@ BASE = "https://course.example.org"
 
 
 def _course_events(learner: str, n_sections: int = 4) -> list[Event]:
-    events = [Event(learner_id=learner, verb=REGISTERED, activity="course", track="staff")]
+    events = [Event(learner_id=learner, verb=REGISTERED, activity=course_activity(), track="staff")]
     events += [
         Event(learner_id=learner, verb=EXPERIENCED, activity=f"section/history/s{i}", track="staff")
         for i in range(n_sections)
@@ -31,7 +41,7 @@ def _finish(learner: str) -> list[Event]:
         Event(
             learner_id=learner,
             verb=ANSWERED,
-            activity="question/q1",
+            activity=question_activity("q1"),
             track="staff",
             response="a",
             success=True,
@@ -40,7 +50,7 @@ def _finish(learner: str) -> list[Event]:
         Event(
             learner_id=learner,
             verb=PASSED,
-            activity="quiz/history",
+            activity=quiz_activity("history"),
             track="staff",
             attempt=1,
             score=5,
@@ -109,7 +119,9 @@ def test_a_statement_the_lrs_already_has_counts_as_sent(store, ralph, real_cours
 
     with store._write() as conn:  # the lease runs out as if the process had died
         conn.execute(sa.update(lrs_outbox_table).values(next_try_at=outbox.now()))
-    store.append(Event(learner_id="learner-c", verb=EXPERIENCED, activity="section/history/s9", track="staff"))
+    store.append(
+        Event(learner_id="learner-c", verb=EXPERIENCED, activity=section_activity("history", "s9"), track="staff")
+    )
     outbox.Forwarder(store, settings, real_course).run_once()
     assert outbox.counts(store) == outbox.Counts(pending=0, failed=0, sent=len(events) + 1)
     assert max(Counter(s["id"] for s in ralph.statements()).values()) == 1

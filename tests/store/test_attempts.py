@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from course.events import ANSWERED, FAILED, PASSED, REGISTERED, Event
+from course.events import ANSWERED, FAILED, PASSED, REGISTERED, Event, course_activity, quiz_activity
 from course.records import MIGRATIONS, AttemptTaken, Store, events_table, open_store
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -80,7 +80,7 @@ def test_the_same_attempt_number_on_another_track_quiz_or_learner_is_allowed(sto
     store.append_many(submission(1, 0))
     store.append_many(submission(1, 1, learner="L2"))
     other_track = [Event(learner_id="L1", verb=PASSED, activity=QUIZ, track="public", attempt=1, success=True)]
-    other_quiz = [Event(learner_id="L1", verb=FAILED, activity="quiz/other", track="staff", attempt=1)]
+    other_quiz = [Event(learner_id="L1", verb=FAILED, activity=quiz_activity("other"), track="staff", attempt=1)]
     store.append_many(other_track + other_quiz)
     assert store.next_attempt("L1", QUIZ, "staff") == 2 and store.next_attempt("L1", QUIZ, "public") == 2
     assert store.next_attempt("L3", QUIZ, "staff") == 1
@@ -120,7 +120,9 @@ def test_migration_m006_renumbers_doubles_recorded_before_it_with_their_answers(
             schema_migrations_table.create(conn, checkfirst=True)
             migration(conn)
             conn.execute(sa.insert(schema_migrations_table).values(version=version, applied_at=T0))
-    before.append_many([Event(learner_id="L1", verb=REGISTERED, activity="course", track="staff", timestamp=T0)])
+    before.append_many(
+        [Event(learner_id="L1", verb=REGISTERED, activity=course_activity(), track="staff", timestamp=T0)]
+    )
     before.append_many(submission(1, 1, passed=False))
     before.append_many(submission(2, 2, passed=False))
     before.append_many(submission(2, 3))  # the second tab's result, same number

@@ -20,7 +20,19 @@ import pytest
 import sqlalchemy as sa
 
 from course import certificates
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
+    section_activity,
+)
 from course.records import (
     INDEXES,
     MIGRATIONS,
@@ -40,7 +52,9 @@ ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def ev(n: int, verb: str = EXPERIENCED, activity: str = "section/history/origins", learner: str = "L1", **kw) -> Event:
+def ev(
+    n: int, verb: str = EXPERIENCED, activity: str = section_activity("history", "origins"), learner: str = "L1", **kw
+) -> Event:
     return Event(learner_id=learner, verb=verb, activity=activity, timestamp=T0 + timedelta(minutes=n), **kw)
 
 
@@ -51,7 +65,7 @@ def test_every_field_of_an_event_survives_a_round_trip(store: Store):
     full = Event(
         learner_id="L1",
         verb=ANSWERED,
-        activity="question/ketamine-origin",
+        activity=question_activity("ketamine-origin"),
         track="staff",
         attempt=3,
         score=0.1 + 0.2,  # a float that is not exact in decimal must come back bit for bit
@@ -65,7 +79,7 @@ def test_every_field_of_an_event_survives_a_round_trip(store: Store):
         timestamp=datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2))),
         event_id="evt-full",
     )
-    bare = Event(learner_id="L1", verb=REGISTERED, activity="course", timestamp=T0 + timedelta(days=1))
+    bare = Event(learner_id="L1", verb=REGISTERED, activity=course_activity(), timestamp=T0 + timedelta(days=1))
     store.append(full)
     store.append(bare)
 
@@ -80,7 +94,7 @@ def test_every_field_of_an_event_survives_a_round_trip(store: Store):
 
 @pytest.mark.parametrize("response", [True, False, "a", 4, ["x"], {"k": "v"}, ""])
 def test_each_kind_of_response_comes_back_as_it_was_given(store: Store, response):
-    store.append(ev(0, ANSWERED, "question/q1", response=response))
+    store.append(ev(0, ANSWERED, question_activity("q1"), response=response))
     (got,) = store.events("L1")
     assert got.response == response and type(got.response) is type(response)
 
@@ -92,14 +106,14 @@ def test_events_come_back_oldest_first_whatever_order_they_were_written(store: S
 
 
 def test_events_at_the_same_instant_keep_the_order_they_were_stored(store: Store):
-    same = [Event("L1", ANSWERED, f"question/q{n}", timestamp=T0) for n in range(5)]
+    same = [Event("L1", ANSWERED, question_activity(f"q{n}"), timestamp=T0) for n in range(5)]
     for e in same:
         store.append(e)
     assert [e.activity for e in store.events("L1")] == [f"question/q{n}" for n in range(5)]
 
 
 def test_a_retried_event_is_stored_once(store: Store):
-    answer = ev(0, ANSWERED, "question/q1", response="a")
+    answer = ev(0, ANSWERED, question_activity("q1"), response="a")
     store.append(answer)
     store.append(answer)
     store.append_many([answer, ev(1), answer])
@@ -125,7 +139,9 @@ def test_tabs_appending_interleaved_events_for_one_learner_keep_every_event(db_u
         start.wait()
         try:
             for n in range(40):
-                tabs[tab].append(Event("L1", ANSWERED, f"question/tab{tab}-{n}", timestamp=T0 + timedelta(seconds=n)))
+                tabs[tab].append(
+                    Event("L1", ANSWERED, question_activity(f"tab{tab}-{n}"), timestamp=T0 + timedelta(seconds=n))
+                )
         except BaseException as exc:  # reported below: a thread's exception would vanish
             failures.append(exc)
 
@@ -171,19 +187,19 @@ def test_the_cohort_summary_counts_learners_not_attempts(store: Store):
     c = "AAA-BBB"
     store.append_many(
         [
-            ev(0, FAILED, "quiz/history", learner="L1", cohort=c),
-            ev(1, FAILED, "quiz/history", learner="L1", cohort=c),
-            ev(2, PASSED, "quiz/history", learner="L1", cohort=c),
-            ev(3, PASSED, "quiz/history", learner="L2", cohort=c),
-            ev(4, FAILED, "quiz/history", learner="L3", cohort=c),
-            ev(5, FAILED, "quiz/routes", learner="L1", cohort=c),
-            ev(6, ANSWERED, "question/q1", learner="L4", cohort=c),  # not a quiz result
-            ev(7, PASSED, "quiz/routes", learner="L9", cohort="CCC-DDD"),  # another cohort
+            ev(0, FAILED, quiz_activity("history"), learner="L1", cohort=c),
+            ev(1, FAILED, quiz_activity("history"), learner="L1", cohort=c),
+            ev(2, PASSED, quiz_activity("history"), learner="L1", cohort=c),
+            ev(3, PASSED, quiz_activity("history"), learner="L2", cohort=c),
+            ev(4, FAILED, quiz_activity("history"), learner="L3", cohort=c),
+            ev(5, FAILED, quiz_activity("routes"), learner="L1", cohort=c),
+            ev(6, ANSWERED, question_activity("q1"), learner="L4", cohort=c),  # not a quiz result
+            ev(7, PASSED, quiz_activity("routes"), learner="L9", cohort="CCC-DDD"),  # another cohort
         ]
     )
     assert store.cohort_summary(c) == [
-        QuizSummary("quiz/history", learners_attempted=3, learners_passed=2),
-        QuizSummary("quiz/routes", learners_attempted=1, learners_passed=0),
+        QuizSummary(quiz_activity("history"), learners_attempted=3, learners_passed=2),
+        QuizSummary(quiz_activity("routes"), learners_attempted=1, learners_passed=0),
     ]
     assert store.cohort_summary("ZZZ-ZZZ") == []
 
@@ -380,8 +396,8 @@ def test_deleting_a_learner_removes_their_events_identity_and_certificates(store
     store.append_many([ev(0, learner=learner_id), ev(1, learner=learner_id), ev(2, learner=other_id)])
     cert = certificates.issue(store, learner_id, "Ada", real_course, 90, secret)
     kept = certificates.issue(store, other_id, "Bo", real_course, 85, secret)
-    store.save_draft(learner_id, "quiz/history-quiz", "public", 1, "q1", "a")
-    store.save_draft(other_id, "quiz/history-quiz", "public", 1, "q1", "b")
+    store.save_draft(learner_id, quiz_activity("history-quiz"), "public", 1, "q1", "a")
+    store.save_draft(other_id, quiz_activity("history-quiz"), "public", 1, "q1", "b")
 
     assert store.delete_learner(learner_id) == 2
 
@@ -403,32 +419,32 @@ def test_deleting_a_learner_removes_their_events_identity_and_certificates(store
 
 @pytest.mark.parametrize("answer", ["b", True, False, ["a", "c"], [], {"a": 2, "b": 1}, {"a": None}])
 def test_an_answer_kept_before_submitting_comes_back_as_it_was_chosen(store: Store, answer):
-    store.save_draft("L1", "quiz/mechanism-quiz", "staff", 2, "q3", answer)
+    store.save_draft("L1", quiz_activity("mechanism-quiz"), "staff", 2, "q3", answer)
     assert store.drafts("L1", "quiz/mechanism-quiz", "staff", 2) == {"q3": answer}
 
 
 def test_answering_again_replaces_the_kept_answer_and_other_items_stay(store: Store):
-    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
-    store.save_draft("L1", "quiz/q", "staff", 1, "q2", True)
-    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "c")
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q1", "a")
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q2", True)
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q1", "c")
     assert store.drafts("L1", "quiz/q", "staff", 1) == {"q1": "c", "q2": True}
 
 
 def test_kept_answers_belong_to_one_learner_activity_track_and_attempt(store: Store):
-    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q1", "a")
     assert store.drafts("L2", "quiz/q", "staff", 1) == {}
     assert store.drafts("L1", "quiz/other", "staff", 1) == {}
     assert store.drafts("L1", "quiz/q", "public", 1) == {}
     assert store.drafts("L1", "quiz/q", "staff", 2) == {}, "an earlier attempt's answers do not fill a new one"
-    store.save_draft("L1", "quiz/q", "staff", 2, "q2", "b")
+    store.save_draft("L1", quiz_activity("q"), "staff", 2, "q2", "b")
     assert store.drafts("L1", "quiz/q", "staff", 2) == {"q2": "b"}
     assert store.drafts("L1", "quiz/q", "staff", 1) == {"q1": "a"}
 
 
 def test_clearing_kept_answers_after_submitting_leaves_other_activities(store: Store):
-    store.save_draft("L1", "quiz/q", "staff", 1, "q1", "a")
-    store.save_draft("L1", "quiz/q", "staff", 1, "q2", "b")
-    store.save_draft("L1", "quiz/other", "staff", 1, "q1", "a")
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q1", "a")
+    store.save_draft("L1", quiz_activity("q"), "staff", 1, "q2", "b")
+    store.save_draft("L1", quiz_activity("other"), "staff", 1, "q1", "a")
     assert store.clear_drafts("L1", "quiz/q", "staff") == 2
     assert store.drafts("L1", "quiz/q", "staff", 1) == {}
     assert store.drafts("L1", "quiz/other", "staff", 1) == {"q1": "a"}
@@ -440,14 +456,14 @@ def test_tabs_answering_different_questions_at_once_keep_every_answer(db_url: st
 
         def answer(i: int) -> None:
             for n in range(10):
-                stores[i].save_draft("L1", "quiz/q", "staff", 1, f"q{i}-{n}", n)
+                stores[i].save_draft("L1", quiz_activity("q"), "staff", 1, f"q{i}-{n}", n)
 
         threads = [threading.Thread(target=answer, args=(i,)) for i in range(4)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        kept = stores[0].drafts("L1", "quiz/q", "staff", 1)
+        kept = stores[0].drafts("L1", quiz_activity("q"), "staff", 1)
         assert kept == {f"q{i}-{n}": n for i in range(4) for n in range(10)}
     finally:
         for s in stores:
@@ -456,7 +472,7 @@ def test_tabs_answering_different_questions_at_once_keep_every_answer(db_url: st
 
 @pytest.mark.parametrize("field", ["learner_id", "activity", "track", "item"])
 def test_a_kept_answer_with_an_empty_or_overlong_key_is_refused_before_any_write(store: Store, field):
-    args = dict(learner_id="L1", activity="quiz/q", track="staff", attempt=1, item="q1", answer="a")
+    args = dict(learner_id="L1", activity=quiz_activity("q"), track="staff", attempt=1, item="q1", answer="a")
     for bad in ("", "x" * 600):
         with pytest.raises(ValueError, match=field):
             store.save_draft(**{**args, field: bad})
@@ -594,7 +610,7 @@ class FlakyStore:
 def test_pending_writer_keeps_events_while_the_store_is_down_and_writes_each_once_when_back(store: Store):
     flaky = FlakyStore(store)
     writer = PendingWriter(flaky, retry_after_s=0)
-    first = [ev(n, ANSWERED, f"question/q{n}") for n in range(3)]
+    first = [ev(n, ANSWERED, question_activity(f"q{n}")) for n in range(3)]
 
     flaky.down = True
     assert [writer.append(e) for e in first] == [False, False, False]
@@ -604,7 +620,7 @@ def test_pending_writer_keeps_events_while_the_store_is_down_and_writes_each_onc
     assert len(writer.pending) == 3
 
     flaky.down = False
-    later = ev(3, COMPLETED, "quiz/history")
+    later = ev(3, COMPLETED, quiz_activity("history"))
     assert writer.append(later) is True, "the first write after recovery flushes the backlog"
     assert writer.pending == () and writer.available
     assert store.events("L1") == [*first, later]
@@ -617,7 +633,7 @@ def test_a_write_whose_reply_was_lost_is_retried_without_doubling(store: Store):
     flaky = FlakyStore(store)
     writer = PendingWriter(flaky, retry_after_s=0)
     flaky.lose_acks = True
-    answer = ev(0, ANSWERED, "question/q1")
+    answer = ev(0, ANSWERED, question_activity("q1"))
     assert writer.append(answer) is False
     assert writer.events("L1") == [answer], "shown once although it is both stored and pending"
     flaky.lose_acks = False
@@ -628,7 +644,7 @@ def test_a_write_whose_reply_was_lost_is_retried_without_doubling(store: Store):
 def test_a_backlog_is_written_in_one_transaction_or_kept_whole_in_order(store: Store):
     flaky = FlakyStore(store)
     writer = PendingWriter(flaky, retry_after_s=0)
-    events = [ev(n, ANSWERED, f"question/q{n}") for n in range(5)]
+    events = [ev(n, ANSWERED, question_activity(f"q{n}")) for n in range(5)]
     flaky.down = True
     for e in events:
         writer.append(e)
@@ -647,8 +663,8 @@ def test_a_backlog_is_written_in_one_transaction_or_kept_whole_in_order(store: S
 def test_a_quiz_submission_is_one_write(store: Store):
     flaky = FlakyStore(store)
     writer = PendingWriter(flaky, retry_after_s=0)
-    answers = [ev(n, ANSWERED, f"question/q{n}") for n in range(13)]
-    assert writer.append_many([*answers, ev(13, COMPLETED, "quiz/history")]) is True
+    answers = [ev(n, ANSWERED, question_activity(f"q{n}")) for n in range(13)]
+    assert writer.append_many([*answers, ev(13, COMPLETED, quiz_activity("history"))]) is True
     assert flaky.batches == [14]
     assert len(store.events("L1")) == 14
 
@@ -659,7 +675,7 @@ def test_pending_events_are_shown_with_stored_ones_in_time_order(store: Store):
     writer.append(ev(0))
     writer.append(ev(2))
     flaky.fail_after = flaky.calls  # reads work, writes fail
-    writer.append(ev(1, learner="L1", activity="section/history/essential-medicine"))
+    writer.append(ev(1, learner="L1", activity=section_activity("history", "essential-medicine")))
     writer.append(ev(3, learner="L2"))
     assert [e.timestamp for e in writer.events("L1")] == [T0 + timedelta(minutes=m) for m in (0, 1, 2)]
     assert [e.learner_id for e in writer.events("L2")] == ["L2"]
@@ -673,7 +689,7 @@ def test_after_a_failure_appends_queue_without_waiting_on_the_store_until_the_re
     writer.append(first)
     calls = flaky.calls
     flaky.down = False
-    quiz = [ev(n, ANSWERED, f"question/q{n}") for n in range(1, 6)]
+    quiz = [ev(n, ANSWERED, question_activity(f"q{n}")) for n in range(1, 6)]
     assert writer.append_many(quiz) is False, "queued, not yet written"
     assert writer.events("L1") == [first, *quiz], "progress shows from the queue meanwhile"
     assert flaky.calls == calls, "no time spent on a store known to be down"
@@ -696,7 +712,9 @@ def test_cohorts_are_listed_newest_first_and_events_can_be_read_by_period(store)
     assert {c.name for c in store.cohorts()} >= {"First", "Second"}
     t0 = datetime(2026, 3, 1, tzinfo=UTC)
     for n in range(3):
-        store.append(Event(learner_id=f"p{n}", verb="registered", activity="course", timestamp=t0 + timedelta(days=n)))
+        store.append(
+            Event(learner_id=f"p{n}", verb="registered", activity=course_activity(), timestamp=t0 + timedelta(days=n))
+        )
     got = store.events_between(t0 + timedelta(days=1), t0 + timedelta(days=2))
     assert [e.learner_id for e in got] == ["p1"]
 
@@ -709,7 +727,7 @@ def _write_from_threads(store: Store, threads: int = 8, rounds: int = 25) -> lis
         start.wait()
         try:
             for n in range(rounds):
-                store.append_many([Event(f"L{t}", ANSWERED, f"question/q{n}-{k}") for k in range(3)])
+                store.append_many([Event(f"L{t}", ANSWERED, question_activity(f"q{n}-{k}")) for k in range(3)])
         except BaseException as exc:  # reported below: a thread's exception would vanish
             failures.append(exc)
 

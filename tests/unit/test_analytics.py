@@ -14,7 +14,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from course import analytics as a
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    knowledge_test_activity,
+    question_activity,
+    quiz_activity,
+    section_activity,
+    survey_activity,
+)
 from course.schema import Course
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -158,7 +172,7 @@ def quiz_attempt(learner: str, minutes: float, attempt: int, answers, track: str
                 learner,
                 minutes,
                 ANSWERED,
-                f"question/{qid}",
+                question_activity(qid),
                 track=track,
                 attempt=attempt,
                 score=float(right),
@@ -169,7 +183,9 @@ def quiz_attempt(learner: str, minutes: float, attempt: int, answers, track: str
         )
     score = sum(right for _, right in answers)
     verb = PASSED if score * 100 >= 75 * 4 else FAILED
-    out.append(ev(learner, minutes, verb, "quiz/alpha", track=track, attempt=attempt, score=score, max_score=4.0))
+    out.append(
+        ev(learner, minutes, verb, quiz_activity("alpha"), track=track, attempt=attempt, score=score, max_score=4.0)
+    )
     return out
 
 
@@ -177,7 +193,7 @@ def quiz_attempt(learner: str, minutes: float, attempt: int, answers, track: str
 def cohort() -> list[Event]:
     events = []
     for n, (learner, answers) in enumerate(ANSWERS.items()):
-        events.append(ev(learner, n, REGISTERED, "course", track="staff"))
+        events.append(ev(learner, n, REGISTERED, course_activity(), track="staff"))
         events += quiz_attempt(learner, 10 + n, 1, answers)
     # Later attempts must not change the item statistics, which use first attempts only.
     events += quiz_attempt("L2", 100, 2, ANSWERS["L1"])
@@ -283,7 +299,7 @@ def test_pre_test_answers_are_analysed_apart_from_quiz_answers(course):
                 f"P{n}",
                 n,
                 ANSWERED,
-                "question/pre-q1",
+                question_activity("pre-q1"),
                 response=right,
                 score=float(right),
                 max_score=1.0,
@@ -313,17 +329,21 @@ def funnel_events() -> list[Event]:
     events = []
     for n in range(6):
         lid = f"F{n}"
-        events.append(ev(lid, 0, REGISTERED, "course", track="staff"))
-        events.append(ev(lid, 1, EXPERIENCED, "section/alpha/one", track="staff"))
-        events.append(ev(lid, 2, PASSED if n < 4 else FAILED, "quiz/alpha", track="staff", score=3, max_score=4))
+        events.append(ev(lid, 0, REGISTERED, course_activity(), track="staff"))
+        events.append(ev(lid, 1, EXPERIENCED, section_activity("alpha", "one"), track="staff"))
+        events.append(
+            ev(lid, 2, PASSED if n < 4 else FAILED, quiz_activity("alpha"), track="staff", score=3, max_score=4)
+        )
         if n < 3:
-            events.append(ev(lid, 3, EXPERIENCED, "section/beta/two", track="staff"))
+            events.append(ev(lid, 3, EXPERIENCED, section_activity("beta", "two"), track="staff"))
         if n < 2:
-            events.append(ev(lid, 4, PASSED if n < 1 else FAILED, "quiz/beta", track="staff", score=1, max_score=1))
+            events.append(
+                ev(lid, 4, PASSED if n < 1 else FAILED, quiz_activity("beta"), track="staff", score=1, max_score=1)
+            )
     # Someone on the public track, and a staff learner who tried beta's quiz without opening it.
-    events.append(ev("P0", 0, REGISTERED, "course", track="public"))
-    events.append(ev("P0", 1, PASSED, "quiz/alpha", track="public", score=4, max_score=4))
-    events.append(ev("F5", 5, FAILED, "quiz/beta", track="staff", score=0, max_score=1))
+    events.append(ev("P0", 0, REGISTERED, course_activity(), track="public"))
+    events.append(ev("P0", 1, PASSED, quiz_activity("alpha"), track="public", score=4, max_score=4))
+    events.append(ev("F5", 5, FAILED, quiz_activity("beta"), track="staff", score=0, max_score=1))
     return events
 
 
@@ -368,20 +388,20 @@ def test_stuck_learners_are_idle_and_incomplete_or_failing_one_quiz_repeatedly(c
     day = 24 * 60
     events = [
         # Idle for 29 days, not complete.
-        ev("idle", 0, REGISTERED, "course", track="public"),
-        ev("idle", day, EXPERIENCED, "section/alpha/one", track="public"),
+        ev("idle", 0, REGISTERED, course_activity(), track="public"),
+        ev("idle", day, EXPERIENCED, section_activity("alpha", "one"), track="public"),
         # Idle just as long, but finished both modules: not stuck.
-        ev("done", 0, REGISTERED, "course", track="public"),
-        ev("done", day, PASSED, "quiz/alpha", track="public", score=4, max_score=4),
-        ev("done", day, PASSED, "quiz/beta", track="public", score=1, max_score=1),
+        ev("done", 0, REGISTERED, course_activity(), track="public"),
+        ev("done", day, PASSED, quiz_activity("alpha"), track="public", score=4, max_score=4),
+        ev("done", day, PASSED, quiz_activity("beta"), track="public", score=1, max_score=1),
         # Active, but failed alpha twice and never passed it.
-        ev("fails", 28 * day, REGISTERED, "course", track="public"),
-        ev("fails", 28 * day + 5, FAILED, "quiz/alpha", track="public", score=1, max_score=4),
-        ev("fails", 29 * day, FAILED, "quiz/alpha", track="public", score=2, max_score=4),
+        ev("fails", 28 * day, REGISTERED, course_activity(), track="public"),
+        ev("fails", 28 * day + 5, FAILED, quiz_activity("alpha"), track="public", score=1, max_score=4),
+        ev("fails", 29 * day, FAILED, quiz_activity("alpha"), track="public", score=2, max_score=4),
         # Failed twice, then passed: not stuck.
-        ev("recovered", 28 * day, FAILED, "quiz/alpha", track="public", score=1, max_score=4),
-        ev("recovered", 28 * day + 1, FAILED, "quiz/alpha", track="public", score=1, max_score=4),
-        ev("recovered", 28 * day + 2, PASSED, "quiz/alpha", track="public", score=4, max_score=4),
+        ev("recovered", 28 * day, FAILED, quiz_activity("alpha"), track="public", score=1, max_score=4),
+        ev("recovered", 28 * day + 1, FAILED, quiz_activity("alpha"), track="public", score=1, max_score=4),
+        ev("recovered", 28 * day + 2, PASSED, quiz_activity("alpha"), track="public", score=4, max_score=4),
     ]
     now = T0 + timedelta(days=30)
     stuck = a.stuck_learners(course, events, now, inactive_days=14)
@@ -448,9 +468,15 @@ def test_knowledge_gain_pairs_pre_and_post_test_scores(course):
     events = []
     for n, (pre, post) in enumerate([(0, 1), (0, 1), (1, 1), (0, 0), (1, 1)]):
         lid = f"K{n}"
-        events.append(ev(lid, 0, COMPLETED, "test/pre", score=pre, max_score=1, context={"test": "pre"}))
-        events.append(ev(lid, 50, COMPLETED, "test/post", score=post, max_score=1, context={"test": "post"}))
-    events.append(ev("pre-only", 0, COMPLETED, "test/pre", score=0, max_score=1, context={"test": "pre"}))
+        events.append(
+            ev(lid, 0, COMPLETED, knowledge_test_activity("pre"), score=pre, max_score=1, context={"test": "pre"})
+        )
+        events.append(
+            ev(lid, 50, COMPLETED, knowledge_test_activity("post"), score=post, max_score=1, context={"test": "post"})
+        )
+    events.append(
+        ev("pre-only", 0, COMPLETED, knowledge_test_activity("pre"), score=0, max_score=1, context={"test": "pre"})
+    )
     gain = a.knowledge_gain(course, events)
     # Gains in percentage points: 100, 100, 0, 0, 0 -> mean 40.
     assert gain.n == 5 and gain.mean == pytest.approx(40.0)
@@ -463,8 +489,8 @@ def survey_events(learner: str, minutes: float, phase: str, v1: int, v2: int, v3
     out = []
     for item, value, theme in (("v1", v1, "Treatment"), ("v2", v2, "Treatment"), ("v3", v3, "People")):
         ctx = {"survey": "views", "phase": phase, "theme": theme}
-        out.append(ev(learner, minutes, ANSWERED, f"question/{item}", response=value, context=ctx))
-    out.append(ev(learner, minutes, COMPLETED, "survey/views", context={"phase": phase}))
+        out.append(ev(learner, minutes, ANSWERED, question_activity(item), response=value, context=ctx))
+    out.append(ev(learner, minutes, COMPLETED, survey_activity("views"), context={"phase": phase}))
     return out
 
 
@@ -496,13 +522,13 @@ def test_attitude_change_hides_a_theme_answered_by_four(course):
 
 def test_time_per_module_counts_quiz_durations_and_capped_section_gaps(course):
     events = [
-        ev("T", 0, EXPERIENCED, "section/alpha/one", track="staff"),
-        ev("T", 3, EXPERIENCED, "section/alpha/two", track="staff"),
+        ev("T", 0, EXPERIENCED, section_activity("alpha", "one"), track="staff"),
+        ev("T", 3, EXPERIENCED, section_activity("alpha", "two"), track="staff"),
         # Submitted at 20 min after 4 minutes on the quiz: the quiz began at 16 min.
-        ev("T", 20, ANSWERED, "question/a-q1", track="staff", attempt=1, score=1, max_score=1),
-        ev("T", 20, PASSED, "quiz/alpha", track="staff", attempt=1, score=4, max_score=4, duration_s=240),
+        ev("T", 20, ANSWERED, question_activity("a-q1"), track="staff", attempt=1, score=1, max_score=1),
+        ev("T", 20, PASSED, quiz_activity("alpha"), track="staff", attempt=1, score=4, max_score=4, duration_s=240),
         # The latest view has no later action yet, so it does not count.
-        ev("T", 60, EXPERIENCED, "section/beta/one", track="staff"),
+        ev("T", 60, EXPERIENCED, section_activity("beta", "one"), track="staff"),
     ]
     # Section one: 3 min; section two: 16 - 3 = 13 min, capped at 10; quiz: 4 min.
     assert a.time_per_module(course, events) == {"alpha": pytest.approx(3 + 10 + 4)}
@@ -512,10 +538,12 @@ def test_cohort_time_is_a_median_and_hidden_below_five_learners(course):
     events = []
     for n, minutes in enumerate([2, 4, 6, 8, 100]):
         events.append(
-            ev(f"T{n}", 0, PASSED, "quiz/alpha", track="staff", score=4, max_score=4, duration_s=minutes * 60)
+            ev(f"T{n}", 0, PASSED, quiz_activity("alpha"), track="staff", score=4, max_score=4, duration_s=minutes * 60)
         )
         if n > 0:  # only four learners spend time on beta
-            events.append(ev(f"T{n}", 1, PASSED, "quiz/beta", track="staff", score=1, max_score=1, duration_s=60))
+            events.append(
+                ev(f"T{n}", 1, PASSED, quiz_activity("beta"), track="staff", score=1, max_score=1, duration_s=60)
+            )
     alpha, beta = a.cohort_time_per_module(course, events)
     # 100 minutes is capped at 60; the median of 2, 4, 6, 8, 60 is 6.
     assert alpha.learners == 5 and alpha.median_minutes == pytest.approx(6.0)
@@ -527,9 +555,9 @@ def test_cohort_time_is_a_median_and_hidden_below_five_learners(course):
 
 def test_filter_events_by_cohort_track_and_half_open_time_window():
     events = [
-        ev("a", 0, REGISTERED, "course", track="staff", cohort="ONE-AAA"),
-        ev("b", 10, REGISTERED, "course", track="public", cohort="ONE-AAA"),
-        ev("c", 20, REGISTERED, "course", track="staff", cohort="TWO-BBB"),
+        ev("a", 0, REGISTERED, course_activity(), track="staff", cohort="ONE-AAA"),
+        ev("b", 10, REGISTERED, course_activity(), track="public", cohort="ONE-AAA"),
+        ev("c", 20, REGISTERED, course_activity(), track="staff", cohort="TWO-BBB"),
     ]
     assert [e.learner_id for e in a.filter_events(events, cohort="ONE-AAA")] == ["a", "b"]
     assert [e.learner_id for e in a.filter_events(events, track="staff")] == ["a", "c"]
@@ -589,6 +617,6 @@ def test_csv_tables_only_include_the_tables_asked_for():
 
 
 def test_a_learner_on_a_track_the_course_no_longer_has_counts_as_not_complete(course):
-    events = [ev("old", 0, REGISTERED, "course", track="retired-track")]
+    events = [ev("old", 0, REGISTERED, course_activity(), track="retired-track")]
     (stuck,) = a.stuck_learners(course, events, T0 + timedelta(days=20))
     assert stuck.learner_id == "old" and stuck.reason.startswith("No activity for 20 days")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from course.events import ANSWERED, COMPLETED, Event
+from course.events import ANSWERED, COMPLETED, Event, knowledge_test_activity, question_activity, survey_activity
 from course.progress import check_ins, likert_value, survey_theme_means
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -50,8 +50,8 @@ def test_pre_and_post_tests_measure_the_same_objectives_with_different_items(rea
 def test_gain_is_post_minus_pre(real_course):
     s = real_course.settings
     events = [
-        ev(0, COMPLETED, f"test/{s.pre_test}", score=7, max_score=14),
-        ev(1, COMPLETED, f"test/{s.post_test}", score=12, max_score=14),
+        ev(0, COMPLETED, knowledge_test_activity(s.pre_test), score=7, max_score=14),
+        ev(1, COMPLETED, knowledge_test_activity(s.post_test), score=12, max_score=14),
     ]
     c = check_ins(real_course, events)
     assert round(c.pre_percent) == 50 and round(c.post_percent) == 86 and round(c.gain) == 36
@@ -60,7 +60,9 @@ def test_gain_is_post_minus_pre(real_course):
 def test_survey_counts_only_when_completed(real_course):
     survey = real_course.surveys[real_course.settings.attitude_survey]
     first = survey.items[0]
-    answered = [ev(0, ANSWERED, f"question/{first.id}", response=4, context={"survey": survey.id, "phase": "start"})]
+    answered = [
+        ev(0, ANSWERED, question_activity(first.id), response=4, context={"survey": survey.id, "phase": "start"})
+    ]
     assert check_ins(real_course, answered).survey_start is None
-    done = answered + [ev(1, COMPLETED, f"survey/{survey.id}", context={"phase": "start"})]
+    done = answered + [ev(1, COMPLETED, survey_activity(survey.id), context={"phase": "start"})]
     assert check_ins(real_course, done).survey_start == {first.theme: float(likert_value(first.reverse, 4, 1, 5))}

@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from course.events import EXPERIENCED, FAILED, PASSED, REGISTERED, Event, MemoryEventLog
+from course.events import (
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REGISTERED,
+    Event,
+    MemoryEventLog,
+    course_activity,
+    quiz_activity,
+    section_activity,
+)
 from course.progress import IN_PROGRESS, LOCKED, NEEDS_RETRY, NOT_STARTED, OVERVIEW, PASSED_STATUS, QUIZ, project
 from course.schema import Course
 
@@ -38,7 +48,7 @@ def test_no_track_chosen_means_no_modules(two_module_course):
 
 
 def test_sequential_track_locks_the_next_module_and_says_why(two_module_course):
-    p = project(two_module_course, [ev(0, REGISTERED, "course", track="staff")])
+    p = project(two_module_course, [ev(0, REGISTERED, course_activity(), track="staff")])
     first, second = p.modules
     assert first.status == NOT_STARTED and first.resume_step == OVERVIEW
     assert second.status == LOCKED
@@ -50,9 +60,9 @@ def test_sequential_track_locks_the_next_module_and_says_why(two_module_course):
 
 def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
     events = [
-        ev(0, REGISTERED, "course", track="staff"),
-        ev(1, FAILED, "quiz/history", track="staff", score=5, max_score=13),
-        ev(2, PASSED, "quiz/history", track="staff", score=12, max_score=13),
+        ev(0, REGISTERED, course_activity(), track="staff"),
+        ev(1, FAILED, quiz_activity("history"), track="staff", score=5, max_score=13),
+        ev(2, PASSED, quiz_activity("history"), track="staff", score=12, max_score=13),
     ]
     first, second = project(two_module_course, events).modules
     assert first.status == PASSED_STATUS and first.attempts == 2
@@ -69,7 +79,7 @@ def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
 )
 def test_after_a_quiz_attempt_the_module_resumes_where_it_should(two_module_course, verb, score, status, resume_step):
     events = [
-        ev(0, REGISTERED, "course", track="staff"),
+        ev(0, REGISTERED, course_activity(), track="staff"),
         ev(1, verb, "quiz/history", track="staff", score=score, max_score=13),
     ]
     first = project(two_module_course, events).modules[0]
@@ -78,24 +88,24 @@ def test_after_a_quiz_attempt_the_module_resumes_where_it_should(two_module_cour
 
 def test_resume_goes_to_the_last_section_opened(two_module_course):
     events = [
-        ev(0, REGISTERED, "course", track="public"),
-        ev(1, EXPERIENCED, "section/history/origins"),
-        ev(2, EXPERIENCED, "section/history/essential-medicine"),
+        ev(0, REGISTERED, course_activity(), track="public"),
+        ev(1, EXPERIENCED, section_activity("history", "origins")),
+        ev(2, EXPERIENCED, section_activity("history", "essential-medicine")),
     ]
     first = project(two_module_course, events).modules[0]
     assert first.status == IN_PROGRESS and first.resume_step == "essential-medicine" and first.sections_seen == 2
 
 
 def test_free_track_opens_every_module(two_module_course):
-    p = project(two_module_course, [ev(0, REGISTERED, "course", track="public")])
+    p = project(two_module_course, [ev(0, REGISTERED, course_activity(), track="public")])
     assert [m.status for m in p.modules] == [NOT_STARTED, NOT_STARTED]
 
 
 def test_results_on_another_track_do_not_count(two_module_course):
     events = [
-        ev(0, REGISTERED, "course", track="public"),
-        ev(1, PASSED, "quiz/history", track="public", score=8, max_score=11),
-        ev(2, REGISTERED, "course", track="staff"),
+        ev(0, REGISTERED, course_activity(), track="public"),
+        ev(1, PASSED, quiz_activity("history"), track="public", score=8, max_score=11),
+        ev(2, REGISTERED, course_activity(), track="staff"),
     ]
     p = project(two_module_course, events)
     assert p.track == "staff" and p.modules[0].status == NOT_STARTED and p.modules[1].status == LOCKED
@@ -103,8 +113,8 @@ def test_results_on_another_track_do_not_count(two_module_course):
 
 
 def test_everything_passed_is_complete(two_module_course):
-    events = [ev(0, REGISTERED, "course", track="staff")] + [
-        ev(i + 1, PASSED, f"quiz/{q}", track="staff", score=13, max_score=13)
+    events = [ev(0, REGISTERED, course_activity(), track="staff")] + [
+        ev(i + 1, PASSED, quiz_activity(q), track="staff", score=13, max_score=13)
         for i, q in enumerate(["history", "second"])
     ]
     p = project(two_module_course, events)
@@ -113,7 +123,7 @@ def test_everything_passed_is_complete(two_module_course):
 
 def test_the_log_stores_a_retried_event_once():
     log = MemoryEventLog()
-    e = ev(0, REGISTERED, "course", track="staff")
+    e = ev(0, REGISTERED, course_activity(), track="staff")
     log.append(e)
     log.append(e)
     assert log.events("L") == [e]
@@ -121,4 +131,4 @@ def test_the_log_stores_a_retried_event_once():
 
 def test_unknown_verbs_are_refused():
     with pytest.raises(ValueError, match="unknown verb"):
-        Event(learner_id="L", verb="liked", activity="course")
+        Event(learner_id="L", verb="liked", activity=course_activity())

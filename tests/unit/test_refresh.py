@@ -8,7 +8,18 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card, Rating, Scheduler
 
 from course import refresh
-from course.events import ANSWERED, COMPLETED, PASSED, REFRESHER, REGISTERED, Event, refresher_activity
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    PASSED,
+    REFRESHER,
+    REGISTERED,
+    Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
+    refresher_activity,
+)
 from course.progress import PASSED_STATUS, project
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -23,14 +34,14 @@ def passed_history(course, learner="L1", wrong=(), at=T0) -> list[Event]:
     """A learner who registered and passed the first staff module at `at`, answering the
     questions in `wrong` wrongly."""
     module, questions = first_module(course)
-    events = [Event(learner, REGISTERED, "course", track="staff", timestamp=at - timedelta(hours=1))]
+    events = [Event(learner, REGISTERED, course_activity(), track="staff", timestamp=at - timedelta(hours=1))]
     for q in questions:
         ok = q.id not in wrong
         events.append(
             Event(
                 learner,
                 ANSWERED,
-                f"question/{q.id}",
+                question_activity(q.id),
                 track="staff",
                 attempt=1,
                 success=ok,
@@ -43,7 +54,7 @@ def passed_history(course, learner="L1", wrong=(), at=T0) -> list[Event]:
         Event(
             learner,
             PASSED,
-            f"quiz/{module.quiz}",
+            quiz_activity(module.quiz),
             track="staff",
             attempt=1,
             score=right,
@@ -82,8 +93,8 @@ def test_due_dates_from_a_known_history_match_fsrs_computed_directly(real_course
     t1, t2 = T0 + timedelta(days=4), T0 + timedelta(days=10)
     ctx = {REFRESHER: 1, "module": module.id}
     events += [
-        Event("L1", ANSWERED, f"question/{hard}", track="staff", success=True, context=ctx, timestamp=t1),
-        Event("L1", ANSWERED, f"question/{easy}", track="staff", success=False, context=ctx, timestamp=t2),
+        Event("L1", ANSWERED, question_activity(hard), track="staff", success=True, context=ctx, timestamp=t1),
+        Event("L1", ANSWERED, question_activity(easy), track="staff", success=False, context=ctx, timestamp=t2),
     ]
     due = {i.question_id: i.due for i in refresh.schedule(real_course, events)}
     assert due[hard] == fsrs_due([(T0, Rating.Again), (t1, Rating.Good)])
@@ -99,7 +110,7 @@ def test_check_in_answers_do_not_count_and_events_in_any_order_give_the_same_sch
     pre = Event(
         "L1",
         ANSWERED,
-        f"question/{questions[0].id}",
+        question_activity(questions[0].id),
         success=False,
         context={"test": "pre-test"},
         timestamp=T0 - timedelta(days=1),
@@ -130,7 +141,7 @@ def test_refresher_answers_never_change_a_passed_modules_status(real_course):
         Event(
             "L1",
             ANSWERED,
-            f"question/{q.id}",
+            question_activity(q.id),
             track="staff",
             success=False,
             context={REFRESHER: 1},
@@ -159,7 +170,7 @@ def test_retention_by_module_and_month_matches_hand_counts_and_hides_small_group
 
     def ans(learner: str, q: str, ok: bool, at: datetime) -> Event:
         return Event(
-            learner, ANSWERED, f"question/{q}", track="staff", success=ok, context={REFRESHER: 1}, timestamp=at
+            learner, ANSWERED, question_activity(q), track="staff", success=ok, context={REFRESHER: 1}, timestamp=at
         )
 
     march, april = datetime(2027, 3, 15, tzinfo=UTC), datetime(2027, 4, 2, tzinfo=UTC)
@@ -170,7 +181,7 @@ def test_retention_by_module_and_month_matches_hand_counts_and_hides_small_group
     # April: four learners only: hidden.
     events += [ans(f"L{n}", q1, True, april) for n in range(1, 5)]
     # A quiz answer (no refresher mark) is not a refresher answer.
-    events.append(Event("L9", ANSWERED, f"question/{q1}", track="staff", success=False, timestamp=march))
+    events.append(Event("L9", ANSWERED, question_activity(q1), track="staff", success=False, timestamp=march))
     rows = refresh.retention(real_course, events)
     assert [(r.module_id, r.month) for r in rows] == [(module.id, "2027-03"), (module.id, "2027-04")]
     assert (rows[0].learners, rows[0].answers, rows[0].right, rows[0].share_right) == (5, 10, 7, 0.7)

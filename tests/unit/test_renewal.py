@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from course import certificates, renewal
 from course.certificates import check, issue, render_pdf, renew, verify
-from course.events import COMPLETED, PASSED, Event, refresher_activity
+from course.events import COMPLETED, PASSED, Event, quiz_activity, refresher_activity
 from course.records import Store, certificates_table, open_store
 from course.renewal import add_months, expiry_buckets, renewed_by, status
 
@@ -173,7 +173,7 @@ def test_retaking_every_module_reviewed_since_issue_renews_when_the_rule_allows_
     expires = add_months(issued_before, 12)
     in_window = expires - timedelta(days=10)
     passes = [
-        Event("L1", PASSED, f"quiz/{m.quiz}", track="staff", score=9, max_score=10, timestamp=in_window)
+        Event("L1", PASSED, quiz_activity(m.quiz), track="staff", score=9, max_score=10, timestamp=in_window)
         for m in changed
     ]
     assert renewed_by(real_course, track, issued_before, expires, passes) == "changed_modules"

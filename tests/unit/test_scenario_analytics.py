@@ -25,14 +25,12 @@ def played(scenario: BranchingScenario, learner: str, path: list[str], start: in
     here = scenario.step(scenario.start)
     for i, cid in enumerate(path):
         t = T0 + timedelta(minutes=start + i)
-        out.append(
-            Event(learner, **scenario_choice(scenario.id, "basics", here.id, path[: i + 1], "staff"), timestamp=t)
-        )
+        out.append(scenario_choice(scenario.id, "basics", here.id, path[: i + 1], "staff").by(learner, at=t))
         choice = next(c for c in here.choices if c.id == cid)
         ending = scenario.ending(choice.next)
         if ending is not None:
             fields = scenario_completed(scenario.id, "basics", ending.id, ending.rating, path[: i + 1], "staff")
-            out.append(Event(learner, **fields, timestamp=t))
+            out.append(fields.by(learner, at=t))
         else:
             here = scenario.step(choice.next)
     return out
@@ -104,7 +102,7 @@ def test_inline_checks_report_the_share_right_at_the_first_answer(tmp_path):
     for n, answers in enumerate([["a"], ["a"], ["a"], ["b", "a"], ["b", "a"]], start=1):
         for k, option in enumerate(answers):
             fields = check_answered("basics", "care", "care-check", option, option == "a", "public")
-            events.append(Event(f"L{n}", **fields, timestamp=T0 + timedelta(minutes=10 * n + k)))
+            events.append(fields.by(f"L{n}", at=T0 + timedelta(minutes=10 * n + k)))
     (stats,) = check_stats(course, events)
     assert (stats.check_id, stats.learners, stats.first_right) == ("care-check", 5, 0.6)
     (few,) = check_stats(course, events[:4])

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from course.events import PASSED, REGISTERED, Event, scenario_completed, section_activity
+from course.events import (
+    PASSED,
+    REGISTERED,
+    Event,
+    course_activity,
+    quiz_activity,
+    scenario_completed,
+    section_activity,
+)
 from course.loader import load_course
 from course.progress import IN_PROGRESS, PASSED_STATUS, check_ins, project
 from tests import small_course
@@ -26,16 +34,16 @@ def at(minutes: int) -> datetime:
 
 
 def registered(track: str) -> list[Event]:
-    return [Event("L", REGISTERED, "course", track=track, timestamp=at(0))]
+    return [Event("L", REGISTERED, course_activity(), track=track, timestamp=at(0))]
 
 
 def passed_quiz(track: str) -> Event:
-    return Event("L", PASSED, "quiz/basics", track=track, score=9, max_score=10, timestamp=at(5))
+    return Event("L", PASSED, quiz_activity("basics"), track=track, score=9, max_score=10, timestamp=at(5))
 
 
 def played(track: str) -> Event:
     fields = scenario_completed("sam-gets-up", "basics", "alone", "unsafe", ["leave"], track)
-    return Event("L", **fields, timestamp=at(3))
+    return fields.by("L", at=at(3))
 
 
 def test_without_a_rule_the_quiz_is_open_and_passing_it_passes_the_module(tmp_path):

@@ -10,7 +10,23 @@ from datetime import UTC, datetime, timedelta, timezone
 import jsonschema
 import pytest
 
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, REVOKED, VERBS, Event
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REFRESHER,
+    REGISTERED,
+    REVOKED,
+    VERBS,
+    Event,
+    course_activity,
+    question_activity,
+    quiz_activity,
+    section_activity,
+    survey_activity,
+)
 from course.xapi import LOCAL_VERBS, SCHEMA_PATH, iso_duration, statement_id, statements
 
 BASE = "https://course.example.org"
@@ -43,8 +59,8 @@ def questions_by_type(course) -> dict[str, str]:
 
 # One event of every verb, each as the app writes it.
 EXAMPLES = {
-    REGISTERED: Event("L1", REGISTERED, "course", track="staff", cohort="KX7-P2M", timestamp=T0),
-    EXPERIENCED: Event("L1", EXPERIENCED, "section/history/origins", track="staff", timestamp=T0),
+    REGISTERED: Event("L1", REGISTERED, course_activity(), track="staff", cohort="KX7-P2M", timestamp=T0),
+    EXPERIENCED: Event("L1", EXPERIENCED, section_activity("history", "origins"), track="staff", timestamp=T0),
     ANSWERED: Event(
         "L1",
         ANSWERED,
@@ -70,10 +86,18 @@ EXAMPLES = {
         timestamp=T0,
     ),
     FAILED: Event(
-        "L1", FAILED, "quiz/history", track="public", attempt=1, score=5.0, max_score=13.0, success=False, timestamp=T0
+        "L1",
+        FAILED,
+        quiz_activity("history"),
+        track="public",
+        attempt=1,
+        score=5.0,
+        max_score=13.0,
+        success=False,
+        timestamp=T0,
     ),
     COMPLETED: Event(
-        "L1", COMPLETED, "survey/attitudes", context={"phase": "end", "survey": "attitudes"}, timestamp=T0
+        "L1", COMPLETED, survey_activity("attitudes"), context={"phase": "end", "survey": "attitudes"}, timestamp=T0
     ),
     REVOKED: Event(
         "L1",
@@ -102,10 +126,16 @@ def test_a_whole_learners_history_from_the_real_course_matches_the_schema(valida
     events = [EXAMPLES[v] for v in VERBS]
     responses = {"single": "a", "multiple": ["a", "c"], "true_false": False, "ordering": ["c", "a", "b"]}
     for kind, qid in by_type.items():
-        events.append(Event("L1", ANSWERED, f"question/{qid}", score=0.0, max_score=1.0, response=responses[kind]))
+        events.append(Event("L1", ANSWERED, question_activity(qid), score=0.0, max_score=1.0, response=responses[kind]))
     for phase in ("start", "end"):
         events.append(
-            Event("L1", ANSWERED, "question/att-safe", response=4, context={"survey": "attitudes", "phase": phase})
+            Event(
+                "L1",
+                ANSWERED,
+                question_activity("att-safe"),
+                response=4,
+                context={"survey": "attitudes", "phase": phase},
+            )
         )
     out = statements(events, BASE, real_course)
     assert len(out) == len(events)
@@ -126,7 +156,7 @@ def test_activity_ids_are_built_from_the_base_and_the_content_slug():
 @pytest.mark.parametrize(
     ("verb", "activity_type"),
     [
-        (REGISTERED, "course"),
+        (REGISTERED, course_activity()),
         (EXPERIENCED, "lesson"),
         (ANSWERED, "cmi.interaction"),
         (PASSED, "assessment"),
@@ -158,7 +188,7 @@ def test_a_single_answer_is_not_marked_as_completing_anything():
     [("a", "a"), (["a", "c"], "a[,]c"), (True, "true"), (False, "false"), (4, "4"), ("", "")],
 )
 def test_responses_use_the_xapi_string_forms(response, as_text):
-    stmt = one(Event("L1", ANSWERED, "question/q", response=response))
+    stmt = one(Event("L1", ANSWERED, question_activity("q"), response=response))
     assert stmt["result"]["response"] == as_text
 
 
@@ -172,39 +202,45 @@ def test_durations_are_iso_8601(seconds, iso):
 
 def test_a_negative_or_impossible_duration_is_left_out(validator):
     for bad in (-1.0, float("nan"), float("inf")):
-        stmt = one(Event("L1", PASSED, "quiz/history", score=1.0, max_score=2.0, duration_s=bad))
+        stmt = one(Event("L1", PASSED, quiz_activity("history"), score=1.0, max_score=2.0, duration_s=bad))
         assert "duration" not in stmt["result"]
         assert errors(validator, stmt) == []
 
 
 def test_attitude_items_are_likert_interactions_with_their_phase_and_survey(validator):
     start = one(
-        Event("L1", ANSWERED, "question/att-safe", response=2, context={"survey": "attitudes", "phase": "start"})
+        Event(
+            "L1", ANSWERED, question_activity("att-safe"), response=2, context={"survey": "attitudes", "phase": "start"}
+        )
     )
-    end = one(Event("L1", ANSWERED, "question/att-safe", response=5, context={"survey": "attitudes", "phase": "end"}))
+    end = one(
+        Event(
+            "L1", ANSWERED, question_activity("att-safe"), response=5, context={"survey": "attitudes", "phase": "end"}
+        )
+    )
     for stmt, phase, answer in ((start, "start", "2"), (end, "end", "5")):
         assert stmt["object"]["definition"]["interactionType"] == "likert"
         assert stmt["context"]["extensions"][f"{BASE}/extensions/phase"] == phase
         assert stmt["context"]["contextActivities"]["parent"][0]["id"] == f"{BASE}/activities/survey/attitudes"
         assert stmt["result"]["response"] == answer
     # Recognised by its id alone too (an item answered before the survey context existed).
-    bare = one(Event("L1", ANSWERED, "question/att-other", response=3))
+    bare = one(Event("L1", ANSWERED, question_activity("att-other"), response=3))
     assert bare["object"]["definition"]["interactionType"] == "likert"
 
 
 def test_with_the_course_each_question_gets_its_exact_interaction_type_and_quiz(real_course):
     expected = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing"}
     for kind, qid in questions_by_type(real_course).items():
-        stmt = one(Event("L1", ANSWERED, f"question/{qid}"), real_course)
+        stmt = one(Event("L1", ANSWERED, question_activity(qid)), real_course)
         assert stmt["object"]["definition"]["interactionType"] == expected[kind], kind
         parent = stmt["context"]["contextActivities"]["parent"][0]["id"]
         assert parent.startswith(f"{BASE}/activities/quiz/") or parent.startswith(f"{BASE}/activities/test/")
 
 
 def test_without_the_course_a_true_false_answer_is_still_recognised():
-    assert one(Event("L1", ANSWERED, "question/q", response=True))["object"]["definition"]["interactionType"] == (
-        "true-false"
-    )
+    assert one(Event("L1", ANSWERED, question_activity("q"), response=True))["object"]["definition"][
+        "interactionType"
+    ] == ("true-false")
 
 
 def test_a_section_sits_in_its_module_and_a_quiz_in_its_module_when_the_course_is_known(real_course):
@@ -216,9 +252,9 @@ def test_a_section_sits_in_its_module_and_a_quiz_in_its_module_when_the_course_i
 
 
 def test_track_cohort_and_attempt_travel_as_extensions_under_the_base():
-    extensions = one(Event("L1", PASSED, "quiz/history", track="staff", cohort="KX7-P2M", attempt=3))["context"][
-        "extensions"
-    ]
+    extensions = one(Event("L1", PASSED, quiz_activity("history"), track="staff", cohort="KX7-P2M", attempt=3))[
+        "context"
+    ]["extensions"]
     assert extensions == {
         f"{BASE}/extensions/track": "staff",
         f"{BASE}/extensions/cohort": "KX7-P2M",
@@ -228,13 +264,13 @@ def test_track_cohort_and_attempt_travel_as_extensions_under_the_base():
 
 def test_the_timestamp_is_the_same_instant_in_utc():
     local = datetime(2026, 3, 1, 11, 0, 0, 250000, tzinfo=timezone(timedelta(hours=2)))
-    assert one(Event("L1", REGISTERED, "course", timestamp=local))["timestamp"] == "2026-03-01T09:00:00.250Z"
+    assert one(Event("L1", REGISTERED, course_activity(), timestamp=local))["timestamp"] == "2026-03-01T09:00:00.250Z"
 
 
 def test_the_statement_id_is_a_uuid_fixed_by_the_event_id():
-    a = Event("L1", REGISTERED, "course", event_id="evt-1")
-    again = Event("L2", PASSED, "quiz/x", event_id="evt-1")
-    other = Event("L1", REGISTERED, "course", event_id="evt-2")
+    a = Event("L1", REGISTERED, course_activity(), event_id="evt-1")
+    again = Event("L2", PASSED, quiz_activity("x"), event_id="evt-1")
+    other = Event("L1", REGISTERED, course_activity(), event_id="evt-2")
     ids = [one(e)["id"] for e in (a, again, other)]
     assert ids[0] == ids[1] != ids[2]
     assert uuid.UUID(ids[0]).version == 5 and ids[0] == statement_id("evt-1", BASE)
@@ -353,17 +389,15 @@ def test_a_real_scenario_played_to_its_end_and_a_check_answered_match_the_schema
     step = scenario.step(scenario.start)
     events = []
     for i, cid in enumerate(path):
-        events.append(Event("L1", **scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff")))
+        events.append(scenario_choice(scenario.id, scenario.module, step.id, path[: i + 1], "staff").by("L1"))
         nxt = next(c.next for c in step.choices if c.id == cid)
         step = scenario.step(nxt)
     ending = scenario.ending(nxt)
-    events.append(
-        Event("L1", **scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff"))
-    )
+    events.append(scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, path, "staff").by("L1"))
     module = real_course.module("nmda-mechanism")
     section = next(s for s in module.sections if s.checks)
     check = section.checks[0]
-    events.append(Event("L1", **check_answered(module.id, section.id, check.id, check.options[0].id, True, "public")))
+    events.append(check_answered(module.id, section.id, check.id, check.options[0].id, True, "public").by("L1"))
     out = statements(events, BASE, real_course)
     for stmt in out:
         assert errors(validator, stmt) == [], stmt

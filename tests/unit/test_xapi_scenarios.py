@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import jsonschema
 import pytest
 
-from course.events import Event, check_answered, scenario_choice, scenario_completed
+from course.events import check_answered, scenario_choice, scenario_completed
 from course.xapi import SCHEMA_PATH, statements
 
 BASE = "https://course.example.org"
@@ -27,7 +27,7 @@ def one(event) -> dict:
 
 
 def test_a_choice_in_a_scenario_is_an_answered_choice_interaction_inside_its_scenario(validator):
-    event = Event("L1", **scenario_choice("bp-climbs", "onboarding", "arrival", ["recheck"], "staff"), timestamp=T0)
+    event = scenario_choice("bp-climbs", "onboarding", "arrival", ["recheck"], "staff").by("L1", at=T0)
     stmt = one(event)
     assert list(validator.iter_errors(stmt)) == []
     assert stmt["verb"]["id"].endswith("/answered")
@@ -41,7 +41,7 @@ def test_a_completed_scenario_carries_the_path_taken_the_ending_and_its_rating(v
     fields = scenario_completed(
         "bp-climbs", "onboarding", "safe-care", "safe", ["recheck", "stay", "emergency"], "staff"
     )
-    event = Event("L1", **fields, timestamp=T0)
+    event = fields.by("L1", at=T0)
     stmt = one(event)
     assert list(validator.iter_errors(stmt)) == []
     assert stmt["verb"]["id"].endswith("/completed")
@@ -57,7 +57,7 @@ def test_a_completed_scenario_carries_the_path_taken_the_ending_and_its_rating(v
 
 def test_an_inline_check_is_answered_in_its_section_with_success_and_no_score(validator):
     fields = check_answered("nmda-mechanism", "glutamate-nmda", "nmda-check-1", "a", True, "public")
-    event = Event("L1", **fields, timestamp=T0)
+    event = fields.by("L1", at=T0)
     stmt = one(event)
     assert list(validator.iter_errors(stmt)) == []
     assert stmt["object"]["id"] == f"{BASE}/activities/check/nmda-mechanism/nmda-check-1"

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.events import ANSWERED, COMPLETED, question_activity
-from course.grading import grade_quiz, is_answered
+from course.events import knowledge_test_activity, survey_phase_activity
+from course.learning import Refusal
 from course.progress import check_ins
 from course.schema import Quiz, Survey
 from course.ui import kept, nav, state
 from course.ui.common import notice, require_track
 from course.ui.kept import Keep
-from course.ui.pages.quiz import FEEDBACK, restored_message
 from course.ui.question_widgets import (
+    FEEDBACK,
     ITEM,
     group_questions,
     question_control,
     question_feedback,
     question_widget,
     restore,
+    restored_message,
     statement_legend,
 )
 
@@ -83,7 +84,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
                 with st.container(border=True, key=f"{FEEDBACK}{n}"):
                     question_feedback(n, q, r, {})
         return
-    keep = Keep(f"test/{quiz.id}", track, 1)
+    keep = Keep(knowledge_test_activity(quiz.id), track, 1)
     restored = restore(quiz, 1, [q for _, q in items], keep)
     if restored:
         st.info(restored_message(restored, len(items), "Submit knowledge check"), icon=":material/info:")
@@ -93,8 +94,9 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
     group_questions(f"check-{quiz.id}")
     if not st.button("Submit knowledge check", type="primary", key=f"submit-check-{quiz.id}"):
         return
-    missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
-    if missing:
+    submitted = state.session().submit_knowledge_check(quiz, responses, track)  # one write for the whole check
+    if isinstance(submitted, Refusal):
+        missing = submitted.missing
         st.error(
             f"Answer every question before you submit. Still to answer: {', '.join(map(str, missing))}. "
             "Your answers are kept.",
@@ -102,30 +104,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
         )
         nav.focus(question_control(quiz, 1, items[missing[0] - 1][1]), force=True, scroll="center")
         return
-    result = grade_quiz(quiz, responses, pass_mark=100, track=track)
-    learner = state.session()
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(q.id),
-            track=track,
-            score=float(r.correct),
-            max_score=1.0,
-            success=r.correct,
-            response=responses[q.id],
-            context={"test": quiz.id},
-        )
-        for (_, q), r in zip(items, result.results, strict=True)
-    ]
-    completed = dict(
-        verb=COMPLETED,
-        activity=f"test/{quiz.id}",
-        track=track,
-        score=float(result.score),
-        max_score=float(result.max_score),
-        context={"test": quiz.id},
-    )
-    learner.record_many([*answers, completed])  # one write for the whole check
+    result = submitted.result
     kept.clear(keep)
     st.session_state[result_key] = result
     nav.focus_after_run("h2#knowledge-check")  # the questions and their button are gone
@@ -139,7 +118,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         return
     st.write(survey.intro)
     labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
-    keep = Keep(f"survey/{survey.id}/{phase}", track, 1)
+    keep = Keep(survey_phase_activity(survey.id, phase), track, 1)
     keys = {item.id: f"survey-{survey.id}-{phase}-{item.id}" for item in survey.items}
     restored = kept.restore(
         keep,
@@ -155,8 +134,9 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
     if not st.button("Submit survey", type="primary", key=f"submit-survey-{survey.id}-{phase}"):
         return
     answers_by_item = {item.id: st.session_state.get(keys[item.id]) for item in survey.items}
-    missing = [(n, item) for n, item in enumerate(survey.items, start=1) if answers_by_item[item.id] is None]
-    if missing:
+    submitted = state.session().submit_survey(survey, phase, answers_by_item, track)  # one write for the whole survey
+    if isinstance(submitted, Refusal):
+        missing = [(n, survey.items[n - 1]) for n in submitted.missing]
         st.error(
             f"Answer every statement before you submit. Still to answer: {', '.join(str(n) for n, _ in missing)}. "
             "Your answers are kept.",
@@ -164,19 +144,6 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         )
         nav.focus(f".st-key-{keys[missing[0][1].id]} input", force=True, scroll="center")
         return
-    learner = state.session()
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(item.id),
-            track=track,
-            response=answers_by_item[item.id],
-            context={"survey": survey.id, "phase": phase, "theme": item.theme},
-        )
-        for item in survey.items
-    ]
-    completed = dict(verb=COMPLETED, activity=f"survey/{survey.id}", track=track, context={"phase": phase})
-    learner.record_many([*answers, completed])  # one write for the whole survey
     kept.clear(keep)
     nav.focus_after_run("h2#attitude-survey")  # the questions and their button are gone
     st.rerun()

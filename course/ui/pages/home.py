@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
-from course.records import MAX_DISPLAY_NAME, Cohort
+from course.records import MAX_DISPLAY_NAME
 from course.typed import clean_name, name_problem
-from course.ui import identity, nav, state
-from course.ui.common import code_as_typed, escape_markdown, notice, status_text, waiting_for_record
-from course.ui.pages import refresh
+from course.ui import identity, nav, state, widgets
+from course.ui.common import find_cohort, notice, status_text, waiting_for_record
 
 STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
 STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
@@ -40,7 +39,7 @@ def render() -> None:
                 return
         slot.empty()
         nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
-    refresh.due_line()
+    widgets.due_line()
     course_map()
 
 
@@ -74,6 +73,7 @@ def choose_track() -> bool:
         if problem:
             st.error(f"{problem} Your other answers are kept.", icon=":material/error:")
             return False
+        code = None
         if cohort.strip():
             found, problem = find_cohort(cohort, tracks[choice].id)
             if found is None:
@@ -82,42 +82,17 @@ def choose_track() -> bool:
                     icon=":material/error:",
                 )
                 return False
-            learner.cohort = found.code
-        if name:
-            learner.display_name = name
-        learner.choose_track(tracks[choice].id)
-        db = state.store()
-        if db is not None and learner.registered:
-            if learner.display_name:
-                db.set_display_name(learner.learner_id, learner.display_name)
-            if learner.cohort:
-                db.join_cohort(learner.learner_id, learner.cohort)
+            code = found.code
+        learner.choose_track(tracks[choice].id, display_name=name or None, cohort=code)
         return True
     return False
-
-
-def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
-    """The cohort a code names, if the learner may join it on this track; else what is wrong."""
-    db = state.store()
-    if db is None:
-        return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
-    shown = code_as_typed(code)
-    found = db.cohort(code)
-    if found is None:
-        return None, f"No cohort has the code “{shown}”. Check it with your trainer."
-    if found.track != track_id:
-        titles = {t.id: t.title for t in state.course().settings.tracks}
-        other = titles.get(found.track, found.track)
-        return None, (
-            f"The cohort with the code “{shown}” is for the track “{escape_markdown(other)}”. "
-            "Choose that track, or check the code with your trainer."
-        )
-    return found, ""
 
 
 def course_map() -> None:
     course = state.course()
     progress = state.session().progress()
+    if progress.track is None:  # Home draws the map only once a track is chosen
+        return
     track = course.track(progress.track)
     st.header(f"Your course: {track.title}")
     identity.resume_link_box()

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Section, Voice
 from course.ui import chart_view, nav, scenario_view, state
@@ -185,11 +184,7 @@ def _summary(module: Module, audience: str) -> None:
 
 
 def _record_seen(module: Module, section: Section, track_id: str) -> None:
-    seen = st.session_state.setdefault("seen-sections", set())
-    activity = section_activity(module.id, section.id)
-    if activity not in seen:
-        seen.add(activity)
-        state.session().record(verb=EXPERIENCED, activity=activity, track=track_id)
+    state.session().view_section(module.id, section.id, track_id)  # once per section per session
 
 
 def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[BranchingScenario] = ()) -> None:

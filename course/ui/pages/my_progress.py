@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from course import analytics, certificates, xapi
+from course.learning import Refusal
 from course.progress import CheckIns, check_ins
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, identity, renewal_view, state
-from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
-from course.ui.pages import home, refresh
+from course.ui import chart_view, identity, renewal_view, state, widgets
+from course.ui.common import app_url, escape_markdown, find_cohort, notice, plain_table, require_track
 
 _log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def render() -> None:
     if progress.complete:
         st.success("You have passed every module on this track.", icon=":material/celebration:")
 
-    refresh.due_line()
+    widgets.due_line()
     st.header("Modules")
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
@@ -108,24 +108,16 @@ def _join_cohort(track_id: str) -> None:
         if not code.strip():
             st.error("Type the cohort code your trainer gave you, then press Join cohort.", icon=":material/error:")
             return
-        found, problem = home.find_cohort(code, track_id)
+        found, problem = find_cohort(code, track_id)
         if found is None:
             st.error(problem, icon=":material/error:")
             return
-        learner = state.session()
-        db = state.store()
-        try:
-            learner.sync(register=True)
-            saved = db is not None and learner.registered and db.join_cohort(learner.learner_id, found.code) is not None
-        except (StoreUnavailable, KeyError):
-            saved = False
-        if not saved:
+        if isinstance(state.session().join_cohort(found), Refusal):
             st.error(
                 "We can't reach the course database to save this right now. Try again in a few minutes.",
                 icon=":material/cloud_off:",
             )
             return
-        learner.cohort = found.code
         st.session_state["joined-cohort"] = found.name
         st.rerun()
 
@@ -241,13 +233,7 @@ def _records() -> None:
         )
         confirm = st.checkbox("I understand: delete all my records", key="confirm-delete")
         if st.button("Delete my records", type="primary", disabled=not confirm, icon=":material/delete_forever:"):
-            db = state.store()
-            if db is None:
-                st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
-                return
-            try:
-                db.delete_learner(learner.learner_id)
-            except StoreUnavailable:
+            if isinstance(learner.delete_records(), Refusal):
                 st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
                 return
             identity.new_session()

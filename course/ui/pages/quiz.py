@@ -6,14 +6,19 @@ import time
 
 import streamlit as st
 
-from course.events import ANSWERED, FAILED, PASSED, question_activity, quiz_activity
-from course.grading import QuizResult, grade_quiz, is_answered
+from course.events import FAILED, PASSED, quiz_activity
+from course.grading import QuizResult, is_answered
+from course.learning import Refusal
 from course.progress import PASSED_STATUS
-from course.schema import Gradable, Module, Quiz, Scenario
+from course.schema import Gradable, Module, Quiz
 from course.ui import kept, nav, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
 from course.ui.question_widgets import (
+    FEEDBACK,
+    QUESTIONS_HEADING,
+    QUIZ_INSTRUCTIONS,
+    RESULT_HEADING,
     fitting,
     group_questions,
     question_control,
@@ -21,6 +26,8 @@ from course.ui.question_widgets import (
     question_widget,
     response,
     restore,
+    restored_message,
+    scenario_header,
 )
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -78,21 +85,6 @@ def render(module_id: str) -> None:
         _show_result(module, quiz, r, items, track_id)
     else:
         _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
-
-
-QUIZ_INSTRUCTIONS = (
-    "Answer every question, then press Submit answers. Each answer is saved as you choose it, "
-    "so you can leave this page and finish later."
-)
-
-
-def restored_message(n: int, total: int, button: str = "Submit answers", what: str = "questions") -> str:
-    if n < total:
-        return (
-            f"Your answers from before are back: {n} of {total} {what} are filled in. "
-            f"Answer the rest, then press {button}."
-        )
-    return f"Your answers from before are back: all {total} {what} are filled in. Check them, then press {button}."
 
 
 def _result_key(quiz_id: str, track_id: str) -> str:
@@ -165,7 +157,7 @@ def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, s
     scenario = None
     for n, (sc, q) in enumerate(items, start=1):
         if sc is not None and sc is not scenario:
-            _scenario_header(sc)
+            scenario_header(sc)
         scenario = sc
         question_widget(quiz, form, n, q, keep)
     group_questions(form)
@@ -206,8 +198,12 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     responses = {q.id: response(quiz, form, q, st.session_state) for _, q in items}
     keep = Keep(quiz_activity(quiz.id), track_id, attempt)
     picked = _from_other_tabs(quiz, form, [q for _, q in items], responses, keep)
-    missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
-    if missing:
+    started = st.session_state.get(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
+    submitted = state.session().submit_quiz(
+        quiz, responses, track_id, attempt, pass_mark, duration_s=round(time.time() - started, 1)
+    )  # one write for the whole submission
+    if isinstance(submitted, Refusal):
+        missing = list(submitted.missing)
         listed = ", ".join(str(n) for n in missing)
         ordering = any(items[n - 1][1].widget().kind == "rank_each" for n in missing)
         st.session_state[_missing_key(quiz_id, form)] = (
@@ -218,34 +214,9 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
             question_control(quiz, form, items[missing[0] - 1][1]),
         )
         return
-    result = grade_quiz(quiz, responses, pass_mark, track_id)
-    started = st.session_state.get(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(q.id),
-            track=track_id,
-            attempt=attempt,
-            score=float(r.correct),
-            max_score=1.0,
-            success=r.correct,
-            response=responses[q.id],
-        )
-        for (_, q), r in zip(items, result.results, strict=True)
-    ]
-    outcome = dict(
-        verb=PASSED if result.passed else FAILED,
-        activity=quiz_activity(quiz.id),
-        track=track_id,
-        attempt=attempt,
-        score=float(result.score),
-        max_score=float(result.max_score),
-        success=result.passed,
-        duration_s=round(time.time() - started, 1),
-    )
-    recorded = state.session().record_many([*answers, outcome])  # one write for the whole submission
+    result = submitted.result
     kept.clear(keep)
-    final = recorded[-1].attempt or attempt
+    final = submitted.attempt
     told = []
     if final != attempt:  # another tab recorded this attempt number first
         how = recorded_result(quiz.id, track_id, attempt)
@@ -285,16 +256,6 @@ def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses
     return picked
 
 
-def _scenario_header(sc: Scenario) -> None:
-    st.subheader(f"Case: {sc.title}", anchor=False)
-    st.markdown(f"> {sc.case}")
-
-
-FEEDBACK = "feedback-"  # each question's feedback box; its heading has no "link to heading" Tab stop
-# Streamlit gives each heading an id made from its text.
-RESULT_HEADING, QUESTIONS_HEADING = "h2#your-result", "h2#questions"
-
-
 def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
     st.header("Your result")
     _actions(module, quiz, result, track_id, "top")
@@ -303,7 +264,7 @@ def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id
     scenario = None
     for n, ((sc, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
         if sc is not None and sc is not scenario:
-            _scenario_header(sc)
+            scenario_header(sc)
         scenario = sc
         section = q.section or (sc.section if sc is not None else None)
         with st.container(border=True, key=f"{FEEDBACK}{n}"):

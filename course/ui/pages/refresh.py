@@ -7,37 +7,22 @@ feeds the learner's schedule and the trainers' retention figures but never a mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 import streamlit as st
 
 from course import certificates, refresh, renewal
-from course.events import ANSWERED, COMPLETED, REFRESHER, question_activity, refresher_activity
-from course.grading import grade_question, is_answered, passes
+from course.events import COMPLETED, refresher_activity
+from course.learning import Refusal
 from course.records import StoreUnavailable
 from course.ui import kept, nav, question_widgets, renewal_view, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
-from course.ui.pages import quiz as quiz_page
 
 SET_KEY = "refresher-set"  # (attempt, question ids): the set on screen, fixed once drawn
 RESULT_KEY = "refresher-result"  # (attempt, [(item, QuestionResult)], percent)
 MISSING_KEY = "refresher-missing"
-
-
-def due_count(now=None) -> int:
-    """How many of the learner's questions are due now (for Home and My progress)."""
-    learner = state.session()
-    if learner.track is None:
-        return 0
-    items = refresh.schedule(state.course(), learner.events(), learner.track)
-    return len(refresh.due(items, now or state.now()))
-
-
-def due_line() -> None:
-    """One line saying how many refresher questions are due, with the way to them."""
-    n = due_count()
-    if n:
-        st.write(f"**{n}** question{'s are' if n != 1 else ' is'} due for a refresher.")
-        nav.button("Refresh what you learnt", "refresh", icon=":material/psychology:", key="to-refresh")
 
 
 def _attempt(events) -> int:
@@ -115,7 +100,7 @@ def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status) 
     )
     for n, item in enumerate(chosen, start=1):
         if item.scenario is not None:
-            quiz_page._scenario_header(item.scenario)
+            question_widgets.scenario_header(item.scenario)
         question_widgets.question_widget(quizzes[item.question_id], form, n, item.question, keep)
     question_widgets.group_questions(form)
     st.button(
@@ -130,9 +115,9 @@ def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status) 
     if missing:
         live_region(status, missing, "bad")
     elif restored:
-        live_region(status, quiz_page.restored_message(restored, len(chosen)))
+        live_region(status, question_widgets.restored_message(restored, len(chosen)))
     else:
-        live_region(status, f"{len(chosen)} questions, about a minute each. " + quiz_page.QUIZ_INSTRUCTIONS)
+        live_region(status, f"{len(chosen)} questions, about a minute each. " + question_widgets.QUIZ_INSTRUCTIONS)
 
 
 def _submit(attempt: int, track_id: str) -> None:
@@ -144,51 +129,22 @@ def _submit(attempt: int, track_id: str) -> None:
     items = {i.question_id: i for i in refresh.schedule(course, learner.events(), track_id)}
     chosen = [items[q] for q in st.session_state[SET_KEY][1] if q in items]
     form = _form(attempt)
+    values = cast(Mapping[str, Any], st.session_state)  # read only, by widget key
     responses = {
-        i.question_id: question_widgets.response(course.quizzes[i.quiz_id], form, i.question, st.session_state)
-        for i in chosen
+        i.question_id: question_widgets.response(course.quizzes[i.quiz_id], form, i.question, values) for i in chosen
     }
-    missing = [n for n, i in enumerate(chosen, start=1) if not is_answered(i.question, responses[i.question_id])]
-    if missing:
+    pass_mark = course.track(track_id).pass_mark
+    submitted = learner.submit_refresher(chosen, responses, attempt, track_id, pass_mark, state.now())
+    if isinstance(submitted, Refusal):
+        missing = submitted.missing
         st.session_state[MISSING_KEY] = (
             "Answer every question before you submit. Still to answer: question"
             f"{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}. Your answers so far are kept."
         )
         return
-    results = [(i, grade_question(i.question, responses[i.question_id])) for i in chosen]
-    right = sum(r.correct for _, r in results)
-    pass_mark = course.track(track_id).pass_mark
-    now = state.now()
-    answers = [
-        dict(
-            verb=ANSWERED,
-            activity=question_activity(i.question_id),
-            track=track_id,
-            # No attempt number: the set's number is in the context, and a quiz's analytics group
-            # answers by (track, attempt), where a refresher answer must never join an attempt.
-            score=float(r.correct),
-            max_score=1.0,
-            success=r.correct,
-            response=responses[i.question_id],
-            context={REFRESHER: attempt, "module": i.module_id},
-            timestamp=now,
-        )
-        for i, r in results
-    ]
-    outcome = dict(
-        verb=COMPLETED,
-        activity=refresher_activity(),
-        track=track_id,
-        attempt=attempt,
-        score=float(right),
-        max_score=float(len(results)),
-        success=passes(right, len(results), pass_mark),
-        timestamp=now,
-    )
-    learner.record_many([*answers, outcome])
     kept.clear(Keep(refresher_activity(), track_id, attempt))
-    st.session_state[RESULT_KEY] = (attempt, results, 100.0 * right / len(results))
-    nav.focus_after_run(quiz_page.RESULT_HEADING)
+    st.session_state[RESULT_KEY] = (attempt, list(submitted.results), submitted.percent)
+    nav.focus_after_run(question_widgets.RESULT_HEADING)
 
 
 def _show_result(result, status, track_id: str) -> None:
@@ -205,7 +161,7 @@ def _show_result(result, status, track_id: str) -> None:
         module = course.module(item.module_id)
         headings = {s.id: s.heading for s in module.sections}
         heading = headings.get(item.section_id or "")
-        with st.container(border=True, key=f"{quiz_page.FEEDBACK}{n}"):
+        with st.container(border=True, key=f"{question_widgets.FEEDBACK}{n}"):
             question_widgets.question_feedback(n, item.question, r, refs, heading)
             if heading:
                 nav.button(

@@ -13,9 +13,8 @@ from course import analytics, charts, xapi
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
+from course.ui import chart_view, lms_panel, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
-from course.ui.pages import lms_panel
 
 ALL = "All learners"
 FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once

@@ -55,7 +55,7 @@ def _outcome(cert_id: str) -> None:
         return
     cert = checked.certificate
     expires = f"{cert.expires_at:%d %B %Y}" if cert.expires_at else None
-    if checked.status == renewal.REVOKED_STATUS:
+    if checked.status == renewal.REVOKED_STATUS and checked.revocation is not None:
         st.error(
             f"This certificate was revoked on {checked.revocation.at:%d %B %Y}. It no longer certifies completion.",
             icon=":material/gpp_bad:",

@@ -1,0 +1,122 @@
+"""The learner service without Streamlit: each action records what a learner did, refuses what
+it must not record, and keeps work through a database outage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from course import events as ev
+from course.learning import CheckSubmitted, Learner, PlainHooks, QuizSubmitted, Refusal, SurveySubmitted
+from course.progress import PASSED_STATUS, check_ins
+from course.records import Store, StoreUnavailable, open_store
+
+
+def right(q) -> object:
+    """The correct response to a question, whatever its type."""
+    return list(q.answer) if isinstance(q.answer, list | tuple) else q.answer
+
+
+class Flaky:
+    """The store, unreachable while `up` is False (every call fails as an outage does)."""
+
+    def __init__(self, store: Store):
+        self.store, self.up = store, True
+
+    def __getattr__(self, name: str):
+        if not self.up:
+            raise StoreUnavailable("the course database cannot be reached")
+        return getattr(self.store, name)
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    store = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+    yield store
+    store.close()
+
+
+def learner(course, connect) -> Learner:
+    return Learner("L1", lambda: course, PlainHooks(connect=connect))
+
+
+def test_a_passed_quiz_is_one_write_of_its_answers_and_its_result(real_course, db):
+    me = learner(real_course, lambda: db)
+    me.choose_track("staff")
+    module = real_course.module(real_course.track("staff").modules[0])
+    quiz = real_course.quizzes[module.quiz]
+    responses = {q.id: right(q) for _, q in quiz.items("staff")}
+    done = me.submit_quiz(quiz, responses, "staff", attempt=1, pass_mark=80, duration_s=42.0)
+    assert isinstance(done, QuizSubmitted) and done.result.passed and done.attempt == 1
+    stored = db.events("L1")
+    assert [e.verb for e in stored].count(ev.ANSWERED) == len(responses)
+    outcome = stored[-1]
+    assert (outcome.verb, outcome.activity, outcome.attempt, outcome.duration_s) == (
+        ev.PASSED,
+        ev.quiz_activity(quiz.id),
+        1,
+        42.0,
+    )
+    assert me.progress().module(module.id).status == PASSED_STATUS
+
+
+def test_a_quiz_with_an_unanswered_question_is_refused_and_nothing_is_recorded(real_course, db):
+    me = learner(real_course, lambda: db)
+    me.choose_track("public")
+    quiz = real_course.quizzes[real_course.module(real_course.track("public").modules[0]).quiz]
+    items = [q for _, q in quiz.items("public")]
+    responses = {q.id: right(q) for q in items[1:]}  # the first left blank
+    before = len(db.events("L1"))
+    refused = me.submit_quiz(quiz, responses, "public", attempt=1, pass_mark=80)
+    assert refused == Refusal("missing", (1,))
+    assert len(db.events("L1")) == before
+
+
+def test_a_section_is_recorded_as_viewed_once_per_session(real_course, db):
+    me = learner(real_course, lambda: db)
+    module = real_course.modules[0]
+    section = module.sections[0]
+    assert me.view_section(module.id, section.id, "public") is not None
+    assert me.view_section(module.id, section.id, "public") is None
+    viewed = [e for e in db.events("L1") if e.verb == ev.EXPERIENCED]
+    assert [e.activity for e in viewed] == [ev.section_activity(module.id, section.id)]
+
+
+def test_the_check_ins_are_recorded_and_read_back(real_course, db):
+    me = learner(real_course, lambda: db)
+    me.choose_track("public")
+    s = real_course.settings
+    test = real_course.quizzes[s.pre_test]
+    done = me.submit_knowledge_check(test, {q.id: right(q) for _, q in test.items("public")}, "public")
+    assert isinstance(done, CheckSubmitted) and done.result.score == done.result.max_score
+    survey = real_course.surveys[s.attitude_survey]
+    half = {item.id: survey.scale.min for item in survey.items[:-1]}
+    assert me.submit_survey(survey, "start", half, "public") == Refusal("missing", (len(survey.items),))
+    full = {item.id: survey.scale.min for item in survey.items}
+    assert me.submit_survey(survey, "start", full, "public") == SurveySubmitted(survey.id, "start")
+    seen = check_ins(real_course, db.events("L1"))
+    assert seen.pre_percent == 100.0 and seen.survey_start is not None
+
+
+def test_work_done_while_the_database_is_down_is_written_when_it_is_back(real_course, db):
+    flaky = Flaky(db)
+    me = learner(real_course, lambda: flaky)
+    me.choose_track("public")
+    flaky.up = False
+    module = real_course.modules[0]
+    me.view_section(module.id, module.sections[0].id, "public")
+    assert me.offline and [e.verb for e in me.events()][-1] == ev.EXPERIENCED
+    flaky.up = True
+    me.sync()  # as the next page run does
+    assert not me.offline
+    assert [e.verb for e in db.events("L1")] == [ev.REGISTERED, ev.EXPERIENCED]
+
+
+def test_records_cannot_be_deleted_while_the_database_is_unreachable(real_course, db):
+    me = learner(real_course, lambda: db)
+    me.choose_track("public")
+    assert Learner("L1", lambda: real_course, PlainHooks()).delete_records() == Refusal("unreachable")
+    assert db.events("L1")  # nothing was deleted
+    assert me.delete_records() is None
+    assert db.events("L1") == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from typing import TYPE_CHECKING
 
 import textstat
@@ -19,7 +18,7 @@ import textstat
 from course.schema import CITATION_MARK, CourseSettings, Gradable, Module, Quiz, Scenario, Survey
 
 if TYPE_CHECKING:
-    from course.loader import Path_, Problem, Source
+    from course.yaml_source import Path_, Problem, Source
 
 MAX_PLAIN_GRADE = 8.0
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
@@ -31,9 +30,6 @@ MIN_QUESTIONS_PER_OBJECTIVE = 2
 # with their short siblings (a question's options, a module's objectives), each as a sentence;
 # a group still shorter than this is not graded (docs/authoring.md, "Public versions").
 SHORT_ITEM_WORDS = 12
-# Content governance: `review.next_review` this close is a warning; this long past, an error.
-REVIEW_DUE_DAYS = 30
-REVIEW_GRACE_DAYS = 90
 
 # (pattern, suggestion). Person-first alternatives follow the guidance cited in the Access
 # and stigma module (Kelly & Westerhoff 2010). A term inside double quotes is a mention,
@@ -393,7 +389,7 @@ def readable_findings(src: Source, items: list[PublicItem], group: str) -> Itera
         return  # too little text for the formula to mean anything
     grade = reading_grade(joined)
     if grade > MAX_PLAIN_GRADE:
-        from course.loader import format_path
+        from course.yaml_source import format_path
 
         names = ", ".join(format_path(path) for path, _, _ in short)
         keys = sorted({key for _, _, key in short if key})
@@ -450,14 +446,14 @@ def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
 
 def _check_voices(m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str]) -> Iterator[Problem]:
     refs = {r.id for r in m.references}
-    from course.loader import _duplicates
+    from course.yaml_source import duplicates
 
     voices = [
         (v.id, src, ("sections", i, "voices", k, "id"))
         for i, s in enumerate(m.sections)
         for k, v in enumerate(s.voices)
     ]
-    yield from _duplicates(voices, "voice")
+    yield from duplicates(voices, "voice")
     for i, section in enumerate(m.sections):
         for k, v in enumerate(section.voices):
             vpath: Path_ = ("sections", i, "voices", k)
@@ -575,38 +571,3 @@ def _pairing(pre: Quiz, pre_src: Source, post: Quiz, post_src: Source) -> Iterat
             yield pre_src.problem(
                 (*path, "id"), f"no post-test question pairs with pre-test question {qid!r} (pairs_with: {qid})"
             )
-
-
-def review_findings(modules: list[tuple[Module, Source]], today: date) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) about when each module's content review is due, as of `today`."""
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for m, src in modules:
-        if m.review is None:
-            continue  # reported as missing by the loader
-        due = m.review.next_review
-        days = (due - today).days
-        path: Path_ = ("review", "next_review")
-        if days < -REVIEW_GRACE_DAYS:
-            errors.append(
-                src.problem(
-                    path,
-                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago (more than the "
-                    f"{REVIEW_GRACE_DAYS}-day grace period); review the module, then update its review: block",
-                )
-            )
-        elif days < 0:
-            warnings.append(
-                src.problem(
-                    path,
-                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago; after "
-                    f"{REVIEW_GRACE_DAYS} days this is an error",
-                )
-            )
-        elif days <= REVIEW_DUE_DAYS:
-            warnings.append(
-                src.problem(
-                    path, f"review due: next_review is {due.isoformat()}, in {days} day{'s' if days != 1 else ''}"
-                )
-            )
-    return errors, warnings

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from course.content_checks import _label, _language, _public_text, readable_findings
-from course.loader import Path_, Problem, Source, _duplicates, parse_yaml, validate
 from course.schema import CITATION_MARK, BranchingScenario, CourseSettings, Module
+from course.yaml_source import Path_, Problem, Source, duplicates, parse_yaml, validate
 
 SCENARIO_DIR = "scenarios"
 MIN_CHOICES, MAX_CHOICES = 2, 4
@@ -60,7 +60,7 @@ def check_scenarios(
     the module file's own problems come first, not a cascade here."""
     problems: list[Problem] = []
     by_id = {m.id: m for m, _ in modules}
-    problems += _duplicates(((s.id, src, ("id",)) for s, src in scenarios), "scenario")
+    problems += duplicates(((s.id, src, ("id",)) for s, src in scenarios), "scenario")
     for scenario, src in scenarios:
         problems += _graph(scenario, src)
         module = by_id.get(scenario.module)
@@ -94,7 +94,7 @@ def _graph(s: BranchingScenario, src: Source) -> Iterator[Problem]:
     ids = [("step", st.id, ("steps", i, "id")) for i, st in enumerate(s.steps)] + [
         ("ending", en.id, ("endings", i, "id")) for i, en in enumerate(s.endings)
     ]
-    yield from _duplicates(((ident, src, path) for _, ident, path in ids), "step or ending")
+    yield from duplicates(((ident, src, path) for _, ident, path in ids), "step or ending")
     steps = {st.id: st for st in s.steps}
     endings = {en.id for en in s.endings}
     if s.start not in steps:
@@ -108,7 +108,7 @@ def _graph(s: BranchingScenario, src: Source) -> Iterator[Problem]:
                 (*path, "choices") if n else (*path, "id"),
                 f"step {st.id!r} offers {n} choice{'s' if n != 1 else ''}; a step offers {MIN_CHOICES} to {MAX_CHOICES}",
             )
-        yield from _duplicates(
+        yield from duplicates(
             ((c.id, src, (*path, "choices", k, "id")) for k, c in enumerate(st.choices)), f"choice (in step {st.id!r})"
         )
         for k, c in enumerate(st.choices):
@@ -219,7 +219,7 @@ def check_inline_checks(
     m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str], public_module: bool
 ) -> Iterator[Problem]:
     """Ids unique in the module, tracks that exist, words, and public text where the public sees it."""
-    yield from _duplicates(
+    yield from duplicates(
         (
             (c.id, src, ("sections", i, "checks", k, "id"))
             for i, sec in enumerate(m.sections)
@@ -230,9 +230,7 @@ def check_inline_checks(
     for i, sec in enumerate(m.sections):
         for k, c in enumerate(sec.checks):
             path: Path_ = ("sections", i, "checks", k)
-            yield from _duplicates(
-                ((o.id, src, (*path, "options", j, "id")) for j, o in enumerate(c.options)), "option"
-            )
+            yield from duplicates(((o.id, src, (*path, "options", j, "id")) for j, o in enumerate(c.options)), "option")
             for j, t in enumerate(c.tracks or []):
                 if track_ids is not None and t not in track_ids:
                     yield src.problem((*path, "tracks", j), f"no track has id {t!r}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from course.content_checks import _label, _language, _public_text, readable_findings
+from course.language_checks import label_problems, language_problems, public_text_problems, readable_findings
 from course.schema import CITATION_MARK, BranchingScenario, CourseSettings, Module
 from course.yaml_source import Path_, Problem, Source, duplicates, parse_yaml, validate
 
@@ -203,49 +203,13 @@ def _links(s: BranchingScenario, src: Source, module: Module) -> Iterator[Proble
 
 def _words(s: BranchingScenario, src: Source, public: bool) -> Iterator[Problem]:
     for path, text, is_label in _texts(s):
-        yield from _language(src, path, text)
+        yield from language_problems(src, path, text)
         if is_label:
-            yield from _label(src, path, text)
+            yield from label_problems(src, path, text)
         if public:
-            yield from _public_text(src, path, text)
+            yield from public_text_problems(src, path, text)
     if public:
         yield from readable_findings(src, [(path, text, None) for path, text, _ in _texts(s)], f"scenario {s.id!r}")
 
 
 # --------------------------------------------------------------------------- inline checks
-
-
-def check_inline_checks(
-    m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str], public_module: bool
-) -> Iterator[Problem]:
-    """Ids unique in the module, tracks that exist, words, and public text where the public sees it."""
-    yield from duplicates(
-        (
-            (c.id, src, ("sections", i, "checks", k, "id"))
-            for i, sec in enumerate(m.sections)
-            for k, c in enumerate(sec.checks)
-        ),
-        "check",
-    )
-    for i, sec in enumerate(m.sections):
-        for k, c in enumerate(sec.checks):
-            path: Path_ = ("sections", i, "checks", k)
-            yield from duplicates(((o.id, src, (*path, "options", j, "id")) for j, o in enumerate(c.options)), "option")
-            for j, t in enumerate(c.tracks or []):
-                if track_ids is not None and t not in track_ids:
-                    yield src.problem((*path, "tracks", j), f"no track has id {t!r}")
-            public = public_module and (c.tracks is None or bool(public_tracks & set(c.tracks)))
-            texts: list[tuple[Path_, str, bool]] = [((*path, "prompt"), c.prompt, True)]
-            for j, o in enumerate(c.options):
-                texts += [
-                    ((*path, "options", j, "text"), o.text, True),
-                    ((*path, "options", j, "feedback"), o.feedback, False),
-                ]
-            for tpath, text, is_label in texts:
-                yield from _language(src, tpath, text)
-                if is_label:
-                    yield from _label(src, tpath, text)
-                if public:
-                    yield from _public_text(src, tpath, text)
-            if public:
-                yield from readable_findings(src, [(p, t, None) for p, t, _ in texts], f"check {c.id!r}")

@@ -35,13 +35,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from course import xapi
+from course import settings, xapi
 from course.records import Store, event_from_row, events_table, lrs_outbox_table, now
 from course.schema import Course
 
-ENDPOINT_SETTING = "COURSE_LRS_ENDPOINT"
-USERNAME_SETTING = "COURSE_LRS_USERNAME"
-PASSWORD_SETTING = "COURSE_LRS_PASSWORD"
+ENDPOINT_SETTING = settings.LRS_ENDPOINT.name
+USERNAME_SETTING = settings.LRS_USERNAME.name
+PASSWORD_SETTING = settings.LRS_PASSWORD.name
 BATCH = 100
 TIMEOUT_S = 10
 LEASE = timedelta(minutes=2)  # a claimed row waits this long before another forwarder may try it

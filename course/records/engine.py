@@ -25,10 +25,11 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from course import settings
 from course.records.errors import StoreSlow, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is course/records/engine.py)
-DB_URL_ENV = "COURSE_DB_URL"
+DB_URL_ENV = settings.DB_URL.name
 DEFAULT_SQLITE_PATH = ROOT / "data" / "course.sqlite"
 
 # How long the store waits for the database before it calls it an outage (docs/reliability.md).
@@ -36,10 +37,10 @@ DEFAULT_SQLITE_PATH = ROOT / "data" / "course.sqlite"
 # told within a few seconds, and their answer waits in the tab, instead of a spinner that never
 # ends. Writers of one process queue on the store's own lock (below), so SQLite's busy timeout
 # is only met by another process's write: a `python -m course` command, a second server.
-CONNECT_TIMEOUT_ENV = "COURSE_DB_CONNECT_TIMEOUT"
-STATEMENT_TIMEOUT_ENV = "COURSE_DB_STATEMENT_TIMEOUT"
-PG_CONNECT_TIMEOUT_S = 3
-STATEMENT_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_ENV = settings.DB_CONNECT_TIMEOUT.name
+STATEMENT_TIMEOUT_ENV = settings.DB_STATEMENT_TIMEOUT.name
+PG_CONNECT_TIMEOUT_S = settings.DB_CONNECT_TIMEOUT.number()
+STATEMENT_TIMEOUT_S = settings.DB_STATEMENT_TIMEOUT.number()
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 # A PostgreSQL server that stops answering altogether (its processes frozen, its host gone
 # without a reset) cannot cancel its own statement: the client gives up this much later.
@@ -53,7 +54,7 @@ _log = logging.getLogger("course.records")
 
 def resolve_url(url: str | None = None) -> str:
     """The database URL: the argument, else COURSE_DB_URL, else the default SQLite file."""
-    url = url or os.environ.get(DB_URL_ENV, "").strip()
+    url = url or (settings.environ(DB_URL_ENV) or "").strip()
     if not url:
         return f"sqlite:///{DEFAULT_SQLITE_PATH}"
     parsed = make_url(url)
@@ -100,7 +101,7 @@ class Timeouts:
         return SQLITE_BUSY_TIMEOUT_MS if self.statement_s is None else round(self.statement_s * 1000)
 
     @classmethod
-    def from_settings(cls, get: Callable[[str], str | None] = os.environ.get) -> Timeouts:
+    def from_settings(cls, get: Callable[[str], str | None] = settings.environ) -> Timeouts:
         """Read COURSE_DB_CONNECT_TIMEOUT and COURSE_DB_STATEMENT_TIMEOUT through `get` (the
         environment by default; the app passes its own settings reader). A value that is not
         a number of seconds from 0.1 to 3600 is logged once and the default used instead."""

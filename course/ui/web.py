@@ -36,10 +36,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from course import settings
 from course.trainer_auth import LOOPBACK, client_address, parse_proxies, trusted_peer
 
-FRAME_ANCESTORS_SETTING = "COURSE_FRAME_ANCESTORS"
-TRUSTED_PROXIES_SETTING = "COURSE_TRUSTED_PROXIES"
+FRAME_ANCESTORS_SETTING = settings.FRAME_ANCESTORS.name
+TRUSTED_PROXIES_SETTING = settings.TRUSTED_PROXIES.name
 COOKIE_ROUTE = "/api/course/cookie"
 # Cookies the route may set, and how long each lives (None: a session cookie, dropped when
 # the browser closes). Anything else is refused: a signed token cannot be turned into a

@@ -108,7 +108,7 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
         yield from public_text_problems(src, ("review", "changes", k), change)
 
 
-def _question_texts(q) -> Iterator[tuple[tuple, str]]:
+def _question_texts(q: Gradable) -> Iterator[tuple[tuple, str]]:
     yield ("prompt",), q.prompt
     yield ("explanation",), q.explanation
     if q.type == "true_false":
@@ -181,10 +181,12 @@ def check_content(
             )
         for i, q in enumerate(quiz.questions):
             qpath: Path_ = ("questions", i)
-            subs = [(q, qpath)]
+            subs: list[tuple[Gradable, Path_]]
             if isinstance(q, Scenario):
                 subs = [(s, (*qpath, "questions", j)) for j, s in enumerate(q.questions)]
                 problems += language_problems(src, (*qpath, "case"), q.case)
+            else:
+                subs = [(q, qpath)]
             for sub, path in subs:
                 if quiz.id not in tests:
                     tested[sub.objective] += 1

@@ -10,7 +10,7 @@ Each check takes a text and says what it found; the `*_problems` helpers turn th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import textstat
 
@@ -152,13 +152,13 @@ def _as_sentence(text: str) -> str:
 
 # (where, text, the key that would hold a public version, if the text is staff wording shown
 # to the public for want of one)
-PublicItem = tuple["Path_", str | None, str | None]
+PublicItem = tuple[Path_, str | None, str | None]
 
 
-def readable_findings(src: Source, items: list[PublicItem], group: str) -> Iterator[Problem]:
+def readable_findings(src: Source, items: Sequence[PublicItem], group: str) -> Iterator[Problem]:
     """Grade what the public track shows: an item of SHORT_ITEM_WORDS words or more on its own,
     shorter items together with their short siblings in `items` (each read as a sentence)."""
-    short: list[PublicItem] = []
+    short: list[tuple[Path_, str, str | None]] = []  # each with its text
     for path, text, public_key in items:
         if not text or not text.strip():
             continue

@@ -19,6 +19,7 @@ from course.schema import (
     CITATION_MARK,
     Course,
     CourseSettings,
+    Gradable,
     Module,
     Quiz,
     QuizFile,
@@ -196,10 +197,12 @@ def _cross_check(
         for i, q in enumerate(quiz.questions):
             qpath: Path_ = ("questions", i)
             question_ids.append((q.id, s, (*qpath, "id")))
-            subs = [(q, qpath)]
+            subs: list[tuple[Gradable, Path_]]
             if isinstance(q, Scenario):
                 subs = [(sub, (*qpath, "questions", j)) for j, sub in enumerate(q.questions)]
                 question_ids.extend((sub.id, s, (*p, "id")) for sub, p in subs)
+            else:
+                subs = [(q, qpath)]
             for tr_holder, tpath in [(q, qpath), *subs]:
                 for k, t in enumerate(tr_holder.tracks or []):
                     if track_ids is not None and t not in track_ids:
@@ -208,12 +211,11 @@ def _cross_check(
                 add(_check_options(sub, s, path))
                 if sub.objective not in objectives:
                     add([s.problem((*path, "objective"), f"no module has an objective {sub.objective!r}")])
-                elif (
-                    sub.reference is not None
-                    and objectives[sub.objective][1] is not None
-                    and sub.reference not in objectives[sub.objective][1]
-                ):
-                    owner = objectives[sub.objective][0].id
+                    continue
+                owner_module, owner_refs = objectives[sub.objective]
+                if sub.reference is not None and owner_refs is not None and sub.reference not in owner_refs:
+                    assert owner_module is not None  # references are known only with their module
+                    owner = owner_module.id
                     add(
                         [
                             s.problem(
@@ -253,13 +255,13 @@ def _salvage_ids(sources: list[Source]) -> dict[str, set[str]]:
     for src in sources:
         data = src.data
         if src.rel.startswith("modules/"):
-            if ident(data):
-                found["module"].add(ident(data))
+            if module_id := ident(data):
+                found["module"].add(module_id)
             for o in data.get("objectives") or [] if isinstance(data.get("objectives"), list) else []:
-                if ident(o):
-                    found["objective"].add(ident(o))
-        elif ident(data):
-            found["survey" if data.get("kind") == "survey" else "quiz"].add(ident(data))
+                if objective_id := ident(o):
+                    found["objective"].add(objective_id)
+        elif quiz_id := ident(data):
+            found["survey" if data.get("kind") == "survey" else "quiz"].add(quiz_id)
     return found
 
 

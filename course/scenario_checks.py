@@ -53,7 +53,7 @@ def check_scenarios(
     settings: CourseSettings | None,
     modules: list[tuple[Module, Source]],
     scenarios: list[tuple[BranchingScenario, Source]],
-    broken_modules: set[str] = frozenset(),
+    broken_modules: set[str] | frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every problem of every scenario, in one pass. A scenario of a module in `broken_modules`
     (ids of module files that did not validate or read) skips the checks against its module:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 Path_ = tuple[str | int, ...]
 
@@ -161,7 +162,8 @@ def _scanners_may_differ(root: yaml.Node) -> bool:
             if in_flow and not node.style and ("?" in node.value or ":" in node.value):
                 return True
             continue
-        in_flow = in_flow or bool(node.flow_style)
+        if isinstance(node, yaml.CollectionNode):
+            in_flow = in_flow or bool(node.flow_style)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack += ((key, in_flow), (value, in_flow))
@@ -288,7 +290,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], loc: Path_) -> str:
+def _message(err: ErrorDetails, model: Any, loc: Path_) -> str:
     kind = err["type"]
     got = err.get("input")
     if kind == "missing":

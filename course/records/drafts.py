@@ -31,8 +31,11 @@ class Drafts(StoreCore):
             updated_at=clock.now(),
         )
         for name in ("learner_id", "activity", "track", "item"):
-            limit = drafts_table.c[name].type.length  # checked here so SQLite and PostgreSQL agree
-            if not isinstance(values[name], str) or not values[name] or len(values[name]) > limit:
+            column = drafts_table.c[name].type
+            assert isinstance(column, sa.String) and column.length is not None
+            limit = column.length  # checked here so SQLite and PostgreSQL agree
+            value = values[name]
+            if not isinstance(value, str) or not value or len(value) > limit:
                 raise ValueError(f"{name} must be a non-empty string of at most {limit} characters")
         c = drafts_table.c
         insert = self._insert(drafts_table).values(**values)

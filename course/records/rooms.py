@@ -101,7 +101,7 @@ class Rooms(StoreCore):
             return None
         with self._read() as conn:
             row = conn.execute(sa.select(presentations_table).where(presentations_table.c.code == normal)).first()
-        if not _live(row, clock.now()):
+        if row is None or not _live(row, clock.now()):
             return None
         return Presentation(**row._mapping)
 

@@ -60,8 +60,11 @@ def open_store(url: str | None = None, timeouts: Timeouts | None = None) -> Stor
         raise
     except StoreUnavailable as exc:
         store.close()
-        if _sqlite_code(exc.__cause__) == SQLITE_NOTADB:
-            raise StoreMisconfigured(f"{parsed.database} is not a SQLite database ({exc.__cause__.orig})") from exc
+        cause = exc.__cause__
+        if _sqlite_code(cause) == SQLITE_NOTADB:
+            raise StoreMisconfigured(
+                f"{parsed.database} is not a SQLite database ({getattr(cause, 'orig', cause)})"
+            ) from exc
         raise
     except BaseException:
         store.close()

@@ -46,7 +46,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course import loader  # noqa: E402
+from course import yaml_source  # noqa: E402
 from course.loader import load_course  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -123,12 +123,12 @@ def _clear_textstat_text_caches() -> None:
 
 def without_fast_yaml(fn: Callable[[], Any]) -> Callable[[], Any]:
     def run() -> Any:
-        saved = loader._FAST_LOADER
-        loader._FAST_LOADER = None
+        saved = yaml_source._FAST_LOADER
+        yaml_source._FAST_LOADER = None
         try:
             return fn()
         finally:
-            loader._FAST_LOADER = saved
+            yaml_source._FAST_LOADER = saved
 
     return run
 

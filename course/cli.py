@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
 
+from course import settings
+from course.cli_output import write_output
 from course.loader import CourseError, Problem, default_root, load_course, undecodable_line
 from course.typed import clean_name
 
@@ -102,7 +103,7 @@ def _cohort(args: argparse.Namespace) -> int:
             f"error: a cohort name has at most {MAX_COHORT_NAME} characters; this one has {len(name)}", file=sys.stderr
         )
         return 2
-    given = args.db or os.environ.get(DB_URL_ENV, "").strip()
+    given = args.db or (settings.environ(DB_URL_ENV) or "").strip()
     source = f"--db {describe_url(args.db)!r}" if args.db else f"{DB_URL_ENV} {describe_url(given)!r}"
     try:
         in_memory = bool(given) and make_url(resolve_url(given)).database in (None, "", ":memory:")
@@ -168,23 +169,6 @@ def _export(args: argparse.Namespace) -> int:
     if out.is_dir():  # a folder: the pack goes into it under its usual name
         out = out / default_filename(args.module, args.format)
     return write_output(out, data)
-
-
-def write_output(out: Path, data: bytes) -> int:
-    """Write a command's file, making its folder; print its path (0), or say why not (1): a
-    part of the path that is a file, or the system's reason."""
-    blocking = next((p for p in reversed(out.parents) if p.exists() and not p.is_dir()), None)
-    if blocking is not None:
-        print(f"error: cannot write {out}: {blocking} is a file, not a folder", file=sys.stderr)
-        return 1
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(out)
-    return 0
 
 
 def _trainer_passcode(args: argparse.Namespace) -> int:
@@ -285,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")
+    sub.add_parser("settings", help="list every setting: its name, default and what it does (Markdown)")
     b = sub.add_parser("backup", help="copy the learning records to a file while the course runs (SQLite)")
     b.add_argument("--out", type=Path, required=True, metavar="FILE", help="the new backup file")
     b.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
@@ -298,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in lms_commands:
         return lms_commands[args.command](args)
+    if args.command == "settings":
+        print(settings.table())
+        return 0
     if args.command == "trainer-passcode":
         return _trainer_passcode(args)
     if args.command in ("backup", "restore"):

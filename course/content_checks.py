@@ -8,148 +8,46 @@ sections, and learning objectives no question tests.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
-from typing import TYPE_CHECKING
 
-import textstat
+from course.language_checks import (
+    MAX_PLAIN_GRADE,
+    PublicItem,
+    compact_syllable_dictionary,
+    dose_findings,
+    label_problems,
+    language_problems,
+    plain_text,
+    public_text_problems,
+    readable_findings,
+    reading_grade,
+    stigma_findings,
+)
+from course.schema import CourseSettings, Gradable, Module, Quiz, Scenario, Survey
+from course.yaml_source import Path_, Problem, Source, duplicates
 
-from course.schema import CITATION_MARK, CourseSettings, Gradable, Module, Quiz, Scenario, Survey
+# The checks of words moved to course.language_checks; callers still import them from here.
+__all__ = [
+    "MAX_OBJECTIVES",
+    "MAX_PLAIN_GRADE",
+    "MIN_OBJECTIVES",
+    "MIN_QUESTIONS",
+    "MIN_QUESTIONS_PER_OBJECTIVE",
+    "MIN_SECTIONS",
+    "check_content",
+    "check_inline_checks",
+    "dose_findings",
+    "plain_text",
+    "readable_findings",
+    "reading_grade",
+    "stigma_findings",
+]
 
-if TYPE_CHECKING:
-    from course.loader import Path_, Problem, Source
-
-MAX_PLAIN_GRADE = 8.0
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_SECTIONS = 4
 MIN_QUESTIONS = 10
 MIN_QUESTIONS_PER_OBJECTIVE = 2
-# The Flesch-Kincaid formula needs a few sentences to mean anything: on a four-word option it
-# swings by several grades with one long word. Items shorter than this are graded together
-# with their short siblings (a question's options, a module's objectives), each as a sentence;
-# a group still shorter than this is not graded (docs/authoring.md, "Public versions").
-SHORT_ITEM_WORDS = 12
-# Content governance: `review.next_review` this close is a warning; this long past, an error.
-REVIEW_DUE_DAYS = 30
-REVIEW_GRACE_DAYS = 90
-
-# (pattern, suggestion). Person-first alternatives follow the guidance cited in the Access
-# and stigma module (Kelly & Westerhoff 2010). A term inside double quotes is a mention,
-# not a use ("the word "addict" ..."), and is allowed.
-STIGMA_TERMS: list[tuple[str, str]] = [
-    (r"\b(?:substance|drug|ketamine) abusers?\b", "person with a substance use disorder"),
-    (r"\babusers?\b", "person who uses drugs, or person with a substance use disorder"),
-    (r"\b(?:substance|drug) abuse\b", "substance use, or non-medical use"),
-    (r"\baddicts?\b", "person with a substance use disorder"),
-    (r"\bjunkies?\b", "person who uses drugs"),
-    (r"\bcrazy\b", "a specific, respectful description (e.g. 'person with a mental health condition')"),
-    (r"\binsane\b", "a specific, respectful description"),
-    (r"\blunatics?\b", "person with a mental health condition"),
-    (r"\bpsychos?\b", "person experiencing psychosis"),
-    (r"\bcommit(?:ted|s)? suicide\b", "died by suicide"),
-    (r"\bthe mentally ill\b", "people with mental illness"),
-    (r"\b(?:a|the) schizophrenics?\b", "person with schizophrenia"),
-    (r"\bdepressives\b", "people with depression"),
-    (
-        r"\b(?:clean|dirty) (?:urine|drug|tox|test|screen)\w*|\btest(?:s|ed)? (?:clean|dirty)\b"
-        r"|\b(?:got|stay|stayed|staying|getting) clean\b",
-        "'negative' or 'positive' test result; 'in recovery' or 'not using'",
-    ),
-]
-_STIGMA = [(re.compile(p, re.IGNORECASE), s) for p, s in STIGMA_TERMS]
-# One pass that matches wherever any term does: almost every text has none, and one scan
-# costs a third of scanning for each term in turn. Only a hit runs the term-by-term scan.
-_ANY_STIGMA = re.compile("|".join(f"(?:{p})" for p, _ in STIGMA_TERMS), re.IGNORECASE)
-# Only double quotes mark a mention: apostrophes ("don't ... it's") would hide real uses.
-_QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
-
-# Amounts, rates and schedules read as instructions; the public track never shows them.
-_TIMES = r"(?:once|twice|three times|four times|\d+ times)"
-_EVERY = r"(?:other|second|third|two|three|four|\d+)"
-_DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:mg/kg|mg|mcg|µg|ug|ml|mL|milligrams?|micrograms?)\b|mg/kg|per kilogram"
-    # How often: "twice a week", "once-weekly", "every other week", "weekly or every two weeks".
-    rf"|\b{_TIMES}[- ](?:a|per|each|every)[- ](?:day|week|fortnight|month)\b"
-    rf"|\b{_TIMES}[- ](?:daily|weekly|monthly)\b"
-    rf"|\bevery[- ]{_EVERY}[- ](?:days?|weeks?|months?)\b",
-    re.IGNORECASE,
-)
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as the words a reader reads: no citation marks, emphasis or list markers."""
-    text = CITATION_MARK.sub("", markdown)
-    text = re.sub(r"[*_`#>]+", "", text)
-    text = re.sub(r"^\s*(?:[-+]|\d+\.)\s+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def reading_grade(markdown: str) -> float:
-    return float(textstat.flesch_kincaid_grade(plain_text(markdown)))
-
-
-def _compact_syllable_dictionary() -> None:
-    """Hold textstat's cached CMU dictionary as tuples instead of lists, once per process.
-
-    textstat keeps the CMU Pronouncing Dictionary (126,000 words) for the life of the process
-    as lists of lists: about 260,000 objects that every full garbage collection walks again.
-    Streamlit runs one after every script run (`runner.postScriptGC`), so in the app every
-    script run paid about 80 ms for it (213 ms a collection instead of 134 ms; twice when a
-    button switches page). The same words in tuples of strings read the same way
-    (textstat only indexes and iterates them), and the collector stops tracking them after
-    one pass. Grades are unchanged; a no-op if textstat's internals ever differ.
-    """
-    try:
-        from textstat.backend.utils import get_cmudict
-    except ImportError:  # pragma: no cover - another textstat layout
-        return
-    cache_info = getattr(get_cmudict, "cache_info", None)
-    if cache_info is None or cache_info().currsize == 0:
-        return  # not loaded: nothing to compact, and no reason to load it
-    words = get_cmudict(getattr(textstat.textstat, "_textstatistics__lang", "en_US"))
-    if not isinstance(words, dict) or not words or isinstance(next(iter(words.values())), tuple):
-        return
-    for word, pronunciations in words.items():
-        words[word] = tuple(map(tuple, pronunciations))
-
-
-def stigma_findings(text: str) -> list[tuple[str, str]]:
-    """(term found, suggested alternative) for every stigmatising term used outside quotes."""
-    unquoted = _QUOTED.sub(" ", text)
-    if _ANY_STIGMA.search(unquoted) is None:
-        return []
-    found = []
-    for pattern, suggestion in _STIGMA:
-        for match in pattern.finditer(unquoted):
-            found.append((match.group(0), suggestion))
-    return found
-
-
-def dose_findings(text: str) -> list[str]:
-    return [m.group(0) for m in _DOSE.finditer(text)]
-
-
-def _language(src: Source, path: Path_, text: str | None) -> Iterator[Problem]:
-    for term, suggestion in stigma_findings(text or ""):
-        yield src.problem(path, f"stigmatising term {term!r}: use {suggestion}")
-
-
-def _public_text(src: Source, path: Path_, text: str | None) -> Iterator[Problem]:
-    for amount in dose_findings(text or ""):
-        yield src.problem(
-            path,
-            f"public text must not read as dosing instructions: remove {amount!r} (keep amounts and schedules in the staff text)",
-        )
-
-
-def _label(src: Source, path: Path_, text: str | None) -> Iterator[Problem]:
-    """A prompt or option is a widget's label: Streamlit draws text between two $ signs in
-    it as maths, and the label cannot be escaped without screen readers reading the escape."""
-    if (text or "").count("$") >= 2:
-        yield src.problem(path, "a question or option label can hold only one $ sign (two are drawn as maths)")
 
 
 def _check_module(m: Module, src: Source) -> Iterator[Problem]:
@@ -176,39 +74,41 @@ def _check_module(m: Module, src: Source) -> Iterator[Problem]:
                     f"plain-language text reads at grade {grade:.1f}; keep it at grade {MAX_PLAIN_GRADE:g} or below "
                     "(shorter sentences, shorter words)",
                 )
-            yield from _public_text(src, (*path, "plain"), s.plain)
+            yield from public_text_problems(src, (*path, "plain"), s.plain)
         if not s.speaker_notes:
             yield src.problem((*path, "speaker_notes"), "every section has speaker notes for presenters")
         for key in ("heading", "body", "plain", "speaker_notes"):
-            yield from _language(src, (*path, key), getattr(s, key))
+            yield from language_problems(src, (*path, key), getattr(s, key))
         for k, prompt in enumerate(s.discussion_prompts):
-            yield from _language(src, (*path, "discussion_prompts", k), prompt)
+            yield from language_problems(src, (*path, "discussion_prompts", k), prompt)
         for k, f in enumerate(s.figures):
             fpath = (*path, "figures", k)
             for key in ("title", "alt", "caption", "plain_caption", "plain_alt"):
-                yield from _language(src, (*fpath, key), getattr(f, key))
+                yield from language_problems(src, (*fpath, key), getattr(f, key))
     # Dosing is checked in what the public track shows: the plain version where there is one.
     takeaways_key = "plain_takeaways" if m.plain_takeaways else "takeaways"
     for k, t in enumerate(m.takeaways):
-        yield from _language(src, ("takeaways", k), t)
+        yield from language_problems(src, ("takeaways", k), t)
     for k, t in enumerate(m.plain_takeaways or []):
-        yield from _language(src, ("plain_takeaways", k), t)
+        yield from language_problems(src, ("plain_takeaways", k), t)
     for k, t in enumerate(m.shown_takeaways("public")):
-        yield from _public_text(src, (takeaways_key, k), t)
-    yield from _language(src, ("title",), m.title)
-    yield from _public_text(src, ("title",), m.title)
-    yield from _language(src, ("summary",), m.summary)
-    yield from _language(src, ("plain_summary",), m.plain_summary)
-    yield from _public_text(src, ("plain_summary" if m.plain_summary else "summary",), m.shown_summary("public"))
+        yield from public_text_problems(src, (takeaways_key, k), t)
+    yield from language_problems(src, ("title",), m.title)
+    yield from public_text_problems(src, ("title",), m.title)
+    yield from language_problems(src, ("summary",), m.summary)
+    yield from language_problems(src, ("plain_summary",), m.plain_summary)
+    yield from public_text_problems(
+        src, ("plain_summary" if m.plain_summary else "summary",), m.shown_summary("public")
+    )
     for k, o in enumerate(m.objectives):
-        yield from _language(src, ("objectives", k, "text"), o.text)
-        yield from _language(src, ("objectives", k, "plain"), o.plain)
+        yield from language_problems(src, ("objectives", k, "text"), o.text)
+        yield from language_problems(src, ("objectives", k, "plain"), o.plain)
     for k, change in enumerate(m.review.changes if m.review else []):
-        yield from _language(src, ("review", "changes", k), change)
-        yield from _public_text(src, ("review", "changes", k), change)
+        yield from language_problems(src, ("review", "changes", k), change)
+        yield from public_text_problems(src, ("review", "changes", k), change)
 
 
-def _question_texts(q) -> Iterator[tuple[tuple, str]]:
+def _question_texts(q: Gradable) -> Iterator[tuple[tuple, str]]:
     yield from q.texts()  # each type knows which texts it has
 
 
@@ -254,8 +154,6 @@ def check_content(
         problems += _check_voices(m, src, track_ids, public_tracks)
         if m.id in public_modules:
             problems += _check_public_module(m, src)
-        from course.scenario_checks import check_inline_checks
-
         problems += check_inline_checks(m, src, track_ids, public_tracks, m.id in public_modules)
     by_quiz = {m.quiz: m for m, _ in modules}
     by_objective = {o.id: m for m, _ in modules for o in m.objectives}
@@ -265,7 +163,7 @@ def check_content(
     for quiz, src in quizzes:
         if isinstance(quiz, Survey):
             for i, item in enumerate(quiz.items):
-                problems += _language(src, ("items", i, "text"), item.text)
+                problems += language_problems(src, ("items", i, "text"), item.text)
             continue
         if quiz.id in module_quizzes and len(quiz.items()) < MIN_QUESTIONS:
             problems.append(
@@ -275,21 +173,23 @@ def check_content(
             )
         for i, q in enumerate(quiz.questions):
             qpath: Path_ = ("questions", i)
-            subs = [(q, qpath)]
+            subs: list[tuple[Gradable, Path_]]
             if isinstance(q, Scenario):
                 subs = [(s, (*qpath, "questions", j)) for j, s in enumerate(q.questions)]
-                problems += _language(src, (*qpath, "case"), q.case)
+                problems += language_problems(src, (*qpath, "case"), q.case)
+            else:
+                subs = [(q, qpath)]
             for sub, path in subs:
                 if quiz.id not in tests:
                     tested[sub.objective] += 1
                 visible = sub.tracks or q.tracks
                 public = visible is None or bool(public_tracks & set(visible))
                 for tpath, text in _question_texts(sub):
-                    problems += _language(src, (*path, *tpath), text)
+                    problems += language_problems(src, (*path, *tpath), text)
                     if tpath[0] == "prompt" or tpath[-1] == "text":
-                        problems += _label(src, (*path, *tpath), text)
+                        problems += label_problems(src, (*path, *tpath), text)
                     if public:
-                        problems += _public_text(src, (*path, *tpath), text)
+                        problems += public_text_problems(src, (*path, *tpath), text)
                 if public:
                     problems += _check_public_question(src, path, sub)
                 section = sub.section or (q.section if isinstance(q, Scenario) else None)
@@ -300,7 +200,7 @@ def check_content(
                 (sub.tracks or q.tracks) is None or bool(public_tracks & set(sub.tracks or q.tracks or []))
                 for sub, _ in subs
             ):
-                problems += _public_text(src, (*qpath, "case"), q.case)
+                problems += public_text_problems(src, (*qpath, "case"), q.case)
                 problems += readable_findings(
                     src, [((*qpath, "title"), q.title, None), ((*qpath, "case"), q.case, None)], f"scenario {q.id!r}"
                 )
@@ -321,8 +221,8 @@ def check_content(
         if settings.pre_test in found and settings.post_test in found:
             problems += _pairing(*found[settings.pre_test], *found[settings.post_test])
     if settings is not None and settings_src is not None:
-        problems += _language(settings_src, ("description",), settings.description)
-    _compact_syllable_dictionary()
+        problems += language_problems(settings_src, ("description",), settings.description)
+    compact_syllable_dictionary()
     return problems
 
 
@@ -346,57 +246,6 @@ def _same_reference_everywhere(modules: list[tuple[Module, Source]]) -> Iterator
 # --------------------------------------------------------------------------- public track
 
 
-def word_count(text: str) -> int:
-    return len(plain_text(text).split())
-
-
-def _as_sentence(text: str) -> str:
-    words = plain_text(text)
-    return words if words.endswith((".", "!", "?")) else words + "."
-
-
-# (where, text, the key that would hold a public version, if the text is staff wording shown
-# to the public for want of one)
-PublicItem = tuple["Path_", str | None, str | None]
-
-
-def readable_findings(src: Source, items: list[PublicItem], group: str) -> Iterator[Problem]:
-    """Grade what the public track shows: an item of SHORT_ITEM_WORDS words or more on its own,
-    shorter items together with their short siblings in `items` (each read as a sentence)."""
-    short: list[PublicItem] = []
-    for path, text, public_key in items:
-        if not text or not text.strip():
-            continue
-        if word_count(text) < SHORT_ITEM_WORDS:
-            short.append((path, text, public_key))
-            continue
-        grade = reading_grade(text)
-        if grade > MAX_PLAIN_GRADE:
-            hint = f"; or add `{public_key}:` with a public version" if public_key else ""
-            yield src.problem(
-                path,
-                f"the public track shows this text, which reads at grade {grade:.1f}; keep it at grade "
-                f"{MAX_PLAIN_GRADE:g} or below (shorter sentences, shorter words){hint}",
-            )
-    if not short:
-        return
-    joined = " ".join(_as_sentence(text) for _, text, _ in short)
-    if len(joined.split()) < SHORT_ITEM_WORDS:
-        return  # too little text for the formula to mean anything
-    grade = reading_grade(joined)
-    if grade > MAX_PLAIN_GRADE:
-        from course.loader import format_path
-
-        names = ", ".join(format_path(path) for path, _, _ in short)
-        keys = sorted({key for _, _, key in short if key})
-        hint = f"; or add {', '.join(f'`{k}:`' for k in keys)} with public versions" if keys else ""
-        yield src.problem(
-            short[0][0],
-            f"the short texts of {group} the public track shows ({names}), read together, are at grade "
-            f"{grade:.1f}; keep them at grade {MAX_PLAIN_GRADE:g} or below (shorter words){hint}",
-        )
-
-
 def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
     """Reading level and dosing of everything a module shows the public track, besides the
     sections' plain text (checked with the sections) and the quiz (checked with the quiz)."""
@@ -406,7 +255,7 @@ def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
     ]
     yield from readable_findings(src, objectives, "this module's objectives")
     for path, text, _ in objectives:
-        yield from _public_text(src, path, text)
+        yield from public_text_problems(src, path, text)
     key = "plain_takeaways" if m.plain_takeaways else "takeaways"
     hint = None if m.plain_takeaways else "plain_takeaways"
     takeaways = [((key, k), t, hint) for k, t in enumerate(m.shown_takeaways("public"))]
@@ -437,19 +286,17 @@ def _check_public_module(m: Module, src: Source) -> Iterator[Problem]:
             ]
             yield from readable_findings(src, shown, f"figure {f.id!r}")
             for path, text, _ in shown:
-                yield from _public_text(src, path, text)
+                yield from public_text_problems(src, path, text)
 
 
 def _check_voices(m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str]) -> Iterator[Problem]:
     refs = {r.id for r in m.references}
-    from course.loader import _duplicates
-
     voices = [
         (v.id, src, ("sections", i, "voices", k, "id"))
         for i, s in enumerate(m.sections)
         for k, v in enumerate(s.voices)
     ]
-    yield from _duplicates(voices, "voice")
+    yield from duplicates(voices, "voice")
     for i, section in enumerate(m.sections):
         for k, v in enumerate(section.voices):
             vpath: Path_ = ("sections", i, "voices", k)
@@ -473,9 +320,9 @@ def _check_voices(m: Module, src: Source, track_ids: set[str] | None, public_tra
                 if track_ids is not None and t not in track_ids:
                     yield src.problem((*vpath, "tracks", j), f"no track has id {t!r}")
             for key in ("text", "attribution"):
-                yield from _language(src, (*vpath, key), getattr(v, key))
+                yield from language_problems(src, (*vpath, key), getattr(v, key))
                 if v.tracks is None or public_tracks & set(v.tracks):
-                    yield from _public_text(src, (*vpath, key), getattr(v, key))
+                    yield from public_text_problems(src, (*vpath, key), getattr(v, key))
 
 
 def _check_public_question(src: Source, path: Path_, q: Gradable) -> Iterator[Problem]:
@@ -569,36 +416,37 @@ def _pairing(pre: Quiz, pre_src: Source, post: Quiz, post_src: Source) -> Iterat
             )
 
 
-def review_findings(modules: list[tuple[Module, Source]], today: date) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) about when each module's content review is due, as of `today`."""
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for m, src in modules:
-        if m.review is None:
-            continue  # reported as missing by the loader
-        due = m.review.next_review
-        days = (due - today).days
-        path: Path_ = ("review", "next_review")
-        if days < -REVIEW_GRACE_DAYS:
-            errors.append(
-                src.problem(
-                    path,
-                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago (more than the "
-                    f"{REVIEW_GRACE_DAYS}-day grace period); review the module, then update its review: block",
-                )
-            )
-        elif days < 0:
-            warnings.append(
-                src.problem(
-                    path,
-                    f"review overdue: next_review was {due.isoformat()}, {-days} days ago; after "
-                    f"{REVIEW_GRACE_DAYS} days this is an error",
-                )
-            )
-        elif days <= REVIEW_DUE_DAYS:
-            warnings.append(
-                src.problem(
-                    path, f"review due: next_review is {due.isoformat()}, in {days} day{'s' if days != 1 else ''}"
-                )
-            )
-    return errors, warnings
+def check_inline_checks(
+    m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str], public_module: bool
+) -> Iterator[Problem]:
+    """Ids unique in the module, tracks that exist, words, and public text where the public sees it."""
+    yield from duplicates(
+        (
+            (c.id, src, ("sections", i, "checks", k, "id"))
+            for i, sec in enumerate(m.sections)
+            for k, c in enumerate(sec.checks)
+        ),
+        "check",
+    )
+    for i, sec in enumerate(m.sections):
+        for k, c in enumerate(sec.checks):
+            path: Path_ = ("sections", i, "checks", k)
+            yield from duplicates(((o.id, src, (*path, "options", j, "id")) for j, o in enumerate(c.options)), "option")
+            for j, t in enumerate(c.tracks or []):
+                if track_ids is not None and t not in track_ids:
+                    yield src.problem((*path, "tracks", j), f"no track has id {t!r}")
+            public = public_module and (c.tracks is None or bool(public_tracks & set(c.tracks)))
+            texts: list[tuple[Path_, str, bool]] = [((*path, "prompt"), c.prompt, True)]
+            for j, o in enumerate(c.options):
+                texts += [
+                    ((*path, "options", j, "text"), o.text, True),
+                    ((*path, "options", j, "feedback"), o.feedback, False),
+                ]
+            for tpath, text, is_label in texts:
+                yield from language_problems(src, tpath, text)
+                if is_label:
+                    yield from label_problems(src, tpath, text)
+                if public:
+                    yield from public_text_problems(src, tpath, text)
+            if public:
+                yield from readable_findings(src, [(p, t, None) for p, t, _ in texts], f"check {c.id!r}")

@@ -16,10 +16,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from course import settings
 from course.loader import CourseError, default_root, load_course
 from course.schema import Course
 
-ENV_SETTING = "COURSE_ENV"
+ENV_SETTING = settings.ENV.name
 ENVIRONMENTS = ("production", "development")
 FOLDERS = ("modules", "quizzes")
 _log = logging.getLogger(__name__)

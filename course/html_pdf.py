@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from course import settings
+
 _log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 PDF_VARIANT = "pdf/ua-1"
@@ -305,7 +307,7 @@ def _coverage_ranges(fontconfig_file: str | None) -> tuple[tuple[int, int], ...]
 
 def covered(text: Iterable[str]) -> set[str]:
     """The characters of `text` that some installed font can draw."""
-    ranges = _coverage_ranges(os.environ.get("FONTCONFIG_FILE"))
+    ranges = _coverage_ranges(settings.environ(settings.FONTCONFIG_FILE.name))
     chars = set(text)
     if ranges is None:
         return chars

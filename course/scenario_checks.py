@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from course.content_checks import _label, _language, _public_text, readable_findings
-from course.loader import Path_, Problem, Source, _duplicates, parse_yaml, validate
+from course.language_checks import label_problems, language_problems, public_text_problems, readable_findings
 from course.schema import CITATION_MARK, BranchingScenario, CourseSettings, Module
+from course.yaml_source import Path_, Problem, Source, duplicates, parse_yaml, validate
 
 SCENARIO_DIR = "scenarios"
 MIN_CHOICES, MAX_CHOICES = 2, 4
@@ -53,14 +53,14 @@ def check_scenarios(
     settings: CourseSettings | None,
     modules: list[tuple[Module, Source]],
     scenarios: list[tuple[BranchingScenario, Source]],
-    broken_modules: set[str] = frozenset(),
+    broken_modules: set[str] | frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every problem of every scenario, in one pass. A scenario of a module in `broken_modules`
     (ids of module files that did not validate or read) skips the checks against its module:
     the module file's own problems come first, not a cascade here."""
     problems: list[Problem] = []
     by_id = {m.id: m for m, _ in modules}
-    problems += _duplicates(((s.id, src, ("id",)) for s, src in scenarios), "scenario")
+    problems += duplicates(((s.id, src, ("id",)) for s, src in scenarios), "scenario")
     for scenario, src in scenarios:
         problems += _graph(scenario, src)
         module = by_id.get(scenario.module)
@@ -94,7 +94,7 @@ def _graph(s: BranchingScenario, src: Source) -> Iterator[Problem]:
     ids = [("step", st.id, ("steps", i, "id")) for i, st in enumerate(s.steps)] + [
         ("ending", en.id, ("endings", i, "id")) for i, en in enumerate(s.endings)
     ]
-    yield from _duplicates(((ident, src, path) for _, ident, path in ids), "step or ending")
+    yield from duplicates(((ident, src, path) for _, ident, path in ids), "step or ending")
     steps = {st.id: st for st in s.steps}
     endings = {en.id for en in s.endings}
     if s.start not in steps:
@@ -108,7 +108,7 @@ def _graph(s: BranchingScenario, src: Source) -> Iterator[Problem]:
                 (*path, "choices") if n else (*path, "id"),
                 f"step {st.id!r} offers {n} choice{'s' if n != 1 else ''}; a step offers {MIN_CHOICES} to {MAX_CHOICES}",
             )
-        yield from _duplicates(
+        yield from duplicates(
             ((c.id, src, (*path, "choices", k, "id")) for k, c in enumerate(st.choices)), f"choice (in step {st.id!r})"
         )
         for k, c in enumerate(st.choices):
@@ -203,51 +203,13 @@ def _links(s: BranchingScenario, src: Source, module: Module) -> Iterator[Proble
 
 def _words(s: BranchingScenario, src: Source, public: bool) -> Iterator[Problem]:
     for path, text, is_label in _texts(s):
-        yield from _language(src, path, text)
+        yield from language_problems(src, path, text)
         if is_label:
-            yield from _label(src, path, text)
+            yield from label_problems(src, path, text)
         if public:
-            yield from _public_text(src, path, text)
+            yield from public_text_problems(src, path, text)
     if public:
         yield from readable_findings(src, [(path, text, None) for path, text, _ in _texts(s)], f"scenario {s.id!r}")
 
 
 # --------------------------------------------------------------------------- inline checks
-
-
-def check_inline_checks(
-    m: Module, src: Source, track_ids: set[str] | None, public_tracks: set[str], public_module: bool
-) -> Iterator[Problem]:
-    """Ids unique in the module, tracks that exist, words, and public text where the public sees it."""
-    yield from _duplicates(
-        (
-            (c.id, src, ("sections", i, "checks", k, "id"))
-            for i, sec in enumerate(m.sections)
-            for k, c in enumerate(sec.checks)
-        ),
-        "check",
-    )
-    for i, sec in enumerate(m.sections):
-        for k, c in enumerate(sec.checks):
-            path: Path_ = ("sections", i, "checks", k)
-            yield from _duplicates(
-                ((o.id, src, (*path, "options", j, "id")) for j, o in enumerate(c.options)), "option"
-            )
-            for j, t in enumerate(c.tracks or []):
-                if track_ids is not None and t not in track_ids:
-                    yield src.problem((*path, "tracks", j), f"no track has id {t!r}")
-            public = public_module and (c.tracks is None or bool(public_tracks & set(c.tracks)))
-            texts: list[tuple[Path_, str, bool]] = [((*path, "prompt"), c.prompt, True)]
-            for j, o in enumerate(c.options):
-                texts += [
-                    ((*path, "options", j, "text"), o.text, True),
-                    ((*path, "options", j, "feedback"), o.feedback, False),
-                ]
-            for tpath, text, is_label in texts:
-                yield from _language(src, tpath, text)
-                if is_label:
-                    yield from _label(src, tpath, text)
-                if public:
-                    yield from _public_text(src, tpath, text)
-            if public:
-                yield from readable_findings(src, [(p, t, None) for p, t, _ in texts], f"check {c.id!r}")

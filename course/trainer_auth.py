@@ -59,24 +59,6 @@ def check_passcode(passcode: str, stored: str) -> bool:
     return hmac.compare_digest(hashlib.pbkdf2_hmac("sha256", passcode.encode(), salt, iterations), digest)
 
 
-def sign_token(key: bytes, expires: int) -> str:
-    """A trainer's sign-in, kept by their browser until `expires` (Unix seconds): the expiry
-    and an HMAC of it. `key` binds it to this server's secret and the current passcode hash,
-    so changing the passcode signs every browser out."""
-    mac = hmac.new(key, f"trainer|{expires}".encode(), hashlib.sha256).hexdigest()
-    return f"{expires}.{mac}"
-
-
-def check_token(key: bytes, token: object, now: float) -> bool:
-    """True for a token this key signed that has not expired; False for anything else."""
-    if not isinstance(token, str) or token.count(".") != 1:
-        return False
-    expires, mac = token.split(".")
-    if not expires.isdigit() or int(expires) <= now:
-        return False
-    return hmac.compare_digest(sign_token(key, int(expires)), token)
-
-
 def allowed_email(email: str | None, allow_list: str | None) -> bool:
     """Case-insensitive match against a comma- or newline-separated allow-list."""
     if not email or not allow_list:

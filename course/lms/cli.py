@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from course.cli import write_output
+from course import settings
+from course.cli_output import write_output
 from course.loader import CourseError, default_root, load_course
 
 
@@ -100,8 +100,8 @@ def _lrs_forward(args: argparse.Namespace) -> int:
     from course.lms import outbox
     from course.records import StoreUnavailable, open_store
 
-    endpoint = os.environ.get(outbox.ENDPOINT_SETTING, "").strip()
-    base = os.environ.get("COURSE_PUBLIC_URL", "").strip().rstrip("/")
+    endpoint = (settings.environ(outbox.ENDPOINT_SETTING) or "").strip()
+    base = (settings.environ(settings.PUBLIC_URL.name) or "").strip().rstrip("/")
     if not endpoint:
         print(f"error: set {outbox.ENDPOINT_SETTING} to the LRS's xAPI address first", file=sys.stderr)
         return 2
@@ -109,13 +109,13 @@ def _lrs_forward(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    settings = outbox.LrsSettings(
-        endpoint, os.environ.get(outbox.USERNAME_SETTING), os.environ.get(outbox.PASSWORD_SETTING), base
+    lrs = outbox.LrsSettings(
+        endpoint, settings.environ(outbox.USERNAME_SETTING), settings.environ(outbox.PASSWORD_SETTING), base
     )
     course = _course(args.root)
     try:
         store = open_store(args.db)
-        sent = outbox.Forwarder(store, settings, course).run_once()
+        sent = outbox.Forwarder(store, lrs, course).run_once()
         counts = outbox.counts(store)
     except StoreUnavailable as exc:
         print(f"error: the course database cannot be reached: {exc}", file=sys.stderr)

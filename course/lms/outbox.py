@@ -35,13 +35,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from course import xapi
-from course.records import Store, _row_event, events_table, lrs_outbox_table, now
+from course import settings, xapi
+from course.records import Store, event_from_row, events_table, lrs_outbox_table, now
 from course.schema import Course
 
-ENDPOINT_SETTING = "COURSE_LRS_ENDPOINT"
-USERNAME_SETTING = "COURSE_LRS_USERNAME"
-PASSWORD_SETTING = "COURSE_LRS_PASSWORD"
+ENDPOINT_SETTING = settings.LRS_ENDPOINT.name
+USERNAME_SETTING = settings.LRS_USERNAME.name
+PASSWORD_SETTING = settings.LRS_PASSWORD.name
 BATCH = 100
 TIMEOUT_S = 10
 LEASE = timedelta(minutes=2)  # a claimed row waits this long before another forwarder may try it
@@ -89,7 +89,7 @@ def enqueue(store: Store, base: str, course: Course | None = None, limit: int = 
     o, e = lrs_outbox_table.c, events_table.c
     missing = sa.select(events_table).where(~sa.exists().where(o.event_id == e.event_id)).order_by(e.seq).limit(limit)
     with store._read() as conn:
-        events = [_row_event(r) for r in conn.execute(missing)]
+        events = [event_from_row(r) for r in conn.execute(missing)]
     if not events:
         return 0
     at = now()

@@ -9,6 +9,7 @@ import urllib.parse
 
 import streamlit as st
 
+from course import settings
 from course.learning import Refusal
 from course.progress import STATUS_ICONS, ModuleProgress
 from course.records import Cohort
@@ -139,7 +140,7 @@ def set_browser_cookie(name: str, value: str | None) -> None:
     )
 
 
-PUBLIC_URL_SETTING = "COURSE_PUBLIC_URL"
+PUBLIC_URL_SETTING = settings.PUBLIC_URL.name
 
 
 def public_url_problem(value: str) -> str | None:

@@ -23,6 +23,7 @@ import logging
 
 import streamlit as st
 
+from course import settings
 from course.lms import cmi5
 from course.lms import launch as lms_launch
 from course.records import StoreUnavailable
@@ -74,7 +75,7 @@ def start_forwarding() -> None:
     endpoint = (state.setting(outbox.ENDPOINT_SETTING) or "").strip()
     if not endpoint:
         return
-    base = (state.setting("COURSE_PUBLIC_URL") or "").strip().rstrip("/")
+    base = (state.setting(settings.PUBLIC_URL.name) or "").strip().rstrip("/")
     problem = outbox.settings_problem(endpoint, base)
     if problem:
         state.error_once(f"Statements are not forwarded to the LRS: {problem}")

@@ -22,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from course import content_snapshot
+from course import content_snapshot, settings
 from course.certificates import MIN_SECRET_BYTES
 from course.learning import Learner
 from course.loader import CourseError, Problem, default_root, load_course
@@ -36,9 +36,9 @@ from course.records import (
 )
 from course.schema import Course
 
-CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
-DB_URL_ENV = "COURSE_DB_URL"
-CERT_SECRET_ENV = "COURSE_CERT_SECRET"
+CONTENT_ROOT_ENV = settings.CONTENT_ROOT.name
+DB_URL_ENV = settings.DB_URL.name
+CERT_SECRET_ENV = settings.CERT_SECRET.name
 _log = logging.getLogger(__name__)
 
 
@@ -76,7 +76,7 @@ def _load(root: str) -> Loaded:
 
 
 def loaded() -> Loaded:
-    return _load(os.environ.get(CONTENT_ROOT_ENV, ""))
+    return _load(settings.environ(CONTENT_ROOT_ENV) or "")
 
 
 def course() -> Course:
@@ -129,8 +129,9 @@ def setting(name: str) -> str | None:
     """An environment variable, else a top-level key in .streamlit/secrets.toml. A TOML list
     of strings (`COURSE_TRAINER_EMAILS = ["ana@…", "sam@…"]`) reads as the same items with
     commas between; a table, or a list of anything else, is logged once and not used."""
-    if os.environ.get(name):
-        return os.environ[name]
+    from_environment = settings.environ(name)  # KeyError for a setting not declared there
+    if from_environment is not None:
+        return from_environment
     value = app_secrets().get(name)
     if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
         return ", ".join(value) or None

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from course import settings
 from course.records import StoreUnavailable
 from course.trainer_auth import (
     MAX_PASSCODE,
@@ -34,8 +35,8 @@ from course.trainer_auth import (
 from course.ui import state
 from course.ui.common import browser_cookie, dollars, set_browser_cookie
 
-HASH_SETTING = "COURSE_TRAINER_PASSCODE_HASH"
-EMAILS_SETTING = "COURSE_TRAINER_EMAILS"
+HASH_SETTING = settings.TRAINER_PASSCODE_HASH.name
+EMAILS_SETTING = settings.TRAINER_EMAILS.name
 COOKIE = "ketamine_course_trainer"
 TOKEN_HOURS = 12
 

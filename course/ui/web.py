@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from course import settings
 from course.trainer_auth import LOOPBACK, client_address, parse_proxies, trusted_peer
 from course.ui.signing import COOKIES, read_cookie_token
 
@@ -44,8 +45,8 @@ from course.ui.signing import TOKEN_SECONDS as TOKEN_SECONDS
 from course.ui.signing import cookie_token as cookie_token
 from course.ui.signing import signing_base as signing_base
 
-FRAME_ANCESTORS_SETTING = "COURSE_FRAME_ANCESTORS"
-TRUSTED_PROXIES_SETTING = "COURSE_TRUSTED_PROXIES"
+FRAME_ANCESTORS_SETTING = settings.FRAME_ANCESTORS.name
+TRUSTED_PROXIES_SETTING = settings.TRUSTED_PROXIES.name
 COOKIE_ROUTE = "/api/course/cookie"
 # A random id per browser for room polls: one answer per browser per poll, kept across
 # reloads. Set by the join page's response itself (no script needed), for 12 hours.

@@ -23,7 +23,7 @@ CODE = re.compile(rf"^[{UNAMBIGUOUS}]{{3}}-[{UNAMBIGUOUS}]{{3}}$")
 def later(monkeypatch: pytest.MonkeyPatch, **delta: float) -> None:
     """Move the store's clock forward, as if that much time had passed."""
     start = records.now()
-    monkeypatch.setattr(records, "now", lambda: start + timedelta(**delta))
+    monkeypatch.setattr(records.clock, "now", lambda: start + timedelta(**delta))
 
 
 # --------------------------------------------------------------------------- rooms

@@ -743,7 +743,7 @@ def test_sqlite_writers_in_one_process_take_turns_instead_of_waiting_in_sqlite(t
     # With no busy wait at all, SQLite turns a second writer away at once. Writers of one
     # process queue on the store's own lock, so none of them ever meets SQLite's busy handler
     # (which sleeps in steps of up to 100 ms while it waits).
-    monkeypatch.setattr("course.records.SQLITE_BUSY_TIMEOUT_MS", 0)
+    monkeypatch.setattr("course.records.engine.SQLITE_BUSY_TIMEOUT_MS", 0)
     store = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
     try:
         assert _write_from_threads(store) == []

@@ -13,7 +13,7 @@ from course.records import Store, trainer_sessions_table
 
 def later(monkeypatch: pytest.MonkeyPatch, **delta: float) -> None:
     at = records.now() + timedelta(**delta)
-    monkeypatch.setattr(records, "now", lambda: at)
+    monkeypatch.setattr(records.clock, "now", lambda: at)
 
 
 def test_a_session_works_until_it_is_ended(store: Store):

@@ -17,7 +17,7 @@ def test_timeouts_come_from_the_settings_reader_and_reach_the_database(tmp_path)
 
 
 def test_a_timeout_that_is_not_a_number_of_seconds_is_logged_and_the_default_used(caplog, monkeypatch):
-    monkeypatch.setattr("course.records._LOGGED", set())  # once per process: once per test here
+    monkeypatch.setattr("course.records.engine._LOGGED", set())  # once per process: once per test here
     with caplog.at_level(logging.ERROR, logger="course.records"):
         timeouts = Timeouts.from_settings({"COURSE_DB_STATEMENT_TIMEOUT": "5s", "COURSE_DB_CONNECT_TIMEOUT": "0"}.get)
         Timeouts.from_settings({"COURSE_DB_STATEMENT_TIMEOUT": "5s"}.get)

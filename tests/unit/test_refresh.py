@@ -8,7 +8,17 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card, Rating, Scheduler
 
 from course import refresh
-from course.events import ANSWERED, COMPLETED, PASSED, REFRESHER, REGISTERED, Event, refresher_activity
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    PASSED,
+    REFRESHER,
+    REGISTERED,
+    Event,
+    refresher_activity,
+    section_activity,
+)
 from course.progress import PASSED_STATUS, project
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -24,6 +34,13 @@ def passed_history(course, learner="L1", wrong=(), at=T0) -> list[Event]:
     questions in `wrong` wrongly."""
     module, questions = first_module(course)
     events = [Event(learner, REGISTERED, "course", track="staff", timestamp=at - timedelta(hours=1))]
+    # the staff track's completion rule: every section of the module read before its quiz
+    events += [
+        Event(
+            learner, EXPERIENCED, section_activity(module.id, s.id), track="staff", timestamp=at - timedelta(minutes=30)
+        )
+        for s in module.sections
+    ]
     for q in questions:
         ok = q.id not in wrong
         events.append(

@@ -22,7 +22,7 @@ from course.events import (
     section_activity,
 )
 from course.scenario_play import completed as completed_scenarios
-from course.schema import Course, Module, Survey
+from course.schema import Course, Module, Survey, Track
 
 LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
     "locked",
@@ -198,6 +198,19 @@ def _is_passed(course: Course, track: str, module: Module, done: _Done) -> bool:
     # The rule, not the order of events, decides: a quiz passed before the rule asked for the
     # sections (records from before it was set) counts once the sections left are read.
     return quiz_activity(module.quiz) in done.passed_quizzes and not _waits_for(course, track, module, done)
+
+
+def completion_steps(track: Track) -> str:
+    """The track's completion rule in words, for a sentence about any of its modules:
+    "read every section, play each practice scenario to an ending, then pass its quiz"."""
+    steps = []
+    if track.completion.sections == "all":
+        steps.append("read every section")
+    if track.completion.scenarios == "all":
+        steps.append("play each practice scenario to an ending")
+    if not steps:
+        return "pass its quiz"
+    return ", ".join(steps) + ", then pass its quiz"
 
 
 def passed_modules(course: Course, events: list[Event], track: str) -> set[str]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from course import analytics
 from course.events import EXPERIENCED, PASSED, REGISTERED, Event, section_activity
-from course.progress import IN_PROGRESS, PASSED_STATUS, passed_modules, project
+from course.progress import IN_PROGRESS, PASSED_STATUS, completion_steps, passed_modules, project
 from tests.completing import rule_done
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -90,3 +90,17 @@ def test_the_funnel_counts_a_module_passed_only_when_the_rule_is_met(real_course
     step = analytics.funnel(real_course, events, "staff")[0]
     assert step.module_id == first.id
     assert (step.attempted, step.passed) == (6, 2)
+
+
+def test_the_rule_reads_as_words_for_the_pages_that_explain_it(real_course):
+    assert completion_steps(real_course.track("staff")) == (
+        "read every section, play each practice scenario to an ending, then pass its quiz"
+    )
+    assert completion_steps(real_course.track("public")) == "pass its quiz"
+
+
+def test_what_is_left_is_counted_for_the_quiz_page(real_course):
+    first = real_course.track_modules("staff")[0]
+    seen = [Event("L", EXPERIENCED, section_activity(first.id, first.sections[0].id), track="staff", timestamp=T0)]
+    mp = project(real_course, [*registered("L", "staff"), *seen]).module(first.id)
+    assert mp.still_to_do() == f"1 of {len(first.sections)} sections read"

@@ -39,7 +39,7 @@ from course.events import (
     Event,
     quiz_activity,
 )
-from course.progress import check_ins, passed_modules, project
+from course.progress import check_ins, passed_modules_by_learner, project
 from course.schema import Course, Gradable, Quiz, Scenario
 
 # Small-cell suppression: the usual threshold for education and health statistics. With
@@ -184,10 +184,7 @@ def funnel(course: Course, events: Sequence[Event], track: str) -> list[FunnelSt
     on_track = [e for e in events if e.learner_id in population and e.track == track]
     # Passed as the track's completion rule counts it (course.yaml `completion:`), as on the
     # learner's own page and for the certificate: not every passed quiz event.
-    passed_by = {
-        lid: passed_modules(course, evs, track)
-        for lid, evs in _by_learner(e for e in events if e.learner_id in population).items()
-    }
+    passed_by = passed_modules_by_learner(course, (e for e in events if e.learner_id in population), track)
     steps = []
     for module in course.track_modules(track):
         quiz = quiz_activity(module.quiz)

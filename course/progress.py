@@ -218,8 +218,25 @@ def passed_modules(course: Course, events: list[Event], track: str) -> set[str]:
     the quiz passed on this track and everything `completion:` asks done. The same answer as
     `project(...).module(id).status == "passed"`, without the rest of the projection (the
     trainer dashboard asks it of every learner)."""
-    done = _done(course, events, track)
-    return {m.id for m in course.track_modules(track) if _is_passed(course, track, m, done)}
+    return passed_modules_by_learner(course, events, track).get(events[0].learner_id, set()) if events else set()
+
+
+def passed_modules_by_learner(course: Course, events: Iterable[Event], track: str) -> dict[str, set[str]]:
+    """`passed_modules` for every learner in `events` (any order, learners mixed), in one pass
+    over the course's structure: learner id -> ids of the modules of `track` they completed."""
+    per_learner: dict[str, list[Event]] = {}
+    for e in events:
+        per_learner.setdefault(e.learner_id, []).append(e)
+    modules = course.track_modules(track)
+    out = {}
+    for learner, evs in per_learner.items():
+        # Only what the rule reads: no ordering, scores or resume points (the dashboard asks
+        # this of thousands of learners at once).
+        seen = frozenset(e.activity for e in evs if e.verb == EXPERIENCED)
+        passed = frozenset(e.activity for e in evs if e.verb == PASSED and e.track == track)
+        done = _Done(seen, frozenset(completed_scenarios(evs)), passed, {}, {})
+        out[learner] = {m.id for m in modules if _is_passed(course, track, m, done)}
+    return out
 
 
 def project(course: Course, events: list[Event], track: str | None = None) -> LearnerProgress:

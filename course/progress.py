@@ -3,6 +3,13 @@
 Nothing here reads a database or the UI; give it the course and the events and it answers
 the same way every time. Progress counts only quiz attempts made on the learner's current
 track, because tracks differ in pass mark and in the questions they include.
+
+A module is passed when its quiz is passed on the track and the track's completion rule
+(course.yaml `completion:`, e.g. staff: every section read and every scenario played) is met.
+The rule reads the records as they are, not their order, so a quiz passed before a rule asked
+for the sections counts once they are read (docs/authoring.md, "Completion rules"). Progress,
+the quiz gate, the dashboard's funnel (`passed_modules_by_learner`), the LMS completions and
+the certificate all ask this module, so they agree.
 """
 
 from __future__ import annotations

@@ -309,13 +309,16 @@ class Plan:
 
 def make_plan(course: Course, read_pages: int | None = 1) -> Plan:
     """`read_pages`: pages after the overview a learner reads with Next (None: all of them,
-    then the summary's own "Take the quiz" button; fewer: then the quiz by its address)."""
+    then the summary's own "Take the quiz" button; fewer: then the quiz by its address). On a
+    track whose completion rule asks for every section, learners read at least those."""
     modules, pages, counts = {}, {}, {}
     for t in course.settings.tracks:
         m = course.module(t.modules[0])
         modules[t.id] = m
         readable = len(steps(m)) - 2  # sections and summary, after the overview
         pages[t.id] = readable if read_pages is None else min(read_pages, readable)
+        if t.completion.sections == "all":  # the track's rule: the quiz opens once every section is read
+            pages[t.id] = max(pages[t.id], len(m.sections))
         # choose track, Start, Next x pages, open the quiz, a click per answer, submit, My progress
         counts[t.id] = 1 + 1 + pages[t.id] + 1 + len(answer_clicks(course.quizzes[m.quiz], t.id)) + 1 + 1
     return Plan(course, [t.id for t in course.settings.tracks], modules, pages, counts)

@@ -43,7 +43,7 @@ from course.events import (
     section_activity,
     section_of,
 )
-from course.progress import check_ins, project
+from course.progress import check_ins, passed_modules_by_learner, project
 from course.schema import Course, Gradable, Quiz, Scenario
 
 # Small-cell suppression: the usual threshold for education and health statistics. With
@@ -178,18 +178,23 @@ class FunnelStep:
 
 def funnel(course: Course, events: Sequence[Event], track: str) -> list[FunnelStep]:
     """Per module of `track`, in track order: learners who started it (opened any section or
-    attempted its quiz), attempted its quiz, and passed it, on this track.
+    attempted its quiz), attempted its quiz, and passed it on this track, as the track's
+    completion rule counts a pass (`progress.passed_modules`: a staff quiz counts once the
+    module's sections are read and its scenarios played).
 
     The population is the learners whose track (see `learner_tracks`) is `track`."""
     population = {lid for lid, t in learner_tracks(events).items() if t == track}
     reason = suppression_reason(len(population))
     on_track = [e for e in events if e.learner_id in population and e.track == track]
+    # Passed as the track's completion rule counts it (course.yaml `completion:`), as on the
+    # learner's own page and for the certificate: not every passed quiz event.
+    passed_by = passed_modules_by_learner(course, (e for e in events if e.learner_id in population), track)
     steps = []
     for module in course.track_modules(track):
         quiz = quiz_activity(module.quiz)
         prefix = section_activity(module.id, "")
         attempted = {e.learner_id for e in on_track if _is_attempt(e) and e.activity == quiz}
-        passed = {e.learner_id for e in on_track if e.verb == PASSED and e.activity == quiz}
+        passed = {lid for lid, done in passed_by.items() if module.id in done}
         viewed = {e.learner_id for e in on_track if e.verb == EXPERIENCED and e.activity.startswith(prefix)}
         if reason:
             steps.append(FunnelStep(module.id, module.title, None, None, None, None, reason))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from course import dates
 from course.events import Event
 from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
 from course.renewal import Holder, Revocation, add_months, renewed_by, revocations, status
@@ -207,7 +208,7 @@ def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list
 
 
 def _date(moment: datetime) -> str:
-    return f"{moment.day} {moment.strftime('%B %Y')}"
+    return dates.day(moment)  # the one date format (course/dates.py), as on Verify and My progress
 
 
 # Letters that do not decompose to a base letter are spelled the way people write them

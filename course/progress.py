@@ -3,6 +3,13 @@
 Nothing here reads a database or the UI; give it the course and the events and it answers
 the same way every time. Progress counts only quiz attempts made on the learner's current
 track, because tracks differ in pass mark and in the questions they include.
+
+A module is passed when its quiz is passed on the track and the track's completion rule
+(course.yaml `completion:`, e.g. staff: every section read and every scenario played) is met.
+The rule reads the records as they are, not their order, so a quiz passed before a rule asked
+for the sections counts once they are read (docs/authoring.md, "Completion rules"). Progress,
+the quiz gate, the dashboard's funnel (`passed_modules_by_learner`), the LMS completions and
+the certificate all ask this module, so they agree.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from course.events import (
     survey_activity,
 )
 from course.scenario_play import completed as completed_scenarios
-from course.schema import Course, Module, Survey
+from course.schema import Course, Module, Survey, Track
 
 LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
     "locked",
@@ -80,6 +87,18 @@ class ModuleProgress:
     @property
     def quiz_open(self) -> bool:
         return not self.quiz_waits_for
+
+    def still_to_do(self) -> str:
+        """What the completion rule still asks before the quiz, counted: "2 of 5 sections
+        read, 0 of 1 practice scenarios played". Empty when the quiz is open."""
+        kinds = {kind for kind, _, _ in self.quiz_waits_for}
+        parts = []
+        if "section" in kinds:
+            parts.append(f"{self.sections_seen} of {self.sections_total} sections read")
+        if "scenario" in kinds:
+            noun = "practice scenario" if self.scenarios_total == 1 else "practice scenarios"
+            parts.append(f"{self.scenarios_done} of {self.scenarios_total} {noun} played")
+        return ", ".join(parts)
 
     @property
     def label(self) -> str:
@@ -136,20 +155,24 @@ def current_track(events: Iterable[Event]) -> str | None:
     return track
 
 
-def project(course: Course, events: list[Event], track: str | None = None) -> LearnerProgress:
-    """Project a learner's events onto the modules of `track` (default: their current one)."""
-    events = sorted(events, key=lambda e: e.timestamp)
-    track = track or current_track(events)
-    if track is None:
-        return LearnerProgress(None, ())
-    tr = course.track(track)
+@dataclass(frozen=True)
+class _Done:
+    """What a learner's events show done on one track: the facts the completion rule reads."""
+
+    seen: frozenset[str]  # section activity ids opened (on any track: reading is reading)
+    played: frozenset[str]  # scenario ids played to an ending
+    passed_quizzes: frozenset[str]  # quiz activity ids passed on this track
+    scores: dict[str, list[float]]  # quiz activity -> percent per attempt on this track, in order
+    last_seen_section: dict[str, str]  # module id -> the section opened last
+
+
+def _done(course: Course, events: list[Event], track: str) -> _Done:
     seen: set[str] = set()
     last_seen_section: dict[str, str] = {}
     scores: dict[str, list[float]] = {}
     passed_quizzes: set[str] = set()
     section_owner = {section_activity(m.id, s.id): (m.id, s.id) for m in course.modules for s in m.sections}
-    played = completed_scenarios(events)
-    for e in events:
+    for e in sorted(events, key=lambda e: e.timestamp):
         if e.verb == EXPERIENCED and e.activity in section_owner:
             module_id, section_id = section_owner[e.activity]
             seen.add(e.activity)
@@ -159,22 +182,81 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
             scores.setdefault(e.activity, []).append(pct)
             if e.verb == PASSED:
                 passed_quizzes.add(e.activity)
+    return _Done(
+        frozenset(seen), frozenset(completed_scenarios(events)), frozenset(passed_quizzes), scores, last_seen_section
+    )
 
-    def waits_for(module: Module) -> tuple[tuple[str, str, str], ...]:
-        """What the track's completion rule still asks of this module before its quiz."""
-        left: list[tuple[str, str, str]] = []
-        if tr.completion.sections == "all":
-            left += [
-                ("section", s.id, s.heading) for s in module.sections if section_activity(module.id, s.id) not in seen
-            ]
-        if tr.completion.scenarios == "all":
-            left += [
-                ("scenario", sc.id, sc.title) for sc in course.module_scenarios(module.id, track) if sc.id not in played
-            ]
-        return tuple(left)
 
-    def is_passed(module: Module) -> bool:
-        return quiz_activity(module.quiz) in passed_quizzes and not waits_for(module)
+def _waits_for(course: Course, track: str, module: Module, done: _Done) -> tuple[tuple[str, str, str], ...]:
+    """What the track's completion rule still asks of this module before its quiz counts."""
+    rule = course.track(track).completion
+    left: list[tuple[str, str, str]] = []
+    if rule.sections == "all":
+        left += [
+            ("section", s.id, s.heading) for s in module.sections if section_activity(module.id, s.id) not in done.seen
+        ]
+    if rule.scenarios == "all":
+        left += [
+            ("scenario", sc.id, sc.title)
+            for sc in course.module_scenarios(module.id, track)
+            if sc.id not in done.played
+        ]
+    return tuple(left)
+
+
+def _is_passed(course: Course, track: str, module: Module, done: _Done) -> bool:
+    # The rule, not the order of events, decides: a quiz passed before the rule asked for the
+    # sections (records from before it was set) counts once the sections left are read.
+    return quiz_activity(module.quiz) in done.passed_quizzes and not _waits_for(course, track, module, done)
+
+
+def completion_steps(track: Track) -> str:
+    """The track's completion rule in words, for a sentence about any of its modules:
+    "read every section, play each practice scenario to an ending, then pass its quiz"."""
+    steps = []
+    if track.completion.sections == "all":
+        steps.append("read every section")
+    if track.completion.scenarios == "all":
+        steps.append("play each practice scenario to an ending")
+    if not steps:
+        return "pass its quiz"
+    return ", ".join(steps) + ", then pass its quiz"
+
+
+def passed_modules(course: Course, events: list[Event], track: str) -> set[str]:
+    """Ids of the modules of `track` that a learner's events complete under the track's rule:
+    the quiz passed on this track and everything `completion:` asks done. The same answer as
+    `project(...).module(id).status == "passed"`, without the rest of the projection (the
+    trainer dashboard asks it of every learner)."""
+    return passed_modules_by_learner(course, events, track).get(events[0].learner_id, set()) if events else set()
+
+
+def passed_modules_by_learner(course: Course, events: Iterable[Event], track: str) -> dict[str, set[str]]:
+    """`passed_modules` for every learner in `events` (any order, learners mixed), in one pass
+    over the course's structure: learner id -> ids of the modules of `track` they completed."""
+    per_learner: dict[str, list[Event]] = {}
+    for e in events:
+        per_learner.setdefault(e.learner_id, []).append(e)
+    modules = course.track_modules(track)
+    out = {}
+    for learner, evs in per_learner.items():
+        # Only what the rule reads: no ordering, scores or resume points (the dashboard asks
+        # this of thousands of learners at once).
+        seen = frozenset(e.activity for e in evs if e.verb == EXPERIENCED)
+        passed = frozenset(e.activity for e in evs if e.verb == PASSED and e.track == track)
+        done = _Done(seen, frozenset(completed_scenarios(evs)), passed, {}, {})
+        out[learner] = {m.id for m in modules if _is_passed(course, track, m, done)}
+    return out
+
+
+def project(course: Course, events: list[Event], track: str | None = None) -> LearnerProgress:
+    """Project a learner's events onto the modules of `track` (default: their current one)."""
+    events = sorted(events, key=lambda e: e.timestamp)
+    track = track or current_track(events)
+    if track is None:
+        return LearnerProgress(None, ())
+    tr = course.track(track)
+    done = _done(course, events, track)
 
     out = []
     previous: Module | None = None
@@ -182,18 +264,22 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
         blockers = [course.module(r) for r in module.requires if r in tr.modules]
         if tr.sequencing == "sequential" and previous is not None and previous not in blockers:
             blockers.insert(0, previous)
-        open_blockers = [b for b in blockers if not is_passed(b)]
+        open_blockers = [b for b in blockers if not _is_passed(course, track, b, done)]
         locked_by = tuple(b.id for b in open_blockers)
-        quiz_scores = scores.get(quiz_activity(module.quiz), [])
-        n_seen = sum(section_activity(module.id, s.id) in seen for s in module.sections)
+        quiz_scores = done.scores.get(quiz_activity(module.quiz), [])
+        n_seen = sum(section_activity(module.id, s.id) in done.seen for s in module.sections)
         module_scenarios = course.module_scenarios(module.id, track)
-        if is_passed(module):
+        waits = _waits_for(course, track, module, done)
+        quiz_passed = quiz_activity(module.quiz) in done.passed_quizzes
+        if quiz_passed and not waits:
             status = PASSED_STATUS
         elif locked_by:
             status = LOCKED
-        elif quiz_scores:
+        elif quiz_scores and not quiz_passed:
             status = NEEDS_RETRY
-        elif n_seen or any(sc.id in played for sc in module_scenarios):
+        elif quiz_passed or n_seen or any(sc.id in done.played for sc in module_scenarios):
+            # A quiz passed with the rule not yet met (a record from before the rule) is
+            # in progress: what is left is reading, not another attempt.
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
@@ -208,13 +294,11 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
                 attempts=len(quiz_scores),
                 best_percent=max(quiz_scores) if quiz_scores else None,
                 latest_percent=quiz_scores[-1] if quiz_scores else None,
-                resume_step=_resume_step(
-                    module, last_seen_section.get(module.id), bool(quiz_scores), status == PASSED_STATUS
-                ),
+                resume_step=_resume_step(module, done.last_seen_section.get(module.id), quiz_scores, status, waits),
                 locked_by=locked_by,
                 locked_titles=tuple(b.title for b in open_blockers),
-                quiz_waits_for=waits_for(module),
-                scenarios_done=sum(sc.id in played for sc in module_scenarios),
+                quiz_waits_for=waits,
+                scenarios_done=sum(sc.id in done.played for sc in module_scenarios),
                 scenarios_total=len(module_scenarios),
             )
         )
@@ -222,10 +306,19 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
     return LearnerProgress(track, tuple(out))
 
 
-def _resume_step(module: Module, last_section: str | None, attempted: bool, passed: bool) -> str:
-    if passed:
+def _resume_step(
+    module: Module,
+    last_section: str | None,
+    scores: list[float],
+    status: str,
+    waits: tuple[tuple[str, str, str], ...],
+) -> str:
+    if status == PASSED_STATUS:
         return OVERVIEW  # "Review" opens the module's text; its quiz is one button away
-    if attempted:
+    unread = [ident for kind, ident, _ in waits if kind == "section"]
+    if status == IN_PROGRESS and scores and unread:
+        return unread[0]  # the quiz is passed; the first section the rule still asks for
+    if scores:
         return QUIZ  # not passed yet: back to the quiz
     # Where the learner left off: the last section they opened, or the start.
     return last_section or OVERVIEW

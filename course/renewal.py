@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from course import dates
 from course.events import (
     COMPLETED,
     PASSED,
@@ -128,14 +129,15 @@ def renewed_by(
     """Which way of the track's renewal rule the learner's events meet for this certificate
     ("refresher" or "changed_modules"), or None (not met, window not open, or no rule)."""
     opens = window_opens(track, expires_at)
-    if opens is None:
+    rule = track.renewal
+    if opens is None or rule is None:
         return None
     events = [e for e in events if utc(e.timestamp) >= opens]
-    if "refresher" in track.renewal.by:
+    if "refresher" in rule.by:
         for e in events:
             if e.verb == COMPLETED and e.activity == refresher_activity() and e.success and e.track == track.id:
                 return "refresher"
-    if "changed_modules" in track.renewal.by:
+    if "changed_modules" in rule.by:
         changed = changed_modules(course, track, issued_at)
         if changed and all(_passed_since(m, track, events) for m in changed):
             return "changed_modules"
@@ -143,6 +145,8 @@ def renewed_by(
 
 
 def _passed_since(module: Module, track: Track, events: list[Event]) -> bool:
+    if module.review is None:  # not a changed module: changed_modules lists reviewed ones only
+        return False
     reviewed = datetime.combine(module.review.last_reviewed, time(), tzinfo=UTC)
     return any(
         e.verb == PASSED
@@ -222,9 +226,7 @@ def reminder_ics(
     )
     ev.add(
         "description",
-        how
-        + f"It expires on {utc(expires_at):%d %B %Y} at {utc(expires_at):%H:%M} UTC."
-        + (f" {where}" if where else ""),
+        how + f"It expires on {dates.day_and_time(expires_at)}." + (f" {where}" if where else ""),
     )
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

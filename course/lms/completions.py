@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from course.events import FAILED, PASSED, quiz_activity
-from course.progress import project
+from course.progress import PASSED_STATUS, project
 from course.records import Store
 from course.schema import Course
 
@@ -109,6 +109,8 @@ def rows(store: Store, course: Course, cohort: str, since: date) -> list[Row]:
             if when is None or mp.latest_percent is None:
                 continue
             ok = activity in passed_on
+            if ok and mp.status != PASSED_STATUS:
+                continue  # quiz passed, the track's completion rule not yet met: neither done nor failed
             score = mp.best_percent if ok else mp.latest_percent
             if ok:
                 best.append(mp.best_percent or 0.0)

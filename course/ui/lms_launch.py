@@ -203,7 +203,13 @@ def _cmi5_after_page() -> None:
         scaled = (progress.best_percent or 0) / 100
         if progress.status == "passed" and "passed" not in session.sent:
             verbs += [("passed", scaled), ("completed", None)]
-        elif progress.latest_percent is not None and progress.status != "passed" and "failed" not in session.sent:
+        elif (
+            progress.latest_percent is not None
+            # in progress with a score: the quiz is passed and the track's completion rule is not
+            # met yet (a record from before the rule): not complete, but not failed either
+            and progress.status not in ("passed", "in_progress")
+            and "failed" not in session.sent
+        ):
             verbs.append(("failed", progress.latest_percent / 100))
         out += [session.statement(v, score_scaled=s) for v, s in verbs if v not in session.sent]
     with st.sidebar:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from course import dates
 from course.lms import completions, outbox
 from course.records import StoreUnavailable
 from course.ui import state
@@ -34,7 +35,7 @@ def render(db, course, cohort: str | None, since: datetime | None) -> None:
                 on_click="ignore",
             )
             st.caption(
-                f"One row per learner and module, and per learner who completed the course, since {day.isoformat()}: "
+                f"One row per learner and module, and per learner who completed the course, since {dates.day(day)}: "
                 "learner id, e-mail when known, name, course code, item, completion date, score, pass or fail, "
                 "certificate id (docs/lms.md)."
             )

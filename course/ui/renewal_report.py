@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from course import certificates, refresh, renewal
+from course import certificates, dates, refresh, renewal
 from course.analytics import MIN_GROUP
 from course.events import Event
 from course.records import StoreUnavailable
@@ -30,8 +30,13 @@ BUCKETS = {
 }
 
 
-def holder_rows(holders: Sequence[renewal.Holder], now: datetime) -> list[dict]:
-    """The rows of the renewal list and its CSV, soonest first, by bucket."""
+def holder_rows(holders: Sequence[renewal.Holder], now: datetime, for_file: bool = False) -> list[dict]:
+    """The rows of the renewal list (dates as people read them, course/dates.py) or, with
+    `for_file`, of its CSV (ISO 8601 dates, which spreadsheets sort), soonest first, by bucket."""
+
+    def when(moment: datetime) -> str:
+        return f"{moment:%Y-%m-%d}" if for_file else dates.day(moment)
+
     rows = []
     for bucket, found in renewal.expiry_buckets(holders, now).items():
         for h in found:
@@ -40,8 +45,8 @@ def holder_rows(holders: Sequence[renewal.Holder], now: datetime) -> list[dict]:
                     "When": BUCKETS[bucket],
                     "Certificate": h.certificate_id,
                     "Learner": h.learner_id[:8],
-                    "Issued": f"{h.issued_at:%Y-%m-%d}",
-                    "Expires": f"{h.expires_at:%Y-%m-%d}" if h.expires_at else "",
+                    "Issued": when(h.issued_at),
+                    "Expires": when(h.expires_at) if h.expires_at else "",
                     "Status": renewal.STATUS_LABELS[h.status],
                 }
             )
@@ -129,9 +134,10 @@ def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
     with cols[0]:
         st.download_button(
             "Certificates due for renewal (CSV)",
-            pd.DataFrame(rows, columns=["When", "Certificate", "Learner", "Issued", "Expires", "Status"]).to_csv(
-                index=False
-            ),
+            pd.DataFrame(
+                holder_rows(holders, now, for_file=True),
+                columns=["When", "Certificate", "Learner", "Issued", "Expires", "Status"],
+            ).to_csv(index=False),
             file_name="certificate-renewals.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import datetime
 
 import streamlit as st
 
-from course import certificates, html_pdf, renewal
+from course import certificates, dates, html_pdf, renewal
 from course.certificates import Certificate
 from course.records import StoreUnavailable
 from course.ui import state
@@ -18,8 +19,8 @@ from course.ui.common import escape_markdown
 _log = logging.getLogger(__name__)
 
 
-def day(moment) -> str:
-    return f"{renewal.utc(moment):%d %B %Y}"
+def day(moment: datetime) -> str:
+    return dates.day(moment)  # one date format everywhere (course/dates.py)
 
 
 def renew_if_met(track_id: str) -> Certificate | None:

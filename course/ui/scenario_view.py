@@ -227,8 +227,11 @@ def quiz_waits(module: Module, mp: ModuleProgress) -> None:
     """A quiz the track's completion rule keeps closed: what is left, each a link to it."""
     course = state.course()
     scen = {s.id: s for s in course.scenarios.values()}
+    # The track's rule (course.yaml `completion:`) asks for these before the quiz counts, so a
+    # quiz opened by its address or an old link is not a way round reading the module.
     st.info(
-        "This quiz opens when you have done the parts below. Each one is a link to it.",
+        f"This quiz opens when you have done the parts below. So far: {mp.still_to_do()}. "
+        "Each part left is a link to it.",
         icon=":material/lock_clock:",
     )
     for kind, ident, title in mp.quiz_waits_for:

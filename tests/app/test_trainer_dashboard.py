@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from course.events import (
     ANSWERED,
     COMPLETED,
+    EXPERIENCED,
     FAILED,
     PASSED,
     REGISTERED,
@@ -20,6 +21,7 @@ from course.events import (
     knowledge_test_activity,
     question_activity,
     quiz_activity,
+    section_activity,
 )
 from course.records import open_store
 from course.trainer_auth import hash_passcode
@@ -55,6 +57,11 @@ def seed(real_course, db_url: str) -> tuple[str, list[list[bool]], list[float], 
         store.join_cohort(learner, code)
         base = {"learner_id": learner, "cohort": code, "track": "staff"}
         events = [Event(verb=REGISTERED, activity=course_activity(), timestamp=t, **base)]
+        # the staff track's completion rule: History's sections read before its quiz
+        events += [
+            Event(verb=EXPERIENCED, activity=section_activity("history", sec.id), timestamp=t, **base)
+            for sec in real_course.module("history").sections
+        ]
         for j, (q, right) in enumerate(zip(items, row, strict=True)):
             events.append(
                 Event(

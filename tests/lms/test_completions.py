@@ -8,9 +8,10 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from course.cli import main
-from course.events import FAILED, PASSED, REGISTERED, Event, course_activity, quiz_activity, scenario_completed
+from course.events import FAILED, PASSED, REGISTERED, Event, course_activity, quiz_activity
 from course.lms.completions import COLUMNS, rows, to_csv
 from course.records import CertificateRecord
+from tests.completing import rule_done
 
 DAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -43,12 +44,9 @@ def _cohort(store, real_course):
         events.append(
             _quiz(ana, real_course.module(m).quiz, True, 9 if n else 8, 2 if n == 0 else 1, DAY + timedelta(days=n + 1))
         )
-    # ... and, as the staff track's completion rule asks, plays every staff scenario to an ending
-    for scenario in real_course.scenarios.values():
-        if "staff" in scenario.tracks:
-            ending = scenario.endings[0]
-            done = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
-            events.append(done.by(ana, at=DAY + timedelta(days=1)))
+    # ... and, as the staff track's completion rule asks, reads every section and plays every
+    # staff scenario to an ending
+    events += rule_done(real_course, ana, "staff", DAY + timedelta(days=1))
     # Ben: failed the first module only
     events.append(_quiz(ben, real_course.module(modules[0]).quiz, False, 4, 1, DAY + timedelta(days=3)))
     store.append_many(events)
@@ -106,3 +104,19 @@ def test_bad_options_get_a_clear_message(store, capsys):
     assert "not a cohort code" in capsys.readouterr().err
     assert main(["completions", "--cohort", "KX7-P2M", "--since", "2026-01-01", "--db", store.url]) == 2
     assert "no cohort with the code" in capsys.readouterr().err
+
+
+def test_a_staff_quiz_passed_with_sections_unread_is_no_completion_until_they_are_read(store, real_course):
+    """The track's completion rule decides, not the quiz event alone: no row (neither done nor
+    failed) while the module's sections are unread; a pass row once they are read."""
+    code = store.create_cohort("Eastside clinic", "staff", "trainer")
+    cam, _ = store.create_learner(None)
+    store.join_cohort(cam, code)
+    first = real_course.module(real_course.track("staff").modules[0])
+    store.append(Event(learner_id=cam, verb=REGISTERED, activity=course_activity(), track="staff", timestamp=DAY))
+    store.append(_quiz(cam, first.quiz, True, 9, 1, DAY + timedelta(days=1)))
+    assert [r for r in rows(store, real_course, code, date(2026, 11, 1)) if r.learner_id == cam] == []
+    read = [e for e in rule_done(real_course, cam, "staff", DAY + timedelta(days=2)) if first.id in e.activity]
+    store.append_many(read)
+    found = [r for r in rows(store, real_course, code, date(2026, 11, 1)) if r.learner_id == cam]
+    assert [(r.item, r.result) for r in found] == [(first.id, "pass")]

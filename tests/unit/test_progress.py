@@ -27,6 +27,12 @@ def ev(n: int, verb: str, activity: str, **kw) -> Event:
     return Event(learner_id="L", verb=verb, activity=activity, timestamp=T0 + timedelta(minutes=n), **kw)
 
 
+def read_every_section(course: Course, module_id: str) -> list[Event]:
+    """What the staff track's completion rule asks besides the quiz: every section opened
+    (before the learner's other events, at minute 0)."""
+    return [ev(0, EXPERIENCED, section_activity(module_id, s.id)) for s in course.module(module_id).sections]
+
+
 @pytest.fixture
 def two_module_course(real_course) -> Course:
     """The real History module plus a renamed copy, so sequencing has something to unlock."""
@@ -61,6 +67,7 @@ def test_sequential_track_locks_the_next_module_and_says_why(two_module_course):
 def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
     events = [
         ev(0, REGISTERED, course_activity(), track="staff"),
+        *read_every_section(two_module_course, "history"),
         ev(1, FAILED, quiz_activity("history"), track="staff", score=5, max_score=13),
         ev(2, PASSED, quiz_activity("history"), track="staff", score=12, max_score=13),
     ]
@@ -80,7 +87,8 @@ def test_passing_the_quiz_unlocks_the_next_module(two_module_course):
 def test_after_a_quiz_attempt_the_module_resumes_where_it_should(two_module_course, verb, score, status, resume_step):
     events = [
         ev(0, REGISTERED, course_activity(), track="staff"),
-        ev(1, verb, "quiz/history", track="staff", score=score, max_score=13),
+        *read_every_section(two_module_course, "history"),
+        ev(1, verb, quiz_activity("history"), track="staff", score=score, max_score=13),
     ]
     first = project(two_module_course, events).modules[0]
     assert first.status == status and first.resume_step == resume_step
@@ -113,7 +121,8 @@ def test_results_on_another_track_do_not_count(two_module_course):
 
 
 def test_everything_passed_is_complete(two_module_course):
-    events = [ev(0, REGISTERED, course_activity(), track="staff")] + [
+    read = [e for m in ("history", "second") for e in read_every_section(two_module_course, m)]
+    events = [ev(0, REGISTERED, course_activity(), track="staff"), *read] + [
         ev(i + 1, PASSED, quiz_activity(q), track="staff", score=13, max_score=13)
         for i, q in enumerate(["history", "second"])
     ]

@@ -11,6 +11,7 @@ from course import refresh
 from course.events import (
     ANSWERED,
     COMPLETED,
+    EXPERIENCED,
     PASSED,
     REFRESHER,
     REGISTERED,
@@ -19,6 +20,7 @@ from course.events import (
     question_activity,
     quiz_activity,
     refresher_activity,
+    section_activity,
 )
 from course.progress import PASSED_STATUS, project
 
@@ -35,6 +37,13 @@ def passed_history(course, learner="L1", wrong=(), at=T0) -> list[Event]:
     questions in `wrong` wrongly."""
     module, questions = first_module(course)
     events = [Event(learner, REGISTERED, course_activity(), track="staff", timestamp=at - timedelta(hours=1))]
+    # the staff track's completion rule: every section of the module read before its quiz
+    events += [
+        Event(
+            learner, EXPERIENCED, section_activity(module.id, s.id), track="staff", timestamp=at - timedelta(minutes=30)
+        )
+        for s in module.sections
+    ]
     for q in questions:
         ok = q.id not in wrong
         events.append(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from course import dates
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Section, Voice
 from course.ui import chart_view, nav, scenario_view, state
@@ -110,8 +111,7 @@ def review_markdown(module: Module) -> str:
     """When the module's content was last reviewed, its version, and what changed (one element)."""
     review = module.review
     assert review is not None
-    day = review.last_reviewed
-    text = f"Last reviewed {day.day} {day:%B %Y} (version {escape_markdown(review.version)})"
+    text = f"Last reviewed {dates.day(review.last_reviewed)} (version {escape_markdown(review.version)})"
     if not review.changes:
         return text
     changes = "\n".join(f"- {dollars(c)}" for c in review.changes)

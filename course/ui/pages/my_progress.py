@@ -10,7 +10,7 @@ import streamlit as st
 
 from course import analytics, certificates, xapi
 from course.learning import Refusal
-from course.progress import CheckIns, check_ins
+from course.progress import CheckIns, check_ins, completion_steps
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, identity, renewal_view, state, widgets
@@ -169,7 +169,10 @@ def _certificate(progress) -> None:
         renewal_view.show(mine[-1], progress.track)
         return
     if not progress.complete:
-        st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
+        steps = completion_steps(course.track(progress.track))  # the track's rule (course.yaml `completion:`)
+        st.write(
+            f"Complete every module on this track to earn a certificate your employer can verify. In each module, {steps}."
+        )
         return
     with st.form("certificate"):
         name = st.text_input("Your full name, as it should appear", value=learner.display_name or "")

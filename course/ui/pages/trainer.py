@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from course import analytics, charts, xapi
+from course import analytics, charts, dates, xapi
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
@@ -176,7 +176,7 @@ def _cohorts(db, course) -> None:
                         "Cohort": escape_markdown(c.name),  # st.table reads Markdown: shown as typed
                         "Code": c.code,
                         "Track": c.track,
-                        "Created": f"{c.created_at:%Y-%m-%d}",
+                        "Created": dates.day(c.created_at),
                     }
                     for c in cohorts
                 ]
@@ -195,10 +195,7 @@ def _stuck(course, events) -> list:
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
     plain_table(
         pd.DataFrame(
-            [
-                {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": f"{s.last_activity:%Y-%m-%d}"}
-                for s in stuck
-            ]
+            [{"Learner": s.learner_id[:8], "Why": s.reason, "Last active": dates.day(s.last_activity)} for s in stuck]
         )
     )
     return stuck

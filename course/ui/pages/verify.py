@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course import certificates, renewal
+from course import certificates, dates, renewal
 from course.ui import nav, state
 from course.ui.common import code_as_typed, escape_markdown
 
@@ -54,10 +54,10 @@ def _outcome(cert_id: str) -> None:
         )
         return
     cert = checked.certificate
-    expires = f"{cert.expires_at:%d %B %Y}" if cert.expires_at else None
+    expires = dates.day(cert.expires_at) if cert.expires_at else None
     if checked.status == renewal.REVOKED_STATUS and checked.revocation is not None:
         st.error(
-            f"This certificate was revoked on {checked.revocation.at:%d %B %Y}. It no longer certifies completion.",
+            f"This certificate was revoked on {dates.day(checked.revocation.at)}. It no longer certifies completion.",
             icon=":material/gpp_bad:",
         )
     elif checked.status == renewal.EXPIRED:
@@ -72,7 +72,7 @@ def _outcome(cert_id: str) -> None:
             "Name": [escape_markdown(cert.display_name)],  # st.table reads Markdown: shown as written
             "Course": [cert.course_title],
             "Version": [cert.course_version],
-            "Issued": [f"{cert.issued_at:%d %B %Y}"],
+            "Issued": [dates.day(cert.issued_at)],
             "Valid until": [expires or "Does not expire"],
             "Status": [renewal.STATUS_LABELS[checked.status]],
         },

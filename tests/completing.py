@@ -27,5 +27,5 @@ def rule_done(course: Course, learner_id: str, track: str, when: datetime) -> li
             for scenario in course.module_scenarios(module.id, track):
                 ending = scenario.endings[0]
                 fields = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], track)
-                out.append(Event(learner_id=learner_id, **fields, timestamp=when))
+                out.append(fields.by(learner_id, at=when))
     return out

@@ -33,7 +33,21 @@ def build(course: Course) -> list[StreamlitPage]:
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     from course.ui import trainer_access
-    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, refresh, settings, trainer, verify
+    from course.ui.pages import (
+        about,
+        audience,
+        checks,
+        home,
+        join,
+        module,
+        my_progress,
+        presenter,
+        quiz,
+        refresh,
+        settings,
+        trainer,
+        verify,
+    )
 
     _PAGES: dict[str, StreamlitPage] = {}
     st.session_state[PAGES_KEY] = _PAGES
@@ -52,6 +66,7 @@ def build(course: Course) -> list[StreamlitPage]:
     _PAGES["verify"] = st.Page(
         verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
+    _PAGES["about"] = st.Page(about.render, title="About this course", icon=":material/info:", url_path="about")
     module_pages = []
     # A learner whose track is known sees that track's modules, numbered in its order (a
     # staff-only module is not in a public learner's menu; its address still says whose it is);
@@ -77,12 +92,10 @@ def build(course: Course) -> list[StreamlitPage]:
             visibility="hidden",
         )
         module_pages.append(page)
-    # The room links a presenter hands out are built from these two paths (see presenter.py).
-    _PAGES["join"] = st.Page(
-        presenter.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join"
-    )
+    # The room links a presenter hands out are built from these two paths (see course/ui/room.py).
+    _PAGES["join"] = st.Page(join.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join")
     _PAGES["audience"] = st.Page(
-        presenter.render_audience,
+        audience.render_audience,
         title="Audience view",
         icon=":material/cast:",
         url_path="audience",
@@ -124,6 +137,7 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES["refresh"],
         _PAGES["settings"],
         _PAGES["verify"],
+        _PAGES["about"],
         _PAGES["join"],
         *trainer_pages,
         _PAGES["audience"],

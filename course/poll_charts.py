@@ -38,9 +38,10 @@ class ChartSize:
 
 # A laptop or a phone: the container's width.
 SCREEN = ChartSize(font_size=16, title_size=18, row_step=30, bar_size=16, line_chars=44)
-# The projector: drawn 1200 px wide with 30 px text, which the projector page scales to the
-# screen (40 px text at 1920x1080, 28 px at 1280x720). The question is on the page above it.
-ROOM = ChartSize(font_size=30, title_size=34, row_step=52, bar_size=34, line_chars=60, width=1200, title=False)
+# The projector: drawn 1200 px wide with 28 px text, which the projector page scales to the
+# screen (40 px text at 1920x1080, 27 px at 1280x720); four options of up to two lines fit a
+# 16:9 screen below the question. The question is on the page above it, so no title.
+ROOM = ChartSize(font_size=28, title_size=32, row_step=44, bar_size=30, line_chars=64, width=1200, title=False)
 
 LINE_CHARS = SCREEN.line_chars
 ROW_STEP = SCREEN.row_step

@@ -45,7 +45,10 @@ PROJECTOR_CSS = """
   color: #000000; padding-top: calc(1 * var(--room)); }
 .st-key-projector h3, .st-key-projector h3 span { font-size: calc(3.2 * var(--room)) !important; color: #000000; }
 .st-key-projector [data-testid="stCaptionContainer"], .st-key-projector [data-testid="stCaptionContainer"] p {
-  color: #000000; font-size: calc(1.9 * var(--room)) !important; }
+  color: #000000 !important; opacity: 1; font-size: calc(1.9 * var(--room)) !important; }
+/* A poll shares the screen with its answers: its headings step down so the chart fits a 16:9 screen. */
+.st-key-projector-poll h2, .st-key-projector-poll h2 span { font-size: calc(3 * var(--room)) !important; }
+.st-key-projector-poll h3, .st-key-projector-poll h3 span { font-size: calc(2.4 * var(--room)) !important; }
 .st-key-projector li { margin-bottom: calc(0.6 * var(--room)); }
 .st-key-projector [data-testid="stIconMaterial"] { font-size: calc(3 * var(--room)) !important; }
 .st-key-projector-join { border: calc(0.3 * var(--room)) solid #000000; border-radius: calc(1 * var(--room));
@@ -53,8 +56,9 @@ PROJECTOR_CSS = """
 .st-key-projector-join strong { font-size: calc(3 * var(--room)) !important; }
 /* The results chart is drawn for a 1200 px wide room screen (course.poll_charts.ROOM) and
    scaled with the screen, text and all: an SVG keeps its proportions at any width. */
-.st-key-projector-results [data-testid="stVegaLiteChart"], .st-key-projector-results .vega-embed,
-.st-key-projector-results svg.marks { width: 100% !important; height: auto !important; }
+.st-key-projector-results [data-testid="stElementContainer"], .st-key-projector-results [data-testid="stFullScreenFrame"] > div,
+.st-key-projector-results [data-testid="stVegaLiteChart"],
+.st-key-projector-results svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
 .st-key-projector-results details summary p { font-size: calc(1.9 * var(--room)) !important; }
 """
 
@@ -113,6 +117,11 @@ def _audience_view() -> None:
 
 
 def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
+    with st.container(key="projector-poll"):
+        _poll_panel(db, room, poll, question)
+
+
+def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
     st.header("Question for the room", anchor=False)
     if question.case:
         st.markdown(question.case)

@@ -13,6 +13,7 @@ stay true, regenerate them after a change to what a page shows.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 from collections.abc import Callable
@@ -64,6 +65,14 @@ def choose_public_track(page) -> None:
     wait_ready(page)
 
 
+def sign_in_as_trainer(page, passcode: str) -> None:
+    page.goto(page.url.rstrip("/") + "/trainer-sign-in")
+    wait_ready(page)
+    page.get_by_label("Trainer passcode").fill(passcode)
+    page.get_by_role("button", name="Sign in").click()
+    wait_ready(page)
+
+
 def seed_room(db_url: str, *, poll: bool) -> str:
     """A public room on the history module at its third slide; with `poll`, its first poll
     question open with eight answers, revealed."""
@@ -87,12 +96,40 @@ def seed_room(db_url: str, *, poll: bool) -> str:
         store.close()
 
 
-def take(out: Path, only: set[str] | None = None) -> list[Path]:
-    """Start the app, take every screenshot (or those named in `only`), stop the app."""
-    from playwright.sync_api import sync_playwright
+def shots(db_url: str, passcode: str) -> list[Shot]:
+    """Every picture: the rooms are made in the store first."""
+    from course.loader import load_course
 
+    module = load_course(ROOT).module(MODULE)
+    with_figure = next((s.id for s in module.sections if s.figures), module.sections[0].id)
+    slides_room = seed_room(db_url, poll=False)
+    poll_room = seed_room(db_url, poll=True)
+    return [
+        Shot("home", "/", 1280, 900, choose_public_track),
+        Shot("module", f"/{MODULE}?step={with_figure}", 1280, 900, choose_public_track),
+        Shot("quiz", f"/{MODULE}-quiz", 1280, 900, choose_public_track),
+        Shot("about", "/about", 1280, 900),
+        Shot("presenter", "/present", 1280, 900, functools.partial(sign_in_as_trainer, passcode=passcode)),
+        Shot("projector", f"/audience?room={slides_room}", 1280, 720),
+        Shot("projector-results", f"/audience?room={poll_room}", 1280, 720),
+        Shot("join-phone", f"/join?room={poll_room}", 390, 844),
+    ]
+
+
+def take(
+    out: Path,
+    only: set[str] | None = None,
+    *,
+    url: str | None = None,
+    db_url: str | None = None,
+    passcode: str = PASSCODE,
+) -> list[Path]:
+    """Take every screenshot (or those named in `only`) into `out`. With `url` and `db_url`, of
+    an app already running there (the browser tests' server, whose trainer `passcode` is
+    given); else of an app started here and stopped after."""
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    if url is not None and db_url is not None:
+        return _take(out, only, url, db_url, passcode)
     with tempfile.TemporaryDirectory(prefix="course-screenshots-") as tmp:
         env = {
             "COURSE_DB_URL": f"sqlite:///{Path(tmp) / 'course.sqlite'}",
@@ -101,38 +138,36 @@ def take(out: Path, only: set[str] | None = None) -> list[Path]:
         }
         server = Server(env, Path(tmp) / "server.log")
         try:
-            db_url = env["COURSE_DB_URL"]
-            slides_room = seed_room(db_url, poll=False)
-            poll_room = seed_room(db_url, poll=True)
-            shots = [
-                Shot("home", "/", 1280, 900),
-                Shot("module", f"/{MODULE}?step=1", 1280, 900, choose_public_track),
-                Shot("about", "/about", 1280, 900),
-                Shot("projector", f"/audience?room={slides_room}", 1280, 720),
-                Shot("projector-results", f"/audience?room={poll_room}", 1280, 720),
-                Shot("join-phone", f"/join?room={poll_room}", 390, 844),
-            ]
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for shot in shots:
-                    if only and shot.name not in only:
-                        continue
-                    context = browser.new_context(viewport={"width": shot.width, "height": shot.height})
-                    page = context.new_page()
-                    if shot.prepare is not None:  # e.g. choose a track on Home first
-                        page.goto(server.url)
-                        wait_ready(page)
-                        shot.prepare(page)
-                    page.goto(server.url + shot.path)
-                    wait_ready(page)
-                    target = out / f"{shot.name}.png"
-                    page.screenshot(path=str(target))
-                    optimise(target)
-                    written.append(target)
-                    context.close()
-                browser.close()
+            return _take(out, only, server.url, env["COURSE_DB_URL"], PASSCODE)
         finally:
             server.stop()
+
+
+def _take(out: Path, only: set[str] | None, url: str, db_url: str, passcode: str) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written: list[Path] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for shot in shots(db_url, passcode):
+                if only and shot.name not in only:
+                    continue
+                context = browser.new_context(viewport={"width": shot.width, "height": shot.height})
+                page = context.new_page()
+                if shot.prepare is not None:  # e.g. choose a track on Home first
+                    page.goto(url)
+                    wait_ready(page)
+                    shot.prepare(page)
+                page.goto(url + shot.path)
+                wait_ready(page)
+                target = out / f"{shot.name}.png"
+                page.screenshot(path=str(target))
+                optimise(target)
+                written.append(target)
+                context.close()
+        finally:
+            browser.close()
     return written
 
 

@@ -25,9 +25,10 @@ __all__ = ["PROJECTOR_CSS", "render_audience"]
 
 # `--room` is 1% of a 16:9 screen's width, whichever side of the window limits it: 19.2 px at
 # 1920x1080, 12.8 px at 1280x720. Every text on the page is a multiple of it, so what fits on
-# one projector fits on every other, and nothing is smaller than 1.8 of it (35 px at 1080p,
-# 23 px at 720p: about 1/31 of the screen's height, readable at the back of a room that the
-# screen suits). Scoped to the projector's own containers and Streamlit's chrome, which this
+# one projector fits on every other: slide text 2.4 of it (46 px at 1080p, 31 px at 720p), and
+# nothing smaller than 1.9 of it (36 px at 1080p, 24 px at 720p: 1/30 of the screen's height,
+# readable at the back of a room that the screen suits; the results chart's text is 28 px drawn
+# for a 1200 px screen, scaled with it). Scoped to the projector's own containers and Streamlit's chrome, which this
 # page alone hides: the menu, header, toolbar and sidebar are for learners, not the room.
 PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,13 +124,15 @@ def take(
     url: str | None = None,
     db_url: str | None = None,
     passcode: str = PASSCODE,
+    browser: Any = None,
 ) -> list[Path]:
     """Take every screenshot (or those named in `only`) into `out`. With `url` and `db_url`, of
     an app already running there (the browser tests' server, whose trainer `passcode` is
-    given); else of an app started here and stopped after."""
+    given); else of an app started here and stopped after. With `browser`, in that Playwright
+    browser (a test's); else in Chromium started here."""
     out.mkdir(parents=True, exist_ok=True)
     if url is not None and db_url is not None:
-        return _take(out, only, url, db_url, passcode)
+        return _take(out, only, url, db_url, passcode, browser)
     with tempfile.TemporaryDirectory(prefix="course-screenshots-") as tmp:
         env = {
             "COURSE_DB_URL": f"sqlite:///{Path(tmp) / 'course.sqlite'}",
@@ -138,36 +141,38 @@ def take(
         }
         server = Server(env, Path(tmp) / "server.log")
         try:
-            return _take(out, only, server.url, env["COURSE_DB_URL"], PASSCODE)
+            return _take(out, only, server.url, env["COURSE_DB_URL"], PASSCODE, browser)
         finally:
             server.stop()
 
 
-def _take(out: Path, only: set[str] | None, url: str, db_url: str, passcode: str) -> list[Path]:
-    from playwright.sync_api import sync_playwright
+def _take(out: Path, only: set[str] | None, url: str, db_url: str, passcode: str, browser: Any) -> list[Path]:
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as p:
+            own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return _take(out, only, url, db_url, passcode, own)
+            finally:
+                own.close()
     written: list[Path] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for shot in shots(db_url, passcode):
-                if only and shot.name not in only:
-                    continue
-                context = browser.new_context(viewport={"width": shot.width, "height": shot.height})
-                page = context.new_page()
-                if shot.prepare is not None:  # e.g. choose a track on Home first
-                    page.goto(url)
-                    wait_ready(page)
-                    shot.prepare(page)
-                page.goto(url + shot.path)
-                wait_ready(page)
-                target = out / f"{shot.name}.png"
-                page.screenshot(path=str(target))
-                optimise(target)
-                written.append(target)
-                context.close()
-        finally:
-            browser.close()
+    for shot in shots(db_url, passcode):
+        if only and shot.name not in only:
+            continue
+        context = browser.new_context(viewport={"width": shot.width, "height": shot.height})
+        page = context.new_page()
+        if shot.prepare is not None:  # e.g. choose a track on Home first
+            page.goto(url)
+            wait_ready(page)
+            shot.prepare(page)
+        page.goto(url + shot.path)
+        wait_ready(page)
+        target = out / f"{shot.name}.png"
+        page.screenshot(path=str(target))
+        optimise(target)
+        written.append(target)
+        context.close()
     return written
 
 

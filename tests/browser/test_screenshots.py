@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -16,6 +17,7 @@ def load_script():
     spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up while being defined
     spec.loader.exec_module(module)
     return module
 
@@ -24,7 +26,7 @@ def test_the_screenshot_script_draws_the_readme_pictures_from_the_running_app(br
     script = load_script()
     names = {"about", "projector-results", "presenter"}
     written = script.take(
-        tmp_path, names, url=course_server.url, db_url=course_server.db_url, passcode=TRAINER_PASSCODE
+        tmp_path, names, url=course_server.url, db_url=course_server.db_url, passcode=TRAINER_PASSCODE, browser=browser
     )
     assert {p.stem for p in written} == names
     for path in written:

@@ -3,24 +3,49 @@
 Same promises as `course.charts`: Okabe-Ito colours, dark text set explicitly, every count
 written beside its bar (nothing depends on colour or bar length alone), each option's label
 above its bar so a long option text fits a phone or a projector, and a Vega `description`
-that states the result. `poll_tally_table` is the same numbers as a data table.
+that states the result. `poll_tally_table` is the same numbers as a data table. Two sizes: `SCREEN` for a laptop or
+a phone, `ROOM` for the projector, drawn for a 1200 px wide screen that the projector page
+scales with the room's screen (course/ui/pages/audience.py).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
 from course.charts import BAR_COLOUR, FONT, TEXT_COLOUR
 
-LINE_CHARS = 44  # an option's label wraps here
-ROW_STEP = 30  # pixels per row; large enough to read from the back of a room
-FONT_SIZE = 16
 # Room right of the longest bar for its count ("12 answers, 48%").
 ROOM_FOR_TEXT = 1.8
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """How large a poll chart is drawn: text, rows and bars in pixels."""
+
+    font_size: int  # option labels and counts
+    title_size: int
+    row_step: int  # pixels per row (a label line or a bar)
+    bar_size: int
+    line_chars: int  # an option's label wraps here
+    width: int | None = None  # None: the container's width
+    title: bool = True  # False where the page shows the question above the chart
+
+
+# A laptop or a phone: the container's width.
+SCREEN = ChartSize(font_size=16, title_size=18, row_step=30, bar_size=16, line_chars=44)
+# The projector: drawn 1200 px wide with 28 px text, which the projector page scales to the
+# screen (40 px text at 1920x1080, 27 px at 1280x720); four options of up to two lines fit a
+# 16:9 screen below the question. The question is on the page above it, so no title.
+ROOM = ChartSize(font_size=28, title_size=32, row_step=44, bar_size=30, line_chars=64, width=1200, title=False)
+
+LINE_CHARS = SCREEN.line_chars
+ROW_STEP = SCREEN.row_step
+FONT_SIZE = SCREEN.font_size
 
 
 def _answers(n: int) -> str:
@@ -56,12 +81,12 @@ def poll_tally_table(options: Sequence[tuple[str, int]]) -> pd.DataFrame:
     )
 
 
-def poll_tally_chart(options: Sequence[tuple[str, int]], title: str) -> alt.LayerChart:
+def poll_tally_chart(options: Sequence[tuple[str, int]], title: str, size: ChartSize = SCREEN) -> alt.LayerChart:
     """One labelled bar per option, in the question's order; the count and share after it."""
     total = sum(count for _, count in options)
     rows: list[dict[str, object]] = []
     for label, count in options:
-        for line in textwrap.wrap(label, LINE_CHARS) or [""]:
+        for line in textwrap.wrap(label, size.line_chars) or [""]:
             rows.append({"kind": "label", "text": line, "value": None, "value_text": ""})
         rows.append(
             {
@@ -77,34 +102,37 @@ def poll_tally_chart(options: Sequence[tuple[str, int]], title: str) -> alt.Laye
     y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.2))
     most = max([count for _, count in options] + [1])
     x = alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, most * ROOM_FOR_TEXT], nice=False))
-    text_style = {"baseline": "middle", "color": TEXT_COLOUR, "font": FONT, "fontSize": FONT_SIZE}
     labels = (
         alt.Chart()
         .transform_filter(alt.datum.kind == "label")
-        .mark_text(align="left", fontWeight="bold", **text_style)
+        .mark_text(
+            align="left", baseline="middle", color=TEXT_COLOUR, font=FONT, fontSize=size.font_size, fontWeight="bold"
+        )
         .encode(y=y, x=alt.value(0), text="text:N")
     )
     bars_base = alt.Chart().transform_filter(alt.datum.kind == "bar")
-    bars = bars_base.mark_bar(size=16, cornerRadiusEnd=2, color=BAR_COLOUR).encode(
+    bars = bars_base.mark_bar(size=size.bar_size, cornerRadiusEnd=2, color=BAR_COLOUR).encode(
         y=y,
         x=x,
         tooltip=[alt.Tooltip("text:N", title="Answer"), alt.Tooltip("value:Q", title="Answers", format="d")],
     )
-    counts = bars_base.mark_text(align="left", dx=8, **text_style).encode(y=y, x=x, text="value_text:N")
-    title_lines = textwrap.wrap(title, LINE_CHARS) or [""]
-    return (
-        alt.layer(labels, bars, counts, data=data)
-        .properties(
-            height=alt.Step(ROW_STEP),
-            width="container",
+    counts = bars_base.mark_text(
+        align="left", baseline="middle", color=TEXT_COLOUR, font=FONT, fontSize=size.font_size, dx=8
+    ).encode(y=y, x=x, text="value_text:N")
+    chart = alt.layer(labels, bars, counts, data=data).properties(
+        height=alt.Step(size.row_step),
+        width=size.width if size.width is not None else "container",
+        description=poll_description(options, title),
+    )
+    if size.title:
+        title_lines = textwrap.wrap(title, size.line_chars) or [""]
+        chart = chart.properties(
             title=alt.Title(
                 title_lines[0] if len(title_lines) == 1 else title_lines,
                 color=TEXT_COLOUR,
                 font=FONT,
-                fontSize=18,
+                fontSize=size.title_size,
                 anchor="start",
-            ),
-            description=poll_description(options, title),
+            )
         )
-        .configure_view(stroke=None)
-    )
+    return chart.configure_view(stroke=None)

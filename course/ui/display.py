@@ -67,8 +67,8 @@ HIGH_CONTRAST_CSS = """
 .stApp a { color: #00209F !important; text-decoration: underline !important; }
 [data-testid="stAlertContainer"] { background: #fff !important; border: 2px solid #000 !important; }
 .stApp button, [data-baseweb="select"] > div, .stApp input, .stApp textarea { border: 2px solid #000 !important; }
-.stApp button[kind="primary"], .stApp button[data-testid="stBaseButton-primary"] { background: #000 !important; }
-.stApp button[kind="primary"] *, .stApp button[data-testid="stBaseButton-primary"] * { color: #fff !important; }
+.stApp button[kind="primary"], .stApp button[data-testid^="stBaseButton-primary"] { background: #000 !important; }
+.stApp button[kind="primary"] *, .stApp button[data-testid^="stBaseButton-primary"] * { color: #fff !important; }
 [data-testid="stVerticalBlockBorderWrapper"] { border-color: #000 !important; }
 :focus-visible, label:has(input:focus-visible) { outline: 4px solid #000 !important; }
 """
@@ -130,13 +130,30 @@ _DECORATIVE_ICONS = """<script>
   const hide = () => document
     .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
     .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
+  // A table wider than the page (at 320 px, or at 200% text) scrolls sideways inside its box:
+  // that box is made a named, focusable region so a keyboard user can scroll it too (WCAG
+  // 2.1.1; axe scrollable-region-focusable). Only while it scrolls: no extra Tab stop otherwise.
+  const scrollers = () => document.querySelectorAll('[data-testid="stTable"] > div');
+  const reach = () => scrollers().forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Table (scrolls sideways)");
+    } else if (!scrolls && box.getAttribute("role") === "region") {
+      ["tabindex", "role", "aria-label"].forEach((a) => box.removeAttribute(a));
+    }
+  });
   let queued = false;
-  new MutationObserver(() => {
+  const later = () => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; hide(); });
-  }).observe(document.body, { childList: true, subtree: true });
+    requestAnimationFrame(() => { queued = false; hide(); reach(); });
+  };
+  new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener("resize", later);
   hide();
+  reach();
 })();
 </script>"""
 

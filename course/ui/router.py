@@ -16,7 +16,21 @@ from streamlit.navigation.page import StreamlitPage
 from course.schema import Course
 from course.ui import nav, trainer_access
 from course.ui.nav import PAGES_KEY, focus_after_run, go
-from course.ui.pages import checks, home, module, my_progress, presenter, quiz, refresh, settings, trainer, verify
+from course.ui.pages import (
+    about,
+    audience,
+    checks,
+    home,
+    join,
+    module,
+    my_progress,
+    presenter,
+    quiz,
+    refresh,
+    settings,
+    trainer,
+    verify,
+)
 
 
 def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], None]:
@@ -49,6 +63,7 @@ def build(course: Course) -> list[StreamlitPage]:
     _PAGES["verify"] = st.Page(
         verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
+    _PAGES["about"] = st.Page(about.render, title="About this course", icon=":material/info:", url_path="about")
     module_pages = []
     # A learner whose track is known sees that track's modules, numbered in its order (a
     # staff-only module is not in a public learner's menu; its address still says whose it is);
@@ -74,12 +89,10 @@ def build(course: Course) -> list[StreamlitPage]:
             visibility="hidden",
         )
         module_pages.append(page)
-    # The room links a presenter hands out are built from these two paths (see presenter.py).
-    _PAGES["join"] = st.Page(
-        presenter.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join"
-    )
+    # The room links a presenter hands out are built from these two paths (see course/ui/room.py).
+    _PAGES["join"] = st.Page(join.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join")
     _PAGES["audience"] = st.Page(
-        presenter.render_audience,
+        audience.render_audience,
         title="Audience view",
         icon=":material/cast:",
         url_path="audience",
@@ -121,6 +134,7 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES["refresh"],
         _PAGES["settings"],
         _PAGES["verify"],
+        _PAGES["about"],
         _PAGES["join"],
         *trainer_pages,
         _PAGES["audience"],

@@ -16,8 +16,10 @@ import string
 
 import streamlit as st
 
+from course.polls import PollQuestion, poll_questions
 from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable
-from course.schema import CITATION_MARK, BranchingScenario, Course, Ending, Step
+from course.schema import CITATION_MARK, BranchingScenario, Choice, Course, Ending, Step
+from course.ui import room as shared
 from course.ui.common import dollars
 
 PREFIX = "scenario:"
@@ -60,7 +62,7 @@ def _plain(text: str) -> str:
     return dollars(" ".join(CITATION_MARK.sub("", text).split()))
 
 
-def _via_choice(scenario: BranchingScenario, node: str, via: str | None):
+def _via_choice(scenario: BranchingScenario, node: str, via: str | None) -> Choice | None:
     for step in scenario.steps:
         for c in step.choices:
             if c.id == via and c.next == node:
@@ -82,11 +84,21 @@ def _case(scenario: BranchingScenario, step: Step, via: str | None) -> str:
     return text
 
 
-def poll_question(course: Course, room: Presentation, question_id: str):
-    """The step of a scenario poll as a `presenter.PollQuestion`; None for an ending, a
-    scenario this room's audience does not see, or a step no longer in the content."""
-    from course.ui.pages.presenter import PollQuestion
+def room_question(course: Course, room: Presentation, poll: Poll) -> PollQuestion | None:
+    """The open poll as the room sees it: one of the module's quiz questions, or a step of a
+    scenario the room plays; None for a question this room may not see, or a scenario's
+    ending (it has no options)."""
+    if is_scenario_poll(poll.question_id):
+        return poll_question(course, room, poll.question_id)
+    for q in poll_questions(course, room.module_id, room.audience):
+        if q.id == poll.question_id:
+            return q
+    return None
 
+
+def poll_question(course: Course, room: Presentation, question_id: str) -> PollQuestion | None:
+    """The step of a scenario poll as a `PollQuestion`; None for an ending, a scenario this
+    room's audience does not see, or a step no longer in the content."""
     found = parse(course, question_id)
     if found is None:
         return None
@@ -104,16 +116,17 @@ def poll_question(course: Course, room: Presentation, question_id: str):
 
 def _open(code: str, question_id: str) -> None:
     from course.ui import state
-    from course.ui.pages.presenter import PRESENTER_ERROR
 
     db = state.store()
     try:
         if db is not None:
             db.open_poll(code, question_id)
     except RoomEnded:
-        st.session_state[PRESENTER_ERROR] = "The scenario did not move on: this room has ended."
+        st.session_state[shared.PRESENTER_ERROR] = "The scenario did not move on: this room has ended."
     except StoreUnavailable:
-        st.session_state[PRESENTER_ERROR] = "The scenario did not move on: the course database cannot be reached."
+        st.session_state[shared.PRESENTER_ERROR] = (
+            "The scenario did not move on: the course database cannot be reached."
+        )
 
 
 def _start(code: str) -> None:
@@ -136,7 +149,7 @@ def starter(course: Course, room: Presentation) -> None:
         "follow the choice with most votes, or another one to show where it leads."
     )
     titles = {s.id: s.title for s in scenarios}
-    st.selectbox("Scenario", list(titles), format_func=lambda sid: titles[sid], key="room-scenario")
+    shared.choose("Scenario", titles, key="room-scenario")
     st.button(
         "Start the scenario",
         key="room-scenario-start",
@@ -149,8 +162,6 @@ def starter(course: Course, room: Presentation) -> None:
 
 def presenter_control(course: Course, db: Store, room: Presentation, poll: Poll) -> None:
     """The presenter's side of an open scenario poll: the step, the tally, and where to go."""
-    from course.ui.pages import presenter
-
     found = parse(course, poll.question_id)
     question = poll_question(course, room, poll.question_id)
     if found is None or (found[1] is not None and question is None):
@@ -180,7 +191,7 @@ def presenter_control(course: Course, db: Store, room: Presentation, poll: Poll)
                 "Close the scenario",
                 key="room-scenario-close",
                 icon=":material/close:",
-                on_click=presenter._poll_action,
+                on_click=shared.poll_action,
                 args=(poll.poll_id, "close"),
                 width="stretch",
             )
@@ -194,14 +205,14 @@ def presenter_control(course: Course, db: Store, room: Presentation, poll: Poll)
             "Votes are coming in. The room does not see the tally until you reveal it.",
             icon=":material/visibility_off:",
         )
-    presenter._live_tally(poll.poll_id, question)
+    shared.live_tally(poll.poll_id, question)
     st.button(
         "Reveal the tally",
         key="room-scenario-reveal",
         icon=":material/bar_chart:",
         type="primary",
         disabled=poll.revealed,
-        on_click=presenter._poll_action,
+        on_click=shared.poll_action,
         args=(poll.poll_id, "reveal"),
     )
     tally = db.poll_tally(poll.poll_id)
@@ -221,7 +232,7 @@ def presenter_control(course: Course, db: Store, room: Presentation, poll: Poll)
         "Stop the scenario",
         key="room-scenario-stop",
         icon=":material/close:",
-        on_click=presenter._poll_action,
+        on_click=shared.poll_action,
         args=(poll.poll_id, "close"),
     )
 

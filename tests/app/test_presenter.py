@@ -18,10 +18,12 @@ from streamlit.testing.v1 import AppTest
 
 from course import records
 from course.poll_charts import poll_description, poll_tally_chart, poll_tally_table
+from course.polls import poll_questions
 from course.records import Store, open_store, presentations_table
 from course.slides import build_slides
-from course.ui.pages import presenter
-from course.ui.pages.presenter import ANSWERED_MESSAGE, ENDED_MESSAGE, NO_POLL_MESSAGE, poll_questions
+from course.ui import room as room_ui
+from course.ui.pages import join, presenter
+from course.ui.pages.join import ANSWERED_MESSAGE, ENDED_MESSAGE, NO_POLL_MESSAGE
 from tests.app.test_check_ins import focus_targets
 
 HARNESS = str(Path(__file__).with_name("presenter_harness.py"))
@@ -414,7 +416,7 @@ def test_slide_text_is_shown_as_written_not_read_as_markdown():
         "3) nor this",
         "2. x",
     )
-    assert presenter.slide_markdown(paragraphs) == (
+    assert room_ui.slide_markdown(paragraphs) == (
         "Costs \\$5 to \\$10 \\*each\\*\n\n"
         "- a \\<b\\>list\\</b\\> item\n- \\[1\\] second\n\n"
         "\\- not a list\n\n"
@@ -456,10 +458,8 @@ def test_a_phone_that_reloads_the_join_page_still_counts_once_and_sees_its_answe
     """Issue 18, defect 4: a reload made a new participant, so reloading and answering again
     stuffed the poll. The phone's voter cookie (set by the join page's response, see
     course/ui/web.py) is the participant now, so the reloaded page is the same voter."""
-    from course.ui.pages import presenter
-
     cookies = {"ketamine_course_voter": "a-phone-voter-cookie-value-0123456789"}
-    monkeypatch.setattr(presenter, "browser_cookie", cookies.get)
+    monkeypatch.setattr(join, "browser_cookie", cookies.get)
     question = poll_questions(real_course, MODULE, "public")[0]
     (a, a_label), (b, _) = question.options[:2]
     at, code = start()

@@ -97,16 +97,31 @@ FOCUS_VISIBLE_JS = """
 """
 
 
+# Only violations and undecided results are read: passes and rules that do not apply are
+# listed without their nodes, which axe would otherwise gather and send back on every audit
+# (the same rules run either way). axe is injected once per document, not on every audit.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations", "incomplete"]}
+
+
+def run_axe(page) -> dict:
+    """axe's results for the page as it is now."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)
+    return page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+
+
 def audit(page, name: str) -> list[str]:
     """Every problem on the current page: axe violations (and colour-contrast results axe could
     not decide), more than one h1, skipped heading levels, charts or images without text."""
     wait_ready(page)
     problems = []
-    result = _axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-    for v in result.response["violations"]:
+    response = run_axe(page)
+    for v in response["violations"]:
         targets = [n["target"] for n in v["nodes"][:3]]
-        problems.append(f"{name}: axe {v['id']} ({v['impact']}) at {targets}")
-    for v in result.response["incomplete"]:
+        first = v["nodes"][0] if v["nodes"] else {}
+        why = first.get("failureSummary", "").replace("\n", " ")[:200]
+        problems.append(f"{name}: axe {v['id']} ({v['impact']}) at {targets}: {first.get('html', '')[:120]} {why}")
+    for v in response["incomplete"]:
         if v["id"] != "color-contrast":
             continue
         # Chart text (and the lines of a wrapped chart title) is checked by

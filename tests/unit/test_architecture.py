@@ -33,7 +33,6 @@ ALLOWED_LONG = {
     "course/analytics.py",  # analytics
     "course/charts.py",  # charts
     "course/export.py",  # export
-    "course/ui/pages/presenter.py",  # projector
 }
 # The one reader of .streamlit/secrets.toml; it asks course.settings for the environment first.
 SECRETS_READER = "course/ui/state.py"

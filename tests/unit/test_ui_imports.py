@@ -14,13 +14,6 @@ UI = ROOT / "course" / "ui"
 PAGES = "course.ui.pages"
 ROUTER = "course.ui.router"
 
-# Edges other branches of issue 17 remove; each line goes once they are merged. The
-# question widgets move out of the quiz page into a module of their own (the question-type
-# registry's branch), and the room's widgets out of the presenter page (the projector's).
-PENDING_MERGE = {
-    ("course.ui.scenario_room", "course.ui.pages.presenter"),
-}
-
 
 def _module_name(path: Path) -> str:
     name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
@@ -80,10 +73,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def _without_pending(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {m: {d for d in deps if (m, d) not in PENDING_MERGE} for m, deps in graph.items()}
-
-
 def test_the_walker_sees_imports_inside_functions_and_finds_a_cycle():
     graph = ui_imports()
     assert "course.ui.state" in graph["course.ui.kept"]  # a top-level import
@@ -92,11 +81,11 @@ def test_the_walker_sees_imports_inside_functions_and_finds_a_cycle():
 
 
 def test_course_ui_has_no_import_cycle():
-    assert cycles(_without_pending(ui_imports())) == []
+    assert cycles(ui_imports()) == []
 
 
 def test_no_page_imports_another_page_or_the_router():
-    graph = _without_pending(ui_imports())
+    graph = ui_imports()
     wrong = {
         (page, dep)
         for page, deps in graph.items()
@@ -109,14 +98,5 @@ def test_no_page_imports_another_page_or_the_router():
 
 def test_only_the_router_imports_the_pages():
     graph = ui_imports()
-    importers = {
-        m for m, deps in graph.items() for d in deps if d.startswith(PAGES + ".") and (m, d) not in PENDING_MERGE
-    }
+    importers = {m for m, deps in graph.items() for d in deps if d.startswith(PAGES + ".")}
     assert importers - {m for m in importers if m.startswith(PAGES + ".")} <= {ROUTER, "course.ui.web"}, importers
-
-
-def test_the_pending_exceptions_are_still_needed():
-    """Each exception names an import that is still there: once a merge removes it, this fails
-    until its line above goes too."""
-    graph = ui_imports()
-    assert {edge for edge in PENDING_MERGE if edge[1] not in graph.get(edge[0], set())} == set()

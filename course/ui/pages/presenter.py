@@ -1,217 +1,49 @@
-"""Presenter mode: a trainer presents a module's slides to a room, with polls answered on phones.
+"""Present a module (trainers only): start a room, move through the slides, read the speaker
+notes, run a poll or play a scenario with the room, end the room.
 
-Three pages share one live room in the store (`records.Store.start_presentation`):
-
-- `render_presenter()` (trainers only): start a room, move through the slides, read the
-  speaker notes, run a poll, end the room. The room code is in `?room=` so a refresh resumes.
-- `render_audience()` (`?room=CODE`): the projector. The slide only, in large type, never
-  the speaker notes; it re-reads the room's slide every second, so it follows the presenter
-  from any browser or server. While a poll is open it shows the question, then the counts
-  once the presenter reveals them.
-- `render_join()` (`?room=CODE`): phones in the room answer the open poll. A participant is
-  the browser's random voter cookie (set by the join page's own response, course/ui/web.py),
-  so a reload is the same participant; no name, no learner id.
-
-The slides come from `course.slides.build_slides`, the same deck as the facilitator pack, so
-a public room only ever shows plain-language text and public quiz questions.
+The room lives in the store (`records.Store.start_presentation`), so the projector
+(course/ui/pages/audience.py) and the phones (course/ui/pages/join.py) follow it from any
+browser or server. The room code is in `?room=` so a refresh resumes. The slides come from
+`course.slides.build_slides`, the same deck as the facilitator pack, so a public room only ever
+shows plain-language text and public quiz questions.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import streamlit as st
 
-from course.export import audience_questions
-from course.poll_charts import poll_description, poll_tally_chart, poll_tally_table
-from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable, normalize_room_code
+from course.polls import clock_text, is_local_only, poll_questions
+from course.records import Presentation, RoomEnded, Store, StoreUnavailable
 from course.schema import Course
-from course.slides import Slide, UnknownModule, build_slides, strip_marker
-from course.typed import clean_code, shown
-from course.ui import chart_view, nav, scenario_room, state, trainer_access
-from course.ui.common import (
-    PUBLIC_URL_SETTING,
-    app_url,
-    browser_cookie,
-    code_as_typed,
-    crisis_markdown,
-    escape_markdown,
-    live_region,
-    notice_text,
-)
-from course.ui.web import VOTER_COOKIE
+from course.slides import Slide, UnknownModule
+from course.ui import nav, scenario_room, state, trainer_access
+from course.ui import room as room_ui
+from course.ui.common import PUBLIC_URL_SETTING, code_as_typed, escape_markdown, live_region
+from course.ui.room import AUDIENCE_LABELS, AUDIENCE_PATH, DATABASE_DOWN, JOIN_PATH, PRESENTER_ERROR, ROOM_PARAM
 
-ROOM_PARAM = "room"
-# Where the lead registers the other two pages (st.Page url_path); the links below use them.
-AUDIENCE_PATH = "audience"
-JOIN_PATH = "join"
+__all__ = ["NOT_TRAINER_MESSAGE", "PUBLIC_URL_SETTING", "render_presenter"]
 
-AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
-ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."
-NO_POLL_MESSAGE = "No question is open right now. Keep this page open."
-JOIN_STATUS, JOIN_SHOWN = "join-status", "join-shown-poll"
-ANSWERED_MESSAGE = "Your answer is in. You can change it until the presenter closes the poll."
 NOT_TRAINER_MESSAGE = (
     "Presenter mode is for trainers and community educators. Sign in as a trainer to present a module. "
     "If you are in the audience, ask the presenter for the room code and open the join page instead."
 )
-DATABASE_DOWN = (
-    "The course database cannot be reached right now, so the room cannot be shown. "
-    "This page tries again by itself; if it keeps happening, use the facilitator pack instead."
-)
-
 PRESENTER_ROOM = "presenter-room"  # session_state: the room this presenter is running
 CONFIRM_END = "presenter-confirm-end"
 ENDED_NOTE = "presenter-ended"
-PRESENTER_ERROR = "presenter-error"
-PARTICIPANT = "poll-participant"  # session_state: this browser's random poll token
 
-# Large type on the projector, scoped to the slide container so nothing else on the page changes.
-AUDIENCE_CSS = """
-.st-key-audience-slide h2 { font-size: 2.6rem; line-height: 1.2; }
-.st-key-audience-slide h3 { font-size: 2rem; }
-.st-key-audience-slide p, .st-key-audience-slide li { font-size: 1.6rem; line-height: 1.5; }
-.st-key-audience-slide li { margin-bottom: 0.4rem; }
-"""
 # Streamlit draws a button's shortcut as a <kbd> in a lighter tint of the label colour, which
 # on the primary button is below 4.5:1; full white on the primary colour is well above it.
 PRESENTER_CSS = """
 .st-key-slide-next kbd { color: #FFFFFF; opacity: 1; }
 """
-JOIN_CSS = """
-.st-key-join-poll p, .st-key-join-poll label { font-size: 1.15rem; }
-"""
-
-
-# --------------------------------------------------------------------------- shared pieces
-
-
-@dataclass(frozen=True)
-class PollQuestion:
-    """A quiz question as a room poll: one answer per person, options labelled A, B, C…"""
-
-    id: str
-    prompt: str
-    case: str | None  # the scenario's case text, for a question inside a scenario
-    options: tuple[tuple[str, str], ...]  # (option id, label shown)
-    answer: str  # the correct option's label, for the presenter's eyes only
-
-
-def poll_questions(course: Course, module_id: str, audience: str) -> list[PollQuestion]:
-    """The module's quiz questions a room can answer with one tap: single-answer and
-    true/false questions that this audience sees (a public room never gets staff-only ones)."""
-    module = course.module(module_id)
-    quiz = course.quizzes[module.quiz]
-    out: list[PollQuestion] = []
-    for scenario, q in audience_questions(course, quiz, audience):  # type: ignore[arg-type]
-        options = q.poll_options()
-        if options is None:
-            continue  # multiple-select and ordering need more than one tap
-        out.append(PollQuestion(q.id, q.prompt, scenario.case if scenario else None, options, q.poll_answer()))
-    return out
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _deck(module_id: str, audience: str) -> tuple[Slide, ...]:
-    # Built once per module and audience: the projector and every phone re-read the room
-    # each second or two, and the deck does not change while the server runs.
-    return tuple(build_slides(state.course(), module_id, audience))  # type: ignore[arg-type]
-
-
-def _poll_question(course: Course, room: Presentation, poll: Poll) -> PollQuestion | None:
-    if scenario_room.is_scenario_poll(poll.question_id):  # a step of a scenario the room plays
-        return scenario_room.poll_question(course, room, poll.question_id)
-    for q in poll_questions(course, room.module_id, room.audience):
-        if q.id == poll.question_id:
-            return q
-    return None
-
-
-def _style(css: str) -> None:
-    st.html(f"<style>{css}</style>")
-
-
-def room_link(path: str, code: str) -> str:
-    return f"{app_url()}/{path}?{ROOM_PARAM}={code}"
-
-
-def _is_local_only(url: str) -> bool:
-    return bool(re.match(r"^https?://(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(/|$)", url))
-
-
-def slide_markdown(paragraphs: tuple[str, ...]) -> str:
-    """A slide's paragraphs as Markdown: prose as paragraphs, marked items as a list."""
-    blocks: list[str] = []
-    items: list[str] = []
-
-    def flush() -> None:
-        if items:
-            blocks.append("\n".join(items))
-            items.clear()
-
-    for paragraph in paragraphs:
-        marker, text = strip_marker(paragraph)
-        if marker is None:
-            flush()
-            blocks.append(escape_markdown(paragraph))
-        else:
-            items.append(f"{marker if marker[0].isdigit() else '-'} {escape_markdown(text)}")
-    flush()
-    return "\n\n".join(blocks)
-
-
-def _slide_body(slide: Slide, *, with_table: bool = True) -> None:
-    """What the room sees of a slide below its heading (never the speaker notes)."""
-    if slide.parts > 1:
-        st.caption(f"Part {slide.part} of {slide.parts}")
-    if slide.paragraphs:
-        st.markdown(slide_markdown(slide.paragraphs))
-    if slide.notice:
-        # The crisis services stand with the notice, on the projector as on every page.
-        st.info(
-            slide.notice + crisis_markdown(state.course().settings.crisis),
-            icon=":material/health_and_safety:",
-        )
-    figure = slide.figure
-    if figure is not None:
-        prepared = chart_view.figure(figure)
-        st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
-        st.caption(figure.caption)
-        st.markdown(f"**Description:** {escape_markdown(figure.alt)}")
-        if with_table:
-            with st.expander(f"Data table: {figure.title}"):
-                st.table(prepared.table, hide_index=True)
-
-
-def _slide_position(slide: Slide) -> str:
-    return f"Slide {slide.number} of {slide.total}"
-
-
-def _tally_rows(question: PollQuestion, tally: dict[str, int]) -> list[tuple[str, int]]:
-    return [(label, tally.get(option_id, 0)) for option_id, label in question.options]
-
-
-def _answers(n: int) -> str:
-    return f"{n} answer{'s' if n != 1 else ''}"
-
-
-def _clock_text(elapsed: timedelta) -> str:
-    seconds = max(0, int(elapsed.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-# --------------------------------------------------------------------------- presenter
 
 
 def render_presenter() -> None:
     """Present a module: trainers only."""
     st.title("Present a module")
-    _style(PRESENTER_CSS)
+    room_ui.style(PRESENTER_CSS)
     if not trainer_access.is_trainer():
         # The navigation hides this page from everyone else; this is the second lock.
         st.error(NOT_TRAINER_MESSAGE, icon=":material/lock:")
@@ -276,8 +108,8 @@ def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
             "Slides with speaker notes, a plain-language handout, the quiz with an answer key and "
             "explanations, and the references. The HTML file works with no connection and prints cleanly."
         )
-        module_id = st.selectbox("Module", list(titles), format_func=titles.get, key="pack-module")
-        audience = st.radio("Audience", ["public", "staff"], format_func=AUDIENCE_LABELS.get, key="pack-audience")
+        module_id = room_ui.choose("Module", titles, key="pack-module")
+        audience = room_ui.choose_audience(key="pack-audience")
         html_col, pdf_col = st.columns(2)
         with html_col:
             st.download_button(
@@ -314,11 +146,8 @@ def _start_form(course: Course, db: Store) -> None:
     )
     titles = {m.id: f"{n}. {m.title}" for n, m in enumerate(course.modules, start=1)}
     with st.form("start-presentation", enter_to_submit=False):
-        module_id = st.selectbox("Module", list(titles), format_func=titles.get, key="present-module")
-        audience = st.radio(
-            "Audience",
-            ["public", "staff"],
-            format_func=AUDIENCE_LABELS.get,
+        module_id = room_ui.choose("Module", titles, key="present-module")
+        audience = room_ui.choose_audience(
             key="present-audience",
             help="Public rooms see only the plain-language text and the quiz questions written for everyone.",
         )
@@ -355,7 +184,7 @@ def _start_form(course: Course, db: Store) -> None:
 
 def _presenting(course: Course, db: Store, room: Presentation) -> None:
     try:
-        deck = _deck(room.module_id, room.audience)
+        deck = room_ui.deck(room.module_id, room.audience)
     except UnknownModule:
         st.error("This room's module is no longer in the course. End the presentation and start another.")
         _end_control(room)
@@ -366,12 +195,12 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
     st.caption(f"{module.title} · {AUDIENCE_LABELS[room.audience]}")
 
     st.header(f"Room code {room.code}", anchor=False)
-    audience_url, join_url = room_link(AUDIENCE_PATH, room.code), room_link(JOIN_PATH, room.code)
+    audience_url, join_url = room_ui.room_link(AUDIENCE_PATH, room.code), room_ui.room_link(JOIN_PATH, room.code)
     st.markdown("**Audience view** (open it on the projector):")
     st.code(audience_url, language=None, wrap_lines=True)
     st.markdown("**Join link** (for phones in the room, to answer polls):")
     st.code(join_url, language=None, wrap_lines=True)
-    if _is_local_only(join_url):
+    if is_local_only(join_url):
         st.warning(
             "These links point at this computer itself (localhost), so phones cannot open them. Use the server's "
             f"address on the local network instead, or set {PUBLIC_URL_SETTING} (see docs/presenter.md).",
@@ -381,9 +210,9 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
 
     _slide_controls(room.code, slide)
 
-    st.header(f"{_slide_position(slide)}: {slide.heading}", anchor=False)
+    st.header(f"{room_ui.slide_position(slide)}: {slide.heading}", anchor=False)
     with st.container(border=True):
-        _slide_body(slide)
+        room_ui.slide_body(slide)
     st.subheader("Speaker notes", anchor=False)
     notes = slide.speaker_notes.strip()
     st.markdown(notes if notes else "No notes for this slide.")
@@ -395,7 +224,7 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
         st.subheader(f"Next: {slide.next_heading or following.heading}", anchor=False)
         with st.container(border=True):
             if following.paragraphs:
-                st.markdown(slide_markdown(following.paragraphs[:3]))
+                st.markdown(room_ui.slide_markdown(following.paragraphs[:3]))
             if following.figure is not None:
                 st.markdown(f"Figure: {escape_markdown(following.figure.title)}")
     else:
@@ -410,7 +239,7 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
 def _clock(started_at: datetime) -> None:
     # Only the clock reruns every second; the rest of the page waits for the presenter.
     elapsed = datetime.now(UTC) - started_at
-    st.markdown(f":material/timer: **Time since start:** {_clock_text(elapsed)}")
+    st.markdown(f":material/timer: **Time since start:** {clock_text(elapsed)}")
 
 
 def _step(code: str, delta: int, total: int) -> None:
@@ -418,7 +247,7 @@ def _step(code: str, delta: int, total: int) -> None:
     try:
         db = state.store()
         room = db.presentation(code) if db is not None else None
-        if room is None:
+        if db is None or room is None:
             st.session_state[PRESENTER_ERROR] = "The slide did not change: the room has ended or cannot be reached."
             return
         db.set_slide(code, min(max(room.slide + delta, 1), total))
@@ -441,7 +270,7 @@ def _slide_controls(code: str, slide: Slide) -> None:
             width="stretch",
         )
     with where:
-        live_region(st.empty(), f"{_slide_position(slide)}: {slide.heading}")
+        live_region(st.empty(), f"{room_ui.slide_position(slide)}: {slide.heading}")
     with following:
         st.button(
             "Next slide",
@@ -473,15 +302,6 @@ def _open_poll(code: str) -> None:
         st.session_state[PRESENTER_ERROR] = "The poll did not open: the course database cannot be reached."
 
 
-def _poll_action(poll_id: str, action: str) -> None:
-    db = state.store()
-    try:
-        if db is not None:
-            (db.reveal_poll if action == "reveal" else db.close_poll)(poll_id)
-    except StoreUnavailable:
-        st.session_state[PRESENTER_ERROR] = "That did not work: the course database cannot be reached."
-
-
 def _poll_control(course: Course, db: Store, room: Presentation) -> None:
     st.header("Room poll", anchor=False)
     questions = poll_questions(course, room.module_id, room.audience)
@@ -500,7 +320,7 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
             "true-or-false questions can be polled."
         )
         labels = {q.id: f"{i}. {q.prompt}" for i, q in enumerate(questions, start=1)}
-        st.selectbox("Question to ask", list(labels), format_func=labels.get, key="poll-question")
+        room_ui.choose("Question to ask", labels, key="poll-question")
         st.button(
             "Open poll",
             key="poll-open",
@@ -510,7 +330,7 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
             args=(room.code,),
         )
         return
-    question = _poll_question(course, room, poll)
+    question = scenario_room.room_question(course, room, poll)
     if question is None:  # not a question this room may see: close it rather than show it
         db.close_poll(poll.poll_id)
         st.rerun()
@@ -525,7 +345,7 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
             "Answers are coming in. The room does not see the results until you reveal them.",
             icon=":material/visibility_off:",
         )
-    _live_tally(poll.poll_id, question)
+    room_ui.live_tally(poll.poll_id, question)
     reveal, close = st.columns(2)
     with reveal:
         st.button(
@@ -534,7 +354,7 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
             icon=":material/bar_chart:",
             type="primary",
             disabled=poll.revealed,
-            on_click=_poll_action,
+            on_click=room_ui.poll_action,
             args=(poll.poll_id, "reveal"),
             width="stretch",
         )
@@ -543,25 +363,11 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
             "Close poll",
             key="poll-close",
             icon=":material/close:",
-            on_click=_poll_action,
+            on_click=room_ui.poll_action,
             args=(poll.poll_id, "close"),
             width="stretch",
             help="Stops taking answers and returns the audience view to the slides.",
         )
-
-
-@st.fragment(run_every=2)
-def _live_tally(poll_id: str, question: PollQuestion) -> None:
-    """The presenter's running count per option (counts only), refreshed every two seconds."""
-    db = state.store()
-    try:
-        tally = db.poll_tally(poll_id) if db is not None else {}
-    except StoreUnavailable:
-        st.warning("The count cannot be updated: the course database cannot be reached.")
-        return
-    rows = _tally_rows(question, tally)
-    st.markdown(f"**{_answers(sum(c for _, c in rows))} so far**")
-    st.table(poll_tally_table(rows), hide_index=True)
 
 
 # -- ending
@@ -613,216 +419,3 @@ def _ask_to_end() -> None:
 def _keep_going() -> None:
     st.session_state.pop(CONFIRM_END, None)
     nav.focus_after_run(".st-key-end-ask button")
-
-
-# --------------------------------------------------------------------------- audience (projector)
-
-
-def render_audience() -> None:
-    """The projector view of `?room=CODE`: the current slide only, following the presenter."""
-    _style(AUDIENCE_CSS)
-    _audience_view()
-
-
-@st.fragment(run_every=1)
-def _audience_view() -> None:
-    code = st.query_params.get(ROOM_PARAM, "")
-    db = state.store()
-    if db is None:
-        st.title("Presentation")
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
-        return
-    deck: tuple[Slide, ...] = ()
-    try:
-        room = db.presentation(code) if code else None
-        deck = _deck(room.module_id, room.audience) if room is not None else ()
-        poll = db.current_poll(room.code) if room is not None else None
-    except UnknownModule:
-        room = None
-    except StoreUnavailable:
-        st.title("Presentation")
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
-        return
-    if room is None or not deck:
-        st.title("Presentation")
-        st.error(ENDED_MESSAGE, icon=":material/event_busy:")
-        return
-    course = state.course()
-    slide = deck[min(max(room.slide, 1), len(deck)) - 1]
-    st.title(course.module(room.module_id).title)
-    st.caption(f"{_slide_position(slide)} · Room code {room.code}")
-    with st.container(key="audience-slide"):
-        question = _poll_question(course, room, poll) if poll is not None else None
-        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
-            pass  # a scenario's ending, drawn
-        elif poll is not None and question is not None:
-            try:
-                _audience_poll(db, room, poll, question)
-            except StoreUnavailable:
-                st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
-        else:
-            if slide.kind != "title":  # the title slide's heading is the page title already
-                st.header(slide.heading, anchor=False)
-            _slide_body(slide)
-
-
-def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
-    st.header("Question for the room", anchor=False)
-    if question.case:
-        st.markdown(question.case)
-    st.markdown(f"**{question.prompt}**")
-    st.markdown("\n".join(f"- {label}" for _, label in question.options))
-    tally = db.poll_tally(poll.poll_id)
-    rows = _tally_rows(question, tally)
-    total = sum(count for _, count in rows)
-    if not poll.revealed:
-        st.markdown(
-            f"Answer on your phone: open **{room_link(JOIN_PATH, room.code)}** and enter room code "
-            f"**{room.code}**. Answers are anonymous. {_answers(total)} so far."
-        )
-        return
-    st.subheader("Results", anchor=False)
-    st.altair_chart(poll_tally_chart(rows, question.prompt), width="stretch")
-    st.markdown(poll_description(rows, "Results"))
-    with st.expander("Data table: results"):
-        st.table(poll_tally_table(rows), hide_index=True)
-
-
-# --------------------------------------------------------------------------- join (phones)
-
-
-def render_join() -> None:
-    """Join a room from a phone and answer its open poll, anonymously."""
-    st.title("Join the session")
-    st.write(
-        "Answer the presenter's questions from your phone. You do not give your name, and nobody sees "
-        "who answered what: the screen shows only how many people chose each answer."
-    )
-    notice_text()  # a phone that opens only this page still reads the notice and the crisis services
-    _style(JOIN_CSS)
-    code = _join_code()
-    if code:
-        _join_poll(code)
-
-
-def _join_code() -> str:
-    current = st.query_params.get(ROOM_PARAM, "")
-    with st.form("join-room", enter_to_submit=True):
-        typed = st.text_input(
-            "Room code",
-            value=normalize_room_code(current) or shown(clean_code(current), 16),  # as the address gave it
-            placeholder="for example QX4-7KD",
-            help="The code on the presenter's screen: three letters or digits, a dash, three more.",
-        )
-        joined = st.form_submit_button("Join", icon=":material/login:", key="join")
-    if joined:
-        if not typed.strip():
-            st.error("Type the room code from the presenter's screen, then press Join.", icon=":material/error:")
-            return ""
-        current = normalize_room_code(typed) or shown(clean_code(typed), 16)
-        st.query_params[ROOM_PARAM] = current
-    return current
-
-
-def _participant() -> str:
-    """Who is answering, without knowing who: the browser's voter cookie (a random value the
-    join page's response set, HttpOnly, 12 hours), so reloading the page does not make a new
-    participant. Stored hashed. Without the cookie (a browser that refuses cookies, or a test
-    harness) a random token for this tab's session, as before."""
-    if PARTICIPANT not in st.session_state:
-        voter = browser_cookie(VOTER_COOKIE)
-        st.session_state[PARTICIPANT] = (
-            "v-" + hashlib.sha256(voter.encode()).hexdigest()[:40] if voter else secrets.token_urlsafe(16)
-        )
-    return st.session_state[PARTICIPANT]
-
-
-def _send_answer(db: Store, poll: Poll, choice: str | None) -> tuple[str, str]:
-    """Send this browser's answer; the message to show and its tone."""
-    if choice is None:
-        return "Choose an answer first, then send it.", "bad"
-    try:
-        ok = db.answer_poll(poll.poll_id, _participant(), choice)
-    except StoreUnavailable:
-        return "Your answer was not sent: the connection dropped. Please send it again.", "bad"
-    if not ok:
-        return "This question has just closed, so your answer was not counted.", "bad"
-    return ANSWERED_MESSAGE, "good"
-
-
-@st.fragment(run_every=2)
-def _join_poll(code: str) -> None:
-    # One status region at the top, updated in place on every refresh, so a screen reader
-    # hears a question open, its results shown, and its close (WCAG 4.1.3): a region drawn
-    # anew each time is often not read.
-    with st.container(key=JOIN_STATUS):
-        slot = st.empty()
-    db = state.store()
-    if db is None:
-        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
-        return
-    try:
-        room = db.presentation(code)
-        poll = db.current_poll(room.code) if room is not None else None
-        question = _poll_question(state.course(), room, poll) if poll is not None else None
-    except StoreUnavailable:
-        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
-        return
-    except (UnknownModule, KeyError):
-        room = None
-    showing = poll.poll_id if room is not None and poll is not None and question is not None else None
-    if st.session_state.get(JOIN_SHOWN) not in (None, showing):
-        # The question a phone was answering has gone, and its controls with it: the focus
-        # goes to the status, not to the top of the page.
-        nav.focus(f".st-key-{JOIN_STATUS} [data-testid=stAlertContainer]", scroll="none")
-    st.session_state[JOIN_SHOWN] = showing
-    if room is None:
-        slot.error(ENDED_MESSAGE, icon=":material/event_busy:")
-        return
-    if showing is None:
-        live_region(slot, NO_POLL_MESSAGE)
-        return
-    live_region(
-        slot,
-        "The presenter has shown the results of this question: they are below your answer."
-        if poll.revealed
-        else f"A question is open: {question.prompt} Choose your answer below, then send it.",
-    )
-    # The message is kept per poll: the page refreshes every two seconds, and a message
-    # drawn only on the run after the click would vanish before it could be read.
-    status_key = f"poll-status-{poll.poll_id}"
-    with st.container(key="join-poll"):
-        st.header("Question from the presenter", anchor=False)
-        if question.case:
-            st.markdown(question.case)
-        labels = dict(question.options)
-        choice = st.radio(
-            question.prompt, list(labels), format_func=labels.get, index=None, key=f"poll-choice-{poll.poll_id}"
-        )
-        send = st.button("Send my answer", type="primary", key=f"poll-send-{poll.poll_id}", icon=":material/send:")
-        status = st.empty()
-        if send:
-            st.session_state[status_key] = _send_answer(db, poll, choice)
-        if status_key not in st.session_state:
-            # This browser answered before a reload: say so, and what, rather than invite a
-            # second answer (it would replace the first anyway).
-            try:
-                earlier = db.poll_answer(poll.poll_id, _participant())
-            except StoreUnavailable:
-                earlier = None
-            if earlier in labels:
-                st.session_state[status_key] = (
-                    f"You answered: {labels[earlier]}. You can change it until the presenter closes the poll.",
-                    "good",
-                )
-        message = st.session_state.get(status_key)
-        if message:
-            live_region(status, *message)
-        if poll.revealed:
-            try:
-                rows = _tally_rows(question, db.poll_tally(poll.poll_id))
-            except StoreUnavailable:
-                return  # the results come back on the next refresh
-            st.subheader("Results", anchor=False)
-            st.markdown(poll_description(rows, "Results"))
-            st.table(poll_tally_table(rows), hide_index=True)

@@ -1,0 +1,146 @@
+"""The projector (`/audience?room=CODE`): the room's current slide, full screen, readable from
+the back of the room.
+
+No menu, no Streamlit header or toolbar, no sidebar: nothing the room does not need. Type is
+sized to the screen (a share of the viewport, so the same page reads at 1920x1080 and on a
+1280x720 projector), black on white. It shows the slide only, never the speaker notes, and
+re-reads the room's slide every second, so it follows the presenter from any browser or server.
+While a poll is open it shows the question and how to answer; once the presenter reveals the
+results, a chart drawn for a room (course.poll_charts.ROOM) with the same numbers as a table.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.poll_charts import ROOM, poll_description, poll_tally_chart, poll_tally_table
+from course.polls import PollQuestion, answers_text, tally_rows
+from course.records import Poll, Presentation, Store, StoreUnavailable
+from course.slides import Slide, UnknownModule
+from course.ui import room as room_ui
+from course.ui import scenario_room, state
+from course.ui.room import DATABASE_DOWN, ENDED_MESSAGE, JOIN_PATH, ROOM_PARAM
+
+__all__ = ["PROJECTOR_CSS", "render_audience"]
+
+# `--room` is 1% of a 16:9 screen's width, whichever side of the window limits it: 19.2 px at
+# 1920x1080, 12.8 px at 1280x720. Every text on the page is a multiple of it, so what fits on
+# one projector fits on every other: slide text 2.4 of it (46 px at 1080p, 31 px at 720p), and
+# nothing smaller than 1.9 of it (36 px at 1080p, 24 px at 720p: 1/30 of the screen's height,
+# readable at the back of a room that the screen suits; the results chart's text is 28 px drawn
+# for a 1200 px screen, scaled with it). Scoped to the projector's own containers and Streamlit's chrome, which this
+# page alone hides: the menu, header, toolbar and sidebar are for learners, not the room.
+PROJECTOR_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] { display: none !important; }
+.stApp { --room: min(1vw, 1.778vh); background: #FFFFFF; }
+.stApp [data-testid="stMain"] { margin-left: 0 !important; }
+.stApp [data-testid="stMainBlockContainer"] { max-width: none; padding: calc(3 * var(--room)) calc(5 * var(--room)); }
+.st-key-projector, .st-key-projector p, .st-key-projector li, .st-key-projector span, .st-key-projector td,
+.st-key-projector th, .st-key-projector summary, .st-key-projector code {
+  color: #000000; font-size: calc(2.4 * var(--room)) !important; line-height: 1.4; }
+.st-key-projector h1, .st-key-projector h1 span { font-size: calc(2.6 * var(--room)) !important; line-height: 1.2;
+  padding: 0; color: #000000; }
+.st-key-projector h2, .st-key-projector h2 span { font-size: calc(4.2 * var(--room)) !important; line-height: 1.15;
+  color: #000000; padding-top: calc(1 * var(--room)); }
+.st-key-projector h3, .st-key-projector h3 span { font-size: calc(3.2 * var(--room)) !important; color: #000000; }
+.st-key-projector [data-testid="stCaptionContainer"], .st-key-projector [data-testid="stCaptionContainer"] p {
+  color: #000000 !important; opacity: 1; font-size: calc(1.9 * var(--room)) !important; }
+/* A poll shares the screen with its answers: its headings step down so the chart fits a 16:9 screen. */
+.st-key-projector-poll h2, .st-key-projector-poll h2 span { font-size: calc(3 * var(--room)) !important; }
+.st-key-projector-poll h3, .st-key-projector-poll h3 span { font-size: calc(2.4 * var(--room)) !important; }
+.st-key-projector li { margin-bottom: calc(0.6 * var(--room)); }
+.st-key-projector [data-testid="stIconMaterial"] { font-size: calc(3 * var(--room)) !important; }
+.st-key-projector-join { border: calc(0.3 * var(--room)) solid #000000; border-radius: calc(1 * var(--room));
+  padding: calc(1.2 * var(--room)) calc(2 * var(--room)); }
+.st-key-projector-join strong { font-size: calc(3 * var(--room)) !important; }
+/* The results chart is drawn for a 1200 px wide room screen (course.poll_charts.ROOM) and
+   scaled with the screen, text and all: an SVG keeps its proportions at any width. */
+.st-key-projector-results [data-testid="stElementContainer"], .st-key-projector-results [data-testid="stFullScreenFrame"] > div,
+.st-key-projector-results [data-testid="stVegaLiteChart"],
+.st-key-projector-results svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
+.st-key-projector-results details summary p { font-size: calc(1.9 * var(--room)) !important; }
+"""
+
+
+def render_audience() -> None:
+    """The projector view of `?room=CODE`: the current slide only, following the presenter."""
+    # Wide, and no sidebar: the projector is not a learner's page (the CSS above hides the rest).
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+    room_ui.style(PROJECTOR_CSS)
+    with st.container(key="projector"):
+        _audience_view()
+
+
+@st.fragment(run_every=1)
+def _audience_view() -> None:
+    code = st.query_params.get(ROOM_PARAM, "")
+    db = state.store()
+    if db is None:
+        st.title("Presentation")
+        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        return
+    deck: tuple[Slide, ...] = ()
+    room: Presentation | None
+    poll: Poll | None = None
+    try:
+        room = db.presentation(code) if code else None
+        deck = room_ui.deck(room.module_id, room.audience) if room is not None else ()
+        poll = db.current_poll(room.code) if room is not None else None
+    except UnknownModule:
+        room = None
+    except StoreUnavailable:
+        st.title("Presentation")
+        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        return
+    if room is None or not deck:
+        st.title("Presentation")
+        st.error(ENDED_MESSAGE, icon=":material/event_busy:")
+        return
+    course = state.course()
+    slide = deck[min(max(room.slide, 1), len(deck)) - 1]
+    st.title(course.module(room.module_id).title)
+    st.caption(f"{room_ui.slide_position(slide)} · Room code {room.code}")
+    with st.container(key="audience-slide"):
+        question = scenario_room.room_question(course, room, poll) if poll is not None else None
+        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
+            pass  # a scenario's ending, drawn
+        elif poll is not None and question is not None:
+            try:
+                _audience_poll(db, room, poll, question)
+            except StoreUnavailable:
+                st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        else:
+            if slide.kind != "title":  # the title slide's heading is the page title already
+                st.header(slide.heading, anchor=False)
+            room_ui.slide_body(slide)
+
+
+def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
+    with st.container(key="projector-poll"):
+        _poll_panel(db, room, poll, question)
+
+
+def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
+    st.header("Question for the room", anchor=False)
+    if question.case:
+        st.markdown(question.case)
+    st.markdown(f"**{question.prompt}**")
+    rows = tally_rows(question, db.poll_tally(poll.poll_id))
+    total = sum(count for _, count in rows)
+    if not poll.revealed:
+        st.markdown("\n".join(f"- {label}" for _, label in question.options))
+        with st.container(key="projector-join"):
+            st.markdown(
+                f"Answer on your phone: open **{room_ui.room_link(JOIN_PATH, room.code)}** and enter room code "
+                f"**{room.code}**. Answers are anonymous. {answers_text(total)} so far."
+            )
+        return
+    # Revealed: the chart names every option with its count, so the list above is not repeated.
+    with st.container(key="projector-results"):
+        st.subheader("Results", anchor=False)
+        st.altair_chart(poll_tally_chart(rows, question.prompt, size=ROOM), width="content")
+        with st.expander("Data table: results"):
+            st.markdown(poll_description(rows, "Results"))
+            st.table(poll_tally_table(rows), hide_index=True)

@@ -1,0 +1,135 @@
+"""What presenter mode's three pages share: the room's address, its deck, a slide as the room
+sees it, and the presenter's poll controls that the scenario room reuses.
+
+The pages themselves are course/ui/pages/presenter.py (the trainer's laptop), audience.py
+(the projector) and join.py (phones in the room); they import this module, never each other.
+The words and numbers of a poll are pure and live in `course.polls`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.poll_charts import poll_tally_table
+from course.polls import PollQuestion, answers_text, as_audience, tally_rows
+from course.records import StoreUnavailable
+from course.schema import Audience
+from course.slides import Slide, build_slides, strip_marker
+from course.ui import chart_view, state
+from course.ui.common import app_url, crisis_markdown, escape_markdown
+
+ROOM_PARAM = "room"
+# The url_paths the router (course/ui/nav.py) gives the projector and the phones' pages; the
+# links a presenter hands out are built from them.
+AUDIENCE_PATH = "audience"
+JOIN_PATH = "join"
+
+AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
+ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."
+DATABASE_DOWN = (
+    "The course database cannot be reached right now, so the room cannot be shown. "
+    "This page tries again by itself; if it keeps happening, use the facilitator pack instead."
+)
+PRESENTER_ERROR = "presenter-error"  # session_state: what a presenter's last button could not do
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def deck(module_id: str, audience: str) -> tuple[Slide, ...]:
+    """The room's slides. Built once per module and audience: the projector and every phone
+    re-read the room each second or two, and the deck does not change while the server runs."""
+    return tuple(build_slides(state.course(), module_id, as_audience(audience)))
+
+
+def choose(label: str, labels: dict[str, str], *, key: str) -> str:
+    """A select box over `labels` (id -> label shown); the id chosen (the first, before any)."""
+    chosen = st.selectbox(label, list(labels), format_func=labels.__getitem__, key=key)
+    return chosen if chosen is not None else next(iter(labels))
+
+
+def choose_audience(*, key: str, help: str | None = None) -> Audience:
+    """The public or staff audience, as radio buttons labelled for a presenter."""
+    chosen = st.radio("Audience", list(AUDIENCE_LABELS), format_func=AUDIENCE_LABELS.__getitem__, key=key, help=help)
+    return as_audience(chosen or "public")
+
+
+def style(css: str) -> None:
+    """Page-scoped CSS (each page's rules are keyed to its own containers)."""
+    st.html(f"<style>{css}</style>")
+
+
+def room_link(path: str, code: str) -> str:
+    """The full address of a room's page (`AUDIENCE_PATH` or `JOIN_PATH`)."""
+    return f"{app_url()}/{path}?{ROOM_PARAM}={code}"
+
+
+def slide_markdown(paragraphs: tuple[str, ...]) -> str:
+    """A slide's paragraphs as Markdown: prose as paragraphs, marked items as a list."""
+    blocks: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if items:
+            blocks.append("\n".join(items))
+            items.clear()
+
+    for paragraph in paragraphs:
+        marker, text = strip_marker(paragraph)
+        if marker is None:
+            flush()
+            blocks.append(escape_markdown(paragraph))
+        else:
+            items.append(f"{marker if marker[0].isdigit() else '-'} {escape_markdown(text)}")
+    flush()
+    return "\n\n".join(blocks)
+
+
+def slide_body(slide: Slide, *, with_table: bool = True) -> None:
+    """What the room sees of a slide below its heading (never the speaker notes)."""
+    if slide.parts > 1:
+        st.caption(f"Part {slide.part} of {slide.parts}")
+    if slide.paragraphs:
+        st.markdown(slide_markdown(slide.paragraphs))
+    if slide.notice:
+        # The crisis services stand with the notice, on the projector as on every page.
+        st.info(
+            slide.notice + crisis_markdown(state.course().settings.crisis),
+            icon=":material/health_and_safety:",
+        )
+    figure = slide.figure
+    if figure is not None:
+        prepared = chart_view.figure(figure)
+        st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
+        st.caption(figure.caption)
+        st.markdown(f"**Description:** {escape_markdown(figure.alt)}")
+        if with_table:
+            with st.expander(f"Data table: {figure.title}"):
+                st.table(prepared.table, hide_index=True)
+
+
+def slide_position(slide: Slide) -> str:
+    """ "Slide 3 of 12"."""
+    return f"Slide {slide.number} of {slide.total}"
+
+
+def poll_action(poll_id: str, action: str) -> None:
+    """Button callback: "reveal" the poll's results to the room, or close it."""
+    db = state.store()
+    try:
+        if db is not None:
+            (db.reveal_poll if action == "reveal" else db.close_poll)(poll_id)
+    except StoreUnavailable:
+        st.session_state[PRESENTER_ERROR] = "That did not work: the course database cannot be reached."
+
+
+@st.fragment(run_every=2)
+def live_tally(poll_id: str, question: PollQuestion) -> None:
+    """The presenter's running count per option (counts only), refreshed every two seconds."""
+    db = state.store()
+    try:
+        tally = db.poll_tally(poll_id) if db is not None else {}
+    except StoreUnavailable:
+        st.warning("The count cannot be updated: the course database cannot be reached.")
+        return
+    rows = tally_rows(question, tally)
+    st.markdown(f"**{answers_text(sum(c for _, c in rows))} so far**")
+    st.table(poll_tally_table(rows), hide_index=True)

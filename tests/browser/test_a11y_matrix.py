@@ -1,0 +1,102 @@
+"""axe at 0 violations on every page, at 1280 and 320 CSS pixels, at 100% and 200% text, in the
+default and the high-contrast theme: 4 display settings x 2 widths x every page.
+
+Kept fast on purpose (one server and one browser for the whole run, as every browser test; one
+learner per display setting, who sets it once on the Display settings page as a learner does;
+each page loaded once and audited at both widths by resizing the window, which reflows the page
+without a reload). The states behind a click (quiz feedback, a submitted check, verify results)
+are audited at the default setting in test_accessibility.py; here each page's first state, plus
+the rooms' live states (an open poll on a phone, revealed results on the projector).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from course.polls import poll_questions
+from course.records import open_store
+from tests.browser.a11y import audit
+from tests.browser.conftest import start, wait_ready
+
+WIDTHS = (1280, 320)
+SETTINGS = [
+    pytest.param(100, False, id="100pct-default"),
+    pytest.param(200, False, id="200pct-default"),
+    pytest.param(100, True, id="100pct-high-contrast"),
+    pytest.param(200, True, id="200pct-high-contrast"),
+]
+
+
+@pytest.fixture(scope="module")
+def live_room(course_server, real_course) -> str:
+    """A public room with its first poll open, answered by two phones and revealed."""
+    store = open_store(course_server.db_url)
+    try:
+        code = store.start_presentation("history", "public", created_by="axe matrix")
+        question = poll_questions(real_course, "history", "public")[0]
+        poll_id = store.open_poll(code, question.id)
+        for n in range(2):
+            store.answer_poll(poll_id, f"matrix-phone-{n}", question.options[n][0])
+        store.reveal_poll(poll_id)
+        return code
+    finally:
+        store.close()
+
+
+def pages(course, room: str) -> list[tuple[str, str]]:
+    """(name, address) of every page a learner, a phone in a room or a projector opens."""
+    first = course.track_modules("public")[0]
+    return [
+        ("home", "/"),
+        ("module overview", f"/{first.id}"),
+        ("module section", f"/{first.id}?step=1"),
+        ("quiz", f"/{first.id}-quiz"),
+        ("before you start", "/start-check"),
+        ("final check", "/final-check"),
+        ("my progress", "/progress"),
+        ("refresh", "/refresh"),
+        ("display settings", "/settings"),
+        ("verify", "/verify"),
+        ("about", "/about"),
+        ("trainer sign-in", "/trainer-sign-in"),
+        ("join, poll open", f"/join?room={room}"),
+        ("projector, results", f"/audience?room={room}"),
+    ]
+
+
+def choose_display(page, url: str, text_size: int, high_contrast: bool) -> None:
+    """On Display settings, as a learner: the text size by keyboard, the theme by its switch."""
+    page.goto(f"{url}/settings")
+    wait_ready(page)
+    slider = page.get_by_role("slider", name="Text size")
+    slider.focus()
+    slider.press("Home")
+    for _ in range((100, 125, 150, 200).index(text_size)):
+        slider.press("ArrowRight")
+    if high_contrast:
+        page.get_by_text("High contrast (black text", exact=False).click()
+    page.get_by_role("button", name="Save settings").click()
+    wait_ready(page)
+
+
+@pytest.mark.parametrize(("text_size", "high_contrast"), SETTINGS)
+def test_every_page_has_no_violations_at_both_widths(
+    browser, course_server, real_course, live_room, text_size, high_contrast
+):
+    page = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}).new_page()
+    start(page, course_server, "Community and self-paced learning")  # a learner, so settings are kept
+    choose_display(page, course_server.url, text_size, high_contrast)
+    problems: list[str] = []
+    for name, path in pages(real_course, live_room):
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(course_server.url + path)
+        wait_ready(page)
+        # The setting is the learner's, on every page they open (not only the one it was set on).
+        root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert root == 16 * text_size / 100, f"{name}: text size {root} px, the learner chose {text_size}%"
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            theme = "high contrast" if high_contrast else "default theme"
+            problems += audit(page, f"{name} at {width} px, {text_size}% text, {theme}")
+    page.context.close()
+    assert not problems, "\n".join(problems)

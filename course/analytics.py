@@ -453,8 +453,14 @@ def _flags(facility: float, discrimination: float | None) -> tuple[str, ...]:
 def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list[ItemStats]:
     """Statistics for every gradable question of `quiz_id` (scenario parts included, all
     tracks), in quiz order, from each learner's first attempt. Works for the pre/post tests too."""
+    return item_stats(course, quiz_id, first_attempt_answers(course, events, quiz_id))
+
+
+def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, Any]]) -> list[ItemStats]:
+    """`item_analysis` from each learner's first-attempt answers (see `first_attempt_answers`);
+    an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
+    course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
-    answers = first_attempt_answers(course, events, quiz_id)
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None

@@ -3,13 +3,13 @@ knowledge and attitude change, and exports. Reached only through the trainer nav
 
 from __future__ import annotations
 
-import json
+import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from course import analytics, charts, xapi
+from course import analytics, analytics_db, charts
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
@@ -17,35 +17,35 @@ from course.ui import chart_view, nav, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
 
 ALL = "All learners"
-FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
+# Figures are keyed on the newest stored event, so any new event makes the next render
+# recompute them. This is only a backstop for a write committed out of order (PostgreSQL can
+# commit a lower event number after a higher one): such an event shows within this long.
+FRESH_FOR_S = 60
 
 
-@st.cache_resource(ttl=FRESH_FOR_S, max_entries=8, show_spinner="Loading learner records…")
-def _events(cohort: str | None, since: datetime | None, until: datetime | None) -> tuple:
-    """The selection's events, shared by every trainer looking at the same selection."""
+@st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner="Working out the figures…")
+def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra: object = None):
+    """One figure of one selection, computed in the database once per new event at most and
+    shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
     db = state.store()
-    events = db.events_for_cohort(cohort, since, until) if cohort else db.events_between(since, until)
-    return tuple(events)
-
-
-@st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner=False)
-def _analysed(kind: str, key: tuple, extra: object = None):
-    """One analysis of one selection, computed once per minute at most (see `_events`)."""
     course = state.course()
-    events = _events(*key[:3])
-    track = key[3]
-    if kind == "funnel":
-        return analytics.funnel(course, events, track)
-    if kind == "scores":
-        return analytics.score_distribution(events, extra)
-    if kind == "items":
-        return analytics.item_analysis(course, events, extra)
-    if kind == "knowledge":
-        return analytics.knowledge_gain(course, events)
-    if kind == "attitudes":
-        return analytics.attitude_change(course, events)
+    if kind == "last":
+        return analytics_db.last_activity(db, selection)
     if kind == "tracks":
-        return analytics.learner_tracks(events)
+        return analytics_db.learner_tracks(db, selection, _figure("last", selection, newest_seq))
+    if kind == "funnel":
+        return analytics_db.funnel(db, course, selection, extra, _figure("tracks", selection, newest_seq))
+    if kind == "scores":
+        return analytics_db.score_distribution(db, selection, extra)
+    if kind == "items":
+        return analytics_db.item_analysis(db, course, selection, extra)
+    if kind == "changes":
+        return analytics_db.changes(db, course, selection)
+    if kind == "stuck":
+        last = _figure("last", selection, newest_seq)
+        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), last=last)
+    if kind == "sizes":
+        return analytics_db.export_sizes(db, selection, extra, course)
     raise ValueError(kind)
 
 
@@ -81,25 +81,26 @@ def render() -> None:
     since, until = _period(period)
     track = tracks[track_title]
     cohort = labels.get(cohort_label)
-    if st.button("Refresh figures", icon=":material/refresh:", help=f"Figures can be up to {FRESH_FOR_S} seconds old"):
-        _events.clear()
-        _analysed.clear()
-    key = (cohort, since, until, track)
-    events = _events(cohort, since, until)
-    learner_tracks = _analysed("tracks", key)
+    if st.button("Refresh figures", icon=":material/refresh:", help="Work the figures out again now"):
+        _figure.clear()
+    selection = analytics_db.Selection(cohort, since, until)
+    newest = analytics_db.newest(db)
+    key = (selection, newest.seq)
+    learner_tracks = _figure("tracks", *key)
     learners = set(learner_tracks)
     on_track = {lid for lid, t in learner_tracks.items() if t == track}
     st.write(
         f"**{len(learners)}** learner{'s' if len(learners) != 1 else ''} active in this period; "
         f"**{len(on_track)}** on the {track_title} track."
     )
+    st.caption(_freshness(newest))
     if len(on_track) < MIN_GROUP:
         st.info(
             f"Figures for groups of fewer than {MIN_GROUP} learners are hidden to protect their privacy.",
             icon=":material/visibility_off:",
         )
 
-    steps = _analysed("funnel", key)
+    steps = _figure("funnel", *key, track)
     st.header("Completion by module")
     chart = charts.funnel_chart(steps)
     chart_view.show(chart, charts.funnel_table(steps), "completion by module")
@@ -107,15 +108,25 @@ def render() -> None:
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
-    dist = _analysed("scores", key, course.module(module_titles[picked]).quiz)
+    dist = _figure("scores", *key, course.module(module_titles[picked]).quiz)
     chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
     chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
 
-    stuck = _stuck(course, events)
+    stuck = _stuck(key)
     items = _items(course, key, module_titles)
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
-    _exports(course, events, steps, items, changes, learners, stuck=stuck, scores=scores)
+    _exports(course, key, steps, items, changes, learners, stuck=stuck, scores=scores)
+
+
+def _freshness(newest: analytics_db.Newest) -> str:
+    """Say how current the figures are: they include every event stored when the page ran."""
+    if newest.timestamp is None:
+        return "No learning events are stored yet."
+    return (
+        f"Figures include every learning event stored when this page was drawn, the newest made at "
+        f"{newest.timestamp:%Y-%m-%d %H:%M:%S} UTC. New events are counted the next time the page is drawn."
+    )
 
 
 def _period(value) -> tuple[datetime | None, datetime | None]:
@@ -182,10 +193,10 @@ def _cohorts(db, course) -> None:
         )
 
 
-def _stuck(course, events) -> list:
+def _stuck(key) -> list:
     st.header("Learners who may be stuck")
     days = st.number_input("No activity for at least this many days", min_value=1, max_value=365, value=14, step=1)
-    stuck = analytics.stuck_learners(course, events, datetime.now(UTC), inactive_days=int(days))
+    stuck = _figure("stuck", *key, int(days))
     if not stuck:
         st.write("Nobody in this selection looks stuck.")
         return stuck
@@ -209,7 +220,7 @@ def _items(course, key, module_titles) -> list:
     )
     picked = st.selectbox("Quiz", list(module_titles), key="dash-items-module")
     module = course.module(module_titles[picked])
-    items = _analysed("items", key, module.quiz)
+    items = _figure("items", *key, module.quiz)
     chart = charts.item_facility_chart(items, title=f"How hard each question is: {picked}")
     chart_view.show(chart, charts.item_facility_table(items), f"question facility for {picked}")
     for n, item in enumerate(items, start=1):
@@ -251,10 +262,9 @@ def _items(course, key, module_titles) -> list:
 def _changes(key) -> dict:
     st.header("Learning and attitude change")
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
-    knowledge = _analysed("knowledge", key)
+    knowledge, attitudes = _figure("changes", *key)
     chart = charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change")
     chart_view.show(chart, charts.change_table([knowledge]), "knowledge change")
-    attitudes = _analysed("attitudes", key)
     if attitudes:
         chart = charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme")
         chart_view.show(chart, charts.change_table(attitudes), "attitude change")
@@ -262,7 +272,7 @@ def _changes(key) -> dict:
     return {"Knowledge check": knowledge, **attitudes}
 
 
-def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
+def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
     st.header("Exports")
     tables = analytics.to_csv_tables(funnel=steps, items=items, stuck=stuck, changes=changes)
     tables = {"funnel": tables["funnel"], "scores": scores.to_csv(index=False), **tables}
@@ -283,13 +293,47 @@ def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.
         "the stuck learners table lists pseudonymous ids only."
     )
     if len(learners) < MIN_GROUP:
-        st.caption(f"The xAPI export is not offered for fewer than {MIN_GROUP} learners.")
+        st.caption(f"The learning-record exports are not offered for fewer than {MIN_GROUP} learners.")
         return
+    selection = key[0]
     base = app_url() or "https://course.invalid"  # one base for every export, from any page
-    st.download_button(
-        "Learning records for this selection (xAPI JSON)",
-        lambda: json.dumps(xapi.statements(events, base, course), indent=2),  # built only when asked for
-        file_name="cohort-learning-records.json",
-        mime="application/json",
-        icon=":material/download:",
+    sizes = _figure("sizes", *key, base)
+    st.write(
+        f"Learning records for this selection: **{sizes.events:,}** events, about "
+        f"**{_size(sizes.xapi_bytes)}** as xAPI JSON and **{_size(sizes.csv_bytes)}** as CSV."
     )
+    cols = st.columns(2)
+    with cols[0]:
+        st.download_button(
+            f"Learning records (xAPI JSON, about {_size(sizes.xapi_bytes)})",
+            # Built only when asked for, from the database a batch at a time.
+            lambda: _spooled(analytics_db.xapi_chunks(state.store(), selection, base, course)),
+            file_name="cohort-learning-records.json",
+            mime="application/json",
+            icon=":material/download:",
+        )
+    with cols[1]:
+        st.download_button(
+            f"Learning records (CSV, about {_size(sizes.csv_bytes)})",
+            lambda: _spooled(analytics_db.events_csv_chunks(state.store(), selection)),
+            file_name="cohort-learning-records.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _spooled(chunks) -> tempfile.SpooledTemporaryFile:
+    """The export written chunk by chunk to a temporary file (in memory while small), so the
+    events themselves are never all loaded; Streamlit then serves the file's bytes."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned open, Streamlit reads it)
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    out.seek(0)
+    return out

@@ -1,0 +1,223 @@
+"""The dashboard's database path gives exactly the figures of the pure functions.
+
+`course.analytics` (the pure functions over events, as the dashboard used them before issue 26)
+and `course.analytics_db` (aggregates in the database) run on the same stored events, for every
+cohort, one cohort and a period, and every figure is compared with ==: facility,
+discrimination, option counts, funnel, score distributions, stuck learners, paired change with
+its interval, and the suppression of groups under five. The data are the hand-checked cohorts
+of tests/unit/test_analytics.py and a random mixture of everything a real log holds (retries,
+later sessions, track changes, learners with no registration, pre/post tests, the survey).
+Runs on SQLite and on PostgreSQL (tests/store/conftest.py).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from course import analytics as a
+from course import analytics_db as adb
+from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event
+from course.records import open_store
+from course.schema import Course
+from tests.unit import test_analytics
+from tests.unit.test_analytics import ANSWERS, T0, ev, funnel_events, survey_events
+
+
+@pytest.fixture(scope="module")
+def course():
+    """The hand-checked small course of tests/unit/test_analytics.py (pre/post tests, survey)."""
+    return test_analytics.course.__wrapped__()
+
+
+COHORTS = ("KX7-P2M", "QQ4-ZT8", None)
+
+
+def _response(q, rng: random.Random):
+    if q.type == "true_false":
+        return rng.random() < 0.6
+    if q.type == "single":
+        return rng.choice([o.id for o in q.options] + [q.answer] * 2)
+    ids = [o.id for o in q.options]
+    if q.type == "multiple":
+        return rng.sample(ids, rng.randint(1, len(ids)))
+    return list(q.answer) if rng.random() < 0.4 else rng.sample(ids, len(ids))
+
+
+def random_log(course: Course, learners: int, seed: int) -> list[Event]:
+    """Everything the app writes, mixed: several cohorts and tracks, retries in one and in
+    later sessions, fails twice, track changes, no registration, check-ins, ties in time."""
+    rng = random.Random(seed)
+    s = course.settings
+    tracks = [t.id for t in s.tracks]
+    out: list[Event] = []
+    for n in range(learners):
+        lid = f"R{n:03d}"
+        cohort = rng.choice(COHORTS)
+        track = rng.choice(tracks)
+        t = rng.uniform(0, 60 * 24 * 40)  # minutes over 40 days
+        kw = {"cohort": cohort}
+
+        def add(verb, activity, _kw=kw, _lid=lid, **more):
+            nonlocal t
+            t += rng.choice((0, 0.5, 3, 30, 600))  # ties happen
+            out.append(ev(_lid, t, verb, activity, **_kw, **more))
+
+        if rng.random() < 0.9:
+            add(REGISTERED, "course", track=track if rng.random() < 0.95 else "")
+        if rng.random() < 0.15:  # changed track later
+            track = rng.choice(tracks)
+            add(REGISTERED, "course", track=track)
+        if rng.random() < 0.5:
+            add(
+                COMPLETED,
+                f"test/{s.pre_test}",
+                score=float(rng.randint(0, 1)),
+                max_score=1.0,
+                track=track,
+                context={"test": s.pre_test},
+            )
+        if rng.random() < 0.6:  # some take it twice: the latest counts
+            for _ in range(rng.choice((1, 1, 2))):
+                add(
+                    COMPLETED,
+                    f"test/{s.post_test}",
+                    score=float(rng.randint(0, 1)),
+                    max_score=1.0,
+                    track=track,
+                    context={"test": s.post_test},
+                )
+        if rng.random() < 0.5:
+            for _, q in course.quizzes[s.pre_test].items():
+                r = _response(q, rng)
+                add(
+                    ANSWERED,
+                    f"question/{q.id}",
+                    response=r,
+                    score=float(rng.random() < 0.5),
+                    max_score=1.0,
+                    context={"test": s.pre_test},
+                    track=track,
+                )
+        if rng.random() < 0.4:
+            phase_values = {p: [rng.randint(1, 5) for _ in range(3)] for p in ("start", "end")}
+            for p in ("start", "end") if rng.random() < 0.8 else ("start",):
+                for e in survey_events(lid, 0, p, *phase_values[p]):
+                    add(e.verb, e.activity, response=e.response, context=e.context)
+        for module in course.track_modules(track):
+            for sec in module.sections:
+                if rng.random() < 0.8:
+                    add(EXPERIENCED, f"section/{module.id}/{sec.id}", track=track if rng.random() < 0.97 else None)
+            for attempt in range(rng.choice((0, 1, 1, 2, 3))):
+                session_attempt = 1 if rng.random() < 0.3 else attempt + 1  # a later session counts from 1
+                right = 0
+                items = [q for _, q in course.quizzes[module.quiz].items(track)]
+                for q in items:
+                    ok = rng.random() < 0.6
+                    right += ok
+                    score = float(ok) if rng.random() < 0.9 else None
+                    add(
+                        ANSWERED,
+                        f"question/{q.id}",
+                        attempt=session_attempt,
+                        response=_response(q, rng),
+                        score=score,
+                        max_score=1.0 if score is not None else None,
+                        success=ok,
+                        track=track,
+                    )
+                verb = PASSED if right * 100 >= 75 * len(items) else FAILED
+                add(
+                    verb,
+                    f"quiz/{module.quiz}",
+                    attempt=session_attempt,
+                    score=float(right),
+                    max_score=float(len(items)) if rng.random() < 0.95 else 0.0,
+                    success=verb == PASSED,
+                    duration_s=rng.uniform(10, 900),
+                    track=track,
+                )
+        if rng.random() < 0.1:  # an event of a quiz the course no longer has
+            add(FAILED, "quiz/retired", score=0.0, max_score=1.0, track=track)
+            add(FAILED, "quiz/retired", score=0.0, max_score=1.0, track=track)
+    return out
+
+
+def selections(events: list[Event]) -> list[adb.Selection]:
+    mid = T0 + timedelta(days=15)
+    return [
+        adb.Selection(),
+        adb.Selection(cohort="KX7-P2M"),
+        adb.Selection(cohort="QQ4-ZT8", since=T0 + timedelta(days=2)),
+        adb.Selection(since=mid, until=mid + timedelta(days=12)),
+        adb.Selection(cohort="NO-SUCH"),
+    ]
+
+
+def assert_same_figures(course: Course, url: str, events: list[Event]) -> int:
+    store = open_store(url)
+    store.append_many(events)
+    stored = store.events_between()  # the dashboard's old read, oldest first
+    compared = 0
+    for sel in selections(events):
+        old = a.filter_events(stored, sel.cohort, since=sel.since, until=sel.until)
+        assert adb.learner_tracks(store, sel) == a.learner_tracks(old)
+        for t in course.settings.tracks:
+            assert adb.funnel(store, course, sel, t.id) == a.funnel(course, old, t.id)
+        quizzes = list(course.quizzes)
+        for quiz_id in quizzes:
+            for which in ("best", "latest"):
+                assert adb.score_distribution(store, sel, quiz_id, which) == a.score_distribution(old, quiz_id, which)
+            assert adb.item_analysis(store, course, sel, quiz_id) == a.item_analysis(course, old, quiz_id)
+        assert adb.knowledge_gain(store, course, sel) == a.knowledge_gain(course, old)
+        assert adb.attitude_change(store, course, sel) == a.attitude_change(course, old)
+        for days in (1, 14, 30):
+            now = T0 + timedelta(days=45)
+            assert adb.stuck_learners(store, course, sel, now, days) == a.stuck_learners(course, old, now, days)
+        assert adb.stuck_learners(store, course, sel, now, 14, failed_twice=False) == a.stuck_learners(
+            course, old, now, 14, failed_twice=False
+        )
+        compared += len(old)
+    store.close()
+    return compared
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_figure_matches_the_pure_functions_on_a_mixed_log(course, db_url, seed):
+    events = random_log(course, 160, seed)
+    assert assert_same_figures(course, db_url, events) > len(events)  # something was compared
+
+
+def test_the_hand_checked_cohorts_give_the_same_figures(course, db_url):
+    events = funnel_events()
+    for n, (learner, answers) in enumerate(ANSWERS.items()):
+        for (_, q), (response, right) in zip(course.quizzes["alpha"].items(), answers, strict=True):
+            events.append(
+                ev(
+                    learner,
+                    10 + n,
+                    ANSWERED,
+                    f"question/{q.id}",
+                    attempt=1,
+                    response=response,
+                    score=float(right),
+                    max_score=1.0,
+                    success=bool(right),
+                    track="staff",
+                )
+            )
+    for n in range(5):
+        events += survey_events(f"A{n}", 0, "start", 2, 4, 3) + survey_events(f"A{n}", 60, "end", 4, 2, 3 + n % 2)
+    assert_same_figures(course, db_url, events)
+
+
+def test_groups_under_five_are_suppressed_the_same_way(course, db_url):
+    four = [e for e in funnel_events() if e.learner_id in ("F0", "F1", "F2", "F3")]
+    store = open_store(db_url)
+    store.append_many(four)
+    for step in adb.funnel(store, course, adb.Selection(), "staff"):
+        assert step.suppressed == a.SUPPRESSED_REASON and step.learners is None
+    assert adb.score_distribution(store, adb.Selection(), "alpha").suppressed == a.SUPPRESSED_REASON
+    assert assert_same_figures(course, db_url, []) > 0

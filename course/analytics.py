@@ -450,6 +450,20 @@ def _flags(facility: float, discrimination: float | None) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def _whole_total(scores: list[tuple[str, float]]) -> float | None:
+    """The sum of a learner's item scores when every one is a whole number (then any order of
+    adding gives the same float, exactly), else None."""
+    return sum(v for _, v in scores) if all(v.is_integer() for _, v in scores) else None
+
+
+def _rest(scores: list[tuple[str, float]], whole: float | None, qid: str, score: float) -> float:
+    """A learner's score on the rest of the attempt: exact subtraction for whole-number scores,
+    else the sum in answer order (as it always was, so fractions round the same way)."""
+    if whole is not None:
+        return whole - score
+    return sum(v for other, v in scores if other != qid)
+
+
 def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list[ItemStats]:
     """Statistics for every gradable question of `quiz_id` (scenario parts included, all
     tracks), in quiz order, from each learner's first attempt. Works for the pre/post tests too."""
@@ -461,6 +475,9 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
     course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
+    # Each learner's item scores, in answer order, worked out once (not once per question).
+    scored = {lid: [(qid, _item_score(e)) for qid, e in a.items()] for lid, a in answers.items()}
+    whole = {lid: _whole_total(s) for lid, s in scored.items()}
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
@@ -490,7 +507,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
             )
             continue
         item = [_item_score(answers[lid][q.id]) for lid in takers]
-        rest = [sum(_item_score(e) for qid, e in answers[lid].items() if qid != q.id) for lid in takers]
+        rest = [_rest(scored[lid], whole[lid], q.id, score) for lid, score in zip(takers, item, strict=True)]
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
         counts, first = _option_counts(q, [answers[lid][q.id].response for lid in takers])

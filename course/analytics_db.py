@@ -37,6 +37,7 @@ from course.schema import Course
 
 ev = events_table.c
 ATTEMPT_VERBS = (PASSED, FAILED)
+CHUNK = 500  # learner ids per IN list: well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,15 @@ def learner_tracks(store: Store, selection: Selection, learners: Any = None) -> 
     if learners is None:
         learners = last_activity(store, selection)
     out: dict[str, str | None] = dict.fromkeys(learners)
-    registered, fallback = _track_of_learner(selection)
-    for sub in (fallback, registered):
-        for r in store.query_rows(sa.select(sub.c.learner_id, sub.c.track)):
+    registered = _latest(selection, ev.verb == REGISTERED)
+    for r in store.query_rows(sa.select(registered.c.learner_id, registered.c.track)):
+        out[r.learner_id] = r.track
+    # Learners with no registration in the selection (a date filter can leave it out): the
+    # track of their latest event that has one. Usually few, so only theirs are read.
+    unregistered = [lid for lid, t in out.items() if t is None]
+    for start in range(0, len(unregistered), CHUNK):
+        fallback = _latest(selection, ev.learner_id.in_(unregistered[start : start + CHUNK]))
+        for r in store.query_rows(sa.select(fallback.c.learner_id, fallback.c.track)):
             out[r.learner_id] = r.track
     return out
 
@@ -140,11 +147,16 @@ def funnel(
     modules = course.track_modules(track)
     if reason:
         return [FunnelStep(m.id, m.title, None, None, None, None, reason) for m in modules]
-    registered, fallback = _track_of_learner(selection)
-    members = sa.union(
-        sa.select(registered.c.learner_id).where(registered.c.track == track),
-        sa.select(fallback.c.learner_id).where(fallback.c.track == track),
-    )
+    if population == len(tracks):
+        in_population = sa.true()  # everyone in the selection is on this track: nothing to filter
+    else:
+        registered, fallback = _track_of_learner(selection)
+        in_population = ev.learner_id.in_(
+            sa.union(
+                sa.select(registered.c.learner_id).where(registered.c.track == track),
+                sa.select(fallback.c.learner_id).where(fallback.c.track == track),
+            )
+        )
     counts: dict[str, tuple[int, int, int]] = {}
     # Modules sharing a quiz would need one row each: counted one module per query then.
     quizzes = [quiz_activity(m.quiz) for m in modules]
@@ -164,7 +176,7 @@ def funnel(
                     events_table,
                     ev.track == track,
                     ev.verb.in_((EXPERIENCED, *ATTEMPT_VERBS)),
-                    ev.learner_id.in_(members),
+                    in_population,
                 )
             )
             .subquery()
@@ -312,22 +324,26 @@ def first_attempt_answers(
     )
     # Rows come oldest first, so a group's first row is its earliest and the first row of a
     # question within the chosen group is the first answer: the same picks as the Event path.
-    groups: dict[str, dict[Any, list[Any]]] = defaultdict(dict)
+    groups: dict[str, dict[Any, list[Any]]] = defaultdict(dict)  # learner -> {first key: rows}
     for r in store.query_rows(query):
-        ctx = _load(r.context) if r.context is not None else None
-        ctx = ctx or {}
+        learner, _, track, attempt, _, _, _, _, context = r
+        ctx = (_load(context) or {}) if context is not None else {}
         if test:
             if ctx.get("test") != quiz_id:
                 continue
             key: Any = "test"
         else:
-            if "test" in ctx or "survey" in ctx:
+            if ctx and ("test" in ctx or "survey" in ctx):
                 continue
-            key = (r.track, r.attempt)
-        groups[r.learner_id].setdefault(key, []).append(r)
+            key = (track, attempt)
+        mine = groups[learner]
+        if not mine:
+            mine[key] = [r]  # the learner's earliest group: the only one used
+        elif key in mine:
+            mine[key].append(r)
     out: dict[str, dict[str, _Answer]] = {}
     for learner, by_attempt in groups.items():
-        first = next(iter(by_attempt.values()))  # the group that began earliest (first seen)
+        (first,) = by_attempt.values()  # the group that began earliest (first seen)
         answers: dict[str, _Answer] = {}
         for r in first:
             qid = r.activity.removeprefix("question/")
@@ -430,24 +446,28 @@ def events_csv_chunks_of(events: Iterable[Any], rows_per_chunk: int = 1000) -> I
     yield buf.getvalue()
 
 
+def _xapi_text(events: list[Any], base: str, course: Course | None) -> list[str]:
+    """Each event's statement as it appears inside the exported array (indent 2, nested)."""
+    from course import xapi
+
+    return ["\n  " + json.dumps(s, indent=2).replace("\n", "\n  ") for s in xapi.statements(events, base, course)]
+
+
 def xapi_chunks(
     store: Store, selection: Selection, base: str, course: Course | None = None, per_chunk: int = 500
 ) -> Iterator[str]:
-    """The selection's xAPI statements as one JSON array, a chunk of statements at a time
-    (the same statements as `xapi.statements`, indented the same way)."""
-    from course import xapi
-
+    """The selection's xAPI statements as one JSON array, `per_chunk` statements at a time:
+    the same text as json.dumps(xapi.statements(...), indent=2), never all in memory."""
     yield "["
-    batch: list[str] = []
+    batch: list[Any] = []
     first = True
     for e in _stream(store, selection):
-        text = json.dumps(xapi.statement(e, base, course), indent=2)
-        batch.append("\n  " + text.replace("\n", "\n  "))
+        batch.append(e)
         if len(batch) >= per_chunk:
-            yield ("" if first else ",") + ",".join(batch)
+            yield ("" if first else ",") + ",".join(_xapi_text(batch, base, course))
             first, batch = False, []
     if batch:
-        yield ("" if first else ",") + ",".join(batch)
+        yield ("" if first else ",") + ",".join(_xapi_text(batch, base, course))
         first = False
     yield "]" if first else "\n]"
 
@@ -463,21 +483,17 @@ class ExportSizes:
 
 
 def export_sizes(
-    store: Store, selection: Selection, base: str, course: Course | None = None, sample: int = 200
+    store: Store, selection: Selection, base: str, course: Course | None = None, sample: int = 100
 ) -> ExportSizes:
-    from course import xapi
-
     total = event_count(store, selection)
     query = sa.select(events_table).where(selection.where()).order_by(ev.timestamp, ev.seq).limit(sample)
     head = [_row_event(r) for r in store.query_rows(query)]
     if not head:
         return ExportSizes(0, len(",".join(EVENT_COLUMNS)) + 1, 2)
     csv_rows = sum(len(c.encode()) for c in events_csv_chunks_of(head))
-    statements = sum(len(json.dumps(xapi.statement(e, base, course), indent=2).encode()) for e in head)
-    # Each statement is indented by two more spaces per line inside the array, plus ",\n  ".
-    lines = sum(json.dumps(xapi.statement(e, base, course), indent=2).count("\n") + 1 for e in head)
+    statements = sum(len(t.encode()) + 1 for t in _xapi_text(head, base, course))  # each with its comma
     scale = total / len(head)
-    return ExportSizes(total, round(csv_rows * scale), round((statements + 2 * lines + 4 * len(head)) * scale) + 2)
+    return ExportSizes(total, round(csv_rows * scale), round(statements * scale) + 2)
 
 
 def now() -> datetime:

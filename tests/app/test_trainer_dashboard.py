@@ -284,3 +284,34 @@ def test_creating_a_cohort_twice_by_mistake_makes_one_and_names_show_as_typed(is
     at = next(b for b in at.button if b.label == "Create cohort").click().run()
     assert at.error[0].value.startswith(r"There is already a cohort “Northside \*\*March\*\* \$1 \$2” on this track")
     assert [c.name for c in open_store(isolated_store).cohorts()] == [name]
+
+
+def test_a_new_event_shows_on_the_next_render_and_the_page_says_how_current_it_is(real_course, isolated_store):
+    # The figures used to be kept for a minute: a learner who joined meanwhile was not counted.
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    assert "**6** learners active in this period" in texts(at)
+    newest = NOW - timedelta(seconds=5)
+    open_store(isolated_store).append(
+        Event(
+            learner_id="late-joiner", verb=REGISTERED, activity="course", track="staff", cohort=code, timestamp=newest
+        )
+    )
+    at.run()
+    assert "**7** learners active in this period" in texts(at)
+    assert (
+        "Figures include every learning event stored when this page was drawn, the newest made at "
+        f"{newest:%Y-%m-%d %H:%M:%S} UTC." in texts(at)
+    )
+
+
+def test_the_selection_s_learning_records_say_how_big_they_are_before_download(real_course, isolated_store):
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    events = len(open_store(isolated_store).events_for_cohort(code))
+    assert f"Learning records for this selection: **{events:,}** events, about" in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Learning records (xAPI JSON, about ") for label in labels), labels
+    assert any(label.startswith("Learning records (CSV, about ") for label in labels), labels

@@ -221,3 +221,43 @@ def test_groups_under_five_are_suppressed_the_same_way(course, db_url):
         assert step.suppressed == a.SUPPRESSED_REASON and step.learners is None
     assert adb.score_distribution(store, adb.Selection(), "alpha").suppressed == a.SUPPRESSED_REASON
     assert assert_same_figures(course, db_url, []) > 0
+
+
+def test_exports_stream_the_same_records_and_their_size_is_told_first(course, db_url):
+    import csv
+    import io
+    import json
+
+    from course import xapi
+
+    events = random_log(course, 40, 9)
+    store = open_store(db_url)
+    store.append_many(events)
+    sel = adb.Selection(cohort="KX7-P2M")
+    stored = store.events_for_cohort("KX7-P2M")
+    base = "https://course.example.org"
+    chunks = list(adb.xapi_chunks(store, sel, base, course, per_chunk=7))
+    assert len(chunks) > 3  # it came in pieces
+    assert "".join(chunks) == json.dumps(xapi.statements(stored, base, course), indent=2)
+    rows = list(csv.DictReader(io.StringIO("".join(adb.events_csv_chunks(store, sel, rows_per_chunk=5)))))
+    assert [r["event_id"] for r in rows] == [e.event_id for e in stored]
+    assert rows[0]["learner_id"] == stored[0].learner_id
+    sizes = adb.export_sizes(store, sel, base, course, sample=10)
+    assert sizes.events == len(stored)
+    xapi_bytes = len("".join(chunks).encode())
+    assert 0.5 * xapi_bytes < sizes.xapi_bytes < 1.5 * xapi_bytes
+    csv_bytes = len("".join(adb.events_csv_chunks(store, sel)).encode())
+    assert 0.5 * csv_bytes < sizes.csv_bytes < 1.5 * csv_bytes
+    empty = adb.Selection(cohort="NO-SUCH")
+    assert "".join(adb.xapi_chunks(store, empty, base, course)) == "[]"
+    assert adb.export_sizes(store, empty, base, course).events == 0
+
+
+def test_the_newest_event_number_moves_with_every_new_event(course, db_url):
+    store = open_store(db_url)
+    assert adb.newest(store).seq == 0 and adb.newest(store).timestamp is None
+    store.append_many(funnel_events())
+    before = adb.newest(store)
+    store.append(ev("late", 1, REGISTERED, "course", track="staff"))
+    after = adb.newest(store)
+    assert after.seq > before.seq and after.timestamp == T0 + timedelta(minutes=1)

@@ -453,7 +453,8 @@ def _flags(facility: float, discrimination: float | None) -> tuple[str, ...]:
 def _whole_total(scores: list[tuple[str, float]]) -> float | None:
     """The sum of a learner's item scores when every one is a whole number (then any order of
     adding gives the same float, exactly), else None."""
-    return sum(v for _, v in scores) if all(v.is_integer() for _, v in scores) else None
+    values = [v for _, v in scores]
+    return sum(values) if all(map(float.is_integer, values)) else None
 
 
 def _rest(scores: list[tuple[str, float]], whole: float | None, qid: str, score: float) -> float:
@@ -477,6 +478,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     quiz: Quiz = course.quizzes[quiz_id]
     # Each learner's item scores, in answer order, worked out once (not once per question).
     scored = {lid: [(qid, _item_score(e)) for qid, e in a.items()] for lid, a in answers.items()}
+    score_of = {lid: dict(s) for lid, s in scored.items()}
     whole = {lid: _whole_total(s) for lid, s in scored.items()}
     out = []
     for scenario, q in quiz.items():
@@ -506,7 +508,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
                 )
             )
             continue
-        item = [_item_score(answers[lid][q.id]) for lid in takers]
+        item = [score_of[lid][q.id] for lid in takers]
         rest = [_rest(scored[lid], whole[lid], q.id, score) for lid, score in zip(takers, item, strict=True)]
         facility = sum(item) / len(item)
         disc = pearson(item, rest)

@@ -322,35 +322,37 @@ def first_attempt_answers(
         .where(selection.where(events_table, ev.verb == ANSWERED, ev.activity.in_([f"question/{q}" for q in qids])))
         .order_by(ev.timestamp, ev.seq)
     )
-    # Rows come oldest first, so a group's first row is its earliest and the first row of a
-    # question within the chosen group is the first answer: the same picks as the Event path.
-    groups: dict[str, dict[Any, list[Any]]] = defaultdict(dict)  # learner -> {first key: rows}
-    for r in store.query_rows(query):
-        learner, _, track, attempt, _, _, _, _, context = r
-        ctx = (_load(context) or {}) if context is not None else {}
-        if test:
-            if ctx.get("test") != quiz_id:
+    # Rows come oldest first, so the group a learner's first row opens is their earliest, and
+    # the first row of a question within it is the first answer: the Event path's picks.
+    first: dict[str, tuple[Any, dict[str, Any]]] = {}  # learner -> (group key, question -> row)
+    for row in store.query_rows(query):
+        learner, activity, track, attempt, _, _, _, _, context = row
+        if context is None:
+            if test:
                 continue
-            key: Any = "test"
+            key: Any = (track, attempt)
         else:
-            if ctx and ("test" in ctx or "survey" in ctx):
+            ctx = _load(context) or {}
+            if test:
+                if ctx.get("test") != quiz_id:
+                    continue
+                key = "test"
+            elif "test" in ctx or "survey" in ctx:
                 continue
-            key = (track, attempt)
-        mine = groups[learner]
-        if not mine:
-            mine[key] = [r]  # the learner's earliest group: the only one used
-        elif key in mine:
-            mine[key].append(r)
-    out: dict[str, dict[str, _Answer]] = {}
-    for learner, by_attempt in groups.items():
-        (first,) = by_attempt.values()  # the group that began earliest (first seen)
-        answers: dict[str, _Answer] = {}
-        for r in first:
-            qid = r.activity.removeprefix("question/")
-            if qid not in answers:
-                answers[qid] = _Answer(r.score, r.max_score, r.success, _load(r.response))
-        out[learner] = answers
-    return out
+            else:
+                key = (track, attempt)
+        mine = first.get(learner)
+        if mine is None:
+            first[learner] = (key, {activity: row})
+        elif mine[0] == key and activity not in mine[1]:
+            mine[1][activity] = row
+    return {
+        learner: {
+            a.removeprefix("question/"): _Answer(r.score, r.max_score, r.success, _load(r.response))
+            for a, r in rows.items()
+        }
+        for learner, (_, rows) in first.items()
+    }
 
 
 def item_analysis(store: Store, course: Course, selection: Selection, quiz_id: str) -> list[ItemStats]:

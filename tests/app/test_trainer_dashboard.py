@@ -286,8 +286,13 @@ def test_creating_a_cohort_twice_by_mistake_makes_one_and_names_show_as_typed(is
     assert [c.name for c in open_store(isolated_store).cohorts()] == [name]
 
 
-def test_a_new_event_shows_on_the_next_render_and_the_page_says_how_current_it_is(real_course, isolated_store):
+def test_a_new_event_shows_on_the_next_render_and_the_page_says_how_current_it_is(
+    real_course, isolated_store, monkeypatch
+):
     # The figures used to be kept for a minute: a learner who joined meanwhile was not counted.
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "REUSE_FOR_S", 0)  # as when the last computation is a while back
     code, *_ = seed(real_course, isolated_store)
     at = dashboard(isolated_store)
     at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
@@ -315,3 +320,23 @@ def test_the_selection_s_learning_records_say_how_big_they_are_before_download(r
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Learning records (xAPI JSON, about ") for label in labels), labels
     assert any(label.startswith("Learning records (CSV, about ") for label in labels), labels
+
+
+def test_figures_kept_while_events_pour_in_say_how_old_they_are_and_refresh_counts_the_new(
+    real_course, isolated_store, monkeypatch
+):
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "REUSE_FOR_S", 3600)
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    open_store(isolated_store).append(
+        Event(learner_id="late-joiner", verb=REGISTERED, activity="course", track="staff", cohort=code)
+    )
+    at.run()
+    assert "**6** learners active in this period" in texts(at)
+    assert "learning events stored since then are counted within 3600 seconds, or at once with Refresh" in texts(at)
+    assert any(c.value.startswith("Figures are ") and " second" in c.value for c in at.caption)
+    at = button(at, "Refresh figures").click().run()
+    assert "**7** learners active in this period" in texts(at)

@@ -4,6 +4,7 @@ knowledge and attitude change, and exports. Reached only through the trainer nav
 from __future__ import annotations
 
 import tempfile
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
@@ -21,6 +22,26 @@ ALL = "All learners"
 # recompute them. This is only a backstop for a write committed out of order (PostgreSQL can
 # commit a lower event number after a higher one): such an event shows within this long.
 FRESH_FOR_S = 60
+# While events keep arriving, figures younger than this are shown again (saying how old they
+# are) instead of being recomputed on every render: a busy hospital writes events every second.
+REUSE_FOR_S = 10
+
+
+@st.cache_resource(show_spinner=False)
+def _computed_at() -> dict:
+    """Selection -> (newest event number, when) of the figures last computed for it."""
+    return {}
+
+
+def _figures_as_of(selection: analytics_db.Selection, newest: analytics_db.Newest) -> tuple[int, float]:
+    """The event number to compute (or reuse) the figures at, and when they were computed."""
+    seen = _computed_at()
+    previous = seen.get(selection)
+    now = time_module.time()
+    if previous and (previous[0] == newest.seq or now - previous[1] < REUSE_FOR_S):
+        return previous
+    seen[selection] = (newest.seq, now)
+    return seen[selection]
 
 
 @st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner="Working out the figures…")
@@ -81,11 +102,13 @@ def render() -> None:
     since, until = _period(period)
     track = tracks[track_title]
     cohort = labels.get(cohort_label)
+    selection = analytics_db.Selection(cohort, since, until)
     if st.button("Refresh figures", icon=":material/refresh:", help="Work the figures out again now"):
         _figure.clear()
-    selection = analytics_db.Selection(cohort, since, until)
+        _computed_at().pop(selection, None)
     newest = analytics_db.newest(db)
-    key = (selection, newest.seq)
+    as_of_seq, as_of = _figures_as_of(selection, newest)
+    key = (selection, as_of_seq)
     learner_tracks = _figure("tracks", *key)
     learners = set(learner_tracks)
     on_track = {lid for lid, t in learner_tracks.items() if t == track}
@@ -93,7 +116,7 @@ def render() -> None:
         f"**{len(learners)}** learner{'s' if len(learners) != 1 else ''} active in this period; "
         f"**{len(on_track)}** on the {track_title} track."
     )
-    st.caption(_freshness(newest))
+    st.caption(_freshness(newest, as_of_seq, as_of))
     if len(on_track) < MIN_GROUP:
         st.info(
             f"Figures for groups of fewer than {MIN_GROUP} learners are hidden to protect their privacy.",
@@ -119,13 +142,20 @@ def render() -> None:
     _exports(course, key, steps, items, changes, learners, stuck=stuck, scores=scores)
 
 
-def _freshness(newest: analytics_db.Newest) -> str:
-    """Say how current the figures are: they include every event stored when the page ran."""
+def _freshness(newest: analytics_db.Newest, as_of_seq: int, as_of: float) -> str:
+    """Say how current the figures are: every event stored when they were computed, which is
+    this render unless events are arriving faster than REUSE_FOR_S (then say how old)."""
     if newest.timestamp is None:
         return "No learning events are stored yet."
+    if as_of_seq == newest.seq:
+        return (
+            f"Figures include every learning event stored when this page was drawn, the newest made at "
+            f"{newest.timestamp:%Y-%m-%d %H:%M:%S} UTC. New events are counted the next time the page is drawn."
+        )
+    age = max(0, round(time_module.time() - as_of))
     return (
-        f"Figures include every learning event stored when this page was drawn, the newest made at "
-        f"{newest.timestamp:%Y-%m-%d %H:%M:%S} UTC. New events are counted the next time the page is drawn."
+        f"Figures are {age} second{'s' if age != 1 else ''} old: learning events stored since then are counted "
+        f"within {REUSE_FOR_S} seconds, or at once with Refresh figures."
     )
 
 

@@ -372,7 +372,12 @@ def _check_in_events(store: Store, course: Course, selection: Selection) -> list
     if s.attitude_survey:
         named = json.dumps(s.attitude_survey, ensure_ascii=False)  # as records._dump writes it
         conds.append(sa.and_(ev.verb == COMPLETED, ev.activity == f"survey/{s.attitude_survey}"))
-        conds.append(sa.and_(ev.verb == ANSWERED, ev.context.contains(named, autoescape=True)))
+        survey = course.surveys.get(s.attitude_survey)
+        if survey is not None:  # answers to anything but its items are never counted
+            items = [f"question/{i.id}" for i in survey.items]
+            conds.append(
+                sa.and_(ev.verb == ANSWERED, ev.activity.in_(items), ev.context.contains(named, autoescape=True))
+            )
     query = sa.select(events_table).where(selection.where(events_table, sa.or_(*conds))).order_by(ev.timestamp, ev.seq)
     return [_row_event(r) for r in store.query_rows(query)]
 

@@ -340,3 +340,27 @@ def test_figures_kept_while_events_pour_in_say_how_old_they_are_and_refresh_coun
     assert any(c.value.startswith("Figures are ") and " second" in c.value for c in at.caption)
     at = button(at, "Refresh figures").click().run()
     assert "**7** learners active in this period" in texts(at)
+
+
+def test_a_long_stuck_list_shows_the_longest_inactive_and_the_csv_has_everyone(isolated_store, monkeypatch):
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "STUCK_SHOWN", 2)
+    store = open_store(isolated_store)
+    code = store.create_cohort("Quiet", "staff", "test")
+    for i in range(6):
+        store.append(
+            Event(
+                learner_id=f"quiet-{i}",
+                verb=REGISTERED,
+                activity="course",
+                track="staff",
+                cohort=code,
+                timestamp=NOW - timedelta(days=20 + i),
+            )
+        )
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Quiet ({code})").run()
+    assert "Showing the 2 longest inactive of 6. The Stuck learners CSV under Exports lists them all." in texts(at)
+    table = next(t.value for t in at.table if "Why" in t.value.columns)
+    assert list(table["Learner"]) == ["quiet-5", "quiet-4"]

@@ -25,6 +25,7 @@ FRESH_FOR_S = 60
 # While events keep arriving, figures younger than this are shown again (saying how old they
 # are) instead of being recomputed on every render: a busy hospital writes events every second.
 REUSE_FOR_S = 10
+STUCK_SHOWN = 100  # rows of the stuck-learner table on the page; the CSV has every one
 
 
 @st.cache_resource(show_spinner=False)
@@ -231,11 +232,18 @@ def _stuck(key) -> list:
         st.write("Nobody in this selection looks stuck.")
         return stuck
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
+    if len(stuck) > STUCK_SHOWN:
+        # A hospital selection can list thousands: a table that long helps nobody and costs
+        # every render. The CSV below has them all.
+        st.caption(
+            f"Showing the {STUCK_SHOWN} longest inactive of {len(stuck):,}. "
+            "The Stuck learners CSV under Exports lists them all."
+        )
     plain_table(
         pd.DataFrame(
             [
                 {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": f"{s.last_activity:%Y-%m-%d}"}
-                for s in stuck
+                for s in stuck[:STUCK_SHOWN]
             ]
         )
     )

@@ -325,8 +325,8 @@ def first_attempt_answers(
     # Rows come oldest first, so the group a learner's first row opens is their earliest, and
     # the first row of a question within it is the first answer: the Event path's picks.
     first: dict[str, tuple[Any, dict[str, Any]]] = {}  # learner -> (group key, question -> row)
-    for row in store.query_rows(query):
-        learner, activity, track, attempt, _, _, _, _, context = row
+    for row in store.stream_rows(query, batch=5000):  # not every row at once: most are kept anyway
+        learner, activity, track, attempt, score, max_score, success, response, context = row
         if context is None:
             if test:
                 continue
@@ -343,15 +343,15 @@ def first_attempt_answers(
                 key = (track, attempt)
         mine = first.get(learner)
         if mine is None:
-            first[learner] = (key, {activity: row})
+            first[learner] = (key, {activity: _Answer(score, max_score, success, response)})
         elif mine[0] == key and activity not in mine[1]:
-            mine[1][activity] = row
+            mine[1][activity] = _Answer(score, max_score, success, response)
     return {
         learner: {
             a.removeprefix("question/"): _Answer(r.score, r.max_score, r.success, _load(r.response))
-            for a, r in rows.items()
+            for a, r in answers.items()
         }
-        for learner, (_, rows) in first.items()
+        for learner, (_, answers) in first.items()
     }
 
 

@@ -312,8 +312,16 @@ def _changes(key) -> dict:
 
 def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
     st.header("Exports")
-    tables = analytics.to_csv_tables(funnel=steps, items=items, stuck=stuck, changes=changes)
-    tables = {"funnel": tables["funnel"], "scores": scores.to_csv(index=False), **tables}
+    tables: dict[str, object] = analytics.to_csv_tables(funnel=steps, items=items, changes=changes)
+    # The stuck list grows with the selection (20,000 rows in a large one): written only when
+    # asked for, not on every render.
+    tables = {
+        "funnel": tables["funnel"],
+        "scores": scores.to_csv(index=False),
+        "items": tables["items"],
+        "stuck": lambda: analytics.to_csv_tables(stuck=stuck)["stuck"],
+        "changes": tables["changes"],
+    }
     labels = {"funnel": "Completion", "scores": "Quiz scores", "items": "Questions", "stuck": "Stuck learners"}
     cols = st.columns(3)
     for n, (name, text) in enumerate(tables.items()):

@@ -376,9 +376,9 @@ def m005_answer_drafts(conn: Connection) -> None:
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 # The trainer dashboard's aggregates (course.analytics_db), found needed with EXPLAIN QUERY PLAN
-# on 600,000 events: each learner's latest registration (their track), their last activity
-# and their quiz results are read from this index alone, without touching the table (in
-# SQLite every index also holds the row's seq). A plain timestamp index was tried and made
+# on 900,000 events: each learner's latest registration (their track) and their quiz passes
+# and fails are read from this index alone, without touching the table (in SQLite every index
+# also holds the row's seq). Last activity already had one: ix_events_learner_time. A plain timestamp index was tried and made
 # things worse: the dashboard's 90-day period covers nearly every row, and the planner then
 # looked each one up through the index instead of scanning.
 ANALYTICS_INDEXES = (

@@ -324,35 +324,30 @@ def first_attempt_answers(
     )
     # Rows come oldest first, so the group a learner's first row opens is their earliest, and
     # the first row of a question within it is the first answer: the Event path's picks.
-    first: dict[str, tuple[Any, dict[str, Any]]] = {}  # learner -> (group key, question -> row)
-    for row in store.stream_rows(query, batch=5000):  # not every row at once: most are kept anyway
-        learner, activity, track, attempt, score, max_score, success, response, context = row
-        if context is None:
-            if test:
-                continue
-            key: Any = (track, attempt)
-        else:
-            ctx = _load(context) or {}
-            if test:
-                if ctx.get("test") != quiz_id:
+    first: dict[str, tuple[Any, dict[str, _Answer]]] = {}  # learner -> (group key, question -> answer)
+    for rows in store.stream_batches(query, batch=5000):  # not all at once: most are kept anyway
+        for learner, activity, track, attempt, score, max_score, success, response, context in rows:
+            if context is None:
+                if test:
                     continue
-                key = "test"
-            elif "test" in ctx or "survey" in ctx:
-                continue
+                key: Any = (track, attempt)
             else:
-                key = (track, attempt)
-        mine = first.get(learner)
-        if mine is None:
-            first[learner] = (key, {activity: _Answer(score, max_score, success, response)})
-        elif mine[0] == key and activity not in mine[1]:
-            mine[1][activity] = _Answer(score, max_score, success, response)
-    return {
-        learner: {
-            a.removeprefix("question/"): _Answer(r.score, r.max_score, r.success, _load(r.response))
-            for a, r in answers.items()
-        }
-        for learner, (_, answers) in first.items()
-    }
+                ctx = _load(context) or {}
+                if test:
+                    if ctx.get("test") != quiz_id:
+                        continue
+                    key = "test"
+                elif "test" in ctx or "survey" in ctx:
+                    continue
+                else:
+                    key = (track, attempt)
+            mine = first.get(learner)
+            qid = activity[9:]  # after "question/"
+            if mine is None:
+                first[learner] = (key, {qid: _Answer(score, max_score, success, _load(response))})
+            elif mine[0] == key and qid not in mine[1]:
+                mine[1][qid] = _Answer(score, max_score, success, _load(response))
+    return {learner: answers for learner, (_, answers) in first.items()}
 
 
 def item_analysis(store: Store, course: Course, selection: Selection, quiz_id: str) -> list[ItemStats]:

@@ -261,3 +261,24 @@ def test_the_newest_event_number_moves_with_every_new_event(course, db_url):
     store.append(ev("late", 1, REGISTERED, "course", track="staff"))
     after = adb.newest(store)
     assert after.seq > before.seq and after.timestamp == T0 + timedelta(minutes=1)
+
+
+def test_item_statistics_are_those_of_the_original_per_question_sums(course):
+    # item_stats works out each learner's rest-of-attempt score once; the code before issue 26
+    # summed the other answers again for every question. Both, on fractional scores too.
+    events = random_log(course, 120, 5)
+    for n, e in enumerate(events):
+        if e.verb == ANSWERED and e.score is not None and n % 3 == 0:
+            events[n] = Event(**{**e.__dict__, "score": 1 / 3, "max_score": 1.0})
+    for quiz_id in course.quizzes:
+        answers = a.first_attempt_answers(course, events, quiz_id)
+        for stats in a.item_analysis(course, events, quiz_id):
+            takers = [lid for lid, given in answers.items() if stats.question_id in given]
+            if stats.suppressed:
+                continue
+            item = [a._item_score(answers[lid][stats.question_id]) for lid in takers]
+            rest = [
+                sum(a._item_score(e) for qid, e in answers[lid].items() if qid != stats.question_id) for lid in takers
+            ]
+            assert stats.facility == sum(item) / len(item)
+            assert stats.discrimination == a.pearson(item, rest)

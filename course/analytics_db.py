@@ -24,7 +24,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -487,6 +487,8 @@ class ExportSizes:
 def export_sizes(
     store: Store, selection: Selection, base: str, course: Course | None = None, sample: int = 100
 ) -> ExportSizes:
+    """The event count (one COUNT) and each export's size, estimated from the first `sample`
+    events written the way the export writes them."""
     total = event_count(store, selection)
     query = sa.select(events_table).where(selection.where()).order_by(ev.timestamp, ev.seq).limit(sample)
     head = [_row_event(r) for r in store.query_rows(query)]
@@ -496,7 +498,3 @@ def export_sizes(
     statements = sum(len(t.encode()) + 1 for t in _xapi_text(head, base, course))  # each with its comma
     scale = total / len(head)
     return ExportSizes(total, round(csv_rows * scale), round(statements * scale) + 2)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

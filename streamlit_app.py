@@ -1,25 +1,48 @@
-"""Router only: page config, then st.navigation over the pages in course.ui."""
+"""Router only: page config, then st.navigation over the pages in course.ui.
+
+The same file is also the ASGI app that serves it. `streamlit run streamlit_app.py` (and
+uvicorn, `uvicorn streamlit_app:app`) import this module and find `app`: an `st.App` around
+this very file, adding the course's HTTP layer (security headers, the HttpOnly cookie route;
+course/ui/web.py). Streamlit then runs the file as its script, as `__main__`: the router.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
-from course.ui import display, identity, nav, state, streamlit_tuning, trainer_access
-from course.ui.pages import content_error
+ICON = Path(__file__).resolve().parent / "course" / "ui" / "icon.svg"  # a mortarboard (Material's "school")
 
-streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
-streamlit_tuning.install_tcp_nodelay()  # once per process: no 40 ms stalls in sending a page
-st.set_page_config(page_title="Ketamine therapy course", page_icon=":material/school:", layout="centered")
+if __name__ != "__main__":  # imported by the server: the ASGI app
+    from starlette.middleware import Middleware
 
-state.begin_run()
-loaded = state.loaded()
-if loaded.course is None:
-    st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
-else:
-    page = st.navigation(nav.build(loaded.course), expanded=True)
-    identity.before_page(page.url_path)
-    nav.after_navigation(page.url_path)
-    page.run()
-    identity.after_page()
-    trainer_access.after_page()
-    nav.after_page()
-    display.hide_icon_names()
-    state.freeze_long_lived_objects()
+    from course.ui import web
+
+    web.quiet_uvicorn_proxy_headers()
+    app = st.App(Path(__file__).resolve(), routes=web.routes(), middleware=[Middleware(web.SecurityHeaders)])
+else:  # run by Streamlit for each browser tab: the router
+    from course.ui import display, identity, lms_launch, nav, state, streamlit_tuning, trainer_access
+    from course.ui.pages import content_error
+
+    streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
+    streamlit_tuning.install_tcp_nodelay()  # once per process: no 40 ms stalls in sending a page
+    # The icon is the course's own file, served by this server: a Material icon name made the
+    # browser fetch it from fonts.gstatic.com, which the Content-Security-Policy refuses.
+    st.set_page_config(page_title="Ketamine therapy course", page_icon=str(ICON), layout="centered")
+
+    state.begin_run()
+    loaded = state.loaded()
+    if loaded.course is None:
+        st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
+    else:
+        page = st.navigation(nav.build(loaded.course), expanded=True)
+        lms_launch.before_page(page.url_path)  # a learning platform's launch names the learner
+        identity.before_page(page.url_path)
+        content_error.notice_for_trainers()  # production serving the last good content
+        nav.after_navigation(page.url_path)
+        page.run()
+        identity.after_page()
+        lms_launch.after_page(page.url_path)
+        trainer_access.after_page()
+        nav.after_page()
+        display.hide_icon_names()
+        state.freeze_long_lived_objects()

@@ -218,15 +218,21 @@ class Distribution:
 
 
 def score_distribution(
-    events: Iterable[Event], quiz_id: str, which: Literal["best", "latest"] = "best"
+    events: Iterable[Event], quiz_id: str, which: Literal["best", "latest"] = "best", track: str | None = None
 ) -> Distribution:
-    """Each learner's best (default) or latest percent on quiz `quiz_id`, all tracks counted."""
+    """Each learner's best (default) or latest percent on quiz `quiz_id`: attempts made on
+    `track` only when it is given (each track has its own pass mark, and a learner who
+    switched track keeps separate results), else on every track."""
     if which not in ("best", "latest"):
         raise ValueError("which must be 'best' or 'latest'")
     activity = quiz_activity(quiz_id)
     per_learner: dict[str, list[float]] = {}
     for learner, evs in _by_learner(events).items():
-        pcts = [_percent(e) for e in evs if _is_attempt(e) and e.activity == activity]
+        pcts = [
+            _percent(e)
+            for e in evs
+            if _is_attempt(e) and e.activity == activity and (track is None or e.track == track)
+        ]
         if pcts:
             per_learner[learner] = pcts
     reason = suppression_reason(len(per_learner))

@@ -31,7 +31,18 @@ import sqlalchemy as sa
 
 from course import analytics
 from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck, suppression_reason
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REGISTERED, quiz_activity
+from course.events import (
+    ANSWERED,
+    COMPLETED,
+    EXPERIENCED,
+    FAILED,
+    PASSED,
+    REFRESHER,
+    REGISTERED,
+    Event,
+    quiz_activity,
+    refresher_activity,
+)
 from course.records import Store, _load, _row_event, events_table
 from course.schema import Course
 
@@ -200,14 +211,21 @@ def funnel(
 
 
 def score_distribution(
-    store: Store, selection: Selection, quiz_id: str, which: Literal["best", "latest"] = "best"
+    store: Store,
+    selection: Selection,
+    quiz_id: str,
+    which: Literal["best", "latest"] = "best",
+    track: str | None = None,
 ) -> Distribution:
-    """As `analytics.score_distribution`: only this quiz's attempts are read."""
+    """As `analytics.score_distribution`: only this quiz's attempts (on `track` when given) are read."""
     if which not in ("best", "latest"):
         raise ValueError("which must be 'best' or 'latest'")
+    on_track = () if track is None else (ev.track == track,)
     query = (
         sa.select(ev.learner_id, ev.score, ev.max_score)
-        .where(selection.where(events_table, ev.verb.in_(ATTEMPT_VERBS), ev.activity == quiz_activity(quiz_id)))
+        .where(
+            selection.where(events_table, ev.verb.in_(ATTEMPT_VERBS), ev.activity == quiz_activity(quiz_id), *on_track)
+        )
         .order_by(ev.timestamp, ev.seq)
     )
     per_learner: dict[str, list[float]] = defaultdict(list)
@@ -391,6 +409,51 @@ def changes(store: Store, course: Course, selection: Selection) -> tuple[Change,
     """Knowledge and attitude change from one read of the check-in events."""
     events = _check_in_events(store, course, selection)
     return analytics.knowledge_gain(course, events), analytics.attitude_change(course, events)
+
+
+# --------------------------------------------------------------------------- scenarios, checks, refreshers
+
+
+def _events_where(store: Store, selection: Selection, condition: sa.ColumnElement[bool]) -> list[Event]:
+    """The selection's events matching `condition`, in the order the dashboard used to load
+    them (time, then arrival), so the pure functions see them as before."""
+    query = sa.select(events_table).where(selection.where(events_table, condition)).order_by(ev.timestamp, ev.seq)
+    return [_row_event(r) for r in store.query_rows(query)]
+
+
+def scenario_events(store: Store, course: Course, selection: Selection) -> list[Event]:
+    """Every event `scenario_analytics.all_scenario_paths` and `check_stats` count: the choices
+    at each scenario step, the scenario endings and the inline-check answers of this course.
+    Named exactly (an index look-up by activity), not by prefix: the reports list only the
+    course's own steps, choices, endings and checks, so nothing they show is left out."""
+    steps = [f"scenario-step/{sc.id}/{step.id}" for sc in course.scenarios.values() for step in sc.steps]
+    checks = [f"check/{m.id}/{c.id}" for m in course.modules for s in m.sections for c in s.checks]
+    endings = [f"scenario/{sc.id}" for sc in course.scenarios.values()]
+    conds = []
+    if steps or checks:
+        conds.append(sa.and_(ev.activity.in_(steps + checks), ev.verb == ANSWERED))
+    if endings:
+        conds.append(sa.and_(ev.activity.in_(endings), ev.verb == COMPLETED))
+    return _events_where(store, selection, sa.or_(*conds)) if conds else []
+
+
+def refresher_events(store: Store, course: Course, selection: Selection) -> list[Event]:
+    """Every event `refresh.activity` and `refresh.retention` count: the refresher sets done
+    and the refresher answers to this course's quiz questions (answers to anything else are
+    never counted). A refresher answer has no attempt number and names the refresher in its
+    context; quiz answers, by far the most rows, have an attempt number and are skipped."""
+    questions = sorted({f"question/{q.id}" for m in course.modules for _, q in course.quizzes[m.quiz].items()})
+    answers = sa.and_(
+        ev.verb == ANSWERED,
+        ev.attempt.is_(None),
+        ev.activity.in_(questions),
+        ev.context.contains(json.dumps(REFRESHER), autoescape=True),
+    )
+    done = sa.and_(ev.activity == refresher_activity(), ev.verb == COMPLETED)
+    found = _events_where(store, selection, sa.or_(done, answers) if questions else done)
+    # The text search above may also match a context that only mentions the word: keep exactly
+    # the events the pure functions would count.
+    return [e for e in found if e.verb == COMPLETED or REFRESHER in (e.context or {})]
 
 
 # --------------------------------------------------------------------------- exports

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
 import logging
 import re
 import secrets
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from fpdf import FPDF
-
-from course.pdf_fonts import CORE_FONTS, Fonts, latin1, use_fonts
+from course.events import Event
 from course.records import UNAMBIGUOUS, CertificateRecord, grouped_code
+from course.renewal import Holder, Revocation, add_months, renewed_by, revocations, status
 from course.schema import Course, CourseSettings
 from course.typed import clean_name
 
@@ -44,6 +46,7 @@ class Certificate:
     course_version: str
     issued_at: datetime
     score_percent: float
+    expires_at: datetime | None = None  # None: never expires (course.renewal does the arithmetic)
 
 
 class CertificateStore(Protocol):
@@ -52,6 +55,8 @@ class CertificateStore(Protocol):
     def certificate_record(self, certificate_id: str) -> CertificateRecord | None: ...
 
     def certificates_for(self, learner_id: str) -> list[CertificateRecord]: ...
+
+    def events(self, learner_id: str) -> list[Event]: ...
 
 
 # --------------------------------------------------------------------------- ids and signatures
@@ -69,9 +74,11 @@ def normalize_id(certificate_id: object) -> str | None:
 
 
 def _canonical(record: CertificateRecord) -> bytes:
-    # A JSON array: unambiguous field boundaries, stable across Python versions.
+    # A JSON array: unambiguous field boundaries, stable across Python versions. A certificate
+    # that expires signs its expiry too (v2); one that does not keeps v1, so every certificate
+    # issued before expiry existed still verifies.
     fields = [
-        "course-certificate-v1",
+        "course-certificate-v2" if record.expires_at else "course-certificate-v1",
         record.certificate_id,
         record.learner_id,
         record.display_name,
@@ -80,6 +87,8 @@ def _canonical(record: CertificateRecord) -> bytes:
         record.issued_at.astimezone(UTC).isoformat(timespec="seconds"),
         f"{record.score_percent:.2f}",
     ]
+    if record.expires_at:
+        fields.append(record.expires_at.astimezone(UTC).isoformat(timespec="seconds"))
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -101,6 +110,7 @@ def _public(record: CertificateRecord) -> Certificate:
         course_version=record.course_version,
         issued_at=record.issued_at,
         score_percent=record.score_percent,
+        expires_at=record.expires_at,
     )
 
 
@@ -115,8 +125,10 @@ def issue(
     score_percent: float,
     secret: bytes,
     now: datetime | None = None,
+    validity_months: int | None = None,
 ) -> Certificate:
-    """Sign and store a certificate for `learner_id`; the name is printed as given."""
+    """Sign and store a certificate for `learner_id`; the name is printed as given. With
+    `validity_months` it expires that many calendar months after issue (course.renewal)."""
     _check_secret(secret)
     name = clean_name(display_name)
     if not name:
@@ -125,6 +137,7 @@ def issue(
         raise ValueError("score_percent must be between 0 and 100")
     settings = course.settings if isinstance(course, Course) else course
     issued_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    expires_at = add_months(issued_at, validity_months) if validity_months else None
     for _ in range(10):
         unsigned = CertificateRecord(
             certificate_id=new_certificate_id(),
@@ -135,6 +148,7 @@ def issue(
             issued_at=issued_at,
             score_percent=round(float(score_percent), 2),
             signature="",
+            expires_at=expires_at,
         )
         record = CertificateRecord(**{**unsigned.__dict__, "signature": sign(unsigned, secret)})
         if store.add_certificate(record):
@@ -157,6 +171,28 @@ def verify(store: CertificateStore, certificate_id: object, secret: bytes) -> Ce
     return _public(record)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A certificate that verifies, and where it stands (course.renewal's statuses)."""
+
+    certificate: Certificate
+    status: str
+    revocation: Revocation | None
+
+
+def check(
+    store: CertificateStore, certificate_id: object, secret: bytes, now: datetime | None = None
+) -> Checked | None:
+    """Verify `certificate_id` and tell its status at `now`: valid, expiring soon, expired or
+    revoked (a trainer's revocation is an event in the holder's record). None if it does not verify."""
+    cert = verify(store, certificate_id, secret)
+    if cert is None:
+        return None
+    record = store.certificate_record(cert.certificate_id)
+    revoked = revocations(store.events(record.learner_id)).get(cert.certificate_id) if record else None
+    return Checked(cert, status(cert.expires_at, now or datetime.now(UTC), revoked is not None), revoked)
+
+
 def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list[Certificate]:
     """A learner's certificates that still verify, oldest first (for "My certificates")."""
     out = []
@@ -174,85 +210,231 @@ def _date(moment: datetime) -> str:
     return f"{moment.day} {moment.strftime('%B %Y')}"
 
 
-def _fit(pdf: FPDF, family: str, text: str, style: str, size: float, width: float, min_size: float = 10) -> None:
-    """Set the largest font size up to `size` at which `text` fits on one line of `width`."""
-    while size > min_size:
-        pdf.set_font(family, style, size)
-        if pdf.get_string_width(text) <= width:
-            return
-        size -= 1
-    pdf.set_font(family, style, min_size)
+# Letters that do not decompose to a base letter are spelled the way people write them
+# without the accent, when no installed font has them.
+_SPELLED = {
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "ħ": "h",
+    "Ħ": "H",
+    "ı": "i",
+    "œ": "oe",
+    "Œ": "OE",
+    "ŋ": "ng",
+    "ſ": "s",
+    "‘": "'",
+    "’": "'",
+    "‚": ",",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "…": "...",
+    "•": "-",
+    "€": "EUR",
+    "™": "(TM)",
+}
+
+# Joiners, direction marks and variation selectors only steer shaping: no font draws them.
+_INVISIBLE = frozenset([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10)])
+
+
+def _needs_no_glyph(ch: str) -> bool:
+    return ch.isspace() or ord(ch) in _INVISIBLE or unicodedata.category(ch) == "Cc"
+
+
+def printable(text: str, prints: Callable[[str], bool]) -> str:
+    """`text` with only characters `prints` accepts, so a PDF never shows a missing-glyph box:
+    spaces of every kind as one space, control characters dropped; a character no font has is
+    spelled out (`_SPELLED`) or written as its unaccented letter where that prints, else "?"
+    for a letter or digit, and a symbol (an emoji) is left out."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isspace():
+            out.append(" ")
+        elif unicodedata.category(ch) == "Cc":
+            continue
+        elif prints(ch) or (ord(ch) in _INVISIBLE):
+            out.append(ch)
+        elif ch in _SPELLED and all(prints(c) for c in _SPELLED[ch]):
+            out.append(_SPELLED[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            if base and all(prints(c) for c in base):
+                out.append(base)
+            elif unicodedata.category(ch)[0] in "LN":
+                out.append("?")
+    return " ".join("".join(out).split())
+
+
+def in_latin1(ch: str) -> bool:
+    """Whether `ch` is in Latin-1 (the PDF core fonts' range: the floor every system has)."""
+    return ord(ch) < 256
+
+
+def latin1(text: str) -> str:
+    """`text` spelled with Latin-1 characters only, keeping as much of it as possible."""
+    return printable(text, in_latin1)
+
+
+def printed_name(name: str) -> str:
+    """The name as the certificate prints it: as written, except for characters no installed
+    font can draw (logged once each), so the PDF never shows an empty box."""
+    from course.html_pdf import covered
+
+    def prints(ch: str) -> bool:
+        return bool(covered(ch))
+
+    shown = printable(name, prints)
+    missing = sorted({ch for ch in name if not prints(ch) and not _needs_no_glyph(ch)})
+    if missing:
+        _log.warning(
+            "certificate fonts: no installed font has %s; printed as the nearest letter, '?' or left out",
+            ", ".join(f"U+{ord(ch):04X}" for ch in missing),
+        )
+    return shown
+
+
+_CERT_CSS = """
+@page { size: A4 landscape; margin: 10mm; }
+html { font-family: "DejaVu Sans", "Noto Sans", "WenQuanYi Micro Hei", sans-serif; color: #141414; }
+body { margin: 0; }
+* { box-sizing: border-box; }
+.frame { height: 190mm; border: 1.2mm solid #1f4e79; padding: 2.5mm; }
+.inner { height: 100%; border: .4mm solid #1f4e79; padding: 24mm 18mm 0; text-align: center; position: relative; }
+h1 { font-family: "DejaVu Serif", "DejaVu Sans", serif; font-size: 30pt; color: #1f4e79; margin: 0 0 7mm;
+  letter-spacing: .02em; }
+p { margin: 0; font-size: 14pt; line-height: 1.4; }
+.name { font-weight: bold; margin: 5mm 0; line-height: 1.25; overflow-wrap: anywhere; }
+.course { font-weight: bold; font-size: 20pt; margin-top: 4mm; }
+.version { font-size: 12pt; }
+.score { margin-top: 9mm; }
+.verify { position: absolute; left: 18mm; right: 18mm; bottom: 16mm; }
+.verify .id { font-weight: bold; font-size: 13pt; }
+.verify .how { font-size: 11pt; color: #3c3c3c; }
+"""
+
+
+def certificate_html(cert: Certificate, name_pt: float = 28) -> str:
+    """The certificate as an HTML document: the source of its PDF (`render_pdf`). `name_pt` is
+    the name's size; a long name is set smaller so the certificate keeps to one page."""
+    e = html.escape
+    score = f"{cert.score_percent:.1f}".removesuffix(".0")
+    issued = cert.issued_at.astimezone(UTC)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Certificate {e(cert.certificate_id)}</title>
+<meta name="author" content="{e(cert.course_title)}">
+<meta name="description" content="Certificate of completion of {e(cert.course_title)}, version {e(cert.course_version)}">
+<meta name="dcterms.created" content="{issued.isoformat(timespec="seconds")}">
+<style>{_CERT_CSS}</style>
+</head>
+<body>
+<div class="frame"><main class="inner">
+<h1>Certificate of completion</h1>
+<p>This certifies that</p>
+<p class="name" dir="auto" style="font-size: {name_pt:g}pt">{e(printed_name(cert.display_name))}</p>
+<p>has completed the course</p>
+<p class="course">{e(cert.course_title)}</p>
+<p class="version">Version {e(cert.course_version)}</p>
+<p class="score">Final score: {e(score)}%</p>
+<p>Issued on {e(_date(issued))}</p>
+{f"<p>Valid until {e(_date(cert.expires_at.astimezone(UTC)))}</p>" if cert.expires_at else ""}
+<div class="verify">
+<p class="id">Verification id: {e(cert.certificate_id)}</p>
+<p class="how">{e(VERIFY_SENTENCE)}.</p>
+</div>
+</main></div>
+</body>
+</html>
+"""
+
+
+def _name_size(name: str) -> float:
+    """A first guess at the name's size: 28 pt, smaller for a name too long for one line
+    (about 250 mm at 0.6 em a character, wide characters counted twice)."""
+    width_em = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in name)
+    fits = 250 / 0.3528 / max(width_em, 1)  # the size in pt at which the name fills one line
+    return max(12.0, min(28.0, float(int(fits))))
 
 
 def render_pdf(cert: Certificate, compress: bool = True) -> bytes:
-    """A4 landscape certificate. `compress=False` leaves the page's drawing operators
-    readable in the bytes (tests).
+    """The certificate as a one-page A4 landscape PDF/UA-1 document. `compress=False` leaves
+    the page's content readable in the bytes (tests).
 
-    The name is printed as written, in any script: `course.pdf_fonts` adds the fonts it needs.
-    Should a font file be damaged, the certificate is made with the core fonts instead (the
-    name then spelled as closely as Latin-1 allows) and the error logged: a learner always
-    gets their certificate.
+    The name is printed as written, in any script: Pango shapes it (Arabic letters join,
+    right-to-left names read right to left, Indic marks sit in place) and fontconfig picks an
+    installed font that has each character (DejaVu, Noto Sans of the script, WenQuanYi Micro
+    Hei). A name too long for one line is set smaller, never onto a second page.
     """
-    try:
-        return _render(cert, compress, None)
-    except Exception:
-        _log.exception("certificate %s: the Unicode fonts failed; using the core fonts", cert.certificate_id)
-        return _render(cert, compress, CORE_FONTS)
+    from course import html_pdf
+
+    size = _name_size(printed_name(cert.display_name))
+    while True:
+        document = html_pdf.layout(certificate_html(cert, size))
+        if len(document.pages) == 1 or size <= 6:
+            break
+        size = max(6.0, size * 0.8)
+    return html_pdf.write_pdf(document, compress=compress, exact_text=True).data
 
 
-def _render(cert: Certificate, compress: bool, fonts: Fonts | None) -> bytes:
-    score = f"{cert.score_percent:.1f}".removesuffix(".0")
-    # (space above in mm, text, style, largest size, line height, colour)
-    lines = [
-        (0, "Certificate of completion", "B", 30, 16, (31, 78, 121)),
-        (6, "This certifies that", "", 14, 9, None),
-        (2, cert.display_name, "B", 28, 15, None),
-        (2, "has completed the course", "", 14, 9, None),
-        (2, cert.course_title, "B", 20, 12, None),
-        (0, f"Version {cert.course_version}", "", 12, 8, None),
-        (6, f"Final score: {score}%", "", 14, 9, None),
-        (0, f"Issued on {_date(cert.issued_at.astimezone(UTC))}", "", 14, 9, None),
-    ]
-    footer = [
-        (0, f"Verification id: {cert.certificate_id}", "B", 13, 8, None),
-        (0, f"{VERIFY_SENTENCE}.", "", 11, 7, (60, 60, 60)),
-    ]
+def renew(
+    store: CertificateStore,
+    course: Course,
+    track_id: str,
+    learner_id: str,
+    events: list[Event],
+    secret: bytes,
+    now: datetime | None = None,
+) -> Certificate | None:
+    """Issue the renewal of a learner's latest certificate when the track's renewal rule is met
+    by their events (course.renewal); None when it is not. A revoked certificate is not
+    renewed: a trainer revoked it for a reason the learner's refresher does not answer. The
+    new certificate has its own id and dates; the old one keeps verifying with its own."""
+    mine = for_learner(store, learner_id, secret)
+    if not mine:
+        return None
+    cert = mine[-1]
+    if cert.certificate_id in revocations(events):
+        return None
+    track = course.track(track_id)
+    if renewed_by(course, track, cert.issued_at, cert.expires_at, events) is None:
+        return None
+    return issue(
+        store,
+        learner_id,
+        cert.display_name,
+        course,
+        cert.score_percent,
+        secret,
+        now=now,
+        validity_months=track.validity_months,
+    )
 
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_compression(compress)
-    pdf.set_creation_date(cert.issued_at)
-    if fonts is None:
-        fonts = use_fonts(pdf, [entry[1] for entry in (*lines, *footer)])
-    # PDF metadata is Unicode whatever the fonts; only the core-font fallback spells it out.
-    meta = (lambda s: s) if fonts.unicode else latin1
-    pdf.set_title(meta(f"Certificate {cert.certificate_id}"))
-    pdf.set_author(meta(cert.course_title))
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    width = pdf.w - 40
 
-    # A double border frames the page.
-    pdf.set_draw_color(31, 78, 121)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
-    pdf.set_line_width(0.4)
-    pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
-
-    def line(
-        gap: float, text: str, style: str, size: float, height: float, colour: tuple[int, int, int] | None
-    ) -> None:
-        if gap:
-            pdf.ln(gap)
-        text = fonts.text(text)
-        _fit(pdf, fonts.family, text, style, size, width)
-        pdf.set_text_color(*(colour or (20, 20, 20)))
-        pdf.cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
-
-    pdf.set_y(32)
-    for entry in lines:
-        line(*entry)
-    pdf.set_y(pdf.h - 48)
-    for entry in footer:
-        line(*entry)
-    return bytes(pdf.output())
+def holders(store: CertificateStore, records: list[CertificateRecord], secret: bytes, now: datetime) -> list[Holder]:
+    """Each learner's latest certificate among `records` that still verifies, with its status
+    at `now` (a renewal replaces the certificate it renews), for the trainers' report."""
+    latest: dict[str, CertificateRecord] = {}
+    for record in sorted(records, key=lambda r: r.issued_at):
+        if verify(store, record.certificate_id, secret) is not None:
+            latest[record.learner_id] = record
+    out = []
+    for learner_id, record in sorted(latest.items()):
+        revoked = record.certificate_id in revocations(store.events(learner_id))
+        out.append(
+            Holder(
+                record.certificate_id,
+                learner_id,
+                record.issued_at,
+                record.expires_at,
+                status(record.expires_at, now, revoked),
+            )
+        )
+    return out

@@ -1,4 +1,4 @@
-"""Command line: `python -m course validate|stats|cohort|export|trainer-passcode`."""
+"""Command line: `python -m course validate|stats|cohort|export|completions|lrs-forward|trainer-passcode|backup|restore`."""
 
 from __future__ import annotations
 
@@ -129,8 +129,25 @@ def _cohort(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+    from course.html_pdf import PdfUnavailable
     from course.slides import UnknownModule
 
+    if args.format in ("scorm12", "cmi5"):
+        from course.lms.cli import export_package
+
+        return export_package(args)
+    wrong = [name for name in ("track", "url") if getattr(args, name) is not None]
+    if wrong:
+        print(
+            f"error: --{wrong[0]} is for LMS packages (--format scorm12 or cmi5); a facilitator pack "
+            "(--format html or pdf) is one module: give --module",
+            file=sys.stderr,
+        )
+        return 2
+    if args.module is None:
+        print("error: --format html or pdf needs --module ID (the module the pack is for)", file=sys.stderr)
+        return 2
+    args.audience = args.audience or "public"
     try:
         course = load_course(args.root or default_root())
     except CourseError as exc:
@@ -144,9 +161,18 @@ def _export(args: argparse.Namespace) -> int:
     except UnknownModule as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except PdfUnavailable as exc:  # Debian's Pango missing: say what to install
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     out = args.out or Path(default_filename(args.module, args.format))
     if out.is_dir():  # a folder: the pack goes into it under its usual name
         out = out / default_filename(args.module, args.format)
+    return write_output(out, data)
+
+
+def write_output(out: Path, data: bytes) -> int:
+    """Write a command's file, making its folder; print its path (0), or say why not (1): a
+    part of the path that is a file, or the system's reason."""
     blocking = next((p for p in reversed(out.parents) if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         print(f"error: cannot write {out}: {blocking} is a file, not a folder", file=sys.stderr)
@@ -189,6 +215,29 @@ def _trainer_passcode(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from course.backup import BackupError, backup, counted, restore
+
+    try:
+        if args.command == "backup":
+            found = backup(args.db, args.out)
+            if found is None:
+                print(f"backed up the PostgreSQL database with pg_dump (custom format) to {args.out}")
+            else:
+                print(
+                    f"backed up {counted(found.events, 'event')} and {counted(found.learners, 'learner')} to {args.out}"
+                )
+        else:
+            found = restore(args.file, args.db, force=args.force)
+            print(
+                f"restored {counted(found.events, 'event')} and {counted(found.learners, 'learner')} from {args.file}"
+            )
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -211,24 +260,48 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     x = sub.add_parser(
         "export",
-        help="write a module's facilitator pack: slides, speaker notes, handout, quiz, answer key, references",
+        help="write a module's facilitator pack (html, pdf) or a package for a learning platform (scorm12, cmi5)",
     )
-    x.add_argument("--module", required=True, metavar="ID", help="module id, e.g. history")
-    x.add_argument("--format", choices=["html", "pdf"], required=True, help="html (one offline file) or pdf")
+    x.add_argument("--module", default=None, metavar="ID", help="module id, e.g. history (facilitator packs)")
+    x.add_argument(
+        "--format",
+        choices=["html", "pdf", "scorm12", "cmi5"],
+        required=True,
+        help="html (one offline file) or pdf: a facilitator pack; scorm12 (a zip) or cmi5 (cmi5.xml): "
+        "a track for an LMS (docs/lms.md)",
+    )
     x.add_argument(
         "--audience",
         choices=["staff", "public"],
-        default="public",
-        help="public (plain language, the default) or staff (full clinical text)",
+        default=None,
+        help="public (plain language, the default) or staff (full clinical text); facilitator packs only",
+    )
+    x.add_argument("--track", default=None, help="LMS packages: the track whose modules become SCOs/AUs")
+    x.add_argument(
+        "--url", default=None, help="LMS packages: the hosted course's public address, e.g. https://course.example.org"
     )
     x.add_argument(
         "--out", type=Path, default=None, help="file or folder to write to (default: ./ID-facilitator-pack.FORMAT)"
     )
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")
+    b = sub.add_parser("backup", help="copy the learning records to a file while the course runs (SQLite)")
+    b.add_argument("--out", type=Path, required=True, metavar="FILE", help="the new backup file")
+    b.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
+    r = sub.add_parser("restore", help="put the records of a backup file back into an empty store (SQLite)")
+    r.add_argument("file", type=Path, help="a file made by `backup`")
+    r.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
+    r.add_argument("--force", action="store_true", help="replace a store that holds records")
+    from course.lms.cli import add_commands
+
+    lms_commands = add_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in lms_commands:
+        return lms_commands[args.command](args)
     if args.command == "trainer-passcode":
         return _trainer_passcode(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     if args.command == "export":
         return _export(args)
     if args.command == "cohort":

@@ -262,6 +262,9 @@ def check_content(
         problems += _check_voices(m, src, track_ids, public_tracks)
         if m.id in public_modules:
             problems += _check_public_module(m, src)
+        from course.scenario_checks import check_inline_checks
+
+        problems += check_inline_checks(m, src, track_ids, public_tracks, m.id in public_modules)
     by_quiz = {m.quiz: m for m, _ in modules}
     by_objective = {o.id: m for m, _ in modules for o in m.objectives}
     module_quizzes = {m.quiz for m, _ in modules}

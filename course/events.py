@@ -19,7 +19,12 @@ ANSWERED = "answered"  # one question in a submitted quiz (activity: question/<i
 PASSED = "passed"  # a quiz attempt at or above the pass mark (activity: quiz/<id>)
 FAILED = "failed"  # a quiz attempt below the pass mark
 COMPLETED = "completed"  # finished a pre/post test or survey (activity: test/<id> or survey/<id>)
-VERBS = (REGISTERED, EXPERIENCED, ANSWERED, PASSED, FAILED, COMPLETED)
+# or a refresher set (activity: refresher; attempt: the set's number)
+REVOKED = "revoked"  # a trainer revoked a certificate (activity: certificate/<id>; context: reason)
+VERBS = (REGISTERED, EXPERIENCED, ANSWERED, PASSED, FAILED, COMPLETED, REVOKED)
+# Context key marking an answer given in a refresher set (value: the set's number), so
+# projections can tell it from a quiz attempt's answer.
+REFRESHER = "refresher"
 
 
 def now() -> datetime:
@@ -89,3 +94,77 @@ def quiz_activity(quiz_id: str) -> str:
 
 def question_activity(question_id: str) -> str:
     return f"question/{question_id}"
+
+
+def refresher_activity() -> str:
+    """The spaced-refresher sets, one activity for all of them (each set is an attempt)."""
+    return REFRESHER
+
+
+def certificate_activity(certificate_id: str) -> str:
+    return f"certificate/{certificate_id}"
+
+
+# --------------------------------------------------------------------------- scenarios and checks
+# A choice in a branching scenario is `answered` on `scenario-step/<scenario>/<step>` with the
+# choice id as response and context {"scenario", "module", "path"}: `path` is every choice id
+# of this play-through so far, this one last, so the step a learner is on is derived from the
+# latest choice event alone (a reload resumes it). Reaching an ending is `completed` on
+# `scenario/<scenario>` with context {"module", "ending", "rating", "path"}. An inline check
+# is `answered` on `check/<module>/<check>` with the option id as response and success
+# (correct or not); it is never scored.
+
+
+def scenario_activity(scenario_id: str) -> str:
+    return f"scenario/{scenario_id}"
+
+
+def scenario_step_activity(scenario_id: str, step_id: str) -> str:
+    return f"scenario-step/{scenario_id}/{step_id}"
+
+
+def check_activity(module_id: str, check_id: str) -> str:
+    return f"check/{module_id}/{check_id}"
+
+
+def scenario_choice(
+    scenario_id: str, module_id: str, step_id: str, path: list[str], track: str | None
+) -> dict[str, Any]:
+    """The fields of the event for a choice made at `step_id` (`path` ends with it); a
+    learner's log adds who (`Event(learner_id=..., **fields)`)."""
+    return {
+        "verb": ANSWERED,
+        "activity": scenario_step_activity(scenario_id, step_id),
+        "track": track,
+        "response": path[-1],
+        "context": {"scenario": scenario_id, "module": module_id, "path": list(path)},
+    }
+
+
+def scenario_completed(
+    scenario_id: str, module_id: str, ending_id: str, rating: str | None, path: list[str], track: str | None
+) -> dict[str, Any]:
+    """The fields of the event for a play-through that reached `ending_id` by `path`. Success
+    is a safe ending; the path travels as the response and in the context."""
+    return {
+        "verb": COMPLETED,
+        "activity": scenario_activity(scenario_id),
+        "track": track,
+        "success": rating == "safe" if rating else None,
+        "response": list(path),
+        "context": {"module": module_id, "ending": ending_id, "rating": rating, "path": list(path)},
+    }
+
+
+def check_answered(
+    module_id: str, section_id: str, check_id: str, option_id: str, correct: bool, track: str | None
+) -> dict[str, Any]:
+    """The fields of the event for an inline check answered: recorded, never scored."""
+    return {
+        "verb": ANSWERED,
+        "activity": check_activity(module_id, check_id),
+        "track": track,
+        "response": option_id,
+        "success": correct,
+        "context": {"module": module_id, "section": section_id},
+    }

@@ -24,10 +24,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
-from fpdf import FPDF
-
-from course.pdf_fonts import latin1
-from course.schema import Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
+from course.scenario_sheet import pack_scenarios, scenarios_html
+from course.schema import BranchingScenario, Course, Crisis, Figure, Gradable, Module, Quiz, Scenario
 from course.slides import (
     Audience,
     FigureTable,
@@ -111,6 +109,7 @@ class Pack:
     references: tuple[ReferenceEntry, ...]
     crisis: Crisis | None = None  # the course's crisis services, shown with the notice
     crisis_steps: tuple[str, ...] = CRISIS_DISCLOSURE_STEPS  # for the facilitator, not the handout
+    scenarios: tuple[BranchingScenario, ...] = ()  # the module's scenarios this audience sees (HTML sheet)
 
 
 def audience_questions(course: Course, quiz: Quiz, audience: Audience) -> list[tuple[Scenario | None, Gradable]]:
@@ -192,6 +191,7 @@ def build_pack(course: Course, module_id: str, audience: Audience) -> Pack:
         quiz_intro=quiz.intro,
         questions=_quiz_entries(course, module, audience),
         references=tuple(ReferenceEntry(numbers[r.id], " ".join(r.citation.split()), r.url) for r in module.references),
+        scenarios=pack_scenarios(course, module, audience),
     )
 
 
@@ -363,50 +363,81 @@ th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertica
 thead th { background: #e8eef4; }
 .alt { font-size: .98rem; }
 .question { margin: 0 0 1.5rem; }
-.options { margin: .25rem 0; }
+.options { margin: .25rem 0; list-style-type: upper-alpha; }  /* the answer key names options A, B, C */
 .hint { font-style: italic; margin: .25rem 0; }
 .answer { border-left: 4px solid #1f4e79; padding-left: .75rem; }
 .references li { margin-bottom: .5rem; overflow-wrap: anywhere; }
 footer.site { border-top: 1px solid #bbb; margin-top: 3rem; padding: 1rem 0 2rem; font-size: .95rem; }
 
+@media screen { .print-only { display: none; } }
+
+/* Print: the same document as a deck and handouts. WeasyPrint makes the course's PDF from this
+   stylesheet (course.html_pdf), and a browser prints the HTML file the same way. */
 @media print {
-  @page { size: A4; margin: 14mm; }
-  @page slide { size: A4 landscape; margin: 9mm; }
-  html, body { background: #fff !important; color: #000 !important; font-size: 11pt; }
-  .skip-link, .site-nav { display: none; }
+  @page { size: A4; margin: 18mm 16mm 20mm;
+    @top-left { font-size: 8pt; color: #444; vertical-align: bottom; padding-bottom: 3mm; }
+    @top-right { font-size: 8pt; color: #444; vertical-align: bottom; padding-bottom: 3mm; }
+    @bottom-left { font-size: 8pt; color: #444; vertical-align: top; padding-top: 3mm; width: 75%; }
+    @bottom-right { font-size: 8pt; color: #444; vertical-align: top; padding-top: 3mm;
+      content: "Page " counter(page) " of " counter(pages); }
+  }
+  @page slide { size: A4 landscape; margin: 15mm 16mm 17mm; }
+  html, body { background: #fff !important; color: #000 !important; font-size: 10.5pt; line-height: 1.4;
+    font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
+  .skip-link, .site-nav, header.site, .screen-only, .intro-notice, #about { display: none; }
   .wrap { max-width: none; padding: 0; }
   h1, h2, h3, h4, a, .course-name, .slide-title h3 { color: #000; }
+  h1 { page: slide; font-size: 15pt; margin: 0 0 1mm; }
+  h2 { font-size: 17pt; margin: 0 0 4mm; border-bottom: 1.5px solid #1f4e79; }
+  h3 { font-size: 12.5pt; margin: 5mm 0 2mm; break-after: avoid; }
+  h4 { font-size: 11pt; margin: 3mm 0 1mm; break-after: avoid; }
+  p, li { orphans: 2; widows: 2; }
   a { text-decoration: underline; }
   a[href^="http"]:not(.url)::after { content: " (" attr(href) ")"; overflow-wrap: anywhere; }
-  .slide { page: slide; break-after: page; break-inside: avoid; border: 1px solid #000; margin: 0; padding: 5mm 8mm; }
-  .slide-body { font-size: 16pt; }
-  .notice { background: #fff; border: 1px solid #000; border-left-width: 6px; }
-  .notes { background: #fff; border: 1px solid #000; border-left-width: 6px; break-inside: avoid; }
-  .discuss { border-color: #000; }
+  #slides { page: slide; }
+  #slides-heading { font-size: 10pt; font-weight: normal; color: #333; border: 0; margin: 0 0 3mm; }
+  .notice { background: #fff; border: 1px solid #000; border-left-width: 6px; padding: 2mm 4mm; }
   thead th { background: #fff; }
   th, td { border-color: #000; }
-  svg.chart .bar, svg.chart .mark { fill: #000; }
+  svg.chart .bar, svg.chart .mark { fill: #1f4e79; }
   svg.chart .grid { stroke: #999; }
   svg.chart text { fill: #000; }
-  #handout, #quiz, #answer-key, #references { break-before: page; }
-  .question, .answer-item, table, figure { break-inside: avoid; }
-  /* A figure slide fits one landscape page: chart and table side by side, both kept small. */
-  .slide-figure .figure-layout { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 6mm; }
-  .slide-figure svg.chart { max-height: 62mm; }
-  .slide-figure .slide-body, .slide-figure .notes, .slide-figure figcaption, .slide-figure .alt,
-  .slide-figure .discuss { font-size: 9pt; }
-  .slide-figure p, .slide-figure ul, .slide-figure h4 { margin-top: 1mm; margin-bottom: 1mm; }
-  .slide-figure .notes, .slide-figure .discuss { margin: 2mm 0 0; padding: 1mm 4mm; }
-  .slide-figure table { font-size: 8.5pt; }
+  #speaker-notes, #crisis-disclosure, #handout, #scenarios, #quiz, #answer-key, #references { break-before: page; }
+  /* A discussion sheet is read aloud a paragraph or a choice at a time, and a reference is looked
+     up whole: none splits across pages. */
+  #scenarios p, #scenarios li, .references li { break-inside: avoid; }
+  .question, .answer-item, table, figure, .run-notes { break-inside: avoid; }
+  footer.site { border-top: 1px solid #000; font-size: 9pt; }
+
+  /* One slide, one landscape page. render_pack_pdf sets a slide that would not fit in a
+     smaller size (fit-1 ... fit-5) instead of letting it run onto a second page. */
+  .slide { page: slide; break-after: page; break-inside: avoid; border: 0; border-radius: 0; margin: 0;
+    padding: 0; font-size: 19pt; line-height: 1.3; }
+  .slide.fit-1 { font-size: 16pt; } .slide.fit-2 { font-size: 14pt; } .slide.fit-3 { font-size: 12pt; }
+  .slide.fit-4 { font-size: 10pt; } .slide.fit-5 { font-size: 8.5pt; }
+  .slide-count { font-size: 9pt; color: #333; margin: 0 0 1mm; }
+  .slide h3 { font-size: 1.55em; color: #1f4e79; margin: 0 0 .5em; padding-bottom: .2em;
+    border-bottom: 2px solid #1f4e79; }
+  .slide-title h3 { font-size: 2em; margin-top: 8mm; }
+  .slide-body { font-size: 1em; }
+  .slide p, .slide li { margin: 0 0 .45em; }
+  .slide ul, .slide ol { margin: 0 0 .45em; padding-left: 1.3em; }
+  .slide .notice { font-size: .7em; margin-top: 1em; }
+  .slide .discuss { font-size: .8em; border: 1.5px dashed #1f4e79; padding: .2em .8em; }
+  .slide .discuss h4 { font-size: 1em; margin: .3em 0; }
+  .slide-references .slide-body { font-size: .62em; }
+  .slide-figure { font-size: 11pt; }
+  .slide-figure h3 { font-size: 1.6em; }
+  .slide-figure .figure-layout { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 7mm; }
+  .slide-figure svg.chart { max-height: 105mm; }
+  .slide-figure figcaption { font-size: 1em; }
+  .slide-figure table { font-size: .85em; }
   .slide-figure th, .slide-figure td { padding: 1px 4px; }
-  .slide-figure h3 { font-size: 14pt; margin-bottom: 2mm; }
-  .slide-figure .notes { font-size: 8.5pt; }
-  .slide-figure .notes h4, .slide-figure .discuss h4 { font-size: 9.5pt; margin: 1mm 0; }
-  .slide-figure .notes p { margin: .5mm 0; }
-  .slide-figure .discuss ul { padding-left: 5mm; }
-  .slide-references .slide-body { font-size: 10.5pt; }
-  .slide-references p { margin: 1.5mm 0; }
-  footer.site { border-top: 1px solid #000; }
+  .slide-figure .alt { font-size: .85em; }
+
+  /* Speaker notes, once for each run of slides that share them. */
+  .run-notes h3 { color: #1f4e79; }
+  .run-notes .discuss-note, .run-notes .next { font-style: italic; }
 }
 """
 
@@ -451,14 +482,17 @@ def _table_html(table: FigureTable, caption: str) -> str:
     return f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _slide_html(pack: Pack, slide: Slide) -> str:
+def _slide_html(pack: Pack, slide: Slide, fit: int = 0) -> str:
+    """One slide and, on screen, its speaker notes under it. `fit` (1-5) sets a printed slide
+    smaller so it keeps to one page (see `render_pack_pdf`)."""
     e = html.escape
     sid = f"slide-{slide.number}"
     count = f"Slide {slide.number} of {slide.total}"
     if slide.parts > 1:
         count += f" · part {slide.part} of {slide.parts}"
+    fit_class = f" fit-{fit}" if fit else ""
     parts = [
-        f'<article class="slide slide-{slide.kind}" id="{sid}" aria-labelledby="{sid}-heading">',
+        f'<article class="slide slide-{slide.kind}{fit_class}" id="{sid}" aria-labelledby="{sid}-heading">',
         f'<p class="slide-count">{e(count)}</p>',
         f'<h3 id="{sid}-heading">{e(slide.heading)}</h3>',
         '<div class="slide-body">',
@@ -489,7 +523,9 @@ def _slide_html(pack: Pack, slide: Slide) -> str:
         parts.append(discuss)
     parts.append("</div>")
     if slide.speaker_notes or slide.next_heading:
-        parts.append('<div class="notes"><h4>Speaker notes</h4>')
+        # On screen the notes sit under their slide; printed, they get pages of their own after
+        # the slides (`_speaker_notes_html`), so the slide pages can be projected as a deck.
+        parts.append('<div class="notes screen-only"><h4>Speaker notes</h4>')
         if slide.speaker_notes:
             parts.append(f"<p>{e(slide.speaker_notes)}</p>")
         if slide.next_heading:
@@ -570,43 +606,220 @@ def facilitator_pack_html(course: Course, module_id: str, audience: Audience) ->
     return pack_html(build_pack(course, module_id, audience))
 
 
-def pack_html(pack: Pack) -> str:
+# Each part of the pack is one function from the pack to its <section>; `PARTS` puts them in
+# order. A new part is one more function and one more entry (its id also starts a new page
+# when printed: add it to the print stylesheet's `break-before: page` list).
+
+
+def _about_html(pack: Pack) -> str:
     e = html.escape
     module = pack.module
-    title = f"{module.title}: facilitator pack"
     minutes = module.estimated_minutes
-    slides_html = "\n".join(_slide_html(pack, s) for s in pack.slides)
+    n_questions = len(pack.questions)
+    return f"""<section id="about" aria-labelledby="about-heading">
+<h2 id="about-heading">About this pack</h2>
+<p>This pack is for the person leading a session on <strong>{e(module.title)}</strong>
+(about {minutes} minute{"s" if minutes != 1 else ""}). It is written for {e(_audience_label(pack.audience))}.</p>
+<p>{e(module.shown_summary(pack.audience))}</p>
+<ul>
+<li>{len(pack.slides)} slides, each with speaker notes for you. Print this page and each slide comes out on its own
+landscape page; the speaker notes follow the slides on pages of their own.</li>
+<li>A plain-language handout to copy for everyone in the room.</li>
+<li>The quiz ({n_questions} question{"s" if n_questions != 1 else ""}) on its own pages, then the answer key with explanations.</li>
+<li>The full references. Numbers in square brackets, such as [1], point to this list.</li>
+</ul>
+<p>This file works offline: it loads nothing from the internet. Reference links open only if you choose to follow them.</p>
+</section>"""
+
+
+def _slides_part_html(pack: Pack, fit: dict[int, int]) -> str:
+    slides_html = "\n".join(_slide_html(pack, s, fit.get(s.number, 0)) for s in pack.slides)
+    return f"""<section id="slides" aria-labelledby="slides-heading">
+<h2 id="slides-heading">Slides and speaker notes</h2>
+{slides_html}
+</section>"""
+
+
+def _speaker_notes_html(pack: Pack) -> str:
+    """The printed speaker notes: once for each run of slides that share them (a section's
+    notes belong to all its slides). On screen each slide shows its own notes instead."""
+    e = html.escape
+    out = [
+        '<section id="speaker-notes" class="print-only" aria-labelledby="speaker-notes-heading">',
+        '<h2 id="speaker-notes-heading">Speaker notes</h2>',
+    ]
+    for run in _runs_with_same_notes(pack.slides):
+        first, last = run[0], run[-1]
+        numbers = f"Slide {first.number}" if first is last else f"Slides {first.number}–{last.number}"
+        out.append('<div class="run-notes">')
+        out.append(f"<h3>{e(numbers)}: {e(first.heading)}</h3>")
+        if first.speaker_notes:
+            out.append(f"<p>{e(first.speaker_notes)}</p>")
+        for slide in run:
+            for prompt in slide.discussion_prompts:
+                out.append(f'<p class="discuss-note">Discuss (slide {slide.number}): {e(prompt)}</p>')
+        if last.next_heading:
+            out.append(f'<p class="next">Next: {e(last.next_heading)}</p>')
+        out.append("</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _crisis_disclosure_html(pack: Pack) -> str:
+    """What the facilitator does if someone discloses a crisis during the session (the steps of
+    docs/presenter.md), with the crisis services: printed with the notes, not the handout."""
+    e = html.escape
+    steps = "".join(f"<li>{e(step)}</li>" for step in pack.crisis_steps)
+    return f"""<section id="crisis-disclosure" aria-labelledby="crisis-disclosure-heading">
+<h2 id="crisis-disclosure-heading">If someone discloses a crisis during the session</h2>
+<ol>{steps}</ol>
+{_crisis_html(pack.crisis)}
+</section>"""
+
+
+def _handout_part_html(pack: Pack) -> str:
+    e = html.escape
+    module = pack.module
     handout = []
     for section in pack.handout:
         handout.append(f"<h3>{e(section.heading)}</h3>")
         handout.append(_paragraphs_html(section.paragraphs))
     takeaways = "".join(f"<li>{e(t)}</li>" for t in pack.takeaways)
+    return f"""<section id="handout" aria-labelledby="handout-heading">
+<h2 id="handout-heading">Handout: {e(module.title)}</h2>
+<p class="notice">{e(pack.notice)}</p>
+{_crisis_html(pack.crisis)}
+<p>{e(module.shown_summary("public"))}</p>
+{chr(10).join(handout)}
+<h3>Key takeaways</h3>
+<ul>{takeaways}</ul>
+<p>Numbers in square brackets point to the references at the end of this pack.</p>
+</section>"""
+
+
+def _scenarios_part_html(pack: Pack) -> str:
+    """The module's branching scenarios as a discussion sheet; empty when it has none."""
+    if not pack.scenarios:
+        return ""
+    return scenarios_html(pack.scenarios, pack.module, citation_numbers(pack.module))
+
+
+def _quiz_part_html(pack: Pack) -> str:
+    e = html.escape
+    return f"""<section id="quiz" aria-labelledby="quiz-heading">
+<h2 id="quiz-heading">{e(pack.quiz_title)}</h2>
+{f"<p>{e(pack.quiz_intro)}</p>" if pack.quiz_intro else ""}
+{_quiz_html(pack, with_answer=False)}
+</section>"""
+
+
+def _answer_key_part_html(pack: Pack) -> str:
+    return f"""<section id="answer-key" aria-labelledby="answer-key-heading">
+<h2 id="answer-key-heading">Answer key</h2>
+{_quiz_html(pack, with_answer=True)}
+</section>"""
+
+
+def _references_part_html(pack: Pack) -> str:
+    e = html.escape
     references = "\n".join(
         f'<li id="ref-{r.number}" value="{r.number}">{e(r.citation)}'
         + (f" Available at {_link(r.url)}" if r.url else "")
         + "</li>"
         for r in pack.references
     )
-    nav = "".join(
-        f'<li><a href="#{anchor}">{e(label)}</a></li>'
-        for anchor, label in (
-            ("about", "About this pack"),
-            ("slides", "Slides and speaker notes"),
-            ("handout", "Handout"),
-            ("quiz", "Quiz"),
-            ("answer-key", "Answer key"),
-            ("references", "References"),
-        )
+    return f"""<section id="references" aria-labelledby="references-heading">
+<h2 id="references-heading">References</h2>
+<ol class="references">
+{references}
+</ol>
+</section>"""
+
+
+# (id, label in the contents menu, or None for a part that is only printed), in order;
+# `_part_html` names each part's renderer. The PDF's page map (`PdfPack.part_pages`) lists
+# the printed parts, `PRINTED_PARTS`.
+PARTS: tuple[tuple[str, str | None], ...] = (
+    ("about", "About this pack"),
+    ("slides", "Slides and speaker notes"),
+    ("speaker-notes", None),  # printed only: on screen the notes are with their slides
+    ("crisis-disclosure", "If someone discloses a crisis"),
+    ("handout", "Handout"),
+    ("scenarios", "Scenarios for discussion"),  # left out of a pack whose module has none
+    ("quiz", "Quiz"),
+    ("answer-key", "Answer key"),
+    ("references", "References"),
+)
+PRINTED_PARTS = (
+    "slides",
+    "speaker-notes",
+    "crisis-disclosure",
+    "handout",
+    "scenarios",
+    "quiz",
+    "answer-key",
+    "references",
+)
+
+
+def _part_html(part: str, pack: Pack, fit: dict[int, int]) -> str:
+    renderers = {
+        "about": _about_html,
+        "speaker-notes": _speaker_notes_html,
+        "crisis-disclosure": _crisis_disclosure_html,
+        "handout": _handout_part_html,
+        "scenarios": _scenarios_part_html,
+        "quiz": _quiz_part_html,
+        "answer-key": _answer_key_part_html,
+        "references": _references_part_html,
+    }
+    if part == "slides":
+        return _slides_part_html(pack, fit)
+    return renderers[part](pack)
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
+
+
+def _page_css(pack: Pack) -> str:
+    """The printed pages' running header and footer for this pack (page-margin boxes: the PDF
+    marks them as artifacts, as PDF/UA asks of pagination)."""
+    header = f"{pack.module.title}: facilitator pack"
+    notice = sentences(pack.notice)[0]
+    return (
+        "@media print { @page { "
+        f"@top-left {{ content: {_css_string(pack.course_title)}; }} "
+        f"@top-right {{ content: {_css_string(header)}; }} "
+        f"@bottom-left {{ content: {_css_string(notice)}; }} }} }}"
     )
-    n_questions = len(pack.questions)
+
+
+def pack_html(pack: Pack, *, fit: dict[int, int] | None = None) -> str:
+    """The pack as one HTML document: the file a facilitator downloads and the source of the
+    PDF (`render_pack_pdf`), so the two cannot drift apart. `fit` maps a slide number to a
+    smaller printed size (1-5) for a slide that would not fit its page."""
+    e = html.escape
+    module = pack.module
+    title = f"{module.title}: facilitator pack"
+    fit = fit or {}
+    # A part with nothing to say (a module without scenarios) is left out, and so is its link.
+    rendered = [(part, label, body) for part, label in PARTS if (body := _part_html(part, pack, fit))]
+    nav = "".join(f'<li><a href="#{anchor}">{e(label)}</a></li>' for anchor, label, _ in rendered if label)
+    parts = "\n\n".join(body for _, _, body in rendered)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="{e(pack.course_title)} {e(pack.course_version)}">
+<meta name="author" content="{e(pack.course_title)}">
+<meta name="description" content="Facilitator pack for {e(_audience_label(pack.audience))}">
 <title>{e(title)} ({e(pack.audience)})</title>
 <style>{_CSS}</style>
+<style>{_page_css(pack)}</style>
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
@@ -616,59 +829,10 @@ def pack_html(pack: Pack) -> str:
 </div></header>
 <main id="main" class="wrap">
 <h1>{e(title)}</h1>
-<p class="notice">{e(pack.notice)}</p>
-{_crisis_html(pack.crisis)}
+<p class="notice intro-notice">{e(pack.notice)}</p>
+<div class="intro-notice">{_crisis_html(pack.crisis)}</div>
 
-<section id="about" aria-labelledby="about-heading">
-<h2 id="about-heading">About this pack</h2>
-<p>This pack is for the person leading a session on <strong>{e(module.title)}</strong>
-(about {minutes} minute{"s" if minutes != 1 else ""}). It is written for {e(_audience_label(pack.audience))}.</p>
-<p>{e(module.shown_summary(pack.audience))}</p>
-<ul>
-<li>{len(pack.slides)} slides, each with speaker notes for you. Print this page and each slide comes out on its own
-landscape page with its notes under it.</li>
-<li>A plain-language handout to copy for everyone in the room.</li>
-<li>The quiz ({n_questions} question{"s" if n_questions != 1 else ""}) on its own pages, then the answer key with explanations.</li>
-<li>The full references. Numbers in square brackets, such as [1], point to this list.</li>
-</ul>
-<p>This file works offline: it loads nothing from the internet. Reference links open only if you choose to follow them.</p>
-<h3>If someone discloses a crisis during the session</h3>
-<ol>{"".join(f"<li>{e(step)}</li>" for step in pack.crisis_steps)}</ol>
-</section>
-
-<section id="slides" aria-labelledby="slides-heading">
-<h2 id="slides-heading">Slides and speaker notes</h2>
-{slides_html}
-</section>
-
-<section id="handout" aria-labelledby="handout-heading">
-<h2 id="handout-heading">Handout: {e(module.title)}</h2>
-<p class="notice">{e(pack.notice)}</p>
-{_crisis_html(pack.crisis)}
-<p>{e(module.shown_summary("public"))}</p>
-{chr(10).join(handout)}
-<h3>Key takeaways</h3>
-<ul>{takeaways}</ul>
-<p>Numbers in square brackets point to the references at the end of this pack.</p>
-</section>
-
-<section id="quiz" aria-labelledby="quiz-heading">
-<h2 id="quiz-heading">{e(pack.quiz_title)}</h2>
-{f"<p>{e(pack.quiz_intro)}</p>" if pack.quiz_intro else ""}
-{_quiz_html(pack, with_answer=False)}
-</section>
-
-<section id="answer-key" aria-labelledby="answer-key-heading">
-<h2 id="answer-key-heading">Answer key</h2>
-{_quiz_html(pack, with_answer=True)}
-</section>
-
-<section id="references" aria-labelledby="references-heading">
-<h2 id="references-heading">References</h2>
-<ol class="references">
-{references}
-</ol>
-</section>
+{parts}
 </main>
 <footer class="site"><div class="wrap">
 <p>{e(pack.notice)}</p>
@@ -681,19 +845,6 @@ landscape page with its notes under it.</li>
 
 # --------------------------------------------------------------------------- PDF
 
-_PDF_SPELLED = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≈": "~", "≠": "!=", "✓": "v"}
-
-
-def pdf_text(text: str) -> str:
-    """Text the PDF core fonts can set: symbols spelled out, then certificates' Latin-1 rules."""
-    for symbol, spelled in _PDF_SPELLED.items():
-        text = text.replace(symbol, spelled)
-    return latin1(text)
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-
 
 @dataclass(frozen=True)
 class PdfPack:
@@ -703,285 +854,7 @@ class PdfPack:
     page_count: int
     slide_pages: int  # pages in the slides part: one per slide
     part_pages: dict[str, int]
-
-
-class _PackPDF(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        if not self.footer_text:
-            return
-        self.set_y(-11)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(70, 70, 70)
-        self.cell(0, 5, pdf_text(self.footer_text), align="C")
-
-
-_PT = 0.3528  # mm per point
-
-
-def _lh(size: float) -> float:
-    return size * _PT * 1.35
-
-
-class _SlideWriter:
-    """Draws (or, with draw=False, only measures) a slide's text from the current y."""
-
-    def __init__(self, pdf: FPDF, x: float, width: float, draw: bool):
-        self.pdf, self.x, self.width, self.draw = pdf, x, width, draw
-        self.y = pdf.get_y()
-
-    def text(self, text: str, size: float, style: str = "", colour: str = TEXT_COLOUR, indent: float = 0) -> None:
-        pdf = self.pdf
-        pdf.set_font("Helvetica", style, size)
-        lh = _lh(size)
-        if self.draw:
-            pdf.set_text_color(*_rgb(colour))
-            pdf.set_xy(self.x + indent, self.y)
-            pdf.multi_cell(self.width - indent, lh, pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
-        height = pdf.multi_cell(self.width - indent, lh, pdf_text(text), align="L", dry_run=True, output="HEIGHT")
-        self.y += height
-
-    def gap(self, mm: float) -> None:
-        self.y += mm
-
-    def paragraph(self, paragraph: str, size: float) -> None:
-        marker, text = strip_marker(paragraph)
-        if marker is None:
-            self.text(paragraph, size)
-            return
-        indent = size * 0.55
-        if self.draw:
-            pdf = self.pdf
-            pdf.set_text_color(*_rgb(TEXT_COLOUR))
-            if marker == "•":
-                pdf.set_fill_color(*_rgb(TEXT_COLOUR))
-                r = size * 0.06
-                pdf.circle(self.x + indent * 0.35, self.y + _lh(size) / 2, r, style="F")
-            else:
-                pdf.set_font("Helvetica", "", size)
-                pdf.set_xy(self.x, self.y)
-                pdf.cell(indent, _lh(size), marker)
-        self.text(text, size, indent=indent)
-
-
-def _slide_header(pdf: _PackPDF, pack: Pack, slide: Slide) -> None:
-    pdf.set_font("Helvetica", "", 10)
-    pdf.set_text_color(70, 70, 70)
-    pdf.set_xy(16, 9)
-    pdf.cell(170, 6, pdf_text(pack.course_title))
-    count = f"Slide {slide.number} of {slide.total}"
-    if slide.parts > 1:
-        count += f" - part {slide.part} of {slide.parts}"
-    pdf.set_xy(pdf.w - 16 - 100, 9)
-    pdf.cell(100, 6, pdf_text(count), align="R")
-    pdf.set_draw_color(*_rgb(HEADING_COLOUR))
-    pdf.set_line_width(0.6)
-    pdf.line(16, 16, pdf.w - 16, 16)
-
-
-def _text_slide(pdf: _PackPDF, pack: Pack, slide: Slide, scale: float, draw: bool) -> float:
-    x, width = 20.0, pdf.w - 40
-    pdf.set_y(22)
-    w = _SlideWriter(pdf, x, width, draw)
-    if slide.kind == "title":
-        w.gap(14 * scale)
-        w.text(pack.course_title, 16 * scale, "B", HEADING_COLOUR)
-        w.gap(3 * scale)
-        w.text(slide.heading, 32 * scale, "B", HEADING_COLOUR)
-        w.gap(6 * scale)
-    else:
-        w.text(slide.heading, 30 * scale, "B", HEADING_COLOUR)
-        w.gap(6 * scale)
-    body = 24 * scale if slide.kind != "references" else 13 * scale
-    for paragraph in slide.paragraphs:
-        w.paragraph(paragraph, body)
-        w.gap(3.5 * scale)
-    if slide.notice:
-        w.gap(4 * scale)
-        top = w.y
-        w.text(slide.notice, 13 * scale, "", TEXT_COLOUR, indent=4)
-        if draw:
-            pdf.set_draw_color(213, 94, 0)
-            pdf.set_line_width(1.2)
-            pdf.line(x + 1, top, x + 1, w.y)
-    if slide.discussion_prompts:
-        w.gap(4 * scale)
-        w.text("Discuss", 16 * scale, "B", HEADING_COLOUR)
-        for prompt in slide.discussion_prompts:
-            w.paragraph("• " + prompt, 16 * scale)
-    return w.y
-
-
-def _figure_slide(pdf: _PackPDF, slide: Slide, scale: float, draw: bool) -> float:
-    figure, table = slide.figure, slide.table
-    assert figure is not None and table is not None
-    pdf.set_y(22)
-    head = _SlideWriter(pdf, 20, pdf.w - 40, draw)
-    head.text(slide.heading, 22 * scale, "B", HEADING_COLOUR)
-    top = head.y + 4 * scale
-    chart_x, chart_w = 20.0, 150.0
-    table_x, table_w = 180.0, pdf.w - 20 - 180.0
-
-    # Left: the chart, then caption and description.
-    rows = chart_rows(figure)
-    row_h = 12 * scale
-    lo, hi = chart_domain(figure)
-    plot_w = chart_w - 28
-
-    def px(value: float) -> float:
-        return chart_x + (value - lo) / (hi - lo) * plot_w
-
-    label_size = 10 * scale
-    if draw:
-        pdf.set_draw_color(*_rgb(GRID_COLOUR))
-        pdf.set_line_width(0.2)
-        for tick in _nice_ticks(lo, hi, 6 if figure.type == "bar" else 7):
-            tx = px(tick)
-            pdf.line(tx, top, tx, top + row_h * len(rows))
-            pdf.set_font("Helvetica", "", 8 * scale)
-            pdf.set_text_color(*_rgb(TEXT_COLOUR))
-            pdf.set_xy(tx - 12, top + row_h * len(rows) + 0.5)
-            pdf.cell(24, 4 * scale, pdf_text(format_value(figure, float(tick))), align="C")
-        for i, row in enumerate(rows):
-            y = top + i * row_h
-            pdf.set_font("Helvetica", "", label_size)
-            pdf.set_text_color(*_rgb(TEXT_COLOUR))
-            pdf.set_xy(chart_x, y)
-            pdf.cell(chart_w, _lh(label_size), pdf_text(row.label))
-            mark_y = y + row_h * 0.68
-            pdf.set_fill_color(*_rgb(BAR_COLOUR))
-            if figure.type == "bar":
-                x0, x1 = sorted((px(0.0), px(row.value)))
-                pdf.rect(x0, mark_y - 1.6 * scale, max(x1 - x0, 0.4), 3.2 * scale, style="F")
-                end = x1
-            else:
-                cx, r = px(row.value), 2.2 * scale
-                pdf.polygon([(cx, mark_y - r), (cx + r, mark_y), (cx, mark_y + r), (cx - r, mark_y)], style="F")
-                end = cx + r
-            pdf.set_xy(end + 1.5, mark_y - _lh(label_size) / 2)
-            pdf.cell(26, _lh(label_size), pdf_text(row.text))
-        pdf.set_draw_color(*_rgb(TEXT_COLOUR))
-        pdf.line(chart_x, top + row_h * len(rows), chart_x + plot_w, top + row_h * len(rows))
-    left = _SlideWriter(pdf, chart_x, chart_w, draw)
-    left.y = top + row_h * len(rows) + 5 * scale
-    left.text(figure.value_title, 9 * scale, "B")
-    left.gap(2 * scale)
-    left.text(figure.caption, 11 * scale)
-    left.gap(2 * scale)
-    left.text("Description: " + figure.alt, 10 * scale, "I")
-    if slide.discussion_prompts:
-        left.gap(2 * scale)
-        left.text("Discuss: " + " ".join(slide.discussion_prompts), 11 * scale, "B", HEADING_COLOUR)
-
-    # Right: the data table.
-    size = 9 * scale
-    lh = _lh(size)
-    widths = (
-        [table_w * 0.45, table_w * 0.2, table_w * 0.35] if len(table.headers) == 3 else [table_w * 0.6, table_w * 0.4]
-    )
-    y = top
-    for r, row in enumerate((table.headers, *table.rows)):
-        style = "B" if r == 0 else ""
-        pdf.set_font("Helvetica", style, size)
-        heights = [
-            pdf.multi_cell(wd, lh, pdf_text(cell), dry_run=True, output="HEIGHT", padding=(0.8, 1))
-            for wd, cell in zip(widths, row, strict=True)
-        ]
-        height = max(heights)
-        if draw:
-            cx = table_x
-            pdf.set_text_color(*_rgb(TEXT_COLOUR))
-            pdf.set_draw_color(120, 120, 120)
-            pdf.set_line_width(0.2)
-            for wd, cell in zip(widths, row, strict=True):
-                pdf.rect(cx, y, wd, height)
-                pdf.set_xy(cx, y)
-                pdf.multi_cell(wd, lh, pdf_text(cell), align="L", padding=(0.8, 1))
-                cx += wd
-        y += height
-    return max(left.y, y)
-
-
-def _slide_page(pdf: _PackPDF, pack: Pack, slide: Slide) -> None:
-    pdf.add_page(orientation="landscape")
-    pdf.footer_text = f"{pack.module.title} | Slide {slide.number} of {slide.total} | {sentences(pack.notice)[0]}"
-    if slide.number == 1:
-        pdf.start_section("Slides", level=0)
-    pdf.start_section(pdf_text(f"Slide {slide.number}: {slide.heading}"), level=1)
-    _slide_header(pdf, pack, slide)
-
-    def lay_out(scale: float, draw: bool) -> float:
-        if slide.figure is not None:
-            return _figure_slide(pdf, slide, scale, draw)
-        return _text_slide(pdf, pack, slide, scale, draw)
-
-    # Measure at falling sizes until the slide fits above the footer, then draw once.
-    bottom = pdf.h - 16
-    scale = 1.0
-    for scale in (1.0, 0.92, 0.85, 0.78, 0.7, 0.62, 0.55, 0.48, 0.42):
-        if lay_out(scale, draw=False) <= bottom:
-            break
-    lay_out(scale, draw=True)
-
-
-class _DocWriter:
-    """Flowing portrait pages (notes, handout, quiz, references): page breaks as needed."""
-
-    def __init__(self, pdf: _PackPDF):
-        self.pdf = pdf
-
-    def page(self, title: str, footer: str) -> None:
-        pdf = self.pdf
-        pdf.add_page(orientation="portrait")
-        pdf.footer_text = footer
-        pdf.start_section(pdf_text(title), level=0)
-        self.heading(title, 18)
-
-    def heading(self, text: str, size: float = 13) -> None:
-        pdf = self.pdf
-        if pdf.get_y() > pdf.h - 40:  # keep a heading with what follows it
-            pdf.add_page(orientation="portrait")
-        pdf.ln(2)
-        pdf.set_font("Helvetica", "B", size)
-        pdf.set_text_color(*_rgb(HEADING_COLOUR))
-        pdf.multi_cell(0, _lh(size), pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-
-    def para(self, text: str, size: float = 11, style: str = "", indent: float = 0) -> None:
-        pdf = self.pdf
-        marker, body = strip_marker(text)
-        pdf.set_font("Helvetica", style, size)
-        pdf.set_text_color(*_rgb(TEXT_COLOUR))
-        pdf.set_x(pdf.l_margin + indent)
-        if marker is not None:
-            pdf.cell(6, _lh(size), "-" if marker == "•" else marker)
-            pdf.multi_cell(0, _lh(size), pdf_text(body), align="L", new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.multi_cell(0, _lh(size), pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-
-def _quiz_pdf(doc: _DocWriter, pack: Pack, with_answer: bool) -> None:
-    current: Scenario | None = None
-    for entry in pack.questions:
-        if entry.scenario is not None and entry.scenario is not current:
-            doc.heading(f"Case: {entry.scenario.title}", 12)
-            doc.para(entry.scenario.case, 10.5, "I")
-        current = entry.scenario
-        indent = 4 if entry.scenario is not None else 0
-        doc.para(f"Question {entry.number}. {entry.question.prompt}", 11, "B", indent)
-        if not with_answer:
-            hint = _question_hint(entry.question)
-            if hint:
-                doc.para(hint, 10, "I", indent + 4)
-            for letter, text in entry.options:
-                doc.para(f"{letter}. {text}", 10.5, "", indent + 4)
-            continue
-        label = "Correct order" if entry.question.type == "ordering" else "Answer"
-        doc.para(f"{label}: " + "; ".join(entry.answer), 10.5, "", indent + 4)
-        source = f" Source: {entry.source}." if entry.source else ""
-        doc.para(f"Why: {entry.explanation}{source}", 10.5, "", indent + 4)
+    page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, per page
 
 
 def _notes_key(slide: Slide) -> tuple[str, str]:
@@ -999,76 +872,49 @@ def _runs_with_same_notes(slides: tuple[Slide, ...]) -> list[list[Slide]]:
     return runs
 
 
+MAX_FIT = 5  # the smallest printed slide size (.slide.fit-5 in the stylesheet)
+
+
 def facilitator_pack_pdf(course: Course, module_id: str, audience: Audience, *, compress: bool = True) -> bytes:
-    """The pack as a PDF: one landscape page per slide, then notes, handout, quiz, answers, references."""
+    """The pack as a tagged PDF (PDF/UA-1): one landscape page per slide, then speaker notes,
+    handout, quiz, answer key and references on portrait pages."""
     return render_pack_pdf(build_pack(course, module_id, audience), compress=compress).data
 
 
+def _overflowing(pack: Pack, anchors: dict[str, int]) -> list[int]:
+    """Slides that run onto a second page: the next slide (or the notes) starts more than one
+    page after them."""
+    out = []
+    for i, slide in enumerate(pack.slides):
+        following = f"slide-{pack.slides[i + 1].number}" if i + 1 < len(pack.slides) else "speaker-notes"
+        if anchors[following] - anchors[f"slide-{slide.number}"] > 1:
+            out.append(slide.number)
+    return out
+
+
 def render_pack_pdf(pack: Pack, *, compress: bool = True) -> PdfPack:
-    """`compress=False` leaves the page text readable in the bytes (tests)."""
-    module = pack.module
-    pdf = _PackPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_compression(compress)
-    pdf.set_lang("en")
-    pdf.set_title(pdf_text(f"{module.title}: facilitator pack"))
-    pdf.set_author(pdf_text(pack.course_title))
-    pdf.set_subject(pdf_text(f"Facilitator pack for {_audience_label(pack.audience)}"))
-    pdf.set_margins(18, 16, 18)
-    parts: dict[str, int] = {}
+    """The pack's HTML printed by WeasyPrint as PDF/UA-1, with its page map. A slide that
+    would run onto a second page is laid out again in a smaller size, step by step, so each
+    slide keeps exactly one page. `compress=False` leaves the page content readable (tests)."""
+    from course import html_pdf
 
-    # Slides: the page size is fixed and nothing may spill onto a second page.
-    pdf.set_auto_page_break(False)
-    parts["slides"] = 1
-    for slide in pack.slides:
-        _slide_page(pdf, pack, slide)
-    slide_pages = pdf.page_no()
-
-    pdf.set_auto_page_break(True, margin=18)
-    doc = _DocWriter(pdf)
-    footer = f"{module.title} | facilitator pack | {sentences(pack.notice)[0]}"
-
-    parts["speaker-notes"] = pdf.page_no() + 1
-    doc.page("Speaker notes", footer)
-    # A section's notes belong to all its slides: print them once for the run of slides.
-    for run in _runs_with_same_notes(pack.slides):
-        first, last = run[0], run[-1]
-        numbers = f"Slide {first.number}" if first is last else f"Slides {first.number}-{last.number}"
-        doc.heading(f"{numbers}: {first.heading}", 12)
-        if first.speaker_notes:
-            doc.para(first.speaker_notes)
-        for slide in run:
-            for prompt in slide.discussion_prompts:
-                doc.para(f"Discuss (slide {slide.number}): {prompt}", 11, "I")
-        if last.next_heading:
-            doc.para(f"Next: {last.next_heading}", 10, "I")
-
-    parts["handout"] = pdf.page_no() + 1
-    doc.page(f"Handout: {module.title}", footer)
-    doc.para(pack.notice, 10, "I")
-    doc.para(module.summary)
-    for section in pack.handout:
-        doc.heading(section.heading)
-        for paragraph in section.paragraphs:
-            doc.para(paragraph)
-    doc.heading("Key takeaways")
-    for takeaway in pack.takeaways:
-        doc.para("• " + takeaway)
-    doc.para("Numbers in square brackets point to the references at the end of this pack.", 10, "I")
-
-    parts["quiz"] = pdf.page_no() + 1
-    doc.page(pack.quiz_title, footer)
-    if pack.quiz_intro:
-        doc.para(pack.quiz_intro, 11, "I")
-    _quiz_pdf(doc, pack, with_answer=False)
-
-    parts["answer-key"] = pdf.page_no() + 1
-    doc.page("Answer key", footer)
-    _quiz_pdf(doc, pack, with_answer=True)
-
-    parts["references"] = pdf.page_no() + 1
-    doc.page("References", footer)
-    for ref in pack.references:
-        doc.para(f"[{ref.number}] {ref.citation}" + (f" Available at {ref.url}" if ref.url else ""), 10.5)
-
-    data = bytes(pdf.output())
-    return PdfPack(data=data, page_count=pdf.page_no(), slide_pages=slide_pages, part_pages=parts)
+    fit: dict[int, int] = {}
+    while True:
+        document = html_pdf.layout(pack_html(pack, fit=fit))
+        anchors = html_pdf.anchors_of(document)
+        over = [n for n in _overflowing(pack, anchors) if fit.get(n, 0) < MAX_FIT]
+        if not over:
+            break
+        for number in over:
+            fit[number] = fit.get(number, 0) + 1
+    descriptions = {s.figure.title: s.figure.alt for s in pack.slides if s.figure is not None}
+    rendered = html_pdf.write_pdf(document, compress=compress, figure_descriptions=descriptions)
+    parts = {part: anchors[part] for part in PRINTED_PARTS if part in anchors}
+    parts["slides"] = anchors[f"slide-{pack.slides[0].number}"]
+    return PdfPack(
+        data=rendered.data,
+        page_count=rendered.page_count,
+        slide_pages=anchors["speaker-notes"] - 1,
+        part_pages=parts,
+        page_sizes=rendered.page_sizes,
+    )

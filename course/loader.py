@@ -705,6 +705,11 @@ def load_course(
         s.rel.startswith("quizzes/") for s in invalid
     )
     problems += check_content(settings, settings_src, modules, quizzes, coverage=all_quizzes_read)
+    from course.scenario_checks import check_scenarios, load_scenarios
+
+    scenarios, found = load_scenarios(root)
+    broken = _salvage_ids(invalid)["module"] | _guess_ids(unreadable)["module"]
+    problems += found + check_scenarios(settings, modules, scenarios, broken)
     if today is not None:
         from course.content_checks import review_findings
 
@@ -722,4 +727,5 @@ def load_course(
         modules=tuple(ordered),
         quizzes={q.id: q for q, _ in quizzes if isinstance(q, Quiz)},
         surveys={q.id: q for q, _ in quizzes if isinstance(q, Survey)},
+        scenarios={s.id: s for s, _ in sorted(scenarios, key=lambda pair: pair[0].id)},
     )

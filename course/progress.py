@@ -21,6 +21,7 @@ from course.events import (
     quiz_activity,
     section_activity,
 )
+from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey
 
 LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
@@ -67,6 +68,15 @@ class ModuleProgress:
     resume_step: str
     locked_by: tuple[str, ...]  # ids of modules whose quiz must be passed first
     locked_titles: tuple[str, ...]
+    # The track's completion rule (course.yaml `completion:`): what must be done before the
+    # quiz opens, as (kind, id, title) with kind "section" or "scenario"; empty when nothing.
+    quiz_waits_for: tuple[tuple[str, str, str], ...] = ()
+    scenarios_done: int = 0
+    scenarios_total: int = 0
+
+    @property
+    def quiz_open(self) -> bool:
+        return not self.quiz_waits_for
 
     @property
     def label(self) -> str:
@@ -135,6 +145,7 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
     scores: dict[str, list[float]] = {}
     passed_quizzes: set[str] = set()
     section_owner = {section_activity(m.id, s.id): (m.id, s.id) for m in course.modules for s in m.sections}
+    played = completed_scenarios(events)
     for e in events:
         if e.verb == EXPERIENCED and e.activity in section_owner:
             module_id, section_id = section_owner[e.activity]
@@ -146,8 +157,21 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
             if e.verb == PASSED:
                 passed_quizzes.add(e.activity)
 
+    def waits_for(module: Module) -> tuple[tuple[str, str, str], ...]:
+        """What the track's completion rule still asks of this module before its quiz."""
+        left: list[tuple[str, str, str]] = []
+        if tr.completion.sections == "all":
+            left += [
+                ("section", s.id, s.heading) for s in module.sections if section_activity(module.id, s.id) not in seen
+            ]
+        if tr.completion.scenarios == "all":
+            left += [
+                ("scenario", sc.id, sc.title) for sc in course.module_scenarios(module.id, track) if sc.id not in played
+            ]
+        return tuple(left)
+
     def is_passed(module: Module) -> bool:
-        return quiz_activity(module.quiz) in passed_quizzes
+        return quiz_activity(module.quiz) in passed_quizzes and not waits_for(module)
 
     out = []
     previous: Module | None = None
@@ -159,13 +183,14 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
         locked_by = tuple(b.id for b in open_blockers)
         quiz_scores = scores.get(quiz_activity(module.quiz), [])
         n_seen = sum(section_activity(module.id, s.id) in seen for s in module.sections)
+        module_scenarios = course.module_scenarios(module.id, track)
         if is_passed(module):
             status = PASSED_STATUS
         elif locked_by:
             status = LOCKED
         elif quiz_scores:
             status = NEEDS_RETRY
-        elif n_seen:
+        elif n_seen or any(sc.id in played for sc in module_scenarios):
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
@@ -185,6 +210,9 @@ def project(course: Course, events: list[Event], track: str | None = None) -> Le
                 ),
                 locked_by=locked_by,
                 locked_titles=tuple(b.title for b in open_blockers),
+                quiz_waits_for=waits_for(module),
+                scenarios_done=sum(sc.id in played for sc in module_scenarios),
+                scenarios_total=len(module_scenarios),
             )
         )
         previous = module
@@ -242,7 +270,7 @@ def check_ins(course: Course, events: list[Event]) -> CheckIns:
     for e in events:
         if e.verb == COMPLETED and e.activity in (f"test/{s.pre_test}", f"test/{s.post_test}") and e.max_score:
             pct[e.activity] = 100.0 * (e.score or 0) / e.max_score
-        elif e.verb == ANSWERED and e.context and e.context.get("survey") == s.attitude_survey:
+        elif e.verb == ANSWERED and e.context and s.attitude_survey and e.context.get("survey") == s.attitude_survey:
             answers.setdefault(e.context.get("phase", "start"), {})[e.activity.removeprefix("question/")] = int(
                 e.response
             )

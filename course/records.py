@@ -1,6 +1,7 @@
 """The learning-event store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
 
-This is the only module in the project that speaks SQL. It holds:
+This is the only module in the project that speaks SQL (but for course/lms/outbox.py, which
+keeps the queries of its own `lrs_outbox` table next to the forwarder). It holds:
 
 - `events`: the append-only learning record. Every `course.events.Event` is one row; the
   client generates `event_id`, and inserts are insert-or-ignore on it, so a retried write
@@ -14,28 +15,43 @@ This is the only module in the project that speaks SQL. It holds:
 - `certificates`: issued certificates with their HMAC signature (see `course.certificates`).
 - `presentations`, `polls`, `poll_answers`: live presenter-mode rooms (m004). A room code
   works until the presenter ends it or it expires; poll answers are keyed by a random
-  per-browser token, never a learner id or name, only counts per option are read back, and
-  a room's answers are deleted once it has ended or expired.
+  per-browser token, never a learner id or name, only counts per option are read back (and
+  to one browser, its own answer), and a room's answers are deleted once it has ended or expired.
+- `trainer_sessions`: trainer sign-ins kept by a browser (m007), by the hash of the random id
+  in the trainer's cookie; signing out deletes the row, so every copy of the cookie stops working.
+- `lrs_outbox`: xAPI statements waiting for, or sent to, the LRS the course forwards to
+  (m009); its queries live with the forwarder in course/lms/outbox.py.
 - `schema_migrations`: which of the ordered `MIGRATIONS` have run.
+
+A quiz result (`passed`/`failed`) is recorded once per learner, quiz, track and attempt
+number (a unique index, m006): a second tab submitting the same attempt gets `AttemptTaken`,
+and records its result under `next_attempt` instead.
 
 `open_store()` picks the database from its argument, else `COURSE_DB_URL`, else the SQLite
 file `data/course.sqlite` under the repository root, and migrates it. When the database
-cannot be reached every method raises `StoreUnavailable`; `PendingWriter` keeps a
+cannot be reached, answers too slowly (`Timeouts`: COURSE_DB_CONNECT_TIMEOUT and
+COURSE_DB_STATEMENT_TIMEOUT) or its files cannot be used (read-only, missing, damaged, a full
+disk), every method raises `StoreUnavailable`: an outage, never a crash (docs/reliability.md).
+The store logs one line when an outage begins and one when it ends. `PendingWriter` keeps a
 learner's new events in memory until it is back, so answers are never lost or doubled.
 """
 
 from __future__ import annotations
 
-import contextlib
+import atexit
+import ctypes
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
+import socket
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,10 +71,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_URL_ENV = "COURSE_DB_URL"
 DEFAULT_SQLITE_PATH = ROOT / "data" / "course.sqlite"
 
-# How long a SQLite writer waits for another writer before giving up (the app has many
-# short writes from many tabs; waiting is better than failing a learner's answer).
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-PG_CONNECT_TIMEOUT_S = 5
+# How long the store waits for the database before it calls it an outage (docs/reliability.md).
+# Each is a setting; these are the defaults. A learner who clicks while the database hangs is
+# told within a few seconds, and their answer waits in the tab, instead of a spinner that never
+# ends. Writers of one process queue on the store's own lock (below), so SQLite's busy timeout
+# is only met by another process's write: a `python -m course` command, a second server.
+CONNECT_TIMEOUT_ENV = "COURSE_DB_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_ENV = "COURSE_DB_STATEMENT_TIMEOUT"
+PG_CONNECT_TIMEOUT_S = 3
+STATEMENT_TIMEOUT_S = 5.0
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+# A PostgreSQL server that stops answering altogether (its processes frozen, its host gone
+# without a reset) cannot cancel its own statement: the client gives up this much later.
+CLIENT_GRACE_S = 1.0
+# After a call finds the database down, other calls fail at once for this long, so that one
+# frozen database does not hold every learner's click for a whole timeout; then one call tries.
+RETRY_AFTER_S = 2.0
 # Events per INSERT batch in append_many (keeps statements well under driver limits).
 BATCH_SIZE = 1_000
 
@@ -72,11 +100,28 @@ _RESUME_CODE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_DISPLAY_NAME = 100
 MAX_COHORT_NAME = 200
 
+_log = logging.getLogger(__name__)
+
 
 class StoreUnavailable(Exception):
     """The records database cannot be reached (down, unreachable, locked, unwritable).
 
     The UI tells the learner plainly and keeps their answers pending; nothing is lost."""
+
+
+class AttemptTaken(ValueError):
+    """A quiz result for an attempt number this learner already has a result for on that quiz
+    and track (another tab submitted it first). Nothing of the write was stored; the caller
+    records it again under `Store.next_attempt`."""
+
+    def __init__(self, learner_id: str, activity: str, track: str | None, attempt: int):
+        super().__init__(f"attempt {attempt} of {activity} on track {track} is already recorded for {learner_id}")
+        self.learner_id, self.activity, self.track, self.attempt = learner_id, activity, track, attempt
+
+
+class StoreSlow(StoreUnavailable):
+    """One request took longer than the statement timeout and the server cancelled it: the
+    database answers, so this is not an outage for everyone else (a large report, say)."""
 
 
 class StoreMisconfigured(StoreUnavailable):
@@ -171,6 +216,7 @@ certificates_table = sa.Table(
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("score_percent", sa.Double, nullable=False),
     sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("expires_at", UTCDateTime),  # m008_certificate_validity; None: never expires
 )
 
 presentations_table = sa.Table(
@@ -222,6 +268,34 @@ drafts_table = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# Trainer sign-ins kept by a browser (m007): the cookie holds a random session id, this table
+# its SHA-256, so signing out (deleting the row) ends it for every copy of the cookie.
+trainer_sessions_table = sa.Table(
+    "trainer_sessions",
+    metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("credential", sa.String(64), nullable=False),  # which passcode hash it was made under
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Statements forwarded to an LRS (m008, course/lms/outbox.py): one row per event, its statement
+# built once (so its id and body never change), sent when `sent_at` is set, retried from
+# `next_try_at`, given up on (a 4xx the LRS will never accept) when `failed` is true.
+lrs_outbox_table = sa.Table(
+    "lrs_outbox",
+    metadata,
+    sa.Column("event_id", sa.String(128), primary_key=True),
+    sa.Column("statement_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("statement", sa.Text, nullable=False),  # JSON
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_try_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("failed", sa.Boolean, nullable=False),
+    sa.Column("last_error", sa.Text),
+)
+
 schema_migrations_table = sa.Table(
     "schema_migrations",
     metadata,
@@ -245,6 +319,28 @@ INDEXES = (
     sa.Index("ix_learners_cohort", learners_table.c.cohort),
     sa.Index("ix_certificates_learner", certificates_table.c.learner_id),
 )
+
+# A quiz's results (passed/failed) are numbered once per learner, quiz and track (m006): two
+# tabs submitting the same attempt cannot both record it (issue 18, defect 8).
+OUTCOME_VERBS = (PASSED, FAILED)
+ATTEMPT_INDEX = "uq_events_outcome_attempt"
+
+
+def _attempt_index(table: sa.Table) -> sa.Index:
+    where = table.c.verb.in_(OUTCOME_VERBS)
+    return sa.Index(
+        ATTEMPT_INDEX,
+        table.c.learner_id,
+        table.c.activity,
+        table.c.track,
+        table.c.attempt,
+        unique=True,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
+_attempt_index(events_table)
 
 
 # --------------------------------------------------------------------------- migrations
@@ -373,13 +469,109 @@ def m005_answer_drafts(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m006_attempt_numbers(conn: Connection) -> None:
+    """Each quiz attempt number recorded once per learner, quiz and track. Results recorded
+    twice under one number before this (two tabs submitting together) are renumbered first:
+    the later one, with the answers stored in the same write just before it, becomes the
+    learner's next attempt on that quiz, so both results stay on the record."""
+    meta = sa.MetaData()
+    events = sa.Table(
+        "events",
+        meta,
+        sa.Column("seq", _seq_type(), primary_key=True),
+        sa.Column("learner_id", sa.String(128)),
+        sa.Column("verb", sa.String(32)),
+        sa.Column("activity", sa.String(512)),
+        sa.Column("track", sa.String(64)),
+        sa.Column("attempt", sa.Integer),
+    )
+    c = events.c
+    rows = conn.execute(
+        sa.select(c.seq, c.learner_id, c.activity, c.track, c.attempt)
+        .where(c.verb.in_(OUTCOME_VERBS), c.attempt.is_not(None))
+        .order_by(c.learner_id, c.activity, c.track, c.attempt, c.seq)
+    ).all()
+    highest: dict[tuple, int] = {}
+    for r in rows:
+        key = (r.learner_id, r.activity, r.track)
+        highest[key] = max(highest.get(key, 0), r.attempt)
+    seen: set[tuple] = set()
+    for r in rows:
+        key = (r.learner_id, r.activity, r.track)
+        if (*key, r.attempt) not in seen:
+            seen.add((*key, r.attempt))
+            continue
+        highest[key] += 1
+        moved = [r.seq]
+        earlier = conn.execute(
+            sa.select(c.seq, c.verb, c.track, c.attempt)
+            .where(c.learner_id == r.learner_id, c.seq < r.seq)
+            .order_by(c.seq.desc())
+            .limit(1000)
+        )
+        for e in earlier:
+            if (e.verb, e.track, e.attempt) != ("answered", r.track, r.attempt):
+                break
+            moved.append(e.seq)
+        conn.execute(sa.update(events).where(c.seq.in_(moved)).values(attempt=highest[key]))
+    _attempt_index(events).create(conn)
+
+
+def m007_trainer_sessions(conn: Connection) -> None:
+    """Trainer sign-ins as server-side sessions, so signing out revokes them (issue 18)."""
+    meta = sa.MetaData()
+    sessions = sa.Table(
+        "trainer_sessions",
+        meta,
+        sa.Column("session_hash", sa.String(64), primary_key=True),
+        sa.Column("credential", sa.String(64), nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+    )
+    sa.Index("ix_trainer_sessions_expires", sessions.c.expires_at)
+    meta.create_all(conn)
+
+
+def m009_lrs_outbox(conn: Connection) -> None:
+    """The durable outbox for statements forwarded to an LRS (issue 20)."""
+    meta = sa.MetaData()
+    outbox = sa.Table(
+        "lrs_outbox",
+        meta,
+        sa.Column("event_id", sa.String(128), primary_key=True),
+        sa.Column("statement_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("statement", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("next_try_at", UTCDateTime, nullable=False),
+        sa.Column("sent_at", UTCDateTime),
+        sa.Column("failed", sa.Boolean, nullable=False),
+        sa.Column("last_error", sa.Text),
+    )
+    sa.Index("ix_lrs_outbox_due", outbox.c.sent_at, outbox.c.failed, outbox.c.next_try_at)
+    meta.create_all(conn)
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def m008_certificate_validity(conn: Connection) -> None:
+    """Certificates that expire: the expiry date set at issue (signed with the rest)."""
+    conn.execute(sa.text("ALTER TABLE certificates ADD COLUMN expires_at " + _datetime_sql(conn)))
+
+
+def _datetime_sql(conn: Connection) -> str:
+    return "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 # The trainer dashboard's aggregates (course.analytics_db), found needed with EXPLAIN QUERY PLAN
 # on 900,000 events: each learner's latest registration (their track) and their quiz passes
 # and fails are read from this index alone, without touching the table (in SQLite every index
-# also holds the row's seq). Last activity already had one: ix_events_learner_time. A plain timestamp index was tried and made
-# things worse: the dashboard's 90-day period covers nearly every row, and the planner then
+# also holds the row's seq). Last activity already had one: ix_events_learner_time. A plain
+# timestamp index was tried and made things worse: the dashboard's 90-day period covers nearly every row, and the planner then
 # looked each one up through the index instead of scanning.
 ANALYTICS_INDEXES = (
     sa.Index(
@@ -393,7 +585,7 @@ ANALYTICS_INDEXES = (
 )
 
 
-def m006_analytics_indexes(conn: Connection) -> None:
+def m010_analytics_indexes(conn: Connection) -> None:
     for index in ANALYTICS_INDEXES:
         index.create(conn)
 
@@ -404,7 +596,11 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m003_preferences),
     (4, m004_presentations),
     (5, m005_answer_drafts),
-    (6, m006_analytics_indexes),
+    (6, m006_attempt_numbers),
+    (7, m007_trainer_sessions),
+    (8, m008_certificate_validity),
+    (9, m009_lrs_outbox),
+    (10, m010_analytics_indexes),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.
@@ -445,6 +641,7 @@ class CertificateRecord:
     issued_at: datetime
     score_percent: float
     signature: str
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -627,20 +824,371 @@ def _inserted(conn: Connection, insert: Any) -> bool:
     return conn.execute(insert, execution_options={"preserve_rowcount": True}).rowcount == 1
 
 
+# --------------------------------------------------------------------------- faults and timeouts
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the store waits for the database, in seconds (None: the default).
+
+    `connect_s` bounds opening a PostgreSQL connection. `statement_s` bounds one statement:
+    PostgreSQL's own `statement_timeout` and `lock_timeout`, a client-side limit a little
+    longer for a server that does not answer at all, and SQLite's busy timeout (a write waiting
+    for another process's write)."""
+
+    connect_s: float | None = None
+    statement_s: float | None = None
+
+    @property
+    def connect(self) -> float:
+        return float(PG_CONNECT_TIMEOUT_S) if self.connect_s is None else self.connect_s
+
+    @property
+    def statement(self) -> float:
+        return STATEMENT_TIMEOUT_S if self.statement_s is None else self.statement_s
+
+    @property
+    def busy_ms(self) -> int:
+        # Read when a connection opens, so the module default can be changed (tests do).
+        return SQLITE_BUSY_TIMEOUT_MS if self.statement_s is None else round(self.statement_s * 1000)
+
+    @classmethod
+    def from_settings(cls, get: Callable[[str], str | None] = os.environ.get) -> Timeouts:
+        """Read COURSE_DB_CONNECT_TIMEOUT and COURSE_DB_STATEMENT_TIMEOUT through `get` (the
+        environment by default; the app passes its own settings reader). A value that is not
+        a number of seconds from 0.1 to 3600 is logged once and the default used instead."""
+        found: dict[str, float | None] = {}
+        for field, name in (("connect_s", CONNECT_TIMEOUT_ENV), ("statement_s", STATEMENT_TIMEOUT_ENV)):
+            raw = (get(name) or "").strip()
+            found[field] = None
+            if not raw:
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if 0.1 <= value <= 3600:
+                found[field] = value
+            else:
+                _log_once(f"{name} {raw!r} is not a number of seconds from 0.1 to 3600; using the default")
+        return cls(**found)
+
+
+_LOGGED: set[str] = set()
+
+
+def _log_once(message: str) -> None:
+    if message not in _LOGGED:
+        _LOGGED.add(message)
+        _log.error(message)
+
+
+# SQLite result codes (the low byte of an extended code) that mean the file cannot be used
+# right now: permission, busy, locked, read-only, I/O error, corrupt, full, cannot open,
+# protocol, not a database. Each is an outage for the app, never a crash.
+_SQLITE_OUTAGE_CODES = frozenset({3, 5, 6, 8, 10, 11, 13, 14, 15, 26})
+SQLITE_NOTADB = 26
+
+
+def _sqlite_code(exc: BaseException | None) -> int | None:
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+_TIMED_OUT = threading.local()  # seconds, when this thread's last statement was cut off
+
+
+class _NoAnswer(Exception):
+    """The pool's check of a connection got no answer in time: the server hangs. Not a driver
+    error, so SQLAlchemy does not open a new connection to the same hung server first (which
+    would double the learner's wait); the connection is discarded all the same."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"no answer within {seconds:g} s")
+        self.seconds = seconds
+
+
 @contextmanager
 def _translate() -> Iterator[None]:
-    """Turn 'cannot reach the database' driver errors into StoreUnavailable."""
+    """Turn 'cannot reach or use the database' driver errors into StoreUnavailable."""
+    _TIMED_OUT.seconds = None
     try:
         yield
+    except _NoAnswer as exc:
+        raise StoreUnavailable(f"the learning records database did not answer within {exc.seconds:g} s") from exc
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        if getattr(exc.orig, "sqlstate", None) == "57014" and not getattr(_TIMED_OUT, "seconds", None):
+            raise StoreSlow(
+                f"the learning records database cancelled a request that took too long: {exc.orig}"
+            ) from exc
+        waited = getattr(_TIMED_OUT, "seconds", None)
+        if waited:
+            raise StoreUnavailable(
+                f"the learning records database did not answer within {waited:g} s ({exc.orig})"
+            ) from exc
         raise StoreUnavailable(f"the learning records database cannot be reached: {exc.orig}") from exc
     except sa_exc.DBAPIError as exc:
         if exc.connection_invalidated:
             raise StoreUnavailable(f"the learning records database connection was lost: {exc.orig}") from exc
+        if type(exc) is sa_exc.DatabaseError and _sqlite_code(exc) in _SQLITE_OUTAGE_CODES:
+            # A damaged file ("database disk image is malformed"): no retry mends it, but the
+            # learners' work waits in their tabs while the operator restores a backup.
+            raise StoreUnavailable(f"the learning records database file is damaged: {exc.orig}") from exc
         raise
 
 
-def _make_engine(url: str) -> Engine:
+class _Watchdog:
+    """Cuts off a PostgreSQL connection whose statement has waited past its deadline.
+
+    A server whose processes are frozen (or a host gone without a reset) accepts the request
+    at the TCP level and never answers: its own statement_timeout cannot fire, and psycopg
+    waits on the socket for ever. Shutting the socket down makes that wait end with a
+    disconnect error, which SQLAlchemy handles as for any lost connection (the connection is
+    discarded), so the learner gets the outage notice instead of a spinner. One thread per
+    process, started on first use; it sleeps until the earliest deadline."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._watched: dict[int, list[Any]] = {}  # id -> [deadline, socket fd, cut]
+        self._wake_at = float("inf")
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watch(self, fd: int, seconds: float) -> Iterator[list[Any]]:
+        entry = [time.monotonic() + seconds, fd, False]
+        key = id(entry)
+        with self._cond:
+            self._watched[key] = entry
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="course-db-watchdog", daemon=True)
+                self._thread.start()
+            if entry[0] < self._wake_at:
+                self._cond.notify()
+        try:
+            yield entry
+        finally:
+            with self._cond:  # under the lock: the fd is never cut after its call returned
+                del self._watched[key]
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                at = time.monotonic()
+                for entry in self._watched.values():
+                    if not entry[2] and entry[0] <= at:
+                        entry[2] = True
+                        _shut(entry[1])
+                waiting = [e[0] for e in self._watched.values() if not e[2]]
+                self._wake_at = min(waiting, default=float("inf"))
+                self._cond.wait(None if not waiting else max(0.0, self._wake_at - at))
+
+
+def _shut(fd: int) -> None:
+    """Shut a socket down for both directions through a copy of its descriptor (the driver
+    keeps its own, and notices the end of the connection on its next read)."""
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+_WATCHDOG = _Watchdog()
+_KEPT_OPEN: list[Engine] = []  # SQLite engines whose files could not be written when closed
+_SQLITE_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _keep_open(engine: Engine) -> None:
+    """Never close this engine's pooled SQLite connections, not even when the process ends.
+
+    Closing a WAL connection writes to the memory-mapped -shm file, which SIGBUS-kills the
+    process while the file is immutable (see _SqliteFiles); a server stopped then would end
+    with "Bus error" instead of exiting. Each connection gets one reference more than anything
+    will ever release, so Python never frees it and SQLite never closes it: the operating system
+    lets go of the files when the process ends, and nothing is lost, as every transaction
+    committed or rolled back already."""
+    _KEPT_OPEN.append(engine)
+    idle = getattr(engine.pool, "_pool", None)  # a QueuePool's connections not in use
+    for record in list(idle.queue) if idle is not None else []:
+        if record.dbapi_connection is not None:
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(record.dbapi_connection))
+
+
+@atexit.register
+def _keep_unsafe_connections_open_at_exit() -> None:
+    for store in list(_SQLITE_STORES):
+        if store._files is not None and not store._files.safe_to_close():
+            _keep_open(store.engine)
+
+
+_UNBOUNDED = threading.local()  # set while a migration runs: it may take as long as it needs
+
+
+def _pg_socket(target: Any) -> int | None:
+    """The socket of the psycopg connection behind a cursor, a connection or a pool's proxy."""
+    for attr in ("dbapi_connection", "connection"):
+        inner = getattr(target, attr, None)
+        if inner is not None and hasattr(inner, "pgconn"):
+            target = inner
+            break
+    pgconn = getattr(target, "pgconn", None)
+    try:
+        return None if pgconn is None else int(pgconn.socket)
+    except Exception:  # closed already: nothing to wait for
+        return None
+
+
+def _watch_calls(dialect: sa.Dialect, timeouts: Timeouts) -> None:
+    """Put every call that waits for the PostgreSQL server under the watchdog: statements,
+    commit, rollback, and the pool's ping of a connection before it lends it out (which comes
+    before any event SQLAlchemy offers, hence methods of this engine's own dialect object)."""
+
+    def watched(call: Callable[..., Any], seconds: float, ping: bool = False) -> Callable[..., Any]:
+        def run(target: Any, *args: Any, **kwargs: Any) -> Any:
+            fd = _pg_socket(target)
+            if fd is None or getattr(_UNBOUNDED, "on", False):
+                return call(target, *args, **kwargs)
+            with _WATCHDOG.watch(fd, seconds) as entry:
+                try:
+                    return call(target, *args, **kwargs)
+                except BaseException as exc:
+                    if entry[2]:
+                        _TIMED_OUT.seconds = seconds
+                        if ping:
+                            raise _NoAnswer(seconds) from exc
+                    raise
+
+        return run
+
+    for name in ("do_execute", "do_executemany", "do_execute_no_params", "do_commit", "do_rollback"):
+        setattr(dialect, name, watched(getattr(dialect, name), timeouts.statement + CLIENT_GRACE_S))
+    dialect.do_ping = watched(dialect.do_ping, timeouts.connect, ping=True)  # type: ignore[method-assign]
+
+
+class _SqliteFiles:
+    """Checks, before each use, that a SQLite database's files are still there and writable.
+
+    In WAL mode SQLite maps the `-shm` file into memory and writes to it on every read and
+    write, and on close. When the files are made immutable (`chattr +i`) the kernel refuses
+    those writes with SIGBUS, which kills the whole server ("Fatal Python error: Bus error"),
+    every session with it. No error code ever reaches Python, so the store looks first: a
+    file that cannot be written is an outage, and SQLite is not touched until it can be.
+    A database file deleted or moved away is an outage too (SQLite would otherwise go on
+    reading the deleted file, or make an empty one); a file put back in its place (a restored
+    backup) is used from then on."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.files = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        self.identity: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def check(self, engine: Engine) -> None:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            if self.identity is None:
+                return  # not made yet: the first connection makes it
+            raise StoreUnavailable(
+                f"the database file {self.path} is missing (deleted or moved); put it back or restore a "
+                "backup (python -m course restore)"
+            ) from None
+        except OSError as exc:
+            raise StoreUnavailable(f"the database file {self.path} cannot be reached: {exc.strerror}") from exc
+        for file in self.files:
+            if not os.access(file, os.W_OK) and os.path.lexists(file):
+                raise StoreUnavailable(
+                    f"the database file {file} is read-only (permissions, an immutable flag or a read-only "
+                    "file system); writing to it could crash the server"
+                )
+        identity = (stat.st_dev, stat.st_ino)
+        if identity != self.identity:
+            with self._lock:
+                if self.identity is not None and identity != self.identity:
+                    # Another file is in its place. Connections to the old one go first: they
+                    # would read the old file, and share its -shm by name with the new one.
+                    _log.warning("the database file %s was replaced; using the new file from now on", self.path)
+                    engine.dispose()
+                self.identity = identity
+
+    def safe_to_close(self) -> bool:
+        """Closing a WAL connection writes to the -shm file, so it is left open while a file
+        cannot be written (the operating system closes it when the process ends)."""
+        return all(os.access(f, os.W_OK) or not os.path.lexists(f) for f in self.files)
+
+
+class _Health:
+    """Whether the database answered last time: one log line when an outage begins and one
+    when it ends, and fail-fast calls in between.
+
+    While the database is down, calls fail at once (StoreUnavailable) for `retry_s`, then one
+    call at a time tries the database again; the others go on failing at once meanwhile. So a
+    database that hangs costs one learner's click a timeout now and then, not every
+    learner's every click. Off until `arm()` (open_store arms it once the store has opened):
+    the caller of open_store reports a database that is down at start-up."""
+
+    def __init__(self, where: str, retry_s: float = RETRY_AFTER_S):
+        self.where = where
+        self.retry_s = retry_s
+        self.armed = False
+        self.down_since: float | None = None
+        self.reason = ""
+        self._retry_at = 0.0
+        self._trying = False
+        self._lock = threading.Lock()
+
+    def admit(self) -> bool:
+        """Before a call: raise StoreUnavailable while resting; True if this call is the one
+        that tries the database again."""
+        if self.down_since is None or not self.armed:
+            return False
+        with self._lock:
+            if self.down_since is None:
+                return False
+            if self._trying or time.monotonic() < self._retry_at:
+                raise StoreUnavailable(f"{self.reason} (trying again in a moment)")
+            self._trying = True
+            return True
+
+    def done(self, trying: bool, failure: StoreUnavailable | None) -> None:
+        if not self.armed:
+            return
+        if isinstance(failure, StoreSlow):  # the server answered: neither down nor proven up
+            if trying:
+                with self._lock:
+                    self._trying = False
+            return
+        if failure is None and self.down_since is None:
+            return
+        with self._lock:
+            if trying:
+                self._trying = False
+            if failure is not None:
+                self._retry_at = time.monotonic() + self.retry_s
+                if self.down_since is None:
+                    self.down_since = time.monotonic()
+                    self.reason = str(failure)
+                    _log.warning(
+                        "outage: %s (%s); learners' work waits in their tabs and is saved when it is back",
+                        self.reason,
+                        self.where,
+                    )
+            elif self.down_since is not None:
+                _log.warning(
+                    "recovered: the learning records database (%s) answers again after %.0f s",
+                    self.where,
+                    time.monotonic() - self.down_since,
+                )
+                self.down_since = None
+
+
+def _make_engine(url: str, timeouts: Timeouts) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -658,9 +1206,14 @@ def _make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             try:
-                cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                cursor.execute(f"PRAGMA busy_timeout = {timeouts.busy_ms}")
                 # WAL: readers never block the writer, so a dashboard does not stall answers.
+                # Its -shm file is memory-mapped: see _SqliteFiles for what that means.
                 cursor.execute("PRAGMA journal_mode = WAL")
+                # The database file itself is read with read(), never mapped (a build of SQLite
+                # may map it by default): a mapped file cut short by another program would
+                # SIGBUS-kill the server on the next read past its new end.
+                cursor.execute("PRAGMA mmap_size = 0")
             finally:
                 cursor.close()
 
@@ -674,8 +1227,16 @@ def _make_engine(url: str) -> Engine:
         return engine
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-    return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        connect_args["connect_timeout"] = max(2, int(-(-timeouts.connect // 1)))  # whole seconds, libpq's minimum 2
+        # The server cancels a statement, or a wait for a lock, that takes longer; added to
+        # any options the URL carries (a search_path, say), which connect_args would replace.
+        ms = round(timeouts.statement * 1000)
+        options = f"-c statement_timeout={ms} -c lock_timeout={ms}"
+        connect_args["options"] = " ".join(filter(None, [str(parsed.query.get("options", "")), options]))
+    engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    if parsed.get_backend_name() == "postgresql":
+        _watch_calls(engine.dialect, timeouts)
+    return engine
 
 
 # --------------------------------------------------------------------------- the store
@@ -686,24 +1247,39 @@ class Store:
 
     Implements `course.events.EventLog`. Safe to share across threads (one per process,
     cached by the UI). Every method raises `StoreUnavailable` when the database cannot be
-    reached. Constructing a Store does not connect (it only creates a SQLite file's folder,
-    raising StoreUnavailable if it cannot); `open_store()` also migrates.
+    reached, answers too slowly (`Timeouts`), or its files cannot be used (read-only, missing,
+    damaged, a full disk): an outage, never a crash. Constructing a Store does not connect (it
+    only creates a SQLite file's folder, raising StoreUnavailable if it cannot); `open_store()`
+    also migrates.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, timeouts: Timeouts | None = None):
         self.url = url
-        self.engine = _make_engine(url)
+        self.timeouts = timeouts or Timeouts()
+        self.engine = _make_engine(url, self.timeouts)
         self.dialect = self.engine.dialect.name
+        self.health = _Health(self.engine.url.render_as_string(hide_password=True))
+        database = self.engine.url.database or ""
+        self._files = (
+            _SqliteFiles(Path(database))
+            if self.dialect == "sqlite" and database and database != ":memory:" and not database.startswith("file:")
+            else None
+        )
+        if self._files is not None:
+            _SQLITE_STORES.add(self)
         # SQLite has one writer at a time. Threads of this process queue here, and the next
         # one starts as soon as a write commits. Without it they wait in SQLite's busy
         # handler, which sleeps in steps of up to 100 ms (docs/performance.md, finding 5).
         # Other processes sharing the file still meet busy_timeout.
-        self._write_lock = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
 
     def close(self) -> None:
+        if self._files is not None and not self._files.safe_to_close():
+            _keep_open(self.engine)  # closing would crash the process (see _SqliteFiles)
+            return
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -715,16 +1291,60 @@ class Store:
     # ---------------------------------------------------------------- plumbing
 
     @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """One call to the database: refused at once during an outage's rest, its files
+        checked first (SQLite), driver errors turned into StoreUnavailable, and the outage
+        begun or ended for the log."""
+        trying = self.health.admit()
+        failure: StoreUnavailable | None = None
+        try:
+            with _translate():
+                if self._files is not None:
+                    self._files.check(self.engine)
+                yield
+        except StoreUnavailable as exc:
+            failure = exc
+            raise
+        finally:
+            self.health.done(trying, failure)
+
+    @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with _translate(), self.engine.connect() as conn:
+        with self._guarded(), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._write_lock, _translate(), self.engine.connect() as conn:
+        with self._guarded(), self._write_turn(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        if self._write_lock is None:
+            yield
+            return
+        # A write of this process that hangs (another process holds the file's lock) holds
+        # the others up no longer than the statement timeout each.
+        if not self._write_lock.acquire(timeout=self.timeouts.statement):
+            raise StoreUnavailable(
+                f"the learning records database is busy: another write has waited over {self.timeouts.statement:g} s"
+            )
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
+    @contextmanager
+    def _unbounded(self) -> Iterator[None]:
+        """Lift the client-side statement limit in this thread (migrations, ANALYZE)."""
+        before = getattr(_UNBOUNDED, "on", False)
+        _UNBOUNDED.on = True
+        try:
+            yield
+        finally:
+            _UNBOUNDED.on = before
 
     def _insert(self, table: sa.Table) -> Any:
         return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
@@ -767,8 +1387,12 @@ class Store:
                 continue
             for attempt in range(3):
                 try:
-                    with self._write() as conn:
+                    with self._unbounded(), self._write() as conn:
                         if self.dialect == "postgresql":
+                            # A migration (an index on a large table, say) takes as long as it
+                            # needs, and waits for another server's migration to finish.
+                            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
                             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
                         schema_migrations_table.create(conn, checkfirst=True)
                         if version in self._applied(conn):
@@ -790,10 +1414,11 @@ class Store:
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after a bulk import, say)."""
-        with self._write() as conn:
+        with self._unbounded(), self._write() as conn:
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("ANALYZE")
             else:
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
                 for table in ("events", "learners", "cohorts", "certificates"):
                     conn.exec_driver_sql(f"ANALYZE {table}")
 
@@ -809,9 +1434,51 @@ class Store:
         if not rows:
             return
         stmt = self._insert(events_table).on_conflict_do_nothing(index_elements=["event_id"])
-        with self._write() as conn:
-            for start in range(0, len(rows), BATCH_SIZE):
-                conn.execute(stmt, rows[start : start + BATCH_SIZE])
+        try:
+            with self._write() as conn:
+                for start in range(0, len(rows), BATCH_SIZE):
+                    conn.execute(stmt, rows[start : start + BATCH_SIZE])
+        except sa_exc.IntegrityError as exc:
+            taken = self._taken_attempt(rows)
+            if taken is None:
+                raise
+            raise taken from exc
+
+    def _taken_attempt(self, rows: list[dict[str, Any]]) -> AttemptTaken | None:
+        """Which quiz result in `rows` has an attempt number already recorded (by another
+        write, or twice in these rows), if any."""
+        c = events_table.c
+        seen: set[tuple] = set()
+        for row in rows:
+            if row["verb"] not in OUTCOME_VERBS or row["attempt"] is None:
+                continue
+            key = (row["learner_id"], row["activity"], row["track"], row["attempt"])
+            query = sa.select(c.event_id).where(
+                c.learner_id == key[0],
+                c.activity == key[1],
+                c.track == key[2] if key[2] is not None else c.track.is_(None),
+                c.attempt == key[3],
+                c.verb.in_(OUTCOME_VERBS),
+                c.event_id != row["event_id"],
+            )
+            with self._read() as conn:
+                other = conn.execute(query.limit(1)).first()
+            if other is not None or key in seen:
+                return AttemptTaken(*key)
+            seen.add(key)
+        return None
+
+    def next_attempt(self, learner_id: str, activity: str, track: str | None) -> int:
+        """The attempt number after the highest result recorded for this quiz and track."""
+        c = events_table.c
+        query = sa.select(sa.func.max(c.attempt)).where(
+            c.learner_id == learner_id,
+            c.activity == activity,
+            c.track == track if track is not None else c.track.is_(None),
+            c.verb.in_(OUTCOME_VERBS),
+        )
+        with self._read() as conn:
+            return (conn.execute(query).scalar_one() or 0) + 1
 
     def events(self, learner_id: str) -> list[Event]:
         """Every event of one learner, oldest first (ties in the order they were stored)."""
@@ -1162,6 +1829,12 @@ class Store:
 
     # ---------------------------------------------------------------- certificates
 
+    def all_certificates(self) -> list[CertificateRecord]:
+        """Every certificate, oldest first (the trainers' renewal report)."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(certificates_table).order_by(certificates_table.c.issued_at)).all()
+            return [CertificateRecord(**r._mapping) for r in rows]
+
     def add_certificate(self, record: CertificateRecord) -> bool:
         """Store a certificate; False (nothing written) if its id is already taken."""
         insert = (
@@ -1365,6 +2038,56 @@ class Store:
             )
         return True
 
+    # ---------------------------------------------------------------- trainer sessions
+
+    def create_trainer_session(self, credential: str, lifetime: timedelta) -> str:
+        """A new trainer sign-in lasting `lifetime`: returns its random id (for the browser's
+        cookie); only the id's hash is stored. Sessions already expired are deleted here."""
+        session_id = secrets.token_urlsafe(32)
+        at = now()
+        with self._write() as conn:
+            conn.execute(sa.delete(trainer_sessions_table).where(trainer_sessions_table.c.expires_at <= at))
+            conn.execute(
+                sa.insert(trainer_sessions_table).values(
+                    session_hash=_session_hash(session_id),
+                    credential=credential[:64],
+                    created_at=at,
+                    expires_at=at + lifetime,
+                )
+            )
+        return session_id
+
+    def trainer_session_valid(self, session_id: object, credential: str) -> bool:
+        """True for a session id that was made under `credential`, has not expired and has not
+        been ended."""
+        if not isinstance(session_id, str) or not 16 <= len(session_id) <= 128:
+            return False
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(trainer_sessions_table).where(
+                    trainer_sessions_table.c.session_hash == _session_hash(session_id)
+                )
+            ).first()
+        return row is not None and row.credential == credential[:64] and row.expires_at > now()
+
+    def end_trainer_session(self, session_id: str) -> None:
+        """Sign out: the session stops working for every browser holding its cookie."""
+        with self._write() as conn:
+            conn.execute(
+                sa.delete(trainer_sessions_table).where(
+                    trainer_sessions_table.c.session_hash == _session_hash(session_id)
+                )
+            )
+
+    def poll_answer(self, poll_id: str, participant: str) -> str | None:
+        """The option this participant chose in this poll, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                sa.select(poll_answers_table.c.option_id).where(
+                    poll_answers_table.c.poll_id == poll_id, poll_answers_table.c.participant == participant
+                )
+            ).scalar_one_or_none()
+
     def reveal_poll(self, poll_id: str) -> bool:
         """Show the poll's results to the room; False if the poll is unknown or closed."""
         with self._write() as conn:
@@ -1407,12 +2130,14 @@ def _delete_answers(conn: Connection, polls_where: Any) -> int:
 URL_EXAMPLES = "use sqlite:///path/to/course.sqlite or postgresql://user:password@host/dbname"
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (and migrate) the store at `url`, COURSE_DB_URL, or data/course.sqlite.
+def open_store(url: str | None = None, timeouts: Timeouts | None = None) -> Store:
+    """Open (and migrate) the store at `url`, COURSE_DB_URL, or data/course.sqlite, with
+    `timeouts` (default: read from COURSE_DB_CONNECT_TIMEOUT and COURSE_DB_STATEMENT_TIMEOUT).
 
     Raises StoreUnavailable when the database cannot be reached; the UI can retry later.
     Raises StoreMisconfigured (a StoreUnavailable, so the UI keeps learners' work the same
-    way) when the URL itself is wrong, which no retry mends."""
+    way) when the URL itself is wrong, which no retry mends. Once open, the store logs each
+    outage when it begins and when it ends (one line each)."""
     try:
         resolved = resolve_url(url)
         parsed = make_url(resolved)
@@ -1423,7 +2148,7 @@ def open_store(url: str | None = None) -> Store:
             f"the course works with SQLite and PostgreSQL (psycopg) only, not {parsed.drivername!r}; {URL_EXAMPLES}"
         )
     try:
-        store = Store(resolved)
+        store = Store(resolved, timeouts or Timeouts.from_settings())
     except (ImportError, ValueError, sa_exc.ArgumentError) as exc:  # e.g. a port that is not a number
         raise StoreMisconfigured(f"part of it is not valid ({exc}); {URL_EXAMPLES}") from exc
     try:
@@ -1433,9 +2158,15 @@ def open_store(url: str | None = None) -> Store:
         if parsed.get_backend_name() == "sqlite":  # e.g. "file is not a database"
             raise StoreMisconfigured(f"{parsed.database} is not a SQLite database ({exc.orig})") from exc
         raise
+    except StoreUnavailable as exc:
+        store.close()
+        if _sqlite_code(exc.__cause__) == SQLITE_NOTADB:
+            raise StoreMisconfigured(f"{parsed.database} is not a SQLite database ({exc.__cause__.orig})") from exc
+        raise
     except BaseException:
         store.close()
         raise
+    store.health.armed = True
     return store
 
 
@@ -1541,6 +2272,7 @@ class PendingWriter:
 
 __all__: Sequence[str] = (
     "DB_URL_ENV",
+    "AttemptTaken",
     "INDEXES",
     "MIGRATIONS",
     "CertificateRecord",
@@ -1552,7 +2284,9 @@ __all__: Sequence[str] = (
     "QuizSummary",
     "RoomEnded",
     "Store",
+    "StoreSlow",
     "StoreUnavailable",
+    "Timeouts",
     "normalize_cohort_code",
     "normalize_room_code",
     "open_store",

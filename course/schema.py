@@ -44,6 +44,29 @@ def _web_address(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- course.yaml
 
 
+class Renewal(Model):
+    """How a certificate that expires is renewed (docs/records.md)."""
+
+    window_days: WholeNumber = Field(
+        default=90, ge=1, le=365, description="renewal opens this many days before the expiry date"
+    )
+    by: list[Literal["refresher", "changed_modules"]] = Field(
+        min_length=1,
+        description="refresher: pass a refresher set in the window; changed_modules: pass again, in the "
+        "window, every module whose review date is after the certificate's issue date",
+    )
+
+
+class Completion(Model):
+    """What completing a module asks of a track's learners besides passing its quiz. Both
+    default to none, so a track that says nothing keeps passing-the-quiz as the whole rule.
+    With `all`, the module's quiz opens only when every section has been read (`sections`)
+    or every scenario the track sees has been played to an ending (`scenarios`)."""
+
+    sections: Literal["all", "none"] = "none"
+    scenarios: Literal["all", "none"] = "none"
+
+
 class Track(Model):
     id: Slug
     title: NonEmpty
@@ -54,6 +77,24 @@ class Track(Model):
     pass_mark: WholeNumber = Field(ge=1, le=100, description="percent of quiz points needed to pass")
     sequencing: Literal["sequential", "free"]
     certificate: bool = False
+    completion: Completion = Field(default_factory=Completion)
+    validity_months: WholeNumber | None = Field(
+        default=None, ge=1, le=120, description="a certificate expires this many months after issue; none if absent"
+    )
+    renewal: Renewal | None = None
+
+    @model_validator(mode="after")
+    def _validity_needs_certificate(self) -> Track:
+        if self.validity_months is not None and not self.certificate:
+            raise ValueError("validity_months needs certificate: true (only certificates expire)")
+        if self.renewal is not None and self.validity_months is None:
+            raise ValueError("renewal needs validity_months: a certificate that never expires is never renewed")
+        if self.renewal is not None and self.renewal.window_days >= 28 * (self.validity_months or 0):
+            raise ValueError(
+                f"renewal.window_days ({self.renewal.window_days}) must be shorter than the validity "
+                f"({self.validity_months} months)"
+            )
+        return self
 
 
 class CrisisService(Model):
@@ -173,6 +214,32 @@ class Voice(Model):
         return self.tracks is None or track is None or track in self.tracks
 
 
+class CheckOption(Model):
+    id: Slug
+    text: NonEmpty
+    correct: bool = False
+    feedback: NonEmpty = Field(description="shown at once after answering")
+
+
+class InlineCheck(Model):
+    """An ungraded "check your understanding" question placed after a section's text."""
+
+    id: Slug
+    prompt: NonEmpty
+    tracks: list[Slug] | None = Field(default=None, description="only these tracks see it; all when absent")
+    options: list[CheckOption] = Field(min_length=2, max_length=4)
+
+    def visible_to(self, track: str | None) -> bool:
+        return self.tracks is None or track is None or track in self.tracks
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> InlineCheck:
+        n = sum(o.correct for o in self.options)
+        if n != 1:
+            raise ValueError(f"exactly one option has correct: true, not {n}")
+        return self
+
+
 class Section(Model):
     id: Slug
     heading: NonEmpty
@@ -183,6 +250,7 @@ class Section(Model):
     figures: list[Figure] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list, description="ids of module references")
     voices: list[Voice] = Field(default_factory=list)
+    checks: list[InlineCheck] = Field(default_factory=list, max_length=2)
 
 
 class Review(Model):
@@ -337,6 +405,113 @@ class Survey(Model):
 QuizFile = Annotated[Quiz | Survey, Field(discriminator="kind")]
 
 
+# --------------------------------------------------------------------------- branching scenarios
+
+RATINGS = ("safe", "acceptable", "unsafe")
+RATING_WORDS = {"safe": "Safe", "acceptable": "Acceptable, with gaps", "unsafe": "Unsafe"}
+
+
+class Vitals(Model):
+    caption: NonEmpty
+    columns: list[NonEmpty] = Field(min_length=1)
+    rows: list[list[str]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_fit(self) -> Vitals:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"row {i + 1} has {len(row)} cells; the table has {len(self.columns)} columns")
+        return self
+
+
+class Choice(Model):
+    id: Slug
+    text: NonEmpty
+    # Optional here so the scenario checks can say what is missing in the author's words.
+    feedback: str = Field(default="", description="always shown after choosing, before moving on")
+    next: Slug = Field(description="a step id or an ending id")
+
+
+class Step(Model):
+    id: Slug
+    situation: NonEmpty
+    vitals: Vitals | None = None
+    # Counted by the scenario checks (2 to 4), which give the FILE:LINE of the step.
+    choices: list[Choice] = Field(default_factory=list)
+
+
+class Ending(Model):
+    id: Slug
+    # rating, debrief and sections are required of content; the scenario checks report each
+    # one missing with what to write, at the ending's line.
+    rating: Literal["safe", "acceptable", "unsafe"] | None = None
+    title: NonEmpty
+    debrief: str = ""
+    sections: list[Slug] = Field(default_factory=list, description="ids of sections of the module that teach the point")
+
+    @property
+    def rating_words(self) -> str:
+        return RATING_WORDS.get(self.rating or "", "Not rated")
+
+
+class BranchingScenario(Model):
+    """A branching practice scenario (modules/scenarios/<id>.yaml): steps with choices that
+    lead to other steps or to rated endings."""
+
+    id: Slug
+    title: NonEmpty
+    module: Slug
+    tracks: list[Slug] = Field(min_length=1)
+    summary: NonEmpty
+    estimated_minutes: WholeNumber = Field(ge=1, le=120)
+    start: Slug
+    steps: list[Step] = Field(min_length=1)
+    endings: list[Ending] = Field(min_length=1)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def ending(self, ending_id: str) -> Ending | None:
+        return next((e for e in self.endings if e.id == ending_id), None)
+
+    def visible_to(self, track: str | None) -> bool:
+        return track is None or track in self.tracks
+
+    def walk(self, path: list[str] | tuple[str, ...]) -> tuple[Step | None, Ending | None, list[tuple[Step, Choice]]]:
+        """Follow choice ids from the start: (the step reached or None, the ending reached or
+        None, the (step, choice) pairs taken). Stops at the first id that is not a choice there."""
+        taken: list[tuple[Step, Choice]] = []
+        here = self.step(self.start)
+        for choice_id in path:
+            if here is None:
+                break
+            choice = next((c for c in here.choices if c.id == choice_id), None)
+            if choice is None:
+                break
+            taken.append((here, choice))
+            ending = self.ending(choice.next)
+            if ending is not None:
+                return None, ending, taken
+            here = self.step(choice.next)
+        return here, None, taken
+
+    def paths(self) -> list[list[str]]:
+        """Every path from the start to an ending, as choice ids (a step is never revisited)."""
+        out: list[list[str]] = []
+
+        def go(step: Step, path: list[str], seen: frozenset[str]) -> None:
+            for c in step.choices:
+                if self.ending(c.next) is not None:
+                    out.append([*path, c.id])
+                elif (nxt := self.step(c.next)) is not None and nxt.id not in seen:
+                    go(nxt, [*path, c.id], seen | {nxt.id})
+
+        first = self.step(self.start)
+        if first is not None:
+            go(first, [], frozenset({first.id}))
+        return out
+
+
 # --------------------------------------------------------------------------- the whole course
 
 
@@ -347,6 +522,11 @@ class Course(Model):
     modules: tuple[Module, ...]
     quizzes: dict[str, Quiz]
     surveys: dict[str, Survey]
+    scenarios: dict[str, BranchingScenario] = Field(default_factory=dict)
+
+    def module_scenarios(self, module_id: str, track: str | None = None) -> list[BranchingScenario]:
+        """The scenarios shown in a module to `track` (all tracks when None), in id order."""
+        return [s for s in self.scenarios.values() if s.module == module_id and s.visible_to(track)]
 
     def module(self, module_id: str) -> Module:
         for m in self.modules:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ITERATIONS = 240_000
@@ -84,40 +87,115 @@ def allowed_email(email: str | None, allow_list: str | None) -> bool:
 
 @dataclass
 class RateLimiter:
-    """Slows passcode guessing: per client, after `free` failures each further attempt waits
-    twice as long as the last (30 s, 60 s, ...), capped; and across all clients no more than
-    `global_per_minute` failures a minute. Success clears that client's count."""
+    """Slows passcode guessing per client: after `free` failures each further attempt waits
+    twice as long as the last (30 s, 60 s, ... up to `max_wait_s`). Success clears that
+    client's count.
+
+    There is deliberately no limit across all clients: one used to stop everyone after 30
+    failures a minute, so a guesser (from many addresses, or one rotating a forged header)
+    could lock the real trainer out. Each guesser now slows only themselves; with a passcode
+    of at least 10 characters and a slow hash, guessing it through the form stays hopeless.
+
+    The table of clients is bounded (`max_clients`, least recently failed dropped first) and
+    a client is forgotten once its longest wait has long passed, so a flood of addresses
+    cannot grow it without end."""
 
     free: int = 3
     base_wait_s: float = 30.0
     max_wait_s: float = 900.0
-    global_per_minute: int = 30
-    clock: callable = field(default=time.monotonic)
-    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
-    _recent: list[float] = field(default_factory=list)
+    max_clients: int = 10_000
+    clock: Callable[[], float] = field(default=time.monotonic)
+    _failures: OrderedDict[str, tuple[int, float]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def _sweep(self, now: float) -> None:
+        # Oldest failure first (the dict is kept in that order): stop at the first still fresh.
+        forget_after = 2 * self.max_wait_s
+        while self._failures:
+            client, (_, last) = next(iter(self._failures.items()))
+            if now - last < forget_after and len(self._failures) <= self.max_clients:
+                break
+            del self._failures[client]
 
     def wait_seconds(self, client: str) -> float:
         """How long this client must wait before trying again (0 = may try now)."""
         now = self.clock()
         with self._lock:
-            self._recent = [t for t in self._recent if now - t < 60]
-            waits = []
+            self._sweep(now)
             count, last = self._failures.get(client, (0, 0.0))
-            if count >= self.free:
-                wait = min(self.base_wait_s * 2 ** (count - self.free), self.max_wait_s)
-                waits.append(last + wait - now)
-            if len(self._recent) >= self.global_per_minute:
-                waits.append(self._recent[0] + 60 - now)
-            return max([0.0, *waits])
+            if count < self.free:
+                return 0.0
+            wait = min(self.base_wait_s * 2 ** (count - self.free), self.max_wait_s)
+            return max(0.0, last + wait - now)
 
     def failed(self, client: str) -> None:
         now = self.clock()
         with self._lock:
-            count, _ = self._failures.get(client, (0, 0.0))
-            self._failures[client] = (count + 1, now)
-            self._recent.append(now)
+            count, _ = self._failures.pop(client, (0, 0.0))
+            self._failures[client] = (count + 1, now)  # moved to the end: most recent
+            self._sweep(now)
 
     def succeeded(self, client: str) -> None:
         with self._lock:
             self._failures.pop(client, None)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK = "127.0.0.1, ::1"
+
+
+def parse_proxies(value: str | None) -> tuple[Network, ...]:
+    """The proxies whose X-Forwarded-For is believed (`COURSE_TRUSTED_PROXIES`): addresses or
+    networks separated by commas; "none" or empty for none. Raises ValueError naming an entry
+    that is not an address."""
+    if value is None or value.strip().lower() in ("", "none"):
+        return ()
+    out = []
+    for item in (part.strip() for part in value.replace("\n", ",").split(",")):
+        if not item:
+            continue
+        try:
+            out.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network (such as 10.0.0.0/8)") from None
+    return tuple(out)
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":")[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _trusted(ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None, proxies: tuple[Network, ...]) -> bool:
+    return ip is not None and any(ip.version == net.version and ip in net for net in proxies)
+
+
+def trusted_peer(peer: str | None, proxies: tuple[Network, ...]) -> bool:
+    """True if the connection comes from one of the trusted proxies."""
+    return peer is not None and _trusted(_ip(peer), proxies)
+
+
+def client_address(peer: str | None, forwarded: str | None, proxies: tuple[Network, ...]) -> str | None:
+    """Who is really connecting: the peer, unless the peer is a trusted proxy, in which case
+    the rightmost X-Forwarded-For entry that is not itself a trusted proxy (what the outermost
+    trusted proxy saw; entries left of it are whatever the client wrote). A client that talks
+    to the server directly cannot change its address by sending the header."""
+    if not trusted_peer(peer, proxies) or not forwarded:
+        return peer
+    for entry in reversed(forwarded.split(",")):
+        ip = _ip(entry)
+        if ip is None:
+            return peer  # a trusted proxy always writes an address: this is not one of theirs
+        if not _trusted(ip, proxies):
+            return str(ip)
+    return peer

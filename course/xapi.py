@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REGISTERED, Event
+from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, REVOKED, Event
 from course.schema import Course
 
 XAPI_VERSION = "1.0.3"
@@ -46,7 +46,10 @@ VERB_DISPLAY = {
     PASSED: "passed",
     FAILED: "failed",
     COMPLETED: "completed",
+    REVOKED: "revoked",
 }
+# Verbs with no ADL id: named under the course's own base, `<base>/verbs/<verb>`.
+LOCAL_VERBS = (REVOKED,)
 # The first part of an activity id -> its ADL activity type.
 ACTIVITY_TYPES = {
     "course": "course",
@@ -56,6 +59,11 @@ ACTIVITY_TYPES = {
     "test": "assessment",
     "survey": "assessment",
     "question": "cmi.interaction",
+    "refresher": "assessment",
+    # Branching scenarios: the play-through is a simulation, each step's choice an interaction.
+    "scenario": "simulation",
+    "scenario-step": "cmi.interaction",
+    "check": "cmi.interaction",
 }
 _QUESTION_INTERACTION = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing"}
 # Context keys that name the parent of a question event, with the activity kind they name.
@@ -107,7 +115,7 @@ def _statement(event: Event, base: str, lookup: _Lookup) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": statement_id(event.event_id, base),
         "actor": {"objectType": "Agent", "account": {"homePage": base, "name": event.learner_id}},
-        "verb": {"id": ADL_VERBS + event.verb, "display": {"en-US": VERB_DISPLAY[event.verb]}},
+        "verb": {"id": _verb_id(event.verb, base), "display": {"en-US": VERB_DISPLAY[event.verb]}},
         "object": {**_activity(event.activity, base), "definition": _definition(event, lookup)},
     }
     result = _result(event)
@@ -122,6 +130,10 @@ def _statement(event: Event, base: str, lookup: _Lookup) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- parts
+
+
+def _verb_id(verb: str, base: str) -> str:
+    return f"{base}/verbs/{verb}" if verb in LOCAL_VERBS else ADL_VERBS + verb
 
 
 def _base(base: str) -> str:
@@ -173,6 +185,8 @@ def _is_likert(event: Event, lookup: _Lookup) -> bool:
 def _definition(event: Event, lookup: _Lookup) -> dict[str, Any]:
     kind = _kind(event.activity)
     definition = _type_of(event.activity)
+    if kind in ("scenario-step", "check"):
+        definition["interactionType"] = "choice"
     if kind == "question":
         question = event.activity.removeprefix("question/")
         if _is_likert(event, lookup):
@@ -230,11 +244,19 @@ def _parent(event: Event, lookup: _Lookup) -> str:
     if kind == "section" and "/" in rest:
         return f"module/{rest.split('/', 1)[0]}"
     if kind == "question":
+        if ctx.get(REFRESHER) is not None:
+            return "refresher"  # a spaced-refresher answer: its set is the parent
         for key, parent_kind in _PARENT_KEYS:
             if isinstance(ctx.get(key), str) and ctx[key]:
                 return f"{parent_kind}/{ctx[key]}"
         if rest in lookup.question_quiz:
             return lookup.question_quiz[rest]
+    if kind == "scenario-step" and isinstance(ctx.get("scenario"), str):
+        return f"scenario/{ctx['scenario']}"
+    if kind in ("scenario", "check") and isinstance(ctx.get("module"), str):
+        if kind == "check" and isinstance(ctx.get("section"), str):
+            return f"section/{ctx['module']}/{ctx['section']}"
+        return f"module/{ctx['module']}"
     if kind == "quiz" and rest in lookup.quiz_module:
         return f"module/{lookup.quiz_module[rest]}"
     return "course"

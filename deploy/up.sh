@@ -67,8 +67,8 @@ if ! command -v nginx >/dev/null 2>&1; then
   apt_install nginx
 fi
 command -v curl >/dev/null 2>&1 || apt_install curl
-# Every replica issues certificates: the fonts that print a name in any script (docs/records.md).
-install_pdf_fonts required
+# Every replica makes PDFs (certificates, packs): Pango and the fonts for a name in any script (docs/records.md).
+install_pdf_packages required
 
 mkdir -p "$DEPLOY_DIR/tmp" "$DEPLOY_DIR/logs"
 chmod 755 "$DEPLOY_DIR"

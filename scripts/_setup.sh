@@ -49,32 +49,35 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# Fonts that print a learner's name in any script on their certificate (course/pdf_fonts.py):
-# DejaVu Sans, Noto Sans for the scripts DejaVu lacks, WenQuanYi Micro Hei for Chinese,
-# Japanese and Korean.
-PDF_FONT_PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
-missing_pdf_fonts() {  # prints the missing ones on one line, separated by spaces
+# What every PDF needs (course/html_pdf.py): WeasyPrint lays HTML out with Debian's Pango
+# (libpango-1.0-0, libpangoft2-1.0-0) and finds fonts through fontconfig (fc-list tells which
+# characters the installed fonts have); the fonts print a learner's name in any script on their
+# certificate: DejaVu Sans, Noto Sans for the scripts DejaVu lacks, WenQuanYi Micro Hei for
+# Chinese, Japanese and Korean.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
+missing_pdf_packages() {  # prints the missing ones on one line, separated by spaces
   command -v dpkg-query >/dev/null 2>&1 || return 0
   local p out=()
-  for p in "${PDF_FONT_PACKAGES[@]}"; do
+  for p in "${PDF_PACKAGES[@]}"; do
     # (`dpkg -s` succeeds for a removed package whose config files remain; the status does not)
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out+=("$p")
   done
   echo "${out[*]}"
 }
 
-# Install the missing font packages. `optional` (the app): without root, warn and go on, as
-# the app runs without them (certificates then spell names outside Latin-1 approximately).
-# `required` (tests, replicas): without root, apt_install stops with the command to run.
-install_pdf_fonts() {
+# Install the missing packages. `optional` (the app): without root, warn and go on, as the
+# app runs without them (only the PDF downloads, facilitator packs and certificates, fail, with
+# a message naming these packages). `required` (tests, replicas): without root, apt_install
+# stops with the command to run.
+install_pdf_packages() {
   local missing
-  missing=$(missing_pdf_fonts)
+  missing=$(missing_pdf_packages)
   [ -n "$missing" ] || return 0
   if [ "$1" = optional ] && [ "$(id -u)" -ne 0 ]; then
-    echo "warning: certificate fonts missing; to print every learner's name as written run: sudo apt-get install -y $missing" >&2
+    echo "warning: PDF packages missing; for PDF facilitator packs and certificates run: sudo apt-get install -y $missing" >&2
     return 0
   fi
-  echo "Installing fonts for certificates (Debian packages): $missing" >&2
+  echo "Installing what PDFs need (Debian packages): $missing" >&2
   # shellcheck disable=SC2086  # one argument per package
   apt_install $missing
 }

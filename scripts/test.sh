@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, content validation, unit, app and store tests.
 # Installs what it needs: the virtual environment, pinned packages, and PostgreSQL from
-# Debian's packages for the store tests, Chromium for the browser tests and the certificate
-# fonts (run as root, or install the Debian packages postgresql, chromium, fonts-dejavu-core,
-# fonts-noto-core and fonts-wqy-microhei first).
+# Debian's packages for the store tests, Chromium for the browser tests, and Pango, fontconfig
+# and fonts for the PDFs (run as root, or install the Debian packages postgresql, chromium,
+# libpango-1.0-0, libpangoft2-1.0-0, fontconfig, fonts-dejavu-core, fonts-noto-core and
+# fonts-wqy-microhei first).
 # Usage: bash scripts/test.sh [extra pytest arguments]
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 echo "== ruff"
@@ -13,8 +14,24 @@ echo "== content"
 .venv/bin/python -m course validate
 echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
-echo "== Fonts for certificates in any script (Debian packages)"
-install_pdf_fonts required
+echo "== Pango, fontconfig and fonts for PDFs (Debian packages)"
+install_pdf_packages required
+echo "== The LMS tests: scorm-again (npm ci in tests/lms) and Ralph, an LRS, in .venv-ralph"
+# Node and npm from Debian for scorm-again, the SCORM 1.2 runtime the SCORM tests use as the LMS.
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+if [ ! -f tests/lms/node_modules/.package-lock.json ] \
+  || ! cmp -s tests/lms/package-lock.json tests/lms/node_modules/.package-lock-copy.json; then
+  (cd tests/lms && npm ci --no-audit --no-fund --silent && cp package-lock.json node_modules/.package-lock-copy.json)
+fi
+# Ralph pins starlette 0.38, fastapi 0.114 and uvicorn 0.30; the app needs starlette 1.x (st.App)
+# and uvicorn 0.54: so Ralph gets its own venv, and the app never imports it.
+if [ ! -x .venv-ralph/bin/python ]; then "$PYTHON" -m venv .venv-ralph; fi
+ralph_want="$(sha256sum tests/lms/requirements-ralph.txt | cut -d' ' -f1)"
+if [ "$(cat .venv-ralph/.requirements.sha256 2>/dev/null)" != "$ralph_want" ]; then
+  .venv-ralph/bin/python -m pip install -q --disable-pip-version-check -r tests/lms/requirements-ralph.txt 2>&1 \
+    | { grep -v "^WARNING: Location '" || true; }
+  echo "$ralph_want" > .venv-ralph/.requirements.sha256
+fi
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"

@@ -226,3 +226,100 @@ def data() -> dict[str, dict[str, Any]]:
             "quizzes/post-test.yaml": POST_TEST,
         }
     )
+
+
+# A branching scenario both tracks see (so it passes the public checks), and an inline check
+# after the "care" section: not in `data()`, so the tests written before them see the course
+# they were written for; `with_scenario()` adds both.
+SCENARIO: dict[str, Any] = {
+    "id": "sam-gets-up",
+    "title": "Sam gets up too soon",
+    "module": "basics",
+    "tracks": ["staff", "public"],
+    "summary": "Sam feels odd after a dose and wants to leave. Choose what to do.",
+    "estimated_minutes": 3,
+    "start": "arrival",
+    "steps": [
+        {
+            "id": "arrival",
+            "situation": "Sam is resting after a dose. Sam says the room feels far away and starts to get up. [@ref2]",
+            "vitals": {
+                "caption": "Sam's blood pressure",
+                "columns": ["Time", "Blood pressure"],
+                "rows": [["Before the dose", "120/80"], ["After 40 minutes", "150/95"]],
+            },
+            "choices": [
+                {
+                    "id": "stay",
+                    "text": "Sit with Sam and speak in a calm voice",
+                    "feedback": "Good. A calm voice helps, and a nurse stays the whole time. [@ref2]",
+                    "next": "calm",
+                },
+                {
+                    "id": "leave",
+                    "text": "Leave Sam alone to rest",
+                    "feedback": "No. Someone stays with Sam the whole time.",
+                    "next": "alone",
+                },
+            ],
+        },
+        {
+            "id": "calm",
+            "situation": "Sam sits down again. Sam asks when the odd feeling will end.",
+            "choices": [
+                {
+                    "id": "explain",
+                    "text": "Tell Sam the feeling will pass soon",
+                    "feedback": "Yes. The odd feeling lasts a short time. [@ref2]",
+                    "next": "safe-calm",
+                },
+                {
+                    "id": "rush",
+                    "text": "Tell Sam to go home now",
+                    "feedback": "Not yet. Sam rests until the nurse says Sam is well.",
+                    "next": "rushed",
+                },
+            ],
+        },
+    ],
+    "endings": [
+        {
+            "id": "safe-calm",
+            "rating": "safe",
+            "title": "Sam felt safe",
+            "debrief": "You stayed, you spoke calmly, and you told Sam what to expect. [@ref2]",
+            "sections": ["care"],
+        },
+        {
+            "id": "alone",
+            "rating": "unsafe",
+            "title": "Sam was alone",
+            "debrief": "Sam was left alone while feeling far away. A nurse stays the whole time.",
+            "sections": ["care", "risks"],
+        },
+        {
+            "id": "rushed",
+            "rating": "acceptable",
+            "title": "Sam was rushed",
+            "debrief": "You helped Sam sit down, but Sam left before the nurse said Sam was well.",
+            "sections": ["risks"],
+        },
+    ],
+}
+SCENARIO_FILE = "modules/scenarios/sam-gets-up.yaml"
+CHECK: dict[str, Any] = {
+    "id": "care-check",
+    "prompt": "Who checks on you the whole time?",
+    "options": [
+        {"id": "a", "text": "A nurse", "correct": True, "feedback": "Yes. A nurse stays with you."},
+        {"id": "b", "text": "Nobody", "feedback": "No. A nurse stays with you the whole time."},
+    ],
+}
+
+
+def with_scenario() -> dict[str, dict[str, Any]]:
+    """`data()` with SCENARIO and an inline check (CHECK) after the "care" section."""
+    files = data()
+    files[SCENARIO_FILE] = copy.deepcopy(SCENARIO)
+    files["modules/01-basics.yaml"]["sections"][2]["checks"] = [copy.deepcopy(CHECK)]
+    return files

@@ -3,7 +3,7 @@ address, and text made safe for Markdown."""
 
 from __future__ import annotations
 
-import json
+import html
 import re
 import urllib.parse
 
@@ -65,13 +65,27 @@ def status_text(mp: ModuleProgress) -> str:
 
 def require_track() -> str | None:
     """The learner's track, or a prompt to choose one first (returns None then)."""
-    track = state.session().track
-    if track is None:
+    learner = state.session()
+    track = learner.track
+    if track is None and learner.unread:
+        # Not "choose a track": the learner has one, in a record that cannot be read right
+        # now (the notice at the top says so); choosing again would start them afresh.
+        waiting_for_record()
+    elif track is None:
         st.warning("Choose how you want to take the course first: it sets which modules and text you see.")
         from course.ui import nav
 
         nav.button("Choose a track", "home", icon=":material/alt_route:", type="primary")
     return track
+
+
+WAITING = "Your track and progress appear here as soon as your record can be read again."
+
+
+def waiting_for_record() -> None:
+    """In place of a page's content while the learner's record cannot be read."""
+    st.write(WAITING)
+    st.button("Try again", icon=":material/refresh:", key="try-record-again")  # a rerun reads it again
 
 
 def live_region(slot, text: str, tone: str = "neutral") -> None:
@@ -98,13 +112,27 @@ def browser_cookie(name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# The page asks the server to set a cookie: a script cannot set an HttpOnly one itself. The
+# body is constant (the Content-Security-Policy allows it by its hash, see course/ui/web.py);
+# the signed token that says which cookie and what value is in its data-token attribute.
+COOKIE_SCRIPT = """<script data-token="{token}">
+(() => {
+  const token = document.currentScript.dataset.token;
+  fetch("/api/course/cookie", {
+    method: "POST", body: token, credentials: "same-origin", headers: { "Content-Type": "text/plain" },
+  }).catch(() => {});
+})();
+</script>"""
+
+
 def set_browser_cookie(name: str, value: str | None) -> None:
     """Set a session cookie (no expiry date: the browser drops it when it closes), or clear it
-    with None: `path=/`, `SameSite=Strict`, `Secure` over HTTPS. One invisible element."""
-    age = "" if value is not None else "; max-age=0"
+    with None. The server sets it (HttpOnly, `SameSite=Strict`, `Secure` over HTTPS) when the
+    page posts it a token signed for this name and value. One invisible element."""
+    from course.ui.web import cookie_token
+
     st.html(
-        f"<script>document.cookie = {json.dumps(name)} + '=' + {json.dumps(value or '')} + "
-        f"'; path=/; SameSite=Strict{age}' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        COOKIE_SCRIPT.replace("{token}", html.escape(cookie_token(name, value), quote=True)),
         unsafe_allow_javascript=True,
     )
 

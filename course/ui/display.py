@@ -48,6 +48,12 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* At larger text sizes a word can still be wider than a phone: it is hyphenated, not cut
    anywhere ("anaestheti/c"), in browsers that have English hyphenation data. */
 .stApp h1, .stApp h2, .stApp h3 { hyphens: auto; -webkit-hyphens: auto; }
+/* The browser's copy of unsaved answers (kept.mirror) is a component that draws nothing, in a
+   box of no height that Streamlit makes scrollable: what it held (Streamlit's own error box,
+   should the component fail to load, with a scrolling stack trace) made scroll regions no key
+   could reach (axe scrollable-region-focusable), unseen in a box no one can see into. Nothing
+   in it is for the learner, so it is not displayed; its script runs all the same. */
+.st-key-kept-browser { display: none !important; }
 """
 
 HIGH_CONTRAST_CSS = """

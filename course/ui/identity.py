@@ -1,16 +1,21 @@
 """Who the learner is, settled before every page: a resume link, an OIDC login, the
 browser's own note of its learner (so a reload keeps them), or a new session; plus the plain
-notice shown while the database cannot be reached."""
+notice shown while the database cannot be reached.
+
+A link or cookie that cannot be checked during an outage never makes a new learner: the tab
+waits as a claim on that code (`state.claim`), says the record cannot be read right now, and
+becomes that learner once the database answers (issue 18, defect 1)."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 
 import streamlit as st
 
 from course.records import StoreUnavailable
-from course.ui import display, state
+from course.ui import display, kept, state
 from course.ui.common import app_url, browser_cookie, set_browser_cookie
 
 # A session cookie (no expiry: the browser drops it when it closes) holding the learner's
@@ -23,6 +28,15 @@ OFFLINE = (
     "We can't reach the course database right now. Everything you do is kept in this tab and "
     "saved automatically when the connection is back. Please keep this tab open until this "
     "message goes away."
+)
+
+# Shown instead of OFFLINE when this tab cannot read the learner's record at all (a reload or a
+# resume link during an outage): the page cannot show their track or progress, and must not
+# look like a fresh start, or they would choose a track and become a new learner.
+UNREAD = (
+    "We can't read your course record right now: the course database can't be reached. Nothing "
+    "is lost. Your progress is kept, and this page picks it up by itself as soon as the database "
+    "is back, so there is no need to start again."
 )
 
 
@@ -89,11 +103,32 @@ def before_page(page: str) -> None:
         )
     _forgotten(page)
     _note(page)
+    learner = state.session()  # also settles a claimed identity once the database is back
+    if learner.settled:
+        learner.settled = False
+        chosen = st.session_state.get(display.KEY)
+        if chosen:  # chosen while the record could not be read: they go onto it
+            display.save(chosen)
+        else:
+            display.load_saved()
     display.apply()
     if auth_configured():
         _oidc()
-    if state.session().offline:
-        st.warning(OFFLINE, icon=":material/cloud_off:")
+    learner = state.session()
+    slot = st.empty()
+    # A learner with a record (or a claim on one) has it read now, so the notice tells the
+    # truth before the page is drawn. A new visitor's empty history is not read for this
+    # alone (room phones on /join are many): if the page's own read fails, after_page fills
+    # the slot, still at the top of the page.
+    if (learner.registered or learner.claim is not None) and learner.unread:
+        slot.warning(UNREAD, icon=":material/cloud_off:")
+    elif learner.offline:
+        slot.warning(OFFLINE, icon=":material/cloud_off:")
+    else:
+        _RUN.late_notice = slot
+
+
+_RUN = threading.local()  # this script run's empty notice slot: a run stays on one thread
 
 
 def _resume_from_link(page: str) -> str | None:
@@ -106,13 +141,7 @@ def _resume_from_link(page: str) -> str | None:
     try:
         ok = state.resume(code)
     except StoreUnavailable:
-        _keep_note(
-            page,
-            "error",
-            "We can't reach the course database, so your resume link can't be checked right now. "
-            "Please open the link again in a few minutes.",
-            ":material/cloud_off:",
-        )
+        state.claim(code)  # checked again on every run until the database answers
         return "unchecked"
     if not ok:
         return "not valid"
@@ -151,26 +180,18 @@ def _forgotten(page: str) -> None:
 
 def _resume_from_cookie() -> None:
     """A new browser session (a reload, a restored tab): carry on as the learner this browser
-    last saved, quietly. Tried again on later runs while the database cannot be reached, as
-    long as nothing has been done as a new learner in the meantime."""
+    last saved, quietly. If the database cannot be reached, the tab waits as that learner's
+    stand-in (`state.claim`) rather than becoming a new learner."""
     if "learner" in st.session_state:
-        learner: state.LearnerSession = st.session_state["learner"]
-        pending = st.session_state.get("cookie-pending")
-        if pending is None or learner.registered or learner.writer.pending:
-            st.session_state.pop("cookie-pending", None)
-            return
-        code = pending
-    else:
-        code = None if st.session_state.get("cookie-ignore") else _browser_code()
-        if code is None:
-            return
+        return
+    code = None if st.session_state.get("cookie-ignore") else _browser_code()
+    if code is None:
+        return
     try:
         ok = state.resume(code)
     except StoreUnavailable:
-        st.session_state["cookie-pending"] = code
-        state.session()  # a learner for this tab meanwhile; replaced once the code can be checked
+        state.claim(code)
         return
-    st.session_state.pop("cookie-pending", None)
     if ok:
         display.load_saved()
 
@@ -193,7 +214,13 @@ def after_page() -> None:
     """Tell the browser which learner it holds, when that changed: set on the first save (or a
     resume link), changed by a resume link for someone else, cleared when records are deleted
     or the code is no longer valid. One invisible element, only on the run that changes it."""
+    kept.mirror()  # answers not saved yet: the browser keeps a copy, so a reload loses none
+    late, _RUN.late_notice = getattr(_RUN, "late_notice", None), None
+    if late is not None and "learner" in st.session_state and st.session_state["learner"].offline:
+        late.warning(OFFLINE, icon=":material/cloud_off:")
     learner = st.session_state.get("learner")
+    if learner is not None and learner.claim is not None:
+        return  # whose code it is cannot be checked now: the browser keeps what it holds
     wanted = learner.resume_code if learner is not None else None
     if wanted is not None and not _CODE.match(wanted):
         wanted = None

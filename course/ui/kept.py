@@ -6,18 +6,30 @@ question is instead drawn in a fragment of its own: choosing an answer reruns on
 question (a few elements, not the page), and the widget's callback writes the answer to the
 store's drafts (`Store.save_draft`). Opening the form again, in any tab or on any device,
 fills the answers back in. Submitting clears them.
+
+An answer the database could not take ("Not saved yet") waits in the session, and a copy in
+the browser's localStorage (`mirror`, `mirror_one`), so a reload, which starts a new session,
+does not lose it: the new session is handed the browser's copy, checks it (this learner's, for
+an attempt not yet submitted) once the learner's record can be read, and saves it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import html
+import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
+from course.events import COMPLETED, FAILED, PASSED
 from course.records import StoreUnavailable
 from course.ui import state
 
@@ -55,6 +67,8 @@ def flush() -> None:
     pending = st.session_state.get(PENDING)
     if not pending:
         return
+    if state.session().claim is not None:
+        return  # whose answers these are is not known yet: written once the learner is settled
     db = state.store()
     if db is None:
         return
@@ -63,7 +77,20 @@ def flush() -> None:
             db.save_draft(learner_id, keep.activity, keep.track, keep.attempt, item, answer)
         except StoreUnavailable:
             return
+        except (ValueError, TypeError):  # too long, or not JSON: not an answer this app made
+            pass
         pending.pop(flag, None)
+        if st.session_state.get(MIRRORED):
+            st.session_state.setdefault(DROPS, set()).add(flag)
+
+
+def reown(previous: str, learner_id: str) -> None:
+    """Answers kept in this session for `previous` (a stand-in while the learner's record could
+    not be read) belong to `learner_id`."""
+    pending = st.session_state.get(PENDING, {})
+    for flag, (who, keep, item, answer) in list(pending.items()):
+        if who == previous:
+            pending[flag] = (learner_id, keep, item, answer)
 
 
 def unsaved(flag: str) -> bool:
@@ -73,6 +100,7 @@ def unsaved(flag: str) -> bool:
 def kept(keep: Keep) -> dict[str, Any]:
     """The answers kept for this attempt, by item: those in the database, and those still
     waiting in this session ({} when none)."""
+    _settle_held()
     flush()
     learner_id = state.session().learner_id
     answers: dict[str, Any] = {}
@@ -105,7 +133,10 @@ def restore(keep: Keep, widgets: Mapping[str, list[str]], fitting: Callable[[str
     from another page). `fitting(item, answer)` gives the widget values for a kept answer, or {}
     when it no longer fits its item (the course was edited since), so the learner answers that
     item again. Returns how many items got an answer back."""
-    if any(k in st.session_state for keys in widgets.values() for k in keys):
+    again = st.session_state.get(RESTORE_AGAIN, set())
+    if keep in again:
+        again.discard(keep)  # answers from the browser's copy arrived after the form was drawn
+    elif any(k in st.session_state for keys in widgets.values() for k in keys):
         return 0  # the form is on screen already: its widgets hold the answers
     answers = kept(keep)
     restored = 0
@@ -139,3 +170,188 @@ def fragment(draw: Callable[..., Any], name: str) -> Callable[..., Any]:
         one.__qualname__ = qualname
         made = _FRAGMENTS[qualname] = st.fragment(one)
     return made
+
+
+# ---------------------------------------------------------------- the browser's copy
+
+BROWSER_KEY = "ketamine-course-unsaved"  # localStorage: {flag: entry} of answers not yet saved
+HELD = "kept-browser-held"  # session state: entries the browser handed over, not yet checked
+READ = "kept-browser-read"  # session state: the browser's copy has been handed over (or was empty)
+MAX_ENTRIES = 500  # more than every question of the course: a copy longer than this is not ours
+MAX_ANSWER_CHARS = 4_000  # an ordering question's positions take a few hundred
+RESTORE_AGAIN = "kept-restore-again"  # session state: forms to fill in again (answers arrived late)
+
+# The component that hands the browser's copy over and keeps it in step (`mirror`). Its module
+# is a file Streamlit serves from this server, under the component's name: the
+# Content-Security-Policy allows scripts from this server, but not the blob: URL Streamlit makes
+# for a module given inline (docs/security.md).
+COMPONENT = "course.unsaved_answers"
+ASSETS = Path(__file__).parent / "browser"
+COMPONENT_JS = "unsaved_answers.js"
+
+# `mirror_one`'s script: a constant body (the policy allows it by its hash, see
+# web.inline_scripts) that reads what to add and what to remove from its own data- attributes,
+# each JSON, HTML-escaped into the attribute.
+STEP_SCRIPT = """<script data-course-unsaved="{key}" data-set="{add}" data-drop="{drop}">
+(() => {
+  const { courseUnsaved: KEY, set, drop } = document.currentScript.dataset;
+  try {
+    const s = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    Object.assign(s, JSON.parse(set));
+    for (const flag of JSON.parse(drop)) delete s[flag];
+    if (Object.keys(s).length) window.localStorage.setItem(KEY, JSON.stringify(s));
+    else window.localStorage.removeItem(KEY);
+  } catch (e) { /* storage full or blocked: the session still holds the answers */ }
+})();
+</script>"""
+
+MIRRORED = "kept-browser-mirrored"  # session state: the browser's copy may hold something
+DROPS = "kept-browser-drops"  # session state: answers saved since they were copied to the browser
+
+_MOUNT: list[Callable[..., Any]] = []
+
+
+def _entry(learner_id: str, keep: Keep, item: str, answer: Any) -> dict[str, Any]:
+    return {
+        "learner": learner_id,
+        "activity": keep.activity,
+        "track": keep.track,
+        "attempt": keep.attempt,
+        "item": item,
+        "answer": answer,
+    }
+
+
+def _waiting() -> dict[str, dict[str, Any]]:
+    """Everything this session still has to save, as the browser keeps it."""
+    out = dict(st.session_state.get(HELD, {}))
+    for flag, (who, keep, item, answer) in st.session_state.get(PENDING, {}).items():
+        out[flag] = _entry(who, keep, item, answer)
+    return out
+
+
+def mirror_one(flag: str) -> None:
+    """Keep the browser's copy in step from a question's own rerun (which does not redraw
+    `mirror`): add this question's answer while it is not saved, and remove the answers saved
+    since they were copied, so a reload neither loses an answer nor brings back an old one."""
+    waiting = st.session_state.get(PENDING, {}).get(flag)
+    drops = sorted(st.session_state.pop(DROPS, set()))
+    if waiting is None and not drops:
+        return
+    add = {}
+    if waiting is not None:
+        add[flag] = _entry(*waiting)
+        st.session_state[MIRRORED] = True
+    st.html(step_script(add, drops), unsafe_allow_javascript=True)
+
+
+def step_script(add: Mapping[str, Any], drop: list[str]) -> str:
+    """`STEP_SCRIPT` with its data: JSON, HTML-escaped into its attributes (the body, which
+    the policy allows by its hash, never changes)."""
+    values = {"key": BROWSER_KEY, "add": json.dumps(add), "drop": json.dumps(drop)}
+    # One pass: an answer that itself reads "{drop}" is data, never a place to fill in.
+    return re.sub(r"\{(key|add|drop)\}", lambda m: html.escape(values[m[1]], quote=True), STEP_SCRIPT)
+
+
+def _component() -> Callable[..., Any]:
+    """The component, known to the running Streamlit as one with files of its own.
+
+    Streamlit serves a component's files only for a component declared with an `asset_dir` in
+    an installed package's pyproject.toml; the course is not installed as a package, so it
+    declares the same thing to the runtime's component manager directly (each runtime has its
+    own: AppTest makes one per app)."""
+    manager = get_bidi_component_manager()
+    if manager.get_component_asset_root(COMPONENT) is None:
+        package, name = COMPONENT.split(".")
+        manifest = ComponentManifest(
+            name=package, version="1", components=[ComponentConfig(name=name, asset_dir=ASSETS.name)]
+        )
+        manager.register_from_manifest(manifest, ASSETS.parent)
+    if not _MOUNT:
+        _MOUNT.append(st.components.v2.component(COMPONENT, js=COMPONENT_JS))
+    return _MOUNT[0]
+
+
+def mirror() -> None:
+    """Once per full run (after the page): give a new session the browser's copy of unsaved
+    answers, check and save what it handed over, and keep the browser's copy equal to what
+    this session still has to save."""
+    _settle_held()
+    keep = _waiting()
+    drop = sorted(st.session_state.get(DROPS, set()))
+    read = bool(st.session_state.get(READ))
+    if read and not keep and not drop:
+        return  # nothing to hand over, add or remove: no element on this run
+    _component()(
+        key="kept-browser",
+        data={"key": BROWSER_KEY, "read": read, "keep": keep, "drop": drop},
+        default={"found": None},
+        on_found_change=_handed_over,
+        height=0,
+    )
+    # Drawn once, the browser has handed its copy over if it held one (the callback comes
+    # with the rerun the component asks for at once).
+    st.session_state[READ] = True
+    if read:
+        st.session_state.pop(DROPS, None)
+    if keep:
+        st.session_state[MIRRORED] = True
+
+
+def _handed_over() -> None:
+    """The component's callback: the browser's copy arrived. Held as it is (shape checked)
+    until the learner's record can be read; see `_settle_held`."""
+    found = st.session_state.get("kept-browser", {}).get("found")
+    held = st.session_state.setdefault(HELD, {})
+    if isinstance(found, dict):
+        for flag, entry in list(found.items())[:MAX_ENTRIES]:
+            if isinstance(flag, str) and flag.startswith(UNSAVED) and _well_formed(entry):
+                held[flag] = entry
+    st.session_state[READ] = True
+    _settle_held()
+
+
+def _well_formed(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(k), str) and entry[k] for k in ("learner", "activity", "track", "item"))
+        and isinstance(entry.get("attempt"), int)
+        and not isinstance(entry.get("attempt"), bool)
+        and entry["attempt"] >= 1
+        and "answer" in entry
+        and len(json.dumps(entry["answer"])) <= MAX_ANSWER_CHARS
+    )
+
+
+def _settle_held() -> None:
+    """Answers the browser handed over become this learner's pending answers once their
+    record can be read: only their own (a shared computer's previous learner's are dropped),
+    and only for an attempt not yet submitted (else they would overwrite a newer one)."""
+    held = st.session_state.get(HELD)
+    if not held:
+        return
+    learner = state.session()
+    if learner.claim is not None or learner.unread or state.store() is None:
+        return
+    events = learner.events()
+    if not learner.writer.available:
+        return  # checked against the record, not a copy of it
+    done = {
+        (e.activity + (f"/{e.context['phase']}" if e.context and "phase" in e.context else ""), e.track, e.attempt or 1)
+        for e in events
+        if e.verb in (PASSED, FAILED, COMPLETED)
+    }
+    pending = st.session_state.setdefault(PENDING, {})
+    drops = st.session_state.setdefault(DROPS, set())
+    for flag, entry in list(held.items()):
+        del held[flag]
+        key = (entry["activity"], entry["track"], entry["attempt"])
+        if flag in pending:
+            continue  # this session's own copy, or a newer answer to the same question
+        if entry["learner"] != learner.learner_id or key in done:
+            drops.add(flag)  # not adopted: removed from the browser's copy too
+            continue
+        st.session_state[MIRRORED] = True
+        pending[flag] = (learner.learner_id, Keep(*key), entry["item"], entry["answer"])
+        st.session_state.setdefault(RESTORE_AGAIN, set()).add(Keep(*key))
+    flush()

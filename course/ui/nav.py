@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 
 import streamlit as st
@@ -34,7 +33,7 @@ def build(course: Course) -> list[StreamlitPage]:
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     from course.ui import trainer_access
-    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, settings, trainer, verify
+    from course.ui.pages import checks, home, module, my_progress, presenter, quiz, refresh, settings, trainer, verify
 
     _PAGES: dict[str, StreamlitPage] = {}
     st.session_state[PAGES_KEY] = _PAGES
@@ -42,6 +41,7 @@ def build(course: Course) -> list[StreamlitPage]:
     _PAGES["progress"] = st.Page(
         my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
     )
+    _PAGES["refresh"] = st.Page(refresh.render, title="Refresh", icon=":material/psychology:", url_path="refresh")
     _PAGES["start-check"] = st.Page(
         checks.render_start, title="Before you start", icon=":material/flag:", url_path="start-check"
     )
@@ -53,8 +53,22 @@ def build(course: Course) -> list[StreamlitPage]:
         verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
     )
     module_pages = []
+    # A learner whose track is known sees that track's modules, numbered in its order (a
+    # staff-only module is not in a public learner's menu; its address still says whose it is);
+    # before a track is chosen, every module in course order. The track is the one last worked
+    # out: the menu is built before this run reads anything.
+    learner = st.session_state.get("learner")
+    track_id = getattr(learner, "last_track", None)
+    shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
+    numbers = {mid: n for n, mid in enumerate(shown or [m.id for m in course.modules], start=1)}
     for n, m in enumerate(course.modules, start=1):
-        page = st.Page(_bind(module.render, m.id, f"module_{n}"), title=f"{n}. {m.title}", url_path=m.id)
+        listed = m.id in numbers
+        page = st.Page(
+            _bind(module.render, m.id, f"module_{n}"),
+            title=f"{numbers[m.id]}. {m.title}" if listed else m.title,
+            url_path=m.id,
+            visibility="visible" if listed else "hidden",
+        )
         _PAGES[f"module:{m.id}"] = page
         _PAGES[f"quiz:{m.id}"] = st.Page(
             _bind(quiz.render, m.id, f"quiz_{n}"),
@@ -107,6 +121,7 @@ def build(course: Course) -> list[StreamlitPage]:
         *module_pages,
         _PAGES["final-check"],
         _PAGES["progress"],
+        _PAGES["refresh"],
         _PAGES["settings"],
         _PAGES["verify"],
         _PAGES["join"],
@@ -155,36 +170,37 @@ def go(key: str, **query: str) -> None:
 # not the new page's, and a focus on a stale element (the button just pressed) is about to
 # fall to the body, so it counts as out of the page. `scroll`: "top" brings the view back to
 # the top, "center" brings the target to the middle of the view (clear of the sticky header).
-_FOCUS = """<script data-focus="{marker}" data-target="{label}">
-(() => {{
+# Its body is constant, so the Content-Security-Policy can allow it by its hash (see
+# course/ui/web.py): what changes (marker, target, force, scroll) is in data- attributes.
+FOCUS_SCRIPT = """<script data-focus="{marker}" data-target="{target}" data-force="{force}" data-scroll="{scroll}">
+(() => {
+  const me = document.currentScript;
+  const { target: selector, force, scroll } = me.dataset;
   const stale = (el) => !!el.closest('[data-stale="true"]');
-  const mine = () => {{
-    const me = document.querySelector('script[data-focus="{marker}"]');
-    return me && !stale(me);
-  }};
+  const mine = () => me.isConnected && !stale(me);
   let frames = 0;
-  const go = () => {{
+  const go = () => {
     if (!mine()) return;
     const main = document.querySelector('[data-testid="stMain"]');
-    const target = main && [...main.querySelectorAll({target})].find((h) => !stale(h));
-    if (!target) {{
+    const target = main && [...main.querySelectorAll(selector)].find((h) => !stale(h));
+    if (!target) {
       if (frames++ < 120) requestAnimationFrame(go);
       return;
-    }}
+    }
     const active = document.activeElement;
-    if ({force} || !main.contains(active) || stale(active)) {{
+    if (force === "true" || !main.contains(active) || stale(active)) {
       if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-      target.focus({{ preventScroll: true }});
-    }}
-    if ("{scroll}" === "top") {{
+      target.focus({ preventScroll: true });
+    }
+    if (scroll === "top") {
       main.scrollTo(0, 0);
       window.scrollTo(0, 0);
-    }} else if ("{scroll}" === "center") {{
-      target.scrollIntoView({{ block: "center" }});
-    }}
-  }};
+    } else if (scroll === "center") {
+      target.scrollIntoView({ block: "center" });
+    }
+  };
   requestAnimationFrame(() => requestAnimationFrame(go));
-}})();
+})();
 </script>"""
 
 _MOVES_KEY = "focus-moves"
@@ -196,16 +212,11 @@ def focus(target: str, *, force: bool = False, scroll: str = "top") -> None:
     `force`. `scroll`: "top", "center" (the target) or "none". One invisible element."""
     moves = st.session_state.get(_MOVES_KEY, 0) + 1
     st.session_state[_MOVES_KEY] = moves
-    st.html(
-        _FOCUS.format(
-            target=json.dumps(target).replace("<", "\\u003c"),  # a JS string that cannot end the script
-            marker=f"move-{moves}",
-            label=html.escape(target, quote=True),
-            force=str(force).lower(),
-            scroll=scroll,
-        ),
-        unsafe_allow_javascript=True,
-    )
+    attributes = {"marker": f"move-{moves}", "target": target, "force": str(force).lower(), "scroll": scroll}
+    script = FOCUS_SCRIPT
+    for name, value in attributes.items():
+        script = script.replace("{" + name + "}", html.escape(value, quote=True), 1)
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def focus_after_run(target: str) -> None:

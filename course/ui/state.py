@@ -9,22 +9,35 @@ told plainly, their answers stay in the session, and they are written when it is
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from course import content_snapshot
 from course.certificates import MIN_SECRET_BYTES
-from course.events import REGISTERED, Event
+from course.events import ANSWERED, REGISTERED, Event
 from course.loader import CourseError, Problem, default_root, load_course
 from course.progress import LearnerProgress, current_track, project
-from course.records import PendingWriter, Store, StoreMisconfigured, StoreUnavailable, describe_url, open_store
+from course.records import (
+    OUTCOME_VERBS,
+    AttemptTaken,
+    PendingWriter,
+    Store,
+    StoreMisconfigured,
+    StoreUnavailable,
+    Timeouts,
+    describe_url,
+    open_store,
+)
 from course.schema import Course
 
 CONTENT_ROOT_ENV = "COURSE_CONTENT_ROOT"
@@ -35,6 +48,9 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Loaded:
+    """The course to serve, and the content's problems. Both are set in production when the
+    content does not validate and the last content that did is served instead."""
+
     course: Course | None
     problems: tuple[Problem, ...]
     root: str
@@ -43,9 +59,24 @@ class Loaded:
 @st.cache_resource(show_spinner=False)
 def _load(root: str) -> Loaded:
     try:
-        return Loaded(load_course(Path(root) if root else None), (), root)
+        course = load_course(Path(root) if root else None)
     except CourseError as exc:
-        return Loaded(None, tuple(exc.problems), root)
+        problems = tuple(exc.problems)
+        try:
+            env = content_snapshot.environment(setting(content_snapshot.ENV_SETTING))
+        except ValueError as bad:
+            error_once(f"{content_snapshot.ENV_SETTING} cannot be used ({bad}): taken as production")
+            env = "production"
+        fallback = content_snapshot.last_good(root or None) if env == "production" else None
+        if fallback is not None:
+            _log.error(
+                "the course content has %d problem(s); serving the last content that validated "
+                "(run python -m course validate to see them)",
+                len(problems),
+            )
+        return Loaded(fallback, problems, root)
+    content_snapshot.save(root or None)
+    return Loaded(course, (), root)
 
 
 def loaded() -> Loaded:
@@ -117,7 +148,8 @@ def setting(name: str) -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     # Not cached when it raises, so an unreachable database is retried on a later rerun.
-    return open_store(url or None)
+    # The timeouts are settings too (environment or secrets), read when the store opens.
+    return open_store(url or None, Timeouts.from_settings(setting))
 
 
 def store() -> Store | None:
@@ -148,6 +180,16 @@ _OUTAGE: set[str] = set()  # the reasons already logged for the outage going on,
 
 
 _REPORTED: set[str] = set()
+
+
+NOW_KEY = "course-now"  # tests only: a datetime standing in for the clock; no widget has this key
+
+
+def now() -> datetime:
+    """The time the pages act at: the clock, unless a test put a datetime under NOW_KEY
+    (tests move it forward to see a certificate expire or a refresher fall due)."""
+    fixed = st.session_state.get(NOW_KEY)
+    return fixed if isinstance(fixed, datetime) and fixed.tzinfo is not None else datetime.now(UTC)
 
 
 def error_once(message: str) -> None:
@@ -221,21 +263,38 @@ class _Offline:
 
 
 class LearnerSession:
-    """This browser session's learner: identity, event log and derived progress."""
+    """This browser session's learner: identity, event log and derived progress.
 
-    def __init__(self, learner_id: str):
+    `claim` is a resume code this tab carries (the browser's cookie or a resume link) that
+    could not be checked because the database was unreachable. While it is set the session is
+    a stand-in: it never registers as a new learner and writes nothing, so an outage cannot
+    hand the learner a new identity; once the code can be checked, the session becomes that
+    learner and whatever was done meanwhile goes onto their record (`sync`)."""
+
+    def __init__(self, learner_id: str, claim: str | None = None):
         self.learner_id = learner_id
         self.resume_code: str | None = None
         self.registered = False  # a learners row exists in the store
         self.display_name: str | None = None
         self.cohort: str | None = None
-        db = store()
+        self.claim = claim
+        db = store() if claim is None else None
         self.writer = PendingWriter(db if db is not None else _Offline())
         # What this script run has read: a page asks for events and progress several times,
         # and each store read is a query whose rows each wait their turn for the interpreter
         # lock under load (docs/performance.md, finding 5). Cleared by begin_run() and by writes.
         self._events: list[Event] | None = None
         self._progress: LearnerProgress | None = None
+        # The learner's stored events as last read: while the database is unreachable pages
+        # draw from this copy (plus what is pending), so a result or the progress table does
+        # not turn into "Choose a track first" (issue 18, defect 5).
+        self._stored: list[Event] | None = None
+        self._unread = False  # this run's read failed and no copy of the record is held
+        self.settled = False  # set by the run whose sync() turned a claim into its learner
+        self.renumbered: dict[str, int] = {}  # event id -> the attempt it was recorded as
+        # The track as last worked out from the events: the menu is built before the page reads
+        # anything this run, and lists this track's modules (see nav.build).
+        self.last_track: str | None = None
 
     def begin_run(self) -> None:
         """A new script run: read the store afresh (another tab or replica may have written)."""
@@ -247,11 +306,36 @@ class LearnerSession:
         return self.record_many([fields])[0]
 
     def events(self) -> list[Event]:
-        """Stored and pending events, oldest first (only pending ones while the database is
-        down); read once per script run."""
+        """Stored and pending events, oldest first, read once per script run. While the
+        database is down: the copy last read in this tab (if any) and the pending ones."""
         if self._events is None:
-            self._events = self.writer.events(self.learner_id)
+            pending = list(self.writer.pending)
+            if self.claim is not None:
+                self._events, self._unread = pending, True
+            else:
+                merged = self.writer.events(self.learner_id)
+                if self.writer.available and not isinstance(self.writer.store, _Offline):
+                    waiting = {e.event_id for e in pending}
+                    self._stored = [e for e in merged if e.event_id not in waiting]
+                    self._unread = False
+                else:
+                    known = self._stored or []
+                    seen = {e.event_id for e in known}
+                    mine = [e for e in pending if e.learner_id == self.learner_id and e.event_id not in seen]
+                    merged = sorted([*known, *mine], key=lambda e: e.timestamp)
+                    # A learner with a record this tab has never read: their track and
+                    # progress are unknown, which is not the same as having none.
+                    self._unread = self.registered and self._stored is None
+                self._events = merged
         return list(self._events)
+
+    @property
+    def unread(self) -> bool:
+        """True when this learner has (or claims) a record that cannot be read right now and
+        this tab holds no copy of it: pages say so instead of offering a fresh start."""
+        if self._events is None:
+            self.events()
+        return self._unread
 
     @property
     def offline(self) -> bool:
@@ -259,8 +343,12 @@ class LearnerSession:
         return bool(self.writer.pending) or isinstance(self.writer.store, _Offline) or not self.writer.available
 
     def sync(self, register: bool = False) -> None:
-        """Attach the store if it has come back, register the learner once they have done
-        something worth keeping, and write any pending events."""
+        """Attach the store if it has come back, settle a claimed identity, register the
+        learner once they have done something worth keeping, and write any pending events."""
+        if self.claim is not None:
+            self._settle()
+            if self.claim is not None:
+                return  # still unknown: never register a new learner or write in the meantime
         if isinstance(self.writer.store, _Offline):
             db = store()
             if db is None:
@@ -272,7 +360,61 @@ class LearnerSession:
             except StoreUnavailable:
                 return
         if self.writer.pending:
-            self.writer.flush()
+            self._written(self.writer.flush)
+
+    def _written(self, write: Callable[[], object]) -> None:
+        """Run a write of pending events. A quiz result whose attempt number another tab
+        recorded first is renumbered to the learner's next attempt, with the answers submitted
+        with it, and written again: both submissions stay on the record, each numbered once."""
+        for round_ in range(6):  # each round another tab took the next number too: rare, and bounded
+            try:
+                write()
+                return
+            except AttemptTaken as taken:
+                # Every write here adds its events to the writer before trying the store, so
+                # on each return below they are still pending, in order, for a later write.
+                waiting = list(self.writer.pending)
+                if round_ == 5:
+                    return
+                try:
+                    nxt = self.writer.store.next_attempt(taken.learner_id, taken.activity, taken.track)
+                except StoreUnavailable:
+                    return
+                moved = _renumbered(waiting, taken, nxt, self.renumbered)
+                if moved is None:
+                    _log.error("%s, and it is not one of this session's results; left pending", taken)
+                    return
+                self.writer = PendingWriter(self.writer.store, self.writer.retry_after_s)
+                write = functools.partial(self.writer.append_many, moved)
+
+    def _settle(self) -> None:
+        """Check the claimed resume code now that the database may be back. Valid: become
+        that learner, and move what was done meanwhile onto their record. Not valid (the
+        records were deleted): carry on as a new learner, as a wrong link does."""
+        db = store()
+        if db is None or self.claim is None:
+            return
+        try:
+            found = db.learner_for_resume_code(self.claim)
+            row = db.learner(found) if found is not None else None
+        except StoreUnavailable:
+            return
+        code, self.claim = self.claim, None
+        waiting = list(self.writer.pending)
+        self.writer = PendingWriter(db, self.writer.retry_after_s)
+        self.begin_run()
+        if found is None:
+            if waiting:
+                self._written(lambda: self.writer.append_many(waiting))
+            return
+        previous, self.learner_id = self.learner_id, found
+        self.registered, self.resume_code, self.settled = True, code, True
+        self.display_name = row.display_name if row else None
+        self.cohort = row.cohort if row else None
+        if waiting:
+            moved = [replace(e, learner_id=found, cohort=self.cohort) for e in waiting]
+            self._written(lambda: self.writer.append_many(moved))
+        _reown_kept_answers(previous, found)
 
     def _register(self) -> None:
         db = self.writer.store
@@ -286,15 +428,17 @@ class LearnerSession:
     # -- derived state
     @property
     def track(self) -> str | None:
-        return current_track(self.events())
+        self.last_track = current_track(self.events())
+        return self.last_track
 
     def record_many(self, many: list[dict]) -> list[Event]:
-        """Several events in one write (a quiz's answers and its result)."""
+        """Several events in one write (a quiz's answers and its result), as recorded: a quiz
+        result another tab took the attempt number of comes back renumbered."""
         events = [Event(learner_id=self.learner_id, cohort=self.cohort, **fields) for fields in many]
         self.sync(register=True)
-        self.writer.append_many(events)
+        self._written(lambda: self.writer.append_many(events))
         self.begin_run()  # what was read before this write is out of date
-        return events
+        return [replace(e, attempt=self.renumbered[e.event_id]) if e.event_id in self.renumbered else e for e in events]
 
     def choose_track(self, track_id: str) -> None:
         self.record(verb=REGISTERED, activity="course", track=track_id)
@@ -312,6 +456,38 @@ def begin_run() -> None:
     learner = st.session_state.get("learner")
     if learner is not None:
         learner.begin_run()
+
+
+def _renumbered(waiting: list[Event], taken: AttemptTaken, attempt: int, log: dict[str, int]) -> list[Event] | None:
+    """`waiting` with the refused quiz result, and the answers submitted just before it in the
+    same write, moved to `attempt` (noted in `log` by event id); None if it is not there."""
+    out = list(waiting)
+    key = (taken.learner_id, taken.activity, taken.track, taken.attempt)
+    for i, e in enumerate(out):
+        if e.verb in OUTCOME_VERBS and (e.learner_id, e.activity, e.track, e.attempt) == key:
+            j = i
+            while j >= 0 and (j == i or (out[j].verb, out[j].track, out[j].attempt) == (ANSWERED, e.track, e.attempt)):
+                out[j] = replace(out[j], attempt=attempt)
+                log[out[j].event_id] = attempt
+                j -= 1
+            return out
+    return None
+
+
+def _reown_kept_answers(previous: str, learner_id: str) -> None:
+    """Answers chosen in this tab while its learner could not be known (course/ui/kept.py
+    keeps them by learner id) now belong to the learner it turned out to be."""
+    from course.ui import kept  # kept uses this module; imported here to keep imports one-way
+
+    kept.reown(previous, learner_id)
+
+
+def claim(code: str) -> LearnerSession:
+    """This tab carries `code` but it cannot be checked now: a stand-in session that waits for
+    the database instead of becoming a new learner (see `LearnerSession.claim`)."""
+    learner = LearnerSession(uuid.uuid4().hex, claim=code)
+    st.session_state["learner"] = learner
+    return learner
 
 
 def session() -> LearnerSession:

@@ -6,27 +6,30 @@ reach them by typing their address. Sign-in is by a passcode checked against a s
 (`COURSE_TRAINER_EMAILS`). Wrong passcodes are rate-limited and get one message whatever
 was wrong.
 
-A passcode sign-in is kept by the browser in a session cookie (`ketamine_course_trainer`: an
-expiry 12 hours on and its HMAC), so reloading the presenter or the dashboard does not sign
-the trainer out. Signing out, closing the browser, the expiry or a new passcode ends it.
+A passcode sign-in is kept by the browser in a session cookie (`ketamine_course_trainer`),
+so reloading the presenter or the dashboard does not sign the trainer out. The cookie holds a
+random session id; the database keeps its hash, the passcode hash it was made under, and an
+expiry 12 hours on (`records.Store.create_trainer_session`). The cookie is HttpOnly (set by
+the server, course/ui/web.py), so a script on the page cannot read it. Signing out deletes the
+session, so a copy of the cookie stops working too; closing the browser, the expiry or a new
+passcode also ends it.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import hashlib
 import math
-import time
+from datetime import timedelta
 
 import streamlit as st
 
+from course.records import StoreUnavailable
 from course.trainer_auth import (
     MAX_PASSCODE,
     RateLimiter,
     allowed_email,
     check_passcode,
-    check_token,
     hash_problem,
-    sign_token,
 )
 from course.ui import state
 from course.ui.common import browser_cookie, dollars, set_browser_cookie
@@ -52,26 +55,53 @@ def _sso_email() -> str | None:
 
 def is_trainer() -> bool:
     if st.session_state.get("trainer"):
-        return True
+        if _still_signed_in():
+            return True
+        # Signed out elsewhere (another tab, or the trainer whose cookie this tab copied),
+        # expired, or the passcode changed: this tab is signed out too.
+        for key in ("trainer", "trainer-session"):
+            st.session_state.pop(key, None)
+        st.session_state["trainer-cookie-ignore"] = True
+        return allowed_email(_sso_email(), state.setting(EMAILS_SETTING))
     if _browser_token_valid():
         st.session_state["trainer"] = True  # a reload: the browser still holds the sign-in
         return True
     return allowed_email(_sso_email(), state.setting(EMAILS_SETTING))
 
 
-def _token_key() -> bytes | None:
-    stored, secret = state.setting(HASH_SETTING), state.cert_secret()
-    return secret + b"|" + stored.encode() if stored and secret else None
+def _credential() -> str | None:
+    """Which passcode hash a session was made under: a new passcode signs every browser out."""
+    stored = state.setting(HASH_SETTING)
+    return hashlib.sha256(stored.encode()).hexdigest() if stored else None
+
+
+def _still_signed_in() -> bool:
+    """A passcode sign-in is checked against its session on every run, so signing out ends it
+    in every open tab too, not only on a reload. One primary-key read; with the database out
+    of reach (or a sign-in made while it was), the tab's sign-in holds."""
+    session_id, credential, db = st.session_state.get("trainer-session"), _credential(), state.store()
+    if session_id is None or db is None:
+        return True
+    try:
+        return credential is not None and db.trainer_session_valid(session_id, credential)
+    except StoreUnavailable:
+        return True
 
 
 def _browser_token_valid() -> bool:
     if st.session_state.get("trainer-cookie-ignore"):
         return False
-    token = browser_cookie(COOKIE)
-    if token is None:
+    session_id = browser_cookie(COOKIE)
+    credential, db = _credential(), state.store()
+    if session_id is None or credential is None or db is None:
         return False
-    key = _token_key()
-    return key is not None and check_token(key, token, time.time())
+    try:
+        valid = db.trainer_session_valid(session_id, credential)
+    except StoreUnavailable:
+        return False
+    if valid:
+        st.session_state["trainer-session"] = session_id  # what Sign out ends
+    return valid
 
 
 def after_page() -> None:
@@ -80,31 +110,23 @@ def after_page() -> None:
     change = st.session_state.pop("trainer-cookie", None)
     if change is not None:
         set_browser_cookie(COOKIE, change or None)  # "" after signing out: clear it
+    pending = st.session_state.get("trainer-session-to-end")
+    db = state.store() if pending else None
+    if db is not None:  # a sign-out while the database was out of reach: end it now
+        try:
+            db.end_trainer_session(pending)
+            del st.session_state["trainer-session-to-end"]
+        except StoreUnavailable:
+            pass
 
 
 def _client() -> str:
-    """Who is trying passcodes, for the per-client limit. A connection from this machine is a
-    local browser or the proxy in front (deploy/'s nginx), which puts the address it saw last
-    in X-Forwarded-For (a client cannot forge that last entry). Local browsers share one
-    allowance: a reload must not give a new one."""
+    """Who is trying passcodes, for the per-client limit: the address the course's HTTP layer
+    settled for this connection (course/ui/web.py), which believes X-Forwarded-For only from
+    the proxies named in COURSE_TRUSTED_PROXIES. A header a browser sends itself changes
+    nothing. Browsers on this machine share one allowance: a reload must not give a new one."""
     ip = getattr(st.context, "ip_address", None)
-    ip = ip if isinstance(ip, str) and ip else None
-    if ip is not None and not _loopback(ip):
-        return ip
-    try:
-        forwarded = st.context.headers.get("X-Forwarded-For")
-    except Exception:  # no browser behind this run (a test harness)
-        forwarded = None
-    if isinstance(forwarded, str) and forwarded.strip():
-        return forwarded.split(",")[-1].strip()
-    return "this-machine"
-
-
-def _loopback(ip: str) -> bool:
-    try:
-        return ipaddress.ip_address(ip).is_loopback
-    except ValueError:
-        return False
+    return ip if isinstance(ip, str) and ip else "this-machine"
 
 
 OPEN_AFTER_SIGN_IN = "open-after-trainer-sign-in"  # the page a sign-in opens: "trainer" or "present"
@@ -179,15 +201,36 @@ def render_sign_in(opens: str = "trainer", note: str = "") -> None:
         limiter().succeeded(_client())
         st.session_state["trainer"] = True
         st.session_state.pop("trainer-cookie-ignore", None)
-        st.session_state["trainer-cookie"] = sign_token(_token_key() or b"", int(time.time()) + TOKEN_HOURS * 3600)
+        _keep_sign_in()
         st.session_state[OPEN_AFTER_SIGN_IN] = opens
         st.rerun()
     limiter().failed(_client())
     st.error("That did not work. Check the passcode and try again.", icon=":material/error:")
 
 
+def _keep_sign_in() -> None:
+    """A session in the database for this sign-in, and its id for the browser's cookie. With
+    the database out of reach, the sign-in holds for this tab only (a reload asks again)."""
+    db, credential = state.store(), _credential()
+    if db is None or credential is None:
+        return
+    try:
+        session_id = db.create_trainer_session(credential, timedelta(hours=TOKEN_HOURS))
+    except StoreUnavailable:
+        return
+    st.session_state["trainer-session"] = session_id
+    st.session_state["trainer-cookie"] = session_id
+
+
 def sign_out_button() -> None:
     if st.session_state.get("trainer") and st.button("Sign out of trainer mode", icon=":material/logout:"):
+        session_id = st.session_state.pop("trainer-session", None)
+        db = state.store()
+        if session_id and db is not None:
+            try:
+                db.end_trainer_session(session_id)
+            except StoreUnavailable:
+                st.session_state["trainer-session-to-end"] = session_id  # ended on a later run
         st.session_state.pop("trainer", None)
         st.session_state["trainer-cookie"] = ""  # cleared in the browser on the next run
         st.session_state["trainer-cookie-ignore"] = True  # the cookie this tab connected with

@@ -7,6 +7,7 @@ import streamlit as st
 
 from course.events import quiz_activity
 from course.records import open_store
+from course.ui import kept
 from course.ui.kept import NOT_SAVED
 from course.ui.pages.quiz import QUIZ_INSTRUCTIONS, restored_message
 from tests.app.test_records_ui import new_app
@@ -167,3 +168,16 @@ def test_check_in_answers_come_back_after_leaving_and_are_forgotten_once_submitt
     db = open_store(isolated_store)
     assert db.drafts(learner, f"test/{pre.id}", "public", 1) == {}
     assert db.drafts(learner, f"survey/{survey.id}/start", "public", 1) == {survey.items[0].id: 2}
+
+
+def test_the_browser_copy_of_unsaved_answers_is_kept_by_a_script_file_from_this_server(isolated_store):
+    """Issue 18: the component that hands the browser's copy over was given its script inline,
+    which Streamlit loads from a blob: URL that the course's Content-Security-Policy refuses, so
+    the copy was never read back. Its script is a file now, which Streamlit serves from this
+    server (the policy's 'self')."""
+    at = new_app()  # a new session: the component asks the browser for its copy
+    (component,) = at.get("bidi_component")
+    assert component.proto.component_name == kept.COMPONENT
+    assert component.proto.js_content == ""
+    assert component.proto.js_source_path == kept.COMPONENT_JS
+    assert (kept.ASSETS / kept.COMPONENT_JS).is_file()

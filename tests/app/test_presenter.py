@@ -450,3 +450,41 @@ def test_trainers_can_download_the_facilitator_pack_from_the_app(real_course):
     assert "Download pack (HTML)" in labels and "Download pack (PDF)" in labels
     learner = tab("presenter")
     assert not learner.get("download_button")  # the pack holds the answer key: trainers only
+
+
+def test_a_phone_that_reloads_the_join_page_still_counts_once_and_sees_its_answer(real_course, db, monkeypatch):
+    """Issue 18, defect 4: a reload made a new participant, so reloading and answering again
+    stuffed the poll. The phone's voter cookie (set by the join page's response, see
+    course/ui/web.py) is the participant now, so the reloaded page is the same voter."""
+    from course.ui.pages import presenter
+
+    cookies = {"ketamine_course_voter": "a-phone-voter-cookie-value-0123456789"}
+    monkeypatch.setattr(presenter, "browser_cookie", cookies.get)
+    question = poll_questions(real_course, MODULE, "public")[0]
+    (a, a_label), (b, _) = question.options[:2]
+    at, code = start()
+    at.selectbox(key="poll-question").set_value(question.id)
+    at = no_errors(at.button(key="poll-open").click().run())
+    poll_id = db.current_poll(code).poll_id
+
+    phone = no_errors(tab("join", room=code))
+    phone.radio(key=f"poll-choice-{poll_id}").set_value(a)
+    phone = no_errors(phone.button(key=f"poll-send-{poll_id}").click().run())
+    reloaded = no_errors(tab("join", room=code))  # a new session: what a reload is
+    assert f"You answered: {a_label}" in page_text(reloaded)
+    reloaded.radio(key=f"poll-choice-{poll_id}").set_value(b)
+    no_errors(reloaded.button(key=f"poll-send-{poll_id}").click().run())
+    assert db.poll_tally(poll_id) == {b: 1}  # replaced, not added
+
+
+def test_without_pango_the_pdf_pack_says_what_the_server_lacks_and_the_html_pack_still_downloads(monkeypatch):
+    from course import html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable("PDFs cannot be made on this server: Pango is not installed (test).")
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    at = tab("presenter", trainer=True)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack (HTML)" in labels and "Download pack (PDF)" not in labels
+    assert any("Pango is not installed" in w.value for w in at.warning)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from course.events import PASSED, REGISTERED, Event
+from course.events import PASSED, REGISTERED, Event, scenario_completed
 from course.records import open_store
 from course.ui.pages.home import STAFF_CODE_LABEL
 from tests.app.test_walkthrough import APP, answer, button, choose_track, open_quiz, texts
@@ -181,15 +181,13 @@ def test_download_my_records_offers_xapi_json(real_course):
     assert downloads and not downloads[0].proto.disabled
 
 
-def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_course, isolated_store):
-    at = choose_track(new_app(), "Clinic staff onboarding")
-    learner = at.session_state["learner"]
-    store = open_store(isolated_store)
-    now = datetime.now(UTC)
-    for m in real_course.track("staff").modules:
+def complete_the_staff_track(course, store, learner_id: str, now: datetime) -> None:
+    """Every staff module passed (9/10) and, as the staff track's completion rule asks, every
+    scenario it sees played to an ending."""
+    for m in course.track("staff").modules:
         store.append(
             Event(
-                learner_id=learner.learner_id,
+                learner_id=learner_id,
                 verb=PASSED,
                 activity=f"quiz/{m}",
                 track="staff",
@@ -198,6 +196,19 @@ def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_cou
                 timestamp=now,
             )
         )
+    for scenario in course.scenarios.values():
+        if "staff" in scenario.tracks:
+            ending = scenario.endings[0]
+            fields = scenario_completed(scenario.id, scenario.module, ending.id, ending.rating, [], "staff")
+            store.append(Event(learner_id=learner_id, **fields, timestamp=now))
+
+
+def test_certificate_is_issued_when_every_module_is_passed_and_verifies(real_course, isolated_store):
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    learner = at.session_state["learner"]
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    complete_the_staff_track(real_course, store, learner.learner_id, now)
     at = button(at, "View my progress").click().run()
     name_box = next(t for t in at.text_input if t.label.startswith("Your full name"))
     name_box.set_value("Alex Ngata")  # inside a form: sent with the submit button
@@ -290,3 +301,26 @@ def test_a_code_typed_on_home_is_shown_as_typed_not_as_markdown(real_course, iso
     next(t for t in at.text_input if t.label == STAFF_CODE_LABEL).set_value("**X** [y](z)")
     at = button(at, "Start the course").click().run()
     assert at.error[0].value.startswith(r"No cohort has the code “\*\*X\*\* \[y\]\(z\)”.")
+
+
+def test_without_pango_an_issued_certificate_says_the_pdf_cannot_be_made_and_stays_valid(
+    real_course, isolated_store, monkeypatch, caplog
+):
+    from course import html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable("PDFs cannot be made on this server: Pango is not installed (test).")
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    learner = at.session_state["learner"]
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    complete_the_staff_track(real_course, store, learner.learner_id, now)
+    at = button(at, "View my progress").click().run()
+    next(t for t in at.text_input if t.label.startswith("Your full name")).set_value("Alex Ngata")
+    at = button(at, "Issue my certificate").click().run()
+    assert any(s.value.startswith("Certificate KT-") for s in at.success)
+    assert "Download certificate (PDF)" not in [d.proto.label for d in at.get("download_button")]
+    assert any("can't be made on this server right now" in w.value for w in at.warning)
+    assert "Pango is not installed" in caplog.text

@@ -364,3 +364,86 @@ def test_a_long_stuck_list_shows_the_longest_inactive_and_the_csv_has_everyone(i
     assert "Showing the 2 longest inactive of 6. The Stuck learners CSV under Exports lists them all." in texts(at)
     table = next(t.value for t in at.table if "Why" in t.value.columns)
     assert list(table["Learner"]) == ["quiet-5", "quiet-4"]
+
+
+def test_quiz_scores_count_only_attempts_on_the_track_chosen(real_course, isolated_store):
+    """Issue 18, defect 10: the distribution is drawn against the chosen track's pass mark,
+    so it must hold that track's attempts only; public learners' scores were counted too."""
+    store = open_store(isolated_store)
+    t = NOW - timedelta(days=1)
+    for track, score, n in (("staff", 9.0, 6), ("public", 3.0, 7)):
+        for i in range(n):
+            base = {"learner_id": store.create_learner(learner_id=f"{track}-{i}")[0], "track": track}
+            store.append(Event(verb=REGISTERED, activity="course", timestamp=t, **base))
+            verb = PASSED if score >= 8 else FAILED
+            store.append(
+                Event(
+                    verb=verb,
+                    activity="quiz/history",
+                    attempt=1,
+                    score=score,
+                    max_score=10.0,
+                    success=verb == PASSED,
+                    timestamp=t + timedelta(minutes=1),
+                    **base,
+                )
+            )
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-track").set_value("Clinic staff onboarding").run()
+    scores = next(t.value for t in at.table if "Score band" in t.value.columns)
+    assert scores["Learners"].astype(int).sum() == 6  # the 7 public learners are not in it
+
+
+def test_csv_downloads_do_not_rerun_the_dashboard(real_course, isolated_store):
+    """Issue 18, defect 10: each download click reran the dashboard, which replaced the other
+    files and cancelled downloads still in progress. The buttons now leave the page alone."""
+    seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    buttons = [b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]
+    assert buttons
+    for b in buttons:
+        assert b.proto.ignore_rerun, b.proto.label
+
+
+def _browser_harness():
+    import streamlit as st
+
+    from course.ui import trainer_access
+
+    if trainer_access.is_trainer():
+        st.write("Signed in as a trainer")
+        trainer_access.sign_out_button()
+    else:
+        trainer_access.render_sign_in()
+    trainer_access.after_page()
+
+
+def test_signing_out_revokes_the_sign_in_a_copied_cookie_carries(trainer_env, isolated_store, monkeypatch):
+    """Issue 18, defect 7: signing out only cleared this browser's cookie; a copy of it kept
+    working for 12 hours. The cookie now names a session kept in the database, and signing
+    out deletes it."""
+    from course.ui import trainer_access
+
+    jar: dict[str, str] = {}  # the browser's cookies, as the server sets and reads them
+    monkeypatch.setattr(trainer_access, "browser_cookie", jar.get)
+    monkeypatch.setattr(
+        trainer_access,
+        "set_browser_cookie",
+        lambda name, value: jar.__setitem__(name, value) if value else jar.pop(name, None),
+    )
+    at = sign_in(AppTest.from_function(_browser_harness, default_timeout=60).run())
+    at = at.run()
+    copied = jar[trainer_access.COOKIE]
+    assert "Signed in as a trainer" in texts(at)
+    # Another browser holding a copy of the cookie is signed in too (that is what a cookie is)...
+    other = AppTest.from_function(_browser_harness, default_timeout=60).run()
+    assert "Signed in as a trainer" in texts(other)
+    # ...until the trainer signs out: then the copy opens nothing, in a page already open...
+    button(at, "Sign out of trainer mode").click().run()
+    assert "Signed in as a trainer" not in texts(other.run())
+    assert trainer_access.COOKIE not in jar
+    # ...or opened afresh.
+    jar[trainer_access.COOKIE] = copied
+    later = AppTest.from_function(_browser_harness, default_timeout=60).run()
+    assert "Signed in as a trainer" not in texts(later)
+    assert later.title[0].value == "Trainer sign-in"

@@ -369,3 +369,16 @@ def test_a_link_to_a_part_that_does_not_exist_says_so_and_opens_the_overview(app
     at = at.run()
     assert not [i for i in at.info if "no part called" in i.value]
     assert any(h.value == first.sections[0].heading for h in at.header)
+
+
+def test_a_locked_module_and_its_quiz_still_carry_the_notice_and_the_crisis_services(app, real_course):
+    """The not-medical-advice notice (with the crisis services) stands everywhere a learner looks:
+    a locked module's page and its quiz's page returned before drawing it."""
+    second = real_course.track("staff").modules[1]
+    at = choose_track(app, "Clinic staff onboarding")
+    for path in (second, f"{second}-quiz"):
+        at = go(at, path)
+        shown = texts(at)
+        assert "This module opens when you pass the quiz for" in shown, path
+        assert "Education, not medical advice." in shown, path
+        assert "988 Suicide & Crisis Lifeline" in shown, path

@@ -59,6 +59,7 @@ def random_log(course: Course, learners: int, seed: int) -> list[Event]:
         track = rng.choice(tracks)
         t = rng.uniform(0, 60 * 24 * 40)  # minutes over 40 days
         kw = {"cohort": cohort}
+        used: dict[tuple[str, str], set[int]] = {}  # attempt numbers with a result, per quiz and track
 
         def add(verb, activity, _kw=kw, _lid=lid, **more):
             nonlocal t
@@ -112,6 +113,12 @@ def random_log(course: Course, learners: int, seed: int) -> list[Event]:
                     add(EXPERIENCED, f"section/{module.id}/{sec.id}", track=track if rng.random() < 0.97 else None)
             for attempt in range(rng.choice((0, 1, 1, 2, 3))):
                 session_attempt = 1 if rng.random() < 0.3 else attempt + 1  # a later session counts from 1
+                # ...but a result is stored once per number (m006): the store gives a taken
+                # number's result the learner's next one, with its answers, as the app does.
+                taken = used.setdefault((module.quiz, track), set())
+                if session_attempt in taken:
+                    session_attempt = max(taken) + 1
+                taken.add(session_attempt)
                 right = 0
                 items = [q for _, q in course.quizzes[module.quiz].items(track)]
                 for q in items:
@@ -170,6 +177,10 @@ def assert_same_figures(course: Course, url: str, events: list[Event]) -> int:
         for quiz_id in quizzes:
             for which in ("best", "latest"):
                 assert adb.score_distribution(store, sel, quiz_id, which) == a.score_distribution(old, quiz_id, which)
+                for t in course.settings.tracks:  # the dashboard's Track filter
+                    assert adb.score_distribution(store, sel, quiz_id, which, track=t.id) == a.score_distribution(
+                        old, quiz_id, which, track=t.id
+                    )
             assert adb.item_analysis(store, course, sel, quiz_id) == a.item_analysis(course, old, quiz_id)
         assert adb.knowledge_gain(store, course, sel) == a.knowledge_gain(course, old)
         assert adb.attitude_change(store, course, sel) == a.attitude_change(course, old)
@@ -282,3 +293,72 @@ def test_item_statistics_are_those_of_the_original_per_question_sums(course):
             ]
             assert stats.facility == sum(item) / len(item)
             assert stats.discrimination == a.pearson(item, rest)
+
+
+def scenario_and_refresher_log(course: Course, learners: int, seed: int) -> list[Event]:
+    """Scenario choices and endings, inline-check answers (right and wrong, retried), refresher
+    sets and answers, amid quiz answers that look alike but must not count, and activities the
+    course does not know (an old scenario step, a retired check)."""
+    rng = random.Random(seed)
+    out: list[Event] = []
+    scenarios = list(course.scenarios.values())
+    checks = [(m.id, c.id) for m in course.modules for s in m.sections for c in s.checks]
+    questions = [(m.id, q.id) for m in course.modules for _, q in course.quizzes[m.quiz].items()]
+    for n in range(learners):
+        lid, t = f"S{n:03d}", rng.uniform(0, 60 * 24 * 60)  # minutes over 60 days: two months
+        kw = {"cohort": rng.choice(COHORTS), "track": "staff"}
+
+        def add(verb, activity, _kw=kw, _lid=lid, **more):
+            nonlocal t
+            t += rng.choice((0, 1, 20, 600))
+            out.append(ev(_lid, t, verb, activity, **_kw, **more))
+
+        for sc in rng.sample(scenarios, rng.randint(0, len(scenarios))):
+            for step in rng.sample(sc.steps, rng.randint(1, len(sc.steps))):
+                add(ANSWERED, f"scenario-step/{sc.id}/{step.id}", response=rng.choice(step.choices).id)
+            if rng.random() < 0.7:
+                add(COMPLETED, f"scenario/{sc.id}", context={"ending": rng.choice(sc.endings).id})
+        add(ANSWERED, "scenario-step/retired/s1", response="a")
+        for module_id, check_id in rng.sample(checks, rng.randint(0, len(checks))):
+            for _ in range(rng.choice((1, 1, 2))):
+                add(ANSWERED, f"check/{module_id}/{check_id}", response="a", success=rng.random() < 0.6)
+        for set_no in range(rng.choice((0, 1, 2, 3))):
+            for module_id, qid in rng.sample(questions, 5):
+                ok = rng.random() < 0.7
+                add(
+                    ANSWERED,
+                    f"question/{qid}",
+                    score=float(ok),
+                    max_score=1.0,
+                    success=ok,
+                    context={"refresher": set_no + 1, "module": module_id},
+                )
+            add(COMPLETED, "refresher", attempt=set_no + 1, score=4.0, max_score=5.0, success=True)
+        module_id, qid = rng.choice(questions)
+        add(ANSWERED, f"question/{qid}", attempt=1, score=1.0, max_score=1.0, success=True)  # a quiz answer
+        add(ANSWERED, f"question/{qid}", score=1.0, max_score=1.0, context={"note": "refresher"})  # not one
+    return out
+
+
+def test_scenario_check_and_refresher_figures_read_only_their_events_and_match(real_course, db_url):
+    from course import refresh
+    from course.scenario_analytics import all_scenario_paths, check_stats
+
+    events = scenario_and_refresher_log(real_course, 60, 4)
+    store = open_store(db_url)
+    store.append_many(events)
+    stored = store.events_between()
+    for sel in selections(events):
+        old = a.filter_events(stored, sel.cohort, since=sel.since, until=sel.until)
+        few = adb.scenario_events(store, real_course, sel)
+        assert len(few) < len(old) or not old
+        assert all_scenario_paths(real_course, few) == all_scenario_paths(real_course, old)
+        assert check_stats(real_course, few) == check_stats(real_course, old)
+        refreshers = adb.refresher_events(store, real_course, sel)
+        assert refresh.activity(refreshers) == refresh.activity(old)
+        assert refresh.retention(real_course, refreshers) == refresh.retention(real_course, old)
+    everyone = adb.Selection()
+    assert any(
+        p.endings.learners for p in all_scenario_paths(real_course, adb.scenario_events(store, real_course, everyone))
+    )
+    assert any(r.learners for r in refresh.retention(real_course, adb.refresher_events(store, real_course, everyone)))

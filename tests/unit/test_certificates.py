@@ -6,15 +6,18 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pypdf
 import pytest
 import sqlalchemy as sa
 
-from course import certificates, pdf_fonts
+from course import certificates
 from course.certificates import Certificate, issue, latin1, render_pdf, verify
 from course.records import Store, certificates_table, open_store
+from tests.pdfua import missing_glyphs
 
 SECRET = b"unit-test-secret-0123456789abcdef"
 ISSUED = datetime(2026, 3, 1, 14, 30, 5, tzinfo=UTC)
@@ -57,6 +60,7 @@ def test_the_certificate_record_holds_only_what_a_verifier_may_see():
         "course_version",
         "issued_at",
         "score_percent",
+        "expires_at",  # printed on the certificate since issue 21, so a verifier may see it
     ]
 
 
@@ -167,7 +171,8 @@ def test_the_pdf_shows_the_name_course_score_date_id_and_how_to_verify(cert):
 def test_the_pdf_is_one_a4_landscape_page(cert):
     pdf = render_pdf(cert, compress=False)
     assert b"/Count 1" in pdf
-    assert re.search(rb"/MediaBox \[0 0 841\.89 595\.28\]", pdf)
+    box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert [round(float(v), 2) for v in box] == [0, 0, 841.89, 595.28]
 
 
 def test_the_pdf_is_compressed_by_default(cert):
@@ -193,10 +198,12 @@ def test_the_pdf_is_compressed_by_default(cert):
         "O’Brien — “Jr”",
     ],
 )
-def test_a_name_in_any_script_is_printed_as_written(cert, name):
+def test_a_name_in_any_script_is_printed_as_written(cert, name, caplog):
     pdf = render_pdf(dataclasses.replace(cert, display_name=name))
     assert name in page_text(pdf)
     assert not any(f.endswith("Helvetica") or f.endswith("Helvetica-Bold") for f in font_names(pdf))
+    assert ".notdef" not in caplog.text and "no installed font" not in caplog.text
+    assert missing_glyphs(pdf) == []
 
 
 def test_only_the_fonts_a_name_needs_are_embedded(cert):
@@ -216,18 +223,52 @@ def test_any_name_renders_on_one_page_without_error(cert, name):
     assert b"/Count 1" in pdf, "a long name shrinks to fit rather than spilling onto a second page"
 
 
+def only_fonts(tmp_path: Path, monkeypatch, *fonts: tuple[str, bytes]) -> None:
+    """Make fontconfig (and so Pango and WeasyPrint) see only these font files."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for name, data in fonts:
+        (folder / name).write_bytes(data)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{folder}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+
+
+def system_font(file_name: str) -> bytes:
+    path = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, check=True).stdout
+    return Path(next(p for p in path.splitlines() if p.endswith("/" + file_name))).read_bytes()
+
+
+def latin_1_only(font: bytes) -> bytes:
+    """DejaVu Sans cut down to Latin-1: a font with "ó" but no "Ł" or "ż"."""
+    from fontTools import subset
+
+    options = subset.Options()
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=range(0x20, 0x100))
+    face = subset.load_font(io.BytesIO(font), options)
+    subsetter.subset(face)
+    out = io.BytesIO()
+    subset.save_font(face, out, options)
+    return out.getvalue()
+
+
 def test_a_letter_no_installed_font_has_is_a_question_mark_and_a_symbol_is_left_out(cert, tmp_path, monkeypatch):
-    for name in pdf_fonts.PRIMARY:  # only the body font: it has no Chinese and no 🩺
-        (tmp_path / name).symlink_to(next(d / name for d in pdf_fonts.font_dirs() if (d / name).exists()))
-    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))
-    text = page_text(render_pdf(dataclasses.replace(cert, display_name="Zoë 🩺 Wáng 王")))
-    assert "Zoë Wáng ?" in text
+    # only the body font: it has no Chinese and no 🩺
+    only_fonts(tmp_path, monkeypatch, *((n, system_font(n)) for n in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")))
+    pdf = render_pdf(dataclasses.replace(cert, display_name="Zoë 🩺 Wáng 王"))
+    assert "Zoë Wáng ?" in page_text(pdf)
+    assert missing_glyphs(pdf) == []
 
 
 def test_without_unicode_fonts_the_name_is_spelled_as_closely_as_latin_1_allows(cert, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))  # a folder with no fonts
-    text = page_text(render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć")))
-    assert "Lukasz Zólc" in text
+    only_fonts(tmp_path, monkeypatch, ("Latin1Sans.ttf", latin_1_only(system_font("DejaVuSans.ttf"))))
+    pdf = render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć"))
+    assert "Lukasz Zólc" in page_text(pdf)
+    assert missing_glyphs(pdf) == []
 
 
 @pytest.mark.parametrize(
@@ -255,9 +296,13 @@ def test_a_learner_sees_only_their_own_certificates_that_still_verify(store, rea
 
 
 def test_a_damaged_font_file_still_gives_the_learner_their_certificate(cert, tmp_path, monkeypatch, caplog):
-    regular = next(d / pdf_fonts.PRIMARY[0] for d in pdf_fonts.font_dirs() if (d / pdf_fonts.PRIMARY[0]).exists())
-    (tmp_path / pdf_fonts.PRIMARY[0]).write_bytes(regular.read_bytes()[:50_000])  # cut short
-    monkeypatch.setenv("COURSE_PDF_FONT_DIRS", str(tmp_path))
+    regular = system_font("DejaVuSans.ttf")
+    only_fonts(
+        tmp_path,
+        monkeypatch,
+        ("DejaVuSans.ttf", regular[:50_000]),  # cut short
+        ("Latin1Sans.ttf", latin_1_only(regular)),
+    )
     pdf = render_pdf(dataclasses.replace(cert, display_name="Łukasz Żółć"))
     assert "Lukasz Zólc" in page_text(pdf) and cert.certificate_id in page_text(pdf)
-    assert "the Unicode fonts failed" in caplog.text
+    assert "no installed font has" in caplog.text and "U+0141" in caplog.text

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import io
 import os
 import re
+import socket
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pikepdf
+import pypdf
 import pytest
 
 from course.content_checks import dose_findings
@@ -18,9 +23,20 @@ from course.export import (
     build_pack,
     facilitator_pack_html,
     facilitator_pack_pdf,
+    pack_html,
     render_pack_pdf,
 )
 from course.slides import AUDIENCES, UnknownModule, build_slides, strip_marker
+from tests.pdfua import (
+    artifact_text,
+    missing_glyphs,
+    pages_text,
+    problems,
+    reading_order_problems,
+    squeeze,
+    struct_elements,
+)
+from tests.pdfua import tag as struct_tag
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADING_TAGS = {
@@ -39,6 +55,12 @@ LOADING_TAGS = {
 }
 LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href"}
 EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+# What the pack's print stylesheet hides (so the PDF does not have it).
+PRINT_HIDDEN = {
+    "hidden_ids": {"about"},
+    "hidden_classes": {"screen-only", "skip-link", "intro-notice"},
+    "hidden_tags": {"head", "svg", "nav", "header"},
+}
 
 
 class Page(HTMLParser):
@@ -292,28 +314,12 @@ def test_unknown_module_is_refused_with_the_known_ids(real_course):
 
 
 # --------------------------------------------------------------------------- PDF
-
-
-def pdf_pages(data: bytes) -> list[tuple[bytes, bytes]]:
-    """(page dictionary, page text) for each page in order, from an uncompressed fpdf2 PDF."""
-    kids = re.search(rb"/Type /Pages", data) and re.search(rb"/Kids \[([^\]]*)\]", data)
-    assert kids, "no page tree"
-    out = []
-    for page_id in re.findall(rb"(\d+) 0 R", kids.group(1)):
-        page = re.search(rb"\n" + page_id + rb" 0 obj\n<<(.*?)>>\nendobj", data, re.S).group(1)
-        contents = re.search(rb"/Contents (\d+) 0 R", page).group(1)
-        stream = re.search(rb"\n" + contents + rb" 0 obj\n<<.*?>>\nstream\n(.*?)endstream", data, re.S).group(1)
-        out.append((page, b" ".join(re.findall(rb"\((.*?)\) Tj", stream))))
-    return out
+# One small pack here (History, public); every module in both audiences: tests/pdf/.
 
 
 @pytest.fixture(scope="module")
-def pdfs(real_course):
-    return {
-        (m.id, a): render_pack_pdf(build_pack(real_course, m.id, a), compress=False)
-        for m in real_course.modules
-        for a in AUDIENCES
-    }
+def small_pdf(real_course):
+    return render_pack_pdf(build_pack(real_course, "history", "public"))
 
 
 def test_pdf_starts_like_a_pdf(real_course):
@@ -322,55 +328,161 @@ def test_pdf_starts_like_a_pdf(real_course):
     assert data.rstrip().endswith(b"%%EOF")
 
 
-def test_pdf_page_count_matches_the_page_objects(pdfs):
-    for key, pack in pdfs.items():
-        pages = len(re.findall(rb"/Type /Page\b(?!s)", pack.data))
-        assert pages == pack.page_count, key
-        assert len(pdf_pages(pack.data)) == pages
+def test_pdf_page_count_matches_the_page_objects(small_pdf):
+    assert len(pypdf.PdfReader(io.BytesIO(small_pdf.data)).pages) == small_pdf.page_count
 
 
-def test_pdf_gives_each_slide_exactly_one_landscape_page_in_order(real_course, pdfs):
-    for (module_id, audience), pack in pdfs.items():
-        slides = build_slides(real_course, module_id, audience)
-        assert pack.slide_pages == len(slides)
-        pages = pdf_pages(pack.data)
-        for slide, (page, text) in zip(slides, pages, strict=False):
-            assert f"Slide {slide.number} of {slide.total}".encode() in text
-            assert b"/MediaBox [0 0 595.28 841.89]" not in page  # not a portrait page
-        after = pages[len(slides)][1]
-        assert b"Slide " + str(len(slides)).encode() + b" of" not in after
-        assert b"Speaker notes" in after
+def check_slide_pages(course, module_id: str, audience: str, pack) -> None:
+    """Each slide has exactly one landscape page, in order, and the notes follow them."""
+    slides = build_slides(course, module_id, audience)
+    assert pack.slide_pages == len(slides)
+    pages = pages_text(pack.data)
+    sizes = [tuple(round(float(v), 2) for v in p.mediabox[2:]) for p in pypdf.PdfReader(io.BytesIO(pack.data)).pages]
+    for slide, text, size in zip(slides, pages, sizes, strict=False):
+        assert f"Slide {slide.number} of {slide.total}" in text
+        assert size == (841.89, 595.28)  # A4 landscape, not a portrait page
+    after = pages[len(slides)]
+    assert "Slide " + str(len(slides)) + " of" not in after
+    assert "Speaker notes" in after
+    assert sizes[len(slides)] == (595.28, 841.89)  # then A4 portrait
 
 
-def test_pdf_parts_follow_the_slides_in_order(pdfs):
-    for key, pack in pdfs.items():
-        starts = pack.part_pages
-        order = ["slides", "speaker-notes", "handout", "quiz", "answer-key", "references"]
-        assert list(starts) == order
-        assert starts["speaker-notes"] == pack.slide_pages + 1
-        assert [starts[p] for p in order] == sorted(starts[p] for p in order)
-        assert starts["references"] <= pack.page_count
-        pages = pdf_pages(pack.data)
-        for part, title in (("handout", b"Handout: "), ("answer-key", b"Answer key"), ("references", b"References")):
-            assert title in pages[starts[part] - 1][1], (key, part)
+def check_parts(pack, scenarios: bool = False) -> None:
+    """The printed parts start in order; `scenarios`: the module has a scenario discussion sheet."""
+    starts = pack.part_pages
+    order = ["slides", "speaker-notes", "crisis-disclosure", "handout", *(["scenarios"] if scenarios else []), "quiz"]
+    order += ["answer-key", "references"]
+    assert list(starts) == order
+    assert starts["slides"] == 1
+    assert starts["speaker-notes"] == pack.slide_pages + 1
+    assert [starts[p] for p in order] == sorted(starts[p] for p in order)
+    assert starts["references"] <= pack.page_count
+    pages = pages_text(pack.data)
+    for part, title in (
+        ("crisis-disclosure", "If someone discloses a crisis"),
+        ("handout", "Handout: "),
+        ("answer-key", "Answer key"),
+        ("references", "References"),
+    ):
+        assert title in pages[starts[part] - 1], part
 
 
-def test_pdf_has_the_quiz_answers_and_references(real_course, pdfs):
-    from course.export import pdf_text
+def test_pdf_gives_each_slide_exactly_one_landscape_page_in_order(real_course, small_pdf):
+    check_slide_pages(real_course, "history", "public", small_pdf)
 
-    pack = pdfs[("history", "public")]
-    text = b" ".join(t for _, t in pdf_pages(pack.data)).decode("latin-1").replace("\\(", "(").replace("\\)", ")")
+
+def test_a_slide_too_long_for_its_page_is_set_smaller_not_carried_over(real_course):
+    pack = build_pack(real_course, "history", "public")
+    long_text = " ".join(["Ketamine was first made as a safer anaesthetic than phencyclidine."] * 40)
+    slides = list(pack.slides)
+    slides[3] = dataclasses.replace(slides[3], paragraphs=(long_text, "• " + long_text[:300]))
+    short = dataclasses.replace(pack, slides=tuple(slides[:6]))
+    rendered = render_pack_pdf(short)
+    assert rendered.slide_pages == 6
+    pages = pages_text(rendered.data)
+    assert "Slide 4 of" in pages[3] and "Slide 5 of" in pages[4]
+    assert squeeze(long_text[-200:]) in squeeze(pages[3])  # all of it, on its own page
+    assert 'class="slide slide-section fit-' in pack_html(short, fit={4: 3})
+
+
+def test_pdf_parts_follow_the_slides_in_order(small_pdf):
+    check_parts(small_pdf)
+
+
+def test_pdf_has_the_quiz_answers_and_references(real_course, small_pdf):
+    text = squeeze("".join(pages_text(small_pdf.data)))
     module = real_course.module("history")
     for ref in module.references:
-        assert pdf_text(ref.citation)[:40] in text
+        assert squeeze(ref.citation) in text
     for entry in build_pack(real_course, "history", "public").questions:
-        assert pdf_text(entry.question.prompt)[:40] in text
+        assert squeeze(entry.question.prompt) in text
+        assert squeeze(entry.explanation) in text
 
 
-def test_public_pdf_never_shows_a_dose(real_course, pdfs):
-    for module in real_course.modules:
-        text = b" ".join(t for _, t in pdf_pages(pdfs[(module.id, "public")].data)).decode("latin-1")
-        assert dose_findings(text) == [], module.id
+def test_pdf_quiz_options_are_lettered_as_the_answer_key_names_them(small_pdf):
+    # The answer key says "A. ..."; the printed options were numbered 1, 2, 3.
+    quiz = pages_text(small_pdf.data)[small_pdf.part_pages["quiz"] - 1]
+    markers = set(re.findall(r"^(\w+)\. *$", quiz, re.M))
+    assert {"A", "B", "C"} <= markers and not any(m.isdigit() for m in markers), markers
+
+
+def test_public_pdf_never_shows_a_dose(small_pdf):
+    assert dose_findings(" ".join(pages_text(small_pdf.data))) == []
+
+
+def test_pdf_is_tagged_pdf_ua_with_headings_in_order_and_every_text_tagged_or_an_artifact(small_pdf):
+    assert problems(small_pdf.data) == []
+    assert missing_glyphs(small_pdf.data) == []
+
+
+def test_pdf_language_title_and_display_title(small_pdf):
+    pdf = pikepdf.open(io.BytesIO(small_pdf.data))
+    assert str(pdf.Root.Lang) == "en"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert str(pdf.docinfo.Title) == "History: from anaesthetic to antidepressant: facilitator pack (public)"
+
+
+def test_every_chart_is_a_figure_whose_alt_text_is_its_description(real_course, small_pdf):
+    figures = [s.figure for s in build_slides(real_course, "history", "public") if s.figure is not None]
+    assert figures
+    pdf = pikepdf.open(io.BytesIO(small_pdf.data))
+    alts = [str(e.Alt) for e in struct_elements(pdf) if struct_tag(e) == "Figure"]
+    assert alts == [f"{f.title}. {f.alt}" for f in figures]
+
+
+def test_every_table_has_header_cells_and_lists_are_lists(small_pdf):
+    pdf = pikepdf.open(io.BytesIO(small_pdf.data))
+    tags = [struct_tag(e) for e in struct_elements(pdf)]
+    assert tags.count("Table") >= 1 and "TH" in tags
+    assert tags.count("L") >= 5 and "LI" in tags
+    assert {"H1", "H2", "H3", "P", "Link", "Caption"} <= set(tags)
+
+
+def test_pdf_text_is_in_the_html_reading_order(real_course, small_pdf):
+    html_text = facilitator_pack_html(real_course, "history", "public")
+    assert reading_order_problems(html_text, small_pdf.data, **PRINT_HIDDEN) == []
+
+
+def test_running_headers_and_footers_are_artifacts(real_course, small_pdf):
+    artifacts, content = artifact_text(small_pdf.data)
+    title = real_course.settings.title
+    for number, (running, body) in enumerate(zip(artifacts, content, strict=True), start=1):
+        assert f"Page {number} of {small_pdf.page_count}" in running
+        assert title in running and "Education, not medical advice." in running
+        assert f"Page {number} of" not in body
+
+
+def test_rendering_a_pack_asks_for_nothing_outside_the_package_and_opens_no_connection(real_course, monkeypatch):
+    from course import html_pdf
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"a network connection was attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    log = html_pdf.FetchLog()
+    pack = build_pack(real_course, "history", "staff")
+    html_pdf.write_pdf(html_pdf.layout(pack_html(pack), fetch_log=log))
+    assert all(html_pdf._inside_package(url) for url in log.asked), log.asked
+
+
+def test_the_url_fetcher_refuses_anything_outside_the_package(monkeypatch, caplog):
+    from course import html_pdf
+
+    attempts = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *a, **k: attempts.append(a))
+    log = html_pdf.FetchLog()
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        '<link rel="stylesheet" href="https://example.org/x.css"></head><body><h1>t</h1>'
+        '<img src="http://example.org/a.png" alt="a"><img src="file:///etc/hostname" alt="b">'
+        '<img src="//example.org/c.png" alt="c"></body></html>'
+    )
+    data = html_pdf.write_pdf(html_pdf.layout(page, fetch_log=log)).data
+    assert data.startswith(b"%PDF-")
+    assert sorted(log.refused) == sorted(log.asked) and len(log.asked) == 4
+    assert attempts == []
+    assert "refused to fetch https://example.org/x.css" in caplog.text
 
 
 # --------------------------------------------------------------------------- CLI
@@ -438,3 +550,21 @@ def test_cli_out_under_a_file_says_which_part_is_a_file(tmp_path):
         f"error: cannot write {tmp_path / 'notes' / 'x' / 'h.html'}: {tmp_path / 'notes'} is a file, not a folder"
     )
     assert (tmp_path / "notes").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cli_without_pango_says_which_debian_packages_to_install(tmp_path, monkeypatch, capsys):
+    from course import cli, html_pdf
+
+    def no_pango():
+        raise html_pdf.PdfUnavailable(
+            "PDFs cannot be made on this server: Pango is not installed (cannot load library 'libpango-1.0-0'). "
+            f"Run: sudo apt-get install -y {html_pdf.PANGO_PACKAGES} (scripts/_setup.sh installs them)"
+        )
+
+    monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    out = tmp_path / "h.pdf"
+    assert cli.main(["export", "--module", "history", "--format", "pdf", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: PDFs cannot be made on this server: Pango is not installed")
+    assert "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" in err
+    assert not out.exists()

@@ -495,7 +495,7 @@ def test_the_public_deck_and_pack_read_the_public_versions(tmp_path, data):
     page = facilitator_pack_html(course, "basics", "public")
     assert "<strong>988 Suicide &amp; Crisis Lifeline</strong> (https://988lifeline.org): Call or text 988" in page
     assert "Outside United States: <strong>Find A Helpline (international directory of crisis lines)</strong> " in page
-    assert "<h3>If someone discloses a crisis during the session</h3>" in page
+    assert "If someone discloses a crisis during the session</h2>" in page
     assert "<li>Ask directly: “Are you thinking about suicide?”" in page
 
 

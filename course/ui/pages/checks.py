@@ -192,3 +192,4 @@ def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str]
     )
     if kept.unsaved(kept.UNSAVED + key):
         st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
+    kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer

@@ -8,7 +8,8 @@ from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
 from course.records import MAX_DISPLAY_NAME, Cohort
 from course.typed import clean_name, name_problem
 from course.ui import identity, nav, state
-from course.ui.common import code_as_typed, escape_markdown, notice, status_text
+from course.ui.common import code_as_typed, escape_markdown, notice, status_text, waiting_for_record
+from course.ui.pages import refresh
 
 STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
 STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
@@ -27,6 +28,9 @@ def render() -> None:
         key="to-settings",
         help="Text size, contrast, motion, font",
     )
+    if learner.track is None and learner.unread:
+        waiting_for_record()  # never the track form: it would make them a new learner
+        return
     if learner.track is None:
         # The form is drawn in a placeholder, so that once a track is chosen the course map
         # replaces it in the same script run (an st.rerun() would run the page twice).
@@ -36,6 +40,7 @@ def render() -> None:
                 return
         slot.empty()
         nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
+    refresh.due_line()
     course_map()
 
 

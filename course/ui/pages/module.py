@@ -4,13 +4,14 @@ takeaways and every reference. `?step=` in the URL keeps the learner's place on 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import streamlit as st
 
 from course.events import EXPERIENCED, section_activity
 from course.progress import OVERVIEW, SUMMARY, steps
-from course.schema import CITATION_MARK, Module, Section, Voice
-from course.ui import chart_view, nav, state
+from course.schema import CITATION_MARK, BranchingScenario, Module, Section, Voice
+from course.ui import chart_view, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 
 
@@ -18,6 +19,7 @@ def render(module_id: str) -> None:
     course = state.course()
     module = course.module(module_id)
     st.title(module.title)
+    notice()  # on every state of the page: locked, not on the track, or open
     track_id = require_track()
     if track_id is None:
         return
@@ -33,8 +35,10 @@ def render(module_id: str) -> None:
             nav.button(f"Go to “{blocker.title}”", f"module:{blocker.id}", key=f"goto-{blocker.id}")
         return
 
-    notice()
-    order = steps(module)[:-1]  # the quiz has its own page
+    scenarios = course.module_scenarios(module.id, track_id)
+    # The module's scenarios come after its sections, before its summary (the quiz has its own page).
+    order = steps(module)[:-1]
+    order[-1:-1] = [scenario_view.step_id(s) for s in scenarios]
     step = st.query_params.get("step", OVERVIEW)
     if step not in order:
         if step:
@@ -55,14 +59,16 @@ def render(module_id: str) -> None:
     # staff who switch to the plain-language version read them too.
     audience = "public" if plain else "staff"
     if step == OVERVIEW:
-        _overview(module, audience)
+        _overview(module, audience, scenarios)
     elif step == SUMMARY:
         _summary(module, audience)
+    elif step.startswith(scenario_view.STEP_PREFIX):
+        scenario_view.render(module, course.scenarios[step.removeprefix(scenario_view.STEP_PREFIX)], track_id)
     else:
         section = next(s for s in module.sections if s.id == step)
         _section(module, section, plain, track_id)
         _record_seen(module, section, track_id)
-    _pager(module, order, index)
+    _pager(module, order, index, scenarios)
     if st.session_state.pop(MOVED_KEY, None) == step:
         # After Previous or Next: the part's heading takes the focus and the view goes back to
         # the top, as opening a new page does; else a learner who pressed Next at the bottom of
@@ -84,13 +90,19 @@ def _plain_toggle(audience: str) -> bool:
     )
 
 
-def _overview(module: Module, audience: str) -> None:
+def _overview(module: Module, audience: str, scenarios: Sequence[BranchingScenario] = ()) -> None:
     st.header("Overview")
     st.write(dollars(module.shown_summary(audience)))
     st.subheader("What you will learn")
     st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
     st.subheader("In this module")
     st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
+    if scenarios:
+        st.subheader("Practice scenarios")
+        st.markdown(
+            "After the sections, practise the decisions they teach (no time limit, nothing is scored):\n\n"
+            + "\n".join(f"- {dollars(s.title)}: {dollars(s.summary)}" for s in scenarios)
+        )
     if module.review is not None:
         st.markdown(review_markdown(module))
 
@@ -122,6 +134,7 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     audience = "public" if plain else "staff"
     for figure in section.figures:
         chart_view.draw(chart_view.figure(figure, audience), figure.title, caption=figure.shown_caption(audience))
+    scenario_view.render_checks(module, section, track_id)
     if numbers:
         refs = {r.id: r for r in module.references}
         st.subheader("References", anchor=False)
@@ -179,11 +192,16 @@ def _record_seen(module: Module, section: Section, track_id: str) -> None:
         state.session().record(verb=EXPERIENCED, activity=activity, track=track_id)
 
 
-def _pager(module: Module, order: list[str], index: int) -> None:
+def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[BranchingScenario] = ()) -> None:
     """Previous and Next change `?step=` in their button's callback, so the run the press
     causes draws the new step at once: one script run, where `st.switch_page` to the same
     page took two and a pause (docs/performance.md, finding 9)."""
-    labels = {OVERVIEW: "Overview", SUMMARY: "Summary", **{s.id: s.heading for s in module.sections}}
+    labels = {
+        OVERVIEW: "Overview",
+        SUMMARY: "Summary",
+        **{s.id: s.heading for s in module.sections},
+        **{scenario_view.step_id(s): scenario_view.label(s) for s in scenarios},
+    }
     prev_col, next_col = st.columns(2)
     with prev_col:
         if index > 0:

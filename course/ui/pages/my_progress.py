@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -12,9 +12,11 @@ from course import analytics, certificates, xapi
 from course.progress import CheckIns, check_ins
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, identity, state
+from course.ui import chart_view, identity, renewal_view, state
 from course.ui.common import app_url, escape_markdown, notice, plain_table, require_track
-from course.ui.pages import home
+from course.ui.pages import home, refresh
+
+_log = logging.getLogger(__name__)
 
 
 def render() -> None:
@@ -40,6 +42,7 @@ def render() -> None:
     if progress.complete:
         st.success("You have passed every module on this track.", icon=":material/celebration:")
 
+    refresh.due_line()
     st.header("Modules")
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
@@ -48,6 +51,12 @@ def render() -> None:
                 "Module": f"{n}. {mp.title}",
                 "Status": mp.label,
                 "Sections read": f"{mp.sections_seen} of {mp.sections_total}",
+                # Only on a track with practice scenarios (issue 27): none is "–", not "0 of 0".
+                **(
+                    {"Scenarios played": f"{mp.scenarios_done} of {mp.scenarios_total}" if mp.scenarios_total else "–"}
+                    if any(m.scenarios_total for m in progress.modules)
+                    else {}
+                ),
                 "Quiz attempts": mp.attempts,
                 "Best score": f"{mp.best_percent:.0f}%" if mp.best_percent is not None else "–",
                 "Latest score": f"{mp.latest_percent:.0f}%" if mp.latest_percent is not None else "–",
@@ -81,6 +90,9 @@ def render() -> None:
             else:
                 state.session().choose_track(next(t.id for t in others if t.title == choice))
                 st.rerun()
+
+
+CERTIFICATES_UNREACHABLE = "Certificates need the course database, which can't be reached right now."
 
 
 def _join_cohort(track_id: str) -> None:
@@ -149,29 +161,20 @@ def _certificate(progress) -> None:
     st.header("Certificate")
     db = state.store()
     if db is None:
-        st.write("Certificates need the course database, which can't be reached right now.")
+        st.write(CERTIFICATES_UNREACHABLE)
         return
     secret = state.cert_secret()
     if secret is None:
         st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
-    mine = certificates.for_learner(db, learner.learner_id, secret)
+    try:
+        renewal_view.renew_if_met(progress.track)  # e.g. the changed modules were passed again
+        mine = certificates.for_learner(db, learner.learner_id, secret)
+    except StoreUnavailable:  # the database stopped answering after start-up
+        st.write(CERTIFICATES_UNREACHABLE)
+        return
     if mine:
-        cert = mine[-1]
-        st.success(
-            f"Certificate {cert.certificate_id} issued on {cert.issued_at:%d %B %Y} to {escape_markdown(cert.display_name)}.",
-            icon=":material/workspace_premium:",
-        )
-        st.download_button(
-            "Download certificate (PDF)",
-            # Made when the button is pressed, not on every visit to this page: setting a
-            # name in any script means loading its fonts, which takes a tenth of a second or more.
-            functools.partial(certificates.render_pdf, cert),
-            file_name=f"certificate-{cert.certificate_id}.pdf",
-            mime="application/pdf",
-            icon=":material/download:",
-        )
-        st.caption("An employer can check it on the Verify a certificate page with the id above.")
+        renewal_view.show(mine[-1], progress.track)
         return
     if not progress.complete:
         st.write("Pass every module's quiz on this track to earn a certificate your employer can verify.")
@@ -190,8 +193,26 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        certificates.issue(db, learner.learner_id, name, course, sum(scores) / len(scores), secret)
-        db.set_display_name(learner.learner_id, name)
+        track = course.track(progress.track)
+        try:
+            certificates.issue(
+                db,
+                learner.learner_id,
+                name,
+                course,
+                sum(scores) / len(scores),
+                secret,
+                state.now(),
+                track.validity_months,
+            )
+            db.set_display_name(learner.learner_id, name)
+        except StoreUnavailable:
+            st.error(
+                "We can't reach the course database to issue your certificate right now. Nothing is lost: "
+                "try again in a few minutes.",
+                icon=":material/cloud_off:",
+            )
+            return
         learner.display_name = name
         st.rerun()
 
@@ -224,7 +245,11 @@ def _records() -> None:
             if db is None:
                 st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
                 return
-            db.delete_learner(learner.learner_id)
+            try:
+                db.delete_learner(learner.learner_id)
+            except StoreUnavailable:
+                st.error("We can't reach the course database right now, so nothing was deleted. Try again later.")
+                return
             identity.new_session()
             st.session_state["deleted-notice"] = True
             st.rerun()

@@ -9,7 +9,8 @@ Three pages share one live room in the store (`records.Store.start_presentation`
   from any browser or server. While a poll is open it shows the question, then the counts
   once the presenter reveals them.
 - `render_join()` (`?room=CODE`): phones in the room answer the open poll. A participant is
-  a random token kept in this browser session; no name, no learner id.
+  the browser's random voter cookie (set by the join page's own response, course/ui/web.py),
+  so a reload is the same participant; no name, no learner id.
 
 The slides come from `course.slides.build_slides`, the same deck as the facilitator pack, so
 a public room only ever shows plain-language text and public quiz questions.
@@ -17,6 +18,7 @@ a public room only ever shows plain-language text and public quiz questions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import string
@@ -31,16 +33,18 @@ from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailabl
 from course.schema import Course
 from course.slides import Slide, UnknownModule, build_slides, strip_marker
 from course.typed import clean_code, shown
-from course.ui import chart_view, nav, state, trainer_access
+from course.ui import chart_view, nav, scenario_room, state, trainer_access
 from course.ui.common import (
     PUBLIC_URL_SETTING,
     app_url,
+    browser_cookie,
     code_as_typed,
     crisis_markdown,
     escape_markdown,
     live_region,
     notice_text,
 )
+from course.ui.web import VOTER_COOKIE
 
 ROOM_PARAM = "room"
 # Where the lead registers the other two pages (st.Page url_path); the links below use them.
@@ -127,6 +131,8 @@ def _deck(module_id: str, audience: str) -> tuple[Slide, ...]:
 
 
 def _poll_question(course: Course, room: Presentation, poll: Poll) -> PollQuestion | None:
+    if scenario_room.is_scenario_poll(poll.question_id):  # a step of a scenario the room plays
+        return scenario_room.poll_question(course, room, poll.question_id)
     for q in poll_questions(course, room.module_id, room.audience):
         if q.id == poll.question_id:
             return q
@@ -270,6 +276,7 @@ def _presenter_name() -> str:
 def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
     """The facilitator pack (slides with notes, handout, quiz with answer key, references) for
     presenting without a connection. Trainers only: it contains the answer key."""
+    from course import html_pdf
     from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
 
     with st.expander("Facilitator pack for presenting offline", icon=":material/download:"):
@@ -290,6 +297,10 @@ def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
                 key="pack-html",
             )
         with pdf_col:
+            problem = html_pdf.unavailable_reason()
+            if problem is not None:  # trainers see what the server lacks; the HTML file still works
+                st.warning(problem, icon=":material/warning:")
+                return
             st.download_button(
                 "Download pack (PDF)",
                 lambda: facilitator_pack_pdf(course, module_id, audience),
@@ -483,7 +494,11 @@ def _poll_control(course: Course, db: Store, room: Presentation) -> None:
     st.header("Room poll", anchor=False)
     questions = poll_questions(course, room.module_id, room.audience)
     poll = db.current_poll(room.code)
+    if poll is not None and scenario_room.is_scenario_poll(poll.question_id):
+        scenario_room.presenter_control(course, db, room, poll)
+        return
     if poll is None:
+        scenario_room.starter(course, room)
         if not questions:
             st.info("This module's quiz has no single-answer questions for this audience to poll.")
             return
@@ -646,7 +661,9 @@ def _audience_view() -> None:
     st.caption(f"{_slide_position(slide)} · Room code {room.code}")
     with st.container(key="audience-slide"):
         question = _poll_question(course, room, poll) if poll is not None else None
-        if poll is not None and question is not None:
+        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
+            pass  # a scenario's ending, drawn
+        elif poll is not None and question is not None:
             try:
                 _audience_poll(db, room, poll, question)
             except StoreUnavailable:
@@ -716,9 +733,15 @@ def _join_code() -> str:
 
 
 def _participant() -> str:
-    # A random token per browser session: it keeps one answer per person without knowing who.
+    """Who is answering, without knowing who: the browser's voter cookie (a random value the
+    join page's response set, HttpOnly, 12 hours), so reloading the page does not make a new
+    participant. Stored hashed. Without the cookie (a browser that refuses cookies, or a test
+    harness) a random token for this tab's session, as before."""
     if PARTICIPANT not in st.session_state:
-        st.session_state[PARTICIPANT] = secrets.token_urlsafe(16)
+        voter = browser_cookie(VOTER_COOKIE)
+        st.session_state[PARTICIPANT] = (
+            "v-" + hashlib.sha256(voter.encode()).hexdigest()[:40] if voter else secrets.token_urlsafe(16)
+        )
     return st.session_state[PARTICIPANT]
 
 
@@ -788,6 +811,18 @@ def _join_poll(code: str) -> None:
         status = st.empty()
         if send:
             st.session_state[status_key] = _send_answer(db, poll, choice)
+        if status_key not in st.session_state:
+            # This browser answered before a reload: say so, and what, rather than invite a
+            # second answer (it would replace the first anyway).
+            try:
+                earlier = db.poll_answer(poll.poll_id, _participant())
+            except StoreUnavailable:
+                earlier = None
+            if earlier in labels:
+                st.session_state[status_key] = (
+                    f"You answered: {labels[earlier]}. You can change it until the presenter closes the poll.",
+                    "good",
+                )
         message = st.session_state.get(status_key)
         if message:
             live_region(status, *message)

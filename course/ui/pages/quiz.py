@@ -25,6 +25,7 @@ def render(module_id: str) -> None:
     module = course.module(module_id)
     quiz = course.quizzes[module.quiz]
     st.title(quiz.title)
+    notice()  # on every state of the page: locked, waiting for scenarios, or open
     track_id = require_track()
     if track_id is None:
         return
@@ -33,9 +34,14 @@ def render(module_id: str) -> None:
     if mp.is_locked:
         st.warning(mp.locked_reason(), icon=":material/lock:")
         return
-    notice()
+    if not mp.quiz_open:
+        from course.ui.scenario_view import quiz_waits
+
+        quiz_waits(module, mp)
+        return
     items = quiz.items(track_id)
     result = st.session_state.get(_result_key(quiz.id, track_id))
+    _submitted_elsewhere(quiz.id, track_id, result)
     attempt = _attempt(quiz.id, track_id, mp.attempts, result)
     st.session_state.setdefault(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
     st.write(
@@ -44,6 +50,10 @@ def render(module_id: str) -> None:
     )
     if quiz.intro:
         st.write(quiz.intro)
+    note = st.session_state.get(_elsewhere_key(quiz.id, track_id))
+    showing_result = result is not None and result[0] == attempt
+    if note is not None and note[0] == attempt and note[2] == ("result" if showing_result else "form"):
+        st.info(note[1], icon=":material/tab:")
     status = st.empty()
     if result is not None and result[0] == attempt:
         r = result[1]
@@ -86,6 +96,43 @@ def _result_key(quiz_id: str, track_id: str) -> str:
 
 def _attempt_key(quiz_id: str, track_id: str) -> str:
     return f"attempt-{quiz_id}-{track_id}"
+
+
+def _elsewhere_key(quiz_id: str, track_id: str) -> str:
+    """(attempt, message, "form" or "result"): what another tab of this learner did, shown
+    with that attempt's questions or with its result."""
+    return f"elsewhere-{quiz_id}-{track_id}"
+
+
+def recorded_result(quiz_id: str, track_id: str, attempt: int) -> str | None:
+    """How a recorded attempt went, in words ("attempt 3, 85%, passed"), or None if this
+    attempt has no result on the learner's record."""
+    for e in reversed(state.session().events()):
+        if (
+            e.verb in (PASSED, FAILED)
+            and e.activity == quiz_activity(quiz_id)
+            and e.track == track_id
+            and e.attempt == attempt
+        ):
+            percent = f", {100 * e.score / e.max_score:.0f}%" if e.score is not None and e.max_score else ""
+            return f"attempt {attempt}{percent}, {'passed' if e.verb == PASSED else 'not passed'}"
+    return None
+
+
+def _submitted_elsewhere(quiz_id: str, track_id: str, result) -> None:
+    """The attempt this tab has on screen was submitted in another tab of the same learner:
+    say so (and how it went) instead of silently starting the next attempt."""
+    shown = st.session_state.get(_attempt_key(quiz_id, track_id))
+    if shown is None or (result is not None and result[0] == shown):
+        return
+    how = recorded_result(quiz_id, track_id, shown)
+    if how is None:
+        return
+    st.session_state[_elsewhere_key(quiz_id, track_id)] = (
+        shown + 1,
+        f"This quiz was submitted in another tab: {how}. This is attempt {shown + 1}; its questions start empty.",
+        "form",
+    )
 
 
 def _attempt(quiz_id: str, track_id: str, recorded: int, result) -> int:
@@ -150,12 +197,14 @@ def _missing_key(quiz_id: str, form: str) -> str:
 def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     """Grade and record a submission; the form's values are in the session state already."""
     done = st.session_state.get(_result_key(quiz_id, track_id))
-    if done is not None and done[0] == attempt:
+    if (done is not None and done[0] == attempt) or st.session_state.get(f"submitted-{quiz_id}-{track_id}-{attempt}"):
         return  # a second press that was on its way before the result showed: recorded once
     quiz = state.course().quizzes[quiz_id]
     items = quiz.items(track_id)
     form = _form(track_id, attempt)
     responses = {q.id: response(quiz, form, q, st.session_state) for _, q in items}
+    keep = Keep(quiz_activity(quiz.id), track_id, attempt)
+    picked = _from_other_tabs(quiz, form, [q for _, q in items], responses, keep)
     missing = [n for n, (_, q) in enumerate(items, start=1) if not is_answered(q, responses[q.id])]
     if missing:
         listed = ", ".join(str(n) for n in missing)
@@ -193,10 +242,46 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
         success=result.passed,
         duration_s=round(time.time() - started, 1),
     )
-    state.session().record_many([*answers, outcome])  # one write for the whole submission
-    kept.clear(Keep(quiz_activity(quiz.id), track_id, attempt))
-    st.session_state[_result_key(quiz.id, track_id)] = (attempt, result)
+    recorded = state.session().record_many([*answers, outcome])  # one write for the whole submission
+    kept.clear(keep)
+    final = recorded[-1].attempt or attempt
+    told = []
+    if final != attempt:  # another tab recorded this attempt number first
+        how = recorded_result(quiz.id, track_id, attempt)
+        told.append(
+            f"This quiz was also submitted in another tab{': ' + how if how else ''}. "
+            f"Your answers here are recorded as attempt {final}."
+        )
+    if picked:
+        told.append(
+            f"{picked} answer{'s' if picked > 1 else ''} you chose in another tab "
+            f"{'were' if picked > 1 else 'was'} included."
+        )
+    if told:
+        st.session_state[_elsewhere_key(quiz.id, track_id)] = (final, " ".join(told), "result")
+    st.session_state[f"submitted-{quiz_id}-{track_id}-{attempt}"] = True  # even if recorded as another number
+    st.session_state[_attempt_key(quiz.id, track_id)] = final
+    st.session_state[_result_key(quiz.id, track_id)] = (final, result)
     nav.focus_after_run(RESULT_HEADING)  # the questions and their button are gone
+
+
+def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses: dict, keep: Keep) -> int:
+    """Fill in, from the answers kept for this attempt, the questions this tab has no answer
+    for: the learner answered them in another tab. Shown in this tab's widgets too, should the
+    submission still lack some. Returns how many were picked up."""
+    empty = [q for q in questions if not is_answered(q, responses[q.id])]
+    if not empty:
+        return 0
+    answers = kept.kept(keep)
+    picked = 0
+    for q in empty:
+        values = _fitting(quiz, form, q, answers[q.id]) if q.id in answers else {}
+        answer = response(quiz, form, q, values) if values else None
+        if values and is_answered(q, answer):
+            responses[q.id] = answer
+            st.session_state.update(values)
+            picked += 1
+    return picked
 
 
 def _scenario_header(sc: Scenario) -> None:
@@ -254,6 +339,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                 )
     if kept.unsaved(kept.UNSAVED + key):
         st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
+    kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer
 
 
 def _keep_answer(quiz: Quiz, form: int | str, q: Gradable, keep: Keep) -> None:

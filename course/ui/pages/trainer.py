@@ -14,8 +14,9 @@ from course import analytics, analytics_db, charts
 from course.analytics import MIN_GROUP
 from course.records import MAX_COHORT_NAME
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, nav, state, trainer_access
+from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
+from course.ui.pages import lms_panel
 
 ALL = "All learners"
 # Figures are keyed on the newest stored event, so any new event makes the next render
@@ -58,7 +59,7 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     if kind == "funnel":
         return analytics_db.funnel(db, course, selection, extra, _figure("tracks", selection, newest_seq))
     if kind == "scores":
-        return analytics_db.score_distribution(db, selection, extra)
+        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1])
     if kind == "items":
         return analytics_db.item_analysis(db, course, selection, extra)
     if kind == "changes":
@@ -66,6 +67,10 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     if kind == "stuck":
         last = _figure("last", selection, newest_seq)
         return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), last=last)
+    if kind == "scenario-events":  # the few events the scenario and check reports read
+        return analytics_db.scenario_events(db, course, selection)
+    if kind == "refresher-events":  # the refresher sets and answers the renewal report reads
+        return analytics_db.refresher_events(db, course, selection)
     if kind == "sizes":
         return analytics_db.export_sizes(db, selection, extra, course)
     raise ValueError(kind)
@@ -132,15 +137,18 @@ def render() -> None:
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
-    dist = _figure("scores", *key, course.module(module_titles[picked]).quiz)
+    dist = _figure("scores", *key, (course.module(module_titles[picked]).quiz, track))
     chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
     chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
 
     stuck = _stuck(key)
+    scenario_report.render(course, _figure("scenario-events", *key))
     items = _items(course, key, module_titles)
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
     _exports(course, key, steps, items, changes, learners, stuck=stuck, scores=scores)
+    renewal_report.render(course, _figure("refresher-events", *key), cohort)  # issue 21: certificates due, refreshers
+    lms_panel.render(db, course, cohort, since)
 
 
 def _freshness(newest: analytics_db.Newest, as_of_seq: int, as_of: float) -> str:
@@ -333,6 +341,9 @@ def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.Dat
                 mime="text/csv",
                 icon=":material/download:",
                 width="stretch",
+                # No rerun on a click: a rerun made every file anew and cancelled the
+                # downloads of the ones clicked just before (issue 18).
+                on_click="ignore",
             )
     st.caption(
         "One CSV per table above. The quiz scores and question tables cover the quizzes chosen above them; "
@@ -357,6 +368,7 @@ def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.Dat
             file_name="cohort-learning-records.json",
             mime="application/json",
             icon=":material/download:",
+            on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
         )
     with cols[1]:
         st.download_button(
@@ -365,6 +377,7 @@ def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.Dat
             file_name="cohort-learning-records.csv",
             mime="text/csv",
             icon=":material/download:",
+            on_click="ignore",
         )
 
 

@@ -1,10 +1,12 @@
-"""Public Verify page: check a certificate id; shows name, course, version and date only."""
+"""Public Verify page: check a certificate id; shows its status (valid, expiring soon, expired,
+revoked) and what the certificate itself prints: name, course, version, issue and expiry dates.
+A revocation's date is shown, its reason is not (that would say more than the certificate)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from course import certificates
+from course import certificates, renewal
 from course.ui import nav, state
 from course.ui.common import code_as_typed, escape_markdown
 
@@ -43,21 +45,36 @@ def _outcome(cert_id: str) -> None:
     if secret is None:
         st.error(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
-    cert = certificates.verify(db, cert_id.strip().upper(), secret)
-    if cert is None:
+    checked = certificates.check(db, cert_id.strip().upper(), secret, state.now())
+    if checked is None:
         st.error(
             "No valid certificate has this id. Check each character; if it still fails, the certificate "
             "may have been altered or deleted at the learner's request.",
             icon=":material/gpp_bad:",
         )
         return
-    st.success("This certificate is valid.", icon=":material/verified:")
+    cert = checked.certificate
+    expires = f"{cert.expires_at:%d %B %Y}" if cert.expires_at else None
+    if checked.status == renewal.REVOKED_STATUS:
+        st.error(
+            f"This certificate was revoked on {checked.revocation.at:%d %B %Y}. It no longer certifies completion.",
+            icon=":material/gpp_bad:",
+        )
+    elif checked.status == renewal.EXPIRED:
+        st.warning(f"This certificate was genuine but expired on {expires}.", icon=":material/event_busy:")
+    elif checked.status == renewal.EXPIRING_SOON:
+        st.success(f"This certificate is valid. It expires soon, on {expires}.", icon=":material/verified:")
+    else:
+        said = "This certificate is valid." + (f" It expires on {expires}." if expires else "")
+        st.success(said, icon=":material/verified:")
     st.table(
         {
             "Name": [escape_markdown(cert.display_name)],  # st.table reads Markdown: shown as written
             "Course": [cert.course_title],
             "Version": [cert.course_version],
-            "Date": [f"{cert.issued_at:%d %B %Y}"],
+            "Issued": [f"{cert.issued_at:%d %B %Y}"],
+            "Valid until": [expires or "Does not expire"],
+            "Status": [renewal.STATUS_LABELS[checked.status]],
         },
         hide_index=True,
     )

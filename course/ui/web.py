@@ -1,0 +1,374 @@
+"""The course's own HTTP layer around Streamlit (served as `st.App`, see streamlit_app.py).
+
+Streamlit's server cannot add response headers, so the course wraps it in an ASGI app
+(`streamlit.web.server.starlette.App`) with:
+
+- `SecurityHeaders`, a middleware that, on every HTTP response, sends a
+  Content-Security-Policy (its `frame-ancestors` from `COURSE_FRAME_ANCESTORS`),
+  X-Content-Type-Options, Referrer-Policy and Permissions-Policy, and HSTS when the
+  request came over TLS (directly, or through a proxy named in `COURSE_TRUSTED_PROXIES`
+  that says so in X-Forwarded-Proto). It also works out who is connecting: the client
+  address Streamlit gives the script (`st.context.ip_address`) is the one this middleware
+  settles, believing X-Forwarded-For only from a trusted proxy.
+- `POST /api/course/cookie`: the page asks, with a short-lived token signed by this server
+  (`cookie_token`), for a cookie to be set or cleared, and the answer carries Set-Cookie:
+  so the course's cookies are HttpOnly (a script on the page cannot read or copy them),
+  `SameSite=Strict`, and `Secure` when served over TLS. The script reads them back through
+  `st.context.cookies`, which sees what the browser sent when the tab connected.
+- the room poll's voter cookie, set on the join page's own response (see `VOTER_COOKIE`).
+- the learning-platform launch routes (SCORM 1.2 and cmi5; course/ui/lms_routes.py).
+
+Nothing here renders a page; the engine is not involved.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from course.trainer_auth import LOOPBACK, client_address, parse_proxies, trusted_peer
+
+FRAME_ANCESTORS_SETTING = "COURSE_FRAME_ANCESTORS"
+TRUSTED_PROXIES_SETTING = "COURSE_TRUSTED_PROXIES"
+COOKIE_ROUTE = "/api/course/cookie"
+# Cookies the route may set, and how long each lives (None: a session cookie, dropped when
+# the browser closes). Anything else is refused: a signed token cannot be turned into a
+# cookie this list does not name.
+COOKIES: dict[str, int | None] = {
+    "ketamine_course_resume": None,
+    "ketamine_course_trainer": None,
+}
+# A random id per browser for room polls: one answer per browser per poll, kept across
+# reloads. Set by the join page's response itself (no script needed), for 12 hours.
+VOTER_COOKIE = "ketamine_course_voter"
+VOTER_MAX_AGE = 12 * 3600
+TOKEN_SECONDS = 120  # a page's cookie token is used within moments of being drawn
+
+_log = logging.getLogger(__name__)
+_FRAME_SOURCE = re.compile(r"^('self'|'none'|https?://[A-Za-z0-9.*-]+(:\d+)?|[A-Za-z0-9.*-]+(:\d+)?)$")
+
+
+def _setting(name: str) -> str | None:
+    from course.ui import state  # here, not at import: state imports streamlit's caches
+
+    return state.setting(name)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def frame_ancestors(value: str | None) -> str:
+    """The CSP `frame-ancestors` sources from `COURSE_FRAME_ANCESTORS`: "'self'" by default
+    (only the course itself may frame its pages), or a space- or comma-separated list of
+    sites such as `https://lms.example.org`. Raises ValueError naming a source that is not
+    one."""
+    if value is None or not value.strip():
+        return "'self'"
+    items = [item for item in re.split(r"[\s,]+", value.strip()) if item]
+    for item in items:
+        if item in ("self", "none"):
+            raise ValueError(f"{item!r} needs its quotes: write '{item}'")
+        if not _FRAME_SOURCE.match(item):
+            raise ValueError(f"{item!r} is not a site (such as https://lms.example.org) or 'self'")
+    if "'none'" in items and len(items) > 1:
+        raise ValueError("'none' cannot be combined with other sites")
+    return " ".join(items)
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_frame_ancestors(value: str | None) -> str:
+    try:
+        return frame_ancestors(value)
+    except ValueError as exc:
+        _log.error("%s cannot be used (%s): only the course itself may frame its pages", FRAME_ANCESTORS_SETTING, exc)
+        return "'self'"
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_proxies(value: str | None) -> tuple:
+    try:
+        return parse_proxies(LOOPBACK if value is None else value)
+    except ValueError as exc:
+        _log.error("%s cannot be used (%s): no proxy is trusted until it is fixed", TRUSTED_PROXIES_SETTING, exc)
+        return ()
+
+
+def current_frame_ancestors() -> str:
+    """The `frame-ancestors` sources in force (also the LMS origins that may launch the course)."""
+    return _checked_frame_ancestors(_setting(FRAME_ANCESTORS_SETTING))
+
+
+def trusted_proxies() -> tuple:
+    return _checked_proxies(_setting(TRUSTED_PROXIES_SETTING))
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+def _script_bodies(html: str) -> list[str]:
+    return re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
+
+
+def inline_scripts() -> list[str]:
+    """Every inline script the course's pages run, exactly as the browser will hash it:
+    Streamlit's own index.html, and the course's scripts (each a constant body that reads its
+    parameters from its own data- attributes). The policy allows exactly these."""
+    from course.ui import common, display, kept, lms_launch, nav
+    from course.ui.pages import quiz
+
+    bodies = []
+    index = Path(__import__("streamlit").__file__).parent / "static" / "index.html"
+    try:
+        bodies += _script_bodies(index.read_text(encoding="utf-8"))
+    except OSError:  # an unusual install: Streamlit's own page script is reported, not fatal
+        _log.warning("cannot read %s to allow its inline script", index)
+    for html in (
+        common.COOKIE_SCRIPT,
+        display._DECORATIVE_ICONS,
+        kept.STEP_SCRIPT,
+        nav.FOCUS_SCRIPT,
+        quiz._GROUPS.format(form="x", group=quiz.GROUP),
+        lms_launch.REPORT_SCRIPT,
+    ):
+        bodies += _script_bodies(html)
+    return bodies
+
+
+def _hash(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+
+@functools.lru_cache(maxsize=8)
+def content_security_policy(ancestors: str) -> str:
+    scripts = " ".join(dict.fromkeys(_hash(b) for b in inline_scripts()))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            # Streamlit's bundle and the course's few inline scripts, by hash: nothing else runs.
+            f"script-src 'self' {scripts}",
+            # Streamlit's styling is injected at run time (emotion) and the course adds <style>
+            # elements for display settings: inline styles must be allowed.
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",  # the page's fetches and its websocket, to this server only
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=()"
+)
+HSTS = "max-age=31536000"
+
+
+def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries (HSTS only over TLS: a browser told so over plain
+    HTTP would ignore it, and a local http:// server must stay reachable)."""
+    policy = content_security_policy(_checked_frame_ancestors(_setting(FRAME_ANCESTORS_SETTING)))
+    headers = [
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+    ]
+    if https:
+        headers.append((b"strict-transport-security", HSTS.encode()))
+    return headers
+
+
+# --------------------------------------------------------------------------- cookies
+
+
+def cookie_header(name: str, value: str | None, *, https: bool, max_age: int | None = None) -> str:
+    """A Set-Cookie value: HttpOnly, SameSite=Strict (Lax for the voter, whose first visit
+    often comes from a link in a chat or a QR code), path /, Secure over TLS."""
+    same_site = "Lax" if name == VOTER_COOKIE else "Strict"
+    parts = [f"{name}={value or ''}", "Path=/", "HttpOnly", f"SameSite={same_site}"]
+    if value is None:
+        parts.append("Max-Age=0")
+    elif max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if https:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+_PROCESS_KEY = secrets.token_bytes(32)
+
+
+def signing_base() -> bytes:
+    """What the server's short-lived tokens (cookies, LMS launches) are signed under: the
+    certificate secret, which every replica shares, else this process's own key (a page's
+    request reaches the replica that drew it)."""
+    from course.ui import state
+
+    try:
+        secret = state.cert_secret()
+    except Exception:  # no secret can be read: the process key still works on one server
+        secret = None
+    return secret or _PROCESS_KEY
+
+
+def _cookie_key() -> bytes:
+    """The key cookie tokens are signed with, derived from `signing_base`."""
+    return hmac.new(signing_base(), b"course cookie tokens", hashlib.sha256).digest()
+
+
+def cookie_token(name: str, value: str | None, now: float | None = None) -> str:
+    """A token the page sends to the cookie route to have `name` set to `value` (None: cleared)."""
+    body = json.dumps([name, value, int((now or time.time()) + TOKEN_SECONDS)], separators=(",", ":"))
+    data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+    mac = hmac.new(_cookie_key(), data.encode(), hashlib.sha256).hexdigest()
+    return f"{data}.{mac}"
+
+
+def read_cookie_token(token: str, now: float | None = None) -> tuple[str, str | None] | None:
+    """(name, value) from a token this server signed that has not expired, else None."""
+    if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
+        return None
+    data, mac = token.split(".")
+    if not hmac.compare_digest(hmac.new(_cookie_key(), data.encode(), hashlib.sha256).hexdigest(), mac):
+        return None
+    try:
+        name, value, expires = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    except (ValueError, TypeError):
+        return None
+    if name not in COOKIES or expires < (now or time.time()):
+        return None
+    if value is not None and (not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,512}", value)):
+        return None
+    return name, value
+
+
+async def cookie_route(request) -> Any:
+    """POST /api/course/cookie with a token as the body: answers 204 with the Set-Cookie the
+    token names, or 400. Same-origin only (the Origin header, when sent, must be this host)."""
+    from starlette.responses import Response
+
+    origin = request.headers.get("origin")
+    host = request.headers.get("host")
+    site = request.headers.get("sec-fetch-site")
+    if (origin is not None and (host is None or origin.split("://", 1)[-1] != host)) or site not in (
+        None,
+        "same-origin",
+    ):
+        return Response("cross-site request refused\n", status_code=403, media_type="text/plain")
+    body = (await request.body())[:4096].decode("ascii", "replace").strip()
+    parsed = read_cookie_token(body)
+    if parsed is None:
+        return Response("not a valid cookie token\n", status_code=400, media_type="text/plain")
+    name, value = parsed
+    response = Response(status_code=204)
+    response.headers.append(
+        "set-cookie", cookie_header(name, value, https=request.url.scheme == "https", max_age=COOKIES[name])
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- middleware
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    values = [v for k, v in scope.get("headers", ()) if k == name]
+    return b", ".join(values).decode("latin1") if values else None
+
+
+def resolve(scope: dict, proxies) -> None:
+    """Settle the scope's client address and scheme: from X-Forwarded-For and -Proto only
+    when the connection comes from a trusted proxy."""
+    client = scope.get("client")
+    peer = client[0] if client else None
+    if peer is None:
+        return
+    if not trusted_peer(peer, proxies):
+        return
+    real = client_address(peer, _header(scope, b"x-forwarded-for"), proxies)
+    if real != peer:
+        scope["client"] = (real, 0)
+    proto = (_header(scope, b"x-forwarded-proto") or "").split(",")[0].strip().lower()
+    if proto in ("http", "https"):
+        scope["scheme"] = proto if scope["type"] == "http" else proto.replace("http", "ws")
+
+
+def _has_cookie(scope: dict, name: str) -> bool:
+    cookies = _header(scope, b"cookie") or ""
+    return any(part.strip().startswith(name + "=") for part in cookies.split(";"))
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (websockets pass through untouched but for the client address)."""
+
+    def __init__(self, app: Callable, join_paths: Iterable[str] = ("/join",)) -> None:
+        self.app = app
+        self.join_paths = tuple(join_paths)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        resolve(scope, trusted_proxies())
+        if scope["type"] == "websocket":
+            return await self.app(scope, receive, send)
+        https = scope.get("scheme") == "https"
+        path = scope.get("path", "")
+        voter = (
+            scope.get("method") == "GET"
+            and path.rstrip("/").endswith(self.join_paths)
+            and not _has_cookie(scope, VOTER_COOKIE)
+        )
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in security_headers(https) if k not in present]
+                if voter and message.get("status") == 200:
+                    value = secrets.token_urlsafe(24)
+                    headers.append(
+                        (b"set-cookie", cookie_header(VOTER_COOKIE, value, https=https, max_age=VOTER_MAX_AGE).encode())
+                    )
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def quiet_uvicorn_proxy_headers() -> None:
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 on its own (FORWARDED_ALLOW_IPS), before
+    the course's middleware sees the request: the address it saw would be lost. Its proxy
+    handling is turned off for this process, so `COURSE_TRUSTED_PROXIES` alone decides. Called
+    when uvicorn imports streamlit_app, which is before it wraps the app."""
+    try:
+        import uvicorn.config
+    except ImportError:
+        return
+    if getattr(uvicorn.config, "ProxyHeadersMiddleware", None) is None:
+        _log.warning("uvicorn has changed: its own X-Forwarded-For handling stays on (trusting 127.0.0.1)")
+        return
+    uvicorn.config.ProxyHeadersMiddleware = lambda app, trusted_hosts=None: app
+
+
+def routes() -> list:
+    from starlette.routing import Route
+
+    from course.ui import lms_routes
+
+    return [Route(COOKIE_ROUTE, cookie_route, methods=["POST"]), *lms_routes.routes()]

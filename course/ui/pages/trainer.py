@@ -94,17 +94,16 @@ def render() -> None:
     st.header("Filters")
     cohorts = db.cohorts()
     labels = {f"{c.name} ({c.code})": c.code for c in cohorts}
-    cols = st.columns(3)
+    cols = st.columns(2)
     with cols[0]:
         cohort_label = st.selectbox("Cohort", [ALL, *labels], key="dash-cohort")
     with cols[1]:
         tracks = {t.title: t.id for t in course.settings.tracks}
         track_title = st.selectbox("Track", list(tracks), key="dash-track")
-    with cols[2]:
-        today = datetime.now(UTC).date()
-        period = st.date_input(
-            "Dates", value=(today - timedelta(days=90), today), key="dash-dates", format="YYYY-MM-DD"
-        )
+    # The period on a row of its own: in a third of the page its two dates were cut off at
+    # 1280 px (issue 22), and a wider column still cuts them at 200% text.
+    today = datetime.now(UTC).date()
+    period = st.date_input("Dates", value=(today - timedelta(days=90), today), key="dash-dates", format="YYYY-MM-DD")
     since, until = _period(period)
     track = tracks[track_title]
     cohort = labels.get(cohort_label)

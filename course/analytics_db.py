@@ -343,6 +343,18 @@ def first_attempt_answers(
     # Rows come oldest first, so the group a learner's first row opens is their earliest, and
     # the first row of a question within it is the first answer: the Event path's picks.
     first: dict[str, tuple[Any, dict[str, _Answer]]] = {}  # learner -> (group key, question -> answer)
+    # A quiz's answers repeat a few texts ("b", ["a", "c"]) thousands of times: each is decoded
+    # once. item_stats only reads them, so one decoded value can be shared.
+    decoded: dict[str, Any] = {}
+
+    def load(text: Any) -> Any:
+        if text is None:
+            return None
+        value = decoded.get(text, decoded)
+        if value is decoded:
+            value = decoded[text] = _load(text)
+        return value
+
     for rows in store.stream_batches(query, batch=5000):  # not all at once: most are kept anyway
         for learner, activity, track, attempt, score, max_score, success, response, context in rows:
             if context is None:
@@ -362,9 +374,9 @@ def first_attempt_answers(
             mine = first.get(learner)
             qid = activity[9:]  # after "question/"
             if mine is None:
-                first[learner] = (key, {qid: _Answer(score, max_score, success, _load(response))})
+                first[learner] = (key, {qid: _Answer(score, max_score, success, load(response))})
             elif mine[0] == key and qid not in mine[1]:
-                mine[1][qid] = _Answer(score, max_score, success, _load(response))
+                mine[1][qid] = _Answer(score, max_score, success, load(response))
     return {learner: answers for learner, (_, answers) in first.items()}
 
 
@@ -443,7 +455,12 @@ def refresher_events(store: Store, course: Course, selection: Selection) -> list
     never counted). A refresher answer has no attempt number and names the refresher in its
     context; quiz answers, by far the most rows, have an attempt number and are skipped."""
     questions = sorted({f"question/{q.id}" for m in course.modules for _, q in course.quizzes[m.quiz].items()})
+    # The refresh page stores a set's answers in the same write as its completion, so only
+    # learners with a completed set (an index look-up by activity) can have any: their own
+    # events are then read by learner, never a scan of every quiz answer.
+    has_done = sa.select(ev.learner_id).where(ev.activity == refresher_activity(), ev.verb == COMPLETED)
     answers = sa.and_(
+        ev.learner_id.in_(has_done),
         ev.verb == ANSWERED,
         ev.attempt.is_(None),
         ev.activity.in_(questions),
@@ -553,7 +570,9 @@ def export_sizes(
     """The event count (one COUNT) and each export's size, estimated from the first `sample`
     events written the way the export writes them."""
     total = event_count(store, selection)
-    query = sa.select(events_table).where(selection.where()).order_by(ev.timestamp, ev.seq).limit(sample)
+    # The sample in arrival order (the primary key): in time order it meant sorting the whole
+    # selection for 100 rows, and any rows of it estimate the size as well.
+    query = sa.select(events_table).where(selection.where()).order_by(ev.seq).limit(sample)
     head = [_row_event(r) for r in store.query_rows(query)]
     if not head:
         return ExportSizes(0, len(",".join(EVENT_COLUMNS)) + 1, 2)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import tempfile
 import time as time_module
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -76,6 +78,24 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     raise ValueError(kind)
 
 
+# Each figure's chart as Vega-Lite JSON, kept while the figure itself is cached (by identity:
+# `_figure` hands out the same object until a new event arrives), so a render that recomputes
+# nothing builds no Altair chart either (they cost most of a next render: docs/performance.md).
+_PREPARED: dict[tuple[int, str], tuple[object, chart_view.Prepared]] = {}
+
+
+def _show(figure: object, chart: Callable[[], Any], table: Callable[[], pd.DataFrame], name: str) -> None:
+    """chart_view.show for a dashboard figure, the chart built once per figure and name."""
+    key = (id(figure), name)
+    entry = _PREPARED.get(key)
+    if entry is None or entry[0] is not figure:
+        if len(_PREPARED) >= 256:  # old figures' charts: start again rather than grow
+            _PREPARED.clear()
+        entry = (figure, chart_view.prepare(chart(), table()))
+        _PREPARED[key] = entry
+    chart_view.draw(entry[1], name)
+
+
 def render() -> None:
     st.title("Trainer dashboard")
     if not trainer_access.is_trainer():
@@ -130,15 +150,20 @@ def render() -> None:
 
     steps = _figure("funnel", *key, track)
     st.header("Completion by module")
-    chart = charts.funnel_chart(steps)
-    chart_view.show(chart, charts.funnel_table(steps), "completion by module")
+    _show(steps, lambda: charts.funnel_chart(steps), lambda: charts.funnel_table(steps), "completion by module")
 
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
     dist = _figure("scores", *key, (course.module(module_titles[picked]).quiz, track))
-    chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
-    chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
+    _show(
+        dist,
+        lambda: charts.score_distribution_chart(
+            dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}"
+        ),
+        lambda: charts.score_distribution_table(dist),
+        f"quiz scores for {picked}",
+    )
 
     stuck = _stuck(key)
     scenario_report.render(course, _figure("scenario-events", *key))
@@ -266,10 +291,14 @@ def _items(course, key, module_titles) -> list:
     picked = st.selectbox("Quiz", list(module_titles), key="dash-items-module")
     module = course.module(module_titles[picked])
     items = _figure("items", *key, module.quiz)
-    chart = charts.item_facility_chart(items, title=f"How hard each question is: {picked}")
-    chart_view.show(chart, charts.item_facility_table(items), f"question facility for {picked}")
+    _show(
+        items,
+        lambda: charts.item_facility_chart(items, title=f"How hard each question is: {picked}"),
+        lambda: charts.item_facility_table(items),
+        f"question facility for {picked}",
+    )
     for n, item in enumerate(items, start=1):
-        with st.expander(f"Question {n}: {item.prompt}"):
+        with st.expander(f"Question {n}: {item.prompt} ({item.question_id})"):
             if item.suppressed:
                 st.write(item.suppressed)
                 continue
@@ -308,11 +337,19 @@ def _changes(key) -> dict:
     st.header("Learning and attitude change")
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
     knowledge, attitudes = _figure("changes", *key)
-    chart = charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change")
-    chart_view.show(chart, charts.change_table([knowledge]), "knowledge change")
+    _show(
+        knowledge,
+        lambda: charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change"),
+        lambda: charts.change_table([knowledge]),
+        "knowledge change",
+    )
     if attitudes:
-        chart = charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme")
-        chart_view.show(chart, charts.change_table(attitudes), "attitude change")
+        _show(
+            attitudes,
+            lambda: charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme"),
+            lambda: charts.change_table(attitudes),
+            "attitude change",
+        )
         st.caption("The attitude survey is the course's own feedback measure, not a validated scale.")
     return {"Knowledge check": knowledge, **attitudes}
 

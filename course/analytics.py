@@ -134,7 +134,8 @@ def _by_learner(events: Iterable[Event]) -> dict[str, list[Event]]:
     return dict(out)
 
 
-def _percent(e: Event) -> float:
+def _percent(e: Any) -> float:
+    """A result's percent; `e` is an Event or a database row with its score columns."""
     return 100.0 * (e.score or 0.0) / e.max_score if e.max_score else 0.0
 
 
@@ -489,7 +490,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
-        common = dict(
+        common: dict[str, Any] = dict(
             question_id=q.id,
             prompt=q.prompt,
             type=q.type,

@@ -59,7 +59,7 @@ class Selection:
     since: datetime | None = None
     until: datetime | None = None
 
-    def where(self, table: sa.Table = events_table, *more: Any) -> sa.ColumnElement[bool]:
+    def where(self, table: sa.FromClause = events_table, *more: Any) -> sa.ColumnElement[bool]:
         c = table.c
         conds = list(more)
         if self.cohort is not None:
@@ -158,6 +158,7 @@ def funnel(
     modules = course.track_modules(track)
     if reason:
         return [FunnelStep(m.id, m.title, None, None, None, None, reason) for m in modules]
+    in_population: sa.ColumnElement[bool]
     if population == len(tracks):
         in_population = sa.true()  # everyone in the selection is on this track: nothing to filter
     else:
@@ -441,12 +442,21 @@ def scenario_events(store: Store, course: Course, selection: Selection) -> list[
     steps = [f"scenario-step/{sc.id}/{step.id}" for sc in course.scenarios.values() for step in sc.steps]
     checks = [f"check/{m.id}/{c.id}" for m in course.modules for s in m.sections for c in s.checks]
     endings = [f"scenario/{sc.id}" for sc in course.scenarios.values()]
-    conds = []
-    if steps or checks:
-        conds.append(sa.and_(ev.activity.in_(steps + checks), ev.verb == ANSWERED))
-    if endings:
-        conds.append(sa.and_(ev.activity.in_(endings), ev.verb == COMPLETED))
-    return _events_where(store, selection, sa.or_(*conds)) if conds else []
+    named = steps + checks + endings
+    if not named:
+        return []
+    # Looked up by activity, the period applied here: given the period too, SQLite's planner
+    # skip-scanned the learner index over every event in it (1.1 s at 20,000 learners, with
+    # no scenario played at all) instead of looking the few named activities up.
+    found = _events_where(
+        store, Selection(selection.cohort), sa.and_(ev.activity.in_(named), ev.verb.in_((ANSWERED, COMPLETED)))
+    )
+    ending_names = set(endings)
+    return [
+        e
+        for e in analytics.filter_events(found, since=selection.since, until=selection.until)
+        if (e.verb == COMPLETED) == (e.activity in ending_names)
+    ]
 
 
 def refresher_events(store: Store, course: Course, selection: Selection) -> list[Event]:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import tempfile
 import time as time_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import pandas as pd
 import streamlit as st
 
 from course import analytics, analytics_db, charts
 from course.analytics import MIN_GROUP
-from course.records import MAX_COHORT_NAME
+from course.records import MAX_COHORT_NAME, StoreUnavailable
+from course.schema import Course
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
@@ -48,11 +49,21 @@ def _figures_as_of(selection: analytics_db.Selection, newest: analytics_db.Newes
     return seen[selection]
 
 
+Key = tuple[analytics_db.Selection, int]  # a selection and the newest event its figures count
+
+
+def _fig(kind: str, key: Key, extra: Any = None) -> Any:
+    """`_figure` for a (selection, event number) key."""
+    return _figure(kind, key[0], key[1], extra)
+
+
 @st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner="Working out the figures…")
-def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra: object = None):
+def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra: Any = None) -> Any:
     """One figure of one selection, computed in the database once per new event at most and
     shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
     db = state.store()
+    if db is None:  # render() stops before asking when there is no database
+        raise StoreUnavailable("no course database")
     course = state.course()
     if kind == "last":
         return analytics_db.last_activity(db, selection)
@@ -134,7 +145,7 @@ def render() -> None:
     newest = analytics_db.newest(db)
     as_of_seq, as_of = _figures_as_of(selection, newest)
     key = (selection, as_of_seq)
-    learner_tracks = _figure("tracks", *key)
+    learner_tracks = _fig("tracks", key)
     learners = set(learner_tracks)
     on_track = {lid for lid, t in learner_tracks.items() if t == track}
     st.write(
@@ -148,14 +159,14 @@ def render() -> None:
             icon=":material/visibility_off:",
         )
 
-    steps = _figure("funnel", *key, track)
+    steps = _fig("funnel", key, track)
     st.header("Completion by module")
     _show(steps, lambda: charts.funnel_chart(steps), lambda: charts.funnel_table(steps), "completion by module")
 
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
-    dist = _figure("scores", *key, (course.module(module_titles[picked]).quiz, track))
+    dist = _fig("scores", key, (course.module(module_titles[picked]).quiz, track))
     _show(
         dist,
         lambda: charts.score_distribution_chart(
@@ -166,12 +177,12 @@ def render() -> None:
     )
 
     stuck = _stuck(key)
-    scenario_report.render(course, _figure("scenario-events", *key))
+    scenario_report.render(course, _fig("scenario-events", key))
     items = _items(course, key, module_titles)
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
     _exports(course, key, steps, items, changes, learners, stuck=stuck, scores=scores)
-    renewal_report.render(course, _figure("refresher-events", *key), cohort)  # issue 21: certificates due, refreshers
+    renewal_report.render(course, _fig("refresher-events", key), cohort)  # issue 21: certificates due, refreshers
     lms_panel.render(db, course, cohort, since)
 
 
@@ -256,10 +267,10 @@ def _cohorts(db, course) -> None:
         )
 
 
-def _stuck(key) -> list:
+def _stuck(key: Key) -> list[analytics.Stuck]:
     st.header("Learners who may be stuck")
     days = st.number_input("No activity for at least this many days", min_value=1, max_value=365, value=14, step=1)
-    stuck = _figure("stuck", *key, int(days))
+    stuck = _fig("stuck", key, int(days))
     if not stuck:
         st.write("Nobody in this selection looks stuck.")
         return stuck
@@ -282,7 +293,7 @@ def _stuck(key) -> list:
     return stuck
 
 
-def _items(course, key, module_titles) -> list:
+def _items(course: Course, key: Key, module_titles: dict[str, str]) -> list[analytics.ItemStats]:
     st.header("Question analysis")
     st.write(
         "Facility is the share answering correctly on a first attempt. Discrimination is how well a question "
@@ -290,7 +301,7 @@ def _items(course, key, module_titles) -> list:
     )
     picked = st.selectbox("Quiz", list(module_titles), key="dash-items-module")
     module = course.module(module_titles[picked])
-    items = _figure("items", *key, module.quiz)
+    items = _fig("items", key, module.quiz)
     _show(
         items,
         lambda: charts.item_facility_chart(items, title=f"How hard each question is: {picked}"),
@@ -333,10 +344,10 @@ def _items(course, key, module_titles) -> list:
     return items
 
 
-def _changes(key) -> dict:
+def _changes(key: Key) -> dict[str, analytics.Change]:
     st.header("Learning and attitude change")
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
-    knowledge, attitudes = _figure("changes", *key)
+    knowledge, attitudes = _fig("changes", key)
     _show(
         knowledge,
         lambda: charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change"),
@@ -354,17 +365,26 @@ def _changes(key) -> dict:
     return {"Knowledge check": knowledge, **attitudes}
 
 
-def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
+def _exports(
+    course: Course,
+    key: Key,
+    steps: list[analytics.FunnelStep],
+    items: list[analytics.ItemStats],
+    changes: dict[str, analytics.Change],
+    learners: set[str],
+    stuck: list[analytics.Stuck],
+    scores: pd.DataFrame,
+) -> None:
     st.header("Exports")
-    tables: dict[str, object] = analytics.to_csv_tables(funnel=steps, items=items, changes=changes)
+    csvs = analytics.to_csv_tables(funnel=steps, items=items, changes=changes)
     # The stuck list grows with the selection (20,000 rows in a large one): written only when
     # asked for, not on every render.
-    tables = {
-        "funnel": tables["funnel"],
+    tables: dict[str, str | Callable[[], str]] = {
+        "funnel": csvs["funnel"],
         "scores": scores.to_csv(index=False),
-        "items": tables["items"],
+        "items": csvs["items"],
         "stuck": lambda: analytics.to_csv_tables(stuck=stuck)["stuck"],
-        "changes": tables["changes"],
+        "changes": csvs["changes"],
     }
     labels = {"funnel": "Completion", "scores": "Quiz scores", "items": "Questions", "stuck": "Stuck learners"}
     cols = st.columns(3)
@@ -390,13 +410,13 @@ def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.Dat
         return
     selection = key[0]
     base = app_url() or "https://course.invalid"  # one base for every export, from any page
-    sizes = _figure("sizes", *key, base)
+    sizes = _fig("sizes", key, base)
     st.write(
         f"Learning records for this selection: **{sizes.events:,}** events, about "
         f"**{_size(sizes.xapi_bytes)}** as xAPI JSON and **{_size(sizes.csv_bytes)}** as CSV."
     )
-    cols = st.columns(2)
-    with cols[0]:
+    halves = st.columns(2)
+    with halves[0]:
         st.download_button(
             f"Learning records (xAPI JSON, about {_size(sizes.xapi_bytes)})",
             # Built only when asked for, from the database a batch at a time.
@@ -406,7 +426,7 @@ def _exports(course, key, steps, items, changes, learners, stuck, scores: pd.Dat
             icon=":material/download:",
             on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
         )
-    with cols[1]:
+    with halves[1]:
         st.download_button(
             f"Learning records (CSV, about {_size(sizes.csv_bytes)})",
             lambda: _spooled(analytics_db.events_csv_chunks(state.store(), selection)),
@@ -424,11 +444,11 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _spooled(chunks) -> tempfile.SpooledTemporaryFile:
+def _spooled(chunks: Iterable[str]) -> BinaryIO:
     """The export written chunk by chunk to a temporary file (in memory while small), so the
     events themselves are never all loaded; Streamlit then serves the file's bytes."""
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned open, Streamlit reads it)
     for chunk in chunks:
         out.write(chunk.encode("utf-8"))
     out.seek(0)
-    return out
+    return cast(BinaryIO, out)  # a binary file object; typeshed types the spooled file apart

@@ -16,6 +16,12 @@ Stuck learners are individuals by nature: they are listed by pseudonymous learne
 and the UI must show that list (and its CSV) to trainers only.
 
 The methods, with worked examples, are in docs/analytics.md. Nothing here imports streamlit.
+
+Over 600 lines because it is one thing: the reference definition of every dashboard figure,
+which `course.analytics_db` must match number for number (tests/store/test_analytics_db.py
+runs both). Split across modules, the two sides of that comparison would be harder to read
+against each other; the statistics helpers (`pearson`, the t interval) are small and used
+only here.
 """
 
 from __future__ import annotations

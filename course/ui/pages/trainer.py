@@ -14,7 +14,7 @@ import streamlit as st
 
 from course import analytics, analytics_db, charts
 from course.analytics import MIN_GROUP
-from course.records import MAX_COHORT_NAME, StoreUnavailable
+from course.records import MAX_COHORT_NAME, Store, StoreUnavailable
 from course.schema import Course
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, nav, renewal_report, scenario_report, state, trainer_access
@@ -49,6 +49,14 @@ def _figures_as_of(selection: analytics_db.Selection, newest: analytics_db.Newes
     return seen[selection]
 
 
+def _store() -> Store:
+    """The course database (render() stops before any figure is asked for without one)."""
+    db = state.store()
+    if db is None:
+        raise StoreUnavailable("no course database")
+    return db
+
+
 Key = tuple[analytics_db.Selection, int]  # a selection and the newest event its figures count
 
 
@@ -61,9 +69,7 @@ def _fig(kind: str, key: Key, extra: Any = None) -> Any:
 def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra: Any = None) -> Any:
     """One figure of one selection, computed in the database once per new event at most and
     shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
-    db = state.store()
-    if db is None:  # render() stops before asking when there is no database
-        raise StoreUnavailable("no course database")
+    db = _store()
     course = state.course()
     if kind == "last":
         return analytics_db.last_activity(db, selection)
@@ -420,7 +426,7 @@ def _exports(
         st.download_button(
             f"Learning records (xAPI JSON, about {_size(sizes.xapi_bytes)})",
             # Built only when asked for, from the database a batch at a time.
-            lambda: _spooled(analytics_db.xapi_chunks(state.store(), selection, base, course)),
+            lambda: _spooled(analytics_db.xapi_chunks(_store(), selection, base, course)),
             file_name="cohort-learning-records.json",
             mime="application/json",
             icon=":material/download:",
@@ -429,7 +435,7 @@ def _exports(
     with halves[1]:
         st.download_button(
             f"Learning records (CSV, about {_size(sizes.csv_bytes)})",
-            lambda: _spooled(analytics_db.events_csv_chunks(state.store(), selection)),
+            lambda: _spooled(analytics_db.events_csv_chunks(_store(), selection)),
             file_name="cohort-learning-records.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -1,52 +1,77 @@
-"""Server time to render the trainer dashboard for a large cohort, against a bare page.
+"""Server time and memory to render the trainer dashboard for many learners, new code and old.
 
-Seeds a SQLite database with N learners (default 5,000) who each work through the 7 staff
-modules (section views, every quiz answer, pass or fail), then times full script runs of the
-dashboard page with AppTest, and of a one-line page in the same process, and prints the ratio.
-This is a benchmark: it prints figures and asserts nothing.
+Seeds a database (SQLite, or PostgreSQL with --pg) with N staff learners through the store's
+public API: each registers in one of ten cohorts and works through the staff modules (section
+views, every quiz answer, pass or fail; a failed quiz ends their run, as the track is
+sequential). Then, for this checkout and for the code before issue 26 (a git worktree of
+--baseline), each in its own process:
 
-    .venv/bin/python bench/dashboard_bench.py [--learners 5000] [--repeats 3]
+1. opens the app under AppTest and signs in the way a trainer does: the dashboard's address,
+   the passcode typed into the sign-in form, Sign in pressed (the sign-in opens the dashboard);
+2. checks that it drew the dashboard: its title, and the known figure "N learners active in
+   this period" (all cohorts, the default 90 days); a benchmark that timed another page
+   would be worthless, so a mismatch stops the run;
+3. times that first render, then the next renders (median of --repeats), and measures the
+   memory the first render added (peak RSS during it, less RSS before) and the process peak.
+
+It prints a table and asserts no time.
+
+    .venv/bin/python bench/dashboard_bench.py --learners 2000,20000 [--pg] [--repeats 3]
+
+--pg uses COURSE_TEST_PG_URL (scripts/pg.sh url), one fresh schema per size, dropped after.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# main before issue 26's branch was merged: the dashboard that loads every event of the
+# selection into Python (with the scenario, renewal and learning-platform panels of issues 20,
+# 21 and 27). The first benchmark's baseline, 3241ad2, predates those panels.
+BASELINE = "0eb7028"
+PASSCODE = "benchmark trainer passcode"
+COHORTS = 10
 
-from course import events  # noqa: E402
-from course.events import Event  # noqa: E402
-from course.loader import load_course  # noqa: E402
-from course.records import open_store  # noqa: E402
 
+def seed(db_url: str, learners: int, rng: random.Random) -> int:
+    """N staff learners in COHORTS cohorts; returns the number of events stored."""
+    from course import events
+    from course.events import Event
+    from course.loader import load_course
+    from course.records import open_store
 
-def seed(db_url: str, learners: int, rng: random.Random) -> tuple[str, int]:
     course = load_course(ROOT)
     store = open_store(db_url)
-    code = store.create_cohort("Benchmark cohort", "staff", "bench")
+    codes = [store.create_cohort(f"Benchmark cohort {n + 1}", "staff", "bench") for n in range(COHORTS)]
     start = datetime.now(UTC) - timedelta(days=30)
+    modules = [course.module(m) for m in course.track("staff").modules]
+    quiz_items = {m.id: [q for _, q in course.quizzes[m.quiz].items("staff")] for m in modules}
     total = 0
     batch: list[Event] = []
     for n in range(learners):
-        lid = f"bench-{n:05d}"
+        lid = f"bench-{n:06d}"
         skill = rng.random()
         t = start + timedelta(minutes=n % 1000)
+        code = codes[n % COHORTS]
         batch.append(events.track_chosen("staff").by(lid, code, at=t))
-        for module_id in course.track("staff").modules:
-            module = course.module(module_id)
+        for module in modules:
             for s in module.sections:
                 t += timedelta(minutes=3)
                 batch.append(events.section_viewed(module.id, s.id, "staff").by(lid, code, at=t))
-            items = [q for _, q in course.quizzes[module.quiz].items("staff")]
+            items = quiz_items[module.id]
             right = 0
             for q in items:
                 ok = rng.random() < 0.45 + 0.5 * skill
@@ -64,57 +89,194 @@ def seed(db_url: str, learners: int, rng: random.Random) -> tuple[str, int]:
             batch = []
     store.append_many(batch)
     total += len(batch)
-    return code, total
+    store.optimize()
+    store.close()
+    return total
 
 
-def time_runs(make, repeats: int) -> list[float]:
-    out = []
+# --------------------------------------------------------------------------- one measurement (own process)
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _hwm_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class PeakRSS:
+    """The highest RSS seen while the block runs (sampled every 5 ms)."""
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = _rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, _rss_mib())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mib())
+
+
+def _texts(at) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info") for e in getattr(at, kind))
+
+
+def measure(root: Path, learners: int, repeats: int) -> dict[str, float]:
+    """Sign in as a trainer, check the dashboard, time it. Runs with `root`'s code."""
+    sys.path.insert(0, str(root))
+    os.chdir(root)
+    from streamlit.testing.v1 import AppTest
+
+    from course.trainer_auth import hash_passcode
+
+    os.environ["COURSE_TRAINER_PASSCODE_HASH"] = hash_passcode(PASSCODE, iterations=1000)
+    os.environ.setdefault("COURSE_CERT_SECRET", "benchmark-secret-for-certificates-0123456789")
+    at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=900).run()
+    # The dashboard's address, as a trainer's bookmark opens it: the sign-in form stands there.
+    at._page_hash = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == "trainer")
+    at.run()
+    assert at.title[0].value == "Trainer sign-in", [t.value for t in at.title]
+    at.text_input[0].set_value(PASSCODE)
+    sign_in = next(b for b in at.button if b.label == "Sign in")
+    before = _rss_mib()
+    with PeakRSS() as peak:
+        t0 = time.perf_counter()
+        at = sign_in.click().run()  # the sign-in reruns into the dashboard: its first render
+        first = time.perf_counter() - t0
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Trainer dashboard", f"drew {[t.value for t in at.title]}, not the dashboard"
+    known = f"**{learners}** learners active in this period; **{learners}** on the Clinic staff onboarding track."
+    assert known in _texts(at), f"the dashboard does not show {known!r}"
+    nexts = []
     for _ in range(repeats):
-        at = make()
         t0 = time.perf_counter()
         at.run()
-        out.append(time.perf_counter() - t0)
-        assert not at.exception, at.exception
-    return out
+        nexts.append(time.perf_counter() - t0)
+        assert not at.exception and at.title[0].value == "Trainer dashboard"
+        assert known in _texts(at)
+    return {
+        "first_s": first,
+        "next_s": statistics.median(nexts),
+        "added_mib": peak.peak - before,
+        "peak_mib": _hwm_mib(),
+    }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--learners", type=int, default=5000)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        os.environ["COURSE_DB_URL"] = db_url
-        t0 = time.perf_counter()
-        code, n_events = seed(db_url, args.learners, rng)
-        print(f"seeded {args.learners} learners, {n_events} events in {time.perf_counter() - t0:.1f} s")
+# --------------------------------------------------------------------------- the run
 
-        from streamlit.testing.v1 import AppTest
 
-        def bare():
-            return AppTest.from_string("import streamlit as st\nst.write('hello')", default_timeout=600)
+def _pg_schema_url(server: str, schema: str) -> str:
+    from sqlalchemy.engine import make_url
 
-        def dashboard():
-            at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
-            at.session_state["trainer"] = True
-            at.session_state["open-trainer-dashboard"] = True
-            return at
+    return make_url(server).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
 
-        cold = dashboard()
-        t0 = time.perf_counter()
-        cold.run()  # first render: parses the course, opens the store, loads and analyses the selection
-        cold_s = time.perf_counter() - t0
-        bare_s = time_runs(bare, args.repeats)
-        dash_s = time_runs(dashboard, args.repeats)
-        b, d = statistics.median(bare_s), statistics.median(dash_s)
-        print(f"{'page':<34}{'median s':>10}{'runs':>8}")
-        print(f"{'bare one-line page':<34}{b:>10.3f}{len(bare_s):>8}")
-        print(f"{'dashboard, first (cold) render':<34}{cold_s:>10.3f}{1:>8}")
-        print(f"{f'trainer dashboard, {args.learners} learners':<34}{d:>10.3f}{len(dash_s):>8}")
-        print(f"ratio dashboard / bare: {d / b:.1f}x (warm), {cold_s / b:.1f}x (cold)")
+
+def _pg_admin(server: str, sql: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(server)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+def _baseline_tree(rev: str, tmp: Path) -> Path:
+    tree = tmp / "baseline"
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"cannot check out {rev!r}: {done.stderr.strip()}")
+    return tree
+
+
+def _run_measure(root: Path, db_url: str, learners: int, repeats: int) -> dict[str, float]:
+    env = {**os.environ, "COURSE_DB_URL": db_url}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", str(root), "--learners", str(learners)]
+    done = subprocess.run([*cmd, "--repeats", str(repeats)], env=env, capture_output=True, text=True, cwd=root)
+    if done.returncode != 0:
+        raise SystemExit(f"measuring {root} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--learners", default="2000", help="comma-separated sizes, e.g. 2000,20000,100000")
+    parser.add_argument("--repeats", type=int, default=3, help="next renders timed per size (median printed)")
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL from COURSE_TEST_PG_URL instead of SQLite")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the old code ('none' to skip)")
+    parser.add_argument("--measure", metavar="ROOT", help=argparse.SUPPRESS)  # one measurement, in its own process
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), int(args.learners), args.repeats)))
+        return 0
+    sys.path.insert(0, str(ROOT))  # seeding uses this checkout's store
+    sizes = [int(s) for s in args.learners.split(",") if s.strip()]
+    server = os.environ.get("COURSE_TEST_PG_URL", "").strip()
+    if args.pg and not server:
+        raise SystemExit(
+            "--pg needs COURSE_TEST_PG_URL (scripts/pg.sh start; export COURSE_TEST_PG_URL=$(scripts/pg.sh url))"
+        )
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        codes = [("new", ROOT)]
+        if args.baseline != "none":
+            codes.append((f"old ({args.baseline})", _baseline_tree(args.baseline, tmp)))
+        try:
+            for n in sizes:
+                schema = f"bench_{uuid.uuid4().hex[:12]}"
+                if args.pg:
+                    _pg_admin(server, f"CREATE SCHEMA {schema}")
+                    db_url = _pg_schema_url(server, schema)
+                else:
+                    db_url = f"sqlite:///{tmp / f'bench-{n}.sqlite'}"
+                try:
+                    t0 = time.perf_counter()
+                    events = seed(db_url, n, random.Random(7))
+                    print(f"seeded {n:,} learners, {events:,} events in {time.perf_counter() - t0:.0f} s", flush=True)
+                    for name, root in codes:
+                        r = _run_measure(root, db_url, n, args.repeats)
+                        rows.append((name, n, events, r))
+                        print(
+                            f"  {name}: first {r['first_s']:.2f} s, next {r['next_s']:.3f} s, "
+                            f"added {r['added_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB",
+                            flush=True,
+                        )
+                finally:
+                    if args.pg:
+                        _pg_admin(server, f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            if args.baseline != "none":
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "baseline")])
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"])
+    db = "PostgreSQL" if args.pg else "SQLite"
+    print(f"\nTrainer dashboard, all cohorts, signed in under AppTest, {db}:\n")
+    print("| code | learners | events | first render | next render | memory added by first render | peak memory |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, n, events, r in rows:
+        print(
+            f"| {name} | {n:,} | {events:,} | {r['first_s']:.2f} s | {r['next_s']:.3f} s | "
+            f"{r['added_mib']:.0f} MiB | {r['peak_mib']:.0f} MiB |"
+        )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

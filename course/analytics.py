@@ -16,6 +16,12 @@ Stuck learners are individuals by nature: they are listed by pseudonymous learne
 and the UI must show that list (and its CSV) to trainers only.
 
 The methods, with worked examples, are in docs/analytics.md. Nothing here imports streamlit.
+
+Over 600 lines because it is one thing: the reference definition of every dashboard figure,
+which `course.analytics_db` must match number for number (tests/store/test_analytics_db.py
+runs both). Split across modules, the two sides of that comparison would be harder to read
+against each other; the statistics helpers (`pearson`, the t interval) are small and used
+only here.
 """
 
 from __future__ import annotations
@@ -138,7 +144,8 @@ def _by_learner(events: Iterable[Event]) -> dict[str, list[Event]]:
     return dict(out)
 
 
-def _percent(e: Event) -> float:
+def _percent(e: Any) -> float:
+    """A result's percent; `e` is an Event or a database row with its score columns."""
     return 100.0 * (e.score or 0.0) / e.max_score if e.max_score else 0.0
 
 
@@ -425,15 +432,40 @@ def _flags(facility: float, discrimination: float | None) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def _whole_total(scores: list[tuple[str, float]]) -> float | None:
+    """The sum of a learner's item scores when every one is a whole number (then any order of
+    adding gives the same float, exactly), else None."""
+    values = [v for _, v in scores]
+    return sum(values) if all(map(float.is_integer, values)) else None
+
+
+def _rest(scores: list[tuple[str, float]], whole: float | None, qid: str, score: float) -> float:
+    """A learner's score on the rest of the attempt: exact subtraction for whole-number scores,
+    else the sum in answer order (as it always was, so fractions round the same way)."""
+    if whole is not None:
+        return whole - score
+    return sum(v for other, v in scores if other != qid)
+
+
 def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list[ItemStats]:
     """Statistics for every gradable question of `quiz_id` (scenario parts included, all
     tracks), in quiz order, from each learner's first attempt. Works for the pre/post tests too."""
+    return item_stats(course, quiz_id, first_attempt_answers(course, events, quiz_id))
+
+
+def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, Any]]) -> list[ItemStats]:
+    """`item_analysis` from each learner's first-attempt answers (see `first_attempt_answers`);
+    an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
+    course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
-    answers = first_attempt_answers(course, events, quiz_id)
+    # Each learner's item scores, in answer order, worked out once (not once per question).
+    scored = {lid: [(qid, _item_score(e)) for qid, e in a.items()] for lid, a in answers.items()}
+    score_of = {lid: dict(s) for lid, s in scored.items()}
+    whole = {lid: _whole_total(s) for lid, s in scored.items()}
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
-        common = dict(
+        common: dict[str, Any] = dict(
             question_id=q.id,
             prompt=q.prompt,
             type=q.type,
@@ -458,8 +490,8 @@ def item_analysis(course: Course, events: Iterable[Event], quiz_id: str) -> list
                 )
             )
             continue
-        item = [_item_score(answers[lid][q.id]) for lid in takers]
-        rest = [sum(_item_score(e) for qid, e in answers[lid].items() if qid != q.id) for lid in takers]
+        item = [score_of[lid][q.id] for lid in takers]
+        rest = [_rest(scored[lid], whole[lid], q.id, score) for lid, score in zip(takers, item, strict=True)]
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
         counts, first = q.option_counts([answers[lid][q.id].response for lid in takers])

@@ -676,6 +676,13 @@ def score_distribution_chart(scores: Any, pass_mark: float, title: str = "Quiz s
 TYPE_WORDS = {name: kind.label for name, kind in QUESTION_TYPES.items()}
 
 
+def question_label(n: int, item: Any, chars: int = 60) -> str:
+    """A question by its text, shortened at a word, with its id second: "3. Which of these is
+    the first thing to do… (k-q7)" (trainers read the text; the id finds it in the YAML)."""
+    text = textwrap.shorten(" ".join(item.prompt.split()), chars, placeholder="…")
+    return f"{n}. {text} ({item.question_id})"
+
+
 def item_facility_table(items: Sequence[Any]) -> pd.DataFrame:
     """The data table behind `item_facility_chart` (`analytics.ItemStats` in)."""
     rows = []
@@ -685,7 +692,7 @@ def item_facility_table(items: Sequence[Any]) -> pd.DataFrame:
             flags.append("fewer than 20 answers")
         rows.append(
             {
-                "Question": f"{n}. {i.question_id}",
+                "Question": question_label(n, i),
                 "Type": TYPE_WORDS.get(i.type, i.type),
                 "Learners": i.suppressed or i.n,
                 "Facility (%)": None if i.facility is None else round(100 * i.facility),
@@ -703,7 +710,7 @@ def item_facility_chart(items: Sequence[Any], title: str = "How hard each questi
     """Facility (share right on first attempts) per question, flags written under each bar."""
     r = _Rows()
     for n, i in enumerate(items, start=1):
-        r.label(f"{n}. {i.question_id} ({TYPE_WORDS.get(i.type, i.type)})")
+        r.label(f"{question_label(n, i)}, {TYPE_WORDS.get(i.type, i.type)}")
         if i.suppressed:
             r.note(i.suppressed)
             continue

@@ -6,7 +6,7 @@ learner's, a cohort's or a period's events, a cohort's quiz summary, and erasing
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -198,6 +198,40 @@ class EventStore(StoreCore):
         )
         with self._read() as conn:
             return [QuizSummary(r.activity, r.attempted, r.passed) for r in conn.execute(query)]
+
+    def query_rows(self, statement: sa.Executable) -> list[sa.Row]:
+        """Every row of one read-only SQLAlchemy Core statement (course.analytics_db builds
+        them, so the dashboard's aggregates run in the database)."""
+        with self._read() as conn:
+            return list(conn.execute(statement).all())
+
+    def stream_rows(self, statement: sa.Executable, batch: int = BATCH_SIZE) -> Iterator[sa.Row]:
+        """The rows of a read-only statement, fetched `batch` at a time (a server-side cursor
+        on PostgreSQL), so an export of millions of events never holds them all at once."""
+        with self._read() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(statement)
+            yield from result
+
+    def stream_batches(self, statement: sa.Executable, batch: int = BATCH_SIZE) -> Iterator[Sequence[sa.Row]]:
+        """`stream_rows` a list of up to `batch` rows at a time (cheaper per row to consume)."""
+        with self._read() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(statement)
+            yield from result.partitions()
+
+    def stream_events(
+        self, cohort: str | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[Event]:
+        """`events_for_cohort` (or, with no cohort, `events_between`) one batch at a time."""
+        query = sa.select(events_table)
+        if cohort is not None:
+            query = query.where(events_table.c.cohort == cohort)
+        if since is not None:
+            query = query.where(events_table.c.timestamp >= since)
+        if until is not None:
+            query = query.where(events_table.c.timestamp < until)
+        query = query.order_by(events_table.c.timestamp, events_table.c.seq)
+        for row in self.stream_rows(query):
+            yield event_from_row(row)
 
     def delete_learner(self, learner_id: str) -> int:
         """Erase a learner at their request: events, answers not yet submitted, certificates and

@@ -304,6 +304,86 @@ def test_creating_a_cohort_twice_by_mistake_makes_one_and_names_show_as_typed(is
     assert [c.name for c in open_store(isolated_store).cohorts()] == [name]
 
 
+def test_a_new_event_shows_on_the_next_render_and_the_page_says_how_current_it_is(
+    real_course, isolated_store, monkeypatch
+):
+    # The figures used to be kept for a minute: a learner who joined meanwhile was not counted.
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "REUSE_FOR_S", 0)  # as when the last computation is a while back
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    assert "**6** learners active in this period" in texts(at)
+    newest = NOW - timedelta(seconds=5)
+    open_store(isolated_store).append(
+        Event(
+            learner_id="late-joiner", verb=REGISTERED, activity="course", track="staff", cohort=code, timestamp=newest
+        )
+    )
+    at.run()
+    assert "**7** learners active in this period" in texts(at)
+    assert (
+        "Figures include every learning event stored when this page was drawn, the newest made at "
+        f"{newest:%Y-%m-%d %H:%M:%S} UTC." in texts(at)
+    )
+
+
+def test_the_selection_s_learning_records_say_how_big_they_are_before_download(real_course, isolated_store):
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    events = len(open_store(isolated_store).events_for_cohort(code))
+    assert f"Learning records for this selection: **{events:,}** events, about" in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Learning records (xAPI JSON, about ") for label in labels), labels
+    assert any(label.startswith("Learning records (CSV, about ") for label in labels), labels
+
+
+def test_figures_kept_while_events_pour_in_say_how_old_they_are_and_refresh_counts_the_new(
+    real_course, isolated_store, monkeypatch
+):
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "REUSE_FOR_S", 3600)
+    code, *_ = seed(real_course, isolated_store)
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    open_store(isolated_store).append(
+        Event(learner_id="late-joiner", verb=REGISTERED, activity="course", track="staff", cohort=code)
+    )
+    at.run()
+    assert "**6** learners active in this period" in texts(at)
+    assert "learning events stored since then are counted within 3600 seconds, or at once with Refresh" in texts(at)
+    assert any(c.value.startswith("Figures are ") and " second" in c.value for c in at.caption)
+    at = button(at, "Refresh figures").click().run()
+    assert "**7** learners active in this period" in texts(at)
+
+
+def test_a_long_stuck_list_shows_the_longest_inactive_and_the_csv_has_everyone(isolated_store, monkeypatch):
+    from course.ui.pages import trainer
+
+    monkeypatch.setattr(trainer, "STUCK_SHOWN", 2)
+    store = open_store(isolated_store)
+    code = store.create_cohort("Quiet", "staff", "test")
+    for i in range(6):
+        store.append(
+            Event(
+                learner_id=f"quiet-{i}",
+                verb=REGISTERED,
+                activity="course",
+                track="staff",
+                cohort=code,
+                timestamp=NOW - timedelta(days=20 + i),
+            )
+        )
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Quiet ({code})").run()
+    assert "Showing the 2 longest inactive of 6. The Stuck learners CSV under Exports lists them all." in texts(at)
+    table = next(t.value for t in at.table if "Why" in t.value.columns)
+    assert list(table["Learner"]) == ["quiet-5", "quiet-4"]
+
+
 def test_quiz_scores_count_only_attempts_on_the_track_chosen(real_course, isolated_store):
     """Issue 18, defect 10: the distribution is drawn against the chosen track's pass mark,
     so it must hold that track's attempts only; public learners' scores were counted too."""

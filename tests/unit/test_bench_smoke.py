@@ -124,3 +124,14 @@ def test_a_baseline_revision_is_served_from_its_own_checkout_and_removed_after(t
     assert not cwd.exists()
     with pytest.raises(SystemExit, match="cannot check out"):
         load.app_script("course@no-such-revision", tmp_path)
+
+
+def test_dashboard_bench_signs_in_checks_the_dashboard_and_prints_its_table(capsys, monkeypatch):
+    # It used to time Home: its session-state flags no longer signed a trainer in.
+    monkeypatch.delenv("COURSE_DB_URL", raising=False)
+    dashboard_bench = bench("dashboard_bench")
+    assert dashboard_bench.main(["--learners", "12", "--repeats", "1", "--baseline", "none"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| new | 12 |"))
+    first, following = (float(cell.strip().removesuffix(" s")) for cell in row.split("|")[4:6])
+    assert first > 0 and following > 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from course import charts as c
@@ -269,7 +271,7 @@ def test_item_chart_writes_flags_and_discrimination_and_hides_small_items():
 def test_item_table_matches_the_item_statistics():
     table = c.item_facility_table(ITEMS).to_dict("records")
     assert table[0] == {
-        "Question": "1. h-q1",
+        "Question": "1. p (h-q1)",  # the question's text, its id second (issue 22)
         "Type": "single choice",
         "Learners": 12,
         "Facility (%)": 95,
@@ -279,6 +281,21 @@ def test_item_table_matches_the_item_statistics():
     }
     assert table[2]["Learners"] == SUPPRESSED_REASON
     assert table[2]["Facility (%)"] is None or table[2]["Facility (%)"] != table[2]["Facility (%)"]  # None or NaN
+
+
+def test_questions_are_labelled_by_their_text_shortened_with_the_id_second():
+    long = dataclasses.replace(
+        ITEMS[0],
+        question_id="k-q7",
+        prompt="Which of these is the first thing to do when a patient's blood pressure climbs during a session?",
+    )
+    table = c.item_facility_table([long])
+    label = table["Question"][0]
+    assert label.startswith("1. Which of these is the first thing to do when") and label.endswith("… (k-q7)")
+    assert len(label) < 80
+    spec = c.item_facility_chart([long]).to_dict()
+    labels = " ".join(r["text"] for r in rows(spec) if r["kind"] == "label")
+    assert "Which of these is the first thing" in labels and "k-q7" in labels
 
 
 def test_change_chart_draws_mean_and_interval_and_says_which_change_is_clear():

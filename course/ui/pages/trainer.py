@@ -3,50 +3,113 @@ knowledge and attitude change, and exports. Reached only through the trainer nav
 
 from __future__ import annotations
 
-import json
+import tempfile
+import time as time_module
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, BinaryIO, cast
 
 import pandas as pd
 import streamlit as st
 
-from course import analytics, charts, dates, xapi
+from course import analytics, analytics_db, charts, dates
 from course.analytics import MIN_GROUP
-from course.records import MAX_COHORT_NAME
+from course.records import MAX_COHORT_NAME, Store, StoreUnavailable
+from course.schema import Course
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, lms_panel, nav, renewal_report, scenario_report, state, trainer_access
 from course.ui.common import app_url, escape_markdown, plain_table
 
 ALL = "All learners"
-FRESH_FOR_S = 60  # trainers see figures at most a minute old; Refresh reloads at once
+# Figures are keyed on the newest stored event, so any new event makes the next render
+# recompute them. This is only a backstop for a write committed out of order (PostgreSQL can
+# commit a lower event number after a higher one): such an event shows within this long.
+FRESH_FOR_S = 60
+# While events keep arriving, figures younger than this are shown again (saying how old they
+# are) instead of being recomputed on every render: a busy hospital writes events every second.
+REUSE_FOR_S = 10
+STUCK_SHOWN = 100  # rows of the stuck-learner table on the page; the CSV has every one
 
 
-@st.cache_resource(ttl=FRESH_FOR_S, max_entries=8, show_spinner="Loading learner records…")
-def _events(cohort: str | None, since: datetime | None, until: datetime | None) -> tuple:
-    """The selection's events, shared by every trainer looking at the same selection."""
+@st.cache_resource(show_spinner=False)
+def _computed_at() -> dict:
+    """Selection -> (newest event number, when) of the figures last computed for it."""
+    return {}
+
+
+def _figures_as_of(selection: analytics_db.Selection, newest: analytics_db.Newest) -> tuple[int, float]:
+    """The event number to compute (or reuse) the figures at, and when they were computed."""
+    seen = _computed_at()
+    previous = seen.get(selection)
+    now = time_module.time()
+    if previous and (previous[0] == newest.seq or now - previous[1] < REUSE_FOR_S):
+        return previous
+    seen[selection] = (newest.seq, now)
+    return seen[selection]
+
+
+def _store() -> Store:
+    """The course database (render() stops before any figure is asked for without one)."""
     db = state.store()
-    events = db.events_for_cohort(cohort, since, until) if cohort else db.events_between(since, until)
-    return tuple(events)
+    if db is None:
+        raise StoreUnavailable("no course database")
+    return db
 
 
-@st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner=False)
-def _analysed(kind: str, key: tuple, extra: object = None):
-    """One analysis of one selection, computed once per minute at most (see `_events`)."""
+Key = tuple[analytics_db.Selection, int]  # a selection and the newest event its figures count
+
+
+def _fig(kind: str, key: Key, extra: Any = None) -> Any:
+    """`_figure` for a (selection, event number) key."""
+    return _figure(kind, key[0], key[1], extra)
+
+
+@st.cache_resource(ttl=FRESH_FOR_S, max_entries=64, show_spinner="Working out the figures…")
+def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra: Any = None) -> Any:
+    """One figure of one selection, computed in the database once per new event at most and
+    shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
+    db = _store()
     course = state.course()
-    events = _events(*key[:3])
-    track = key[3]
-    if kind == "funnel":
-        return analytics.funnel(course, events, track)
-    if kind == "scores":
-        return analytics.score_distribution(events, extra, track=track)
-    if kind == "items":
-        return analytics.item_analysis(course, events, extra)
-    if kind == "knowledge":
-        return analytics.knowledge_gain(course, events)
-    if kind == "attitudes":
-        return analytics.attitude_change(course, events)
+    if kind == "last":
+        return analytics_db.last_activity(db, selection)
     if kind == "tracks":
-        return analytics.learner_tracks(events)
+        return analytics_db.learner_tracks(db, selection, _figure("last", selection, newest_seq))
+    if kind == "funnel":
+        return analytics_db.funnel(db, course, selection, extra, _figure("tracks", selection, newest_seq))
+    if kind == "scores":
+        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1])
+    if kind == "items":
+        return analytics_db.item_analysis(db, course, selection, extra)
+    if kind == "changes":
+        return analytics_db.changes(db, course, selection)
+    if kind == "stuck":
+        last = _figure("last", selection, newest_seq)
+        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), last=last)
+    if kind == "scenario-events":  # the few events the scenario and check reports read
+        return analytics_db.scenario_events(db, course, selection)
+    if kind == "refresher-events":  # the refresher sets and answers the renewal report reads
+        return analytics_db.refresher_events(db, course, selection)
+    if kind == "sizes":
+        return analytics_db.export_sizes(db, selection, extra, course)
     raise ValueError(kind)
+
+
+# Each figure's chart as Vega-Lite JSON, kept while the figure itself is cached (by identity:
+# `_figure` hands out the same object until a new event arrives), so a render that recomputes
+# nothing builds no Altair chart either (they cost most of a next render: docs/performance.md).
+_PREPARED: dict[tuple[int, str], tuple[object, chart_view.Prepared]] = {}
+
+
+def _show(figure: object, chart: Callable[[], Any], table: Callable[[], pd.DataFrame], name: str) -> None:
+    """chart_view.show for a dashboard figure, the chart built once per figure and name."""
+    key = (id(figure), name)
+    entry = _PREPARED.get(key)
+    if entry is None or entry[0] is not figure:
+        if len(_PREPARED) >= 256:  # old figures' charts: start again rather than grow
+            _PREPARED.clear()
+        entry = (figure, chart_view.prepare(chart(), table()))
+        _PREPARED[key] = entry
+    chart_view.draw(entry[1], name)
 
 
 def render() -> None:
@@ -67,58 +130,82 @@ def render() -> None:
     st.header("Filters")
     cohorts = db.cohorts()
     labels = {f"{c.name} ({c.code})": c.code for c in cohorts}
-    cols = st.columns(3)
+    cols = st.columns(2)
     with cols[0]:
         cohort_label = st.selectbox("Cohort", [ALL, *labels], key="dash-cohort")
     with cols[1]:
         tracks = {t.title: t.id for t in course.settings.tracks}
         track_title = st.selectbox("Track", list(tracks), key="dash-track")
-    with cols[2]:
-        today = datetime.now(UTC).date()
-        period = st.date_input(
-            "Dates", value=(today - timedelta(days=90), today), key="dash-dates", format="YYYY-MM-DD"
-        )
+    # The period on a row of its own: in a third of the page its two dates were cut off at
+    # 1280 px (issue 22), and a wider column still cuts them at 200% text.
+    today = datetime.now(UTC).date()
+    period = st.date_input("Dates", value=(today - timedelta(days=90), today), key="dash-dates", format="YYYY-MM-DD")
     since, until = _period(period)
     track = tracks[track_title]
     cohort = labels.get(cohort_label)
-    if st.button("Refresh figures", icon=":material/refresh:", help=f"Figures can be up to {FRESH_FOR_S} seconds old"):
-        _events.clear()
-        _analysed.clear()
-    key = (cohort, since, until, track)
-    events = _events(cohort, since, until)
-    learner_tracks = _analysed("tracks", key)
+    selection = analytics_db.Selection(cohort, since, until)
+    if st.button("Refresh figures", icon=":material/refresh:", help="Work the figures out again now"):
+        _figure.clear()
+        _computed_at().pop(selection, None)
+    newest = analytics_db.newest(db)
+    as_of_seq, as_of = _figures_as_of(selection, newest)
+    key = (selection, as_of_seq)
+    learner_tracks = _fig("tracks", key)
     learners = set(learner_tracks)
     on_track = {lid for lid, t in learner_tracks.items() if t == track}
     st.write(
         f"**{len(learners)}** learner{'s' if len(learners) != 1 else ''} active in this period; "
         f"**{len(on_track)}** on the {track_title} track."
     )
+    st.caption(_freshness(newest, as_of_seq, as_of))
     if len(on_track) < MIN_GROUP:
         st.info(
             f"Figures for groups of fewer than {MIN_GROUP} learners are hidden to protect their privacy.",
             icon=":material/visibility_off:",
         )
 
-    steps = _analysed("funnel", key)
+    steps = _fig("funnel", key, track)
     st.header("Completion by module")
-    chart = charts.funnel_chart(steps)
-    chart_view.show(chart, charts.funnel_table(steps), "completion by module")
+    _show(steps, lambda: charts.funnel_chart(steps), lambda: charts.funnel_table(steps), "completion by module")
 
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
     picked = st.selectbox("Module", list(module_titles), key="dash-scores-module")
-    dist = _analysed("scores", key, course.module(module_titles[picked]).quiz)
-    chart = charts.score_distribution_chart(dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}")
-    chart_view.show(chart, charts.score_distribution_table(dist), f"quiz scores for {picked}")
+    dist = _fig("scores", key, (course.module(module_titles[picked]).quiz, track))
+    _show(
+        dist,
+        lambda: charts.score_distribution_chart(
+            dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}"
+        ),
+        lambda: charts.score_distribution_table(dist),
+        f"quiz scores for {picked}",
+    )
 
-    stuck = _stuck(course, events)
-    scenario_report.render(course, events)
+    stuck = _stuck(key)
+    scenario_report.render(course, _fig("scenario-events", key))
     items = _items(course, key, module_titles)
     changes = _changes(key)
     scores = charts.score_distribution_table(dist).assign(quiz=course.module(module_titles[picked]).quiz)
-    _exports(course, events, steps, items, changes, learners, stuck=stuck, scores=scores)
-    renewal_report.render(course, events, cohort)  # issue 21: certificates due, refreshers
+    _exports(course, key, steps, items, changes, learners, stuck=stuck, scores=scores)
+    renewal_report.render(course, _fig("refresher-events", key), cohort)  # issue 21: certificates due, refreshers
     lms_panel.render(db, course, cohort, since)
+
+
+def _freshness(newest: analytics_db.Newest, as_of_seq: int, as_of: float) -> str:
+    """Say how current the figures are: every event stored when they were computed, which is
+    this render unless events are arriving faster than REUSE_FOR_S (then say how old)."""
+    if newest.timestamp is None:
+        return "No learning events are stored yet."
+    if as_of_seq == newest.seq:
+        return (
+            f"Figures include every learning event stored when this page was drawn, the newest made at "
+            f"{newest.timestamp:%Y-%m-%d %H:%M:%S} UTC. New events are counted the next time the page is drawn."
+        )
+    age = max(0, round(time_module.time() - as_of))
+    return (
+        f"Figures are {age} second{'s' if age != 1 else ''} old: learning events stored since then are counted "
+        f"within {REUSE_FOR_S} seconds, or at once with Refresh figures."
+    )
 
 
 def _period(value) -> tuple[datetime | None, datetime | None]:
@@ -185,23 +272,33 @@ def _cohorts(db, course) -> None:
         )
 
 
-def _stuck(course, events) -> list:
+def _stuck(key: Key) -> list[analytics.Stuck]:
     st.header("Learners who may be stuck")
     days = st.number_input("No activity for at least this many days", min_value=1, max_value=365, value=14, step=1)
-    stuck = analytics.stuck_learners(course, events, datetime.now(UTC), inactive_days=int(days))
+    stuck = _fig("stuck", key, int(days))
     if not stuck:
         st.write("Nobody in this selection looks stuck.")
         return stuck
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
+    if len(stuck) > STUCK_SHOWN:
+        # A hospital selection can list thousands: a table that long helps nobody and costs
+        # every render. The CSV below has them all.
+        st.caption(
+            f"Showing the {STUCK_SHOWN} longest inactive of {len(stuck):,}. "
+            "The Stuck learners CSV under Exports lists them all."
+        )
     plain_table(
         pd.DataFrame(
-            [{"Learner": s.learner_id[:8], "Why": s.reason, "Last active": dates.day(s.last_activity)} for s in stuck]
+            [
+                {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": dates.day(s.last_activity)}
+                for s in stuck[:STUCK_SHOWN]
+            ]
         )
     )
     return stuck
 
 
-def _items(course, key, module_titles) -> list:
+def _items(course: Course, key: Key, module_titles: dict[str, str]) -> list[analytics.ItemStats]:
     st.header("Question analysis")
     st.write(
         "Facility is the share answering correctly on a first attempt. Discrimination is how well a question "
@@ -209,11 +306,15 @@ def _items(course, key, module_titles) -> list:
     )
     picked = st.selectbox("Quiz", list(module_titles), key="dash-items-module")
     module = course.module(module_titles[picked])
-    items = _analysed("items", key, module.quiz)
-    chart = charts.item_facility_chart(items, title=f"How hard each question is: {picked}")
-    chart_view.show(chart, charts.item_facility_table(items), f"question facility for {picked}")
+    items = _fig("items", key, module.quiz)
+    _show(
+        items,
+        lambda: charts.item_facility_chart(items, title=f"How hard each question is: {picked}"),
+        lambda: charts.item_facility_table(items),
+        f"question facility for {picked}",
+    )
     for n, item in enumerate(items, start=1):
-        with st.expander(f"Question {n}: {item.prompt}"):
+        with st.expander(f"Question {n}: {item.prompt} ({item.question_id})"):
             if item.suppressed:
                 st.write(item.suppressed)
                 continue
@@ -248,24 +349,48 @@ def _items(course, key, module_titles) -> list:
     return items
 
 
-def _changes(key) -> dict:
+def _changes(key: Key) -> dict[str, analytics.Change]:
     st.header("Learning and attitude change")
     st.write("Paired by learner: only people who took both the start and the end check-ins count.")
-    knowledge = _analysed("knowledge", key)
-    chart = charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change")
-    chart_view.show(chart, charts.change_table([knowledge]), "knowledge change")
-    attitudes = _analysed("attitudes", key)
+    knowledge, attitudes = _fig("changes", key)
+    _show(
+        knowledge,
+        lambda: charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change"),
+        lambda: charts.change_table([knowledge]),
+        "knowledge change",
+    )
     if attitudes:
-        chart = charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme")
-        chart_view.show(chart, charts.change_table(attitudes), "attitude change")
+        _show(
+            attitudes,
+            lambda: charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme"),
+            lambda: charts.change_table(attitudes),
+            "attitude change",
+        )
         st.caption("The attitude survey is the course's own feedback measure, not a validated scale.")
     return {"Knowledge check": knowledge, **attitudes}
 
 
-def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.DataFrame) -> None:
+def _exports(
+    course: Course,
+    key: Key,
+    steps: list[analytics.FunnelStep],
+    items: list[analytics.ItemStats],
+    changes: dict[str, analytics.Change],
+    learners: set[str],
+    stuck: list[analytics.Stuck],
+    scores: pd.DataFrame,
+) -> None:
     st.header("Exports")
-    tables = analytics.to_csv_tables(funnel=steps, items=items, stuck=stuck, changes=changes)
-    tables = {"funnel": tables["funnel"], "scores": scores.to_csv(index=False), **tables}
+    csvs = analytics.to_csv_tables(funnel=steps, items=items, changes=changes)
+    # The stuck list grows with the selection (20,000 rows in a large one): written only when
+    # asked for, not on every render.
+    tables: dict[str, str | Callable[[], str]] = {
+        "funnel": csvs["funnel"],
+        "scores": scores.to_csv(index=False),
+        "items": csvs["items"],
+        "stuck": lambda: analytics.to_csv_tables(stuck=stuck)["stuck"],
+        "changes": csvs["changes"],
+    }
     labels = {"funnel": "Completion", "scores": "Quiz scores", "items": "Questions", "stuck": "Stuck learners"}
     cols = st.columns(3)
     for n, (name, text) in enumerate(tables.items()):
@@ -286,14 +411,49 @@ def _exports(course, events, steps, items, changes, learners, stuck, scores: pd.
         "the stuck learners table lists pseudonymous ids only."
     )
     if len(learners) < MIN_GROUP:
-        st.caption(f"The xAPI export is not offered for fewer than {MIN_GROUP} learners.")
+        st.caption(f"The learning-record exports are not offered for fewer than {MIN_GROUP} learners.")
         return
+    selection = key[0]
     base = app_url() or "https://course.invalid"  # one base for every export, from any page
-    st.download_button(
-        "Learning records for this selection (xAPI JSON)",
-        lambda: json.dumps(xapi.statements(events, base, course), indent=2),  # built only when asked for
-        file_name="cohort-learning-records.json",
-        mime="application/json",
-        icon=":material/download:",
-        on_click="ignore",
+    sizes = _fig("sizes", key, base)
+    st.write(
+        f"Learning records for this selection: **{sizes.events:,}** events, about "
+        f"**{_size(sizes.xapi_bytes)}** as xAPI JSON and **{_size(sizes.csv_bytes)}** as CSV."
     )
+    halves = st.columns(2)
+    with halves[0]:
+        st.download_button(
+            f"Learning records (xAPI JSON, about {_size(sizes.xapi_bytes)})",
+            # Built only when asked for, from the database a batch at a time.
+            lambda: _spooled(analytics_db.xapi_chunks(_store(), selection, base, course)),
+            file_name="cohort-learning-records.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",  # a click must not rerun the dashboard (issue 18, defect 10)
+        )
+    with halves[1]:
+        st.download_button(
+            f"Learning records (CSV, about {_size(sizes.csv_bytes)})",
+            lambda: _spooled(analytics_db.events_csv_chunks(_store(), selection)),
+            file_name="cohort-learning-records.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _spooled(chunks: Iterable[str]) -> BinaryIO:
+    """The export written chunk by chunk to a temporary file (in memory while small), so the
+    events themselves are never all loaded; Streamlit then serves the file's bytes."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned open, Streamlit reads it)
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    out.seek(0)
+    return cast(BinaryIO, out)  # a binary file object; typeshed types the spooled file apart

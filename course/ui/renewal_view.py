@@ -36,9 +36,11 @@ def renew_if_met(track_id: str) -> Certificate | None:
     except StoreUnavailable:
         return None  # tried again on the next visit to My progress or Refresh: the events are kept
     if new is not None:
+        # Only a track with a validity renews, so a renewed certificate has an end date.
+        until = f", valid until {day(new.expires_at)}" if new.expires_at else ""
         st.success(
-            f"Your certificate is renewed: certificate {new.certificate_id}, issued on {day(new.issued_at)}, "
-            f"valid until {day(new.expires_at)}. Download it on My progress.",
+            f"Your certificate is renewed: certificate {new.certificate_id}, issued on {day(new.issued_at)}"
+            f"{until}. Download it on My progress.",
             icon=":material/workspace_premium:",
         )
     return new

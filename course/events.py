@@ -138,6 +138,14 @@ def survey_phase_activity(survey_id: str, phase: str) -> str:
     return f"{SURVEY}/{survey_id}/{phase}"
 
 
+def draft_activity_of(event: Event) -> str:
+    """The activity a recorded outcome's draft answers were kept under: a phase's own
+    (`survey_phase_activity`) for an event with a phase, else the event's activity."""
+    if event.context and "phase" in event.context:
+        return f"{event.activity}/{event.context['phase']}"
+    return event.activity
+
+
 def refresher_activity() -> str:
     """The spaced-refresher sets, one activity for all of them (each set is an attempt)."""
     return REFRESHER

@@ -2,8 +2,9 @@
 
 Pages read their widgets and make one call here (`choose_track`, `view_section`,
 `submit_quiz`, `submit_knowledge_check`, `submit_survey`, `submit_refresher`, `choose_in_scenario`,
-`answer_check`, `join_cohort`, `delete_records`); each returns a typed result, or a `Refusal`
-saying why nothing was recorded. The service owns the learner's event log (read through a
+`answer_check`, `join_cohort`, `delete_records`, and for answers kept before a submit
+`save_draft`, `drafts`, `clear_drafts`, `flush_drafts`, `adopt_drafts`); each returns a typed
+result, or a `Refusal` saying why nothing was recorded. The service owns the learner's event log (read through a
 `PendingWriter`, so when the database cannot be reached the learner's work waits in memory
 and is written when it is back) and builds every event through `course.events`.
 
@@ -14,15 +15,17 @@ write). Progress is never stored: `progress()` projects it from the events.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from course import events as ev
-from course.events import ANSWERED, Action, Event
+from course.drafts import Draft, DraftsAdopted, DraftSaved, DraftWaiting, Keep, WaitingDrafts
+from course.events import ANSWERED, COMPLETED, FAILED, PASSED, Action, Event
 from course.grading import QuestionResult, QuizResult, grade_question, grade_quiz, is_answered, passes
 from course.progress import LearnerProgress, current_track, project
 from course.records import OUTCOME_VERBS, AttemptTaken, Cohort, PendingWriter, Store, StoreUnavailable
@@ -90,13 +93,15 @@ class _Offline:
 
 class Hooks(Protocol):
     """What only the UI knows, handed to the service: how to reach the store (None while it
-    cannot be reached), and what to do on a learner's first write and on a change of learner."""
+    cannot be reached), what to do on a learner's first write, and where the draft answers
+    not yet written wait (one `WaitingDrafts` per browser session, shared by every learner
+    the session has been: each draft carries the learner it was chosen by)."""
 
     def store(self) -> Store | None: ...
 
     def registered(self, store: Store, learner_id: str) -> None: ...
 
-    def reowned(self, previous: str, learner_id: str) -> None: ...
+    def waiting_drafts(self) -> WaitingDrafts: ...
 
 
 @dataclass
@@ -105,7 +110,7 @@ class PlainHooks:
 
     connect: Callable[[], Store | None] = lambda: None
     on_registered: Callable[[Store, str], None] = lambda store, learner_id: None
-    on_reowned: Callable[[str, str], None] = lambda previous, learner_id: None
+    waiting: WaitingDrafts = field(default_factory=WaitingDrafts)
 
     def store(self) -> Store | None:
         return self.connect()
@@ -113,8 +118,8 @@ class PlainHooks:
     def registered(self, store: Store, learner_id: str) -> None:
         self.on_registered(store, learner_id)
 
-    def reowned(self, previous: str, learner_id: str) -> None:
-        self.on_reowned(previous, learner_id)
+    def waiting_drafts(self) -> WaitingDrafts:
+        return self.waiting
 
 
 class Learner:
@@ -284,7 +289,7 @@ class Learner:
         if waiting:
             moved = [replace(e, learner_id=found, cohort=self.cohort) for e in waiting]
             self._written(lambda: self.writer.append_many(moved))
-        self.hooks.reowned(previous, found)
+        self.hooks.waiting_drafts().reown(previous, found)  # answers kept meanwhile are theirs too
 
     def _register(self) -> None:
         db = self.writer.store
@@ -459,6 +464,88 @@ class Learner:
         """Record an inline check's answer (never scored)."""
         return self.record(ev.check_answered(module_id, section_id, check_id, option_id, correct, track))
 
+    # ------------------------------------------------------------------ draft answers
+    def save_draft(self, keep: Keep, item: str, answer: Any, slot: str) -> DraftSaved | DraftWaiting | Refusal:
+        """Keep one answer as it is chosen (`slot` names its widget), under this learner. When
+        the database cannot take it, it waits (`DraftWaiting`) and is written with the next
+        answer that can be; the learner is never stopped from answering. A `Refusal`
+        (`invalid`, the reason as detail) when the store will not take it at all (an item id
+        too long, an answer that is not JSON): not an answer this app made, so it is dropped."""
+        self.hooks.waiting_drafts().put(slot, Draft(self.learner_id, keep, item, answer))
+        done = self.flush_drafts()
+        if slot not in done:
+            return DraftWaiting(keep, item)
+        if done[slot]:
+            return Refusal("invalid", detail=done[slot])
+        return DraftSaved(keep, item)
+
+    def flush_drafts(self) -> dict[str, str]:
+        """Write the drafts waiting in this session, oldest first, each under the learner it was
+        chosen by; stop at the first that fails. Returns the slots no longer waiting (each with
+        "" when written, or why it was dropped). Nothing is written while this learner is a
+        stand-in: whose answers these are is not known until the claimed code is checked."""
+        if self.claim is not None:
+            return {}
+        db = self.hooks.store()
+        if db is None:
+            return {}
+        return self.hooks.waiting_drafts().flush(db)
+
+    def drafts(self, keep: Keep) -> dict[str, Any]:
+        """This learner's answers kept for one attempt, by item: those in the database, and
+        those still waiting in this session ({} when none)."""
+        answers: dict[str, Any] = {}
+        db = self.hooks.store()
+        if db is not None:
+            with contextlib.suppress(StoreUnavailable):
+                answers = db.drafts(self.learner_id, keep.activity, keep.track, keep.attempt)
+        answers.update(self.hooks.waiting_drafts().for_attempt(self.learner_id, keep))
+        return answers
+
+    def clear_drafts(self, keep: Keep) -> None:
+        """Forget the kept answers once the activity is submitted. If the database cannot be
+        reached they stay there, but they belong to an attempt now recorded, so they are never
+        filled in again."""
+        self.hooks.waiting_drafts().forget(keep.activity, keep.track)
+        db = self.hooks.store()
+        if db is None:
+            return
+        with contextlib.suppress(StoreUnavailable):
+            db.clear_drafts(self.learner_id, keep.activity, keep.track)
+
+    def adopt_drafts(self, held: Mapping[str, Draft]) -> DraftsAdopted | None:
+        """Drafts handed over from elsewhere (the browser's copy after a reload), by slot,
+        checked against this learner's record: only their own are adopted (a shared computer's
+        previous learner's are refused) and only for an attempt not yet submitted (else they
+        would overwrite a newer one); a slot already waiting in this session keeps its own,
+        newer answer. None, with nothing adopted, until the record can be read."""
+        if self.claim is not None or self.unread or self.hooks.store() is None:
+            return None
+        recorded = self.events()
+        if not self.writer.available:
+            return None  # checked against the record, not a copy of it
+        done = {
+            (ev.draft_activity_of(e), e.track, e.attempt or 1)
+            for e in recorded
+            if e.verb in (PASSED, FAILED, COMPLETED)
+        }
+        waiting = self.hooks.waiting_drafts()
+        adopted: list[str] = []
+        attempts: list[Keep] = []
+        refused: list[str] = []
+        for slot, draft in held.items():
+            if slot in waiting:
+                continue  # this session's own copy, or a newer answer to the same question
+            keep = draft.keep
+            if draft.learner_id != self.learner_id or (keep.activity, keep.track, keep.attempt) in done:
+                refused.append(slot)
+                continue
+            waiting.put(slot, draft)
+            adopted.append(slot)
+            attempts.append(keep)
+        self.flush_drafts()
+        return DraftsAdopted(tuple(adopted), tuple(attempts), tuple(refused))
+
     def delete_records(self) -> None | Refusal:
         """Delete this learner's records everywhere; a Refusal when the database cannot be
         reached (nothing was deleted). The caller then starts the browser session afresh."""
@@ -495,7 +582,11 @@ def _renumbered(waiting: list[Event], taken: AttemptTaken, attempt: int, log: di
 
 __all__ = [
     "CheckSubmitted",
+    "DraftSaved",
+    "DraftWaiting",
+    "DraftsAdopted",
     "Hooks",
+    "Keep",
     "Learner",
     "PlainHooks",
     "QuizSubmitted",

@@ -3,25 +3,27 @@
 A Streamlit form sends nothing to the server until it is submitted, so answers chosen in one
 were lost when the learner left the page, reloaded it, or their phone dropped the tab. Each
 question is instead drawn in a fragment of its own: choosing an answer reruns only that
-question (a few elements, not the page), and the widget's callback writes the answer to the
-store's drafts (`Store.save_draft`). Opening the form again, in any tab or on any device,
-fills the answers back in. Submitting clears them.
+question (a few elements, not the page), and the widget's callback makes one call on the
+learner service (`Learner.save_draft`, course/drafts.py), which writes it to the store's
+drafts. Opening the form again, in any tab or on any device, fills the answers back in.
+Submitting clears them.
 
-An answer the database could not take ("Not saved yet") waits in the session, and a copy in
-the browser's localStorage (`mirror`, `mirror_one`), so a reload, which starts a new session,
-does not lose it: the new session is handed the browser's copy, checks it (this learner's, for
-an attempt not yet submitted) once the learner's record can be read, and saves it.
+An answer the database could not take ("Not saved yet") waits in the session, held by the
+service with the learner who chose it, and this module keeps a copy in the browser's
+localStorage (`mirror`, `mirror_one`), so a reload, which starts a new session, does not lose
+it: the new session is handed the browser's copy, the service checks it (this learner's, for an
+attempt not yet submitted) once the learner's record can be read (`Learner.adopt_drafts`), and
+saves it. What is waiting, and what was saved since it was copied, is this module's to keep in
+step with the browser.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,23 +31,11 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-from course.events import COMPLETED, FAILED, PASSED
-from course.records import StoreUnavailable
+from course.drafts import Draft, Keep
 from course.ui import state
 
-
-@dataclass(frozen=True)
-class Keep:
-    """Where one form's answers are kept: the activity (`quiz/ID`, `test/ID`,
-    `survey/ID/PHASE`), the track and the attempt."""
-
-    activity: str
-    track: str
-    attempt: int
-
-
-UNSAVED = "unsaved-"  # prefix of a widget's entry in PENDING
-PENDING = "kept-pending"  # session state: answers not yet written, by widget
+UNSAVED = "unsaved-"  # prefix of a widget's slot among the waiting drafts
+PENDING = state.WAITING_DRAFTS  # session state: answers not yet written, by widget (`WaitingDrafts`)
 NOT_SAVED = (
     "Not saved yet: the course database can't be reached. Your answer stays in this tab and is "
     "saved when the database is back."
@@ -53,51 +43,39 @@ NOT_SAVED = (
 
 
 def save(keep: Keep, item: str, answer: Any, flag: str) -> None:
-    """Keep one answer as it is chosen (a widget callback). When the database cannot be
-    reached the answer waits in the session (`flag` names it), and is written with the next
-    answer that can be; the learner is never stopped from answering."""
-    pending = st.session_state.setdefault(PENDING, {})
-    pending.pop(flag, None)  # re-inserted last: written after anything older
-    pending[flag] = (state.session().learner_id, keep, item, answer)
-    flush()
+    """Keep one answer as it is chosen (a widget callback): one call on the learner service.
+    When the database cannot be reached the answer waits in the session (`flag` names it), and
+    is written with the next answer that can be; the learner is never stopped from answering.
+    An answer the store refuses outright is not one this app made: it is dropped, as before."""
+    waiting = state.waiting_drafts()
+    before = {*waiting, flag}
+    state.session().save_draft(keep, item, answer, flag)
+    _saved_since(before)
 
 
 def flush() -> None:
     """Write the answers waiting in this session, oldest first; stop at the first that fails."""
-    pending = st.session_state.get(PENDING)
-    if not pending:
+    waiting = state.waiting_drafts()
+    if not waiting:
         return
-    if state.session().claim is not None:
-        return  # whose answers these are is not known yet: written once the learner is settled
-    db = state.store()
-    if db is None:
+    before = set(waiting)
+    state.session().flush_drafts()
+    _saved_since(before)
+
+
+def _saved_since(before: set[str]) -> None:
+    """Of the answers that were waiting (`before`), those no longer waiting come out of the
+    browser's copy too, once it may hold them."""
+    if not st.session_state.get(MIRRORED):
         return
-    for flag, (learner_id, keep, item, answer) in list(pending.items()):
-        try:
-            db.save_draft(learner_id, keep.activity, keep.track, keep.attempt, item, answer)
-        except StoreUnavailable:
-            return
-        except (ValueError, TypeError):  # too long, or not JSON: not an answer this app made
-            pass
-        pending.pop(flag, None)
-        if st.session_state.get(MIRRORED):
-            st.session_state.setdefault(DROPS, set()).add(flag)
-
-
-def reown(previous: str, learner_id: str) -> None:
-    """Answers kept in this session for `previous` (a stand-in while the learner's record could
-    not be read) belong to `learner_id`."""
-    pending = st.session_state.get(PENDING, {})
-    for flag, (who, keep, item, answer) in list(pending.items()):
-        if who == previous:
-            pending[flag] = (learner_id, keep, item, answer)
-
-
-state.on_reowned(reown)
+    waiting = state.waiting_drafts()
+    gone = {flag for flag in before if flag not in waiting}
+    if gone:
+        st.session_state.setdefault(DROPS, set()).update(gone)
 
 
 def unsaved(flag: str) -> bool:
-    return flag in st.session_state.get(PENDING, {})
+    return flag in state.waiting_drafts()
 
 
 def kept(keep: Keep) -> dict[str, Any]:
@@ -105,29 +83,13 @@ def kept(keep: Keep) -> dict[str, Any]:
     waiting in this session ({} when none)."""
     _settle_held()
     flush()
-    learner_id = state.session().learner_id
-    answers: dict[str, Any] = {}
-    db = state.store()
-    if db is not None:
-        with contextlib.suppress(StoreUnavailable):
-            answers = db.drafts(learner_id, keep.activity, keep.track, keep.attempt)
-    for who, waiting, item, answer in st.session_state.get(PENDING, {}).values():
-        if who == learner_id and waiting == keep:
-            answers[item] = answer
-    return answers
+    return state.session().drafts(keep)
 
 
 def clear(keep: Keep) -> None:
     """Forget the kept answers once they are submitted. If that write fails they stay, but
     they belong to an attempt now recorded, so they are never filled in again."""
-    pending = st.session_state.get(PENDING, {})
-    for flag in [f for f, (_, w, _, _) in pending.items() if (w.activity, w.track) == (keep.activity, keep.track)]:
-        del pending[flag]
-    db = state.store()
-    if db is None:
-        return
-    with contextlib.suppress(StoreUnavailable):
-        db.clear_drafts(state.session().learner_id, keep.activity, keep.track)
+    state.session().clear_drafts(keep)
 
 
 def restore(keep: Keep, widgets: Mapping[str, list[str]], fitting: Callable[[str, Any], dict[str, Any]]) -> int:
@@ -214,22 +176,30 @@ DROPS = "kept-browser-drops"  # session state: answers saved since they were cop
 _MOUNT: list[Callable[..., Any]] = []
 
 
-def _entry(learner_id: str, keep: Keep, item: str, answer: Any) -> dict[str, Any]:
+def _entry(draft: Draft) -> dict[str, Any]:
+    """A waiting draft as the browser keeps it."""
     return {
-        "learner": learner_id,
-        "activity": keep.activity,
-        "track": keep.track,
-        "attempt": keep.attempt,
-        "item": item,
-        "answer": answer,
+        "learner": draft.learner_id,
+        "activity": draft.keep.activity,
+        "track": draft.keep.track,
+        "attempt": draft.keep.attempt,
+        "item": draft.item,
+        "answer": draft.answer,
     }
+
+
+def _draft(entry: Mapping[str, Any]) -> Draft:
+    """An entry of the browser's copy (checked by `_well_formed`) as a draft."""
+    return Draft(
+        entry["learner"], Keep(entry["activity"], entry["track"], entry["attempt"]), entry["item"], entry["answer"]
+    )
 
 
 def _waiting() -> dict[str, dict[str, Any]]:
     """Everything this session still has to save, as the browser keeps it."""
     out = dict(st.session_state.get(HELD, {}))
-    for flag, (who, keep, item, answer) in st.session_state.get(PENDING, {}).items():
-        out[flag] = _entry(who, keep, item, answer)
+    for flag, draft in state.waiting_drafts().items():
+        out[flag] = _entry(draft)
     return out
 
 
@@ -237,13 +207,13 @@ def mirror_one(flag: str) -> None:
     """Keep the browser's copy in step from a question's own rerun (which does not redraw
     `mirror`): add this question's answer while it is not saved, and remove the answers saved
     since they were copied, so a reload neither loses an answer nor brings back an old one."""
-    waiting = st.session_state.get(PENDING, {}).get(flag)
+    waiting = state.waiting_drafts().get(flag)
     drops = sorted(st.session_state.pop(DROPS, set()))
     if waiting is None and not drops:
         return
     add = {}
     if waiting is not None:
-        add[flag] = _entry(*waiting)
+        add[flag] = _entry(waiting)
         st.session_state[MIRRORED] = True
     st.html(step_script(add, drops), unsafe_allow_javascript=True)
 
@@ -327,34 +297,23 @@ def _well_formed(entry: Any) -> bool:
 
 
 def _settle_held() -> None:
-    """Answers the browser handed over become this learner's pending answers once their
-    record can be read: only their own (a shared computer's previous learner's are dropped),
-    and only for an attempt not yet submitted (else they would overwrite a newer one)."""
+    """Answers the browser handed over are checked by the learner service once the learner's
+    record can be read (`Learner.adopt_drafts`: only their own, for an attempt not yet
+    submitted) and become this session's waiting answers; those not adopted are removed from
+    the browser's copy, and the forms adopted answers belong to are filled in again."""
     held = st.session_state.get(HELD)
     if not held:
         return
     learner = state.session()
-    if learner.claim is not None or learner.unread or state.store() is None:
-        return
-    events = learner.events()
-    if not learner.writer.available:
-        return  # checked against the record, not a copy of it
-    done = {
-        (e.activity + (f"/{e.context['phase']}" if e.context and "phase" in e.context else ""), e.track, e.attempt or 1)
-        for e in events
-        if e.verb in (PASSED, FAILED, COMPLETED)
-    }
-    pending = st.session_state.setdefault(PENDING, {})
+    waiting = state.waiting_drafts()
+    before = set(waiting)
+    outcome = learner.adopt_drafts({flag: _draft(entry) for flag, entry in held.items()})
+    if outcome is None:
+        return  # the record cannot be read yet: held until it can
+    held.clear()
     drops = st.session_state.setdefault(DROPS, set())
-    for flag, entry in list(held.items()):
-        del held[flag]
-        key = (entry["activity"], entry["track"], entry["attempt"])
-        if flag in pending:
-            continue  # this session's own copy, or a newer answer to the same question
-        if entry["learner"] != learner.learner_id or key in done:
-            drops.add(flag)  # not adopted: removed from the browser's copy too
-            continue
+    drops.update(outcome.refused)  # not adopted: removed from the browser's copy too
+    if outcome.adopted:
         st.session_state[MIRRORED] = True
-        pending[flag] = (learner.learner_id, Keep(*key), entry["item"], entry["answer"])
-        st.session_state.setdefault(RESTORE_AGAIN, set()).add(Keep(*key))
-    flush()
+        st.session_state.setdefault(RESTORE_AGAIN, set()).update(outcome.attempts)
+    _saved_since(before | set(outcome.adopted))

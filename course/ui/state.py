@@ -14,7 +14,7 @@ import logging
 import os
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ import streamlit as st
 
 from course import content_snapshot, settings
 from course.certificates import MIN_SECRET_BYTES
+from course.drafts import WaitingDrafts
 from course.learning import Learner
 from course.loader import CourseError, Problem, default_root, load_course
 from course.records import (
@@ -257,22 +258,20 @@ class _SessionHooks:
         if chosen:  # settings chosen before the first saved step go with the new record
             db.set_preferences(learner_id, chosen)
 
-    def reowned(self, previous: str, learner_id: str) -> None:
-        for hand_over in _REOWNERS:
-            hand_over(previous, learner_id)
+    def waiting_drafts(self) -> WaitingDrafts:
+        return waiting_drafts()
 
 
-# What this tab kept for a stand-in learner, handed to the learner it turned out to be: the
-# modules that keep such things register here (course/ui/kept.py does, for answers chosen
-# before submitting), so this module imports none of them and the UI's imports run one way.
-_REOWNERS: list[Callable[[str, str], None]] = []
+WAITING_DRAFTS = "kept-pending"  # session state: draft answers not yet written (course/ui/kept.py)
 
 
-def on_reowned(hand_over: Callable[[str, str], None]) -> None:
-    """Call `hand_over(previous, learner_id)` when a stand-in learner turns out to be
-    `learner_id` (a resume code checked once the database is back)."""
-    if hand_over not in _REOWNERS:
-        _REOWNERS.append(hand_over)
+def waiting_drafts() -> WaitingDrafts:
+    """This browser session's draft answers not yet written. One for the session, not for its
+    learner: a draft waits with the learner who chose it, whichever learner the tab is now."""
+    waiting = st.session_state.get(WAITING_DRAFTS)
+    if not isinstance(waiting, WaitingDrafts):
+        waiting = st.session_state[WAITING_DRAFTS] = WaitingDrafts()
+    return waiting
 
 
 class LearnerSession(Learner):

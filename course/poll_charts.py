@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from course.charts import BAR_COLOUR, FONT, TEXT_COLOUR
+from course.charts import FONT
+from course.palette import BAR_COLOUR, TEXT_COLOUR
 
 LINE_CHARS = 44  # an option's label wraps here
 ROW_STEP = 30  # pixels per row; large enough to read from the back of a room

@@ -124,15 +124,15 @@ def renewed_by(
 ) -> str | None:
     """Which way of the track's renewal rule the learner's events meet for this certificate
     ("refresher" or "changed_modules"), or None (not met, window not open, or no rule)."""
-    opens = window_opens(track, expires_at)
-    if opens is None:
+    rule, opens = track.renewal, window_opens(track, expires_at)
+    if rule is None or opens is None:
         return None
     events = [e for e in events if utc(e.timestamp) >= opens]
-    if "refresher" in track.renewal.by:
+    if "refresher" in rule.by:
         for e in events:
             if e.verb == COMPLETED and e.activity == refresher_activity() and e.success and e.track == track.id:
                 return "refresher"
-    if "changed_modules" in track.renewal.by:
+    if "changed_modules" in rule.by:
         changed = changed_modules(course, track, issued_at)
         if changed and all(_passed_since(m, track, events) for m in changed):
             return "changed_modules"
@@ -140,6 +140,8 @@ def renewed_by(
 
 
 def _passed_since(module: Module, track: Track, events: list[Event]) -> bool:
+    if module.review is None:  # never reviewed: `changed_modules` does not list it
+        return False
     reviewed = datetime.combine(module.review.last_reviewed, time(), tzinfo=UTC)
     return any(
         e.verb == PASSED

@@ -121,13 +121,21 @@ def _slide_html(pack: Pack, slide: Slide, fit: int = 0) -> str:
         # On screen the notes sit under their slide; printed, they get pages of their own after
         # the slides (`_speaker_notes_html`), so the slide pages can be projected as a deck.
         parts.append('<div class="notes screen-only"><h4>Speaker notes</h4>')
-        if slide.speaker_notes:
-            parts.append(f"<p>{e(slide.speaker_notes)}</p>")
-        if slide.next_heading:
-            parts.append(f'<p class="next">Next: {e(slide.next_heading)}</p>')
+        parts += _notes_body(slide.speaker_notes, slide.next_heading)
         parts.append("</div>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _notes_body(notes: str, next_heading: str | None, discussion: list[str] | None = None) -> list[str]:
+    """Speaker notes as paragraphs: the notes, any discussion prompts, then what comes next.
+    One slide's on screen, or a run of slides' when printed (`_speaker_notes_html`)."""
+    e = html.escape
+    out = [f"<p>{e(notes)}</p>"] if notes else []
+    out += discussion or []
+    if next_heading:
+        out.append(f'<p class="next">Next: {e(next_heading)}</p>')
+    return out
 
 
 def _question_html(entry: QuizEntry, level: int, with_answer: bool) -> str:
@@ -248,13 +256,12 @@ def _speaker_notes_html(pack: Pack) -> str:
         numbers = f"Slide {first.number}" if first is last else f"Slides {first.number}–{last.number}"
         out.append('<div class="run-notes">')
         out.append(f"<h3>{e(numbers)}: {e(first.heading)}</h3>")
-        if first.speaker_notes:
-            out.append(f"<p>{e(first.speaker_notes)}</p>")
-        for slide in run:
-            for prompt in slide.discussion_prompts:
-                out.append(f'<p class="discuss-note">Discuss (slide {slide.number}): {e(prompt)}</p>')
-        if last.next_heading:
-            out.append(f'<p class="next">Next: {e(last.next_heading)}</p>')
+        discussion = [
+            f'<p class="discuss-note">Discuss (slide {slide.number}): {e(prompt)}</p>'
+            for slide in run
+            for prompt in slide.discussion_prompts
+        ]
+        out += _notes_body(first.speaker_notes, last.next_heading, discussion)
         out.append("</div>")
     out.append("</section>")
     return "\n".join(out)

@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course import cli
+from course.loader import load_course
+from course.schema import Course
 
 ROOT = Path(__file__).resolve().parent.parent
+_SHIPPED: list[Course] = []
+
+
+def _load(root: Path, **options: object) -> Course:
+    """`load_course` as the CLI calls it, except that the shipped course (this repository,
+    which no test edits) is read once per test session rather than once per command; `validate`
+    passes options, and any other folder, are loaded afresh every time."""
+    if options or Path(root).resolve() != ROOT:
+        return load_course(root, **options)
+    if not _SHIPPED:
+        _SHIPPED.append(load_course(root))
+    return _SHIPPED[0]
 
 
 @dataclass(frozen=True)
@@ -32,8 +46,8 @@ def run_cli(*args: str, cwd: Path = ROOT, stdin: str = "") -> Completed:
     out, err = io.StringIO(), io.StringIO()
     # newline="\n": Python's own stdin on Linux, which hands a "\r\n" to the command as it came.
     piped = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8", newline="\n")
-    saved_stdin = sys.stdin
-    sys.stdin = piped
+    saved_stdin, saved_load = sys.stdin, cli.load_course
+    sys.stdin, cli.load_course = piped, _load
     try:
         with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -41,5 +55,5 @@ def run_cli(*args: str, cwd: Path = ROOT, stdin: str = "") -> Completed:
             except SystemExit as exc:  # argparse refusing the arguments
                 code = exc.code if isinstance(exc.code, int) else 1
     finally:
-        sys.stdin = saved_stdin
+        sys.stdin, cli.load_course = saved_stdin, saved_load
     return Completed(args, code, out.getvalue(), err.getvalue())

@@ -146,6 +146,25 @@ def test_rendering_a_pack_asks_for_nothing_outside_the_package_and_opens_no_conn
     assert all(html_pdf._inside_package(url) for url in log.asked), log.asked
 
 
+def test_the_url_fetcher_refuses_anything_outside_the_package(monkeypatch, caplog):
+    from course import html_pdf
+
+    attempts = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *a, **k: attempts.append(a))
+    log = html_pdf.FetchLog()
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        '<link rel="stylesheet" href="https://example.org/x.css"></head><body><h1>t</h1>'
+        '<img src="http://example.org/a.png" alt="a"><img src="file:///etc/hostname" alt="b">'
+        '<img src="//example.org/c.png" alt="c"></body></html>'
+    )
+    data = html_pdf.write_pdf(html_pdf.layout(page, fetch_log=log)).data
+    assert data.startswith(b"%PDF-")
+    assert sorted(log.refused) == sorted(log.asked) and len(log.asked) == 4
+    assert attempts == []
+    assert "refused to fetch https://example.org/x.css" in caplog.text
+
+
 def test_cli_writes_a_pdf_to_the_default_name_in_the_current_folder(tmp_path):
     result = run_cli("export", "--module", "routes", "--format", "pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

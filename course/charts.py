@@ -18,15 +18,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+# The colours are course.palette's, shared with the poll chart and the facilitator pack.
+from course.palette import ACCENT_COLOUR, BAR_COLOUR, GREEN_COLOUR, GRID_COLOUR, PURPLE_COLOUR, TEXT_COLOUR
 from course.questions import TYPES as QUESTION_TYPES
 from course.schema import Figure
 
-# Okabe-Ito blue and vermilion: distinguishable with the common colour-vision deficiencies,
-# and both at least 3:1 against white for graphical objects (WCAG 1.4.11).
-BAR_COLOUR = "#0072B2"
-ACCENT_COLOUR = "#D55E00"
-TEXT_COLOUR = "#1A1A1A"  # 17:1 on white
-GRID_COLOUR = "#D0D0D0"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
@@ -127,9 +123,6 @@ def figure_chart(figure: Figure) -> alt.Chart:
 # function giving the same numbers as a data table (the accessible alternative). Mark counts
 # stay small, so Streamlit keeps SVG (it switches to canvas, without mark labels, above ~2,000).
 
-# Okabe-Ito colours with at least 3:1 contrast against white (WCAG 1.4.11).
-GREEN_COLOUR = "#009E73"  # bluish green, 3.4:1
-PURPLE_COLOUR = "#CC79A7"  # reddish purple, 3.1:1
 ROW_STEP = 24  # pixels per row of a row chart
 LINE_CHARS = 36  # a text row wraps here: about 250 pixels of 13-pixel text, inside 320
 TITLE_CHARS = 30  # the same for the 16-pixel bold title

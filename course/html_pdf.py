@@ -94,19 +94,19 @@ def offline_fetcher(log: FetchLog | None = None) -> Any:
     """A WeasyPrint URL fetcher that serves only `file:` URLs inside this package and refuses
     everything else (http, https, ftp, data:, file: outside the package) without opening it."""
     base = _fetcher_base()
-    log = log if log is not None else FetchLog()
+    fetch_log = log if log is not None else FetchLog()
 
     class OfflineFetcher(base):  # type: ignore[misc, valid-type]
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
-            log.asked.append(url)
+            fetch_log.asked.append(url)
             if not _inside_package(url):
-                log.refused.append(url)
+                fetch_log.refused.append(url)
                 _log.warning("PDF rendering: refused to fetch %s (documents load nothing from outside)", url[:200])
                 raise RefusedURL(f"not fetched while rendering a PDF: {url[:200]}")
             return super().fetch(url, headers)
 
     fetcher = OfflineFetcher(allowed_protocols=("file",), allow_redirects=False)
-    fetcher.log = log
+    fetcher.log = fetch_log
     return fetcher
 
 
@@ -391,14 +391,14 @@ def _split_glyph_codes(document: Any, pdf: Any) -> None:
     rewrites: list[tuple[list[Any], int, bytes, str]] = []
     for streams in _page_streams(pdf, lambda v: pdf.objects[int(v.split()[0])] if isinstance(v, bytes) else v):
         for stream in streams:
-            current = None
+            current: str | None = None
             for index, item in enumerate(stream.stream):
                 if not isinstance(item, bytes):
                     continue
                 if item.endswith(b" Tf") and item.startswith(b"/"):
                     current = item[1:].split()[0].decode()
                     continue
-                if not item.endswith(b"] TJ") or current not in queues or not consistent[current]:
+                if not item.endswith(b"] TJ") or current is None or current not in queues or not consistent[current]:
                     continue
                 queue, font_name = queues[current], current
 

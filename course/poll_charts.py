@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from course.charts import BAR_COLOUR, FONT, TEXT_COLOUR
+from course.charts import FONT
+from course.palette import BAR_COLOUR, TEXT_COLOUR
 
 # Room right of the longest bar for its count ("12 answers, 48%").
 ROOM_FOR_TEXT = 1.8

@@ -139,7 +139,7 @@ class Retention:
 
     @property
     def share_right(self) -> float | None:
-        return self.right / self.answers if self.answers else None
+        return self.right / self.answers if self.answers and self.right is not None else None
 
 
 def retention(course: Course, events: Iterable[Event], min_group: int = MIN_GROUP) -> list[Retention]:

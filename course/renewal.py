@@ -128,9 +128,8 @@ def renewed_by(
 ) -> str | None:
     """Which way of the track's renewal rule the learner's events meet for this certificate
     ("refresher" or "changed_modules"), or None (not met, window not open, or no rule)."""
-    opens = window_opens(track, expires_at)
-    rule = track.renewal
-    if opens is None or rule is None:
+    rule, opens = track.renewal, window_opens(track, expires_at)
+    if rule is None or opens is None:
         return None
     events = [e for e in events if utc(e.timestamp) >= opens]
     if "refresher" in rule.by:
@@ -145,7 +144,7 @@ def renewed_by(
 
 
 def _passed_since(module: Module, track: Track, events: list[Event]) -> bool:
-    if module.review is None:  # not a changed module: changed_modules lists reviewed ones only
+    if module.review is None:  # never reviewed: `changed_modules` does not list it
         return False
     reviewed = datetime.combine(module.review.last_reviewed, time(), tzinfo=UTC)
     return any(

@@ -13,6 +13,7 @@ stigmatising terms.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from course.language_checks import label_problems, language_problems, public_text_problems, readable_findings
@@ -53,7 +54,7 @@ def check_scenarios(
     settings: CourseSettings | None,
     modules: list[tuple[Module, Source]],
     scenarios: list[tuple[BranchingScenario, Source]],
-    broken_modules: set[str] | frozenset[str] = frozenset(),
+    broken_modules: AbstractSet[str] = frozenset(),
 ) -> list[Problem]:
     """Every problem of every scenario, in one pass. A scenario of a module in `broken_modules`
     (ids of module files that did not validate or read) skips the checks against its module:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from typing import cast
 
 from course.content_checks import reading_grade
 from course.questions import TYPES as QUESTION_TYPES
@@ -12,10 +11,13 @@ from course.questions import type_label
 from course.schema import Course
 
 TYPES = tuple(QUESTION_TYPES)
+# A cell of the table: a module's name, a count, or a median grade (None without plain text).
+Cell = str | int | float | None
+COUNTED = ("Sections", "Questions", *TYPES, "scenarios", "Figures", "References")
 
 
-def content_rows(course: Course) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def content_rows(course: Course) -> list[dict[str, Cell]]:
+    rows: list[dict[str, Cell]] = []
     for n, m in enumerate(course.modules, start=1):
         quiz = course.quizzes[m.quiz]
         kinds: Counter[str] = Counter(q.type for _, q in quiz.items())
@@ -36,15 +38,19 @@ def content_rows(course: Course) -> list[dict[str, object]]:
     return rows
 
 
+def _count(cell: Cell) -> int:
+    """A count column's cell (`content_rows` writes an int in each)."""
+    if not isinstance(cell, int):
+        raise TypeError(f"expected a count, got {cell!r}")
+    return cell
+
+
 def markdown_table(course: Course) -> str:
     rows = content_rows(course)
     grades = [reading_grade(s.plain) for m in course.modules for s in m.sections if s.plain]
-    total: dict[str, object] = {
+    total: dict[str, Cell] = {
         "Module": "**All modules**",
-        **{
-            k: sum(cast(int, r[k]) for r in rows)
-            for k in ("Sections", "Questions", *TYPES, "scenarios", "Figures", "References")
-        },
+        **{k: sum(_count(r[k]) for r in rows) for k in COUNTED},
         "Median plain grade": round(statistics.median(grades), 1) if grades else None,
     }
     headers = list(rows[0])

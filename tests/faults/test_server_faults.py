@@ -25,7 +25,7 @@ from course.events import ANSWERED, FAILED, PASSED
 from course.loader import load_course
 from course.records import RETRY_AFTER_S, open_store
 from tests.conftest import run_in_own_loop
-from tests.unit.test_bench_smoke import bench
+from tests.slow.test_bench_smoke import bench
 
 pytestmark = pytest.mark.faults
 

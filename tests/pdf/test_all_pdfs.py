@@ -1,8 +1,8 @@
 """Every PDF the course makes, checked as PDF/UA-1 (tests/pdfua.py): the facilitator pack of
 every module for both audiences, and certificates with names in five scripts.
 
-Slower than the unit tests (about 14 packs of 25-50 pages each), so apart from them; the unit
-tests check one small pack the same way (tests/unit/test_export.py)."""
+Slower than the unit tests (about 14 packs of 25-50 pages each), so apart from them;
+test_pack_pdf.py checks one small pack the same way, in more depth."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Charts drawn from cached Vega-Lite JSON send what `st.altair_chart` would have sent."""
+"""Charts drawn from cached Vega-Lite JSON send what `st.altair_chart` would have sent (every
+content figure of the shipped course: tests/slow/test_chart_view_figures.py)."""
 
 from __future__ import annotations
 
@@ -59,13 +60,6 @@ def test_a_learner_chart_is_the_spec_streamlit_would_send(name):
     kind, *args = LEARNER_CHARTS[name]
     build, _ = chart_view._LEARNER_CHARTS[kind]
     assert _we_send(chart_view.learner_chart(kind, *args)) == _streamlit_sends(build(*args))
-
-
-def test_a_content_figure_is_the_spec_streamlit_would_send(real_course):
-    figures = [f for m in real_course.modules for s in m.sections for f in s.figures]
-    assert figures
-    for figure in figures:
-        assert _we_send(chart_view.figure(figure)) == _streamlit_sends(charts.figure_chart(figure)), figure.id
 
 
 def test_the_same_numbers_reuse_one_chart_and_other_numbers_get_their_own():

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import Completed, run_cli
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+def run(*args: str) -> Completed:
+    # In this process (tests/cli/ runs `python -m course` itself as a subprocess).
+    return run_cli(*args)
 
 
 def test_valid_course_prints_a_one_line_summary_and_exits_0(real_course):

@@ -25,18 +25,10 @@ def test_a_passcode_hash_that_cannot_match_anything_is_named_as_such():
 
 
 def test_trainer_passcode_from_a_pipe_drops_a_windows_line_end():
-    import subprocess
-    import sys
-
     from course.trainer_auth import check_passcode
+    from tests.cli_run import run_cli
 
-    out = subprocess.run(
-        [sys.executable, "-m", "course", "trainer-passcode"],
-        input="correct horse battery staple\r\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_cli("trainer-passcode", stdin="correct horse battery staple\r\n")
     line = out.stdout.splitlines()[-1]
     stored = line.split('"')[1]
     assert check_passcode("correct horse battery staple", stored)
@@ -52,15 +44,8 @@ def test_trainer_passcode_from_a_pipe_drops_a_windows_line_end():
 def test_trainer_passcode_refuses_a_passcode_the_sign_in_page_would_not_take_as_made(typed, error):
     # The sign-in page also tries a pasted passcode without spaces at its ends, so one made
     # with them could be matched by a different string than the one written down.
-    import subprocess
-    import sys
+    from tests.cli_run import run_cli
 
-    out = subprocess.run(
-        [sys.executable, "-m", "course", "trainer-passcode"],
-        input=typed + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_cli("trainer-passcode", stdin=typed + "\n")
     assert out.returncode == 1 and error in out.stderr and "nothing was created" in out.stderr
     assert "COURSE_TRAINER_PASSCODE_HASH" not in out.stdout

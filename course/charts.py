@@ -444,15 +444,18 @@ def progress_chart(rows: Iterable[Any], title: str = "Your progress by module", 
     return _row_chart(r.frame(), layers, title, description, scale)
 
 
-# Module status as tiles: (fill, text colour, symbol written after the module's number). The
-# symbol and the legend's words carry the status as well as the colour; white text only on
-# fills where bold 19-pixel (large) text keeps 3:1 (WCAG 1.4.3).
+# Module status as tiles: (fill, symbol written after the module's number). The
+# symbol and the legend's words carry the status as well as the colour. Dark text on every
+# fill: at least 4.5:1 on each (5:1 on the green, 8:1 on the sky blue and the orange); each
+# tile has a dark outline, so its edge keeps 3:1 against the page whatever its fill.
+SKY_COLOUR = "#56B4E9"  # Okabe-Ito sky blue
+ORANGE_COLOUR = "#E69F00"  # Okabe-Ito orange
 STATUS_TILES = {
-    "Passed": (GREEN_COLOUR, "white", "✓"),
-    "In progress": (BAR_COLOUR, "white", "…"),
-    "Quiz not yet passed": (ACCENT_COLOUR, "white", "↻"),
-    "Not started": ("white", TEXT_COLOUR, ""),
-    "Locked": ("white", TEXT_COLOUR, "–"),
+    "Passed": (GREEN_COLOUR, "✓"),
+    "In progress": (SKY_COLOUR, "…"),
+    "Quiz not yet passed": (ORANGE_COLOUR, "↻"),
+    "Not started": ("white", ""),
+    "Locked": ("white", "–"),
 }
 TILES_PER_LINE = 5  # at 100% text: fits a 320-pixel phone; fewer per line at larger text
 
@@ -469,14 +472,13 @@ def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance",
                 "n": n,
                 "col": (n - 1) % per_line,
                 "line": (n - 1) // per_line,
-                "tile": f"{n} {STATUS_TILES.get(status, STATUS_TILES['Not started'])[2]}".strip(),
+                "tile": f"{n} {STATUS_TILES.get(status, STATUS_TILES['Not started'])[1]}".strip(),
                 "module": f"{n}. {name}",
                 "status": status,
-                "ink": STATUS_TILES.get(status, STATUS_TILES["Not started"])[1],
             }
             for n, (name, status, _) in enumerate(modules, start=1)
         ],
-        columns=["n", "col", "line", "tile", "module", "status", "ink"],
+        columns=["n", "col", "line", "tile", "module", "status"],
     )
     shown = [s for s in STATUS_TILES if any(m[1] == s for m in modules)] or ["Not started"]
     x = alt.X("col:O", axis=None, scale=alt.Scale(domain=list(range(per_line)), paddingInner=0.12, paddingOuter=0))
@@ -494,13 +496,12 @@ def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance",
                 symbolType="square",
                 symbolStrokeColor=TEXT_COLOUR,
                 symbolStrokeWidth=1.5,
-                labelExpr="datum.label",
-                columns=2 if scale > 1.2 else 0,
+                columns=1 if scale > 1.2 else 2,  # a legend wider than the chart squeezes the plot away
             ),
         )
     )
-    labels = base.mark_text(font=FONT, fontSize=19, fontWeight="bold", baseline="middle").encode(
-        text="tile:N", color=alt.Color("ink:N", scale=None, legend=None)
+    labels = base.mark_text(color=TEXT_COLOUR, font=FONT, fontSize=19, fontWeight="bold", baseline="middle").encode(
+        text="tile:N"
     )
     counts = {s: sum(m[1] == s for m in modules) for s in STATUS_TILES}
     if not modules:
@@ -530,7 +531,7 @@ def pre_post_table(pre: float | None, post: float | None) -> pd.DataFrame:
 
 
 def pre_post_chart(
-    pre: float | None, post: float | None, title: str = "Knowledge check: before and after", scale: float = 1.0
+    pre: float | None, post: float | None, title: str = "Your knowledge check", scale: float = 1.0
 ) -> alt.LayerChart:
     """Pre-test and post-test percent (a learner's own, or a group's means) as labelled bars."""
     r = _Rows(scale)
@@ -577,7 +578,7 @@ def attitude_table(themes: Mapping[str, tuple[float | None, float | None]]) -> p
 def attitude_chart(
     themes: Mapping[str, tuple[float | None, float | None]],
     scale_range: tuple[int, int] = (1, 5),
-    title: str = "Your views at the start and end of the course",
+    title: str = "Your views, start and end",
     scale: float = 1.0,
 ) -> alt.LayerChart:
     """Theme means (higher = more supportive) at the start and end of the course: a circle for
@@ -619,7 +620,14 @@ def attitude_chart(
                 title=f"Higher = more supportive ({lo} to {hi})",
                 axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=False),
             ),
-            color=alt.Color("when:N", scale=alt.Scale(domain=ends, range=[BAR_COLOUR, ACCENT_COLOUR]), title=None),
+            color=alt.Color(
+                "when:N",
+                scale=alt.Scale(domain=ends, range=[BAR_COLOUR, ACCENT_COLOUR]),
+                title=None,
+                # One line per entry at a large text size: a legend wider than the chart
+                # squeezes the plot to nothing.
+                legend=alt.Legend(columns=1) if scale > 1.2 else alt.Legend(),
+            ),
             shape=alt.Shape("when:N", scale=alt.Scale(domain=ends, range=["circle", "diamond"]), title=None),
             tooltip=[
                 alt.Tooltip("text:N", title="Theme"),

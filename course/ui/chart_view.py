@@ -91,6 +91,11 @@ def show(chart: Any, table: pd.DataFrame, name: str) -> None:
 # recently used dropped first) stay near 10 MB.
 _LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]]] = {
     "progress": (charts.progress_chart, charts.progress_table),
+    "scores": (
+        lambda rows, scale=1.0: charts.progress_chart(rows, title="Best quiz score by module", scale=scale),
+        charts.progress_table,
+    ),
+    "status": (charts.module_status_chart, charts.progress_table),
     "time": (
         lambda rows, scale=1.0: charts.time_per_module_chart(dict(rows), scale=scale),
         lambda rows: charts.time_per_module_table(dict(rows)),

@@ -58,7 +58,7 @@ def vega_lite_json(chart: Any) -> str:
 
 def text_scale() -> float:
     """The learner's text size as a factor (1.0 at 100%, 2.0 at 200%)."""
-    return int(str(display.current().get("text_size", 100))) / 100
+    return display.text_size(display.current()) / 100
 
 
 def prepare(chart: Any, table: pd.DataFrame) -> Prepared:

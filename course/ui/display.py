@@ -59,6 +59,10 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
    could reach (axe scrollable-region-focusable), unseen in a box no one can see into. Nothing
    in it is for the learner, so it is not displayed; its script runs all the same. */
 .st-key-kept-browser { display: none !important; }
+/* A table cell's text never scrolls inside its cell (a scroll box no key could reach): a cell
+   is as wide as its longest word, and the table scrolls as a whole instead (see below). */
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"],
+[data-testid="stTable"] th [data-testid="stMarkdownContainer"] { overflow: visible !important; }
 """
 
 # At a larger text size on a phone, Streamlit's spacing (in rem) grows with the text: at 200%
@@ -116,9 +120,18 @@ def current() -> dict[str, object]:
     return {**DEFAULTS, **st.session_state.get(KEY, {})}
 
 
+def text_size(settings: dict[str, object]) -> int:
+    """The text size in percent (a saved value that is not a number reads as 100)."""
+    value = settings.get("text_size", 100)
+    try:
+        return int(value) if isinstance(value, int | float | str) else 100
+    except (ValueError, OverflowError):
+        return 100
+
+
 def css(settings: dict[str, object]) -> str:
     parts = [BASE_CSS]
-    size = int(settings.get("text_size", 100))
+    size = text_size(settings)
     if size != 100:
         parts.append(f"html {{ font-size: {size}% !important; }} .stApp {{ --st-font-scale: {size / 100}; }}")
         # Streamlit sizes some text in px; give those their usual size in rem, which the line
@@ -163,14 +176,21 @@ _DECORATIVE_ICONS = """<script>
     document
       .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
       .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
+    const names = new Set();
     document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("data-course-scrolls")) {
+      if (scrolls) {
+        // Named by its columns (and numbered if two tables have the same): each region's
+        // name is unique on the page (axe landmark-unique).
+        const columns = Array.from(box.querySelectorAll("thead th")).map((th) => th.innerText.trim()).filter(Boolean);
+        let name = `Table of ${columns.join(", ") || "data"}, scrolls sideways`;
+        for (let n = 2; names.has(name); n++) name = `Table ${n} of ${columns.join(", ")}, scrolls sideways`;
+        names.add(name);
         box.setAttribute("data-course-scrolls", "");
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Table, scrolls sideways");
-      } else if (!scrolls && box.hasAttribute("data-course-scrolls")) {
+        if (box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+      } else if (box.hasAttribute("data-course-scrolls")) {
         ["data-course-scrolls", "tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
       }
     });

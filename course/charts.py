@@ -231,13 +231,19 @@ ROOM_FOR_TEXT = 1.7
 def _title_lines(title: str, scale: float = 1.0) -> str | list[str]:
     """A title too long for a phone screen becomes several lines instead of being cut off
     (sooner at a larger text size)."""
-    lines = textwrap.wrap(title, _chars(TITLE_CHARS, scale))
+    return _lines(title, TITLE_CHARS, scale)
+
+
+def _lines(text: str, chars: int, scale: float) -> str | list[str]:
+    """`text` as one line, or as several of at most `chars` characters at `scale`."""
+    lines = textwrap.wrap(text, _chars(chars, scale))
     return lines[0] if len(lines) == 1 else lines
 
 
 def _chars(chars: int, scale: float) -> int:
     """A wrap width in characters for text `scale` times its usual size."""
-    return max(10, int(chars / scale))
+    # A little under the straight ratio: at a larger size the page's fallback fonts run wider.
+    return max(10, int(chars / scale**1.15))
 
 
 @functools.cache
@@ -617,7 +623,8 @@ def attitude_chart(
             x=alt.X(
                 "score:Q",
                 scale=x_scale,
-                title=f"Higher = more supportive ({lo} to {hi})",
+                # An axis title wider than the chart squeezes the plot away: wrapped like a row.
+                title=_lines(f"Higher = more supportive ({lo} to {hi})", LINE_CHARS, scale),
                 axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=False),
             ),
             color=alt.Color(
@@ -1015,7 +1022,12 @@ def change_chart(
         with_ci.mark_tick(color=TEXT_COLOUR, thickness=2, size=12).encode(y=_row_y(), x=alt.X("high:Q", scale=x_scale)),
         plot.mark_point(filled=True, shape="diamond", size=150, color=BAR_COLOUR, opacity=1).encode(
             y=_row_y(),
-            x=alt.X("mean:Q", scale=x_scale, title=f"Change ({unit}); the tick marks zero", axis=alt.Axis(grid=False)),
+            x=alt.X(
+                "mean:Q",
+                scale=x_scale,
+                title=_lines(f"Change ({unit}); the tick marks zero", LINE_CHARS, scale),
+                axis=alt.Axis(grid=False),
+            ),
             tooltip=[
                 alt.Tooltip("text:N", title="Measure"),
                 alt.Tooltip("mean:Q", title="Mean change", format="+.1f"),

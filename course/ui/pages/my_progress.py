@@ -66,8 +66,7 @@ def render() -> None:
             }
         )
     plain_table(pd.DataFrame(rows))
-    _change_charts(done, scale)
-    _check_ins(done)
+    _check_ins(done, scale)
     _score_and_time_charts(progress, scale)
     if track.certificate:
         _certificate(progress, track_id)
@@ -170,12 +169,10 @@ def _next_step(progress: LearnerProgress, done: CheckIns) -> None:
 
 def _change_charts(done: CheckIns, scale: float) -> None:
     """Knowledge check and attitude survey, start against end: two small charts, side by side
-    where the page is wide enough (Streamlit stacks columns on a narrow screen)."""
+    where the page is wide enough (Streamlit stacks columns on a narrow screen; at a large
+    text size they stack everywhere, each then as wide as the page)."""
     have_knowledge = done.pre_percent is not None or done.post_percent is not None
     have_views = done.survey_start is not None
-    if not (have_knowledge or have_views):
-        return
-    st.header("Since you started")
     columns = st.columns(2, gap="medium") if have_knowledge and have_views and scale < 1.5 else None
     if have_knowledge:
         with columns[0] if columns else st.container():
@@ -190,8 +187,9 @@ def _change_charts(done: CheckIns, scale: float) -> None:
             chart_view.draw(chart_view.learner_chart("attitude", themes, scale=scale), "attitude survey by theme")
 
 
-def _check_ins(done: CheckIns) -> None:
-    st.header("Check-ins")
+def _check_ins(done: CheckIns, scale: float) -> None:
+    """The check-ins in words, as charts, and the survey's theme means as a table."""
+    st.header("Check-ins: since you started")
     if done.pre_percent is None and done.post_percent is None and done.survey_start is None:
         st.write("You have not taken the check-ins yet. They are on the Before you start and Final check pages.")
         return
@@ -201,6 +199,7 @@ def _check_ins(done: CheckIns) -> None:
     if done.gain is not None:
         line += f" (a change of **{done.gain:+.0f} points**)"
     st.markdown(line + ".")
+    _change_charts(done, scale)
     if done.survey_start is not None:
         rows = [
             {

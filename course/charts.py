@@ -260,6 +260,7 @@ def _dash_config() -> alt.Config:
             titleFont=FONT,
             labelFontSize=13,
             titleFontSize=13,
+            labelLimit=300,  # Vega's default 160 px cut "Start of course" to "Start of cou…" at 200%
             orient="top",
         )
         .configure_view(stroke=None)

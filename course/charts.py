@@ -261,6 +261,7 @@ def _dash_config() -> alt.Config:
             labelFontSize=13,
             titleFontSize=13,
             labelLimit=300,  # Vega's default 160 px cut "Start of course" to "Start of cou…" at 200%
+            symbolSize=100,  # Vega's default, set so that it grows with the text size
             orient="top",
         )
         .configure_view(stroke=None)

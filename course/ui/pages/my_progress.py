@@ -1,9 +1,10 @@
 """My progress: how the learner is doing and what to do next, at a glance.
 
-Top to bottom: the one next step (a primary button), the modules as status tiles with their
-table, then what changed since the start (knowledge check and attitude survey, small charts
-side by side on a wide screen), scores and time, check-ins in words, certificate, records and
-change of track. Every chart has its takeaway as a caption and its numbers as a table."""
+Top to bottom: how many modules are passed and the one next step (the page's only primary
+button), the modules as status tiles above the full module table, the check-ins (in words,
+as two small charts side by side on a wide screen, and the survey's table), scores and time,
+certificate, records and change of track. Every chart has its takeaway as a caption and its
+numbers as a table, so a screen reader user gets the same information."""
 
 from __future__ import annotations
 

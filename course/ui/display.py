@@ -79,7 +79,8 @@ LARGE_TEXT_ON_A_PHONE_CSS = """
   [data-testid="stAlertContainer"] > div > div { gap: 8px !important; }
   /* A notice's icon is decorative (its words and colour say the same) and took 40 pixels of
      a 300-pixel line: "(international" did not fit the crisis notice's text column. */
-  [data-testid="stAlertContainer"] [data-testid="stAlertDynamicIcon"] { display: none !important; }
+  [data-testid="stAlertContainer"] div:has(> span > [data-testid="stAlertDynamicIcon"]) { display: none !important; }
+  [data-testid="stAlertContainer"] [data-testid="stMarkdownContainer"] { width: 100% !important; }
   [data-testid="stAlertContainer"] ul { padding-left: 0; margin-left: 1.1em !important; }
   [data-testid="stAlertContainer"] li { margin-left: 0 !important; }
   .stApp button { padding-left: 10px !important; padding-right: 10px !important; }

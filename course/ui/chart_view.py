@@ -65,12 +65,15 @@ def prepare(chart: Any, table: pd.DataFrame) -> Prepared:
     return Prepared(vega_lite_json(chart), chart.description, table)
 
 
-def draw(prepared: Prepared, name: str, caption: str | None = None) -> None:
+def draw(prepared: Prepared, name: str, caption: str | None = None, table: bool = True) -> None:
+    """The chart, its takeaway as a caption and its numbers in an expander; `table=False` when
+    the page shows a fuller table of the same numbers right after the chart."""
     with st.container(border=True):
         st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(prepared.description if caption is None else caption)
-        with st.expander(f"Data table: {name}"):
-            plain_table(prepared.table)
+        if table:
+            with st.expander(f"Data table: {name}"):
+                plain_table(prepared.table)
 
 
 def show(chart: Any, table: pd.DataFrame, name: str) -> None:

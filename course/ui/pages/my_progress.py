@@ -47,7 +47,8 @@ def render() -> None:
     _next_step(progress, done)
     refresh.due_line()
     st.header("Modules")
-    chart_view.draw(chart_view.learner_chart("status", progress.modules, scale=scale), "modules at a glance")
+    # Its table alternative is the module table right after it (the same statuses and more).
+    chart_view.draw(chart_view.learner_chart("status", progress.modules, scale=scale), "modules", table=False)
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
         rows.append(
@@ -138,7 +139,7 @@ def _next_step(progress: LearnerProgress, done: CheckIns) -> None:
     with st.container(border=True):
         st.progress(
             progress.fraction,
-            text=f"**{progress.passed} of {len(progress.modules)} modules passed** ({progress.fraction:.0%})",
+            text=f"{progress.passed} of {len(progress.modules)} modules passed ({progress.fraction:.0%})",
         )
         nxt = progress.next_module()
         if nxt is not None:

@@ -3,6 +3,16 @@
 Every chart carries its alt text as the Vega `description` (the accessible name of the
 chart container), labels its values with text marks so nothing depends on colour alone,
 and sets its text colours explicitly, because Vega's default grey is below 4.5:1 contrast.
+
+Every builder takes `scale`, the learner's text size as a factor (1.0 at 100%, 2.0 at 200%;
+the UI passes it, this module does not know the learner): text, marks, gaps and row heights
+grow with it, text rows wrap sooner, and widths follow the container (`width="container"`),
+so a chart reads like the page around it at every text size and width (`vega_lite`).
+
+Over 600 lines because it is one coherent thing: every chart the course draws, built from one
+palette and one row-chart layout (labels above thin marks, values written beside them) that
+the learner and trainer charts share; split by audience, the shared layout would have to be
+a third module that both import, with no line saved.
 """
 
 from __future__ import annotations
@@ -25,6 +35,82 @@ from course.schema import Figure
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
+# --------------------------------------------------------------------------- text size
+
+# Where a chart keeps the text scale it was built for (Vega-Lite's free-form `usermeta`).
+SCALE_KEY = "courseTextScale"
+# Vega-Lite properties that are lengths in pixels: they grow with the text. A point mark's
+# `size` and a legend's `symbolSize` are areas, so they grow with the square of the scale.
+_LENGTHS = frozenset(
+    {
+        "fontSize",
+        "labelFontSize",
+        "titleFontSize",
+        "strokeWidth",
+        "thickness",
+        "dx",
+        "dy",
+        "labelPadding",
+        "titlePadding",
+        "labelLimit",
+        "titleLimit",
+        "cornerRadiusEnd",
+        "step",
+        "height",
+        "symbolStrokeWidth",
+        "strokeDash",
+        "offset",
+    }
+)
+_AREAS = frozenset({"symbolSize"})
+_AREA_MARKS = frozenset({"point", "circle", "square"})
+# Parts of a spec that hold data or data logic, never sizes.
+_NOT_SIZES = frozenset({"data", "datasets", "transform", "usermeta", "scale", "description", "text"})
+
+
+def scaled(spec: dict[str, Any], scale: float) -> dict[str, Any]:
+    """A copy of a Vega-Lite spec with every pixel size (text, marks, strokes, gaps, row
+    heights, fixed heights) multiplied by `scale`. Widths are left alone: every chart here is
+    as wide as its container, which already follows the page."""
+
+    def grow(value: Any, factor: float) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return [grow(v, factor) for v in value] if isinstance(value, list) else walk(value)
+        return round(value * factor, 2)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        area_mark = node.get("type") in _AREA_MARKS
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _NOT_SIZES:
+                out[key] = value
+            elif key in _AREAS or (key == "size" and area_mark):
+                out[key] = grow(value, scale * scale)
+            elif key in _LENGTHS or key == "size":
+                out[key] = grow(value, scale)
+            else:
+                out[key] = walk(value)
+        return out
+
+    result: dict[str, Any] = walk(spec)
+    return result
+
+
+def vega_lite(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec (not validated again: the unit tests validate every builder's
+    output), sized for the text scale it was built for."""
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    factor = spec.get("usermeta", {}).get(SCALE_KEY, 1.0)
+    return spec if factor == 1.0 else scaled(spec, float(factor))
+
+
+def _with_scale(chart: alt.LayerChart, scale: float) -> alt.LayerChart:
+    return chart.properties(usermeta={SCALE_KEY: float(scale)}) if scale != 1.0 else chart
+
 
 def figure_table(figure: Figure) -> pd.DataFrame:
     """The data-table alternative to a figure, with the figure's own column titles."""
@@ -39,7 +125,7 @@ def figure_table(figure: Figure) -> pd.DataFrame:
 
 
 # Axis text set explicitly: Vega's default grey is below 4.5:1 on white.
-AXIS_STYLE = {
+AXIS_STYLE: dict[str, Any] = {  # values of several types, as Vega-Lite's axis config takes them
     "labelColor": TEXT_COLOUR,
     "titleColor": TEXT_COLOUR,
     "labelFont": FONT,
@@ -53,23 +139,27 @@ AXIS_STYLE = {
 }
 
 
-def _style(chart: alt.Chart, figure: Figure) -> alt.Chart:
-    return (
+def _style(chart: alt.LayerChart, figure: Figure, scale: float = 1.0) -> alt.LayerChart:
+    styled = (
         chart.properties(
-            title=alt.Title(_title_lines(figure.title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
+            title=alt.Title(
+                _title_lines(figure.title, scale), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"
+            ),
             description=figure.alt,
             width="container",
         )
         .configure_axis(**AXIS_STYLE)
         .configure_view(stroke=None)
     )
+    return _with_scale(styled, scale)
 
 
-def _rows(points) -> pd.DataFrame:
+def _rows(points: Iterable[Any]) -> pd.DataFrame:
+    points = list(points)
     return pd.DataFrame({"label": [p.label for p in points], "value": [p.value for p in points]})
 
 
-def _labelled_rows(data: pd.DataFrame, x: alt.X, figure: Figure, value_format: str) -> tuple[alt.Chart, alt.Chart]:
+def _labelled_rows(data: pd.DataFrame, x: alt.X, figure: Figure, value_format: str) -> tuple[alt.Chart, alt.LayerChart]:
     """Each row's label sits above its mark, not on an axis, so a 320-pixel-wide phone screen
     still has room for the plot; the value is written beside the mark."""
     tooltip = [
@@ -87,15 +177,15 @@ def _labelled_rows(data: pd.DataFrame, x: alt.X, figure: Figure, value_format: s
     return base.encode(x=x), labels + values
 
 
-def bar_chart(figure: Figure) -> alt.Chart:
+def bar_chart(figure: Figure, scale: float = 1.0) -> alt.LayerChart:
     data = _rows(figure.data)
     x = alt.X("value:Q", title=figure.value_title, scale=alt.Scale(nice=True))
     base, text = _labelled_rows(data, x, figure, ",.6~r")
     bars = base.mark_bar(color=BAR_COLOUR, size=14)
-    return _style((bars + text).properties(height=alt.Step(44)), figure)
+    return _style((bars + text).properties(height=alt.Step(44)), figure, scale)
 
 
-def timeline_chart(figure: Figure) -> alt.Chart:
+def timeline_chart(figure: Figure, scale: float = 1.0) -> alt.LayerChart:
     # Earliest first. Sorting the rows, not the encoding, keeps the spec simple for the renderer.
     data = _rows(sorted(figure.data, key=lambda p: p.value))
     lo, hi = float(data["value"].min()), float(data["value"].max())
@@ -105,11 +195,13 @@ def timeline_chart(figure: Figure) -> alt.Chart:
     )
     base, text = _labelled_rows(data, x, figure, "d")
     dots = base.mark_point(filled=True, size=110, color=BAR_COLOUR, shape="diamond", opacity=1)
-    return _style((dots + text).properties(height=alt.Step(44)), figure)
+    return _style((dots + text).properties(height=alt.Step(44)), figure, scale)
 
 
-def figure_chart(figure: Figure) -> alt.Chart:
-    return {"bar": bar_chart, "timeline": timeline_chart}[figure.type](figure)
+def figure_chart(figure: Figure, scale: float = 1.0) -> alt.LayerChart:
+    """A content figure's chart by its type, at the learner's text scale."""
+    build = bar_chart if figure.type == "bar" else timeline_chart
+    return build(figure, scale)
 
 
 # --------------------------------------------------------------------------- dashboard charts
@@ -130,10 +222,22 @@ TITLE_CHARS = 30  # the same for the 16-pixel bold title
 ROOM_FOR_TEXT = 1.7
 
 
-def _title_lines(title: str) -> str | list[str]:
-    """A title too long for a phone screen becomes several lines instead of being cut off."""
-    lines = textwrap.wrap(title, TITLE_CHARS)
+def _title_lines(title: str, scale: float = 1.0) -> str | list[str]:
+    """A title too long for a phone screen becomes several lines instead of being cut off
+    (sooner at a larger text size)."""
+    return _lines(title, TITLE_CHARS, scale)
+
+
+def _lines(text: str, chars: int, scale: float) -> str | list[str]:
+    """`text` as one line, or as several of at most `chars` characters at `scale`."""
+    lines = textwrap.wrap(text, _chars(chars, scale))
     return lines[0] if len(lines) == 1 else lines
+
+
+def _chars(chars: int, scale: float) -> int:
+    """A wrap width in characters for text `scale` times its usual size."""
+    # A little under the straight ratio: at a larger size the page's fallback fonts run wider.
+    return max(10, int(chars / scale**1.15))
 
 
 @functools.cache
@@ -150,6 +254,8 @@ def _dash_config() -> alt.Config:
             titleFont=FONT,
             labelFontSize=13,
             titleFontSize=13,
+            labelLimit=300,  # Vega's default 160 px cut "Start of course" to "Start of cou…" at 200%
+            symbolSize=100,  # Vega's default, set so that it grows with the text size
             orient="top",
         )
         .configure_view(stroke=None)
@@ -161,14 +267,14 @@ def _dash_config() -> alt.Config:
     )
 
 
-def _dash_style(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+def _dash_style(chart: alt.LayerChart, title: str, description: str, scale: float = 1.0) -> alt.LayerChart:
     styled = chart.properties(
-        title=alt.Title(_title_lines(title), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
+        title=alt.Title(_title_lines(title, scale), color=TEXT_COLOUR, font=FONT, fontSize=16, anchor="start"),
         description=description,
         width="container",
     )
     styled.config = _dash_config()  # shared, never changed: Altair copies a config before editing it
-    return styled
+    return _with_scale(styled, scale)
 
 
 def _signed(value: float, places: int = 1) -> str:
@@ -182,19 +288,20 @@ class _Rows:
     kind is "label" (bold text), "note" (text), "bar" (a bar from 0 to `value` with
     `value_text` after it) or "plot" (a row the chart draws its own marks on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float = 1.0) -> None:
         self.rows: list[dict[str, Any]] = []
+        self.line_chars = _chars(LINE_CHARS, scale)
 
     def _add(self, kind: str, **fields: Any) -> int:
         self.rows.append({"kind": kind, **fields})
         return len(self.rows) - 1
 
     def label(self, text: str) -> None:
-        for line in textwrap.wrap(text, LINE_CHARS) or [""]:
+        for line in textwrap.wrap(text, self.line_chars) or [""]:
             self._add("label", text=line)
 
     def note(self, text: str) -> None:
-        for line in textwrap.wrap(text, LINE_CHARS) or [""]:
+        for line in textwrap.wrap(text, self.line_chars) or [""]:
             self._add("note", text=line)
 
     def bar(self, name: str, value: float, value_text: str, **fields: Any) -> None:
@@ -238,7 +345,7 @@ def _text_row_layers() -> tuple[alt.Chart, ...]:
     )
 
 
-def _bar_rows(domain_max: float, colour: alt.Color | alt.ValueChannelMixin, tooltip: list) -> list[alt.Chart]:
+def _bar_rows(domain_max: float, colour: alt.Color | Mapping[str, Any], tooltip: list[alt.Tooltip]) -> list[alt.Chart]:
     """A thin bar per "bar" row from 0 to `value`, with `value_text` written just after it."""
     key = (float(domain_max), *(_spec_key(part) for part in (colour, *tooltip)))
     layers = _BAR_ROWS.get(key)
@@ -275,9 +382,19 @@ def _spec_key(part: Any) -> str:
 _BAR_ROWS: dict[tuple, tuple[alt.Chart, ...]] = {}
 
 
-def _row_chart(data: pd.DataFrame, layers: list[alt.Chart], title: str, description: str) -> alt.LayerChart:
-    chart = alt.layer(*layers, data=data).properties(height=alt.Step(ROW_STEP))
-    return _dash_style(chart, title, description)
+def _narrow(chart: alt.LayerChart | alt.FacetChart) -> alt.LayerChart:
+    """Layered charts, which Altair types as possibly faceted (when a layer is faceted; none
+    here is)."""
+    if not isinstance(chart, alt.LayerChart):
+        raise TypeError("a faceted layer cannot be drawn as a row chart")
+    return chart
+
+
+def _row_chart(
+    data: pd.DataFrame, layers: list[alt.Chart], title: str, description: str, scale: float = 1.0
+) -> alt.LayerChart:
+    chart = _narrow(alt.layer(*layers, data=data)).properties(height=alt.Step(ROW_STEP))
+    return _dash_style(chart, title, description, scale)
 
 
 # --------------------------------------------------------------------------- learner: progress
@@ -306,27 +423,98 @@ def progress_table(rows: Iterable[Any]) -> pd.DataFrame:
     )
 
 
-def progress_chart(rows: Iterable[Any], title: str = "Your progress by module") -> alt.LayerChart:
+def progress_chart(rows: Iterable[Any], title: str = "Your progress by module", scale: float = 1.0) -> alt.LayerChart:
     """Best quiz score per module, each module's name and status written above its bar."""
     modules = _progress_rows(rows)
-    r = _Rows()
+    r = _Rows(scale)
     for n, (name, status, best) in enumerate(modules, start=1):
         r.label(f"{n}. {name}: {status}")
         r.bar(name, best or 0.0, "no quiz attempt yet" if best is None else f"best {best:.0f}%")
     passed = [m for m in modules if m[1].strip().lower() == "passed"]
-    scored = [m for m in modules if m[2] is not None]
+    scored = [(name, best) for name, _, best in modules if best is not None]
     if not modules:
         description = "No modules to show yet."
     else:
         description = f"You have passed {len(passed)} of {len(modules)} modules."
         if scored:
-            top = max(scored, key=lambda m: m[2])
-            description += f" Your best quiz score so far is {top[2]:.0f}% in {top[0]}."
+            top_name, top_score = max(scored, key=lambda m: m[1])
+            description += f" Your best quiz score so far is {top_score:.0f}% in {top_name}."
         else:
             description += " You have not tried a quiz yet."
     tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Best score (%)", format=".0f")]
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
-    return _row_chart(r.frame(), layers, title, description)
+    return _row_chart(r.frame(), layers, title, description, scale)
+
+
+# Module status as tiles: (fill, symbol written after the module's number). The
+# symbol and the legend's words carry the status as well as the colour. Dark text on every
+# fill: at least 4.5:1 on each (5:1 on the green, 8:1 on the sky blue and the orange); each
+# tile has a dark outline, so its edge keeps 3:1 against the page whatever its fill.
+SKY_COLOUR = "#56B4E9"  # Okabe-Ito sky blue
+ORANGE_COLOUR = "#E69F00"  # Okabe-Ito orange
+STATUS_TILES = {
+    "Passed": (GREEN_COLOUR, "✓"),
+    "In progress": (SKY_COLOUR, "…"),
+    "Quiz not yet passed": (ORANGE_COLOUR, "↻"),
+    "Not started": ("white", ""),
+    "Locked": ("white", "–"),
+}
+TILES_PER_LINE = 5  # at 100% text: fits a 320-pixel phone; fewer per line at larger text
+
+
+def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance", scale: float = 1.0) -> alt.LayerChart:
+    """One numbered tile per module, coloured and marked by its status (✓ passed, … in
+    progress, ↻ quiz not yet passed, – locked, blank not started), in lines of a few tiles, with a
+    legend in words: where the learner stands, at a glance."""
+    modules = _progress_rows(rows)
+    per_line = max(2, min(len(modules) or 1, int(TILES_PER_LINE / scale)))
+    data = pd.DataFrame(
+        [
+            {
+                "n": n,
+                "col": (n - 1) % per_line,
+                "line": (n - 1) // per_line,
+                "tile": f"{n} {STATUS_TILES.get(status, STATUS_TILES['Not started'])[1]}".strip(),
+                "module": f"{n}. {name}",
+                "status": status,
+            }
+            for n, (name, status, _) in enumerate(modules, start=1)
+        ],
+        columns=["n", "col", "line", "tile", "module", "status"],
+    )
+    shown = [s for s in STATUS_TILES if any(m[1] == s for m in modules)] or ["Not started"]
+    x = alt.X("col:O", axis=None, scale=alt.Scale(domain=list(range(per_line)), paddingInner=0.12, paddingOuter=0))
+    y = alt.Y("line:O", axis=None, scale=alt.Scale(paddingInner=0.2, paddingOuter=0.1))
+    tooltip = [alt.Tooltip("module:N", title="Module"), alt.Tooltip("status:N", title="Status")]
+    base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
+    tiles = base.mark_rect(stroke=TEXT_COLOUR, strokeWidth=1.5, cornerRadius=4).encode(
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=shown, range=[STATUS_TILES[s][0] for s in shown]),
+            legend=alt.Legend(
+                title=None,
+                orient="top",
+                direction="horizontal",
+                symbolType="square",
+                symbolStrokeColor=TEXT_COLOUR,
+                symbolStrokeWidth=1.5,
+                columns=1 if scale > 1.2 else 2,  # a legend wider than the chart squeezes the plot away
+            ),
+        )
+    )
+    labels = base.mark_text(color=TEXT_COLOUR, font=FONT, fontSize=19, fontWeight="bold", baseline="middle").encode(
+        text="tile:N"
+    )
+    counts = {s: sum(m[1] == s for m in modules) for s in STATUS_TILES}
+    if not modules:
+        description = "No modules on this track."
+    else:
+        parts = [f"{counts[s]} {s.lower()}" for s in STATUS_TILES if counts[s] and s != "Passed"]
+        description = f"You have passed {counts['Passed']} of {len(modules)} modules" + (
+            f"; {', '.join(parts)}." if parts else "."
+        )
+    chart = _narrow(alt.layer(tiles, labels, data=data)).properties(height=alt.Step(52))
+    return _dash_style(chart, title, description, scale)
 
 
 # --------------------------------------------------------------------------- learner: pre/post
@@ -345,10 +533,10 @@ def pre_post_table(pre: float | None, post: float | None) -> pd.DataFrame:
 
 
 def pre_post_chart(
-    pre: float | None, post: float | None, title: str = "Knowledge check: before and after"
+    pre: float | None, post: float | None, title: str = "Your knowledge check", scale: float = 1.0
 ) -> alt.LayerChart:
     """Pre-test and post-test percent (a learner's own, or a group's means) as labelled bars."""
-    r = _Rows()
+    r = _Rows(scale)
     for label, value in ((PRE_LABEL, pre), (POST_LABEL, post)):
         r.label(label)
         r.bar(label, value or 0.0, "not taken yet" if value is None else f"{value:.0f}%")
@@ -366,7 +554,7 @@ def pre_post_chart(
         description = "Neither knowledge check has been taken yet."
     tooltip = [alt.Tooltip("text:N", title="Check"), alt.Tooltip("value:Q", title="Score (%)", format=".0f")]
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
-    return _row_chart(r.frame(), layers, title, description)
+    return _row_chart(r.frame(), layers, title, description, scale)
 
 
 # --------------------------------------------------------------------------- learner: attitudes
@@ -391,13 +579,17 @@ def attitude_table(themes: Mapping[str, tuple[float | None, float | None]]) -> p
 
 def attitude_chart(
     themes: Mapping[str, tuple[float | None, float | None]],
-    scale: tuple[int, int] = (1, 5),
-    title: str = "Your views at the start and end of the course",
+    scale_range: tuple[int, int] = (1, 5),
+    title: str = "Your views, start and end",
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Theme means (higher = more supportive) at the start and end of the course: a circle for
-    the start, a diamond for the end, joined by a line, with both numbers written above."""
-    r = _Rows()
-    for theme, (start, end) in themes.items():
+    the start, a diamond for the end, joined by a line, with both numbers written just above;
+    a blank row between themes keeps each label with its own dots."""
+    r = _Rows(scale)
+    for n, (theme, (start, end)) in enumerate(themes.items()):
+        if n:
+            r.note("")
         if start is not None and end is not None:
             r.label(f"{theme}: {start:.1f} → {end:.1f} ({_signed(end - start)})")
         elif start is not None:
@@ -408,9 +600,10 @@ def attitude_chart(
             r.label(f"{theme}: not answered yet")
         r.plot(theme, start=start, end=end)
     data = r.frame(("start", "end"))
-    lo, hi = scale
+    lo, hi = scale_range
     x_scale = alt.Scale(domain=[lo, hi], nice=False)
     plot = alt.Chart().transform_filter(alt.datum.kind == "plot")
+
     line = plot.transform_filter("isValid(datum.start) && isValid(datum.end)").mark_rule(
         color=TEXT_COLOUR, strokeWidth=2
     )
@@ -426,10 +619,18 @@ def attitude_chart(
             x=alt.X(
                 "score:Q",
                 scale=x_scale,
-                title=f"Higher = more supportive ({lo} to {hi})",
+                # An axis title wider than the chart squeezes the plot away: wrapped like a row.
+                title=_lines(f"Higher = more supportive ({lo} to {hi})", LINE_CHARS, scale),
                 axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=False),
             ),
-            color=alt.Color("when:N", scale=alt.Scale(domain=ends, range=[BAR_COLOUR, ACCENT_COLOUR]), title=None),
+            color=alt.Color(
+                "when:N",
+                scale=alt.Scale(domain=ends, range=[BAR_COLOUR, ACCENT_COLOUR]),
+                title=None,
+                # One line per entry at a large text size: a legend wider than the chart
+                # squeezes the plot to nothing.
+                legend=alt.Legend(columns=1) if scale > 1.2 else alt.Legend(),
+            ),
             shape=alt.Shape("when:N", scale=alt.Scale(domain=ends, range=["circle", "diamond"]), title=None),
             tooltip=[
                 alt.Tooltip("text:N", title="Theme"),
@@ -450,7 +651,7 @@ def attitude_chart(
             f"Higher means more supportive. Views became more supportive on {len(up)} of {len(paired)} themes; "
             f"the biggest change was {biggest[0]}, from {biggest[1]:.1f} to {biggest[2]:.1f}."
         )
-    return _row_chart(data, [*_text_rows(), line, points], title, description)
+    return _row_chart(data, [*_text_rows(), line, points], title, description, scale)
 
 
 # --------------------------------------------------------------------------- learner: time
@@ -468,14 +669,16 @@ def minutes_text(m: float) -> str:
     return "under 1 min" if 0 < m < 0.5 else f"{m:.0f} min"
 
 
-def time_per_module_chart(minutes: Mapping[str, float], title: str = "Estimated time per module") -> alt.LayerChart:
+def time_per_module_chart(
+    minutes: Mapping[str, float], title: str = "Estimated time per module", scale: float = 1.0
+) -> alt.LayerChart:
     """Estimated minutes per module (module title -> minutes), written beside each bar."""
-    r = _Rows()
+    r = _Rows(scale)
     for name, m in minutes.items():
         r.label(name)
         r.bar(name, m, minutes_text(m))
     if minutes:
-        top = max(minutes, key=minutes.get)
+        top = max(minutes, key=lambda name: minutes[name])
         total = sum(minutes.values())
         description = (
             f"{'Under 1 minute' if 0 < total < 0.5 else f'About {total:.0f} minutes'} in all; "
@@ -486,7 +689,7 @@ def time_per_module_chart(minutes: Mapping[str, float], title: str = "Estimated 
     most = max(minutes.values(), default=0.0) or 1.0
     tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Minutes", format=".0f")]
     layers = _text_rows() + _bar_rows(_round_up(most * ROOM_FOR_TEXT), alt.value(BAR_COLOUR), tooltip)
-    return _row_chart(r.frame(), layers, title, description)
+    return _row_chart(r.frame(), layers, title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: funnel
@@ -519,10 +722,10 @@ def funnel_table(steps: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Module", "Learners", "Started", "Tried quiz", "Passed"])
 
 
-def funnel_chart(steps: Sequence[Any], title: str = "How far learners get") -> alt.LayerChart:
+def funnel_chart(steps: Sequence[Any], title: str = "How far learners get", scale: float = 1.0) -> alt.LayerChart:
     """Per module (`analytics.FunnelStep`), learners who started it, tried its quiz, passed it."""
     shown = [s for s in steps if not s.suppressed]
-    r = _Rows()
+    r = _Rows(scale)
     for n, s in enumerate(steps, start=1):
         r.label(f"{n}. {s.title}")
         if s.suppressed:
@@ -563,7 +766,7 @@ def funnel_chart(steps: Sequence[Any], title: str = "How far learners get") -> a
     ]
     most = max((s.learners for s in shown), default=1) or 1
     layers = _text_rows() + _bar_rows(most * ROOM_FOR_TEXT, colour, tooltip)
-    return _row_chart(r.frame(("stage",)), layers, title, description)
+    return _row_chart(r.frame(("stage",)), layers, title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: scores
@@ -597,7 +800,9 @@ def score_distribution_table(scores: Any) -> pd.DataFrame:
     )
 
 
-def score_distribution_chart(scores: Any, pass_mark: float, title: str = "Quiz scores") -> alt.LayerChart:
+def score_distribution_chart(
+    scores: Any, pass_mark: float, title: str = "Quiz scores", scale: float = 1.0
+) -> alt.LayerChart:
     """A histogram of learners' percent scores (a list, or an `analytics.Distribution`) in bands
     of ten points, each band's count written on top, and the pass mark as a labelled rule."""
     values, suppressed = _scores_of(scores)
@@ -661,7 +866,7 @@ def score_distribution_chart(scores: Any, pass_mark: float, title: str = "Quiz s
             f"{reached} of {len(values)} learners ({100 * reached / len(values):.0f}%) reached the "
             f"{pass_mark:g}% pass mark; the median score was {median:.0f}%."
         )
-    return _dash_style((bars + counts + rule + rule_text).properties(height=220), title, description)
+    return _dash_style(_narrow(bars + counts + rule + rule_text).properties(height=220), title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: items
@@ -699,9 +904,11 @@ def item_facility_table(items: Sequence[Any]) -> pd.DataFrame:
     )
 
 
-def item_facility_chart(items: Sequence[Any], title: str = "How hard each question is") -> alt.LayerChart:
+def item_facility_chart(
+    items: Sequence[Any], title: str = "How hard each question is", scale: float = 1.0
+) -> alt.LayerChart:
     """Facility (share right on first attempts) per question, flags written under each bar."""
-    r = _Rows()
+    r = _Rows(scale)
     for n, i in enumerate(items, start=1):
         r.label(f"{question_label(n, i)}, {TYPE_WORDS.get(i.type, i.type)}")
         if i.suppressed:
@@ -742,7 +949,7 @@ def item_facility_chart(items: Sequence[Any], title: str = "How hard each questi
     )
     tooltip = [alt.Tooltip("text:N", title="Question"), alt.Tooltip("value:Q", title="Facility (%)", format=".0f")]
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, colour, tooltip)
-    return _row_chart(r.frame(("flagged",)), layers, title, description)
+    return _row_chart(r.frame(("flagged",)), layers, title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: change
@@ -782,10 +989,12 @@ def _verdict(c: Any) -> str:
     return "no clear change"
 
 
-def change_chart(changes: Any, unit: str = "points", title: str = "Change from start to end") -> alt.LayerChart:
+def change_chart(
+    changes: Any, unit: str = "points", title: str = "Change from start to end", scale: float = 1.0
+) -> alt.LayerChart:
     """Mean paired change per measure: a diamond at the mean, its 95% confidence interval as a
     whiskered line, a tick at zero, and the numbers and verdict written beneath."""
-    r = _Rows()
+    r = _Rows(scale)
     pairs = _changes_of(changes)
     for name, c in pairs:
         r.label(name if c.suppressed else f"{name} (n = {c.n})")
@@ -811,7 +1020,12 @@ def change_chart(changes: Any, unit: str = "points", title: str = "Change from s
         with_ci.mark_tick(color=TEXT_COLOUR, thickness=2, size=12).encode(y=_row_y(), x=alt.X("high:Q", scale=x_scale)),
         plot.mark_point(filled=True, shape="diamond", size=150, color=BAR_COLOUR, opacity=1).encode(
             y=_row_y(),
-            x=alt.X("mean:Q", scale=x_scale, title=f"Change ({unit}); the tick marks zero", axis=alt.Axis(grid=False)),
+            x=alt.X(
+                "mean:Q",
+                scale=x_scale,
+                title=_lines(f"Change ({unit}); the tick marks zero", LINE_CHARS, scale),
+                axis=alt.Axis(grid=False),
+            ),
             tooltip=[
                 alt.Tooltip("text:N", title="Measure"),
                 alt.Tooltip("mean:Q", title="Mean change", format="+.1f"),
@@ -829,4 +1043,4 @@ def change_chart(changes: Any, unit: str = "points", title: str = "Change from s
         description = "Mean change from start to end, with 95% confidence intervals. " + "; ".join(parts) + "."
         if hidden:
             description += f" {hidden} hidden (fewer than 5 learners each)."
-    return _row_chart(data, layers, title, description)
+    return _row_chart(data, layers, title, description, scale)

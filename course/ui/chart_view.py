@@ -5,6 +5,9 @@ Building an Altair chart and turning it into Vega-Lite (Altair checks the spec a
 Vega-Lite JSON schema) costs tens of milliseconds per chart, while the browser needs only the
 JSON. So charts are turned into JSON once per distinct input and drawn from that with
 `st.vega_lite_chart` (docs/performance.md, finding 6).
+
+Charts follow the learner's text size (Display settings): each is built for `text_scale()`,
+so its text, marks and row heights grow with the page's text, and it is as wide as the page.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from course import charts
+from course.ui import display
 from course.ui.common import plain_table
 
 
@@ -44,7 +48,7 @@ def vega_lite_json(chart: Any) -> str:
     # Not validated against the Vega-Lite schema again here: every chart builder's output is
     # validated in tests/unit (test_charts.py, test_dashboard_charts.py), and validation costs
     # more than building the spec.
-    spec = chart.to_dict(validate=False)
+    spec = charts.vega_lite(chart)
     view = spec.get("config", {}).get("view")
     if isinstance(view, dict):
         for key in ("continuousWidth", "continuousHeight"):
@@ -52,22 +56,37 @@ def vega_lite_json(chart: Any) -> str:
     return json.dumps(spec)
 
 
+def text_scale() -> float:
+    """The learner's text size as a factor (1.0 at 100%, 2.0 at 200%)."""
+    return display.text_size(display.current()) / 100
+
+
 def prepare(chart: Any, table: pd.DataFrame) -> Prepared:
     return Prepared(vega_lite_json(chart), chart.description, table)
 
 
-def draw(prepared: Prepared, name: str, caption: str | None = None) -> None:
+def draw(prepared: Prepared, name: str, caption: str | None = None, table: bool = True) -> None:
+    """The chart, its takeaway as a caption and its numbers in an expander; `table=False` when
+    the page shows a fuller table of the same numbers right after the chart."""
     with st.container(border=True):
         st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(prepared.description if caption is None else caption)
-        with st.expander(f"Data table: {name}"):
-            plain_table(prepared.table)
+        if table:
+            with st.expander(f"Data table: {name}"):
+                plain_table(prepared.table)
 
 
-def show(chart, table: pd.DataFrame, name: str) -> None:
+def show(chart: Any, table: pd.DataFrame, name: str) -> None:
     """Draw a chart built for this render only (the trainer's dashboard caches its own),
-    captioned with its takeaway."""
-    draw(prepare(chart, table), name)
+    captioned with its takeaway. A chart built without a text scale of its own is drawn at
+    the learner's (its text rows keep the wrap width they were built with)."""
+    prepared = prepare(chart, table)
+    scale = text_scale()
+    if scale != 1.0 and charts.SCALE_KEY not in json.loads(prepared.spec).get("usermeta", {}):
+        prepared = Prepared(
+            json.dumps(charts.scaled(prepared.spec_dict(), scale)), prepared.description, prepared.table
+        )
+    draw(prepared, name)
 
 
 # One entry per distinct input, shared by every session: a learner's charts depend only on
@@ -75,31 +94,39 @@ def show(chart, table: pd.DataFrame, name: str) -> None:
 # recently used dropped first) stay near 10 MB.
 _LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]]] = {
     "progress": (charts.progress_chart, charts.progress_table),
+    "scores": (
+        lambda rows, scale=1.0: charts.progress_chart(rows, title="Best quiz score by module", scale=scale),
+        charts.progress_table,
+    ),
+    "status": (charts.module_status_chart, charts.progress_table),
     "time": (
-        lambda rows: charts.time_per_module_chart(dict(rows)),
+        lambda rows, scale=1.0: charts.time_per_module_chart(dict(rows), scale=scale),
         lambda rows: charts.time_per_module_table(dict(rows)),
     ),
     "pre_post": (charts.pre_post_chart, charts.pre_post_table),
-    "attitude": (lambda rows: charts.attitude_chart(dict(rows)), lambda rows: charts.attitude_table(dict(rows))),
+    "attitude": (
+        lambda rows, scale=1.0: charts.attitude_chart(dict(rows), scale=scale),
+        lambda rows: charts.attitude_table(dict(rows)),
+    ),
 }
 
 
-_FIGURES: dict[tuple[int, str], tuple[Any, Prepared]] = {}
+_FIGURES: dict[tuple[int, str, float], tuple[Any, Prepared]] = {}
 
 
-def figure(fig: Any, audience: str = "staff") -> Prepared:
+def figure(fig: Any, audience: str = "staff", scale: float = 1.0) -> Prepared:
     """A content figure's chart, built once per figure object and audience (the parsed course
     lives for the whole process). The public audience's chart is described by the figure's
     public alt text where it has one. Figures are not hashable, so they are kept by identity,
     each entry holding its figure so that the identity cannot be reused while the entry exists."""
-    key = (id(fig), audience)
+    key = (id(fig), audience, scale)
     entry = _FIGURES.get(key)
     if entry is not None and entry[0] is fig:
         return entry[1]
     described = fig
     if audience == "public" and getattr(fig, "plain_alt", None):
         described = fig.model_copy(update={"alt": fig.plain_alt})
-    prepared = prepare(charts.figure_chart(described), charts.figure_table(fig))
+    prepared = prepare(charts.figure_chart(described, scale), charts.figure_table(fig))
     if len(_FIGURES) >= 512:  # another course was loaded (tests): start again
         _FIGURES.clear()
     _FIGURES[key] = (fig, prepared)
@@ -107,7 +134,7 @@ def figure(fig: Any, audience: str = "staff") -> Prepared:
 
 
 @functools.lru_cache(maxsize=2048)
-def learner_chart(kind: str, *args: Any) -> Prepared:
-    """A learner chart by kind, for hashable arguments (tuples, not dicts)."""
+def learner_chart(kind: str, *args: Any, scale: float = 1.0) -> Prepared:
+    """A learner chart by kind, for hashable arguments (tuples, not dicts), at a text scale."""
     build, table = _LEARNER_CHARTS[kind]
-    return prepare(build(*args), table(*args))
+    return prepare(build(*args, scale=scale), table(*args))

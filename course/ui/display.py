@@ -48,15 +48,52 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* A quiz question's feedback heading is for moving between questions, not for linking to:
    no "link to heading" Tab stop on each. */
 [class*="st-key-feedback-"] [data-testid="stHeaderActionElements"] { display: none; }
-/* At larger text sizes a word can still be wider than a phone: it is hyphenated, not cut
-   anywhere ("anaestheti/c"), in browsers that have English hyphenation data. */
-.stApp h1, .stApp h2, .stApp h3 { hyphens: auto; -webkit-hyphens: auto; }
+/* Lines break between words, never inside one ("Ketamin/e", "Educatio/n"). Streamlit sets
+   word-break: break-word, which also lets a box shrink below its longest word and then cuts
+   words anywhere; overflow-wrap: break-word breaks a word only when it alone is wider than
+   the whole line, and hyphens: auto then hyphenates it where the page's language (lang="en")
+   allows, in browsers that have hyphenation data for it. */
+.stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp label, .stApp a, .stApp td, .stApp th,
+.stApp button, .stApp span, .stApp summary, [data-testid="stSidebarNavLink"] * {
+  word-break: normal !important; overflow-wrap: break-word !important; hyphens: auto; -webkit-hyphens: auto; }
 /* The browser's copy of unsaved answers (kept.mirror) is a component that draws nothing, in a
    box of no height that Streamlit makes scrollable: what it held (Streamlit's own error box,
    should the component fail to load, with a scrolling stack trace) made scroll regions no key
    could reach (axe scrollable-region-focusable), unseen in a box no one can see into. Nothing
    in it is for the learner, so it is not displayed; its script runs all the same. */
 .st-key-kept-browser { display: none !important; }
+/* A table cell's text never scrolls inside its cell (a scroll box no key could reach): a cell
+   is as wide as its longest word, and the table scrolls as a whole instead (see below). */
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"],
+[data-testid="stTable"] th [data-testid="stMarkdownContainer"] { overflow: visible !important; }
+"""
+
+# At a larger text size on a phone, Streamlit's spacing (in rem) grows with the text: at 200%
+# on a 320-pixel screen its paddings left a button's label 94 pixels and a notice's text 136,
+# narrower than one long word. Spacing goes back to a fixed few pixels there, and headings
+# step down to no more than a little over the body text, so the longest words ("antidepressant",
+# "administration:") fit on a line whole. The sizes stay in rem/vw: they still follow the text.
+LARGE_TEXT_ON_A_PHONE_CSS = """
+@media (max-width: 480px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 10px !important; padding-right: 10px !important; }
+  [data-testid="stMain"] [data-testid="stVerticalBlock"][overflow="visible"] {
+    padding-left: 10px !important; padding-right: 10px !important; }
+  [data-testid="stAlertContainer"] { padding: 10px !important; }
+  [data-testid="stAlertContainer"] > div > div { gap: 8px !important; }
+  /* A notice's icon is decorative (its words and colour say the same) and took 40 pixels of
+     a 300-pixel line: "(international" did not fit the crisis notice's text column. */
+  [data-testid="stAlertContainer"] div:has(> span > [data-testid="stAlertDynamicIcon"]) { display: none !important; }
+  [data-testid="stAlertContainer"] [data-testid="stMarkdownContainer"] { width: 100% !important; }
+  [data-testid="stAlertContainer"] ul { padding-left: 0; margin-left: 1.1em !important; }
+  [data-testid="stAlertContainer"] li { margin-left: 0 !important; }
+  .stApp button { padding-left: 10px !important; padding-right: 10px !important; }
+  .stApp button > div > span { gap: 6px !important; }
+  [data-testid="stExpander"] summary { padding-left: 8px !important; padding-right: 8px !important; }
+  .stApp h1 { font-size: min(2rem, 12vw) !important; }
+  .stApp h2 { font-size: min(1.625rem, 10.5vw) !important; }
+  .stApp h3 { font-size: min(1.375rem, 10vw) !important; }
+  [data-testid="stSidebarContent"] [data-testid="stSidebarNavItems"] { padding-left: 6px; padding-right: 6px; }
+}
 """
 
 HIGH_CONTRAST_CSS = """
@@ -90,14 +127,24 @@ def current() -> dict[str, Any]:
     return {**DEFAULTS, **st.session_state.get(KEY, {})}
 
 
+def text_size(settings: Mapping[str, Any]) -> int:
+    """The text size in percent (a saved value that is not a number reads as 100)."""
+    value = settings.get("text_size", 100)
+    try:
+        return int(value) if isinstance(value, int | float | str) else 100
+    except (ValueError, OverflowError):
+        return 100
+
+
 def css(settings: Mapping[str, Any]) -> str:
     parts = [BASE_CSS]
-    size = int(settings.get("text_size", 100))
+    size = text_size(settings)
     if size != 100:
         parts.append(f"html {{ font-size: {size}% !important; }} .stApp {{ --st-font-scale: {size / 100}; }}")
         # Streamlit sizes some text in px; give those their usual size in rem, which the line
         # above has already scaled (size% again here would scale them twice): body text 16 px,
         # and fields 16 px; widget labels, buttons and captions 14 px.
+        parts.append(LARGE_TEXT_ON_A_PHONE_CSS)
         parts.append(
             ".stApp p, .stApp li, .stApp input { font-size: 1rem !important; }"
             " .stApp label, .stApp label p, .stApp button, .stApp button p,"
@@ -121,34 +168,45 @@ def apply() -> None:
 # the icon, so a screen reader read "radio_button_unchecked icon Not started" on the course
 # map and "cancel icon Incorrect" in quiz feedback. Every such icon in the course stands
 # beside words that say the same, so each is hidden from assistive technology, as Streamlit
-# already does for the icons of buttons and alerts (WCAG 1.1.1). Installed once per tab; a
-# mutation observer catches icons drawn later.
+# already does for the icons of buttons and alerts (WCAG 1.1.1).
+# The same script makes a table that is wider than the screen (several columns on a phone, or
+# at a large text size) a named region that takes the keyboard focus, so a keyboard user can
+# scroll it sideways with the arrow keys; Streamlit's table box scrolls but cannot be focused
+# (WCAG 2.1.1, axe scrollable-region-focusable). A table that fits is left alone.
+# Installed once per tab; a mutation observer catches icons and tables drawn later, and a
+# resize (a phone turned) checks the tables again.
 _DECORATIVE_ICONS = """<script>
 (() => {
   if (window.courseIconsHidden) return;
   window.courseIconsHidden = true;
-  const hide = () => document
-    .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
-    .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
-  // A table wider than the page (at 320 px, or at 200% text) scrolls sideways inside its box:
-  // that box is made a named, focusable region so a keyboard user can scroll it too (WCAG
-  // 2.1.1; axe scrollable-region-focusable). Only while it scrolls: no extra Tab stop otherwise.
-  const scrollers = () => document.querySelectorAll('[data-testid="stTable"] > div');
-  const reach = () => scrollers().forEach((box) => {
-    const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
-    if (scrolls && !box.hasAttribute("tabindex")) {
-      box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Table (scrolls sideways)");
-    } else if (!scrolls && box.getAttribute("role") === "region") {
-      ["tabindex", "role", "aria-label"].forEach((a) => box.removeAttribute(a));
-    }
-  });
+  const hide = () => {
+    document
+      .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
+      .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
+    const names = new Set();
+    document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        // Named by its columns (and numbered if two tables have the same): each region's
+        // name is unique on the page (axe landmark-unique).
+        const columns = Array.from(box.querySelectorAll("thead th")).map((th) => th.innerText.trim()).filter(Boolean);
+        let name = `Table of ${columns.join(", ") || "data"}, scrolls sideways`;
+        for (let n = 2; names.has(name); n++) name = `Table ${n} of ${columns.join(", ")}, scrolls sideways`;
+        names.add(name);
+        box.setAttribute("data-course-scrolls", "");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+      } else if (box.hasAttribute("data-course-scrolls")) {
+        ["data-course-scrolls", "tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
+      }
+    });
+  };
   let queued = false;
   const later = () => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; hide(); reach(); });
+    requestAnimationFrame(() => { queued = false; hide(); });
   };
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", later);

@@ -113,3 +113,11 @@ def button(label: str, to: str, *, key: str | None = None, query: dict[str, str]
     script runs again, so the page being left is not drawn once more on the way out
     (docs/performance.md, finding 9). `options` are `st.button`'s."""
     st.button(label, key=key, on_click=go, args=(to,), kwargs=query or {}, **options)
+
+
+def open_module(module_id: str, step: str) -> None:
+    """A button's callback that opens a module at `step` (or its quiz), as in `button`: the page
+    with the button is not drawn again on the way out (Home and My progress)."""
+    if step == "quiz":
+        go(f"quiz:{module_id}")
+    go(f"module:{module_id}", step=step)

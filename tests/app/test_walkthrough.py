@@ -252,7 +252,7 @@ def test_figure_charts_are_built_once_per_process(monkeypatch, real_course):
 
     built = []
     real = charts.figure_chart
-    monkeypatch.setattr(charts, "figure_chart", lambda f: built.append(f.id) or real(f))
+    monkeypatch.setattr(charts, "figure_chart", lambda f, scale=1.0: built.append(f.id) or real(f, scale))
     monkeypatch.setattr(chart_view, "_FIGURES", {})
     first = real_course.module(real_course.track("public").modules[0])
     figure_step = next(s for s in first.sections if s.figures)

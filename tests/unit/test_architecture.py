@@ -5,7 +5,7 @@
 - no `streamlit` import outside course/ui/ (streamlit_app.py, the router, is not in course/);
 - the engine, and everything `python -m course` imports, import nothing from course/ui/;
 - no file in course/ over 600 lines unless its module docstring has a line starting
-  "Over 600 lines because" (ALLOWED_LONG names the files other engineers are splitting now);
+  "Over 600 lines because";
 - settings are read only through course/settings.py: no `os.environ`/`os.getenv` read or
   `st.secrets` outside it (but course/ui/state.py, the secrets file's one reader);
 - `course.records.__all__` is exactly the names used outside the package.
@@ -27,11 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 MAX_LINES = 600
 JUSTIFIED = "Over 600 lines because"
-# Over 600 lines today, each being split by the engineer who owns it this round (issue 17).
-# Remove a file from here when it is split; never add one (justify it in its docstring instead).
-ALLOWED_LONG = {
-    "course/charts.py",  # charts
-}
 # The one reader of .streamlit/secrets.toml; it asks course.settings for the environment first.
 SECRETS_READER = "course/ui/state.py"
 
@@ -309,14 +304,7 @@ def test_python_m_course_imports_nothing_from_course_ui_or_streamlit():
 
 
 def test_no_file_in_course_is_over_600_lines_without_saying_why():
-    assert long_files(ROOT, ALLOWED_LONG) == []
-
-
-def test_the_allowed_long_files_are_still_long():
-    # An entry whose file was split (or moved) must leave the list, so it cannot hide a new one.
-    for rel in sorted(ALLOWED_LONG):
-        path = ROOT / rel
-        assert path.exists() and len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES, rel
+    assert long_files(ROOT, set()) == []
 
 
 def test_settings_are_read_only_through_course_settings():

@@ -84,7 +84,7 @@ def test_a_figure_is_kept_by_identity_not_rebuilt():
     built = []
     fig = Figure()
     original = (charts.figure_chart, charts.figure_table)
-    charts.figure_chart = lambda f: built.append(f) or charts.pre_post_chart(1.0, 2.0)
+    charts.figure_chart = lambda f, scale=1.0: built.append(f) or charts.pre_post_chart(1.0, 2.0)
     charts.figure_table = lambda f: charts.pre_post_table(1.0, 2.0)
     try:
         assert chart_view.figure(fig) is chart_view.figure(fig)

@@ -134,7 +134,7 @@ def course_map() -> None:
             type="primary",
             icon=":material/play_arrow:",
             key="continue-main",
-            on_click=open_module,
+            on_click=nav.open_module,
             args=(nxt.module_id, nxt.resume_step),
         )
     elif progress.complete:
@@ -157,13 +157,6 @@ def course_map() -> None:
                 f"{label} module {n}",
                 key=f"open-{mp.module_id}",
                 help=module.title,
-                on_click=open_module,
+                on_click=nav.open_module,
                 args=(mp.module_id, mp.resume_step),
             )
-
-
-def open_module(module_id: str, step: str) -> None:
-    """A button's callback, as in `nav.button`: Home is not drawn again on the way out."""
-    if step == "quiz":
-        nav.go(f"quiz:{module_id}")
-    nav.go(f"module:{module_id}", step=step)

@@ -132,7 +132,11 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
             st.markdown(voice_html(voice), unsafe_allow_html=True)
     audience = "public" if plain else "staff"
     for figure in section.figures:
-        chart_view.draw(chart_view.figure(figure, audience), figure.title, caption=figure.shown_caption(audience))
+        chart_view.draw(
+            chart_view.figure(figure, audience, chart_view.text_scale()),
+            figure.title,
+            caption=figure.shown_caption(audience),
+        )
     scenario_view.render_checks(module, section, track_id)
     if numbers:
         refs = {r.id: r for r in module.references}

@@ -1,4 +1,10 @@
-"""My progress: overall progress bar, per-module status and scores, change of track."""
+"""My progress: how the learner is doing and what to do next, at a glance.
+
+Top to bottom: how many modules are passed and the one next step (the page's only primary
+button), the modules as status tiles above the full module table, the check-ins (in words,
+as two small charts side by side on a wide screen, and the survey's table), scores and time,
+certificate, records and change of track. Every chart has its takeaway as a caption and its
+numbers as a table, so a screen reader user gets the same information."""
 
 from __future__ import annotations
 
@@ -10,10 +16,10 @@ import streamlit as st
 
 from course import analytics, certificates, xapi
 from course.learning import Refusal
-from course.progress import CheckIns, check_ins, completion_steps
+from course.progress import NOT_STARTED, CheckIns, LearnerProgress, check_ins, completion_steps
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
-from course.ui import chart_view, identity, renewal_view, state, widgets
+from course.ui import chart_view, identity, nav, renewal_view, state, widgets
 from course.ui.common import app_url, escape_markdown, find_cohort, notice, plain_table, require_track
 
 _log = logging.getLogger(__name__)
@@ -36,14 +42,13 @@ def render() -> None:
         f"Track: **{track.title}** · pass mark {track.pass_mark}%"
         + (f" · cohort **{escape_markdown(cohort)}**" if cohort else "")
     )
-    st.progress(
-        progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed ({progress.fraction:.0%})"
-    )
-    if progress.complete:
-        st.success("You have passed every module on this track.", icon=":material/celebration:")
-
+    done = check_ins(course, state.session().events())
+    scale = chart_view.text_scale()
+    _next_step(progress, done)
     widgets.due_line()
     st.header("Modules")
+    # Its table alternative is the module table right after it (the same statuses and more).
+    chart_view.draw(chart_view.learner_chart("status", progress.modules, scale=scale), "modules", table=False)
     rows = []
     for n, mp in enumerate(progress.modules, start=1):
         rows.append(
@@ -63,12 +68,10 @@ def render() -> None:
             }
         )
     plain_table(pd.DataFrame(rows))
-    done = check_ins(course, state.session().events())
-    _charts(progress, done)
-
-    _check_ins(done)
+    _check_ins(done, scale)
+    _score_and_time_charts(progress, scale)
     if track.certificate:
-        _certificate(progress)
+        _certificate(progress, track_id)
     joined = st.session_state.pop("joined-cohort", None)
     if joined:
         st.success(
@@ -122,8 +125,65 @@ def _join_cohort(track_id: str) -> None:
         st.rerun()
 
 
-def _check_ins(done: CheckIns) -> None:
-    st.header("Check-ins")
+def _next_step(progress: LearnerProgress, done: CheckIns) -> None:
+    """How far the learner is, and the one thing to do next as the page's primary button."""
+    course = state.course()
+    with st.container(border=True):
+        st.progress(
+            progress.fraction,
+            text=f"{progress.passed} of {len(progress.modules)} modules passed ({progress.fraction:.0%})",
+        )
+        nxt = progress.next_module()
+        if nxt is not None:
+            verb = "Start" if nxt.status == NOT_STARTED else "Continue"
+            n = progress.modules.index(nxt) + 1
+            st.markdown(f"**Next step:** {verb.lower()} module {n}, {escape_markdown(nxt.title)}.")
+            st.button(
+                f"{verb}: {nxt.title}",
+                type="primary",
+                icon=":material/play_arrow:",
+                key="progress-next",
+                on_click=nav.open_module,
+                args=(nxt.module_id, nxt.resume_step),
+            )
+        elif progress.complete and course.settings.post_test and done.post_percent is None:
+            st.markdown("**Next step:** you passed every module; take the final check to see what you learned.")
+            nav.button(
+                "Take the final check",
+                "final-check",
+                icon=":material/sports_score:",
+                key="progress-final",
+                type="primary",
+            )
+        elif progress.complete:
+            st.success("You have passed every module on this track.", icon=":material/celebration:")
+        else:  # every module not passed is locked: the learner waits for nothing they can do here
+            st.markdown("**Next step:** the next module opens when you pass the quiz before it.")
+
+
+def _change_charts(done: CheckIns, scale: float) -> None:
+    """Knowledge check and attitude survey, start against end: two small charts, side by side
+    where the page is wide enough (Streamlit stacks columns on a narrow screen; at a large
+    text size they stack everywhere, each then as wide as the page)."""
+    have_knowledge = done.pre_percent is not None or done.post_percent is not None
+    have_views = done.survey_start is not None
+    columns = st.columns(2, gap="medium") if have_knowledge and have_views and scale < 1.5 else None
+    if have_knowledge:
+        with columns[0] if columns else st.container():
+            chart_view.draw(
+                chart_view.learner_chart("pre_post", done.pre_percent, done.post_percent, scale=scale),
+                "knowledge check",
+            )
+    if done.survey_start is not None:
+        end = done.survey_end or {}
+        themes = tuple((t, (v, end.get(t))) for t, v in done.survey_start.items())
+        with columns[1] if columns else st.container():
+            chart_view.draw(chart_view.learner_chart("attitude", themes, scale=scale), "attitude survey by theme")
+
+
+def _check_ins(done: CheckIns, scale: float) -> None:
+    """The check-ins in words, as charts, and the survey's theme means as a table."""
+    st.header("Check-ins: since you started")
     if done.pre_percent is None and done.post_percent is None and done.survey_start is None:
         st.write("You have not taken the check-ins yet. They are on the Before you start and Final check pages.")
         return
@@ -133,6 +193,7 @@ def _check_ins(done: CheckIns) -> None:
     if done.gain is not None:
         line += f" (a change of **{done.gain:+.0f} points**)"
     st.markdown(line + ".")
+    _change_charts(done, scale)
     if done.survey_start is not None:
         rows = [
             {
@@ -147,7 +208,7 @@ def _check_ins(done: CheckIns) -> None:
         st.caption("This is the course's own feedback measure, not a validated scale.")
 
 
-def _certificate(progress) -> None:
+def _certificate(progress: LearnerProgress, track_id: str) -> None:
     course = state.course()
     learner = state.session()
     st.header("Certificate")
@@ -160,16 +221,16 @@ def _certificate(progress) -> None:
         st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
         return
     try:
-        renewal_view.renew_if_met(progress.track)  # e.g. the changed modules were passed again
+        renewal_view.renew_if_met(track_id)  # e.g. the changed modules were passed again
         mine = certificates.for_learner(db, learner.learner_id, secret)
     except StoreUnavailable:  # the database stopped answering after start-up
         st.write(CERTIFICATES_UNREACHABLE)
         return
     if mine:
-        renewal_view.show(mine[-1], progress.track)
+        renewal_view.show(mine[-1], track_id)
         return
     if not progress.complete:
-        steps = completion_steps(course.track(progress.track))  # the track's rule (course.yaml `completion:`)
+        steps = completion_steps(course.track(track_id))  # the track's rule (course.yaml `completion:`)
         st.write(
             f"Complete every module on this track to earn a certificate your employer can verify. In each module, {steps}."
         )
@@ -188,7 +249,7 @@ def _certificate(progress) -> None:
             return
         learner.sync(register=True)
         scores = [m.best_percent or 0.0 for m in progress.modules]
-        track = course.track(progress.track)
+        track = course.track(track_id)
         try:
             certificates.issue(
                 db,
@@ -244,21 +305,20 @@ def _records() -> None:
             st.rerun()
 
 
-def _charts(progress, done: CheckIns) -> None:
-    """Only this learner's own data: everything here comes from their own events."""
+def _score_and_time_charts(progress: LearnerProgress, scale: float) -> None:
+    """Best quiz score per module, and the estimated time spent on each. Only this learner's
+    own data: everything here comes from their own events."""
     course = state.course()
     events = state.session().events()
-    chart_view.draw(chart_view.learner_chart("progress", progress.modules), "your progress by module")
     minutes = analytics.time_per_module(course, events)
     on_track = {m.module_id for m in progress.modules}
     # To a tenth of a minute, as the table shows: the same numbers draw the same chart. Drawn
     # once there is a tenth of a minute to show (a few seconds' reading rounds to "0 min").
     by_title = tuple((course.module(mid).title, round(m, 1)) for mid, m in minutes.items() if mid in on_track)
+    st.header("Scores and time")
+    chart_view.draw(
+        chart_view.learner_chart("scores", progress.modules, scale=scale),
+        "best quiz score by module",
+    )
     if any(m for _, m in by_title):
-        chart_view.draw(chart_view.learner_chart("time", by_title), "time per module")
-    if done.pre_percent is not None or done.post_percent is not None:
-        chart_view.draw(chart_view.learner_chart("pre_post", done.pre_percent, done.post_percent), "knowledge check")
-    if done.survey_start is not None:
-        end = done.survey_end or {}
-        themes = tuple((t, (v, end.get(t))) for t, v in done.survey_start.items())
-        chart_view.draw(chart_view.learner_chart("attitude", themes), "attitude survey by theme")
+        chart_view.draw(chart_view.learner_chart("time", by_title, scale=scale), "time per module")

@@ -24,6 +24,16 @@ def page(key: str) -> StreamlitPage:
     return pages()[key]
 
 
+MENU_TRACK_KEY = "_course_menu_track"
+
+
+def menu_is_for(track: str | None) -> bool:
+    """True when this run's menu (built by the router before the page ran) lists `track`'s
+    modules: False right after a page recorded a first or different track, so that page
+    reruns (`st.rerun()`) and the menu shows the track's own modules in its order."""
+    return st.session_state.get(MENU_TRACK_KEY) == track
+
+
 FOCUS_KEY = "focus-heading"
 
 

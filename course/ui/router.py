@@ -68,9 +68,12 @@ def build(course: Course) -> list[StreamlitPage]:
     # A learner whose track is known sees that track's modules, numbered in its order (a
     # staff-only module is not in a public learner's menu; its address still says whose it is);
     # before a track is chosen, every module in course order. The track is the one last worked
-    # out: the menu is built before this run reads anything.
+    # out: the menu is built before this run reads anything, so a page that records a track
+    # reruns when this menu is not that track's (`nav.menu_is_for`; Home's track form).
     learner = st.session_state.get("learner")
     track_id = getattr(learner, "last_track", None)
+    # As worked out, even a track the content no longer has (so the check cannot loop).
+    st.session_state[nav.MENU_TRACK_KEY] = track_id
     shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
     numbers = {mid: n for n, mid in enumerate(shown or [m.id for m in course.modules], start=1)}
     for n, m in enumerate(course.modules, start=1):

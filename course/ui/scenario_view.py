@@ -4,7 +4,9 @@ A scenario shows one screen at a time: a step (situation, vitals table, choices)
 chosen option's feedback with Continue, and at an ending its rating in words, its debrief and
 links to the sections that teach the point, with "Go back and try the other choice" and
 "Start again". Each choice is an event holding the whole path so far (course.events), so the
-step on screen is derived from the learner's events: a reload resumes it. The new screen's
+step on screen is derived from the learner's events: a reload resumes it. "Go back" and "Start
+again" are not events (nothing was chosen): the step they lead to is kept in the session and in
+the address (`?back=`), so a reload shows that step, not the ending again. The new screen's
 heading (the first h3 of the page) takes the focus and a status region announces it. There is
 no timer anywhere.
 """
@@ -42,13 +44,37 @@ def _override_key(sid: str) -> str:
     return f"scenario-back-{sid}"
 
 
+BACK_PARAM = "back"  # `?back=<latest choice event id>.<choices kept>`: survives a reload
+
+
+def _back_value(path: tuple[str, ...], last_event_id: str) -> str:
+    return f"{last_event_id}.{len(path)}"
+
+
+def _back_from_address(play: scenario_play.Play) -> tuple[str, ...] | None:
+    """The path "Go back" or "Start again" left, as the address holds it: only for the
+    latest choice event (a later choice replaces it), and only a part of the recorded path
+    (a typed or stale address cannot lead anywhere the learner has not been)."""
+    value = st.query_params.get(BACK_PARAM)
+    if not value or play.last_event_id is None:
+        return None
+    event_id, _, kept = value.rpartition(".")
+    if event_id != play.last_event_id or not kept.isdigit() or int(kept) >= len(play.path):
+        return None
+    return play.path[: int(kept)]
+
+
 def _current(scenario: BranchingScenario) -> scenario_play.Play:
     """The learner's play-through: from their events, unless they went back or started again
-    since their latest choice (kept for this session; their next choice is an event)."""
+    since their latest choice (kept for this session and in the address, so a reload keeps
+    it; their next choice is an event)."""
     play = scenario_play.current(scenario, state.session().events())
     override = st.session_state.get(_override_key(scenario.id))
     if override is not None and override[1] == play.last_event_id:
         return scenario_play.play(scenario, override[0], play.last_event_id)
+    back = _back_from_address(play)
+    if back is not None:
+        return scenario_play.play(scenario, back, play.last_event_id)
     return play
 
 
@@ -59,6 +85,7 @@ def _choose(scenario: BranchingScenario, step: Step, choice_id: str, path: tuple
     recorded = state.session().choose_in_scenario(scenario, step, choice_id, path, track)
     st.session_state[_feedback_key(scenario.id)] = recorded.event_id
     st.session_state.pop(_override_key(scenario.id), None)
+    st.query_params.pop(BACK_PARAM, None)
     nav.focus_after_run("h3")
 
 
@@ -69,6 +96,8 @@ def _continue(scenario: BranchingScenario) -> None:
 
 def _go_back(scenario: BranchingScenario, path: tuple[str, ...], last_event_id: str | None) -> None:
     st.session_state[_override_key(scenario.id)] = (path, last_event_id)
+    if last_event_id is not None:
+        st.query_params[BACK_PARAM] = _back_value(path, last_event_id)
     st.session_state.pop(_feedback_key(scenario.id), None)
     nav.focus_after_run("h3")
 

@@ -144,6 +144,30 @@ def test_a_reload_resumes_the_step_from_the_learners_events(scenario):
     assert words(scenario.step("calm").situation) in shown(fresh)
 
 
+@pytest.mark.parametrize(("button_key", "expected"), [("back", "Step 2"), ("again", "Step 1")])
+def test_a_reload_after_going_back_from_an_ending_shows_the_step_gone_back_to(scenario, button_key, expected):
+    # Used to show the ending again: going back was kept only in the session a reload loses.
+    at = open_scenario()
+    at = choose(at, scenario, "arrival", "stay")
+    at = at.button(key=f"continue-{scenario.id}").click().run()
+    at = choose(at, scenario, "calm", "rush")
+    at = at.button(key=f"continue-{scenario.id}").click().run()
+    assert at.subheader[0].value == "Ending: Sam was rushed"
+    at = at.button(key=f"{button_key}-{scenario.id}").click().run()
+    assert at.subheader[0].value == f"{expected}: what is happening"
+    code = at.session_state["learner"].resume_code
+    fresh = new_app(resume=code)  # a reload: the same address in a new session
+    for name in at.query_params:
+        fresh.query_params[name] = at.query_params[name]
+    fresh = go(fresh, "basics")
+    assert fresh.subheader[0].value == f"{expected}: what is happening"
+    # The next choice is recorded as before and leads on from that step.
+    if button_key == "back":
+        fresh = choose(fresh, scenario, "calm", "explain")
+        fresh = fresh.button(key=f"continue-{scenario.id}").click().run()
+        assert fresh.subheader[0].value == "Ending: Sam felt safe"
+
+
 def test_completing_records_the_ending_rating_and_path(scenario):
     at = open_scenario()
     at = choose(at, scenario, "arrival", "leave")

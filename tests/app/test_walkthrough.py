@@ -79,6 +79,33 @@ def test_new_learner_first_chooses_a_track(app):
     assert "Education, not medical advice" in texts(app)
 
 
+def menu(at: AppTest) -> list[str]:
+    """The sidebar menu's module entries as this run drew them: the titles of the visible
+    module pages Streamlit registered (`st.navigation`), in order."""
+    from course.ui import nav
+
+    built = at.session_state[nav.PAGES_KEY]
+    visible = {p.url_path for key, p in built.items() if key.startswith("module:") and p.visibility == "visible"}
+    return [info["page_name"] for info in at._registered_pages.values() if info.get("url_pathname") in visible]
+
+
+@pytest.mark.parametrize("track_id", ["public", "staff"])
+def test_the_menu_lists_the_chosen_tracks_modules_on_the_first_page_after_start(app, real_course, track_id):
+    # Used to keep the menu from before the choice (every module, in course order) until the
+    # next click: a public learner saw the staff-only Onboarding module listed, and numbers
+    # that were not the track's.
+    track = real_course.track(track_id)
+    at = choose_track(app, track.title)
+    assert at.header[0].value == f"Your course: {track.title}"
+    assert menu(at) == [f"{n}. {real_course.module(mid).title}" for n, mid in enumerate(track.modules, start=1)]
+    if track_id == "public":
+        assert not any("Onboarding" in entry for entry in menu(at))
+    # The focus still goes to "Your course: ...", which replaced the form and its button.
+    from tests.app.test_check_ins import focus_targets
+
+    assert focus_targets(at) == ["h2"]
+
+
 def test_starting_without_choosing_a_track_says_what_to_do(app):
     button(app, "Start the course").click().run()
     assert "Choose one of the tracks above" in texts(app)

@@ -156,3 +156,21 @@ def test_choosing_an_answer_saves_it_and_leaves_the_focus_on_it(page, course_ser
     wait_ready(page)
     first = page.locator("[data-testid=stMain] [data-testid=stRadio]").first
     assert first.locator("input[type=radio]").evaluate_all("rs => rs.map(r => r.checked)")[:2] == [False, True]
+
+
+def test_after_choosing_a_track_the_menu_is_the_tracks_and_the_focus_on_its_course_heading(
+    page, course_server, real_course
+):
+    # The menu used to stay the one from before the choice (every module, course numbering)
+    # until the next click; the fix runs Home once more, and the focus must still land on
+    # "Your course: ...", which replaced the form and its button.
+    track = real_course.track("public")
+    page.goto(course_server.url)
+    wait_ready(page)
+    page.get_by_text(track.title, exact=True).click()
+    page.get_by_role("button", name="Start the course").first.click()
+    focused = focus_settles(page, "f.where === 'H2'")
+    assert focused["text"] == f"Your course: {track.title}" and focused["inView"]
+    links = page.locator("[data-testid=stSidebarNav] [data-testid=stSidebarNavLink]").all_inner_texts()
+    modules = [text.strip() for text in links if text.strip()[:1].isdigit()]
+    assert modules == [f"{n}. {real_course.module(mid).title}" for n, mid in enumerate(track.modules, start=1)]

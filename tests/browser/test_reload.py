@@ -107,3 +107,26 @@ def test_quiz_answers_chosen_before_a_reload_are_filled_back_in(page, course_ser
         chosen = groups.nth(i).locator("input[type=radio]:checked")
         assert chosen.count() == 1
         assert groups.nth(i).locator("label", has=page.locator("input:checked")).inner_text().strip() == text
+
+
+def test_a_reload_after_going_back_from_a_scenario_ending_shows_the_step_gone_back_to(page, course_server, real_course):
+    # Used to show the ending again: "Go back" was kept only in the session a reload ends.
+    scenario = real_course.scenarios["friend-starting-treatment"]
+    start(page, course_server, "Community and self-paced learning")
+    page.goto(f"{course_server.url}/{scenario.module}?step=scenario:{scenario.id}")
+    wait_ready(page)
+    step, n = scenario.step(scenario.start), 1
+    while True:
+        choice = step.choices[0]
+        click(page, "button", choice.text)
+        click(page, "button", "Continue")
+        if scenario.ending(choice.next) is not None:
+            break
+        step, n = scenario.step(choice.next), n + 1
+    assert page.locator("h3").first.inner_text() == f"Ending: {scenario.ending(choice.next).title}"
+    click(page, "button", "Go back and try the other choice")
+    assert page.locator("h3").first.inner_text() == f"Step {n}: what is happening"
+
+    reload(page)
+    assert page.locator("h3").first.inner_text() == f"Step {n}: what is happening"
+    assert page.get_by_role("button", name=step.choices[-1].text).count() == 1

@@ -32,13 +32,19 @@ def render() -> None:
         return
     if learner.track is None:
         # The form is drawn in a placeholder, so that once a track is chosen the course map
-        # replaces it in the same script run (an st.rerun() would run the page twice).
+        # replaces it in the same script run.
         slot = st.empty()
         with slot.container():
             if not choose_track():
                 return
-        slot.empty()
         nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
+        if not nav.menu_is_for(learner.track):
+            # The menu was built before the choice, with every module in course order: run
+            # once more so it lists the track's modules in its numbering. The form stays on
+            # screen until the course map replaces it (no blank flash); the focus request
+            # above is kept for that run.
+            st.rerun()
+        slot.empty()
     widgets.due_line()
     course_map()
 

@@ -38,6 +38,12 @@ else:  # run by Streamlit for each browser tab: the router
         page = st.navigation(router.build(loaded.course), expanded=True)
         lms_launch.before_page(page.url_path)  # a learning platform's launch names the learner
         identity.before_page(page.url_path)
+        # A launch or a resume link can name a learner whose track the menu (built above, before
+        # it was known) does not list: run once more so the first page already shows their own
+        # menu. The router records the track it built for, so this cannot loop.
+        learner = st.session_state.get("learner")
+        if learner is not None and not nav.menu_is_for(learner.track):
+            st.rerun()
         content_error.notice_for_trainers()  # production serving the last good content
         router.after_navigation(page.url_path)
         page.run()

@@ -324,3 +324,17 @@ def test_without_pango_an_issued_certificate_says_the_pdf_cannot_be_made_and_sta
     assert "Download certificate (PDF)" not in [d.proto.label for d in at.get("download_button")]
     assert any("can't be made on this server right now" in w.value for w in at.warning)
     assert "Pango is not installed" in caplog.text
+
+
+def test_a_resume_link_opens_with_the_learners_own_track_menu(real_course, isolated_store):
+    # The menu is built before the resume link names the learner: it used to list every module
+    # in course order (the public learner saw the staff-only Onboarding module) until the next
+    # click.
+    from tests.app.test_walkthrough import menu
+
+    at = choose_track(new_app(), "Community and self-paced learning")
+    code = at.session_state["learner"].resume_code
+    fresh = new_app(resume=code)  # another device: a brand-new session
+    assert "Welcome back. Your progress is restored." in texts(fresh)
+    public = real_course.track("public")
+    assert menu(fresh) == [f"{n}. {real_course.module(mid).title}" for n, mid in enumerate(public.modules, start=1)]

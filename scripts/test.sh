@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the whole test suite: lint, content validation, unit, app and store tests.
+# Run the whole test suite: lint, type check, content validation, then every test layer.
 # Installs what it needs: the virtual environment, pinned packages, and PostgreSQL from
 # Debian's packages for the store tests, Chromium for the browser tests, and Pango, fontconfig
 # and fonts for the PDFs (run as root, or install the Debian packages postgresql, chromium,
@@ -10,6 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet .
+echo "== mypy (course/, settings in pyproject.toml)"
+.venv/bin/mypy
 echo "== content"
 .venv/bin/python -m course validate
 echo "== Chromium (Debian package) for the browser tests"

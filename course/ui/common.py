@@ -7,7 +7,9 @@ import html
 import re
 import urllib.parse
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course import settings
 from course.learning import Refusal
@@ -91,7 +93,7 @@ def waiting_for_record() -> None:
     st.button("Try again", icon=":material/refresh:", key="try-record-again")  # a rerun reads it again
 
 
-def live_region(slot, text: str, tone: str = "neutral") -> None:
+def live_region(slot: DeltaGenerator, text: str, tone: str = "neutral") -> None:
     """A status message screen readers announce when it changes (WCAG 4.1.3).
 
     Streamlit's alerts are role="status" regions. Drawn into the same placeholder on every
@@ -224,7 +226,7 @@ def code_as_typed(text: str, limit: int = 40) -> str:
     return escape_markdown(shown(clean_code(text), limit))
 
 
-def plain_table(table) -> None:
+def plain_table(table: pd.DataFrame) -> None:
     """`st.table` with every text cell shown as written: st.table reads its cells as Markdown,
     so "1. History" became a numbered list inside its cell, read out as a list (WCAG 1.3.1)."""
     st.table(table.map(lambda v: escape_markdown(v) if isinstance(v, str) else v), hide_index=True)

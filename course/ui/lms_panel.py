@@ -10,11 +10,12 @@ import streamlit as st
 
 from course import dates
 from course.lms import completions, outbox
-from course.records import StoreUnavailable
+from course.records import Store, StoreUnavailable
+from course.schema import Course
 from course.ui import state
 
 
-def render(db, course, cohort: str | None, since: datetime | None) -> None:
+def render(db: Store, course: Course, cohort: str | None, since: datetime | None) -> None:
     st.header("Learning platforms")
     st.subheader("Completions for your LMS or spreadsheet")
     if cohort is None:

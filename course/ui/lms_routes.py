@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from course.lms import launch as lms_launch
 from course.lms.package import LAUNCH_ROUTE
+
+if TYPE_CHECKING:  # for the annotations only: starlette is imported where a response is made
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 _log = logging.getLogger(__name__)
 CMI5_ROUTE = "/api/course/cmi5/launch"
@@ -60,7 +64,7 @@ def allowed_origin(origin: str | None, ancestors: str) -> bool:
     return False
 
 
-def _json(body: dict[str, Any], status: int, origin: str | None = None) -> Any:
+def _json(body: dict[str, Any], status: int, origin: str | None = None) -> Response:
     from starlette.responses import Response
 
     response = Response(json.dumps(body), status_code=status, media_type="application/json")
@@ -77,13 +81,13 @@ def _secret() -> bytes:
     return signing.signing_base()
 
 
-async def scorm_launch(request) -> Any:
+async def scorm_launch(request: Request) -> Response:
     """POST /api/course/lms/launch: JSON {student_id, student_name, module, track, location}."""
     from course.ui import state, web
 
     origin = request.headers.get("origin")
     ancestors = web.current_frame_ancestors()
-    if not allowed_origin(origin, ancestors):
+    if origin is None or not allowed_origin(origin, ancestors):  # said here too so origin is a str below
         _log.warning("LMS launch refused from origin %r (not in COURSE_FRAME_ANCESTORS)", origin)
         return _json(
             {
@@ -137,7 +141,7 @@ def launch_path(launch: lms_launch.Launch, token: str) -> str:
     return f"/{launch.module}?" + urlencode(query)
 
 
-async def cmi5_launch(request) -> Any:
+async def cmi5_launch(request: Request) -> Response:
     """GET /api/course/cmi5/launch?module=&track=&endpoint=&fetch=&actor=&registration=&activityId="""
     from starlette.responses import HTMLResponse, RedirectResponse
 

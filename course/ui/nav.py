@@ -7,6 +7,7 @@ another, so the UI's imports run one way (see docs/architecture.md)."""
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -118,7 +119,7 @@ def after_page() -> None:
         focus(target, scroll="top" if target == "h1" else "center")
 
 
-def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options) -> None:
+def button(label: str, to: str, *, key: str | None = None, query: dict[str, str] | None = None, **options: Any) -> None:
     """A button that opens page `to`. It switches page in its callback, before this page's
     script runs again, so the page being left is not drawn once more on the way out
     (docs/performance.md, finding 9). `options` are `st.button`'s."""

@@ -16,7 +16,7 @@ import streamlit as st
 from course import certificates, dates, refresh, renewal
 from course.analytics import MIN_GROUP
 from course.events import Event
-from course.records import StoreUnavailable
+from course.records import Store, StoreUnavailable
 from course.schema import Course
 from course.ui import state
 from course.ui.common import escape_markdown, plain_table
@@ -156,7 +156,7 @@ def render(course: Course, events: Sequence[Event], cohort: str | None) -> None:
         )
 
 
-def _revoke(db, secret: bytes) -> None:
+def _revoke(db: Store, secret: bytes) -> None:
     with st.form("revoke-certificate", clear_on_submit=False):
         st.markdown("**Revoke a certificate**")
         cert_id = st.text_input("Certificate id to revoke", key="revoke-id")
@@ -180,6 +180,7 @@ def _revoke(db, secret: bytes) -> None:
         )
         return
     record = db.certificate_record(cert.certificate_id)
+    assert record is not None  # verify has just read it
     if cert.certificate_id in renewal.revocations(db.events(record.learner_id)):
         st.info(f"Certificate {cert.certificate_id} is already revoked.", icon=":material/info:")
         return

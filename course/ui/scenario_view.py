@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course import scenario_play
 from course.events import check_of
@@ -167,7 +168,14 @@ def vitals_table(step: Step) -> None:
     st.table(frame.map(escape_markdown), hide_index=True)
 
 
-def _step(module: Module, scenario: BranchingScenario, play, step: Step, track_id: str, status) -> None:
+def _step(
+    module: Module,
+    scenario: BranchingScenario,
+    play: scenario_play.Play,
+    step: Step,
+    track_id: str,
+    status: DeltaGenerator,
+) -> None:
     live_region(status, f"Step {play.number}. Read what is happening, then choose what you would do.")
     st.subheader(f"Step {play.number}: what is happening", anchor=False)
     texts = [step.situation]
@@ -185,7 +193,7 @@ def _step(module: Module, scenario: BranchingScenario, play, step: Step, track_i
     _references(module, texts)
 
 
-def _feedback(module: Module, scenario: BranchingScenario, play, status) -> None:
+def _feedback(module: Module, scenario: BranchingScenario, play: scenario_play.Play, status: DeltaGenerator) -> None:
     step, choice = play.taken[-1]
     live_region(status, "Your choice is saved. Read the feedback, then press Continue.")
     st.subheader(f"Step {len(play.taken)}: feedback on your choice", anchor=False)
@@ -203,7 +211,7 @@ def _feedback(module: Module, scenario: BranchingScenario, play, status) -> None
     _references(module, texts)
 
 
-def _ending(module: Module, scenario: BranchingScenario, play, status) -> None:
+def _ending(module: Module, scenario: BranchingScenario, play: scenario_play.Play, status: DeltaGenerator) -> None:
     ending = play.ending
     assert ending is not None
     live_region(

@@ -40,6 +40,7 @@ import threading
 from typing import Any
 
 from streamlit import config
+from streamlit.config_option import ConfigOption
 
 _log = logging.getLogger(__name__)
 _state: dict[str, Any] = {"installed": False, "reparsing": 0}
@@ -61,7 +62,9 @@ def install() -> bool:
         return False
 
     @functools.wraps(original_parse)
-    def get_config_options(force_reparse: bool = False, options_from_flags: dict[str, Any] | None = None):
+    def get_config_options(
+        force_reparse: bool = False, options_from_flags: dict[str, Any] | None = None
+    ) -> dict[str, ConfigOption]:
         if not force_reparse:
             return original_parse(force_reparse, options_from_flags)
         # Counted before the dict is replaced and until it is complete, so a reader that

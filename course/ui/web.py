@@ -32,18 +32,23 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from course import settings
-from course.trainer_auth import LOOPBACK, client_address, parse_proxies, trusted_peer
+from course.trainer_auth import LOOPBACK, Network, client_address, parse_proxies, trusted_peer
 from course.ui.signing import COOKIES, read_cookie_token
 
 # Re-exported: the cookie route's tokens, where tests and operators' scripts found them before.
 from course.ui.signing import TOKEN_SECONDS as TOKEN_SECONDS
 from course.ui.signing import cookie_token as cookie_token
 from course.ui.signing import signing_base as signing_base
+
+if TYPE_CHECKING:  # for the annotations only: starlette is imported where a route or response is made
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 FRAME_ANCESTORS_SETTING = settings.FRAME_ANCESTORS.name
 TRUSTED_PROXIES_SETTING = settings.TRUSTED_PROXIES.name
@@ -94,7 +99,7 @@ def _checked_frame_ancestors(value: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _checked_proxies(value: str | None) -> tuple:
+def _checked_proxies(value: str | None) -> tuple[Network, ...]:
     try:
         return parse_proxies(LOOPBACK if value is None else value)
     except ValueError as exc:
@@ -107,7 +112,7 @@ def current_frame_ancestors() -> str:
     return _checked_frame_ancestors(_setting(FRAME_ANCESTORS_SETTING))
 
 
-def trusted_proxies() -> tuple:
+def trusted_proxies() -> tuple[Network, ...]:
     return _checked_proxies(_setting(TRUSTED_PROXIES_SETTING))
 
 
@@ -209,7 +214,7 @@ def cookie_header(name: str, value: str | None, *, https: bool, max_age: int | N
     return "; ".join(parts)
 
 
-async def cookie_route(request) -> Any:
+async def cookie_route(request: Request) -> Response:
     """POST /api/course/cookie with a token as the body: answers 204 with the Set-Cookie the
     token names, or 400. Same-origin only (the Origin header, when sent, must be this host)."""
     from starlette.responses import Response
@@ -238,12 +243,12 @@ async def cookie_route(request) -> Any:
 # --------------------------------------------------------------------------- middleware
 
 
-def _header(scope: dict, name: bytes) -> str | None:
+def _header(scope: Scope, name: bytes) -> str | None:
     values = [v for k, v in scope.get("headers", ()) if k == name]
     return b", ".join(values).decode("latin1") if values else None
 
 
-def resolve(scope: dict, proxies) -> None:
+def resolve(scope: Scope, proxies: tuple[Network, ...]) -> None:
     """Settle the scope's client address and scheme: from X-Forwarded-For and -Proto only
     when the connection comes from a trusted proxy."""
     client = scope.get("client")
@@ -260,7 +265,7 @@ def resolve(scope: dict, proxies) -> None:
         scope["scheme"] = proto if scope["type"] == "http" else proto.replace("http", "ws")
 
 
-def _has_cookie(scope: dict, name: str) -> bool:
+def _has_cookie(scope: Scope, name: str) -> bool:
     cookies = _header(scope, b"cookie") or ""
     return any(part.strip().startswith(name + "=") for part in cookies.split(";"))
 
@@ -268,11 +273,11 @@ def _has_cookie(scope: dict, name: str) -> bool:
 class SecurityHeaders:
     """Pure ASGI middleware (websockets pass through untouched but for the client address)."""
 
-    def __init__(self, app: Callable, join_paths: Iterable[str] = ("/join",)) -> None:
+    def __init__(self, app: ASGIApp, join_paths: Iterable[str] = ("/join",)) -> None:
         self.app = app
         self.join_paths = tuple(join_paths)
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         resolve(scope, trusted_proxies())
@@ -286,7 +291,7 @@ class SecurityHeaders:
             and not _has_cookie(scope, VOTER_COOKIE)
         )
 
-        async def send_with_headers(message):
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from course import dates
 from course.progress import OVERVIEW, SUMMARY, steps
-from course.schema import CITATION_MARK, BranchingScenario, Module, Section, Voice
+from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
 from course.ui import chart_view, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 
@@ -154,7 +154,7 @@ def _cited(section: Section) -> list[str]:
     return order + [r for r in section.references if r not in order]
 
 
-def _citation(ref) -> str:
+def _citation(ref: Reference) -> str:
     return f"{ref.citation} [{ref.url}]({ref.url})" if ref.url else ref.citation
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course.events import FAILED, PASSED, quiz_activity
 from course.grading import QuizResult, is_answered
 from course.learning import Refusal
 from course.progress import PASSED_STATUS
-from course.schema import Gradable, Module, Quiz
+from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import kept, nav, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.kept import Keep
@@ -117,7 +118,7 @@ def recorded_result(quiz_id: str, track_id: str, attempt: int) -> str | None:
     return None
 
 
-def _submitted_elsewhere(quiz_id: str, track_id: str, result) -> None:
+def _submitted_elsewhere(quiz_id: str, track_id: str, result: tuple[int, QuizResult] | None) -> None:
     """The attempt this tab has on screen was submitted in another tab of the same learner:
     say so (and how it went) instead of silently starting the next attempt."""
     shown = st.session_state.get(_attempt_key(quiz_id, track_id))
@@ -133,7 +134,7 @@ def _submitted_elsewhere(quiz_id: str, track_id: str, result) -> None:
     )
 
 
-def _attempt(quiz_id: str, track_id: str, recorded: int, result) -> int:
+def _attempt(quiz_id: str, track_id: str, recorded: int, result: tuple[int, QuizResult] | None) -> int:
     """The attempt on screen: the one whose result is shown, or the next after every attempt
     recorded on this track (in any session, so a resume link does not start again at 1)."""
     key = _attempt_key(quiz_id, track_id)
@@ -149,7 +150,14 @@ def _form(track_id: str, attempt: int) -> str:
     return f"{track_id}-{attempt}"
 
 
-def _show_form(quiz: Quiz, items, attempt: int, track_id: str, pass_mark: int, status) -> None:
+def _show_form(
+    quiz: Quiz,
+    items: list[tuple[Scenario | None, Gradable]],
+    attempt: int,
+    track_id: str,
+    pass_mark: int,
+    status: DeltaGenerator,
+) -> None:
     st.header("Questions")
     form = _form(track_id, attempt)
     keep = Keep(quiz_activity(quiz.id), track_id, attempt)
@@ -256,7 +264,9 @@ def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses
     return picked
 
 
-def _show_result(module: Module, quiz: Quiz, result: QuizResult, items, track_id: str) -> None:
+def _show_result(
+    module: Module, quiz: Quiz, result: QuizResult, items: list[tuple[Scenario | None, Gradable]], track_id: str
+) -> None:
     st.header("Your result")
     _actions(module, quiz, result, track_id, "top")
     refs = {r.id: r.citation for m in state.course().modules for r in m.references}

@@ -7,13 +7,15 @@ feeds the learner's schedule and the trainers' retention figures but never a mod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course import certificates, refresh, renewal
-from course.events import COMPLETED, refresher_activity
+from course.events import COMPLETED, Event, refresher_activity
+from course.grading import QuestionResult
 from course.learning import Refusal
 from course.records import StoreUnavailable
 from course.ui import kept, nav, question_widgets, renewal_view, state
@@ -25,7 +27,7 @@ RESULT_KEY = "refresher-result"  # (attempt, [(item, QuestionResult)], percent)
 MISSING_KEY = "refresher-missing"
 
 
-def _attempt(events) -> int:
+def _attempt(events: Iterable[Event]) -> int:
     return 1 + sum(e.verb == COMPLETED and e.activity == refresher_activity() for e in events)
 
 
@@ -85,7 +87,7 @@ def _form(attempt: int) -> str:
     return f"refresh-{attempt}"
 
 
-def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status) -> None:
+def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status: DeltaGenerator) -> None:
     course = state.course()
     st.header("Questions")
     form = _form(attempt)
@@ -147,7 +149,9 @@ def _submit(attempt: int, track_id: str) -> None:
     nav.focus_after_run(question_widgets.RESULT_HEADING)
 
 
-def _show_result(result, status, track_id: str) -> None:
+def _show_result(
+    result: tuple[int, list[tuple[refresh.Item, QuestionResult]], float], status: DeltaGenerator, track_id: str
+) -> None:
     _, results, percent = result
     course = state.course()
     right = sum(r.correct for _, r in results)
@@ -160,14 +164,15 @@ def _show_result(result, status, track_id: str) -> None:
     for n, (item, r) in enumerate(results, start=1):
         module = course.module(item.module_id)
         headings = {s.id: s.heading for s in module.sections}
-        heading = headings.get(item.section_id or "")
+        section_id = item.section_id or ""  # a section id is never empty: "" finds no heading
+        heading = headings.get(section_id)
         with st.container(border=True, key=f"{question_widgets.FEEDBACK}{n}"):
             question_widgets.question_feedback(n, item.question, r, refs, heading)
             if heading:
                 nav.button(
                     f"Read “{heading}” in “{module.title}”",
                     f"module:{module.id}",
-                    query={"step": item.section_id},
+                    query={"step": section_id},
                     icon=":material/menu_book:",
                     key=f"section-{n}",
                 )

@@ -230,8 +230,15 @@ def _title_lines(title: str, scale: float = 1.0) -> str | list[str]:
 
 def _lines(text: str, chars: int, scale: float) -> str | list[str]:
     """`text` as one line, or as several of at most `chars` characters at `scale`."""
-    lines = textwrap.wrap(text, _chars(chars, scale))
+    lines = _wrap(text, _chars(chars, scale))
     return lines[0] if len(lines) == 1 else lines
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """`text` in lines of about `chars` characters, broken only between words or after a hyphen
+    the text has: a word longer than a line keeps a line of its own rather than being cut in
+    two ("antidepres" / "sant" at 200% text, issue 22); the chart leaves room for it."""
+    return textwrap.wrap(text, chars, break_long_words=False)
 
 
 def _chars(chars: int, scale: float) -> int:
@@ -297,11 +304,11 @@ class _Rows:
         return len(self.rows) - 1
 
     def label(self, text: str) -> None:
-        for line in textwrap.wrap(text, self.line_chars) or [""]:
+        for line in _wrap(text, self.line_chars) or [""]:
             self._add("label", text=line)
 
     def note(self, text: str) -> None:
-        for line in textwrap.wrap(text, self.line_chars) or [""]:
+        for line in _wrap(text, self.line_chars) or [""]:
             self._add("note", text=line)
 
     def bar(self, name: str, value: float, value_text: str, **fields: Any) -> None:

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from course import charts as chart_builders
 from course import records
 from course.poll_charts import poll_description, poll_tally_chart, poll_tally_table
 from course.polls import poll_questions
@@ -157,6 +158,25 @@ def test_a_figure_slide_on_the_projector_has_its_description_and_a_data_table(re
         figure_slide.figure.label_title,
         figure_slide.figure.value_title,
     ]
+
+
+def test_a_figure_on_the_projector_is_drawn_for_the_room_and_its_caption_shown_once(real_course, db):
+    deck = build_slides(real_course, MODULE, "public")
+    figure_slide = next(s for s in deck if s.figure is not None)
+    _, code = start()
+    db.set_slide(code, figure_slide.number)
+    projector = no_errors(tab("audience", room=code))
+    (spec,) = charts(projector)
+    # Drawn for a room screen (the page scales it with the screen), with no title of its own
+    # under the slide's heading, which is the figure's title.
+    assert spec["width"] == chart_builders.ROOM_WIDTH
+    assert "title" not in spec
+    sizes = [layer["mark"]["fontSize"] for layer in spec["layer"] if layer["mark"].get("type") == "text"]
+    assert sizes and min(sizes) == chart_builders.ROOM_FONT
+    assert spec["config"]["axis"]["labelFontSize"] == chart_builders.ROOM_FONT
+    # The caption is the slide's text: once on the screen, not again under the chart.
+    shown = page_text(projector)
+    assert shown.count(figure_slide.figure.caption) == 1, shown
 
 
 def test_a_presenter_whose_page_reloaded_carries_on_with_the_room_code(real_course, db):

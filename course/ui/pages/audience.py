@@ -55,11 +55,14 @@ PROJECTOR_CSS = """
 .st-key-projector-join { border: calc(0.3 * var(--room)) solid #000000; border-radius: calc(1 * var(--room));
   padding: calc(1.2 * var(--room)) calc(2 * var(--room)); }
 .st-key-projector-join strong { font-size: calc(3 * var(--room)) !important; }
-/* The results chart is drawn for a 1200 px wide room screen (course.poll_charts.ROOM) and
-   scaled with the screen, text and all: an SVG keeps its proportions at any width. */
+/* The results chart and a slide's figure are drawn for a 1200 px wide room screen
+   (course.poll_charts.ROOM, chart_view.ROOM_WIDTH) and scaled with the screen, text and all:
+   an SVG keeps its proportions at any width. */
 .st-key-projector-results [data-testid="stElementContainer"], .st-key-projector-results [data-testid="stFullScreenFrame"] > div,
-.st-key-projector-results [data-testid="stVegaLiteChart"],
-.st-key-projector-results svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
+.st-key-projector-results [data-testid="stVegaLiteChart"], .st-key-projector-results svg.marks,
+.st-key-projector-figure [data-testid="stElementContainer"], .st-key-projector-figure [data-testid="stFullScreenFrame"] > div,
+.st-key-projector-figure [data-testid="stVegaLiteChart"],
+.st-key-projector-figure svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
 .st-key-projector-results details summary p { font-size: calc(1.9 * var(--room)) !important; }
 """
 
@@ -114,7 +117,7 @@ def _audience_view() -> None:
         else:
             if slide.kind != "title":  # the title slide's heading is the page title already
                 st.header(slide.heading, anchor=False)
-            room_ui.slide_body(slide)
+            room_ui.slide_body(slide, room=True)
 
 
 def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:

@@ -120,7 +120,7 @@ def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = F
     (charts.room_figure_chart, sized with the screen by the projector page; `scale` unused).
     The public audience's chart is described by the figure's public alt text where it has one. Figures are not hashable, so they are kept by identity,
     each entry holding its figure so that the identity cannot be reused while the entry exists."""
-    key = (id(fig), audience, scale, room)
+    key = (id(fig), audience, 1.0 if room else scale, room)
     entry = _FIGURES.get(key)
     if entry is not None and entry[0] is fig:
         return entry[1]

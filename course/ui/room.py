@@ -99,7 +99,8 @@ def slide_body(slide: Slide, *, with_table: bool = True, room: bool = False) -> 
         )
     figure = slide.figure
     if figure is not None:
-        prepared = chart_view.figure(figure, room=room)
+        # On the presenter's own screen, at the presenter's text size like every chart.
+        prepared = chart_view.figure(figure, scale=chart_view.text_scale(), room=room)
         if room:
             with st.container(key="projector-figure"):
                 st.vega_lite_chart(spec=prepared.spec_dict(), width="content")

@@ -948,7 +948,13 @@ def score_distribution_chart(
             f"{reached} of {len(values)} learners ({100 * reached / len(values):.0f}%) reached the "
             f"{pass_mark:g}% pass mark; the median score was {median:.0f}%."
         )
-    return _dash_style(_narrow(bars + counts + rule + rule_text).properties(height=220), title, description, scale)
+    # Its own autosize: Streamlit's default ("fit") fits the whole chart, title included, into
+    # the fixed height, so a title wrapped to several lines at 200% squeezed the plot flat.
+    # "fit-x" fits the width only; the plot keeps its height and the chart grows with its title.
+    chart = _narrow(bars + counts + rule + rule_text).properties(
+        height=220, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+    return _dash_style(chart, title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: items

@@ -27,3 +27,12 @@ def test_a_text_row_at_200_percent_keeps_every_word_whole():
     labels = [r["text"] for r in rows(spec) if r["kind"] == "label"]
     assert len(labels) > 2
     assert _rejoined(labels) == f"1. {name}: Passed", f"a word broken in two: {labels}"
+
+
+def test_a_long_title_at_200_percent_does_not_squeeze_the_score_histogram():
+    """The histogram has a fixed plot height. Streamlit fits a chart without its own `autosize`
+    into that height title and all, so at 200% a six-line title left a plot 35 px high (seen on
+    the trainer dashboard at 1280 px); the chart fits only its width and keeps its plot height."""
+    spec = c.vega_lite(c.score_distribution_chart([50.0, 80.0, 90.0, 70.0, 60.0, 85.0], 80, title=LONG, scale=2.0))
+    assert spec["height"] == 440
+    assert spec.get("autosize", {}).get("type") == "fit-x", spec.get("autosize")

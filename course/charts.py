@@ -204,6 +204,81 @@ def figure_chart(figure: Figure, scale: float = 1.0) -> alt.LayerChart:
     return build(figure, scale)
 
 
+# A figure on the projector is drawn for a screen ROOM_WIDTH pixels wide with ROOM_FONT pixel
+# text, and the projector page scales the drawing with the screen, as it does the poll results
+# (course.poll_charts.ROOM): 36 px text at 1920x1080, 24 px at 1280x720, beside 46 and 31 px
+# slide text. Each label sits left of its mark, in a column of its own, so a row is one line
+# high: a figure of seven one-line rows fits a 1280x720 screen under the slide's heading and
+# two lines of slide text.
+ROOM_WIDTH = 1240
+ROOM_FONT = 26
+ROOM_LINE = 30  # pixels per line of a label
+ROOM_ROW_GAP = 16  # pixels between one row's label and the next
+ROOM_LABEL_WIDTH = 540  # the label column; the plot takes the rest
+ROOM_LABEL_CHARS = 42  # a label wraps here: about 500 pixels of 26-pixel text
+ROOM_VALUE_ROOM = 130  # right of the plot, for the value written after a bar
+
+
+def room_figure_chart(figure: Figure) -> alt.LayerChart:
+    """A content figure drawn for a room (the projector): labels left of their marks, values
+    written beside them, no chart title (the slide's heading is the figure's title)."""
+    points = sorted(figure.data, key=lambda p: p.value) if figure.type == "timeline" else list(figure.data)
+    wrapped = [_wrap(p.label, ROOM_LABEL_CHARS) or [""] for p in points]
+    data = pd.DataFrame(
+        {
+            "label": [p.label for p in points],
+            "value": [p.value for p in points],
+            "text": ["\n".join(lines) for lines in wrapped],
+        }
+    )
+    lines = max((len(w) for w in wrapped), default=1)
+    plot = [ROOM_LABEL_WIDTH, ROOM_WIDTH - ROOM_VALUE_ROOM]
+    if figure.type == "timeline":
+        lo, hi = float(data["value"].min()), float(data["value"].max())
+        pad = max(2.0, (hi - lo) * 0.08)
+        value_format = "d"
+        x = alt.X(
+            "value:Q",
+            title=figure.value_title,
+            scale=alt.Scale(domain=[lo - pad, hi + pad], range=plot),
+            axis=alt.Axis(format="d", tickCount=6),
+        )
+    else:
+        value_format = ",.6~r"
+        x = alt.X(
+            "value:Q", title=figure.value_title, scale=alt.Scale(nice=True, range=plot), axis=alt.Axis(tickCount=6)
+        )
+    y = alt.Y("label:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.1))
+    tooltip = [
+        alt.Tooltip("label:N", title=figure.label_title),
+        alt.Tooltip("value:Q", title=figure.value_title, format=value_format),
+    ]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    labels = base.mark_text(
+        align="left",
+        baseline="middle",
+        lineBreak="\n",
+        lineHeight=ROOM_LINE,
+        color=TEXT_COLOUR,
+        font=FONT,
+        fontSize=ROOM_FONT,
+    ).encode(x=alt.value(0), text="text:N")
+    values = base.mark_text(
+        align="left", baseline="middle", dx=16, color=TEXT_COLOUR, font=FONT, fontSize=ROOM_FONT
+    ).encode(x=x, text=alt.Text("value:Q", format=value_format))
+    if figure.type == "timeline":
+        marks = base.mark_point(filled=True, size=440, color=BAR_COLOUR, shape="diamond", opacity=1).encode(x=x)
+    else:
+        marks = base.mark_bar(color=BAR_COLOUR, size=28).encode(x=x)
+    room_axis = {**AXIS_STYLE, "labelFontSize": ROOM_FONT, "titleFontSize": ROOM_FONT, "labelPadding": 8}
+    return (
+        (marks + labels + values)
+        .properties(height=alt.Step(lines * ROOM_LINE + ROOM_ROW_GAP), width=ROOM_WIDTH, description=figure.alt)
+        .configure_axis(**room_axis)
+        .configure_view(stroke=None)
+    )
+
+
 # --------------------------------------------------------------------------- dashboard charts
 #
 # Learner and trainer dashboard charts. Same promises as the figure charts above: plain data
@@ -230,8 +305,15 @@ def _title_lines(title: str, scale: float = 1.0) -> str | list[str]:
 
 def _lines(text: str, chars: int, scale: float) -> str | list[str]:
     """`text` as one line, or as several of at most `chars` characters at `scale`."""
-    lines = textwrap.wrap(text, _chars(chars, scale))
+    lines = _wrap(text, _chars(chars, scale))
     return lines[0] if len(lines) == 1 else lines
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """`text` in lines of about `chars` characters, broken only between words or after a hyphen
+    the text has: a word longer than a line keeps a line of its own rather than being cut in
+    two ("antidepres" / "sant" at 200% text, issue 22); the chart leaves room for it."""
+    return textwrap.wrap(text, chars, break_long_words=False)
 
 
 def _chars(chars: int, scale: float) -> int:
@@ -297,11 +379,11 @@ class _Rows:
         return len(self.rows) - 1
 
     def label(self, text: str) -> None:
-        for line in textwrap.wrap(text, self.line_chars) or [""]:
+        for line in _wrap(text, self.line_chars) or [""]:
             self._add("label", text=line)
 
     def note(self, text: str) -> None:
-        for line in textwrap.wrap(text, self.line_chars) or [""]:
+        for line in _wrap(text, self.line_chars) or [""]:
             self._add("note", text=line)
 
     def bar(self, name: str, value: float, value_text: str, **fields: Any) -> None:
@@ -866,7 +948,13 @@ def score_distribution_chart(
             f"{reached} of {len(values)} learners ({100 * reached / len(values):.0f}%) reached the "
             f"{pass_mark:g}% pass mark; the median score was {median:.0f}%."
         )
-    return _dash_style(_narrow(bars + counts + rule + rule_text).properties(height=220), title, description, scale)
+    # Its own autosize: Streamlit's default ("fit") fits the whole chart, title included, into
+    # the fixed height, so a title wrapped to several lines at 200% squeezed the plot flat.
+    # "fit-x" fits the width only; the plot keeps its height and the chart grows with its title.
+    chart = _narrow(bars + counts + rule + rule_text).properties(
+        height=220, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+    return _dash_style(chart, title, description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: items

@@ -111,22 +111,24 @@ _LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]
 }
 
 
-_FIGURES: dict[tuple[int, str, float], tuple[Any, Prepared]] = {}
+_FIGURES: dict[tuple[int, str, float, bool], tuple[Any, Prepared]] = {}
 
 
-def figure(fig: Any, audience: str = "staff", scale: float = 1.0) -> Prepared:
+def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = False) -> Prepared:
     """A content figure's chart, built once per figure object and audience (the parsed course
-    lives for the whole process). The public audience's chart is described by the figure's
-    public alt text where it has one. Figures are not hashable, so they are kept by identity,
+    lives for the whole process); `room=True` draws it for the projector
+    (charts.room_figure_chart, sized with the screen by the projector page; `scale` unused).
+    The public audience's chart is described by the figure's public alt text where it has one. Figures are not hashable, so they are kept by identity,
     each entry holding its figure so that the identity cannot be reused while the entry exists."""
-    key = (id(fig), audience, scale)
+    key = (id(fig), audience, 1.0 if room else scale, room)
     entry = _FIGURES.get(key)
     if entry is not None and entry[0] is fig:
         return entry[1]
     described = fig
     if audience == "public" and getattr(fig, "plain_alt", None):
         described = fig.model_copy(update={"alt": fig.plain_alt})
-    prepared = prepare(charts.figure_chart(described, scale), charts.figure_table(fig))
+    chart = charts.room_figure_chart(described) if room else charts.figure_chart(described, scale)
+    prepared = prepare(chart, charts.figure_table(fig))
     if len(_FIGURES) >= 512:  # another course was loaded (tests): start again
         _FIGURES.clear()
     _FIGURES[key] = (fig, prepared)

@@ -83,8 +83,10 @@ def slide_markdown(paragraphs: tuple[str, ...]) -> str:
     return "\n\n".join(blocks)
 
 
-def slide_body(slide: Slide, *, with_table: bool = True) -> None:
-    """What the room sees of a slide below its heading (never the speaker notes)."""
+def slide_body(slide: Slide, *, with_table: bool = True, room: bool = False) -> None:
+    """What the room sees of a slide below its heading (never the speaker notes); `room=True`
+    on the projector, whose figures are drawn for a room (chart_view.figure) in a container
+    the projector page scales with the screen."""
     if slide.parts > 1:
         st.caption(f"Part {slide.part} of {slide.parts}")
     if slide.paragraphs:
@@ -97,9 +99,15 @@ def slide_body(slide: Slide, *, with_table: bool = True) -> None:
         )
     figure = slide.figure
     if figure is not None:
-        prepared = chart_view.figure(figure)
-        st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
-        st.caption(figure.caption)
+        # On the presenter's own screen, at the presenter's text size like every chart.
+        prepared = chart_view.figure(figure, scale=chart_view.text_scale(), room=room)
+        if room:
+            with st.container(key="projector-figure"):
+                st.vega_lite_chart(spec=prepared.spec_dict(), width="content")
+        else:
+            st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
+        if figure.caption not in slide.paragraphs:  # a figure slide's text is its caption: once
+            st.caption(figure.caption)
         st.markdown(f"**Description:** {escape_markdown(figure.alt)}")
         if with_table:
             with st.expander(f"Data table: {figure.title}"):

@@ -16,15 +16,18 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from course import charts as chart_builders
 from course import records
 from course.poll_charts import poll_description, poll_tally_chart, poll_tally_table
 from course.polls import poll_questions
 from course.records import Store, open_store, presentations_table
 from course.slides import build_slides
+from course.ui import display
 from course.ui import room as room_ui
 from course.ui.pages import join, presenter
 from course.ui.pages.join import ANSWERED_MESSAGE, ENDED_MESSAGE, NO_POLL_MESSAGE
 from tests.app.test_check_ins import focus_targets
+from tests.unit.test_chart_scale import font_sizes
 
 HARNESS = str(Path(__file__).with_name("presenter_harness.py"))
 MODULE = "history"
@@ -157,6 +160,39 @@ def test_a_figure_slide_on_the_projector_has_its_description_and_a_data_table(re
         figure_slide.figure.label_title,
         figure_slide.figure.value_title,
     ]
+
+
+def test_a_figure_on_the_projector_is_drawn_for_the_room_and_its_caption_shown_once(real_course, db):
+    deck = build_slides(real_course, MODULE, "public")
+    figure_slide = next(s for s in deck if s.figure is not None)
+    _, code = start()
+    db.set_slide(code, figure_slide.number)
+    projector = no_errors(tab("audience", room=code))
+    (spec,) = charts(projector)
+    # Drawn for a room screen (the page scales it with the screen), with no title of its own
+    # under the slide's heading, which is the figure's title.
+    assert spec["width"] == chart_builders.ROOM_WIDTH
+    assert "title" not in spec
+    sizes = [layer["mark"]["fontSize"] for layer in spec["layer"] if layer["mark"].get("type") == "text"]
+    assert sizes and min(sizes) == chart_builders.ROOM_FONT
+    assert spec["config"]["axis"]["labelFontSize"] == chart_builders.ROOM_FONT
+    # The caption is the slide's text: once on the screen, not again under the chart.
+    shown = page_text(projector)
+    assert shown.count(figure_slide.figure.caption) == 1, shown
+
+
+def test_the_presenter_s_figure_follows_the_presenter_s_text_size(real_course, db):
+    """At 200% text the presenter's own view of a figure slide draws the figure at 200% too."""
+    deck = build_slides(real_course, MODULE, "public")
+    figure_slide = next(s for s in deck if s.figure is not None)
+    sizes = {}
+    for size in (100, 200):
+        at, code = start()
+        at.session_state[display.KEY] = {"text_size": size}
+        db.set_slide(code, figure_slide.number)
+        (spec,) = charts(no_errors(at.run()))
+        sizes[size] = [*font_sizes(spec), spec["title"]["fontSize"], spec["config"]["axis"]["labelFontSize"]]
+    assert sizes[100] and sizes[200] == [2 * s for s in sizes[100]]
 
 
 def test_a_presenter_whose_page_reloaded_carries_on_with_the_room_code(real_course, db):

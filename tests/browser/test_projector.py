@@ -10,6 +10,7 @@ import pytest
 
 from course.polls import poll_questions
 from course.records import open_store
+from course.slides import build_slides
 from tests.browser.a11y import audit
 from tests.browser.conftest import wait_ready
 
@@ -51,18 +52,22 @@ TEXT_SIZES_JS = """
 
 @pytest.fixture(scope="module")
 def rooms(course_server, real_course):
-    """A room showing slide 3, and a room whose first poll's results are revealed."""
+    """A room showing slide 3, a room showing the module's figure, and a room whose first
+    poll's results are revealed."""
     store = open_store(course_server.db_url)
     try:
         slides = store.start_presentation(MODULE, "public", created_by="browser test")
         store.set_slide(slides, 3)
+        figure = store.start_presentation(MODULE, "public", created_by="browser test")
+        deck = build_slides(real_course, MODULE, "public")
+        store.set_slide(figure, next(s.number for s in deck if s.figure is not None))
         polled = store.start_presentation(MODULE, "public", created_by="browser test")
         question = poll_questions(real_course, MODULE, "public")[0]
         poll_id = store.open_poll(polled, question.id)
         for n, option in enumerate([0, 0, 0, 1, 1, 2]):
             store.answer_poll(poll_id, f"browser-phone-{n}", question.options[option][0])
         store.reveal_poll(poll_id)
-        return {"slides": slides, "results": polled}
+        return {"slides": slides, "figure": figure, "results": polled}
     finally:
         store.close()
 
@@ -80,17 +85,30 @@ def test_the_projector_shows_no_menu_or_chrome_and_every_text_reads_from_the_bac
         page.goto(f"{course_server.url}/audience?room={code}")
         wait_ready(page)
         assert page.evaluate(VISIBLE_CHROME_JS) == [], f"{kind}: the menu or Streamlit's chrome is on the projector"
+        # What the room sees, taken before any check so that a failing check has its picture.
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"projector-{kind}-{width}x{height}.png"))
         texts = page.evaluate(TEXT_SIZES_JS)
         assert texts, f"{kind}: no text found"
         small = [t for t in texts if t["size"] < smallest]
         assert not small, f"{kind} at {width}x{height}: text under {smallest:.0f} px: {small[:5]}"
-        if kind == "results":
-            assert page.locator("[data-testid=stVegaLiteChart]").count() == 1, "the results chart"
+        if kind in ("results", "figure"):
+            assert page.locator("[data-testid=stVegaLiteChart]").count() == 1, f"the {kind} chart"
             chart = page.locator("[data-testid=stVegaLiteChart] svg.marks").first.bounding_box()
-            assert chart and chart["width"] >= 0.8 * width, "the chart spans the screen"
+            assert chart and chart["width"] >= 0.8 * width, f"the {kind} chart spans the screen"
+        if kind == "figure":
+            # A figure is drawn for the room like the results: its labels, values and title
+            # sized with the screen (the test above: none under 1/32 of its height), its
+            # longest side inside the screen, and the chart whole on the screen with the
+            # slide's heading above it, no scrolling needed.
+            svg = page.locator("[data-testid=stVegaLiteChart] svg.marks").first
+            chart_texts = svg.evaluate("s => [...s.querySelectorAll('text')].map(t => t.textContent)")
+            assert "First made (CI-581)" in chart_texts, chart_texts
+            sizes = [t["size"] for t in texts if t["text"] in chart_texts]
+            assert sizes and min(sizes) >= smallest, f"figure text at {width}x{height}: {sorted(sizes)[:5]}"
+            assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width, f"the figure is cut off: {chart}"
+            assert chart["y"] + chart["height"] <= height, f"the figure runs below a {width}x{height} screen: {chart}"
         problems += audit(page, f"projector {kind} at {width}x{height}")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"projector-{kind}-{width}x{height}.png"))
     page.context.close()
     assert not problems, "\n".join(problems)
 

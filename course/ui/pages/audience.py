@@ -7,6 +7,7 @@ sized to the screen (a share of the viewport, so the same page reads at 1920x108
 re-reads the room's slide every second, so it follows the presenter from any browser or server.
 While a poll is open it shows the question and how to answer; once the presenter reveals the
 results, a chart drawn for a room (course.poll_charts.ROOM) with the same numbers as a table.
+A slide's figure is drawn for a room the same way (course.charts.room_figure_chart).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ __all__ = ["PROJECTOR_CSS", "render_audience"]
 # one projector fits on every other: slide text 2.4 of it (46 px at 1080p, 31 px at 720p), and
 # nothing smaller than 1.9 of it (36 px at 1080p, 24 px at 720p: 1/30 of the screen's height,
 # readable at the back of a room that the screen suits; the results chart's text is 28 px drawn
-# for a 1200 px screen, scaled with it). Scoped to the projector's own containers and Streamlit's chrome, which this
+# for a 1200 px screen and a figure's 26 px for a 1240 px screen, each scaled with it). Scoped to the projector's own containers and Streamlit's chrome, which this
 # page alone hides: the menu, header, toolbar and sidebar are for learners, not the room.
 PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
@@ -55,11 +56,14 @@ PROJECTOR_CSS = """
 .st-key-projector-join { border: calc(0.3 * var(--room)) solid #000000; border-radius: calc(1 * var(--room));
   padding: calc(1.2 * var(--room)) calc(2 * var(--room)); }
 .st-key-projector-join strong { font-size: calc(3 * var(--room)) !important; }
-/* The results chart is drawn for a 1200 px wide room screen (course.poll_charts.ROOM) and
-   scaled with the screen, text and all: an SVG keeps its proportions at any width. */
+/* The results chart and a slide's figure are drawn for a 1200 px wide room screen
+   (course.poll_charts.ROOM, chart_view.ROOM_WIDTH) and scaled with the screen, text and all:
+   an SVG keeps its proportions at any width. */
 .st-key-projector-results [data-testid="stElementContainer"], .st-key-projector-results [data-testid="stFullScreenFrame"] > div,
-.st-key-projector-results [data-testid="stVegaLiteChart"],
-.st-key-projector-results svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
+.st-key-projector-results [data-testid="stVegaLiteChart"], .st-key-projector-results svg.marks,
+.st-key-projector-figure [data-testid="stElementContainer"], .st-key-projector-figure [data-testid="stFullScreenFrame"] > div,
+.st-key-projector-figure [data-testid="stVegaLiteChart"],
+.st-key-projector-figure svg.marks { width: 100% !important; max-width: none !important; height: auto !important; }
 .st-key-projector-results details summary p { font-size: calc(1.9 * var(--room)) !important; }
 """
 
@@ -114,7 +118,7 @@ def _audience_view() -> None:
         else:
             if slide.kind != "title":  # the title slide's heading is the page title already
                 st.header(slide.heading, anchor=False)
-            room_ui.slide_body(slide)
+            room_ui.slide_body(slide, room=True)
 
 
 def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:

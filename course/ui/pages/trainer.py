@@ -97,17 +97,21 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
 # Each figure's chart as Vega-Lite JSON, kept while the figure itself is cached (by identity:
 # `_figure` hands out the same object until a new event arrives), so a render that recomputes
 # nothing builds no Altair chart either (they cost most of a next render: docs/performance.md).
-_PREPARED: dict[tuple[int, str], tuple[object, chart_view.Prepared]] = {}
+# Kept per text size too: a chart is built for the trainer's text size (Display settings), so
+# at 200% its text doubles and its text rows wrap for that size, not for 100% (issue 22).
+_PREPARED: dict[tuple[int, str, float], tuple[object, chart_view.Prepared]] = {}
 
 
-def _show(figure: object, chart: Callable[[], Any], table: Callable[[], pd.DataFrame], name: str) -> None:
-    """chart_view.show for a dashboard figure, the chart built once per figure and name."""
-    key = (id(figure), name)
+def _show(figure: object, chart: Callable[[float], Any], table: Callable[[], pd.DataFrame], name: str) -> None:
+    """chart_view.show for a dashboard figure, the chart (`chart(scale)`) built once per figure,
+    name and text size."""
+    scale = chart_view.text_scale()
+    key = (id(figure), name, scale)
     entry = _PREPARED.get(key)
     if entry is None or entry[0] is not figure:
         if len(_PREPARED) >= 256:  # old figures' charts: start again rather than grow
             _PREPARED.clear()
-        entry = (figure, chart_view.prepare(chart(), table()))
+        entry = (figure, chart_view.prepare(chart(scale), table()))
         _PREPARED[key] = entry
     chart_view.draw(entry[1], name)
 
@@ -166,7 +170,12 @@ def render() -> None:
 
     steps = _fig("funnel", key, track)
     st.header("Completion by module")
-    _show(steps, lambda: charts.funnel_chart(steps), lambda: charts.funnel_table(steps), "completion by module")
+    _show(
+        steps,
+        lambda scale: charts.funnel_chart(steps, scale=scale),
+        lambda: charts.funnel_table(steps),
+        "completion by module",
+    )
 
     st.header("Quiz scores")
     module_titles = {course.module(m).title: m for m in course.track(track).modules}
@@ -174,8 +183,8 @@ def render() -> None:
     dist = _fig("scores", key, (course.module(module_titles[picked]).quiz, track))
     _show(
         dist,
-        lambda: charts.score_distribution_chart(
-            dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}"
+        lambda scale: charts.score_distribution_chart(
+            dist, course.track(track).pass_mark, title=f"Best quiz scores: {picked}", scale=scale
         ),
         lambda: charts.score_distribution_table(dist),
         f"quiz scores for {picked}",
@@ -309,7 +318,7 @@ def _items(course: Course, key: Key, module_titles: dict[str, str]) -> list[anal
     items = _fig("items", key, module.quiz)
     _show(
         items,
-        lambda: charts.item_facility_chart(items, title=f"How hard each question is: {picked}"),
+        lambda scale: charts.item_facility_chart(items, title=f"How hard each question is: {picked}", scale=scale),
         lambda: charts.item_facility_table(items),
         f"question facility for {picked}",
     )
@@ -355,14 +364,18 @@ def _changes(key: Key) -> dict[str, analytics.Change]:
     knowledge, attitudes = _fig("changes", key)
     _show(
         knowledge,
-        lambda: charts.change_chart([knowledge], unit="percentage points", title="Knowledge check: change"),
+        lambda scale: charts.change_chart(
+            [knowledge], unit="percentage points", title="Knowledge check: change", scale=scale
+        ),
         lambda: charts.change_table([knowledge]),
         "knowledge change",
     )
     if attitudes:
         _show(
             attitudes,
-            lambda: charts.change_chart(attitudes, unit="scale points", title="Attitudes: change by theme"),
+            lambda scale: charts.change_chart(
+                attitudes, unit="scale points", title="Attitudes: change by theme", scale=scale
+            ),
             lambda: charts.change_table(attitudes),
             "attitude change",
         )

@@ -217,7 +217,9 @@ def _freshness(newest: analytics_db.Newest, as_of_seq: int, as_of: float) -> str
     )
 
 
-def _period(value) -> tuple[datetime | None, datetime | None]:
+def _period(value: object) -> tuple[datetime | None, datetime | None]:
+    """The date input's value (one day, a range, or a range still being picked) as the
+    half-open UTC interval it selects; (None, None) for no dates."""
     if isinstance(value, tuple) and len(value) == 2:
         start, end = value
     elif isinstance(value, tuple) and len(value) == 1:
@@ -232,7 +234,7 @@ def _period(value) -> tuple[datetime | None, datetime | None]:
     )
 
 
-def _cohorts(db, course) -> None:
+def _cohorts(db: Store, course: Course) -> None:
     st.header("Cohorts")
     st.write("Create a cohort, then give its code to your staff: they enter it when they choose the staff track.")
     with st.form("new-cohort", clear_on_submit=True):  # a second press does not make a twin

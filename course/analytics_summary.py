@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 
@@ -58,11 +58,12 @@ class Selection(Protocol):
 
 ev = events_table.c
 CHUNK = 500  # learner ids per IN list
+FORMAT = 2  # of the rows: part of the fingerprint, so rows written another way are rebuilt
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One answer as item statistics read it (score, max score, success, response)."""
+class Answer(NamedTuple):
+    """One answer as item statistics read it (score, max score, success, response). A named
+    tuple: 260,000 are made for one quiz at 20,000 learners, and a tuple is the cheapest to make."""
 
     score: float | None
     max_score: float | None
@@ -79,7 +80,7 @@ class QuizMap:
 
     @property
     def fingerprint(self) -> str:
-        text = json.dumps([sorted(self.quizzes.items()), sorted(self.tests)], ensure_ascii=False)
+        text = json.dumps([FORMAT, sorted(self.quizzes.items()), sorted(self.tests)], ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def by_question(self) -> dict[str, list[str]]:
@@ -165,7 +166,7 @@ def _compute(qmap: QuizMap) -> Any:
                     "last_at": acc.last_at,
                     "cohort": None if mixed else next(iter(acc.cohorts)),
                     "mixed": mixed,
-                    "answers": json.dumps(acc.answers, ensure_ascii=False, separators=(",", ":")),
+                    "answers": _lines(acc.answers),
                 }
 
     return compute
@@ -189,8 +190,29 @@ def refresh(store: Store, course: Course) -> None:
         store.summary_update(pending, _compute(qmap))
 
 
-def _answers(text: str) -> dict[str, Answer]:
-    return {qid: Answer(*a) for qid, a in json.loads(text).items()}
+def _lines(answers: dict[str, list[Any]]) -> str:
+    """A row's answers as text: one line per question, its id and its answer (score, max
+    score, success, response) each as JSON, a tab between (JSON never holds a raw tab or
+    newline). Lines, not one JSON object: a quiz's answers repeat a few texts ("[1.0,1.0,
+    true,\"b\"]") thousands of times, and read line by line each distinct text is decoded once."""
+    dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return "\n".join(f"{dump(qid)}\t{dump(a)}" for qid, a in answers.items())
+
+
+def _answers(text: str, decoded: dict[str, Any]) -> dict[str, Answer]:
+    """The answers of `_lines` text; `decoded` keeps every id and answer text decoded so far
+    (shared by all the rows of one read; item statistics only read the answers)."""
+    out: dict[str, Answer] = {}
+    for line in text.split("\n"):
+        qid_text, _, answer_text = line.partition("\t")
+        qid = decoded.get(qid_text)
+        if qid is None:
+            qid = decoded[qid_text] = json.loads(qid_text)
+        answer = decoded.get(answer_text)
+        if answer is None:
+            answer = decoded[answer_text] = Answer._make(json.loads(answer_text))
+        out[qid] = answer
+    return out
 
 
 def first_attempt_answers(
@@ -199,47 +221,59 @@ def first_attempt_answers(
     """As `analytics_db.first_attempt_answers`, from the summary (brought up to date first)."""
     refresh(store, course)
     t = quiz_first_table.c
+    since, until, cohort = selection.since, selection.until, selection.cohort
+    # Which rows the selection holds whole, and which not at all, decided in the query: the
+    # times are then never turned into Python datetimes (that was a third of the read).
+    none: list[sa.ColumnElement[bool]] = []
+    inside: list[sa.ColumnElement[bool]] = []
+    if until is not None:
+        none.append(t.first_at >= until)  # none of their answers to it are in the period
+        inside.append(t.last_at < until)
+    if since is not None:
+        none.append(t.last_at < since)
+        inside.append(t.first_at >= since)
+    if cohort is not None:  # all made in another cohort (or in none)
+        none.append(sa.and_(sa.not_(t.mixed), sa.or_(t.cohort.is_(None), t.cohort != cohort)))
+        inside.append(sa.not_(t.mixed))
     query = (
-        sa.select(t.learner_id, t.first_at, t.first_seq, t.last_at, t.cohort, t.mixed, t.answers)
-        .where(t.quiz_id == quiz_id)
+        sa.select(t.learner_id, sa.and_(sa.true(), *inside).label("inside"), t.answers)
+        .where(t.quiz_id == quiz_id, sa.not_(sa.or_(sa.false(), *none)))
         .order_by(t.first_at, t.first_seq)
     )
-    since, until, cohort = selection.since, selection.until, selection.cohort
-    whole: list[tuple[datetime, int, str, str]] = []
-    partial: list[str] = []
-    for r in store.query_rows(query):
-        if (until is not None and r.first_at >= until) or (since is not None and r.last_at < since):
-            continue  # none of their answers to it are in the period
-        if cohort is not None and not r.mixed and r.cohort != cohort:
-            continue  # all made in another cohort
-        inside = (since is None or r.first_at >= since) and (until is None or r.last_at < until)
-        if inside and (cohort is None or not r.mixed):
-            whole.append((r.first_at, r.first_seq, r.learner_id, r.answers))
-        else:
-            partial.append(r.learner_id)
-    found: list[tuple[datetime, int, str, dict[str, Answer]]] = [(a, s, lid, _answers(x)) for a, s, lid, x in whole]
-    if partial:  # only their answers in the selection count: worked out from those events
-        qmap = quiz_map(course)
-        index = {qid: [quiz_id] for qid in qmap.quizzes[quiz_id]}
-        for start in range(0, len(partial), CHUNK):
-            query = (
-                sa.select(*ANSWER_COLUMNS)
-                .where(
-                    selection.where(
-                        events_table,
-                        ev.verb == ANSWERED,
-                        ev.learner_id.in_(partial[start : start + CHUNK]),
-                        ev.activity.in_([f"question/{q}" for q in index]),
-                    )
+    rows = store.query_rows(query)
+    partial = [r.learner_id for r in rows if not r.inside]
+    decoded: dict[str, Any] = {}
+    if not partial:  # the usual case: every row as it is, in the order of the first answer
+        return {r.learner_id: _answers(r.answers, decoded) for r in rows}
+    # Some learners have only part of their answers in the selection: the rows held whole
+    # and those learners worked out again are put in order of their first answer counted.
+    keys = sa.select(t.learner_id, t.first_at, t.first_seq).where(t.quiz_id == quiz_id)
+    key_of = {r.learner_id: (r.first_at, r.first_seq) for r in store.query_rows(keys)}
+    found: list[tuple[datetime, int, str, dict[str, Answer]]] = [
+        (*key_of[r.learner_id], r.learner_id, _answers(r.answers, decoded)) for r in rows if r.inside
+    ]
+    # Only their answers in the selection count: worked out from those events.
+    qmap = quiz_map(course)
+    index = {qid: [quiz_id] for qid in qmap.quizzes[quiz_id]}
+    for start in range(0, len(partial), CHUNK):
+        query = (
+            sa.select(*ANSWER_COLUMNS)
+            .where(
+                selection.where(
+                    events_table,
+                    ev.verb == ANSWERED,
+                    ev.learner_id.in_(partial[start : start + CHUNK]),
+                    ev.activity.in_([f"question/{q}" for q in index]),
                 )
-                .order_by(ev.learner_id, ev.timestamp, ev.seq)
             )
-            for learner, mine in groupby(store.query_rows(query), key=lambda r: r.learner_id):
-                acc = _first_attempts(mine, index, qmap.tests).get(quiz_id)
-                if acc is not None:
-                    answers = {q: Answer(*a) for q, a in acc.answers.items()}
-                    found.append((acc.first_at, acc.first_seq, learner, answers))
-        found.sort(key=lambda f: (f[0], f[1]))
+            .order_by(ev.learner_id, ev.timestamp, ev.seq)
+        )
+        for learner, mine in groupby(store.query_rows(query), key=lambda r: r.learner_id):
+            acc = _first_attempts(mine, index, qmap.tests).get(quiz_id)
+            if acc is not None:
+                answers = {q: Answer._make(a) for q, a in acc.answers.items()}
+                found.append((acc.first_at, acc.first_seq, learner, answers))
+    found.sort(key=lambda f: (f[0], f[1]))
     return {lid: answers for _, _, lid, answers in found}
 
 

@@ -239,7 +239,8 @@ quiz_first_table = sa.Table(
     sa.Column("last_at", UTCDateTime, nullable=False),  # the last answer to the quiz's questions
     sa.Column("cohort", sa.String(64)),  # the cohort all of them were made in
     sa.Column("mixed", sa.Boolean, nullable=False),  # made in more than one cohort: cohort unused
-    sa.Column("answers", sa.Text, nullable=False),  # JSON {question id: [score, max, success, response]}
+    # One line per answer: the question id (JSON), a tab, [score, max, success, response] (JSON).
+    sa.Column("answers", sa.Text, nullable=False),
 )
 sa.Index("ix_analytics_quiz_first_order", quiz_first_table.c.quiz_id, quiz_first_table.c.first_at)
 

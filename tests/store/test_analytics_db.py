@@ -435,3 +435,23 @@ def test_the_summary_follows_the_course_content(course, db_url):
         assert adb.item_analysis(store, course, sel, quiz_id) == a.item_analysis(course, stored, quiz_id)
     assert store.summary_fingerprint() == summary.quiz_map(course).fingerprint
     store.close()
+
+
+def test_the_rebuild_command_builds_the_summary_from_the_events(real_course, db_url, capsys):
+    # `python -m course analytics-rebuild --db URL`: after an upgrade, so no trainer waits.
+    from course import analytics_summary as summary
+    from course.cli import main
+
+    store = open_store(db_url)
+    quiz = real_course.module(real_course.track("staff").modules[0]).quiz
+    for n in range(6):
+        for _, q in real_course.quizzes[quiz].items("staff"):
+            store.append(
+                ev(f"C{n}", n, ANSWERED, f"question/{q.id}", attempt=1, score=1.0, max_score=1.0, track="staff")
+            )
+    assert store.summary_fingerprint() is None and len(store.summary_pending()) == 6
+    assert main(["analytics-rebuild", "--db", db_url]) == 0
+    assert "rebuilt the dashboard summary: 6 learner-and-quiz rows" in capsys.readouterr().out
+    assert store.summary_fingerprint() == summary.quiz_map(real_course).fingerprint
+    assert not store.summary_pending()
+    store.close()

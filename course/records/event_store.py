@@ -244,5 +244,5 @@ class EventStore(StoreCore):
             conn.execute(sa.delete(drafts_table).where(drafts_table.c.learner_id == learner_id))
             conn.execute(sa.delete(certificates_table).where(certificates_table.c.learner_id == learner_id))
             conn.execute(sa.delete(learners_table).where(learners_table.c.learner_id == learner_id))
-            summary.forget_learner(conn, learner_id)
+            summary.forget_learner(self, conn, learner_id)
         return deleted

@@ -11,6 +11,7 @@ erased with `delete_learner` loses their rows and mark in the transaction that e
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -47,11 +48,26 @@ def _is_answer(verb: str, activity: str) -> bool:
     return verb == ANSWERED and activity.startswith("question/")
 
 
+# Stores whose database has the summary tables (m011). `open_store` migrates before any write,
+# so only a Store made directly on an older schema (a migration test's) lacks them; that is
+# checked, each time, until they are there.
+_READY: weakref.WeakSet[StoreCore] = weakref.WeakSet()
+
+
+def _ready(store: StoreCore, conn: Connection) -> bool:
+    if store in _READY:
+        return True
+    if not sa.inspect(conn).has_table(summary_pending_table.name):
+        return False
+    _READY.add(store)
+    return True
+
+
 def mark_pending(store: StoreCore, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Mark the learners with answers among `rows` (about to be stored on `conn`) as needing
     their summary rows worked out again. One upsert per learner: the row's version goes up."""
     learners = sorted({r["learner_id"] for r in rows if _is_answer(r["verb"], r["activity"])})
-    if not learners:
+    if not learners or not _ready(store, conn):
         return
     table = summary_pending_table
     stmt = store._insert(table)
@@ -59,8 +75,10 @@ def mark_pending(store: StoreCore, conn: Connection, rows: Sequence[dict[str, An
     conn.execute(stmt, [{"learner_id": lid, "version": 1} for lid in learners])
 
 
-def forget_learner(conn: Connection, learner_id: str) -> None:
+def forget_learner(store: StoreCore, conn: Connection, learner_id: str) -> None:
     """Delete a learner's summary rows and mark (their erasure, in its transaction)."""
+    if not _ready(store, conn):
+        return
     conn.execute(sa.delete(quiz_first_table).where(quiz_first_table.c.learner_id == learner_id))
     conn.execute(sa.delete(summary_pending_table).where(summary_pending_table.c.learner_id == learner_id))
 

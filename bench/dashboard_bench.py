@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # main before issue 26's branch was merged: the dashboard that loads every event of the
 # selection into Python (with the scenario, renewal and learning-platform panels of issues 20,
 # 21 and 27). The first benchmark's baseline, 3241ad2, predates those panels.
-BASELINE = "0eb7028"
+BASELINE = "0eb7028"  # --baseline 6b60b3a: main before the derived summary (issue 26, round 3)
 PASSCODE = "benchmark trainer passcode"
 COHORTS = 10
 
@@ -92,6 +92,23 @@ def seed(db_url: str, learners: int, rng: random.Random) -> int:
     store.optimize()
     store.close()
     return total
+
+
+def rebuild_summary(db_url: str) -> float:
+    """Build the dashboard's derived summary from the seeded events, as `python -m course
+    analytics-rebuild` does after an upgrade; returns the seconds it took. (Seeding marked every
+    learner; without this the first render would work all of them out, the same work.)"""
+    from course import analytics_summary
+    from course.loader import load_course
+    from course.records import open_store
+
+    course = load_course(ROOT)
+    store = open_store(db_url)
+    t0 = time.perf_counter()
+    analytics_summary.rebuild(store, course)
+    took = time.perf_counter() - t0
+    store.close()
+    return took
 
 
 # --------------------------------------------------------------------------- one measurement (own process)
@@ -251,12 +268,15 @@ def main(argv: list[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     events = seed(db_url, n, random.Random(7))
                     print(f"seeded {n:,} learners, {events:,} events in {time.perf_counter() - t0:.0f} s", flush=True)
+                    built = rebuild_summary(db_url)
+                    print(f"  summary rebuilt from the events (analytics-rebuild): {built:.1f} s", flush=True)
                     for name, root in codes:
                         r = _run_measure(root, db_url, n, args.repeats)
+                        r["load"] = os.getloadavg()[0]  # 1-minute load average as it ended (2 cores)
                         rows.append((name, n, events, r))
                         print(
                             f"  {name}: first {r['first_s']:.2f} s, next {r['next_s']:.3f} s, "
-                            f"added {r['added_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB",
+                            f"added {r['added_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB, load {r['load']:.1f}",
                             flush=True,
                         )
                 finally:
@@ -268,12 +288,15 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"])
     db = "PostgreSQL" if args.pg else "SQLite"
     print(f"\nTrainer dashboard, all cohorts, signed in under AppTest, {db}:\n")
-    print("| code | learners | events | first render | next render | memory added by first render | peak memory |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| code | learners | events | first render | next render | memory added by first render | peak memory "
+        "| load average |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, n, events, r in rows:
         print(
             f"| {name} | {n:,} | {events:,} | {r['first_s']:.2f} s | {r['next_s']:.3f} s | "
-            f"{r['added_mib']:.0f} MiB | {r['peak_mib']:.0f} MiB |"
+            f"{r['added_mib']:.0f} MiB | {r['peak_mib']:.0f} MiB | {r['load']:.1f} |"
         )
     return 0
 

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from course import analytics
+from course import analytics, analytics_summary
 from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck, suppression_reason
 from course.events import (
     ANSWERED,
@@ -385,8 +385,9 @@ def first_attempt_answers(
 
 
 def item_analysis(store: Store, course: Course, selection: Selection, quiz_id: str) -> list[ItemStats]:
-    """As `analytics.item_analysis` (the same arithmetic, `analytics.item_stats`)."""
-    return analytics.item_stats(course, quiz_id, first_attempt_answers(store, course, selection, quiz_id))
+    """As `analytics.item_analysis` (the same arithmetic, `analytics.item_stats`), from the
+    derived per-learner summary (`course.analytics_summary`), brought up to date first."""
+    return analytics_summary.item_analysis(store, course, selection, quiz_id)
 
 
 # --------------------------------------------------------------------------- paired change

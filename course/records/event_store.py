@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from course.events import FAILED, PASSED, Event
+from course.records import summary
 from course.records.core import StoreCore
 from course.records.errors import AttemptTaken
 from course.records.tables import OUTCOME_VERBS, certificates_table, drafts_table, events_table, learners_table
@@ -104,6 +105,7 @@ class EventStore(StoreCore):
             with self._write() as conn:
                 for start in range(0, len(rows), BATCH_SIZE):
                     conn.execute(stmt, rows[start : start + BATCH_SIZE])
+                summary.mark_pending(self, conn, rows)  # the dashboard's summary: derived data
         except sa_exc.IntegrityError as exc:
             taken = self._taken_attempt(rows)
             if taken is None:
@@ -242,4 +244,5 @@ class EventStore(StoreCore):
             conn.execute(sa.delete(drafts_table).where(drafts_table.c.learner_id == learner_id))
             conn.execute(sa.delete(certificates_table).where(certificates_table.c.learner_id == learner_id))
             conn.execute(sa.delete(learners_table).where(learners_table.c.learner_id == learner_id))
+            summary.forget_learner(self, conn, learner_id)
         return deleted

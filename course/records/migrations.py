@@ -1,4 +1,4 @@
-"""The ordered schema migrations, m001..m009, each a frozen copy of the schema change it made when
+"""The ordered schema migrations, m001..m011, each a frozen copy of the schema change it made when
 it was released: later changes are new migrations, never edits here. `Store.migrate` runs them.
 """
 
@@ -251,6 +251,41 @@ def m010_analytics_indexes(conn: Connection) -> None:
         index.create(conn)
 
 
+def m011_analytics_summary(conn: Connection) -> None:
+    """The dashboard's derived item-analysis summary (course/records/summary.py). Created
+    empty: filling it needs the course's quizzes, which a migration does not have, so it is
+    built by `python -m course analytics-rebuild` or by the dashboard's first read (until
+    then the dashboard computes from the events, as before)."""
+    meta = sa.MetaData()
+    first = sa.Table(
+        "analytics_quiz_first",
+        meta,
+        sa.Column("learner_id", sa.String(128), primary_key=True),
+        sa.Column("quiz_id", sa.String(128), primary_key=True),
+        sa.Column("first_at", UTCDateTime, nullable=False),
+        sa.Column("first_seq", _seq_type(), nullable=False),
+        sa.Column("last_at", UTCDateTime, nullable=False),
+        sa.Column("cohort", sa.String(64)),
+        sa.Column("mixed", sa.Boolean, nullable=False),
+        sa.Column("answers", sa.Text, nullable=False),
+    )
+    sa.Index("ix_analytics_quiz_first_order", first.c.quiz_id, first.c.first_at)
+    sa.Table(
+        "analytics_pending",
+        meta,
+        sa.Column("learner_id", sa.String(128), primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "analytics_state",
+        meta,
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("built_at", UTCDateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -264,6 +299,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (8, m008_certificate_validity),
     (9, m009_lrs_outbox),
     (10, m010_analytics_indexes),
+    (11, m011_analytics_summary),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.

@@ -16,9 +16,10 @@ from course.records.event_store import EventStore
 from course.records.learners import Learners
 from course.records.rooms import Rooms
 from course.records.sessions import TrainerSessions
+from course.records.summary import SummaryStore
 
 
-class Store(EventStore, Drafts, Learners, Cohorts, Rooms, TrainerSessions):
+class Store(EventStore, Drafts, Learners, Cohorts, Rooms, TrainerSessions, SummaryStore):
     """Learning events, learners, cohorts and certificates in one database.
 
     Implements `course.events.EventLog`. Safe to share across threads (one per process,

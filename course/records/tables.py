@@ -222,3 +222,44 @@ def _attempt_index(table: sa.Table) -> sa.Index:
 
 
 _attempt_index(events_table)
+
+# The trainer dashboard's derived item-analysis summary (m011, course/records/summary.py and
+# course/analytics_summary.py): derived data, rebuildable from the events at any time.
+# One row per learner and quiz: the answers of the learner's first attempt at it (what
+# `analytics.first_attempt_answers` picks over all their events), where their answers to it
+# begin and end in time and in which cohort they were made, so a dashboard selection can use
+# the row as it is when it covers all of them, and recompute the learner when it covers part.
+quiz_first_table = sa.Table(
+    "analytics_quiz_first",
+    metadata,
+    sa.Column("learner_id", sa.String(128), primary_key=True),
+    sa.Column("quiz_id", sa.String(128), primary_key=True),
+    sa.Column("first_at", UTCDateTime, nullable=False),  # the first answer counted (time, seq)
+    sa.Column("first_seq", _seq_type(), nullable=False),
+    sa.Column("last_at", UTCDateTime, nullable=False),  # the last answer to the quiz's questions
+    sa.Column("cohort", sa.String(64)),  # the cohort all of them were made in
+    sa.Column("mixed", sa.Boolean, nullable=False),  # made in more than one cohort: cohort unused
+    # One line per answer: the question id (JSON), a tab, [score, max, success, response] (JSON).
+    sa.Column("answers", sa.Text, nullable=False),
+)
+sa.Index("ix_analytics_quiz_first_order", quiz_first_table.c.quiz_id, quiz_first_table.c.first_at)
+
+# Learners with answers stored since their summary rows were last worked out: written in the
+# same transaction as the answers (append_many), cleared when the rows are brought up to date.
+# `version` counts the writes, so a clear never swallows a write that came in while working.
+summary_pending_table = sa.Table(
+    "analytics_pending",
+    metadata,
+    sa.Column("learner_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+# Which course content the summary was built for (a hash of every quiz's questions): another
+# content version needs a rebuild, since a question may have moved between quizzes.
+summary_state_table = sa.Table(
+    "analytics_state",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("built_at", UTCDateTime, nullable=False),
+)

@@ -362,3 +362,96 @@ def test_scenario_check_and_refresher_figures_read_only_their_events_and_match(r
         p.endings.learners for p in all_scenario_paths(real_course, adb.scenario_events(store, real_course, everyone))
     )
     assert any(r.learners for r in refresh.retention(real_course, adb.refresher_events(store, real_course, everyone)))
+
+
+def _summary_rows(store) -> list[tuple]:
+    import sqlalchemy as sa
+
+    from course.records.tables import quiz_first_table as t
+
+    rows = store.query_rows(sa.select(t).order_by(t.c.learner_id, t.c.quiz_id))
+    return [tuple(r) for r in rows]
+
+
+def test_the_summary_kept_as_events_arrive_equals_a_rebuild_from_the_events(course, db_url):
+    # The derived item-analysis summary: appends in random batches (later events before
+    # earlier ones too, as a tab that was offline sends them), reads in between (each brings
+    # the marked learners' rows up to date), learners erased. It must hold exactly what a
+    # rebuild from the remaining events gives, and the figures must still match.
+    from course import analytics_summary as summary
+
+    rng = random.Random(26)
+    events = random_log(course, 120, 7)
+    rng.shuffle(events)
+    store = open_store(db_url)
+    summary.refresh(store, course)  # built (empty) before any event: kept from then on
+    erased: set[str] = set()
+    start = 0
+    while start < len(events):
+        size = rng.choice((1, 3, 40, 250))
+        store.append_many(events[start : start + size])
+        erased -= {e.learner_id for e in events[start : start + size]}  # back with new events
+        start += size
+        if rng.random() < 0.3:
+            summary.refresh(store, course)
+        if rng.random() < 0.15:
+            learner = rng.choice(events[:start]).learner_id
+            store.delete_learner(learner)
+            erased.add(learner)
+    summary.refresh(store, course)
+    victim = _summary_rows(store)[0][0]
+    store.delete_learner(victim)  # their rows go in the same transaction as their events
+    erased.add(victim)
+    assert victim not in {r[0] for r in _summary_rows(store)}
+    late = next(e for e in reversed(events) if e.verb == ANSWERED and e.learner_id not in erased)
+    store.append(Event(**{**late.__dict__, "event_id": "late-answer", "timestamp": late.timestamp + timedelta(days=1)}))
+    assert store.summary_pending()  # the last appends are not worked in yet...
+    summary.refresh(store, course)
+    assert not store.summary_pending()  # ...until a read
+    kept = _summary_rows(store)
+    assert not {r[0] for r in kept} & erased  # an erased learner has no rows left
+    assert summary.rebuild(store, course) == len(kept)
+    assert _summary_rows(store) == kept
+    stored = store.events_between()
+    for sel in selections(stored):
+        old = a.filter_events(stored, sel.cohort, since=sel.since, until=sel.until)
+        for quiz_id in course.quizzes:
+            assert adb.item_analysis(store, course, sel, quiz_id) == a.item_analysis(course, old, quiz_id)
+    store.close()
+
+
+def test_the_summary_follows_the_course_content(course, db_url):
+    # Built for other content (a question moved to another quiz): the next read rebuilds it.
+    from course import analytics_summary as summary
+
+    store = open_store(db_url)
+    store.append_many(random_log(course, 30, 3))
+    summary.refresh(store, course)
+    store.summary_rebuild("built for another course version", summary._compute(summary.quiz_map(course)))
+    assert store.summary_fingerprint() != summary.quiz_map(course).fingerprint
+    sel = adb.Selection()
+    stored = store.events_between()
+    for quiz_id in course.quizzes:
+        assert adb.item_analysis(store, course, sel, quiz_id) == a.item_analysis(course, stored, quiz_id)
+    assert store.summary_fingerprint() == summary.quiz_map(course).fingerprint
+    store.close()
+
+
+def test_the_rebuild_command_builds_the_summary_from_the_events(real_course, db_url, capsys):
+    # `python -m course analytics-rebuild --db URL`: after an upgrade, so no trainer waits.
+    from course import analytics_summary as summary
+    from course.cli import main
+
+    store = open_store(db_url)
+    quiz = real_course.module(real_course.track("staff").modules[0]).quiz
+    for n in range(6):
+        for _, q in real_course.quizzes[quiz].items("staff"):
+            store.append(
+                ev(f"C{n}", n, ANSWERED, f"question/{q.id}", attempt=1, score=1.0, max_score=1.0, track="staff")
+            )
+    assert store.summary_fingerprint() is None and len(store.summary_pending()) == 6
+    assert main(["analytics-rebuild", "--db", db_url]) == 0
+    assert "rebuilt the dashboard summary: 6 learner-and-quiz rows" in capsys.readouterr().out
+    assert store.summary_fingerprint() == summary.quiz_map(real_course).fingerprint
+    assert not store.summary_pending()
+    store.close()

@@ -166,6 +166,14 @@ BENCH_DB_URL = Setting(
     secrets_file=False,
     scope="tools",
 )
+TEST_WORKERS = Setting(
+    "COURSE_TEST_WORKERS",
+    2,
+    int,
+    "scripts/test.sh: how many processes run the tests (pytest-xdist; 0 runs them in one)",
+    secrets_file=False,
+    scope="tools",
+)
 PG_DATA = Setting(
     "COURSE_PG_DATA", "/tmp/course-pg", str, "scripts/pg.sh: the cluster's folder", secrets_file=False, scope="tools"
 )
@@ -201,6 +209,7 @@ SETTINGS: tuple[Setting, ...] = (
     AUTH,
     FONTCONFIG_FILE,
     TEST_PG_URL,
+    TEST_WORKERS,
     BENCH_DB_URL,
     PG_DATA,
     PG_PORT,

@@ -37,5 +37,7 @@ fi
 echo "== PostgreSQL (throwaway test server on 127.0.0.1:54329)"
 bash scripts/pg.sh start
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"
-echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+echo "== pytest (${COURSE_TEST_WORKERS:-2} processes; COURSE_TEST_WORKERS=0 runs it in this one)"
+# One worker a core (this machine has two). A test file stays in one worker (--dist loadfile): a
+# file's module-scoped server and browser are started once, and its tests keep their order.
+exec .venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "$@"

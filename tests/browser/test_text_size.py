@@ -74,7 +74,18 @@ def set_text_size(page, server, percent: int) -> None:
 def with_history(page, server, course) -> None:
     """A new public-track learner with a history to show: the start check and survey taken,
     module 1 passed, module 2 begun."""
-    from course.events import ANSWERED, COMPLETED, EXPERIENCED, PASSED, Event, quiz_activity, section_activity
+    from course.events import (
+        ANSWERED,
+        COMPLETED,
+        EXPERIENCED,
+        PASSED,
+        Event,
+        knowledge_test_activity,
+        question_activity,
+        quiz_activity,
+        section_activity,
+        survey_activity,
+    )
     from course.records import open_store
 
     start(page, server, "Community and self-paced learning")
@@ -92,16 +103,16 @@ def with_history(page, server, course) -> None:
             when += timedelta(seconds=30)
             store.append(Event(learner_id=learner, track="public", timestamp=when, **fields))
 
-        add(verb=COMPLETED, activity=f"test/{settings.pre_test}", score=4, max_score=10)
+        add(verb=COMPLETED, activity=knowledge_test_activity(settings.pre_test), score=4, max_score=10)
         survey = course.surveys[settings.attitude_survey]
         for n, item in enumerate(survey.items):
             add(
                 verb=ANSWERED,
-                activity=f"question/{item.id}",
+                activity=question_activity(item.id),
                 response=str(2 + n % 3),
                 context={"survey": survey.id, "phase": "start"},
             )
-        add(verb=COMPLETED, activity=f"survey/{survey.id}", context={"phase": "start"})
+        add(verb=COMPLETED, activity=survey_activity(survey.id), context={"phase": "start"})
         for section in modules[0].sections:
             add(verb=EXPERIENCED, activity=section_activity(modules[0].id, section.id), duration_s=240)
         add(verb=PASSED, activity=quiz_activity(modules[0].quiz), score=9, max_score=10, success=True)

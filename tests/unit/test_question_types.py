@@ -9,7 +9,7 @@ import typing
 import jsonschema
 import pytest
 
-from course.events import ANSWERED, Event
+from course.events import ANSWERED, Event, question_activity
 from course.questions import TYPES, Gradable, MultipleSelect, Ordering, SingleChoice, TrueFalse, question_type
 from course.xapi import SCHEMA_PATH, statement
 
@@ -80,7 +80,7 @@ def test_each_type_describes_itself_and_a_response_for_xapi(question, response, 
     assert question.correct_responses_pattern() == pattern
     assert question.xapi_response(response) == said
     # and a statement about an answer says the same as the type
-    event = Event("L1", ANSWERED, f"question/{question.id}", response=response)
+    event = Event("L1", ANSWERED, question_activity(question.id), response=response)
     stmt = statement(event, "https://course.example.org", course=_course(question))
     assert stmt["result"]["response"] == said
     assert stmt["object"]["definition"]["interactionType"] == interaction

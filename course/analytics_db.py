@@ -30,19 +30,9 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from course import analytics, analytics_summary
+from course import events as ids  # activity ids are made and read only there
 from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck, suppression_reason
-from course.events import (
-    ANSWERED,
-    COMPLETED,
-    EXPERIENCED,
-    FAILED,
-    PASSED,
-    REFRESHER,
-    REGISTERED,
-    Event,
-    quiz_activity,
-    refresher_activity,
-)
+from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, Event
 from course.records import Store
 from course.records.event_store import _load
 from course.records.event_store import event_from_row as _row_event
@@ -174,15 +164,15 @@ def funnel(
         )
     counts: dict[str, tuple[int, int, int]] = {}
     # Modules sharing a quiz would need one row each: counted one module per query then.
-    quizzes = [quiz_activity(m.quiz) for m in modules]
+    quizzes = [ids.quiz_activity(m.quiz) for m in modules]
     groups = [modules] if len(set(quizzes)) == len(quizzes) else [[m] for m in modules]
     for group in groups:
-        is_attempt = sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity.in_([quiz_activity(m.quiz) for m in group]))
+        is_attempt = sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity.in_([ids.quiz_activity(m.quiz) for m in group]))
         whens = []
         for m in group:
-            prefix = f"section/{m.id}/"
+            prefix = ids.activity_prefix(ids.SECTION, m.id)
             whens.append((sa.and_(ev.verb == EXPERIENCED, sa.func.substr(ev.activity, 1, len(prefix)) == prefix), m.id))
-            whens.append((sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity == quiz_activity(m.quiz)), m.id))
+            whens.append((sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity == ids.quiz_activity(m.quiz)), m.id))
         module_key = sa.case(*whens, else_=None).label("module_id")
         inner = (
             sa.select(ev.learner_id, ev.verb, module_key, is_attempt.label("attempt"))
@@ -228,7 +218,9 @@ def score_distribution(
     query = (
         sa.select(ev.learner_id, ev.score, ev.max_score)
         .where(
-            selection.where(events_table, ev.verb.in_(ATTEMPT_VERBS), ev.activity == quiz_activity(quiz_id), *on_track)
+            selection.where(
+                events_table, ev.verb.in_(ATTEMPT_VERBS), ev.activity == ids.quiz_activity(quiz_id), *on_track
+            )
         )
         .order_by(ev.timestamp, ev.seq)
     )
@@ -267,7 +259,7 @@ def stuck_learners(
         track_of = {r.learner_id: r.track for r in store.query_rows(sa.select(current.c.learner_id, current.c.track))}
         for t in course.settings.tracks:
             try:
-                needed = {quiz_activity(m.quiz) for m in course.track_modules(t.id)}
+                needed = {ids.quiz_activity(m.quiz) for m in course.track_modules(t.id)}
             except KeyError:
                 continue
             if not needed:
@@ -295,7 +287,7 @@ def stuck_learners(
         for r in store.query_rows(query):
             mine = fails[r.learner_id]
             mine[r.activity] = mine.get(r.activity, 0) + 1
-    titles = {quiz_activity(m.quiz): m.title for m in course.modules}
+    titles = {ids.quiz_activity(m.quiz): m.title for m in course.modules}
     out = []
     for learner, at in last.items():
         reasons = []
@@ -304,7 +296,7 @@ def stuck_learners(
             reasons.append(f"No activity for {gap.days} days and the course is not complete")
         for activity, count in fails.get(learner, {}).items():
             if count >= 2:
-                name = titles.get(activity, activity.removeprefix("quiz/"))
+                name = titles.get(activity, ids.quiz_of(activity) or activity)
                 reasons.append(f"Failed the quiz for “{name}” {count} times without passing")
         if reasons:
             out.append(Stuck(learner, "; ".join(reasons), at))
@@ -341,7 +333,11 @@ def first_attempt_answers(
             ev.response,
             ev.context,
         )
-        .where(selection.where(events_table, ev.verb == ANSWERED, ev.activity.in_([f"question/{q}" for q in qids])))
+        .where(
+            selection.where(
+                events_table, ev.verb == ANSWERED, ev.activity.in_([ids.question_activity(q) for q in qids])
+            )
+        )
         .order_by(ev.timestamp, ev.seq)
     )
     # Rows come oldest first, so the group a learner's first row opens is their earliest, and
@@ -376,7 +372,7 @@ def first_attempt_answers(
                 else:
                     key = (track, attempt)
             mine = first.get(learner)
-            qid = activity[9:]  # after "question/"
+            qid = ids.question_of(activity) or ""  # the query read answers to questions only
             if mine is None:
                 first[learner] = (key, {qid: _Answer(score, max_score, success, load(response))})
             elif mine[0] == key and qid not in mine[1]:
@@ -397,14 +393,14 @@ def _check_in_events(store: Store, course: Course, selection: Selection) -> list
     """Every event `progress.check_ins` reads (and a few it then ignores): the pre/post test and
     survey completions and the answers whose context names the attitude survey."""
     s = course.settings
-    done = [f"test/{s.pre_test}", f"test/{s.post_test}"]
+    done = [ids.knowledge_test_activity(t) for t in (s.pre_test, s.post_test) if t]
     conds = [sa.and_(ev.verb == COMPLETED, ev.activity.in_(done))]
     if s.attitude_survey:
         named = json.dumps(s.attitude_survey, ensure_ascii=False)  # as records._dump writes it
-        conds.append(sa.and_(ev.verb == COMPLETED, ev.activity == f"survey/{s.attitude_survey}"))
+        conds.append(sa.and_(ev.verb == COMPLETED, ev.activity == ids.survey_activity(s.attitude_survey)))
         survey = course.surveys.get(s.attitude_survey)
         if survey is not None:  # answers to anything but its items are never counted
-            items = [f"question/{i.id}" for i in survey.items]
+            items = [ids.question_activity(i.id) for i in survey.items]
             conds.append(
                 sa.and_(ev.verb == ANSWERED, ev.activity.in_(items), ev.context.contains(named, autoescape=True))
             )
@@ -443,9 +439,9 @@ def scenario_events(store: Store, course: Course, selection: Selection) -> list[
     at each scenario step, the scenario endings and the inline-check answers of this course.
     Named exactly (an index look-up by activity), not by prefix: the reports list only the
     course's own steps, choices, endings and checks, so nothing they show is left out."""
-    steps = [f"scenario-step/{sc.id}/{step.id}" for sc in course.scenarios.values() for step in sc.steps]
-    checks = [f"check/{m.id}/{c.id}" for m in course.modules for s in m.sections for c in s.checks]
-    endings = [f"scenario/{sc.id}" for sc in course.scenarios.values()]
+    steps = [ids.scenario_step_activity(sc.id, step.id) for sc in course.scenarios.values() for step in sc.steps]
+    checks = [ids.check_activity(m.id, c.id) for m in course.modules for s in m.sections for c in s.checks]
+    endings = [ids.scenario_activity(sc.id) for sc in course.scenarios.values()]
     named = steps + checks + endings
     if not named:
         return []
@@ -468,11 +464,11 @@ def refresher_events(store: Store, course: Course, selection: Selection) -> list
     and the refresher answers to this course's quiz questions (answers to anything else are
     never counted). A refresher answer has no attempt number and names the refresher in its
     context; quiz answers, by far the most rows, have an attempt number and are skipped."""
-    questions = sorted({f"question/{q.id}" for m in course.modules for _, q in course.quizzes[m.quiz].items()})
+    questions = sorted({ids.question_activity(q.id) for m in course.modules for _, q in course.quizzes[m.quiz].items()})
     # The refresh page stores a set's answers in the same write as its completion, so only
     # learners with a completed set (an index look-up by activity) can have any: their own
     # events are then read by learner, never a scan of every quiz answer.
-    has_done = sa.select(ev.learner_id).where(ev.activity == refresher_activity(), ev.verb == COMPLETED)
+    has_done = sa.select(ev.learner_id).where(ev.activity == ids.refresher_activity(), ev.verb == COMPLETED)
     answers = sa.and_(
         ev.learner_id.in_(has_done),
         ev.verb == ANSWERED,
@@ -480,7 +476,7 @@ def refresher_events(store: Store, course: Course, selection: Selection) -> list
         ev.activity.in_(questions),
         ev.context.contains(json.dumps(REFRESHER), autoescape=True),
     )
-    done = sa.and_(ev.activity == refresher_activity(), ev.verb == COMPLETED)
+    done = sa.and_(ev.activity == ids.refresher_activity(), ev.verb == COMPLETED)
     found = _events_where(store, selection, sa.or_(done, answers) if questions else done)
     # The text search above may also match a context that only mentions the word: keep exactly
     # the events the pure functions would count.

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple, Protocol
 import sqlalchemy as sa
 
 from course import analytics
-from course.events import ANSWERED
+from course.events import ANSWERED, question_activity, question_of
 from course.records import Store
 from course.records.event_store import _load
 from course.records.summary import ANSWER_COLUMNS
@@ -116,7 +116,7 @@ def _first_attempts(rows: Iterable[Any], index: dict[str, list[str]], tests: fro
     choices as `analytics_db.first_attempt_answers` (and so `analytics.first_attempt_answers`)."""
     accs: dict[str, _Acc] = {}
     for r in rows:
-        qid = r.activity[9:]  # after "question/"
+        qid = question_of(r.activity) or ""  # the rows are answers to questions only
         quizzes = index.get(qid)
         if not quizzes:
             continue
@@ -263,7 +263,7 @@ def first_attempt_answers(
                     events_table,
                     ev.verb == ANSWERED,
                     ev.learner_id.in_(partial[start : start + CHUNK]),
-                    ev.activity.in_([f"question/{q}" for q in index]),
+                    ev.activity.in_([question_activity(q) for q in index]),
                 )
             )
             .order_by(ev.learner_id, ev.timestamp, ev.seq)

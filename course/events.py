@@ -103,6 +103,12 @@ def _rest(activity: str, kind: str) -> str | None:
     return activity[len(prefix) :] if activity.startswith(prefix) else None
 
 
+def activity_prefix(kind: str, *parts: str) -> str:
+    """The start every activity id of `kind` (under `parts`) shares, for a query matching by
+    prefix: `activity_prefix(SECTION, "history")` is every section of History."""
+    return "/".join((kind, *parts)) + "/"
+
+
 def course_activity() -> str:
     return COURSE
 

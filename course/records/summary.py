@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from course.events import ANSWERED
+from course.events import ANSWERED, QUESTION, activity_prefix
 from course.records import clock
 from course.records.core import StoreCore
 from course.records.tables import events_table, quiz_first_table, summary_pending_table, summary_state_table
@@ -26,6 +26,7 @@ from course.records.tables import events_table, quiz_first_table, summary_pendin
 SUMMARY = "quiz_first"  # the analytics_state row of the item-analysis summary
 _PG_SUMMARY_LOCK = 0x73756D6D  # serialises summary writers on PostgreSQL (any constant will do)
 ev = events_table.c
+_QUESTIONS = activity_prefix(QUESTION)  # every answer to a quiz question
 
 # The answer columns the summary is computed from, in the order the rows are read.
 ANSWER_COLUMNS = (
@@ -45,7 +46,7 @@ ANSWER_COLUMNS = (
 
 
 def _is_answer(verb: str, activity: str) -> bool:
-    return verb == ANSWERED and activity.startswith("question/")
+    return verb == ANSWERED and activity.startswith(_QUESTIONS)
 
 
 # Stores whose database has the summary tables (m011). `open_store` migrates before any write,
@@ -108,7 +109,9 @@ class SummaryStore(StoreCore):
 
     @staticmethod
     def _answers_query(learners: Sequence[str] | None) -> sa.Select:
-        query = sa.select(*ANSWER_COLUMNS).where(ev.verb == ANSWERED, sa.func.substr(ev.activity, 1, 9) == "question/")
+        query = sa.select(*ANSWER_COLUMNS).where(
+            ev.verb == ANSWERED, sa.func.substr(ev.activity, 1, len(_QUESTIONS)) == _QUESTIONS
+        )
         if learners is not None:
             query = query.where(ev.learner_id.in_(learners))
         return query.order_by(ev.learner_id, ev.timestamp, ev.seq)

@@ -13,7 +13,7 @@ from course.loader import CourseError, Problem, default_root, load_course, undec
 from course.typed import clean_name
 
 
-def _validate(root: Path, today: date | None = None) -> int:
+def _validate(root: Path, today: date | None = None, strict_translations: bool = False) -> int:
     warnings: list[Problem] = []
     try:
         course = load_course(root, today=today or date.today(), warnings=warnings)
@@ -27,6 +27,18 @@ def _validate(root: Path, today: date | None = None) -> int:
         return 1
     for warning in warnings:
         print(f"warning: {warning}")
+    from course.translation import TRANSLATED, translation_problems
+
+    # The translations' problems never stop the English course (a stale Spanish text is shown
+    # in English until updated); --translations, as CI runs it, makes them errors.
+    untranslated = [p for lang in TRANSLATED for p in translation_problems(course, root, lang)]
+    for problem in untranslated:
+        print(f"{'' if strict_translations else 'warning: '}{problem}")
+    if untranslated:
+        n = len(untranslated)
+        print(f"{n} translation problem{'s' if n != 1 else ''} (python -m course translations)", file=sys.stderr)
+        if strict_translations:
+            return 1
     sections = sum(len(m.sections) for m in course.modules)
     questions = sum(len(q.items()) for q in course.quizzes.values())
     print(
@@ -255,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="YYYY-MM-DD",
         help="check module review dates as of this day instead of today",
     )
+    v.add_argument(
+        "--translations",
+        action="store_true",
+        help="fail on missing or stale translations and their language checks (warnings otherwise)",
+    )
     s = sub.add_parser("stats", help="print the content table (Markdown) that the README shows")
     s.add_argument("root", nargs="?", type=Path, default=None)
     s.add_argument("--update-readme", type=Path, metavar="README", help="rewrite the table block in this file")
@@ -305,8 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     a.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     from course.lms.cli import add_commands
+    from course.translation_cli import add_commands as add_translation_commands
 
-    lms_commands = add_commands(sub)
+    lms_commands = add_commands(sub) | add_translation_commands(sub)
     args = parser.parse_args(argv)
     if args.command in lms_commands:
         return lms_commands[args.command](args)
@@ -324,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "analytics-rebuild":
         return _analytics_rebuild(args)
     if args.command == "validate":
-        return _validate(args.root or default_root(), args.today)
+        return _validate(args.root or default_root(), args.today, args.translations)
     if args.command == "stats":
         return _stats(args.root or default_root(), args.update_readme)
     return 2  # pragma: no cover - argparse rejects unknown commands

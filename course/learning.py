@@ -138,6 +138,9 @@ class Learner:
         self.display_name: str | None = None
         self.cohort: str | None = None
         self.claim = claim
+        # The language the learner reads (course.i18n): kept with each event they make in
+        # another language than English, so results can be split by language (docs/analytics.md).
+        self.language = "en"
         self._course = course
         self.hooks = hooks
         db = hooks.store() if claim is None else None
@@ -211,6 +214,8 @@ class Learner:
     def record_many(self, actions: Sequence[Action]) -> list[Event]:
         """Several actions in one write (a quiz's answers and its result), as recorded: a quiz
         result another tab took the attempt number of comes back renumbered."""
+        if self.language != "en":
+            actions = [replace(a, context={**(a.context or {}), "language": self.language}) for a in actions]
         events = [a.by(self.learner_id, self.cohort) for a in actions]
         self.sync(register=True)
         self._written(lambda: self.writer.append_many(events))

@@ -327,6 +327,9 @@ def _context(event: Event, base: str, lookup: _Lookup) -> dict[str, Any]:
         context["contextActivities"] = activities
     extensions: dict[str, Any] = {}
     for key, value in (event.context or {}).items():
+        if key == "language":  # xAPI's own field: the language the learner did it in (RFC 5646)
+            context["language"] = str(value)
+            continue
         extensions[_extension_iri(base, str(key))] = value
     for key in ("track", "cohort", "attempt"):
         value = getattr(event, key)

@@ -102,6 +102,24 @@ def test_the_check_ins_are_recorded_and_read_back(real_course, db):
     assert seen.pre_percent == 100.0 and seen.survey_start is not None
 
 
+def test_work_done_in_spanish_carries_its_language_and_english_work_does_not(real_course, db):
+    from course.xapi import statement
+
+    me = learner(real_course, lambda: db)
+    me.choose_track("public")
+    test = real_course.quizzes[real_course.settings.pre_test]
+    me.language = "es"
+    me.submit_knowledge_check(test, {q.id: right(q) for _, q in test.items("public")}, "public")
+    stored = db.events("L1")
+    assert stored[0].context is None or "language" not in stored[0].context  # chose the track in English
+    spanish = stored[1:]
+    assert spanish and all((e.context or {}).get("language") == "es" for e in spanish)
+    assert spanish[-1].context == {"test": test.id, "language": "es"}
+    sent = statement(spanish[-1], "https://course.example.org")
+    assert sent["context"]["language"] == "es"
+    assert not any(k.endswith("/language") for k in sent["context"].get("extensions", {}))
+
+
 def test_work_done_while_the_database_is_down_is_written_when_it_is_back(real_course, db):
     flaky = Flaky(db)
     me = learner(real_course, lambda: flaky)

@@ -7,6 +7,7 @@ What a trainer's dashboard needs, computed from the append-only event log and no
 - `stuck_learners`: learners who went quiet before finishing, or keep failing one quiz;
 - `item_analysis`: Moodle-style question statistics (facility and discrimination index);
 - `knowledge_gain` / `attitude_change`: paired before/after change with a 95% t interval;
+- `results_by_language`: the same change among the learners of each language (issue 23);
 - `time_per_module`: an estimate of minutes spent per module;
 - `filter_events` and `to_csv_tables` for the dashboard's filters and downloads.
 
@@ -38,16 +39,19 @@ from typing import Any, Literal, TypeVar
 
 from course.events import (
     ANSWERED,
+    COMPLETED,
     EXPERIENCED,
     FAILED,
     PASSED,
     REGISTERED,
     Event,
+    knowledge_test_activity,
     question_of,
     quiz_activity,
     quiz_of,
     section_activity,
     section_of,
+    survey_activity,
 )
 from course.progress import check_ins, passed_modules_by_learner, project
 from course.schema import Course, Gradable, Quiz, Scenario
@@ -823,5 +827,60 @@ def to_csv_tables(
                 ]
                 for name, c in pairs
             ),
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- by language
+
+
+@dataclass(frozen=True)
+class LanguageResults:
+    """Knowledge and attitude change among the learners who took the check-ins in one
+    language. Each `Change` is suppressed on its own when fewer than MIN_GROUP learners in
+    this language have both measures, so a small language group is never identifiable."""
+
+    language: str
+    learners: int | None  # None when suppressed
+    knowledge: Change
+    attitude: dict[str, Change]
+
+
+def learner_language(evs: Iterable[Event], course: Course) -> str:
+    """The language a learner took their check-ins in: that of their latest knowledge check
+    or survey completion (events carry `context.language` when not English; older events,
+    made before the course spoke another language, are English)."""
+    s = course.settings
+    check_ins_done = {
+        knowledge_test_activity(s.pre_test or ""),
+        knowledge_test_activity(s.post_test or ""),
+        survey_activity(s.attitude_survey or ""),
+    }
+    latest = max(
+        (e for e in evs if e.verb == COMPLETED and e.activity in check_ins_done),
+        key=lambda e: e.timestamp,
+        default=None,
+    )
+    return str((latest.context or {}).get("language", "en")) if latest is not None else "en"
+
+
+def results_by_language(course: Course, events: Iterable[Event]) -> list[LanguageResults]:
+    """`knowledge_gain` and `attitude_change` for each language learners used, English first."""
+    groups: dict[str, list[Event]] = {}
+    counts: dict[str, int] = {}
+    for evs in _by_learner(events).values():
+        lang = learner_language(evs, course)
+        groups.setdefault(lang, []).extend(evs)
+        counts[lang] = counts.get(lang, 0) + 1
+    out = []
+    for lang in sorted(groups, key=lambda code: (code != "en", code)):
+        n = counts[lang]
+        out.append(
+            LanguageResults(
+                lang,
+                None if suppression_reason(n) else n,
+                knowledge_gain(course, groups[lang]),
+                attitude_change(course, groups[lang]),
+            )
         )
     return out

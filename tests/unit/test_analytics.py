@@ -517,6 +517,48 @@ def test_attitude_change_hides_a_theme_answered_by_four(course):
     assert all(c.suppressed for c in a.attitude_change(course, events).values())
 
 
+def check_events(lid: str, pre: float, post: float, language: str | None) -> list[Event]:
+    lang = {"language": language} if language else {}
+    return [
+        ev(lid, 0, COMPLETED, knowledge_test_activity("pre"), score=pre, max_score=1, context={"test": "pre", **lang}),
+        ev(
+            lid,
+            50,
+            COMPLETED,
+            knowledge_test_activity("post"),
+            score=post,
+            max_score=1,
+            context={"test": "post", **lang},
+        ),
+    ]
+
+
+def test_results_split_by_language_with_each_small_group_hidden(course):
+    events = []
+    for n in range(5):  # five English learners (older events carry no language): gain 100 points
+        events += check_events(f"E{n}", 0, 1, None)
+    for n in range(6):  # six Spanish learners: gain 0 or 100 points
+        events += check_events(f"S{n}", 0, n % 2, "es")
+    for n in range(2):  # two who read Portuguese: too few to show
+        events += check_events(f"P{n}", 0, 1, "pt")
+    split = a.results_by_language(course, events)
+    assert [r.language for r in split] == ["en", "es", "pt"]
+    english, spanish, few = split
+    assert english.learners == 5 and english.knowledge.mean == pytest.approx(100.0)
+    assert spanish.learners == 6 and spanish.knowledge.mean == pytest.approx(50.0)
+    assert few.learners is None and few.knowledge.suppressed == a.SUPPRESSED_REASON
+    assert all(c.suppressed for c in few.attitude.values())
+
+
+def test_a_learner_counts_under_the_language_of_their_latest_check_in(course):
+    mixed = check_events("M", 0, 1, None)
+    mixed[-1] = ev(
+        "M", 50, COMPLETED, knowledge_test_activity("post"), score=1, max_score=1, context={"language": "es"}
+    )
+    assert a.learner_language(mixed, course) == "es"
+    assert a.learner_language(check_events("E", 0, 1, None), course) == "en"
+
+
 # --------------------------------------------------------------------------- time per module
 
 

@@ -57,6 +57,7 @@ _NOT_TEXT = frozenset(
         "objective",
         "reference",
         "references",
+        "section",
         "requires",
         "quiz",
         "module",

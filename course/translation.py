@@ -279,9 +279,10 @@ def translation_problems(course: Course, root: Path, lang: str) -> list[Problem]
     return sorted(problems)
 
 
-def stub_translations(course: Course, root: Path, lang: str) -> list[str]:
+def stub_translations(course: Course, root: Path, lang: str, prune: bool = False) -> list[str]:
     """Add an entry (current sha, empty text) to each translation file for every public text
-    that has none, creating files as needed; returns the files written."""
+    that has none, creating files as needed; with `prune`, drop the entries whose key is no
+    longer a public English text. Returns the files written."""
     written: list[str] = []
     for rel in public_files(course, root):
         src = _english(root, rel)
@@ -294,13 +295,15 @@ def stub_translations(course: Course, root: Path, lang: str) -> list[str]:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             existing = dict(loaded.get("texts") or {}) if isinstance(loaded, dict) else {}
         slots = public_slots(src.data)
-        if all(s.key in existing for s in slots) and path.exists():
+        keys = {s.key for s in slots}
+        if all(k in existing for k in keys) and path.exists() and not (prune and set(existing) - keys):
             continue
         texts: dict[str, Any] = {}
         for slot in slots:
             texts[slot.key] = existing.get(slot.key) or {"sha": source_sha(slot.text), lang: ""}
-        for key, value in existing.items():  # keep what no longer matches: validate reports it
-            texts.setdefault(key, value)
+        for key, value in existing.items():  # kept unless pruned: validate reports it
+            if not prune:
+                texts.setdefault(key, value)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump_translation(rel, lang, texts), encoding="utf-8")
         written.append(trel)

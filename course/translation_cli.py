@@ -22,6 +22,7 @@ def add_commands(
     )
     t.add_argument("--lang", choices=list(TRANSLATED), default="es")
     t.add_argument("--stub", action="store_true", help="add an entry for every public text that has none")
+    t.add_argument("--prune", action="store_true", help="with --stub: drop entries whose English text no longer exists")
     t.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     return {"translations": _translations}
 
@@ -35,7 +36,7 @@ def _translations(args: argparse.Namespace) -> int:
         print("fix the English content first: python -m course validate")
         return 1
     if args.stub:
-        for written in stub_translations(course, root, args.lang):
+        for written in stub_translations(course, root, args.lang, prune=args.prune):
             print(f"wrote {written}")
     problems = translation_problems(course, root, args.lang)
     for problem in problems:

@@ -120,6 +120,17 @@ def test_spanish_for_a_text_that_no_longer_exists_is_reported(stubbed) -> None:
     )
 
 
+def test_pruning_drops_spanish_for_texts_that_are_gone_and_keeps_the_rest(stubbed) -> None:
+    _set(stubbed, ES_HISTORY, "title", "Historia")
+    stubbed.write(
+        ES_HISTORY,
+        stubbed.text(ES_HISTORY) + '  sections.gone.plain:\n    sha: "000000000000"\n    es: "Ya no existe"\n',
+    )
+    assert stub_translations(load_course(stubbed.root), stubbed.root, "es", prune=True) == [ES_HISTORY]
+    assert "sections.gone.plain" not in stubbed.text(ES_HISTORY)
+    assert translate_course(load_course(stubbed.root), stubbed.root, "es").module("history").title == "Historia"
+
+
 def test_an_unquoted_sha_of_digits_is_explained(stubbed) -> None:
     text = stubbed.text(ES_HISTORY)
     first_sha = re.search(r'sha: "(\w+)"', text)

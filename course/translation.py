@@ -58,6 +58,7 @@ _NOT_TEXT = frozenset(
         "reference",
         "references",
         "section",
+        "pairs_with",
         "requires",
         "quiz",
         "module",

@@ -13,7 +13,7 @@ echo "== ruff"
 echo "== mypy (course/, settings in pyproject.toml)"
 .venv/bin/mypy
 echo "== content"
-.venv/bin/python -m course validate
+.venv/bin/python -m course validate --translations
 echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
 echo "== Pango, fontconfig and fonts for PDFs (Debian packages)"

@@ -138,9 +138,7 @@ class Learner:
         self.display_name: str | None = None
         self.cohort: str | None = None
         self.claim = claim
-        # The language the learner reads (course.i18n): kept with each event they make in
-        # another language than English, so results can be split by language (docs/analytics.md).
-        self.language = "en"
+        self.language = "en"  # kept on each non-English event: results split by language
         self._course = course
         self.hooks = hooks
         db = hooks.store() if claim is None else None

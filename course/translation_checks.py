@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from course.language_checks import plain_text
 from course.yaml_source import Problem
 
-if TYPE_CHECKING:
-    from course.translation import Entry
+
+class Entry(Protocol):
+    """One translated text as `course.translation` reads it (structurally: this module does not
+    import that one, which imports this one when it checks)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
 
 MIN_WORDS = 40
 FERNANDEZ_HUERTA_EASY = 70.0
@@ -87,7 +96,7 @@ def easy_enough(markdown: str) -> bool:
     return fh >= FERNANDEZ_HUERTA_EASY or sp >= SZIGRISZT_PAZOS_EASY
 
 
-def text_problems(trel: str, entries: dict[str, Entry], lang: str) -> list[Problem]:
+def text_problems(trel: str, entries: Mapping[str, Entry], lang: str) -> list[Problem]:
     """The language checks of one translation file's texts, each at its FILE:LINE."""
     if lang != "es":
         return []

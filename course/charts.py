@@ -677,7 +677,7 @@ def pre_post_chart(
     else:
         description = t(N_("Neither knowledge check has been taken yet."))
     tooltip = [
-        alt.Tooltip("text:N", title=t(N_("Check"))),
+        alt.Tooltip("text:N", title=t(N_("Knowledge check"))),
         alt.Tooltip("value:Q", title=t(N_("Score (%)")), format=".0f"),
     ]
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)

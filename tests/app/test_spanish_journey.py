@@ -111,11 +111,15 @@ def test_a_public_learner_reads_a_module_answers_a_check_and_the_quiz_and_sees_m
     assert_no_english(at)
 
     # The practice scenario, a part of the module.
+    played = False
     while not any(b.key == "to-quiz" for b in at.button):
         at = at.button(key="next").click().run()
-        if any(s.value.startswith("Paso 1: ") for s in at.subheader):
+        if any(s.value == "Paso 1: lo que pasa" for s in at.subheader):
+            played = True
             assert "¿Qué hace usted?" in [s.value for s in at.subheader]
+            assert any(c.value.startswith("Caso práctico · unos 3 minutos · ") for c in at.caption)
             assert_no_english(at)
+    assert played, "the scenario's first step was shown on the way to the summary"
     assert at.button(key="to-quiz").label == "Hacer la prueba"
     assert [h.value for h in at.header] == ["Resumen"]
     assert "Ideas clave" in [s.value for s in at.subheader]

@@ -230,3 +230,43 @@ def test_english_stays_the_default_and_spanish_is_only_shown_when_chosen(tmp_pat
         in_spanish(at)
     at = at.button(key="open-basics").click().run()
     assert [h.value for h in at.header] == (["Introducción"] if lang == "es" else ["Overview"])
+
+
+def test_verify_says_a_certificate_is_valid_with_its_dates_in_spanish(real_course, isolated_store):
+    from datetime import UTC, datetime, timedelta
+
+    from course import certificates
+    from course.records import open_store
+    from course.ui.state import NOW_KEY
+    from tests.app.test_walkthrough import go
+
+    issued = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    store = open_store(isolated_store)
+    secret = b"test-secret-for-certificates-0123456789"
+    cert = certificates.issue(store, "learner-es", "Ana Pérez", real_course, 90, secret, issued, 12)
+    page = AppTest.from_file(APP, default_timeout=60)
+    page.session_state[NOW_KEY] = issued + timedelta(days=10)
+    in_spanish(page)
+    page = go(page.run(), "verify")
+    assert page.title[0].value == "Verificar un certificado"
+    page.text_input[0].set_value(cert.certificate_id)
+    page = next(b for b in page.button if b.label == "Verificar").click().run()
+    assert [s.value for s in page.success] == ["Este certificado es válido. Vence el 7 de diciembre de 2027."]
+    table = page.table[0].value
+    assert list(table.columns) == ["Nombre", "Curso", "Versión", "Emitido", "Válido hasta", "Estado"]
+    assert table.iloc[0].tolist()[3:] == ["7 de diciembre de 2026", "7 de diciembre de 2027", "Válido"]
+    assert_no_english(page)
+
+
+def test_the_join_page_for_a_room_poll_is_in_spanish():
+    at = AppTest.from_file(str(Path(__file__).with_name("presenter_harness.py")), default_timeout=30)
+    at.session_state["harness-page"] = "join"
+    in_spanish(at).run()
+    assert at.title[0].value == "Unirse a la sesión"
+    assert at.text_input[0].label == "Código de la sala"
+    at.text_input[0].set_value("ZZZ-999")
+    at = next(b for b in at.button if b.label == "Unirse").click().run()
+    assert [e.value for e in at.error] == [
+        "Este código de sala ya terminó o no existe. Pida el código actual a la persona que presenta."
+    ]
+    assert_no_english(at)

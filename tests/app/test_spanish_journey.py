@@ -177,6 +177,17 @@ def test_a_public_learner_reads_a_module_answers_a_check_and_the_quiz_and_sees_m
     assert "Todavía no hizo los controles. Están en las páginas Antes de empezar y Control final." in page_text(at)
     assert_no_english(at)
 
+    # The refresher page: the passed module's questions come back later, on a Spanish date.
+    from tests.app.test_walkthrough import go
+
+    at = go(at, "refresh")
+    assert at.title[0].value == "Repasar lo que aprendió"
+    said = [s.value for s in at.success]
+    assert len(said) == 1 and re.fullmatch(
+        r"En este momento no hay nada para repasar\. La próxima toca el \d{1,2} de [a-z]+ de \d{4}\.", said[0]
+    ), said
+    assert_no_english(at)
+
 
 def test_the_check_ins_are_in_spanish(real_course):
     st.cache_resource.clear()

@@ -9,6 +9,10 @@ the UI passes it, this module does not know the learner): text, marks, gaps and 
 grow with it, text rows wrap sooner, and widths follow the container (`width="container"`),
 so a chart reads like the page around it at every text size and width (`vega_lite`).
 
+The learner's charts and the figures' data tables take `lang`, the learner's language: their
+titles, descriptions, legends and table headings are marked with `N_` and translated with
+`course.i18n.gettext_for` (the trainer's charts stay in English, as the trainer pages do).
+
 Over 600 lines because it is one coherent thing: every chart the course draws, built from one
 palette and one row-chart layout (labels above thin marks, values written beside them) that
 the learner and trainer charts share; split by audience, the shared layout would have to be
@@ -29,6 +33,7 @@ import altair as alt
 import pandas as pd
 
 # The colours are course.palette's, shared with the poll chart and the facilitator pack.
+from course.i18n import DEFAULT, N_, gettext_for
 from course.palette import ACCENT_COLOUR, BAR_COLOUR, GREEN_COLOUR, GRID_COLOUR, PURPLE_COLOUR, TEXT_COLOUR
 from course.questions import TYPES as QUESTION_TYPES
 from course.schema import Figure
@@ -112,14 +117,15 @@ def _with_scale(chart: alt.LayerChart, scale: float) -> alt.LayerChart:
     return chart.properties(usermeta={SCALE_KEY: float(scale)}) if scale != 1.0 else chart
 
 
-def figure_table(figure: Figure) -> pd.DataFrame:
+def figure_table(figure: Figure, lang: str = DEFAULT) -> pd.DataFrame:
     """The data-table alternative to a figure, with the figure's own column titles."""
     rows = []
+    note = gettext_for(lang, N_("Note"))
     for point in figure.data:
         value = int(point.value) if point.value.is_integer() else point.value
         row = {figure.label_title: point.label, figure.value_title: value}
         if any(p.note for p in figure.data):
-            row["Note"] = point.note or ""
+            row[note] = point.note or ""
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -494,36 +500,53 @@ def _progress_rows(rows: Iterable[Any]) -> list[tuple[str, str, float | None]]:
     return out
 
 
-def progress_table(rows: Iterable[Any]) -> pd.DataFrame:
+def progress_table(rows: Iterable[Any], lang: str = DEFAULT) -> pd.DataFrame:
     """The data table behind `progress_chart`: Module, Status, Best score (%)."""
+    t = functools.partial(gettext_for, lang)
+    columns = [t(N_("Module")), t(N_("Status")), t(N_("Best score (%)"))]
     return pd.DataFrame(
         [
-            {"Module": title, "Status": status, "Best score (%)": None if best is None else round(best)}
+            dict(zip(columns, (title, t(status), None if best is None else round(best)), strict=True))
             for title, status, best in _progress_rows(rows)
         ],
-        columns=["Module", "Status", "Best score (%)"],
+        columns=columns,
     )
 
 
-def progress_chart(rows: Iterable[Any], title: str = "Your progress by module", scale: float = 1.0) -> alt.LayerChart:
+def progress_chart(
+    rows: Iterable[Any], title: str = N_("Your progress by module"), scale: float = 1.0, lang: str = DEFAULT
+) -> alt.LayerChart:
     """Best quiz score per module, each module's name and status written above its bar."""
+    t = functools.partial(gettext_for, lang)
     modules = _progress_rows(rows)
     r = _Rows(scale)
     for n, (name, status, best) in enumerate(modules, start=1):
-        r.label(f"{n}. {name}: {status}")
-        r.bar(name, best or 0.0, "no quiz attempt yet" if best is None else f"best {best:.0f}%")
+        r.label(f"{n}. {name}: {t(status)}")
+        r.bar(
+            name,
+            best or 0.0,
+            t(N_("no quiz attempt yet")) if best is None else t(N_("best {percent}%")).format(percent=f"{best:.0f}"),
+        )
     passed = [m for m in modules if m[1].strip().lower() == "passed"]
     scored = [(name, best) for name, _, best in modules if best is not None]
     if not modules:
-        description = "No modules to show yet."
+        description = t(N_("No modules to show yet."))
     else:
-        description = f"You have passed {len(passed)} of {len(modules)} modules."
+        description = t(N_("You have passed {passed} of {total} modules.")).format(
+            passed=len(passed), total=len(modules)
+        )
         if scored:
             top_name, top_score = max(scored, key=lambda m: m[1])
-            description += f" Your best quiz score so far is {top_score:.0f}% in {top_name}."
+            description += " " + t(N_("Your best quiz score so far is {percent}% in {module}.")).format(
+                percent=f"{top_score:.0f}", module=top_name
+            )
         else:
-            description += " You have not tried a quiz yet."
-    tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Best score (%)", format=".0f")]
+            description += " " + t(N_("You have not tried a quiz yet."))
+    tooltip = [
+        alt.Tooltip("text:N", title=t(N_("Module"))),
+        alt.Tooltip("value:Q", title=t(N_("Best score (%)")), format=".0f"),
+    ]
+    title = t(title)
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
     return _row_chart(r.frame(), layers, title, description, scale)
 
@@ -535,19 +558,22 @@ def progress_chart(rows: Iterable[Any], title: str = "Your progress by module", 
 SKY_COLOUR = "#56B4E9"  # Okabe-Ito sky blue
 ORANGE_COLOUR = "#E69F00"  # Okabe-Ito orange
 STATUS_TILES = {
-    "Passed": (GREEN_COLOUR, "✓"),
-    "In progress": (SKY_COLOUR, "…"),
-    "Quiz not yet passed": (ORANGE_COLOUR, "↻"),
-    "Not started": ("white", ""),
-    "Locked": ("white", "–"),
+    N_("Passed"): (GREEN_COLOUR, "✓"),
+    N_("In progress"): (SKY_COLOUR, "…"),
+    N_("Quiz not yet passed"): (ORANGE_COLOUR, "↻"),
+    N_("Not started"): ("white", ""),
+    N_("Locked"): ("white", "–"),
 }
 TILES_PER_LINE = 5  # at 100% text: fits a 320-pixel phone; fewer per line at larger text
 
 
-def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance", scale: float = 1.0) -> alt.LayerChart:
+def module_status_chart(
+    rows: Iterable[Any], title: str = N_("Modules at a glance"), scale: float = 1.0, lang: str = DEFAULT
+) -> alt.LayerChart:
     """One numbered tile per module, coloured and marked by its status (✓ passed, … in
     progress, ↻ quiz not yet passed, – locked, blank not started), in lines of a few tiles, with a
     legend in words: where the learner stands, at a glance."""
+    t = functools.partial(gettext_for, lang)
     modules = _progress_rows(rows)
     per_line = max(2, min(len(modules) or 1, int(TILES_PER_LINE / scale)))
     data = pd.DataFrame(
@@ -558,7 +584,7 @@ def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance",
                 "line": (n - 1) // per_line,
                 "tile": f"{n} {STATUS_TILES.get(status, STATUS_TILES['Not started'])[1]}".strip(),
                 "module": f"{n}. {name}",
-                "status": status,
+                "status": t(status),
             }
             for n, (name, status, _) in enumerate(modules, start=1)
         ],
@@ -567,12 +593,12 @@ def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance",
     shown = [s for s in STATUS_TILES if any(m[1] == s for m in modules)] or ["Not started"]
     x = alt.X("col:O", axis=None, scale=alt.Scale(domain=list(range(per_line)), paddingInner=0.12, paddingOuter=0))
     y = alt.Y("line:O", axis=None, scale=alt.Scale(paddingInner=0.2, paddingOuter=0.1))
-    tooltip = [alt.Tooltip("module:N", title="Module"), alt.Tooltip("status:N", title="Status")]
+    tooltip = [alt.Tooltip("module:N", title=t(N_("Module"))), alt.Tooltip("status:N", title=t(N_("Status")))]
     base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     tiles = base.mark_rect(stroke=TEXT_COLOUR, strokeWidth=1.5, cornerRadius=4).encode(
         color=alt.Color(
             "status:N",
-            scale=alt.Scale(domain=shown, range=[STATUS_TILES[s][0] for s in shown]),
+            scale=alt.Scale(domain=[t(s) for s in shown], range=[STATUS_TILES[s][0] for s in shown]),
             legend=alt.Legend(
                 title=None,
                 orient="top",
@@ -589,85 +615,107 @@ def module_status_chart(rows: Iterable[Any], title: str = "Modules at a glance",
     )
     counts = {s: sum(m[1] == s for m in modules) for s in STATUS_TILES}
     if not modules:
-        description = "No modules on this track."
+        description = t(N_("No modules on this track."))
     else:
-        parts = [f"{counts[s]} {s.lower()}" for s in STATUS_TILES if counts[s] and s != "Passed"]
-        description = f"You have passed {counts['Passed']} of {len(modules)} modules" + (
-            f"; {', '.join(parts)}." if parts else "."
-        )
+        parts = [f"{counts[s]} {t(s).lower()}" for s in STATUS_TILES if counts[s] and s != "Passed"]
+        description = t(N_("You have passed {passed} of {total} modules")).format(
+            passed=counts["Passed"], total=len(modules)
+        ) + (f"; {', '.join(parts)}." if parts else ".")
     chart = _narrow(alt.layer(tiles, labels, data=data)).properties(height=alt.Step(52))
-    return _dash_style(chart, title, description, scale)
+    return _dash_style(chart, t(title), description, scale)
 
 
 # --------------------------------------------------------------------------- learner: pre/post
 
-PRE_LABEL, POST_LABEL = "Before the course (pre-test)", "After the course (post-test)"
+PRE_LABEL, POST_LABEL = N_("Before the course (pre-test)"), N_("After the course (post-test)")
 
 
-def pre_post_table(pre: float | None, post: float | None) -> pd.DataFrame:
+def pre_post_table(pre: float | None, post: float | None, lang: str = DEFAULT) -> pd.DataFrame:
     """The data table behind `pre_post_chart`."""
+    t = functools.partial(gettext_for, lang)
+    check, score = t(N_("Knowledge check")), t(N_("Score (%)"))
     return pd.DataFrame(
         [
-            {"Knowledge check": PRE_LABEL, "Score (%)": None if pre is None else round(pre)},
-            {"Knowledge check": POST_LABEL, "Score (%)": None if post is None else round(post)},
+            {check: t(PRE_LABEL), score: None if pre is None else round(pre)},
+            {check: t(POST_LABEL), score: None if post is None else round(post)},
         ]
     )
 
 
 def pre_post_chart(
-    pre: float | None, post: float | None, title: str = "Your knowledge check", scale: float = 1.0
+    pre: float | None,
+    post: float | None,
+    title: str = N_("Your knowledge check"),
+    scale: float = 1.0,
+    lang: str = DEFAULT,
 ) -> alt.LayerChart:
     """Pre-test and post-test percent (a learner's own, or a group's means) as labelled bars."""
+    t = functools.partial(gettext_for, lang)
     r = _Rows(scale)
-    for label, value in ((PRE_LABEL, pre), (POST_LABEL, post)):
+    for label, value in ((t(PRE_LABEL), pre), (t(POST_LABEL), post)):
         r.label(label)
-        r.bar(label, value or 0.0, "not taken yet" if value is None else f"{value:.0f}%")
+        r.bar(label, value or 0.0, t(N_("not taken yet")) if value is None else f"{value:.0f}%")
     if pre is not None and post is not None:
-        gain = post - pre
-        change = (
-            "no change" if round(gain) == 0 else f"{'up' if gain > 0 else 'down'} {abs(gain):.0f} percentage points"
+        gain, points = post - pre, f"{abs(post - pre):.0f}"
+        if round(gain) == 0:
+            change = t(N_("no change"))
+        elif gain > 0:
+            change = t(N_("up {points} percentage points")).format(points=points)
+        else:
+            change = t(N_("down {points} percentage points")).format(points=points)
+        description = t(N_("Knowledge check: {pre}% before the course and {post}% after, {change}.")).format(
+            pre=f"{pre:.0f}", post=f"{post:.0f}", change=change
         )
-        description = f"Knowledge check: {pre:.0f}% before the course and {post:.0f}% after, {change}."
     elif pre is not None:
-        description = f"Knowledge check: {pre:.0f}% before the course; the post-test is not taken yet."
+        description = t(N_("Knowledge check: {pre}% before the course; the post-test is not taken yet.")).format(
+            pre=f"{pre:.0f}"
+        )
     elif post is not None:
-        description = f"Knowledge check: {post:.0f}% after the course; the pre-test was not taken."
+        description = t(N_("Knowledge check: {post}% after the course; the pre-test was not taken.")).format(
+            post=f"{post:.0f}"
+        )
     else:
-        description = "Neither knowledge check has been taken yet."
-    tooltip = [alt.Tooltip("text:N", title="Check"), alt.Tooltip("value:Q", title="Score (%)", format=".0f")]
+        description = t(N_("Neither knowledge check has been taken yet."))
+    tooltip = [
+        alt.Tooltip("text:N", title=t(N_("Knowledge check"))),
+        alt.Tooltip("value:Q", title=t(N_("Score (%)")), format=".0f"),
+    ]
     layers = _text_rows() + _bar_rows(100 * ROOM_FOR_TEXT, alt.value(BAR_COLOUR), tooltip)
-    return _row_chart(r.frame(), layers, title, description, scale)
+    return _row_chart(r.frame(), layers, t(title), description, scale)
 
 
 # --------------------------------------------------------------------------- learner: attitudes
 
-START_LABEL, END_LABEL = "Start of course", "End of course"
+START_LABEL, END_LABEL = N_("Start of course"), N_("End of course")
 
 
-def attitude_table(themes: Mapping[str, tuple[float | None, float | None]]) -> pd.DataFrame:
+def attitude_table(themes: Mapping[str, tuple[float | None, float | None]], lang: str = DEFAULT) -> pd.DataFrame:
     """The data table behind `attitude_chart`: Theme, Start, End, Change."""
+    t = functools.partial(gettext_for, lang)
+    columns = [t(N_("Theme")), t(N_("Start")), t(N_("End")), t(N_("Change"))]
     rows = []
     for theme, (start, end) in themes.items():
-        rows.append(
-            {
-                "Theme": theme,
-                "Start": None if start is None else round(start, 1),
-                "End": None if end is None else round(end, 1),
-                "Change": None if start is None or end is None else round(end - start, 1),
-            }
+        values = (
+            theme,
+            None if start is None else round(start, 1),
+            None if end is None else round(end, 1),
+            None if start is None or end is None else round(end - start, 1),
         )
-    return pd.DataFrame(rows, columns=["Theme", "Start", "End", "Change"])
+        rows.append(dict(zip(columns, values, strict=True)))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def attitude_chart(
     themes: Mapping[str, tuple[float | None, float | None]],
     scale_range: tuple[int, int] = (1, 5),
-    title: str = "Your views, start and end",
+    title: str = N_("Your views, start and end"),
     scale: float = 1.0,
+    lang: str = DEFAULT,
 ) -> alt.LayerChart:
     """Theme means (higher = more supportive) at the start and end of the course: a circle for
     the start, a diamond for the end, joined by a line, with both numbers written just above;
     a blank row between themes keeps each label with its own dots."""
+    t = functools.partial(gettext_for, lang)
     r = _Rows(scale)
     for n, (theme, (start, end)) in enumerate(themes.items()):
         if n:
@@ -675,11 +723,11 @@ def attitude_chart(
         if start is not None and end is not None:
             r.label(f"{theme}: {start:.1f} → {end:.1f} ({_signed(end - start)})")
         elif start is not None:
-            r.label(f"{theme}: {start:.1f} at the start")
+            r.label(t(N_("{theme}: {score} at the start")).format(theme=theme, score=f"{start:.1f}"))
         elif end is not None:
-            r.label(f"{theme}: {end:.1f} at the end")
+            r.label(t(N_("{theme}: {score} at the end")).format(theme=theme, score=f"{end:.1f}"))
         else:
-            r.label(f"{theme}: not answered yet")
+            r.label(t(N_("{theme}: not answered yet")).format(theme=theme))
         r.plot(theme, start=start, end=end)
     data = r.frame(("start", "end"))
     lo, hi = scale_range
@@ -690,11 +738,11 @@ def attitude_chart(
         color=TEXT_COLOUR, strokeWidth=2
     )
     line = line.encode(y=_row_y(), x=alt.X("start:Q", scale=x_scale), x2="end:Q")
-    ends = [START_LABEL, END_LABEL]
+    ends = [t(START_LABEL), t(END_LABEL)]
     points = (
         plot.transform_fold(["start", "end"], as_=["moment", "score"])
         .transform_filter("isValid(datum.score)")
-        .transform_calculate(when=f"datum.moment === 'start' ? '{START_LABEL}' : '{END_LABEL}'")
+        .transform_calculate(when=f"datum.moment === 'start' ? {json.dumps(ends[0])} : {json.dumps(ends[1])}")
         .mark_point(filled=True, size=150, opacity=1)
         .encode(
             y=_row_y(),
@@ -702,7 +750,7 @@ def attitude_chart(
                 "score:Q",
                 scale=x_scale,
                 # An axis title wider than the chart squeezes the plot away: wrapped like a row.
-                title=_lines(f"Higher = more supportive ({lo} to {hi})", LINE_CHARS, scale),
+                title=_lines(t(N_("Higher = more supportive ({lo} to {hi})")).format(lo=lo, hi=hi), LINE_CHARS, scale),
                 axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=False),
             ),
             color=alt.Color(
@@ -715,63 +763,74 @@ def attitude_chart(
             ),
             shape=alt.Shape("when:N", scale=alt.Scale(domain=ends, range=["circle", "diamond"]), title=None),
             tooltip=[
-                alt.Tooltip("text:N", title="Theme"),
-                alt.Tooltip("when:N", title="When"),
-                alt.Tooltip("score:Q", title="Score", format=".1f"),
+                alt.Tooltip("text:N", title=t(N_("Theme"))),
+                alt.Tooltip("when:N", title=t(N_("When"))),
+                alt.Tooltip("score:Q", title=t(N_("Score")), format=".1f"),
             ],
         )
     )
     paired = [(t, s, e) for t, (s, e) in themes.items() if s is not None and e is not None]
     if not themes:
-        description = "No survey answers yet."
+        description = t(N_("No survey answers yet."))
     elif not paired:
-        description = "Views at the start of the course are recorded; the end-of-course survey is not taken yet."
+        description = t(N_("Views at the start of the course are recorded; the end-of-course survey is not taken yet."))
     else:
         up = [p for p in paired if p[2] > p[1]]
         biggest = max(paired, key=lambda p: abs(p[2] - p[1]))
-        description = (
-            f"Higher means more supportive. Views became more supportive on {len(up)} of {len(paired)} themes; "
-            f"the biggest change was {biggest[0]}, from {biggest[1]:.1f} to {biggest[2]:.1f}."
-        )
-    return _row_chart(data, [*_text_rows(), line, points], title, description, scale)
+        description = t(
+            N_(
+                "Higher means more supportive. Views became more supportive on {up} of {total} themes; "
+                "the biggest change was {theme}, from {start} to {end}."
+            )
+        ).format(up=len(up), total=len(paired), theme=biggest[0], start=f"{biggest[1]:.1f}", end=f"{biggest[2]:.1f}")
+    return _row_chart(data, [*_text_rows(), line, points], t(title), description, scale)
 
 
 # --------------------------------------------------------------------------- learner: time
 
 
-def time_per_module_table(minutes: Mapping[str, float]) -> pd.DataFrame:
+def time_per_module_table(minutes: Mapping[str, float], lang: str = DEFAULT) -> pd.DataFrame:
     """The data table behind `time_per_module_chart`: Module, Minutes."""
-    return pd.DataFrame(
-        [{"Module": t, "Minutes": round(m, 1)} for t, m in minutes.items()], columns=["Module", "Minutes"]
-    )
+    module, minutes_ = gettext_for(lang, N_("Module")), gettext_for(lang, N_("Minutes"))
+    return pd.DataFrame([{module: t, minutes_: round(m, 1)} for t, m in minutes.items()], columns=[module, minutes_])
 
 
-def minutes_text(m: float) -> str:
+def minutes_text(m: float, lang: str = DEFAULT) -> str:
     """ "12 min"; a bar that is there but under half a minute says so rather than "0 min"."""
-    return "under 1 min" if 0 < m < 0.5 else f"{m:.0f} min"
+    if 0 < m < 0.5:
+        return gettext_for(lang, N_("under 1 min"))
+    return gettext_for(lang, N_("{minutes} min")).format(minutes=f"{m:.0f}")
 
 
 def time_per_module_chart(
-    minutes: Mapping[str, float], title: str = "Estimated time per module", scale: float = 1.0
+    minutes: Mapping[str, float], title: str = N_("Estimated time per module"), scale: float = 1.0, lang: str = DEFAULT
 ) -> alt.LayerChart:
     """Estimated minutes per module (module title -> minutes), written beside each bar."""
+    t = functools.partial(gettext_for, lang)
     r = _Rows(scale)
     for name, m in minutes.items():
         r.label(name)
-        r.bar(name, m, minutes_text(m))
+        r.bar(name, m, minutes_text(m, lang))
     if minutes:
         top = max(minutes, key=lambda name: minutes[name])
         total = sum(minutes.values())
-        description = (
-            f"{'Under 1 minute' if 0 < total < 0.5 else f'About {total:.0f} minutes'} in all; "
-            f"the most time on {top} ({minutes_text(minutes[top])})."
+        in_all = (
+            t(N_("Under 1 minute"))
+            if 0 < total < 0.5
+            else t(N_("About {minutes} minutes")).format(minutes=f"{total:.0f}")
+        )
+        description = t(N_("{in_all} in all; the most time on {module} ({time}).")).format(
+            in_all=in_all, module=top, time=minutes_text(minutes[top], lang)
         )
     else:
-        description = "No time recorded yet."
+        description = t(N_("No time recorded yet."))
     most = max(minutes.values(), default=0.0) or 1.0
-    tooltip = [alt.Tooltip("text:N", title="Module"), alt.Tooltip("value:Q", title="Minutes", format=".0f")]
+    tooltip = [
+        alt.Tooltip("text:N", title=t(N_("Module"))),
+        alt.Tooltip("value:Q", title=t(N_("Minutes")), format=".0f"),
+    ]
     layers = _text_rows() + _bar_rows(_round_up(most * ROOM_FOR_TEXT), alt.value(BAR_COLOUR), tooltip)
-    return _row_chart(r.frame(), layers, title, description, scale)
+    return _row_chart(r.frame(), layers, t(title), description, scale)
 
 
 # --------------------------------------------------------------------------- trainer: funnel

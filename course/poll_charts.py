@@ -10,6 +10,7 @@ scales with the room's screen (course/ui/pages/audience.py).
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from course.charts import FONT
+from course.i18n import DEFAULT, N_, gettext_for, ngettext_for
 from course.palette import BAR_COLOUR, TEXT_COLOUR
 
 # Room right of the longest bar for its count ("12 answers, 48%").
@@ -49,36 +51,44 @@ ROW_STEP = SCREEN.row_step
 FONT_SIZE = SCREEN.font_size
 
 
-def _answers(n: int) -> str:
-    return f"{n} answer{'s' if n != 1 else ''}"
+def _answers(n: int, lang: str = DEFAULT) -> str:
+    return ngettext_for(lang, "{n} answer", "{n} answers", n).format(n=n)
 
 
 def _percent(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
 
-def poll_description(options: Sequence[tuple[str, int]], title: str) -> str:
-    """The result in words: what the chart shows, for screen readers and the caption."""
+def poll_description(options: Sequence[tuple[str, int]], title: str, lang: str = DEFAULT) -> str:
+    """The result in words (in `lang`): what the chart shows, for screen readers and the caption."""
+    t = functools.partial(gettext_for, lang)
     total = sum(count for _, count in options)
     if total == 0:
-        return f"{title}: no answers yet."
+        return t(N_("{title}: no answers yet.")).format(title=title)
     top = max(count for _, count in options)
     leaders = [label for label, count in options if count == top]
     if len(leaders) == 1:
-        lead = f"The most chosen answer was “{leaders[0]}”, with {_answers(top)} ({_percent(top, total)}%)."
+        lead = t(N_("The most chosen answer was “{answer}”, with {count} ({percent}%).")).format(
+            answer=leaders[0], count=_answers(top, lang), percent=_percent(top, total)
+        )
     else:
         joined = ", ".join(f"“{label}”" for label in leaders)
-        lead = f"Tied for most chosen, with {_answers(top)} each: {joined}."
+        lead = t(N_("Tied for most chosen, with {count} each: {answers}.")).format(
+            count=_answers(top, lang), answers=joined
+        )
     rest = "; ".join(f"{label}: {count}" for label, count in options)
-    return f"{title}: {_answers(total)} in all. {lead} Every option: {rest}."
+    return t(N_("{title}: {count} in all. {lead} Every option: {rest}.")).format(
+        title=title, count=_answers(total, lang), lead=lead, rest=rest
+    )
 
 
-def poll_tally_table(options: Sequence[tuple[str, int]]) -> pd.DataFrame:
+def poll_tally_table(options: Sequence[tuple[str, int]], lang: str = DEFAULT) -> pd.DataFrame:
     """The data-table alternative to `poll_tally_chart`: Answer, Answers, Share (%)."""
     total = sum(count for _, count in options)
+    columns = [gettext_for(lang, N_("Answer")), gettext_for(lang, N_("Answers")), gettext_for(lang, N_("Share (%)"))]
     return pd.DataFrame(
-        [{"Answer": label, "Answers": count, "Share (%)": _percent(count, total)} for label, count in options],
-        columns=["Answer", "Answers", "Share (%)"],
+        [dict(zip(columns, (label, count, _percent(count, total)), strict=True)) for label, count in options],
+        columns=columns,
     )
 
 

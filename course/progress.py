@@ -31,6 +31,7 @@ from course.events import (
     section_activity,
     survey_activity,
 )
+from course.i18n import DEFAULT, N_, gettext_for, ngettext_for
 from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey, Track
 
@@ -41,12 +42,14 @@ LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
     "needs_retry",
     "passed",
 )
+# In English, as records and the trainer's dashboard use them; `ModuleProgress.shown_label`
+# gives a learner's language.
 STATUS_LABELS = {
-    LOCKED: "Locked",
-    NOT_STARTED: "Not started",
-    IN_PROGRESS: "In progress",
-    NEEDS_RETRY: "Quiz not yet passed",
-    PASSED_STATUS: "Passed",
+    LOCKED: N_("Locked"),
+    NOT_STARTED: N_("Not started"),
+    IN_PROGRESS: N_("In progress"),
+    NEEDS_RETRY: N_("Quiz not yet passed"),
+    PASSED_STATUS: N_("Passed"),
 }
 STATUS_ICONS = {
     LOCKED: ":material/lock:",
@@ -88,32 +91,50 @@ class ModuleProgress:
     def quiz_open(self) -> bool:
         return not self.quiz_waits_for
 
-    def still_to_do(self) -> str:
+    def still_to_do(self, lang: str = DEFAULT) -> str:
         """What the completion rule still asks before the quiz, counted: "2 of 5 sections
-        read, 0 of 1 practice scenarios played". Empty when the quiz is open."""
+        read, 0 of 1 practice scenarios played" (in `lang`). Empty when the quiz is open."""
         kinds = {kind for kind, _, _ in self.quiz_waits_for}
         parts = []
         if "section" in kinds:
-            parts.append(f"{self.sections_seen} of {self.sections_total} sections read")
+            parts.append(
+                gettext_for(lang, N_("{done} of {total} sections read")).format(
+                    done=self.sections_seen, total=self.sections_total
+                )
+            )
         if "scenario" in kinds:
-            noun = "practice scenario" if self.scenarios_total == 1 else "practice scenarios"
-            parts.append(f"{self.scenarios_done} of {self.scenarios_total} {noun} played")
+            said = ngettext_for(
+                lang,
+                "{done} of {total} practice scenario played",
+                "{done} of {total} practice scenarios played",
+                self.scenarios_total,
+            )
+            parts.append(said.format(done=self.scenarios_done, total=self.scenarios_total))
         return ", ".join(parts)
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    def shown_label(self, lang: str = DEFAULT) -> str:
+        """The status in words in `lang` ("Passed", "Aprobado")."""
+        return gettext_for(lang, STATUS_LABELS[self.status])
+
     @property
     def is_locked(self) -> bool:
         return self.status == LOCKED
 
-    def locked_reason(self) -> str:
+    def locked_reason(self, lang: str = DEFAULT) -> str:
         if not self.locked_by:
             return ""
         names = ", ".join(f"“{t}”" for t in self.locked_titles)
-        noun = "quiz" if len(self.locked_by) == 1 else "quizzes"
-        return f"This module opens when you pass the {noun} for {names}."
+        said = ngettext_for(
+            lang,
+            "This module opens when you pass the quiz for {names}.",
+            "This module opens when you pass the quizzes for {names}.",
+            len(self.locked_by),
+        )
+        return said.format(names=names)
 
 
 @dataclass(frozen=True)
@@ -210,17 +231,17 @@ def _is_passed(course: Course, track: str, module: Module, done: _Done) -> bool:
     return quiz_activity(module.quiz) in done.passed_quizzes and not _waits_for(course, track, module, done)
 
 
-def completion_steps(track: Track) -> str:
-    """The track's completion rule in words, for a sentence about any of its modules:
-    "read every section, play each practice scenario to an ending, then pass its quiz"."""
+def completion_steps(track: Track, lang: str = DEFAULT) -> str:
+    """The track's completion rule in words (in `lang`), for a sentence about any of its
+    modules: "read every section, play each practice scenario to an ending, then pass its quiz"."""
     steps = []
     if track.completion.sections == "all":
-        steps.append("read every section")
+        steps.append(gettext_for(lang, N_("read every section")))
     if track.completion.scenarios == "all":
-        steps.append("play each practice scenario to an ending")
+        steps.append(gettext_for(lang, N_("play each practice scenario to an ending")))
     if not steps:
-        return "pass its quiz"
-    return ", ".join(steps) + ", then pass its quiz"
+        return gettext_for(lang, N_("pass its quiz"))
+    return gettext_for(lang, N_("{steps}, then pass its quiz")).format(steps=", ".join(steps))
 
 
 def passed_modules(course: Course, events: list[Event], track: str) -> set[str]:

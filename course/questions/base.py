@@ -19,13 +19,28 @@ the kit cannot draw yet touches the UI too.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from course.schema_base import Model, NonEmpty, Slug
+
+# The interface's words a question type shows (its instruction, "True", "You chose ...") are
+# marked with `N_` (as course.i18n.N_, which the types cannot import: course.i18n reads the
+# course's languages through the schema, which imports the types). A method that shows them
+# takes `tr`, the caller's translation function (the UI's `_`); untranslated by default.
+Translate = Callable[[str], str]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+    """Mark a constant for translation without translating it here (as course.i18n.N_)."""
+    return message
+
+
+# A line of a question's feedback for an option the learner chose.
+YOU_CHOSE = N_("You chose “{option}”: {feedback}")
 
 # A response is what the learner chose, in plain data, so it can be stored as an event and
 # graded again later without any UI (each type's docstring says its shape).
@@ -66,6 +81,9 @@ class WidgetSpec:
     kind: WidgetKind
     choices: tuple[tuple[Any, str], ...]  # (value, text shown), in the order shown
     horizontal: bool = False  # short choices (True/False) sit on one line
+    # The choices' texts are the interface's own words (True, False), marked for translation
+    # and shown in the learner's language, rather than an author's options.
+    interface_words: bool = False
 
 
 class Option(Model):
@@ -88,7 +106,8 @@ class QuestionBase(Model, ABC):
 
     # In words, for tables and the trainer's question analysis ("single choice").
     label: ClassVar[str]
-    # What kind of answer is wanted, shown once under every question's prompt.
+    # What kind of answer is wanted, shown once under every question's prompt (marked with
+    # `N_`: `prompt_and_instruction` gives it in the learner's language).
     instruction: ClassVar[str]
     # The facilitator pack's line before the options (kept as the printed packs had it).
     pack_hint_text: ClassVar[str]
@@ -120,11 +139,18 @@ class QuestionBase(Model, ABC):
     def grade(self, response: Response) -> QuestionResult:
         """Right only when wholly right, with feedback on every option chosen."""
 
-    def feedback_parts(self, result: QuestionResult) -> list[str]:
-        """The learner's choices and their feedback, as Markdown paragraphs, for the page
-        shown after submitting: here, a line for each option chosen."""
-        lines = [f"- You chose “{fb.text}”: {fb.feedback}" for fb in result.feedback if fb.chosen]
+    def feedback_parts(self, result: QuestionResult, tr: Translate = N_) -> list[str]:
+        """The learner's choices and their feedback, as Markdown paragraphs (the interface's
+        words through `tr`), for the page shown after submitting: here, a line for each option
+        chosen."""
+        said = tr(YOU_CHOSE)
+        lines = ["- " + said.format(option=fb.text, feedback=fb.feedback) for fb in result.feedback if fb.chosen]
         return ["\n".join(lines)] if lines else []
+
+    def shown_answer(self, result: QuestionResult, tr: Translate = N_) -> str:
+        """The right answer as the learner reads it after submitting: the options' own words
+        (which the content's translation gives), or the interface's through `tr`."""
+        return result.correct_answer
 
     # ------------------------------------------------------------------ xAPI
 
@@ -178,13 +204,16 @@ class QuestionBase(Model, ABC):
 
     # ------------------------------------------------------------------ widget
 
-    def prompt_and_instruction(self) -> tuple[str, str]:
-        """The prompt and what kind of answer is wanted, to show each once: a prompt that ends
-        with its type's instruction ("Which ...? Choose all that apply.") is shown without it,
-        the instruction on its own line under it, as every other question has."""
-        prompt, said = self.prompt, self.instruction
-        if prompt.lower().endswith(said.lower()) and len(prompt) > len(said):
-            prompt = prompt[: -len(said)].rstrip()
+    def prompt_and_instruction(self, tr: Translate = N_) -> tuple[str, str]:
+        """The prompt and what kind of answer is wanted (through `tr`), to show each once: a prompt
+        that ends with its type's instruction ("Which ...? Choose all that apply.", or the
+        Spanish of it in a translated prompt) is shown without it, the instruction on its own
+        line under it, as every other question has."""
+        prompt, said = self.prompt, tr(self.instruction)
+        for ending in dict.fromkeys((said, self.instruction)):
+            if prompt.lower().endswith(ending.lower()) and len(prompt) > len(ending):
+                prompt = prompt[: -len(ending)].rstrip()
+                break
         return prompt, said
 
     @abstractmethod

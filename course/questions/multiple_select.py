@@ -9,11 +9,14 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from course.questions.base import (
+    N_,
+    YOU_CHOSE,
     ChoiceQuestion,
     Finding,
     OptionFeedback,
     QuestionResult,
     Response,
+    Translate,
     WidgetSpec,
 )
 from course.schema_base import Slug
@@ -24,7 +27,7 @@ class MultipleSelect(ChoiceQuestion):
     answer: list[Slug] = Field(min_length=1)
 
     label: ClassVar[str] = "multiple select"
-    instruction: ClassVar[str] = "Choose all that apply."
+    instruction: ClassVar[str] = N_("Choose all that apply.")
     pack_hint_text: ClassVar[str] = "Choose all that apply."
     interaction_type: ClassVar[str] = "choice"
 
@@ -43,14 +46,16 @@ class MultipleSelect(ChoiceQuestion):
         right = "; ".join(by_id[a].text for a in self.answer)
         return QuestionResult(self.id, answered and chosen == key, answered, feedback, self.explanation, right)
 
-    def feedback_parts(self, result: QuestionResult) -> list[str]:
+    def feedback_parts(self, result: QuestionResult, tr: Translate = N_) -> list[str]:
         # A right option left unticked gets its feedback too: it says why it belongs.
+        chose = tr(YOU_CHOSE)
+        did_not = tr(N_("You did not choose “{option}”: {feedback}"))
         lines = []
         for fb in result.feedback:
             if fb.chosen:
-                lines.append(f"- You chose “{fb.text}”: {fb.feedback}")
+                lines.append("- " + chose.format(option=fb.text, feedback=fb.feedback))
             elif fb.correct:
-                lines.append(f"- You did not choose “{fb.text}”: {fb.feedback}")
+                lines.append("- " + did_not.format(option=fb.text, feedback=fb.feedback))
         return ["\n".join(lines)] if lines else []
 
     def correct_responses_pattern(self) -> list[str]:

@@ -14,11 +14,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from course.questions.base import (
+    N_,
     ChoiceQuestion,
     Finding,
     OptionFeedback,
     QuestionResult,
     Response,
+    Translate,
     WidgetSpec,
 )
 from course.schema_base import Slug
@@ -29,7 +31,7 @@ class Ordering(ChoiceQuestion):
     answer: list[Slug] = Field(min_length=2, description="option ids in the correct order")
 
     label: ClassVar[str] = "ordering"
-    instruction: ClassVar[str] = "Give each item its place in the order: 1 is first."
+    instruction: ClassVar[str] = N_("Give each item its place in the order: 1 is first.")
     pack_hint_text: ClassVar[str] = "Put these in order."
     interaction_type: ClassVar[str] = "sequencing"
 
@@ -58,9 +60,9 @@ class Ordering(ChoiceQuestion):
             self.id, answered and placed == list(self.answer), answered, feedback, self.explanation, right
         )
 
-    def feedback_parts(self, result: QuestionResult) -> list[str]:
+    def feedback_parts(self, result: QuestionResult, tr: Translate = N_) -> list[str]:
         # The learner's order, then every item's feedback in that order.
-        order = "Your order: " + " → ".join(f"“{fb.text}”" for fb in result.feedback)
+        order = tr(N_("Your order: {order}")).format(order=" → ".join(f"“{fb.text}”" for fb in result.feedback))
         lines = [f"- “{fb.text}”: {fb.feedback}" for fb in result.feedback]
         return [order, "\n".join(lines)] if lines else [order]
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from course.questions.base import (
+    N_,
     ChoiceQuestion,
     Finding,
     OptionFeedback,
@@ -21,7 +22,7 @@ class SingleChoice(ChoiceQuestion):
     answer: Slug
 
     label: ClassVar[str] = "single choice"
-    instruction: ClassVar[str] = "Choose one answer."
+    instruction: ClassVar[str] = N_("Choose one answer.")
     pack_hint_text: ClassVar[str] = "Choose one answer."
     interaction_type: ClassVar[str] = "choice"
 

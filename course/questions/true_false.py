@@ -8,12 +8,23 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from course.questions.base import OptionFeedback, QuestionBase, QuestionResult, Response, WidgetSpec
+from course.questions.base import (
+    N_,
+    YOU_CHOSE,
+    OptionFeedback,
+    QuestionBase,
+    QuestionResult,
+    Response,
+    Translate,
+    WidgetSpec,
+)
 from course.schema_base import NonEmpty
+
+TRUE, FALSE = N_("True"), N_("False")
 
 
 def _word(value: bool) -> str:
-    return "True" if value else "False"
+    return TRUE if value else FALSE
 
 
 class TrueFalse(QuestionBase):
@@ -23,7 +34,7 @@ class TrueFalse(QuestionBase):
     feedback_false: NonEmpty = Field(description="shown to a learner who answers False")
 
     label: ClassVar[str] = "true/false"
-    instruction: ClassVar[str] = "Choose True or False."
+    instruction: ClassVar[str] = N_("Choose True or False.")
     pack_hint_text: ClassVar[str] = "True or false?"
     interaction_type: ClassVar[str] = "true-false"
 
@@ -46,6 +57,14 @@ class TrueFalse(QuestionBase):
         return QuestionResult(
             self.id, answered and chosen is self.answer, answered, feedback, self.explanation, _word(self.answer)
         )
+
+    def feedback_parts(self, result: QuestionResult, tr: Translate = N_) -> list[str]:
+        said = tr(YOU_CHOSE)
+        lines = ["- " + said.format(option=tr(fb.text), feedback=fb.feedback) for fb in result.feedback if fb.chosen]
+        return ["\n".join(lines)] if lines else []
+
+    def shown_answer(self, result: QuestionResult, tr: Translate = N_) -> str:
+        return tr(result.correct_answer)
 
     def correct_responses_pattern(self) -> list[str]:
         return ["true" if self.answer else "false"]
@@ -70,7 +89,8 @@ class TrueFalse(QuestionBase):
         return counts, None
 
     def widget(self) -> WidgetSpec:
-        return WidgetSpec("choose_one", ((True, "True"), (False, "False")), horizontal=True)
+        # The two words are the interface's, not the author's: the page shows them translated.
+        return WidgetSpec("choose_one", ((True, TRUE), (False, FALSE)), horizontal=True, interface_words=True)
 
     def draft(self, value: Any) -> Any:
         return value

@@ -22,8 +22,10 @@ import pandas as pd
 import streamlit as st
 
 from course import charts
+from course.i18n import DEFAULT, N_
 from course.ui import display
 from course.ui.common import plain_table
+from course.ui.i18n import _
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def draw(prepared: Prepared, name: str, caption: str | None = None, table: bool 
         st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         st.caption(prepared.description if caption is None else caption)
         if table:
-            with st.expander(f"Data table: {name}"):
+            with st.expander(_("Data table: {name}").format(name=name)):
                 plain_table(prepared.table)
 
 
@@ -95,32 +97,34 @@ def show(chart: Any, table: pd.DataFrame, name: str) -> None:
 _LEARNER_CHARTS: dict[str, tuple[Callable[..., Any], Callable[..., pd.DataFrame]]] = {
     "progress": (charts.progress_chart, charts.progress_table),
     "scores": (
-        lambda rows, scale=1.0: charts.progress_chart(rows, title="Best quiz score by module", scale=scale),
+        lambda rows, scale=1.0, lang=DEFAULT: charts.progress_chart(
+            rows, title=N_("Best quiz score by module"), scale=scale, lang=lang
+        ),
         charts.progress_table,
     ),
     "status": (charts.module_status_chart, charts.progress_table),
     "time": (
-        lambda rows, scale=1.0: charts.time_per_module_chart(dict(rows), scale=scale),
-        lambda rows: charts.time_per_module_table(dict(rows)),
+        lambda rows, scale=1.0, lang=DEFAULT: charts.time_per_module_chart(dict(rows), scale=scale, lang=lang),
+        lambda rows, lang=DEFAULT: charts.time_per_module_table(dict(rows), lang),
     ),
     "pre_post": (charts.pre_post_chart, charts.pre_post_table),
     "attitude": (
-        lambda rows, scale=1.0: charts.attitude_chart(dict(rows), scale=scale),
-        lambda rows: charts.attitude_table(dict(rows)),
+        lambda rows, scale=1.0, lang=DEFAULT: charts.attitude_chart(dict(rows), scale=scale, lang=lang),
+        lambda rows, lang=DEFAULT: charts.attitude_table(dict(rows), lang),
     ),
 }
 
 
-_FIGURES: dict[tuple[int, str, float, bool], tuple[Any, Prepared]] = {}
+_FIGURES: dict[tuple[int, str, float, bool, str], tuple[Any, Prepared]] = {}
 
 
-def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = False) -> Prepared:
+def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = False, lang: str = DEFAULT) -> Prepared:
     """A content figure's chart, built once per figure object and audience (the parsed course
     lives for the whole process); `room=True` draws it for the projector
     (charts.room_figure_chart, sized with the screen by the projector page; `scale` unused).
     The public audience's chart is described by the figure's public alt text where it has one. Figures are not hashable, so they are kept by identity,
     each entry holding its figure so that the identity cannot be reused while the entry exists."""
-    key = (id(fig), audience, 1.0 if room else scale, room)
+    key = (id(fig), audience, 1.0 if room else scale, room, lang)
     entry = _FIGURES.get(key)
     if entry is not None and entry[0] is fig:
         return entry[1]
@@ -128,7 +132,8 @@ def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = F
     if audience == "public" and getattr(fig, "plain_alt", None):
         described = fig.model_copy(update={"alt": fig.plain_alt})
     chart = charts.room_figure_chart(described) if room else charts.figure_chart(described, scale)
-    prepared = prepare(chart, charts.figure_table(fig))
+    table = charts.figure_table(fig) if lang == DEFAULT else charts.figure_table(fig, lang)
+    prepared = prepare(chart, table)
     if len(_FIGURES) >= 512:  # another course was loaded (tests): start again
         _FIGURES.clear()
     _FIGURES[key] = (fig, prepared)
@@ -136,7 +141,8 @@ def figure(fig: Any, audience: str = "staff", scale: float = 1.0, room: bool = F
 
 
 @functools.lru_cache(maxsize=2048)
-def learner_chart(kind: str, *args: Any, scale: float = 1.0) -> Prepared:
-    """A learner chart by kind, for hashable arguments (tuples, not dicts), at a text scale."""
+def learner_chart(kind: str, *args: Any, scale: float = 1.0, lang: str = DEFAULT) -> Prepared:
+    """A learner chart by kind, for hashable arguments (tuples, not dicts), at a text scale, in
+    the learner's language."""
     build, table = _LEARNER_CHARTS[kind]
-    return prepare(build(*args, scale=scale), table(*args))
+    return prepare(build(*args, scale=scale, lang=lang), table(*args, lang=lang))

@@ -23,10 +23,12 @@ from typing import Any, Protocol
 
 import streamlit as st
 
+from course.i18n import N_
 from course.questions import QuestionResult, Response
 from course.schema import Gradable, Quiz, Scenario
 from course.ui import kept
 from course.ui.common import dollars
+from course.ui.i18n import _
 from course.ui.kept import Keep
 
 __all__ = [
@@ -67,15 +69,21 @@ def widget_key(quiz: Quiz, form: int | str, *parts: str) -> str:
 def question_legend(n: int, q: Gradable) -> str:
     """The two lines over every question's choices: its number and prompt, then what kind of
     answer is wanted. Plain text: it is also the screen reader's name for the question."""
-    prompt, instruction = q.prompt_and_instruction()
-    return f"Question {n}. {prompt}\n\n{instruction}"
+    prompt, instruction = q.prompt_and_instruction(_)
+    return _("Question {n}. {prompt}").format(n=n, prompt=prompt) + f"\n\n{instruction}"
 
 
 def statement_legend(n: int, text: str, labels: Mapping[int, str]) -> str:
     """An attitude-survey statement in the same layout as a question: its number and text, then
     what kind of answer is wanted (the ends of the scale, in words)."""
     lo, hi = min(labels), max(labels)
-    return f"Statement {n}. {text}\n\nChoose one, from {lo} ({labels[lo]}) to {hi} ({labels[hi]})."
+    return (
+        _("Statement {n}. {text}").format(n=n, text=text)
+        + "\n\n"
+        + _("Choose one, from {lo} ({lo_label}) to {hi} ({hi_label}).").format(
+            lo=lo, lo_label=labels[lo], hi=hi, hi_label=labels[hi]
+        )
+    )
 
 
 def question_widget(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep) -> Response:
@@ -93,7 +101,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
     spec = q.widget()
     save: dict[str, Any] = dict(on_change=_keep_answer, args=(quiz, form, q, keep))
     if spec.kind == "choose_one":
-        texts = dict(spec.choices)
+        texts = {value: _(text) if spec.interface_words else text for value, text in spec.choices}
         with st.container(key=f"{ITEM}{key}"):
             st.radio(
                 legend,
@@ -114,11 +122,11 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                 positions = list(range(1, len(spec.choices) + 1))
                 for value, text in spec.choices:
                     st.selectbox(
-                        f"Position of “{text}”",
+                        _("Position of “{item}”").format(item=text),
                         positions,
                         index=None,
                         key=f"{key}-{value}",
-                        placeholder="Choose a position",
+                        placeholder=_("Choose a position"),
                         **save,
                     )
     if kept.unsaved(kept.UNSAVED + key):
@@ -237,42 +245,66 @@ def question_feedback(
     # A heading per question, saying how it went, so a screen reader can move from one
     # question's feedback to the next, or to the ones answered wrong (WCAG 1.3.1, 2.4.6). In
     # the same block of text: one element per question, as before.
-    verdict = ":material/check_circle: Correct" if r.correct else ":material/cancel: Incorrect"
-    parts = [f"### Question {n}: {verdict}", q.prompt, *q.feedback_parts(r)]
+    verdict = ":material/check_circle: " + _("Correct") if r.correct else ":material/cancel: " + _("Incorrect")
+    heading = _("Question {n}: {verdict}").format(n=n, verdict=verdict)
+    parts = [f"### {heading}", q.prompt, *q.feedback_parts(r, _)]
     if not r.correct:
-        parts.append(f"**Correct answer:** {r.correct_answer}")
-    parts.append(f"**Why:** {r.explanation}")
+        parts.append("**" + _("Correct answer:") + f"** {q.shown_answer(r, _)}")
+    parts.append("**" + _("Why:") + f"** {r.explanation}")
     if section_heading and not r.correct:
         # The part of the module that teaches the answer (the question's `section:`), by the
         # name the module's Previous and Next buttons use.
-        parts.append(f"**Read again:** the part “{section_heading}” of this module.")
+        parts.append(
+            "**" + _("Read again:") + "** " + _("the part “{part}” of this module.").format(part=section_heading)
+        )
     if q.reference and q.reference in refs:
-        parts.append(f"**Source:** {refs[q.reference]}")
+        parts.append("**" + _("Source:") + f"** {refs[q.reference]}")
     st.markdown(dollars("\n\n".join(parts)))
 
 
 # Shared by the quiz, the check-ins and the refreshers (pages never import each other).
 FEEDBACK = "feedback-"  # each question's feedback box; its heading has no "link to heading" Tab stop
-# Streamlit gives each heading an id made from its text.
-RESULT_HEADING, QUESTIONS_HEADING = "h2#your-result", "h2#questions"
+# Streamlit gives each heading an id made from its text; these headings are given their id
+# (`anchor=`), so that it stays the same in every language.
+RESULT_ANCHOR, QUESTIONS_ANCHOR = "your-result", "questions"
+RESULT_HEADING, QUESTIONS_HEADING = f"h2#{RESULT_ANCHOR}", f"h2#{QUESTIONS_ANCHOR}"
 
 
-QUIZ_INSTRUCTIONS = (
+QUIZ_INSTRUCTIONS = N_(
     "Answer every question, then press Submit answers. Each answer is saved as you choose it, "
     "so you can leave this page and finish later."
 )
 
 
-def restored_message(n: int, total: int, button: str = "Submit answers", what: str = "questions") -> str:
-    if n < total:
-        return (
-            f"Your answers from before are back: {n} of {total} {what} are filled in. "
-            f"Answer the rest, then press {button}."
+def restored_message(n: int, total: int, button: str | None = None, what: str = "questions") -> str:
+    """Say that a kept draft is back: how many of the `total` questions (`what="statements"`:
+    survey statements) have an answer again, and which button to press (Submit answers by
+    default), in the learner's language."""
+    button = _("Submit answers") if button is None else button
+    if what == "statements":
+        if n < total:
+            said = _(
+                "Your answers from before are back: {n} of {total} statements are filled in. "
+                "Answer the rest, then press {button}."
+            )
+        else:
+            said = _(
+                "Your answers from before are back: all {total} statements are filled in. "
+                "Check them, then press {button}."
+            )
+    elif n < total:
+        said = _(
+            "Your answers from before are back: {n} of {total} questions are filled in. "
+            "Answer the rest, then press {button}."
         )
-    return f"Your answers from before are back: all {total} {what} are filled in. Check them, then press {button}."
+    else:
+        said = _(
+            "Your answers from before are back: all {total} questions are filled in. Check them, then press {button}."
+        )
+    return said.format(n=n, total=total, button=button)
 
 
 def scenario_header(sc: Scenario) -> None:
     """The case a scenario question belongs to, above its questions (quiz and refreshers)."""
-    st.subheader(f"Case: {sc.title}", anchor=False)
+    st.subheader(_("Case: {title}").format(title=sc.title), anchor=False)
     st.markdown(f"> {sc.case}")

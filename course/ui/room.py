@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import N_
 from course.poll_charts import poll_tally_table
 from course.polls import PollQuestion, answers_text, as_audience, tally_rows
 from course.records import StoreUnavailable
@@ -25,8 +26,9 @@ AUDIENCE_PATH = "audience"
 JOIN_PATH = "join"
 
 AUDIENCE_LABELS = {"public": "Public (plain language)", "staff": "Clinic staff (full clinical text)"}
-ENDED_MESSAGE = "This room code has ended or does not exist. Ask the presenter for the current code."
-DATABASE_DOWN = (
+# Shown on the phones' join page too: marked for translation, shown with `_()` there.
+ENDED_MESSAGE = N_("This room code has ended or does not exist. Ask the presenter for the current code.")
+DATABASE_DOWN = N_(
     "The course database cannot be reached right now, so the room cannot be shown. "
     "This page tries again by itself; if it keeps happening, use the facilitator pack instead."
 )

@@ -19,13 +19,18 @@ from streamlit.delta_generator import DeltaGenerator
 
 from course import scenario_play
 from course.events import check_of
+from course.i18n import N_
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
 from course.ui import nav, state
 from course.ui.common import dollars, escape_markdown, live_region
+from course.ui.i18n import _, current_language
 
 STEP_PREFIX = "scenario:"
 RATING_ICONS = {"safe": ":material/check_circle:", "acceptable": ":material/error:", "unsafe": ":material/cancel:"}
+# An ending's rating in words (course.schema.RATING_WORDS), marked here to be shown translated.
+RATING_WORDS = {"safe": N_("Safe"), "acceptable": N_("Acceptable, with gaps"), "unsafe": N_("Unsafe")}
+NOT_RATED = N_("Not rated")
 
 
 def step_id(scenario: BranchingScenario) -> str:
@@ -34,7 +39,7 @@ def step_id(scenario: BranchingScenario) -> str:
 
 
 def label(scenario: BranchingScenario) -> str:
-    return f"Practice: {scenario.title}"
+    return _("Practice: {title}").format(title=scenario.title)
 
 
 def _feedback_key(sid: str) -> str:
@@ -113,7 +118,11 @@ def _to_section(section_id: str) -> None:
 
 def render(module: Module, scenario: BranchingScenario, track_id: str) -> None:
     st.header(scenario.title)
-    st.caption(f"Practice scenario · about {scenario.estimated_minutes} minutes · no time limit, nothing is scored")
+    st.caption(
+        _("Practice scenario · about {minutes} minutes · no time limit, nothing is scored").format(
+            minutes=scenario.estimated_minutes
+        )
+    )
     st.write(dollars(scenario.summary))
     status = st.empty()
     play = _current(scenario)
@@ -139,7 +148,7 @@ def _references(module: Module, texts: list[str]) -> None:
     if not numbers:
         return
     refs = {r.id: r for r in module.references}
-    st.subheader("References", anchor=False)
+    st.subheader(_("References"), anchor=False)
     st.markdown(
         "\n".join(
             f"{n}. {refs[ref].citation} [{refs[ref].url}]({refs[ref].url})"
@@ -176,12 +185,12 @@ def _step(
     track_id: str,
     status: DeltaGenerator,
 ) -> None:
-    live_region(status, f"Step {play.number}. Read what is happening, then choose what you would do.")
-    st.subheader(f"Step {play.number}: what is happening", anchor=False)
+    live_region(status, _("Step {n}. Read what is happening, then choose what you would do.").format(n=play.number))
+    st.subheader(_("Step {n}: what is happening").format(n=play.number), anchor=False)
     texts = [step.situation]
     st.markdown(_cite(step.situation, texts), unsafe_allow_html=True)
     vitals_table(step)
-    st.subheader("What do you do?", anchor=False)
+    st.subheader(_("What do you do?"), anchor=False)
     for c in step.choices:
         st.button(
             c.text,
@@ -195,13 +204,13 @@ def _step(
 
 def _feedback(module: Module, scenario: BranchingScenario, play: scenario_play.Play, status: DeltaGenerator) -> None:
     step, choice = play.taken[-1]
-    live_region(status, "Your choice is saved. Read the feedback, then press Continue.")
-    st.subheader(f"Step {len(play.taken)}: feedback on your choice", anchor=False)
-    st.markdown(f"**You chose:** {dollars(choice.text)}")
+    live_region(status, _("Your choice is saved. Read the feedback, then press Continue."))
+    st.subheader(_("Step {n}: feedback on your choice").format(n=len(play.taken)), anchor=False)
+    st.markdown("**" + _("You chose:") + f"** {dollars(choice.text)}")
     texts = [choice.feedback]
     st.markdown(_cite(choice.feedback, texts), unsafe_allow_html=True)
     st.button(
-        "Continue",
+        _("Continue"),
         key=f"continue-{scenario.id}",
         type="primary",
         icon=":material/arrow_forward:",
@@ -214,22 +223,29 @@ def _feedback(module: Module, scenario: BranchingScenario, play: scenario_play.P
 def _ending(module: Module, scenario: BranchingScenario, play: scenario_play.Play, status: DeltaGenerator) -> None:
     ending = play.ending
     assert ending is not None
+    rating = _(RATING_WORDS.get(ending.rating or "", NOT_RATED))
     live_region(
         status,
-        f"End of the scenario. Outcome: {ending.rating_words}.",
+        _("End of the scenario. Outcome: {rating}.").format(rating=rating),
         {"safe": "good", "unsafe": "bad"}.get(ending.rating or "", "neutral"),
     )
-    st.subheader(f"Ending: {ending.title}", anchor=False)
-    st.markdown(f"{RATING_ICONS.get(ending.rating or '', '')} **Outcome: {ending.rating_words}**")
+    st.subheader(_("Ending: {title}").format(title=ending.title), anchor=False)
+    outcome = _("Outcome: {rating}").format(rating=rating)
+    st.markdown(f"{RATING_ICONS.get(ending.rating or '', '')} **{outcome}**")
     texts = [ending.debrief]
     st.markdown(_cite(ending.debrief, texts), unsafe_allow_html=True)
-    st.markdown("**Your path:**\n\n" + "\n".join(f"{i}. {dollars(c.text)}" for i, (_, c) in enumerate(play.taken, 1)))
-    st.markdown("**Read more in this module:**")
+    st.markdown(
+        "**"
+        + _("Your path:")
+        + "**\n\n"
+        + "\n".join(f"{i}. {dollars(c.text)}" for i, (_step, c) in enumerate(play.taken, 1))
+    )
+    st.markdown("**" + _("Read more in this module:") + "**")
     headings = {s.id: s.heading for s in module.sections}
     for sid in ending.sections:
         if sid in headings:
             st.button(
-                f"Section: {headings[sid]}",
+                _("Section: {heading}").format(heading=headings[sid]),
                 key=f"ending-section-{scenario.id}-{sid}",
                 icon=":material/menu_book:",
                 on_click=_to_section,
@@ -238,7 +254,7 @@ def _ending(module: Module, scenario: BranchingScenario, play: scenario_play.Pla
     back, again = st.columns(2)
     with back:
         st.button(
-            "Go back and try the other choice",
+            _("Go back and try the other choice"),
             key=f"back-{scenario.id}",
             icon=":material/undo:",
             width="stretch",
@@ -247,7 +263,7 @@ def _ending(module: Module, scenario: BranchingScenario, play: scenario_play.Pla
         )
     with again:
         st.button(
-            "Start again",
+            _("Start again"),
             key=f"again-{scenario.id}",
             icon=":material/restart_alt:",
             width="stretch",
@@ -267,14 +283,15 @@ def quiz_waits(module: Module, mp: ModuleProgress) -> None:
     # The track's rule (course.yaml `completion:`) asks for these before the quiz counts, so a
     # quiz opened by its address or an old link is not a way round reading the module.
     st.info(
-        f"This quiz opens when you have done the parts below. So far: {mp.still_to_do()}. "
-        "Each part left is a link to it.",
+        _("This quiz opens when you have done the parts below. So far: {done}. Each part left is a link to it.").format(
+            done=mp.still_to_do(current_language())
+        ),
         icon=":material/lock_clock:",
     )
     for kind, ident, title in mp.quiz_waits_for:
         step = step_id(scen[ident]) if kind == "scenario" and ident in scen else ident
-        what = "Play the scenario" if kind == "scenario" else "Read the section"
-        nav.button(f"{what}: {title}", f"module:{module.id}", key=f"left-{kind}-{ident}", query={"step": step})
+        what = _("Play the scenario: {title}") if kind == "scenario" else _("Read the section: {title}")
+        nav.button(what.format(title=title), f"module:{module.id}", key=f"left-{kind}-{ident}", query={"step": step})
 
 
 # --------------------------------------------------------------------------- inline checks
@@ -302,8 +319,8 @@ def render_checks(module: Module, section: Section, track_id: str) -> None:
     checks = [c for c in section.checks if c.visible_to(track_id)]
     if not checks:
         return
-    st.subheader("Check your understanding", anchor=False)
-    st.caption("Not scored: a quick check for you. Your answer is kept.")
+    st.subheader(_("Check your understanding"), anchor=False)
+    st.caption(_("Not scored: a quick check for you. Your answer is kept."))
     answers = _last_answers(module)
     for check in checks:
         key = f"check-{module.id}-{check.id}"
@@ -321,6 +338,6 @@ def render_checks(module: Module, section: Section, track_id: str) -> None:
         option = next((o for o in check.options if o.text == chosen), None)
         if option is not None:
             if option.correct:
-                st.success(f"**Correct.** {dollars(option.feedback)}", icon=":material/check_circle:")
+                st.success("**" + _("Correct.") + f"** {dollars(option.feedback)}", icon=":material/check_circle:")
             else:
-                st.error(f"**Not correct.** {dollars(option.feedback)}", icon=":material/cancel:")
+                st.error("**" + _("Not correct.") + f"** {dollars(option.feedback)}", icon=":material/cancel:")

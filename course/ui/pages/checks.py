@@ -15,6 +15,7 @@ from course.progress import check_ins
 from course.schema import Quiz, Survey
 from course.ui import kept, nav, state
 from course.ui.common import notice, require_track
+from course.ui.i18n import _
 from course.ui.kept import Keep
 from course.ui.question_widgets import (
     FEEDBACK,
@@ -30,11 +31,11 @@ from course.ui.question_widgets import (
 
 
 def render_start() -> None:
-    _render("start", "Before you start", state.course().settings.pre_test)
+    _render("start", _("Before you start"), state.course().settings.pre_test)
 
 
 def render_final() -> None:
-    _render("end", "Final check", state.course().settings.post_test)
+    _render("end", _("Final check"), state.course().settings.post_test)
 
 
 def _render(phase: str, title: str, test_id: str | None) -> None:
@@ -46,13 +47,17 @@ def _render(phase: str, title: str, test_id: str | None) -> None:
     notice()
     if phase == "start":
         st.write(
-            "Two short check-ins before your first module: a knowledge check and a survey about views. "
-            "They are optional and not marked pass or fail. Taking them again at the end shows what changed."
+            _(
+                "Two short check-ins before your first module: a knowledge check and a survey about views. "
+                "They are optional and not marked pass or fail. Taking them again at the end shows what changed."
+            )
         )
     else:
         st.write(
-            "The same two check-ins as at the start, with new knowledge questions. "
-            "They are best taken after you finish the modules."
+            _(
+                "The same two check-ins as at the start, with new knowledge questions. "
+                "They are best taken after you finish the modules."
+            )
         )
     done = check_ins(course, state.session().events())
     if test_id:
@@ -61,14 +66,17 @@ def _render(phase: str, title: str, test_id: str | None) -> None:
     if survey_id:
         taken = done.survey_start if phase == "start" else done.survey_end
         _survey(course.surveys[survey_id], phase, taken is not None, track)
-    nav.button("Back to the course map", "home", icon=":material/map:", key=f"checks-home-{phase}")
+    nav.button(_("Back to the course map"), "home", icon=":material/map:", key=f"checks-home-{phase}")
 
 
 def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
-    st.header("Knowledge check")
+    st.header(_("Knowledge check"), anchor="knowledge-check")
     result_key = f"check-result-{quiz.id}"
     if percent is not None and result_key not in st.session_state:
-        st.success(f"Done: you answered {percent:.0f}% correctly.", icon=":material/check_circle:")
+        st.success(
+            _("Done: you answered {percent}% correctly.").format(percent=f"{percent:.0f}"),
+            icon=":material/check_circle:",
+        )
         return
     if quiz.intro:
         st.write(quiz.intro)
@@ -76,30 +84,33 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
     if result_key in st.session_state:
         result = st.session_state[result_key]
         st.success(
-            f"Thank you. You answered {result.score} of {result.max_score} correctly ({result.percent:.0f}%).",
+            _("Thank you. You answered {score} of {total} correctly ({percent}%).").format(
+                score=result.score, total=result.max_score, percent=f"{result.percent:.0f}"
+            ),
             icon=":material/check_circle:",
         )
-        with st.expander("See the answers and why"):
-            for n, ((_, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
+        with st.expander(_("See the answers and why")):
+            for n, ((_scenario, q), r) in enumerate(zip(items, result.results, strict=True), start=1):
                 with st.container(border=True, key=f"{FEEDBACK}{n}"):
                     question_feedback(n, q, r, {})
         return
     keep = Keep(knowledge_test_activity(quiz.id), track, 1)
     restored = restore(quiz, 1, [q for _, q in items], keep)
     if restored:
-        st.info(restored_message(restored, len(items), "Submit knowledge check"), icon=":material/info:")
+        st.info(restored_message(restored, len(items), _("Submit knowledge check")), icon=":material/info:")
     responses = {}
-    for n, (_, q) in enumerate(items, start=1):
+    for n, (_scenario, q) in enumerate(items, start=1):
         responses[q.id] = question_widget(quiz, 1, n, q, keep)
     group_questions(f"check-{quiz.id}")
-    if not st.button("Submit knowledge check", type="primary", key=f"submit-check-{quiz.id}"):
+    if not st.button(_("Submit knowledge check"), type="primary", key=f"submit-check-{quiz.id}"):
         return
     submitted = state.session().submit_knowledge_check(quiz, responses, track)  # one write for the whole check
     if isinstance(submitted, Refusal):
         missing = submitted.missing
         st.error(
-            f"Answer every question before you submit. Still to answer: {', '.join(map(str, missing))}. "
-            "Your answers are kept.",
+            _("Answer every question before you submit. Still to answer: {listed}. Your answers are kept.").format(
+                listed=", ".join(map(str, missing))
+            ),
             icon=":material/error:",
         )
         nav.focus(question_control(quiz, 1, items[missing[0] - 1][1]), force=True, scroll="center")
@@ -112,9 +123,9 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
 
 
 def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
-    st.header("Attitude survey")
+    st.header(_("Attitude survey"), anchor="attitude-survey")
     if taken:
-        st.success("Done: thank you for your answers.", icon=":material/check_circle:")
+        st.success(_("Done: thank you for your answers."), icon=":material/check_circle:")
         return
     st.write(survey.intro)
     labels = {survey.scale.min + i: label for i, label in enumerate(survey.scale.labels)}
@@ -127,19 +138,20 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         lambda item_id, v: {keys[item_id]: v} if isinstance(v, int) and not isinstance(v, bool) and v in labels else {},
     )
     if restored:
-        st.info(restored_message(restored, len(survey.items), "Submit survey", "statements"), icon=":material/info:")
+        st.info(restored_message(restored, len(survey.items), _("Submit survey"), "statements"), icon=":material/info:")
     for n, item in enumerate(survey.items, start=1):
         kept.fragment(_statement, f"{survey.id}.{phase}.{item.id}")(n, item.id, item.text, keys[item.id], labels, keep)
     group_questions(f"survey-{survey.id}-{phase}")  # the questions' layout style
-    if not st.button("Submit survey", type="primary", key=f"submit-survey-{survey.id}-{phase}"):
+    if not st.button(_("Submit survey"), type="primary", key=f"submit-survey-{survey.id}-{phase}"):
         return
     answers_by_item = {item.id: st.session_state.get(keys[item.id]) for item in survey.items}
     submitted = state.session().submit_survey(survey, phase, answers_by_item, track)  # one write for the whole survey
     if isinstance(submitted, Refusal):
         missing = [(n, survey.items[n - 1]) for n in submitted.missing]
         st.error(
-            f"Answer every statement before you submit. Still to answer: {', '.join(str(n) for n, _ in missing)}. "
-            "Your answers are kept.",
+            _("Answer every statement before you submit. Still to answer: {listed}. Your answers are kept.").format(
+                listed=", ".join(str(n) for n, _item in missing)
+            ),
             icon=":material/error:",
         )
         nav.focus(f".st-key-{keys[missing[0][1].id]} input", force=True, scroll="center")

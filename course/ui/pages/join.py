@@ -14,21 +14,24 @@ import secrets
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from course.i18n import N_
 from course.poll_charts import poll_description, poll_tally_table
 from course.polls import PollQuestion, tally_rows
+from course.questions.true_false import FALSE, TRUE
 from course.records import Poll, Presentation, Store, StoreUnavailable, normalize_room_code
 from course.slides import UnknownModule
 from course.typed import clean_code, shown
 from course.ui import nav, scenario_room, state
 from course.ui import room as room_ui
 from course.ui.common import browser_cookie, live_region, notice_text
+from course.ui.i18n import _, current_language
 from course.ui.room import DATABASE_DOWN, ENDED_MESSAGE, ROOM_PARAM
 from course.ui.web import VOTER_COOKIE
 
 __all__ = ["ANSWERED_MESSAGE", "ENDED_MESSAGE", "NO_POLL_MESSAGE", "render_join"]
 
-NO_POLL_MESSAGE = "No question is open right now. Keep this page open."
-ANSWERED_MESSAGE = "Your answer is in. You can change it until the presenter closes the poll."
+NO_POLL_MESSAGE = N_("No question is open right now. Keep this page open.")
+ANSWERED_MESSAGE = N_("Your answer is in. You can change it until the presenter closes the poll.")
 JOIN_STATUS, JOIN_SHOWN = "join-status", "join-shown-poll"
 PARTICIPANT = "poll-participant"  # session_state: this browser's random poll token
 JOIN_CSS = """
@@ -38,10 +41,12 @@ JOIN_CSS = """
 
 def render_join() -> None:
     """Join a room from a phone and answer its open poll, anonymously."""
-    st.title("Join the session")
+    st.title(_("Join the session"))
     st.write(
-        "Answer the presenter's questions from your phone. You do not give your name, and nobody sees "
-        "who answered what: the screen shows only how many people chose each answer."
+        _(
+            "Answer the presenter's questions from your phone. You do not give your name, and nobody sees "
+            "who answered what: the screen shows only how many people chose each answer."
+        )
     )
     notice_text()  # a phone that opens only this page still reads the notice and the crisis services
     room_ui.style(JOIN_CSS)
@@ -54,15 +59,15 @@ def _join_code() -> str:
     current = st.query_params.get(ROOM_PARAM, "")
     with st.form("join-room", enter_to_submit=True):
         typed = st.text_input(
-            "Room code",
+            _("Room code"),
             value=normalize_room_code(current) or shown(clean_code(current), 16),  # as the address gave it
-            placeholder="for example QX4-7KD",
-            help="The code on the presenter's screen: three letters or digits, a dash, three more.",
+            placeholder=_("for example QX4-7KD"),
+            help=_("The code on the presenter's screen: three letters or digits, a dash, three more."),
         )
-        joined = st.form_submit_button("Join", icon=":material/login:", key="join")
+        joined = st.form_submit_button(_("Join"), icon=":material/login:", key="join")
     if joined:
         if not typed.strip():
-            st.error("Type the room code from the presenter's screen, then press Join.", icon=":material/error:")
+            st.error(_("Type the room code from the presenter's screen, then press Join."), icon=":material/error:")
             return ""
         current = normalize_room_code(typed) or shown(clean_code(typed), 16)
         st.query_params[ROOM_PARAM] = current
@@ -85,14 +90,14 @@ def _participant() -> str:
 def _send_answer(db: Store, poll: Poll, choice: str | None) -> tuple[str, str]:
     """Send this browser's answer; the message to show and its tone."""
     if choice is None:
-        return "Choose an answer first, then send it.", "bad"
+        return _("Choose an answer first, then send it."), "bad"
     try:
         ok = db.answer_poll(poll.poll_id, _participant(), choice)
     except StoreUnavailable:
-        return "Your answer was not sent: the connection dropped. Please send it again.", "bad"
+        return _("Your answer was not sent: the connection dropped. Please send it again."), "bad"
     if not ok:
-        return "This question has just closed, so your answer was not counted.", "bad"
-    return ANSWERED_MESSAGE, "good"
+        return _("This question has just closed, so your answer was not counted."), "bad"
+    return _(ANSWERED_MESSAGE), "good"
 
 
 @st.fragment(run_every=2)
@@ -104,7 +109,7 @@ def _join_poll(code: str) -> None:
         slot = st.empty()
     db = state.store()
     if db is None:
-        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        slot.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         return
     room: Presentation | None
     poll: Poll | None = None
@@ -115,7 +120,7 @@ def _join_poll(code: str) -> None:
         if room is not None and poll is not None:
             question = scenario_room.room_question(state.course(), room, poll)
     except StoreUnavailable:
-        slot.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        slot.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         return
     except (UnknownModule, KeyError):
         room = None
@@ -126,10 +131,10 @@ def _join_poll(code: str) -> None:
         nav.focus(f".st-key-{JOIN_STATUS} [data-testid=stAlertContainer]", scroll="none")
     st.session_state[JOIN_SHOWN] = showing
     if room is None:
-        slot.error(ENDED_MESSAGE, icon=":material/event_busy:")
+        slot.error(_(ENDED_MESSAGE), icon=":material/event_busy:")
         return
     if poll is None or question is None:  # nothing showing
-        live_region(slot, NO_POLL_MESSAGE)
+        live_region(slot, _(NO_POLL_MESSAGE))
         return
     _answer(db, poll, question, slot)
 
@@ -138,18 +143,19 @@ def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator)
     """The open question's choices, the phone's own answer, and the results once revealed."""
     live_region(
         slot,
-        "The presenter has shown the results of this question: they are below your answer."
+        _("The presenter has shown the results of this question: they are below your answer.")
         if poll.revealed
-        else f"A question is open: {question.prompt} Choose your answer below, then send it.",
+        else _("A question is open: {prompt} Choose your answer below, then send it.").format(prompt=question.prompt),
     )
     # The message is kept per poll: the page refreshes every two seconds, and a message
     # drawn only on the run after the click would vanish before it could be read.
     status_key = f"poll-status-{poll.poll_id}"
     with st.container(key="join-poll"):
-        st.header("Question from the presenter", anchor=False)
+        st.header(_("Question from the presenter"), anchor=False)
         if question.case:
             st.markdown(question.case)
-        labels = dict(question.options)
+        # A true/false poll's two choices are the interface's words: shown translated.
+        labels = {oid: _(label) if label in (TRUE, FALSE) else label for oid, label in question.options}
         choice = st.radio(
             question.prompt,
             list(labels),
@@ -157,7 +163,7 @@ def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator)
             index=None,
             key=f"poll-choice-{poll.poll_id}",
         )
-        send = st.button("Send my answer", type="primary", key=f"poll-send-{poll.poll_id}", icon=":material/send:")
+        send = st.button(_("Send my answer"), type="primary", key=f"poll-send-{poll.poll_id}", icon=":material/send:")
         status = st.empty()
         if send:
             st.session_state[status_key] = _send_answer(db, poll, choice)
@@ -170,7 +176,9 @@ def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator)
                 earlier = None
             if earlier in labels:
                 st.session_state[status_key] = (
-                    f"You answered: {labels[earlier]}. You can change it until the presenter closes the poll.",
+                    _("You answered: {answer}. You can change it until the presenter closes the poll.").format(
+                        answer=labels[earlier]
+                    ),
                     "good",
                 )
         message = st.session_state.get(status_key)
@@ -178,9 +186,14 @@ def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator)
             live_region(status, *message)
         if poll.revealed:
             try:
-                rows = tally_rows(question, db.poll_tally(poll.poll_id))
+                rows = [
+                    (labels[oid], count)
+                    for (oid, _label), (_shown, count) in zip(
+                        question.options, tally_rows(question, db.poll_tally(poll.poll_id)), strict=True
+                    )
+                ]
             except StoreUnavailable:
                 return  # the results come back on the next refresh
-            st.subheader("Results", anchor=False)
-            st.markdown(poll_description(rows, "Results"))
-            st.table(poll_tally_table(rows), hide_index=True)
+            st.subheader(_("Results"), anchor=False)
+            st.markdown(poll_description(rows, _("Results"), current_language()))
+            st.table(poll_tally_table(rows, current_language()), hide_index=True)

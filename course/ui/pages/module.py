@@ -9,10 +9,12 @@ from collections.abc import Sequence
 import streamlit as st
 
 from course import dates
+from course.i18n import DEFAULT, N_, gettext_for
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
 from course.ui import chart_view, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
+from course.ui.i18n import _, current_language
 
 
 def render(module_id: str) -> None:
@@ -25,14 +27,16 @@ def render(module_id: str) -> None:
         return
     track = course.track(track_id)
     if module_id not in track.modules:
-        st.warning(f"This module is not part of the {track.title} track.", icon=":material/info:")
+        st.warning(_("This module is not part of the {track} track.").format(track=track.title), icon=":material/info:")
         return
     mp = state.session().progress().module(module_id)
     if mp.is_locked:
-        st.warning(mp.locked_reason(), icon=":material/lock:")
+        st.warning(mp.locked_reason(current_language()), icon=":material/lock:")
         for blocker_id in mp.locked_by:
             blocker = course.module(blocker_id)
-            nav.button(f"Go to “{blocker.title}”", f"module:{blocker.id}", key=f"goto-{blocker.id}")
+            nav.button(
+                _("Go to “{module}”").format(module=blocker.title), f"module:{blocker.id}", key=f"goto-{blocker.id}"
+            )
         return
 
     scenarios = course.module_scenarios(module.id, track_id)
@@ -45,14 +49,20 @@ def render(module_id: str) -> None:
             # A link made before a part was renamed or removed, or mistyped: say so, rather
             # than show the overview as if it were the part asked for.
             st.info(
-                f"This module has no part called “{escape_markdown(step)}”: it may have been renamed "
-                "since the link was made. Here is the module's overview; its parts follow with Next.",
+                _(
+                    "This module has no part called “{part}”: it may have been renamed since the link "
+                    "was made. Here is the module's overview; its parts follow with Next."
+                ).format(part=escape_markdown(step)),
                 icon=":material/link_off:",
             )
         step = OVERVIEW
         st.query_params["step"] = OVERVIEW
     index = order.index(step)
-    st.caption(f"About {module.estimated_minutes} minutes · part {index + 1} of {len(order)}")
+    st.caption(
+        _("About {minutes} minutes · part {n} of {total}").format(
+            minutes=module.estimated_minutes, n=index + 1, total=len(order)
+        )
+    )
     plain = _plain_toggle(track.audience)
 
     # The public track reads the public versions (objectives, summary, takeaways, captions);
@@ -84,38 +94,42 @@ def _plain_toggle(audience: str) -> bool:
     key = "plain-language"
     st.session_state.setdefault(key, False)
     return st.toggle(
-        "Plain-language version",
+        _("Plain-language version"),
         key=key,
-        help="Shorter sentences and everyday words. Switch off for the full clinical text.",
+        help=_("Shorter sentences and everyday words. Switch off for the full clinical text."),
     )
 
 
 def _overview(module: Module, audience: str, scenarios: Sequence[BranchingScenario] = ()) -> None:
-    st.header("Overview")
+    st.header(_("Overview"))
     st.write(dollars(module.shown_summary(audience)))
-    st.subheader("What you will learn")
+    st.subheader(_("What you will learn"))
     st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
-    st.subheader("In this module")
+    st.subheader(_("In this module"))
     st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
     if scenarios:
-        st.subheader("Practice scenarios")
+        st.subheader(_("Practice scenarios"))
         st.markdown(
-            "After the sections, practise the decisions they teach (no time limit, nothing is scored):\n\n"
+            _("After the sections, practise the decisions they teach (no time limit, nothing is scored):")
+            + "\n\n"
             + "\n".join(f"- {dollars(s.title)}: {dollars(s.summary)}" for s in scenarios)
         )
     if module.review is not None:
-        st.markdown(review_markdown(module))
+        st.markdown(review_markdown(module, current_language()))
 
 
-def review_markdown(module: Module) -> str:
-    """When the module's content was last reviewed, its version, and what changed (one element)."""
+def review_markdown(module: Module, lang: str = DEFAULT) -> str:
+    """When the module's content was last reviewed, its version, and what changed (one element),
+    in `lang` (its date too)."""
     review = module.review
     assert review is not None
-    text = f"Last reviewed {dates.day(review.last_reviewed)} (version {escape_markdown(review.version)})"
+    text = gettext_for(lang, N_("Last reviewed {day} (version {version})")).format(
+        day=dates.day(review.last_reviewed, lang), version=escape_markdown(review.version)
+    )
     if not review.changes:
         return text
     changes = "\n".join(f"- {dollars(c)}" for c in review.changes)
-    return f"{text}\n\n**What changed in this version:**\n\n{changes}"
+    return f"{text}\n\n**" + gettext_for(lang, N_("What changed in this version:")) + f"**\n\n{changes}"
 
 
 def _footnotes(text: str, numbers: dict[str, int]) -> str:
@@ -129,18 +143,18 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
     for voice in section.voices:
         if voice.visible_to(track_id):
-            st.markdown(voice_html(voice), unsafe_allow_html=True)
+            st.markdown(voice_html(voice, current_language()), unsafe_allow_html=True)
     audience = "public" if plain else "staff"
     for figure in section.figures:
         chart_view.draw(
-            chart_view.figure(figure, audience, chart_view.text_scale()),
+            chart_view.figure(figure, audience, chart_view.text_scale(), lang=current_language()),
             figure.title,
             caption=figure.shown_caption(audience),
         )
     scenario_view.render_checks(module, section, track_id)
     if numbers:
         refs = {r.id: r for r in module.references}
-        st.subheader("References", anchor=False)
+        st.subheader(_("References"), anchor=False)
         st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
 
 
@@ -158,15 +172,15 @@ def _citation(ref: Reference) -> str:
     return f"{ref.citation} [{ref.url}]({ref.url})" if ref.url else ref.citation
 
 
-VOICE_LABELS = {"composite": "Composite account", "account": "In their own words"}
+VOICE_LABELS = {"composite": N_("Composite account"), "account": N_("In their own words")}
 
 
-def voice_html(voice: Voice) -> str:
+def voice_html(voice: Voice, lang: str = DEFAULT) -> str:
     """A first-person account as a figure: its label, the words as a block quote, and who is
     speaking as the caption, always shown. The label says "Composite account" when the words
     were written for the course, so nobody mistakes them for one real person's."""
     e = html.escape
-    label = VOICE_LABELS[voice.kind]
+    label = gettext_for(lang, VOICE_LABELS[voice.kind])
     paragraphs = "".join(f"<p>{e(' '.join(p.split()))}</p>" for p in voice.text.split("\n\n") if p.strip())
     return (
         f'<figure class="course-voice" aria-label="{e(label, quote=True)}" '
@@ -180,10 +194,10 @@ def voice_html(voice: Voice) -> str:
 
 
 def _summary(module: Module, audience: str) -> None:
-    st.header("Summary")
-    st.subheader("Key takeaways")
+    st.header(_("Summary"))
+    st.subheader(_("Key takeaways"))
     st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
-    st.subheader("All references for this module")
+    st.subheader(_("All references for this module"))
     st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
 
 
@@ -196,8 +210,8 @@ def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[Bra
     causes draws the new step at once: one script run, where `st.switch_page` to the same
     page took two and a pause (docs/performance.md, finding 9)."""
     labels = {
-        OVERVIEW: "Overview",
-        SUMMARY: "Summary",
+        OVERVIEW: _("Overview"),
+        SUMMARY: _("Summary"),
         **{s.id: s.heading for s in module.sections},
         **{scenario_view.step_id(s): scenario_view.label(s) for s in scenarios},
     }
@@ -205,7 +219,7 @@ def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[Bra
     with prev_col:
         if index > 0:
             st.button(
-                f"Previous: {labels[order[index - 1]]}",
+                _("Previous: {part}").format(part=labels[order[index - 1]]),
                 icon=":material/arrow_back:",
                 key="prev",
                 width="stretch",
@@ -215,7 +229,7 @@ def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[Bra
     with next_col:
         if index + 1 < len(order):
             st.button(
-                f"Next: {labels[order[index + 1]]}",
+                _("Next: {part}").format(part=labels[order[index + 1]]),
                 icon=":material/arrow_forward:",
                 key="next",
                 type="primary",
@@ -225,7 +239,7 @@ def _pager(module: Module, order: list[str], index: int, scenarios: Sequence[Bra
             )
         else:
             nav.button(
-                "Take the quiz",
+                _("Take the quiz"),
                 f"quiz:{module.id}",
                 icon=":material/quiz:",
                 key="to-quiz",

@@ -14,11 +14,14 @@ from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
 from course.ui import kept, nav, state
 from course.ui.common import live_region, notice, require_track
+from course.ui.i18n import _, current_language, ngettext
 from course.ui.kept import Keep
 from course.ui.question_widgets import (
     FEEDBACK,
+    QUESTIONS_ANCHOR,
     QUESTIONS_HEADING,
     QUIZ_INSTRUCTIONS,
+    RESULT_ANCHOR,
     RESULT_HEADING,
     fitting,
     group_questions,
@@ -46,7 +49,7 @@ def render(module_id: str) -> None:
     track = course.track(track_id)
     mp = state.session().progress().module(module_id)
     if mp.is_locked:
-        st.warning(mp.locked_reason(), icon=":material/lock:")
+        st.warning(mp.locked_reason(current_language()), icon=":material/lock:")
         return
     if not mp.quiz_open:
         from course.ui.scenario_view import quiz_waits
@@ -59,8 +62,9 @@ def render(module_id: str) -> None:
     attempt = _attempt(quiz.id, track_id, mp.attempts, result)
     st.session_state.setdefault(f"started-{quiz.id}-{track_id}-{attempt}", time.time())
     st.write(
-        f"{len(items)} questions · pass mark {track.pass_mark}% "
-        f"({-(-track.pass_mark * len(items) // 100)} correct) · attempt {attempt}"
+        _("{n} questions · pass mark {mark}% ({needed} correct) · attempt {attempt}").format(
+            n=len(items), mark=track.pass_mark, needed=-(-track.pass_mark * len(items) // 100), attempt=attempt
+        )
     )
     if quiz.intro:
         st.write(quiz.intro)
@@ -71,18 +75,26 @@ def render(module_id: str) -> None:
     status = st.empty()
     if result is not None and result[0] == attempt:
         r = result[1]
-        summary = f"{r.score} of {r.max_score} correct ({r.percent:.0f}%). The pass mark is {r.pass_mark}%."
+        summary = _("{score} of {total} correct ({percent}%). The pass mark is {mark}%.").format(
+            score=r.score, total=r.max_score, percent=f"{r.percent:.0f}", mark=r.pass_mark
+        )
         if r.passed:
-            live_region(status, f"Passed. {summary}", "good")
+            live_region(status, _("Passed. {summary}").format(summary=summary), "good")
         elif mp.status == PASSED_STATUS:
             live_region(
                 status,
-                f"This attempt did not reach the pass mark. {summary} The module stays passed: "
-                "your best result counts.",
+                _(
+                    "This attempt did not reach the pass mark. {summary} The module stays passed: "
+                    "your best result counts."
+                ).format(summary=summary),
                 "bad",
             )
         else:
-            live_region(status, f"Not passed yet. {summary} Read the feedback below, then try again.", "bad")
+            live_region(
+                status,
+                _("Not passed yet. {summary} Read the feedback below, then try again.").format(summary=summary),
+                "bad",
+            )
         _show_result(module, quiz, r, items, track_id)
     else:
         _show_form(quiz, items, attempt, track_id, track.pass_mark, status)
@@ -113,8 +125,17 @@ def recorded_result(quiz_id: str, track_id: str, attempt: int) -> str | None:
             and e.track == track_id
             and e.attempt == attempt
         ):
-            percent = f", {100 * e.score / e.max_score:.0f}%" if e.score is not None and e.max_score else ""
-            return f"attempt {attempt}{percent}, {'passed' if e.verb == PASSED else 'not passed'}"
+            passed = e.verb == PASSED
+            if e.score is not None and e.max_score:
+                said = (
+                    _("attempt {attempt}, {percent}%, passed")
+                    if passed
+                    else _("attempt {attempt}, {percent}%, not passed")
+                )
+                return said.format(attempt=attempt, percent=f"{100 * e.score / e.max_score:.0f}")
+            return (_("attempt {attempt}, passed") if passed else _("attempt {attempt}, not passed")).format(
+                attempt=attempt
+            )
     return None
 
 
@@ -129,7 +150,9 @@ def _submitted_elsewhere(quiz_id: str, track_id: str, result: tuple[int, QuizRes
         return
     st.session_state[_elsewhere_key(quiz_id, track_id)] = (
         shown + 1,
-        f"This quiz was submitted in another tab: {how}. This is attempt {shown + 1}; its questions start empty.",
+        _(
+            "This quiz was submitted in another tab: {how}. This is attempt {attempt}; its questions start empty."
+        ).format(how=how, attempt=shown + 1),
         "form",
     )
 
@@ -158,7 +181,7 @@ def _show_form(
     pass_mark: int,
     status: DeltaGenerator,
 ) -> None:
-    st.header("Questions")
+    st.header(_("Questions"), anchor=QUESTIONS_ANCHOR)
     form = _form(track_id, attempt)
     keep = Keep(quiz_activity(quiz.id), track_id, attempt)
     restored = restore(quiz, form, [q for _, q in items], keep)
@@ -172,7 +195,7 @@ def _show_form(
     # Graded in the button's callback, before the page is drawn: the learner's result is
     # drawn in the same run, not after a second one (docs/performance.md, finding 8).
     st.button(
-        "Submit answers",
+        _("Submit answers"),
         type="primary",
         icon=":material/send:",
         key=f"submit-{quiz.id}-{form}",
@@ -183,12 +206,12 @@ def _show_form(
     if missing:
         message, first = missing
         live_region(status, message, "bad")  # announced once, from the top of the page
-        st.markdown(f"**Not submitted.** {message}")  # beside the button too, but not read twice
+        st.markdown("**" + _("Not submitted.") + f"** {message}")  # beside the button too, but not read twice
         nav.focus(first, force=True, scroll="center")  # the first question still to answer
     elif restored:
         live_region(status, restored_message(restored, len(items)))
     else:
-        live_region(status, QUIZ_INSTRUCTIONS)
+        live_region(status, _(QUIZ_INSTRUCTIONS))
 
 
 def _missing_key(quiz_id: str, form: str) -> str:
@@ -214,11 +237,15 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
         missing = list(submitted.missing)
         listed = ", ".join(str(n) for n in missing)
         ordering = any(items[n - 1][1].widget().kind == "rank_each" for n in missing)
+        said = ngettext(
+            "Answer every question before you submit. Still to answer: question {listed}.",
+            "Answer every question before you submit. Still to answer: questions {listed}.",
+            len(missing),
+        ).format(listed=listed)
+        if ordering:
+            said += " " + _("For ordering questions, give each item a different position.")
         st.session_state[_missing_key(quiz_id, form)] = (
-            f"Answer every question before you submit. Still to answer: question{'s' if len(missing) > 1 else ''} "
-            f"{listed}."
-            + (" For ordering questions, give each item a different position." if ordering else "")
-            + " Your answers so far are kept.",
+            said + " " + _("Your answers so far are kept."),
             question_control(quiz, form, items[missing[0] - 1][1]),
         )
         return
@@ -228,14 +255,19 @@ def _submit(quiz_id: str, attempt: int, track_id: str, pass_mark: int) -> None:
     told = []
     if final != attempt:  # another tab recorded this attempt number first
         how = recorded_result(quiz.id, track_id, attempt)
-        told.append(
-            f"This quiz was also submitted in another tab{': ' + how if how else ''}. "
-            f"Your answers here are recorded as attempt {final}."
+        said = (
+            _("This quiz was also submitted in another tab: {how}.").format(how=how)
+            if how
+            else _("This quiz was also submitted in another tab.")
         )
+        told.append(said + " " + _("Your answers here are recorded as attempt {attempt}.").format(attempt=final))
     if picked:
         told.append(
-            f"{picked} answer{'s' if picked > 1 else ''} you chose in another tab "
-            f"{'were' if picked > 1 else 'was'} included."
+            ngettext(
+                "{n} answer you chose in another tab was included.",
+                "{n} answers you chose in another tab were included.",
+                picked,
+            ).format(n=picked)
         )
     if told:
         st.session_state[_elsewhere_key(quiz.id, track_id)] = (final, " ".join(told), "result")
@@ -267,7 +299,7 @@ def _from_other_tabs(quiz: Quiz, form: str, questions: list[Gradable], responses
 def _show_result(
     module: Module, quiz: Quiz, result: QuizResult, items: list[tuple[Scenario | None, Gradable]], track_id: str
 ) -> None:
-    st.header("Your result")
+    st.header(_("Your result"), anchor=RESULT_ANCHOR)
     _actions(module, quiz, result, track_id, "top")
     refs = {r.id: r.citation for m in state.course().modules for r in m.references}
     headings = {s.id: s.heading for s in module.sections}
@@ -290,7 +322,7 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, wher
     cols = st.columns(3 if result.passed and nxt else 2)
     with cols[0]:
         if st.button(
-            "Try again",
+            _("Try again"),
             icon=":material/replay:",
             key=f"retry-{where}",
             width="stretch",
@@ -302,7 +334,7 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, wher
     if result.passed and nxt:
         with cols[1]:
             nav.button(
-                f"Next module: {course.module(nxt).title}",
+                _("Next module: {title}").format(title=course.module(nxt).title),
                 f"module:{nxt}",
                 icon=":material/arrow_forward:",
                 key=f"next-{where}",
@@ -310,4 +342,4 @@ def _actions(module: Module, quiz: Quiz, result: QuizResult, track_id: str, wher
                 width="stretch",
             )
     with cols[-1]:
-        nav.button("Course map", "home", icon=":material/map:", key=f"home-{where}", width="stretch")
+        nav.button(_("Course map"), "home", icon=":material/map:", key=f"home-{where}", width="stretch")

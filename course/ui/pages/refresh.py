@@ -13,13 +13,14 @@ from typing import Any, cast
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from course import certificates, refresh, renewal
+from course import certificates, dates, refresh, renewal
 from course.events import COMPLETED, Event, refresher_activity
 from course.grading import QuestionResult
 from course.learning import Refusal
 from course.records import StoreUnavailable
 from course.ui import kept, nav, question_widgets, renewal_view, state
 from course.ui.common import live_region, notice, require_track
+from course.ui.i18n import _, current_language, ngettext
 from course.ui.kept import Keep
 
 SET_KEY = "refresher-set"  # (attempt, question ids): the set on screen, fixed once drawn
@@ -46,7 +47,7 @@ def _renewal_open(track_id: str) -> bool:
 
 
 def render() -> None:
-    st.title("Refresh what you learnt")
+    st.title(_("Refresh what you learnt"))
     track_id = require_track()
     if track_id is None:
         return
@@ -69,16 +70,20 @@ def render() -> None:
         st.session_state[SET_KEY] = shown
     chosen = [by_id[q] for q in shown[1]]
     st.write(
-        "A few questions from the modules you have passed, each coming back when you are about to "
-        "forget it. Your answers here never change a module you have passed."
+        _(
+            "A few questions from the modules you have passed, each coming back when you are about to "
+            "forget it. Your answers here never change a module you have passed."
+        )
     )
     if not items:
-        live_region(status, "Nothing to refresh yet: pass a module's quiz, and its questions come back here.")
+        live_region(status, _("Nothing to refresh yet: pass a module's quiz, and its questions come back here."))
         return
     if not chosen:
         later = refresh.next_due(items, state.now())
-        when = f" The next one is due on {renewal_view.day(later)}." if later else ""
-        live_region(status, f"Nothing is due right now.{when}", "good")
+        when = (
+            " " + _("The next one is due on {day}.").format(day=dates.day(later, current_language())) if later else ""
+        )
+        live_region(status, _("Nothing is due right now.") + when, "good")
         return
     _show_form(chosen, attempt, track_id, status)
 
@@ -89,7 +94,7 @@ def _form(attempt: int) -> str:
 
 def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status: DeltaGenerator) -> None:
     course = state.course()
-    st.header("Questions")
+    st.header(_("Questions"), anchor=question_widgets.QUESTIONS_ANCHOR)
     form = _form(attempt)
     keep = Keep(refresher_activity(), track_id, attempt)
     quizzes = {i.question_id: course.quizzes[i.quiz_id] for i in chosen}
@@ -106,7 +111,7 @@ def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status: 
         question_widgets.question_widget(quizzes[item.question_id], form, n, item.question, keep)
     question_widgets.group_questions(form)
     st.button(
-        "Submit answers",
+        _("Submit answers"),
         type="primary",
         icon=":material/send:",
         key=f"submit-{form}",
@@ -119,7 +124,14 @@ def _show_form(chosen: list[refresh.Item], attempt: int, track_id: str, status: 
     elif restored:
         live_region(status, question_widgets.restored_message(restored, len(chosen)))
     else:
-        live_region(status, f"{len(chosen)} questions, about a minute each. " + question_widgets.QUIZ_INSTRUCTIONS)
+        live_region(
+            status,
+            ngettext("{n} question, about a minute each.", "{n} questions, about a minute each.", len(chosen)).format(
+                n=len(chosen)
+            )
+            + " "
+            + _(question_widgets.QUIZ_INSTRUCTIONS),
+        )
 
 
 def _submit(attempt: int, track_id: str) -> None:
@@ -140,8 +152,13 @@ def _submit(attempt: int, track_id: str) -> None:
     if isinstance(submitted, Refusal):
         missing = submitted.missing
         st.session_state[MISSING_KEY] = (
-            "Answer every question before you submit. Still to answer: question"
-            f"{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}. Your answers so far are kept."
+            ngettext(
+                "Answer every question before you submit. Still to answer: question {listed}.",
+                "Answer every question before you submit. Still to answer: questions {listed}.",
+                len(missing),
+            ).format(listed=", ".join(map(str, missing)))
+            + " "
+            + _("Your answers so far are kept.")
         )
         return
     kept.clear(Keep(refresher_activity(), track_id, attempt))
@@ -152,14 +169,16 @@ def _submit(attempt: int, track_id: str) -> None:
 def _show_result(
     result: tuple[int, list[tuple[refresh.Item, QuestionResult]], float], status: DeltaGenerator, track_id: str
 ) -> None:
-    _, results, percent = result
+    _attempt, results, percent = result
     course = state.course()
-    right = sum(r.correct for _, r in results)
+    right = sum(r.correct for _item, r in results)
     live_region(
-        status, f"{right} of {len(results)} right ({percent:.0f}%).", "good" if right == len(results) else "neutral"
+        status,
+        _("{right} of {total} right ({percent}%).").format(right=right, total=len(results), percent=f"{percent:.0f}"),
+        "good" if right == len(results) else "neutral",
     )
     renewal_view.renew_if_met(track_id)
-    st.header("Your result")
+    st.header(_("Your result"), anchor=question_widgets.RESULT_ANCHOR)
     refs = {r.id: r.citation for m in course.modules for r in m.references}
     for n, (item, r) in enumerate(results, start=1):
         module = course.module(item.module_id)
@@ -170,12 +189,12 @@ def _show_result(
             question_widgets.question_feedback(n, item.question, r, refs, heading)
             if heading:
                 nav.button(
-                    f"Read “{heading}” in “{module.title}”",
+                    _("Read “{part}” in “{module}”").format(part=heading, module=module.title),
                     f"module:{module.id}",
                     query={"step": section_id},
                     icon=":material/menu_book:",
                     key=f"section-{n}",
                 )
-    if st.button("Done", icon=":material/check:", key="refresh-done", type="primary"):
+    if st.button(_("Done"), icon=":material/check:", key="refresh-done", type="primary"):
         st.session_state.pop(RESULT_KEY, None)
         st.rerun()

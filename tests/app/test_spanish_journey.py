@@ -1,0 +1,283 @@
+"""Issue 23 in the app: the public journey in Spanish, from a module part to My progress and the
+check-ins. Each page shows its interface in Spanish (known strings asserted), and no text element
+on it is one of the catalogue's English strings left untranslated.
+
+The track is chosen on Home in English (Home's own words are tested with the language choice),
+then the learner's language is set to Spanish: in the session (course.ui.i18n.LANG_KEY) and in
+the address (`?lang=es`), the two ways a page knows it. Pages are then opened by their buttons'
+keys, which stay the same in every language. Content shows in English where it has no Spanish
+yet (the small course has none), so only interface strings are asserted here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from course.i18n import catalogue_path
+from course.ui.i18n import LANG_KEY
+from course.ui.state import CONTENT_ROOT_ENV
+from tests import small_course
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+PUBLIC = "Community and self-paced learning"
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error")
+
+
+@cache
+def english_strings() -> frozenset[str]:
+    """The catalogue's English strings that read differently in Spanish (or have no Spanish yet)
+    and have no placeholder: a text element made of one of them alone is shown untranslated."""
+    with catalogue_path("es").open("rb") as handle:
+        catalogue = read_po(handle, locale="es")
+    found = set()
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        for english, spanish in zip(ids, strings, strict=False):
+            # An entry without its Spanish yet counts: its English is what a page would show.
+            if english and "{" not in english and spanish != english:
+                found.add(english)
+    return frozenset(found)
+
+
+def shown(at: AppTest) -> list[str]:
+    """Every text a learner reads on the page: text elements, and the labels of its controls."""
+    out = [str(e.value) for kind in TEXT_KINDS for e in getattr(at, kind)]
+    for kind in ("button", "radio", "checkbox", "selectbox", "text_input", "toggle", "expander"):
+        out += [str(getattr(e, "label", "")) for e in getattr(at, kind)]
+    return [t for t in out if t]
+
+
+def assert_no_english(at: AppTest) -> None:
+    """No text element or control label is, as a whole, one of the catalogue's English strings."""
+    left = sorted({t for t in shown(at) if t.strip("* ") in english_strings()})
+    assert not left, f"English left on a Spanish page: {left}"
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(shown(at))
+
+
+def in_spanish(at: AppTest) -> AppTest:
+    at.session_state[LANG_KEY] = "es"
+    at.query_params["lang"] = "es"
+    return at
+
+
+def start_public(tmp_path, monkeypatch, data) -> AppTest:
+    root = small_course.write(tmp_path / "content", data)
+    monkeypatch.setenv(CONTENT_ROOT_ENV, str(root))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.radio[0].set_value(PUBLIC)
+    start = [b for b in at.button if b.label.startswith("Start the course")]
+    return in_spanish(start[0].click().run())
+
+
+def focus_targets(at: AppTest) -> list[str]:
+    found = [re.search(r'data-target="([^"]*)"', h.proto.body) for h in at.get("html") if "data-focus" in h.proto.body]
+    return [html.unescape(m.group(1)) for m in found if m]
+
+
+def test_a_public_learner_reads_a_module_answers_a_check_and_the_quiz_and_sees_my_progress_in_spanish(
+    tmp_path, monkeypatch
+):
+    at = start_public(tmp_path, monkeypatch, small_course.with_scenario())
+    at = at.button(key="open-basics").click().run()
+
+    # The module's overview.
+    assert [h.value for h in at.header] == ["Introducción"]
+    assert {"Lo que va a aprender", "En este módulo", "Casos prácticos"} <= {s.value for s in at.subheader}
+    assert any(c.value.startswith("Unos 10 minutos · parte 1 de ") for c in at.caption)
+    assert "Última revisión: 7 de diciembre de 2026 (versión 1.1)" in page_text(at)
+    assert at.button(key="next").label == "Siguiente: Where it began"  # the heading is content: English
+    assert_no_english(at)
+
+    # A part with an inline check: answered in place, its feedback in Spanish.
+    while not any(s.value == "Compruebe lo que entendió" for s in at.subheader):
+        at = at.button(key="next").click().run()
+    assert at.button(key="prev").label.startswith("Anterior: ")
+    assert "Sin puntaje: una comprobación rápida para usted. Su respuesta queda guardada." in page_text(at)
+    at = at.radio(key="check-basics-care-check").set_value("A nurse").run()
+    assert at.success[0].value.startswith("**Correcto.** Yes. A nurse stays with you.")
+    assert_no_english(at)
+
+    # The practice scenario, a part of the module.
+    played = False
+    while not any(b.key == "to-quiz" for b in at.button):
+        at = at.button(key="next").click().run()
+        if any(s.value == "Paso 1: lo que pasa" for s in at.subheader):
+            played = True
+            assert "¿Qué hace usted?" in [s.value for s in at.subheader]
+            assert any(c.value.startswith("Caso práctico · unos 3 minutos · ") for c in at.caption)
+            assert_no_english(at)
+    assert played, "the scenario's first step was shown on the way to the summary"
+    assert at.button(key="to-quiz").label == "Hacer la prueba"
+    assert [h.value for h in at.header] == ["Resumen"]
+    assert "Ideas clave" in [s.value for s in at.subheader]
+
+    # The quiz: instructions, each question's number and instruction, a refused submission.
+    at = at.button(key="to-quiz").click().run()
+    quiz_id = "basics"
+    attempt = at.session_state[f"attempt-{quiz_id}-public"]
+    prefix = f"q-{quiz_id}-public-{attempt}"
+    assert "Preguntas" in [h.value for h in at.header]
+    assert (
+        "Responda todas las preguntas y luego pulse Enviar respuestas. Cada respuesta se guarda al elegirla, "
+        "así que puede salir de esta página y terminar más tarde."
+    ) in page_text(at)
+    first = at.radio(key=f"{prefix}-q01")
+    assert first.label.startswith("Pregunta 1. ") and first.label.endswith("\n\nElija una respuesta.")
+    assert at.button(key=f"submit-{quiz_id}-public-{attempt}").label == "Enviar respuestas"
+    assert_no_english(at)
+    at = at.button(key=f"submit-{quiz_id}-public-{attempt}").click().run()
+    assert "**No se envió.** Responda todas las preguntas antes de enviar. Falta responder: preguntas 1, " in page_text(
+        at
+    )
+
+    # Answered and submitted: the result and the feedback in Spanish, the focus on the result
+    # heading by the id it has in every language.
+    for n in range(1, 11):
+        at.radio(key=f"{prefix}-q{n:02d}").set_value("b" if n == 9 else "a")
+    at = at.button(key=f"submit-{quiz_id}-public-{attempt}").click().run()
+    assert "Su resultado" in [h.value for h in at.header]
+    assert any(
+        s.value.startswith("Aprobado. 9 de 10 correctas (90%). La nota para aprobar es 70%.") for s in at.success
+    )
+    feedback = [m.value for m in at.markdown if m.value.startswith("### Pregunta")]
+    assert feedback[0].startswith("### Pregunta 1: :material/check_circle: Correcta")
+    assert feedback[8].startswith("### Pregunta 9: :material/cancel: Incorrecta")
+    assert (
+        "**Respuesta correcta:** " in feedback[8]
+        and "**Vuelva a leer:** la parte «Risks» de este módulo." in (feedback[8])
+    )
+    assert "Usted eligió «" in feedback[8]
+    assert focus_targets(at) == ["h2#your-result"]
+    assert_no_english(at)
+
+    # My progress, from the course map.
+    at = at.button(key="home-top").click().run()
+    at = at.button(key="to-progress").click().run()
+    assert at.title[0].value == "Mi avance"
+    headers = [h.value for h in at.header]
+    assert {"Módulos", "Controles: desde que empezó", "Puntajes y tiempo", "Sus registros", "Cambiar de ruta"} <= set(
+        headers
+    )
+    modules = next(t.value for t in at.table if "Módulo" in t.value.columns)
+    assert list(modules.columns[:3]) == ["Módulo", "Estado", "Secciones leídas"]
+    assert list(modules["Estado"]) == ["Aprobado"]
+    assert "Todavía no hizo los controles. Están en las páginas Antes de empezar y Control final." in page_text(at)
+    assert_no_english(at)
+
+    # The refresher page: the passed module's questions come back later, on a Spanish date.
+    from tests.app.test_walkthrough import go
+
+    at = go(at, "refresh")
+    assert at.title[0].value == "Repasar lo que aprendió"
+    said = [s.value for s in at.success]
+    assert len(said) == 1 and re.fullmatch(
+        r"En este momento no hay nada para repasar\. La próxima toca el \d{1,2} de [a-z]+ de \d{4}\.", said[0]
+    ), said
+    assert_no_english(at)
+
+
+def test_the_check_ins_are_in_spanish(real_course):
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.radio[0].set_value(PUBLIC)
+    at = in_spanish([b for b in at.button if b.label.startswith("Start the course")][0].click().run())
+    at = at.button(key="to-start-check").click().run()
+    assert at.title[0].value == "Antes de empezar"
+    assert [h.value for h in at.header][:2] == ["Prueba de conocimientos", "Encuesta de opiniones"]
+    pre = real_course.quizzes[real_course.settings.pre_test]
+    items = pre.items("public")
+    first = next(q for _scenario, q in items if q.type in ("single", "true_false"))
+    assert at.radio(key=f"q-{pre.id}-1-{first.id}").label.startswith("Pregunta ")
+    survey = real_course.surveys[real_course.settings.attitude_survey]
+    statement = at.radio(key=f"survey-{survey.id}-start-{survey.items[0].id}")
+    assert statement.label.startswith("Frase 1. ")
+    assert "\n\nElija una opción, de 1 (" in statement.label
+    assert_no_english(at)
+
+    # A knowledge check sent with a question left: refused, in Spanish.
+    at = at.button(key=f"submit-check-{pre.id}").click().run()
+    assert at.error[0].value.startswith("Responda todas las preguntas antes de enviar. Falta responder: 1, ")
+
+    from tests.app.test_walkthrough import fill
+
+    for _scenario, q in items:
+        fill(at, f"q-{pre.id}-1-{q.id}", q)
+    at = at.button(key=f"submit-check-{pre.id}").click().run()
+    n = len(items)
+    assert f"Gracias. Usted respondió bien {n} de {n} (100%)." in [s.value for s in at.success]
+    assert focus_targets(at) == ["h2#knowledge-check"]  # the heading's id is the same in Spanish
+
+    for item in survey.items:
+        at.radio(key=f"survey-{survey.id}-start-{item.id}").set_value(4)
+    at = at.button(key=f"submit-survey-{survey.id}-start").click().run()
+    assert "Listo: gracias por sus respuestas." in [s.value for s in at.success]
+    assert focus_targets(at) == ["h2#attitude-survey"]
+    assert at.button(key="checks-home-start").label == "Volver al mapa del curso"
+    assert_no_english(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_english_stays_the_default_and_spanish_is_only_shown_when_chosen(tmp_path, monkeypatch, lang):
+    root = small_course.write(tmp_path / "content", small_course.data())
+    monkeypatch.setenv(CONTENT_ROOT_ENV, str(root))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.radio[0].set_value(PUBLIC)
+    at = [b for b in at.button if b.label.startswith("Start the course")][0].click().run()
+    if lang == "es":
+        in_spanish(at)
+    at = at.button(key="open-basics").click().run()
+    assert [h.value for h in at.header] == (["Introducción"] if lang == "es" else ["Overview"])
+
+
+def test_verify_says_a_certificate_is_valid_with_its_dates_in_spanish(real_course, isolated_store):
+    from datetime import UTC, datetime, timedelta
+
+    from course import certificates
+    from course.records import open_store
+    from course.ui.state import NOW_KEY
+    from tests.app.test_walkthrough import go
+
+    issued = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    store = open_store(isolated_store)
+    secret = b"test-secret-for-certificates-0123456789"
+    cert = certificates.issue(store, "learner-es", "Ana Pérez", real_course, 90, secret, issued, 12)
+    page = AppTest.from_file(APP, default_timeout=60)
+    page.session_state[NOW_KEY] = issued + timedelta(days=10)
+    in_spanish(page)
+    page = go(page.run(), "verify")
+    assert page.title[0].value == "Verificar un certificado"
+    page.text_input[0].set_value(cert.certificate_id)
+    page = next(b for b in page.button if b.label == "Verificar").click().run()
+    assert [s.value for s in page.success] == ["Este certificado es válido. Vence el 7 de diciembre de 2027."]
+    table = page.table[0].value
+    assert list(table.columns) == ["Nombre", "Curso", "Versión", "Emitido", "Válido hasta", "Estado"]
+    assert table.iloc[0].tolist()[3:] == ["7 de diciembre de 2026", "7 de diciembre de 2027", "Válido"]
+    assert_no_english(page)
+
+
+def test_the_join_page_for_a_room_poll_is_in_spanish():
+    at = AppTest.from_file(str(Path(__file__).with_name("presenter_harness.py")), default_timeout=30)
+    at.session_state["harness-page"] = "join"
+    in_spanish(at).run()
+    assert at.title[0].value == "Unirse a la sesión"
+    assert at.text_input[0].label == "Código de la sala"
+    at.text_input[0].set_value("ZZZ-999")
+    at = next(b for b in at.button if b.label == "Unirse").click().run()
+    assert [e.value for e in at.error] == [
+        "Este código de sala ya terminó o no existe. Pida el código actual a la persona que presenta."
+    ]
+    assert_no_english(at)

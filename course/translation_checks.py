@@ -31,6 +31,7 @@ class Entry(Protocol):
     @property
     def line(self) -> int: ...
 
+
 MIN_WORDS = 40
 FERNANDEZ_HUERTA_EASY = 70.0
 SZIGRISZT_PAZOS_EASY = 65.0

@@ -31,6 +31,7 @@ from course.events import (
     section_activity,
     survey_activity,
 )
+from course.i18n import N_, ngettext_for
 from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey, Track
 
@@ -41,12 +42,13 @@ LOCKED, NOT_STARTED, IN_PROGRESS, NEEDS_RETRY, PASSED_STATUS = (
     "needs_retry",
     "passed",
 )
+# In English; shown through the interface catalogue (`_(mp.label)`, course/i18n.py).
 STATUS_LABELS = {
-    LOCKED: "Locked",
-    NOT_STARTED: "Not started",
-    IN_PROGRESS: "In progress",
-    NEEDS_RETRY: "Quiz not yet passed",
-    PASSED_STATUS: "Passed",
+    LOCKED: N_("Locked"),
+    NOT_STARTED: N_("Not started"),
+    IN_PROGRESS: N_("In progress"),
+    NEEDS_RETRY: N_("Quiz not yet passed"),
+    PASSED_STATUS: N_("Passed"),
 }
 STATUS_ICONS = {
     LOCKED: ":material/lock:",
@@ -108,12 +110,17 @@ class ModuleProgress:
     def is_locked(self) -> bool:
         return self.status == LOCKED
 
-    def locked_reason(self) -> str:
+    def locked_reason(self, lang: str = "en") -> str:
+        """Which quizzes open this module, in `lang` (the interface's language)."""
         if not self.locked_by:
             return ""
         names = ", ".join(f"“{t}”" for t in self.locked_titles)
-        noun = "quiz" if len(self.locked_by) == 1 else "quizzes"
-        return f"This module opens when you pass the {noun} for {names}."
+        return ngettext_for(
+            lang,
+            "This module opens when you pass the quiz for {names}.",
+            "This module opens when you pass the quizzes for {names}.",
+            len(self.locked_by),
+        ).format(names=names)
 
 
 @dataclass(frozen=True)

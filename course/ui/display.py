@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from course.ui import state
+from course.ui.i18n import adopt_saved
 
 DEFAULTS: dict[str, object] = {
     "text_size": 100,
@@ -228,18 +229,28 @@ def hide_icon_names() -> None:
         st.session_state[_ICONS_KEY] = True
 
 
+# The learner's language is kept with the display settings, under this key (course/ui/language.py).
+LANGUAGE = "lang"
+
+
 def load_saved() -> None:
-    """Take the learner's saved settings from their record (after resume or sign-in)."""
+    """Take the learner's saved settings, and their language, from their record (after resume
+    or sign-in)."""
     db = state.store()
     learner = state.session()
     if db is not None and learner.registered:
         saved = db.preferences(learner.learner_id)
         if saved:
-            st.session_state[KEY] = {k: saved[k] for k in DEFAULTS if k in saved}
+            st.session_state[KEY] = {k: saved[k] for k in (*DEFAULTS, LANGUAGE) if k in saved}
+            adopt_saved(saved.get(LANGUAGE))
 
 
 def save(settings: dict[str, Any]) -> bool:
-    """Keep settings in the session and, when the learner has a record, in the store."""
+    """Keep settings in the session and, when the learner has a record, in the store. The
+    learner's language, chosen apart from the settings form, is kept with them."""
+    previous = st.session_state.get(KEY) or {}
+    if LANGUAGE not in settings and LANGUAGE in previous:
+        settings = {**settings, LANGUAGE: previous[LANGUAGE]}
     st.session_state[KEY] = settings
     db = state.store()
     learner = state.session()

@@ -52,7 +52,7 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* Lines break between words, never inside one ("Ketamin/e", "Educatio/n"). Streamlit sets
    word-break: break-word, which also lets a box shrink below its longest word and then cuts
    words anywhere; overflow-wrap: break-word breaks a word only when it alone is wider than
-   the whole line, and hyphens: auto then hyphenates it where the page's language (lang="en")
+   the whole line, and hyphens: auto then hyphenates it where the page's language (its lang)
    allows, in browsers that have hyphenation data for it. */
 .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp label, .stApp a, .stApp td, .stApp th,
 .stApp button, .stApp span, .stApp summary, [data-testid="stSidebarNavLink"] * {

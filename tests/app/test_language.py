@@ -12,10 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from course.events import PASSED, Event, quiz_activity
 from course.i18n import gettext_for
+from course.translation import translate_course
 from course.ui import language, state
 from course.ui.i18n import LANG_KEY
 from tests.app.spanish import english_left
 from tests.app.test_walkthrough import APP, button
+from tests.conftest import ROOT
 
 PUBLIC, STAFF = "public", "staff"
 
@@ -30,8 +32,10 @@ def new_app(**query: str) -> AppTest:
 def choose(at: AppTest, track_id: str) -> AppTest:
     """Choose a track on Home in whatever language the page is in (track titles come from the
     course as the learner reads it)."""
-    title = next(t.title for t in state.course().settings.tracks if t.id == track_id)
-    start = gettext_for(at.session_state[LANG_KEY], "Start the course")
+    lang = at.session_state[LANG_KEY]
+    course = translate_course(state.english_course(), ROOT, lang)
+    title = next(t.title for t in course.settings.tracks if t.id == track_id)
+    start = gettext_for(lang, "Start the course")
     next(r for r in at.radio if title in r.options).set_value(title)
     return button(at, start).click().run()
 
@@ -93,7 +97,7 @@ def test_the_check_finds_english_the_page_left_untranslated():
 def test_switching_language_keeps_the_learners_progress_and_is_saved_with_their_record(isolated_store):
     at = choose(new_app(lang="es"), PUBLIC)
     learner = at.session_state["learner"]
-    course = state.course()
+    course = state.english_course()
     first = course.track(PUBLIC).modules[0]
     db = state.store()
     assert db is not None

@@ -11,7 +11,7 @@ import streamlit as st
 from course import dates
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
-from course.ui import chart_view, nav, scenario_view, state
+from course.ui import chart_view, language, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 
 
@@ -141,7 +141,8 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     if numbers:
         refs = {r.id: r for r in module.references}
         st.subheader("References", anchor=False)
-        st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
+        with language.english("references"):  # publication titles stay as published (lang="en")
+            st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
 
 
 def _cited(section: Section) -> list[str]:
@@ -184,7 +185,8 @@ def _summary(module: Module, audience: str) -> None:
     st.subheader("Key takeaways")
     st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
     st.subheader("All references for this module")
-    st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
+    with language.english("all-references"):  # publication titles stay as published (lang="en")
+        st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
 
 
 def _record_seen(module: Module, section: Section, track_id: str) -> None:

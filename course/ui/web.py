@@ -314,6 +314,7 @@ class SecurityHeaders:
 # --------------------------------------------------------------------------- the page's language
 
 LANG_COOKIE = "ketamine_course_lang"  # course/ui/language.py sets it when the learner chooses
+STREAMLIT_PAGE = b'<div id="root">'  # in Streamlit's index.html, the page every address serves
 _HTML_LANG = re.compile(rb"<html(\s[^>]*?)?\slang=\"[^\"]*\"", re.I)
 
 
@@ -349,7 +350,8 @@ class PageLanguage:
     """Pure ASGI middleware: the page Streamlit serves (its index.html, for every page's
     address) says `<html lang="en">` whatever the page shows (streamlit/streamlit#15726); this
     rewrites it per request (`page_language`), so a screen reader starts the page in the right
-    language (WCAG 3.1.1). Only HTML responses are touched; they are small and read whole. The
+    language (WCAG 3.1.1). Only that page is touched (an HTML response holding Streamlit's
+    `<div id="root">`; other HTML says its own language); it is small and read whole. The
     answer depends on the request, so it carries no validator a cache could answer with another
     request's copy (no ETag, no Last-Modified) and says what it varies by."""
 
@@ -385,6 +387,12 @@ class PageLanguage:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
+            if scope.get("method") == "GET" and STREAMLIT_PAGE not in body:
+                # Another HTML answer (an LMS route's error page, a downloaded pack): it says
+                # its own language, which is not the learner's choice. Passed on as it was.
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
             if scope.get("method") == "GET":
                 body = set_html_lang(body, lang)
             get = scope.get("method") == "GET"

@@ -10,7 +10,7 @@ import pytest
 from course.i18n import from_accept_language, gettext_for, negotiate, ngettext_for, supported
 from course.ui.web import PageLanguage, page_language, set_html_lang
 
-INDEX = b'<!doctype html><html lang="en"><head><title>Streamlit</title></head><body></body></html>'
+INDEX = b'<!doctype html><html lang="en"><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,7 @@ def test_a_spanish_browser_gets_a_spanish_page_and_other_responses_are_untouched
     script = b'const html = "<html lang=\\"en\\">";'
     headers, body = serve(scope(b"lang=es"), script, b"application/javascript")
     assert body == script and headers[b"etag"] == b'"abc"'
+    # HTML that is not Streamlit's page (an LMS route's English error page) keeps its language.
+    error = b'<!doctype html><html lang="en"><head><title>Cannot open the lesson</title></head></html>'
+    headers, body = serve(scope(b"lang=es"), error)
+    assert body == error and headers[b"etag"] == b'"abc"'

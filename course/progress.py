@@ -90,16 +90,26 @@ class ModuleProgress:
     def quiz_open(self) -> bool:
         return not self.quiz_waits_for
 
-    def still_to_do(self) -> str:
-        """What the completion rule still asks before the quiz, counted: "2 of 5 sections
-        read, 0 of 1 practice scenarios played". Empty when the quiz is open."""
+    def still_to_do(self, lang: str = "en") -> str:
+        """What the completion rule still asks before the quiz, counted, in `lang`: "2 of 5
+        sections read, 0 of 1 practice scenarios played". Empty when the quiz is open."""
         kinds = {kind for kind, _, _ in self.quiz_waits_for}
         parts = []
         if "section" in kinds:
-            parts.append(f"{self.sections_seen} of {self.sections_total} sections read")
+            parts.append(
+                ngettext_for(
+                    lang, "{done} of {total} section read", "{done} of {total} sections read", self.sections_total
+                ).format(done=self.sections_seen, total=self.sections_total)
+            )
         if "scenario" in kinds:
-            noun = "practice scenario" if self.scenarios_total == 1 else "practice scenarios"
-            parts.append(f"{self.scenarios_done} of {self.scenarios_total} {noun} played")
+            parts.append(
+                ngettext_for(
+                    lang,
+                    "{done} of {total} practice scenario played",
+                    "{done} of {total} practice scenarios played",
+                    self.scenarios_total,
+                ).format(done=self.scenarios_done, total=self.scenarios_total)
+            )
         return ", ".join(parts)
 
     @property

@@ -132,3 +132,17 @@ def test_a_spanish_browser_gets_a_spanish_page_and_other_responses_are_untouched
     error = b'<!doctype html><html lang="en"><head><title>Cannot open the lesson</title></head></html>'
     headers, body = serve(scope(b"lang=es"), error)
     assert body == error and headers[b"etag"] == b'"abc"'
+
+
+def test_engine_words_a_public_learner_sees_come_in_their_language():
+    from course.polls import answers_text
+    from course.progress import STATUS_LABELS
+
+    assert answers_text(1) == "1 answer" and answers_text(4, "es") == "4 respuestas"
+    assert [gettext_for("es", label) for label in STATUS_LABELS.values()] == [
+        "Bloqueado",
+        "Sin empezar",
+        "En curso",
+        "Prueba aún no aprobada",
+        "Aprobado",
+    ]

@@ -32,6 +32,7 @@ from course.ui.i18n import CHOSEN_KEY, LANG_KEY, PARAM, _, content_language, cur
 COOKIE = "ketamine_course_lang"  # HttpOnly, set through the cookie route (course/ui/web.py reads it too)
 SENT_KEY = "course-lang-sent"  # session: the language the running document was last told
 COOKIE_WANTED = "course-lang-cookie"  # session: the language the cookie should hold, once set
+COOKIE_HELD = "course-lang-cookie-held"  # session: the language the cookie was last set to from this tab
 LABEL = "Language · Idioma"  # in both languages: a learner who cannot read the page still finds it
 ENGLISH_PART = "lang-en-"  # key prefix of a container whose content is English (`english`)
 
@@ -170,10 +171,13 @@ def after_page() -> None:
         st.html(lang_script(lang), unsafe_allow_javascript=True)
         st.session_state[SENT_KEY] = lang
     wanted = st.session_state.pop(COOKIE_WANTED, None)
-    if wanted is not None and wanted != _cookie():
+    # What the browser holds: as last set from this tab, else as it connected with.
+    held = st.session_state[COOKIE_HELD] if COOKIE_HELD in st.session_state else _cookie()
+    if wanted is not None and wanted != held:
         from course.ui.common import set_browser_cookie
 
         set_browser_cookie(COOKIE, wanted)
+        st.session_state[COOKIE_HELD] = wanted
 
 
 __all__ = [

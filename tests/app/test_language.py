@@ -175,3 +175,28 @@ def test_the_page_tells_the_running_document_its_language_once(lang):
     assert scripts == [language.lang_script(lang)]
     at.run()  # a rerun in the same language sends nothing more
     assert not [h for h in at.get("html") if "data-lang=" in h.proto.body]
+
+
+def cookie_scripts(at: AppTest) -> list[str]:
+    """The languages this run asked the server to put in the language cookie."""
+    from course.ui.signing import read_cookie_token
+
+    found = []
+    for h in at.get("html"):
+        if 'data-token="' in h.proto.body and "/api/course/cookie" in h.proto.body:
+            token = h.proto.body.split('data-token="')[1].split('"')[0]
+            parsed = read_cookie_token(token)
+            if parsed and parsed[0] == language.COOKIE:
+                found.append(parsed[1])
+    return found
+
+
+def test_each_choice_asks_for_the_language_cookie_even_back_to_the_one_the_tab_opened_with():
+    at = new_app()
+    assert cookie_scripts(at) == []  # nothing chosen: no cookie
+    at = switch(at, "home", "Español")
+    assert cookie_scripts(at) == ["es"]
+    at = switch(at, "home", "English")
+    assert cookie_scripts(at) == ["en"]
+    at = switch(at, "home", "Español")
+    assert cookie_scripts(at) == ["es"]

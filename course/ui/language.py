@@ -137,7 +137,7 @@ def choice(where: str) -> None:
     st.session_state[key] = LANGUAGES[current_language()]  # follows a change made elsewhere
     # A select box, the usual shape of a language choice (a radio group here would be the page's
     # first, before the track choice a learner is looking for).
-    st.selectbox(LABEL, list(LANGUAGES.values()), key=key, on_change=_chosen_in, args=(key,))
+    st.selectbox(LABEL, list(LANGUAGES.values()), key=key, on_change=_chosen_in, args=(key,), width=240)
     if current_language() in TRANSLATED and staff_learner():
         st.info(
             _("The clinic staff track is available in English only: its modules and quizzes stay in English."),

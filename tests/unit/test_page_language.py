@@ -4,6 +4,7 @@ Accept-Language header, and the served page's `<html lang>` (course/ui/web.py, `
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -108,7 +109,10 @@ def serve(request: dict, body: bytes = INDEX, content_type: bytes = b"text/html"
     async def send(message):
         sent.append(message)
 
-    asyncio.run(PageLanguage(app)(request, receive, send))
+    # On a thread of its own: a browser test earlier in the same run leaves Playwright's event
+    # loop running on this one, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, PageLanguage(app)(request, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     return dict(start["headers"]), b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
 

@@ -19,9 +19,10 @@ if __name__ != "__main__":  # imported by the server: the ASGI app
 
     web.quiet_uvicorn_proxy_headers()
     routes = [*web.routes(), *lms_routes.routes()]
-    app = st.App(Path(__file__).resolve(), routes=routes, middleware=[Middleware(web.SecurityHeaders)])
+    middleware = [Middleware(web.SecurityHeaders), Middleware(web.PageLanguage)]
+    app = st.App(Path(__file__).resolve(), routes=routes, middleware=middleware)
 else:  # run by Streamlit for each browser tab: the router
-    from course.ui import display, identity, lms_launch, nav, router, state, streamlit_tuning, trainer_access
+    from course.ui import display, identity, language, lms_launch, nav, router, state, streamlit_tuning, trainer_access
     from course.ui.pages import content_error
 
     streamlit_tuning.install()  # once per process: lock-free config reads (see the module)
@@ -31,11 +32,12 @@ else:  # run by Streamlit for each browser tab: the router
     st.set_page_config(page_title="Ketamine therapy course", page_icon=str(ICON), layout="centered")
 
     state.begin_run()
+    language.settle()  # before the menu is built: its titles are in the learner's language
     loaded = state.loaded()
     if loaded.course is None:
         st.navigation([st.Page(content_error.render, title="Content problems", url_path="problems")]).run()
     else:
-        page = st.navigation(router.build(loaded.course), expanded=True)
+        page = st.navigation(router.build(state.course()), expanded=True)
         lms_launch.before_page(page.url_path)  # a learning platform's launch names the learner
         identity.before_page(page.url_path)
         # A launch or a resume link can name a learner whose track the menu (built above, before
@@ -52,4 +54,5 @@ else:  # run by Streamlit for each browser tab: the router
         trainer_access.after_page()
         nav.after_page()
         display.hide_icon_names()
+        language.after_page()
         state.freeze_long_lived_objects()

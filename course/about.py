@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from course.i18n import N_
 from course.schema import CourseSettings
 
 __all__ = ["AUTHOR", "citation"]
 
 # The course has no named author: it is written by an open-source project's contributors,
 # and its repository's history says who changed what. Nobody is named who did not write it.
-AUTHOR = "The course's open-source project and its contributors"
+AUTHOR = N_("The course's open-source project and its contributors")  # the About page translates it
 
 
 def citation(settings: CourseSettings, url: str, accessed: date) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from course.export import audience_questions
+from course.i18n import ngettext_for
 from course.schema import Audience, Course
 
 __all__ = [
@@ -68,9 +69,9 @@ def tally_rows(question: PollQuestion, tally: Mapping[str, int]) -> list[tuple[s
     return [(label, tally.get(option_id, 0)) for option_id, label in question.options]
 
 
-def answers_text(n: int) -> str:
-    """ "1 answer", "5 answers"."""
-    return f"{n} answer{'s' if n != 1 else ''}"
+def answers_text(n: int, lang: str = "en") -> str:
+    """ "1 answer", "5 answers", in `lang` (the interface's language)."""
+    return ngettext_for(lang, "{n} answer", "{n} answers", n).format(n=n)
 
 
 def clock_text(elapsed: timedelta) -> str:

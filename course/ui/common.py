@@ -12,12 +12,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from course import settings
+from course.i18n import N_
 from course.learning import Refusal
 from course.progress import STATUS_ICONS, ModuleProgress
 from course.records import Cohort
 from course.schema import Crisis
 from course.typed import clean_code, shown
 from course.ui import state
+from course.ui.i18n import _
 
 
 def notice() -> None:
@@ -54,17 +56,18 @@ def crisis_markdown(crisis: Crisis | None) -> str:
     lines = ["", "", f"**{escape_markdown(crisis.heading)}** ({escape_markdown(crisis.region)}):", ""]
     lines += [f"- {link(s.name, s.url)}: {escape_markdown(s.contact)}" for s in crisis.services]
     if crisis.elsewhere is not None:
-        lines.append(f"- Outside {escape_markdown(crisis.region)}: {link(crisis.elsewhere.name, crisis.elsewhere.url)}")
+        outside = _("Outside {region}").format(region=escape_markdown(crisis.region))
+        lines.append(f"- {outside}: {link(crisis.elsewhere.name, crisis.elsewhere.url)}")
     return "\n".join(lines)
 
 
 def status_text(mp: ModuleProgress) -> str:
     """Status in words with an icon beside it: never colour alone."""
-    text = f"{STATUS_ICONS[mp.status]} **{mp.label}**"
+    text = f"{STATUS_ICONS[mp.status]} **{_(mp.label)}**"
     if mp.best_percent is not None and mp.status != "passed":
-        text += f" · best quiz score {mp.best_percent:.0f}%"
+        text += " · " + _("best quiz score {percent}%").format(percent=f"{mp.best_percent:.0f}")
     elif mp.best_percent is not None:
-        text += f" · quiz score {mp.best_percent:.0f}%"
+        text += " · " + _("quiz score {percent}%").format(percent=f"{mp.best_percent:.0f}")
     return text
 
 
@@ -77,20 +80,20 @@ def require_track() -> str | None:
         # now (the notice at the top says so); choosing again would start them afresh.
         waiting_for_record()
     elif track is None:
-        st.warning("Choose how you want to take the course first: it sets which modules and text you see.")
+        st.warning(_("Choose how you want to take the course first: it sets which modules and text you see."))
         from course.ui import nav
 
-        nav.button("Choose a track", "home", icon=":material/alt_route:", type="primary")
+        nav.button(_("Choose a track"), "home", icon=":material/alt_route:", type="primary")
     return track
 
 
-WAITING = "Your track and progress appear here as soon as your record can be read again."
+WAITING = N_("Your track and progress appear here as soon as your record can be read again.")
 
 
 def waiting_for_record() -> None:
     """In place of a page's content while the learner's record cannot be read."""
-    st.write(WAITING)
-    st.button("Try again", icon=":material/refresh:", key="try-record-again")  # a rerun reads it again
+    st.write(_(WAITING))
+    st.button(_("Try again"), icon=":material/refresh:", key="try-record-again")  # a rerun reads it again
 
 
 def live_region(slot: DeltaGenerator, text: str, tone: str = "neutral") -> None:
@@ -239,13 +242,13 @@ def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:
     if not isinstance(found, Refusal):
         return found, ""
     if found.reason == "unreachable":
-        return None, "We can't reach the course database to check your cohort code. Try again in a few minutes."
+        return None, _("We can't reach the course database to check your cohort code. Try again in a few minutes.")
     shown_code = code_as_typed(code)
     if found.reason == "no-cohort":
-        return None, f"No cohort has the code “{shown_code}”. Check it with your trainer."
+        return None, _("No cohort has the code “{code}”. Check it with your trainer.").format(code=shown_code)
     titles = {t.id: t.title for t in state.course().settings.tracks}
     other = titles.get(found.detail, found.detail)
-    return None, (
-        f"The cohort with the code “{shown_code}” is for the track “{escape_markdown(other)}”. "
+    return None, _(
+        "The cohort with the code “{code}” is for the track “{track}”. "
         "Choose that track, or check the code with your trainer."
-    )
+    ).format(code=shown_code, track=escape_markdown(other))

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from course.ui import state
+from course.ui.i18n import adopt_saved
 
 DEFAULTS: dict[str, object] = {
     "text_size": 100,
@@ -51,7 +52,7 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 /* Lines break between words, never inside one ("Ketamin/e", "Educatio/n"). Streamlit sets
    word-break: break-word, which also lets a box shrink below its longest word and then cuts
    words anywhere; overflow-wrap: break-word breaks a word only when it alone is wider than
-   the whole line, and hyphens: auto then hyphenates it where the page's language (lang="en")
+   the whole line, and hyphens: auto then hyphenates it where the page's language (its lang)
    allows, in browsers that have hyphenation data for it. */
 .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp label, .stApp a, .stApp td, .stApp th,
 .stApp button, .stApp span, .stApp summary, [data-testid="stSidebarNavLink"] * {
@@ -228,18 +229,28 @@ def hide_icon_names() -> None:
         st.session_state[_ICONS_KEY] = True
 
 
+# The learner's language is kept with the display settings, under this key (course/ui/language.py).
+LANGUAGE = "lang"
+
+
 def load_saved() -> None:
-    """Take the learner's saved settings from their record (after resume or sign-in)."""
+    """Take the learner's saved settings, and their language, from their record (after resume
+    or sign-in)."""
     db = state.store()
     learner = state.session()
     if db is not None and learner.registered:
         saved = db.preferences(learner.learner_id)
         if saved:
-            st.session_state[KEY] = {k: saved[k] for k in DEFAULTS if k in saved}
+            st.session_state[KEY] = {k: saved[k] for k in (*DEFAULTS, LANGUAGE) if k in saved}
+            adopt_saved(saved.get(LANGUAGE))
 
 
 def save(settings: dict[str, Any]) -> bool:
-    """Keep settings in the session and, when the learner has a record, in the store."""
+    """Keep settings in the session and, when the learner has a record, in the store. The
+    learner's language, chosen apart from the settings form, is kept with them."""
+    previous = st.session_state.get(KEY) or {}
+    if LANGUAGE not in settings and LANGUAGE in previous:
+        settings = {**settings, LANGUAGE: previous[LANGUAGE]}
     st.session_state[KEY] = settings
     db = state.store()
     learner = state.session()

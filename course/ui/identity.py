@@ -14,9 +14,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from course.i18n import N_
 from course.records import StoreUnavailable
 from course.ui import display, kept, state
 from course.ui.common import app_url, browser_cookie, set_browser_cookie
+from course.ui.i18n import _
 
 # A session cookie (no expiry: the browser drops it when it closes) holding the learner's
 # resume code, so reloading the page, or a phone reloading a tab it put to sleep, finds the
@@ -24,7 +26,7 @@ from course.ui.common import app_url, browser_cookie, set_browser_cookie
 COOKIE = "ketamine_course_resume"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
-OFFLINE = (
+OFFLINE = N_(
     "We can't reach the course database right now. Everything you do is kept in this tab and "
     "saved automatically when the connection is back. Please keep this tab open until this "
     "message goes away."
@@ -33,7 +35,7 @@ OFFLINE = (
 # Shown instead of OFFLINE when this tab cannot read the learner's record at all (a reload or a
 # resume link during an outage): the page cannot show their track or progress, and must not
 # look like a fresh start, or they would choose a track and become a new learner.
-UNREAD = (
+UNREAD = N_(
     "We can't read your course record right now: the course database can't be reached. Nothing "
     "is lost. Your progress is kept, and this page picks it up by itself as soon as the database "
     "is back, so there is no need to start again."
@@ -93,11 +95,14 @@ def before_page(page: str) -> None:
         _keep_note(
             page,
             "error",
-            "That resume link is not valid. Check that you copied the whole link"
-            + (
-                ": you are carrying on with the progress this browser already held."
-                if kept
-                else ", or start again by choosing a track below."
+            N_(
+                "That resume link is not valid. Check that you copied the whole link: you are carrying on "
+                "with the progress this browser already held."
+            )
+            if kept
+            else N_(
+                "That resume link is not valid. Check that you copied the whole link, or start again by "
+                "choosing a track below."
             ),
             ":material/link_off:",
         )
@@ -121,9 +126,9 @@ def before_page(page: str) -> None:
     # alone (room phones on /join are many): if the page's own read fails, after_page fills
     # the slot, still at the top of the page.
     if (learner.registered or learner.claim is not None) and learner.unread:
-        slot.warning(UNREAD, icon=":material/cloud_off:")
+        slot.warning(_(UNREAD), icon=":material/cloud_off:")
     elif learner.offline:
-        slot.warning(OFFLINE, icon=":material/cloud_off:")
+        slot.warning(_(OFFLINE), icon=":material/cloud_off:")
     else:
         _RUN.late_notice = slot
 
@@ -146,11 +151,12 @@ def _resume_from_link(page: str) -> str | None:
     if not ok:
         return "not valid"
     display.load_saved()
-    _keep_note(page, "success", "Welcome back. Your progress is restored.", ":material/restore:")
+    _keep_note(page, "success", N_("Welcome back. Your progress is restored."), ":material/restore:")
     return "restored"
 
 
 def _keep_note(page: str, kind: str, text: str, icon: str) -> None:
+    """`text`: an interface string in English (marked with N_), shown translated by `_note`."""
     st.session_state["identity-note"] = (page, kind, text, icon)
 
 
@@ -164,8 +170,8 @@ def _note(page: str) -> None:
     if note[0] != page:
         del st.session_state["identity-note"]
         return
-    _, kind, text, icon = note
-    getattr(st, kind)(text, icon=icon)
+    _page, kind, text, icon = note
+    getattr(st, kind)(_(text), icon=icon)  # in the language shown now, even after a switch
 
 
 def _forgotten(page: str) -> None:
@@ -173,7 +179,7 @@ def _forgotten(page: str) -> None:
         _keep_note(
             page,
             "info",
-            "This browser no longer holds your progress. Your resume link still opens it.",
+            N_("This browser no longer holds your progress. Your resume link still opens it."),
             ":material/logout:",
         )
 
@@ -217,7 +223,7 @@ def after_page() -> None:
     kept.mirror()  # answers not saved yet: the browser keeps a copy, so a reload loses none
     late, _RUN.late_notice = getattr(_RUN, "late_notice", None), None
     if late is not None and "learner" in st.session_state and st.session_state["learner"].offline:
-        late.warning(OFFLINE, icon=":material/cloud_off:")
+        late.warning(_(OFFLINE), icon=":material/cloud_off:")
     learner = st.session_state.get("learner")
     if learner is not None and learner.claim is not None:
         return  # whose code it is cannot be checked now: the browser keeps what it holds
@@ -234,13 +240,13 @@ def after_page() -> None:
 def _oidc() -> None:
     with st.sidebar:
         if not st.user.is_logged_in:
-            st.caption("Log in to keep your progress on any device.")
-            if st.button("Log in", icon=":material/login:", key="login"):
+            st.caption(_("Log in to keep your progress on any device."))
+            if st.button(_("Log in"), icon=":material/login:", key="login"):
                 st.login()
             return
         name = st.user.get("name") or st.user.get("email")
-        st.caption(f"Signed in as {name}")
-        if st.button("Log out", icon=":material/logout:", key="logout"):
+        st.caption(_("Signed in as {name}").format(name=name))
+        if st.button(_("Log out"), icon=":material/logout:", key="logout"):
             st.logout()
     subject = f"{st.user.get('iss', '')}|{st.user.get('sub') or st.user.get('email')}"
     try:
@@ -248,30 +254,34 @@ def _oidc() -> None:
         if state.sign_in(subject, name if isinstance(name, str) else None):
             display.load_saved()
     except StoreUnavailable:
-        st.warning(OFFLINE, icon=":material/cloud_off:")
+        st.warning(_(OFFLINE), icon=":material/cloud_off:")
 
 
 def resume_link_box() -> None:
     """The learner's private resume link, to copy and keep."""
     learner = state.session()
     if auth_configured() and st.user.is_logged_in:
-        st.caption(":material/account_circle: Your progress is saved to your account.")
+        st.caption(":material/account_circle: " + _("Your progress is saved to your account."))
         return
-    with st.expander("Save your place: your private resume link", icon=":material/bookmark:"):
+    with st.expander(_("Save your place: your private resume link"), icon=":material/bookmark:"):
         if not learner.resume_code:
-            st.write("Your resume link appears here once your progress has been saved.")
+            st.write(_("Your resume link appears here once your progress has been saved."))
             return
         base = app_url()
         st.write(
-            "Open this link on any device to carry on where you left off. Keep it private: anyone "
-            "with the link can see and change your progress. Copy it with the button at its right."
+            _(
+                "Open this link on any device to carry on where you left off. Keep it private: anyone "
+                "with the link can see and change your progress. Copy it with the button at its right."
+            )
         )
         st.code(f"{base}/?resume={learner.resume_code}", language=None, wrap_lines=True)
         st.write(
-            "This browser also remembers you until it is closed, so reloading the page keeps your "
-            "place. On a shared computer, copy your link first, then press the button below."
+            _(
+                "This browser also remembers you until it is closed, so reloading the page keeps your "
+                "place. On a shared computer, copy your link first, then press the button below."
+            )
         )
-        st.button("Forget me on this browser", icon=":material/logout:", key="forget-me", on_click=forget)
+        st.button(_("Forget me on this browser"), icon=":material/logout:", key="forget-me", on_click=forget)
 
 
 def forget() -> None:

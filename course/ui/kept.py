@@ -32,11 +32,13 @@ from streamlit.components.v2.get_bidi_component_manager import get_bidi_componen
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from course.drafts import Draft, Keep
+from course.i18n import N_
 from course.ui import state
 
 UNSAVED = "unsaved-"  # prefix of a widget's slot among the waiting drafts
 PENDING = state.WAITING_DRAFTS  # session state: answers not yet written, by widget (`WaitingDrafts`)
-NOT_SAVED = (
+# Shown where a question is drawn, through `_()` (course/ui/question_widgets.py, checks.py).
+NOT_SAVED = N_(
     "Not saved yet: the course database can't be reached. Your answer stays in this tab and is "
     "saved when the database is back."
 )

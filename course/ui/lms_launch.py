@@ -64,7 +64,7 @@ def _forwarder(endpoint: str, username: str | None, password: str | None, base: 
     if db is None:  # not cached when it raises: tried again on a later run
         raise StoreUnavailable("the course database cannot be reached")
     settings = outbox.LrsSettings(endpoint, username, password, base)
-    return outbox.start_background(outbox.Forwarder(db, settings, state.course()))
+    return outbox.start_background(outbox.Forwarder(db, settings, state.english_course()))
 
 
 def start_forwarding() -> None:

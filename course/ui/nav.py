@@ -12,6 +12,8 @@ from typing import Any
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from course.ui.i18n import content_language, current_language
+
 PAGES_KEY = "_course_pages"
 
 
@@ -28,11 +30,21 @@ def page(key: str) -> StreamlitPage:
 MENU_TRACK_KEY = "_course_menu_track"
 
 
+MENU_LANGUAGE_KEY = "_course_menu_language"
+
+
+def menu_language() -> tuple[str, str]:
+    """What the menu's words depend on: the interface's language and the content's (module
+    titles), which differ on the staff track."""
+    return current_language(), content_language()
+
+
 def menu_is_for(track: str | None) -> bool:
     """True when this run's menu (built by the router before the page ran) lists `track`'s
-    modules: False right after a page recorded a first or different track, so that page
-    reruns (`st.rerun()`) and the menu shows the track's own modules in its order."""
-    return st.session_state.get(MENU_TRACK_KEY) == track
+    modules, in the learner's language: False right after a page recorded a first or
+    different track, or the learner's saved language was read, so that page reruns
+    (`st.rerun()`) and the menu shows the track's own modules in its order and words."""
+    return st.session_state.get(MENU_TRACK_KEY) == track and st.session_state.get(MENU_LANGUAGE_KEY) == menu_language()
 
 
 FOCUS_KEY = "focus-heading"

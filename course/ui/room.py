@@ -39,7 +39,7 @@ PRESENTER_ERROR = "presenter-error"  # session_state: what a presenter's last bu
 def deck(module_id: str, audience: str) -> tuple[Slide, ...]:
     """The room's slides. Built once per module and audience: the projector and every phone
     re-read the room each second or two, and the deck does not change while the server runs."""
-    return tuple(build_slides(state.course(), module_id, as_audience(audience)))
+    return tuple(build_slides(state.english_course(), module_id, as_audience(audience)))
 
 
 def choose(label: str, labels: dict[str, str], *, key: str) -> str:

@@ -15,6 +15,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from course.schema import Course
 from course.ui import nav, trainer_access
+from course.ui.i18n import _
 from course.ui.nav import PAGES_KEY, focus_after_run, go
 from course.ui.pages import (
     about,
@@ -48,22 +49,24 @@ def build(course: Course) -> list[StreamlitPage]:
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     _PAGES: dict[str, StreamlitPage] = {}
     st.session_state[PAGES_KEY] = _PAGES
-    _PAGES["home"] = st.Page(home.render, title="Home", icon=":material/home:", url_path="home", default=True)
+    _PAGES["home"] = st.Page(home.render, title=_("Home"), icon=":material/home:", url_path="home", default=True)
     _PAGES["progress"] = st.Page(
-        my_progress.render, title="My progress", icon=":material/insights:", url_path="progress"
+        my_progress.render, title=_("My progress"), icon=":material/insights:", url_path="progress"
     )
-    _PAGES["refresh"] = st.Page(refresh.render, title="Refresh", icon=":material/psychology:", url_path="refresh")
+    _PAGES["refresh"] = st.Page(refresh.render, title=_("Refresh"), icon=":material/psychology:", url_path="refresh")
     _PAGES["start-check"] = st.Page(
-        checks.render_start, title="Before you start", icon=":material/flag:", url_path="start-check"
+        checks.render_start, title=_("Before you start"), icon=":material/flag:", url_path="start-check"
     )
     _PAGES["final-check"] = st.Page(
-        checks.render_final, title="Final check", icon=":material/sports_score:", url_path="final-check"
+        checks.render_final, title=_("Final check"), icon=":material/sports_score:", url_path="final-check"
     )
-    _PAGES["settings"] = st.Page(settings.render, title="Display settings", icon=":material/tune:", url_path="settings")
+    _PAGES["settings"] = st.Page(
+        settings.render, title=_("Display settings"), icon=":material/tune:", url_path="settings"
+    )
     _PAGES["verify"] = st.Page(
-        verify.render, title="Verify a certificate", icon=":material/verified:", url_path="verify"
+        verify.render, title=_("Verify a certificate"), icon=":material/verified:", url_path="verify"
     )
-    _PAGES["about"] = st.Page(about.render, title="About this course", icon=":material/info:", url_path="about")
+    _PAGES["about"] = st.Page(about.render, title=_("About this course"), icon=":material/info:", url_path="about")
     module_pages = []
     # A learner whose track is known sees that track's modules, numbered in its order (a
     # staff-only module is not in a public learner's menu; its address still says whose it is);
@@ -74,6 +77,7 @@ def build(course: Course) -> list[StreamlitPage]:
     track_id = getattr(learner, "last_track", None)
     # As worked out, even a track the content no longer has (so the check cannot loop).
     st.session_state[nav.MENU_TRACK_KEY] = track_id
+    st.session_state[nav.MENU_LANGUAGE_KEY] = nav.menu_language()
     shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
     numbers = {mid: n for n, mid in enumerate(shown or [m.id for m in course.modules], start=1)}
     for n, m in enumerate(course.modules, start=1):
@@ -87,23 +91,25 @@ def build(course: Course) -> list[StreamlitPage]:
         _PAGES[f"module:{m.id}"] = page
         _PAGES[f"quiz:{m.id}"] = st.Page(
             _bind(quiz.render, m.id, f"quiz_{n}"),
-            title=f"Quiz: {m.title}",
+            title=_("Quiz: {module}").format(module=m.title),
             url_path=f"{m.id}-quiz",
             visibility="hidden",
         )
         module_pages.append(page)
     # The room links a presenter hands out are built from these two paths (see course/ui/room.py).
-    _PAGES["join"] = st.Page(join.render_join, title="Join a room poll", icon=":material/how_to_vote:", url_path="join")
+    _PAGES["join"] = st.Page(
+        join.render_join, title=_("Join a room poll"), icon=":material/how_to_vote:", url_path="join"
+    )
     _PAGES["audience"] = st.Page(
         audience.render_audience,
-        title="Audience view",
+        title=_("Audience view"),
         icon=":material/cast:",
         url_path="audience",
         visibility="hidden",
     )
     # Trainer pages exist in the navigation only for a signed-in trainer, so a learner
     # cannot reach them by typing their address.
-    titles = {"trainer": "Trainer dashboard", "present": "Present a module"}
+    titles = {"trainer": _("Trainer dashboard"), "present": _("Present a module")}
     if trainer_access.is_trainer():
         _PAGES["trainer"] = st.Page(
             trainer.render, title=titles["trainer"], icon=":material/monitoring:", url_path="trainer"
@@ -114,7 +120,10 @@ def build(course: Course) -> list[StreamlitPage]:
         trainer_pages = [_PAGES["trainer"], _PAGES["present"]]
     else:
         _PAGES["trainer-sign-in"] = st.Page(
-            trainer_access.render_sign_in, title="Trainer sign-in", icon=":material/badge:", url_path="trainer-sign-in"
+            trainer_access.render_sign_in,
+            title=_("Trainer sign-in"),
+            icon=":material/badge:",
+            url_path="trainer-sign-in",
         )
         # A trainer's bookmark of the dashboard or presenter, once the sign-in has lapsed,
         # opens the sign-in form (which then opens that page), not "Page not found" and Home.

@@ -20,6 +20,7 @@ import time
 COOKIES: dict[str, int | None] = {
     "ketamine_course_resume": None,
     "ketamine_course_trainer": None,
+    "ketamine_course_lang": None,  # the learner's chosen language (course/ui/language.py)
 }
 TOKEN_SECONDS = 120  # a page's cookie token is used within moments of being drawn
 

@@ -25,6 +25,7 @@ import streamlit as st
 from course import content_snapshot, settings
 from course.certificates import MIN_SECRET_BYTES
 from course.drafts import WaitingDrafts
+from course.i18n import DEFAULT, N_
 from course.learning import Learner
 from course.loader import CourseError, Problem, default_root, load_course
 from course.records import (
@@ -36,6 +37,8 @@ from course.records import (
     open_store,
 )
 from course.schema import Course
+from course.translation import translate_course
+from course.ui.i18n import content_language
 
 CONTENT_ROOT_ENV = settings.CONTENT_ROOT.name
 DB_URL_ENV = settings.DB_URL.name
@@ -81,9 +84,32 @@ def loaded() -> Loaded:
 
 
 def course() -> Course:
+    """The course as this learner reads it: in their language on the public track (or before a
+    track is chosen), in English on the staff track (its content is English only)."""
+    result = loaded()
+    assert result.course is not None, "pages render only when the course loaded"
+    lang = content_language()
+    return result.course if lang == DEFAULT else _translated(result.root, lang)
+
+
+def english_course() -> Course:
+    """The course in English whatever the learner reads: for what is cached for every session
+    (a room's slides, the dashboard's figures, statements sent to an LRS)."""
     result = loaded()
     assert result.course is not None, "pages render only when the course loaded"
     return result.course
+
+
+@st.cache_resource(show_spinner=False)
+def _translated(root: str, lang: str) -> Course:
+    """The course in `lang`, worked out once per process and language (never on a rerun)."""
+    english = _load(root).course
+    assert english is not None, "pages render only when the course loaded"
+    try:
+        return translate_course(english, Path(root) if root else default_root(), lang)
+    except Exception as exc:  # a translation file the models refuse: English, never a broken page
+        error_once(f"the {lang} translation cannot be used ({exc}); run python -m course validate")
+        return english
 
 
 _NO_SECRETS: list[object] = []  # the st.secrets object known to have no usable file
@@ -241,7 +267,7 @@ def _create_key(path: Path) -> None:
         aside.unlink(missing_ok=True)
 
 
-CERTIFICATES_OFF = (
+CERTIFICATES_OFF = N_(  # shown through `_()` on the pages that say it
     "Can't issue or check certificates right now: the server's certificate key is not set up "
     "correctly. The course administrator can see why in the server log."
 )

@@ -16,6 +16,9 @@ Streamlit's server cannot add response headers, so the course wraps it in an ASG
   `SameSite=Strict`, and `Secure` when served over TLS. The script reads them back through
   `st.context.cookies`, which sees what the browser sent when the tab connected.
 - the room poll's voter cookie, set on the join page's own response (see `VOTER_COOKIE`).
+- `PageLanguage`, a middleware that rewrites the served page's `<html lang>` (Streamlit pins
+  it to "en") to the language the page will show: `?lang=`, the course's language cookie,
+  Accept-Language, else English.
 - beside it, the learning-platform launch routes (SCORM 1.2 and cmi5; course/ui/lms_routes.py).
 
 The cookie tokens are signed in course/ui/signing.py, which the pages use too: this module
@@ -127,7 +130,7 @@ def inline_scripts() -> list[str]:
     """Every inline script the course's pages run, exactly as the browser will hash it:
     Streamlit's own index.html, and the course's scripts (each a constant body that reads its
     parameters from its own data- attributes). The policy allows exactly these."""
-    from course.ui import common, display, kept, lms_launch, nav, question_widgets
+    from course.ui import common, display, kept, language, lms_launch, nav, question_widgets
 
     bodies = []
     index = Path(str(__import__("streamlit").__file__)).parent / "static" / "index.html"
@@ -142,6 +145,7 @@ def inline_scripts() -> list[str]:
         nav.FOCUS_SCRIPT,
         question_widgets.groups_html("x"),
         lms_launch.REPORT_SCRIPT,
+        language.LANG_SCRIPT,
     ):
         bodies += _script_bodies(html)
     return bodies
@@ -305,6 +309,107 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# --------------------------------------------------------------------------- the page's language
+
+LANG_COOKIE = "ketamine_course_lang"  # course/ui/language.py sets it when the learner chooses
+STREAMLIT_PAGE = b'<div id="root">'  # in Streamlit's index.html, the page every address serves
+_HTML_LANG = re.compile(rb"<html(\s[^>]*?)?\slang=\"[^\"]*\"", re.I)
+
+
+def page_language(scope: Scope) -> str:
+    """The language a page request is served in: the address's `?lang=`, then the course's
+    language cookie, then the browser's Accept-Language, else English (the same order the
+    running page uses, course/ui/language.py)."""
+    from urllib.parse import parse_qs
+
+    from course.i18n import DEFAULT, from_accept_language, supported
+
+    query = parse_qs(scope.get("query_string", b"").decode("latin1"))
+    cookies = _header(scope, b"cookie") or ""
+    cookie = next(
+        (v for k, _, v in (part.strip().partition("=") for part in cookies.split(";")) if k == LANG_COOKIE), None
+    )
+    return (
+        supported((query.get("lang") or [None])[-1])
+        or supported(cookie)
+        or from_accept_language(_header(scope, b"accept-language"))
+        or DEFAULT
+    )
+
+
+def set_html_lang(body: bytes, lang: str) -> bytes:
+    """`body` (an HTML page) with its `<html lang>` saying `lang`."""
+    return _HTML_LANG.sub(
+        lambda m: m.group(0)[: m.group(0).rfind(b'lang="')] + b'lang="' + lang.encode() + b'"', body, 1
+    )
+
+
+class PageLanguage:
+    """Pure ASGI middleware: the page Streamlit serves (its index.html, for every page's
+    address) says `<html lang="en">` whatever the page shows (streamlit/streamlit#15726); this
+    rewrites it per request (`page_language`), so a screen reader starts the page in the right
+    language (WCAG 3.1.1). Only that page is touched (an HTML response holding Streamlit's
+    `<div id="root">`; other HTML says its own language); it is small and read whole. The
+    answer depends on the request, so it carries no validator a cache could answer with another
+    request's copy (no ETag, no Last-Modified) and says what it varies by."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+            return await self.app(scope, receive, send)
+        lang = page_language(scope)
+        if b"text/html" in (_header(scope, b"accept") or "").encode("latin1"):
+            # A browser opening a page: never a 304, since the copy it holds (from before these
+            # responses carried no validator) may be in another language. Other requests (the
+            # script bundle, images) keep their caching.
+            headers = [(k, v) for k, v in scope.get("headers", ()) if k not in (b"if-none-match", b"if-modified-since")]
+            scope = {**scope, "headers": headers}
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def send_in_language(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                if not content_type.startswith(b"text/html"):
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if scope.get("method") == "GET" and STREAMLIT_PAGE not in body:
+                # Another HTML answer (an LMS route's error page, a downloaded pack): it says
+                # its own language, which is not the learner's choice. Passed on as it was.
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
+            if scope.get("method") == "GET":
+                body = set_html_lang(body, lang)
+            get = scope.get("method") == "GET"
+            drop = {b"etag", b"last-modified", b"vary", b"content-language"} | ({b"content-length"} if get else set())
+            original = start.get("headers", [])
+            headers = [(k, v) for k, v in original if k.lower() not in drop]
+            if get:
+                headers.append((b"content-length", str(len(body)).encode()))
+            vary = [v.decode("latin1") for k, v in original if k.lower() == b"vary"]
+            headers += [
+                (b"content-language", lang.encode()),
+                (b"vary", ", ".join([*vary, "Accept-Language", "Cookie"]).encode("latin1")),
+            ]
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body if get else b""})
+
+        await self.app(scope, receive, send_in_language)
 
 
 def quiet_uvicorn_proxy_headers() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from course import refresh
 from course.ui import nav, state
+from course.ui.i18n import _, ngettext
 
 
 def due_count(now: datetime | None = None) -> int:
@@ -24,5 +25,9 @@ def due_line() -> None:
     """One line saying how many refresher questions are due, with the way to them."""
     n = due_count()
     if n:
-        st.write(f"**{n}** question{'s are' if n != 1 else ' is'} due for a refresher.")
-        nav.button("Refresh what you learnt", "refresh", icon=":material/psychology:", key="to-refresh")
+        st.write(
+            ngettext(
+                "**{n}** question is due for a refresher.", "**{n}** questions are due for a refresher.", n
+            ).format(n=n)
+        )
+        nav.button(_("Refresh what you learnt"), "refresh", icon=":material/psychology:", key="to-refresh")

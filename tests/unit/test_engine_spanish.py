@@ -57,7 +57,7 @@ def test_what_a_quiz_still_waits_for_is_counted_in_spanish():
         scenarios_done=0,
         scenarios_total=1,
     )
-    assert waiting.still_to_do("es") == "2 de 5 secciones leídas, 0 de 1 caso práctico hecho"
+    assert waiting.still_to_do("es") == "2 de 5 secciones leídas, 0 de 1 caso práctico completado"
     assert waiting.still_to_do() == "2 of 5 sections read, 0 of 1 practice scenario played"
 
 

@@ -18,8 +18,9 @@ from course.poll_charts import ROOM, poll_description, poll_tally_chart, poll_ta
 from course.polls import PollQuestion, answers_text, tally_rows
 from course.records import Poll, Presentation, Store, StoreUnavailable
 from course.slides import Slide, UnknownModule
+from course.ui import language, scenario_room, state
 from course.ui import room as room_ui
-from course.ui import scenario_room, state
+from course.ui.i18n import _, current_language
 from course.ui.room import DATABASE_DOWN, ENDED_MESSAGE, JOIN_PATH, ROOM_PARAM
 
 __all__ = ["PROJECTOR_CSS", "render_audience"]
@@ -82,8 +83,8 @@ def _audience_view() -> None:
     code = st.query_params.get(ROOM_PARAM, "")
     db = state.store()
     if db is None:
-        st.title("Presentation")
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        st.title(_("Presentation"))
+        st.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         return
     deck: tuple[Slide, ...] = ()
     room: Presentation | None
@@ -95,17 +96,19 @@ def _audience_view() -> None:
     except UnknownModule:
         room = None
     except StoreUnavailable:
-        st.title("Presentation")
-        st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+        st.title(_("Presentation"))
+        st.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         return
     if room is None or not deck:
-        st.title("Presentation")
-        st.error(ENDED_MESSAGE, icon=":material/event_busy:")
+        st.title(_("Presentation"))
+        st.error(_(ENDED_MESSAGE), icon=":material/event_busy:")
         return
     course = state.course()
     slide = deck[min(max(room.slide, 1), len(deck)) - 1]
     st.title(course.module(room.module_id).title)
-    st.caption(f"{room_ui.slide_position(slide)} · Room code {room.code}")
+    st.caption(
+        _("Slide {number} of {total} · Room code {code}").format(number=slide.number, total=slide.total, code=room.code)
+    )
     with st.container(key="audience-slide"):
         question = scenario_room.room_question(course, room, poll) if poll is not None else None
         if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
@@ -114,11 +117,14 @@ def _audience_view() -> None:
             try:
                 _audience_poll(db, room, poll, question)
             except StoreUnavailable:
-                st.warning(DATABASE_DOWN, icon=":material/cloud_off:")
+                st.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         else:
-            if slide.kind != "title":  # the title slide's heading is the page title already
-                st.header(slide.heading, anchor=False)
-            room_ui.slide_body(slide, room=True)
+            # The slides are built from the English course (course/ui/room.py): on a projector
+            # showing another language, they say they are English.
+            with language.english("slide"):
+                if slide.kind != "title":  # the title slide's heading is the page title already
+                    st.header(slide.heading, anchor=False)
+                room_ui.slide_body(slide, room=True)
 
 
 def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
@@ -127,7 +133,7 @@ def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQues
 
 
 def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
-    st.header("Question for the room", anchor=False)
+    st.header(_("Question for the room"), anchor=False)
     if question.case:
         st.markdown(question.case)
     st.markdown(f"**{question.prompt}**")
@@ -137,14 +143,20 @@ def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestio
         st.markdown("\n".join(f"- {label}" for _, label in question.options))
         with st.container(key="projector-join"):
             st.markdown(
-                f"Answer on your phone: open **{room_ui.room_link(JOIN_PATH, room.code)}** and enter room code "
-                f"**{room.code}**. Answers are anonymous. {answers_text(total)} so far."
+                _(
+                    "Answer on your phone: open **{link}** and enter room code **{code}**. Answers are anonymous. "
+                    "{answers} so far."
+                ).format(
+                    link=room_ui.room_link(JOIN_PATH, room.code),
+                    code=room.code,
+                    answers=answers_text(total, current_language()),
+                )
             )
         return
     # Revealed: the chart names every option with its count, so the list above is not repeated.
     with st.container(key="projector-results"):
-        st.subheader("Results", anchor=False)
+        st.subheader(_("Results"), anchor=False)
         st.altair_chart(poll_tally_chart(rows, question.prompt, size=ROOM), width="content")
-        with st.expander("Data table: results"):
-            st.markdown(poll_description(rows, "Results"))
+        with st.expander(_("Data table: results")):
+            st.markdown(poll_description(rows, _("Results")))
             st.table(poll_tally_table(rows), hide_index=True)

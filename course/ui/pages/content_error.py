@@ -5,19 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from course.ui import state
+from course.ui.i18n import _, ngettext
 
 
 def render() -> None:
     result = state.loaded()
-    st.title("The course content has problems")
+    st.title(_("The course content has problems"))
     n = len(result.problems)
     st.error(
-        f"The course cannot open because its content files have {n} problem{'s' if n != 1 else ''}. "
-        "Please tell the course maintainers: each line below says which "
-        "file, which line and what to fix.",
+        ngettext(
+            "The course cannot open because its content files have {n} problem. Please tell the course "
+            "maintainers: each line below says which file, which line and what to fix.",
+            "The course cannot open because its content files have {n} problems. Please tell the course "
+            "maintainers: each line below says which file, which line and what to fix.",
+            n,
+        ).format(n=n),
         icon=":material/error:",
     )
-    st.header("Problems found")
+    st.header(_("Problems found"))
     # Plain monospaced text: the same lines `python -m course validate` prints.
     st.text("\n".join(str(p) for p in result.problems))
     st.caption("Maintainers: run python -m course validate to see the same list, fix it, then restart the app.")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import N_
 from course.progress import LOCKED, NOT_STARTED, PASSED_STATUS, check_ins
 from course.records import MAX_DISPLAY_NAME
 from course.typed import clean_name, name_problem
-from course.ui import identity, nav, state, widgets
+from course.ui import identity, language, nav, state, widgets
 from course.ui.common import find_cohort, notice, status_text, waiting_for_record
+from course.ui.i18n import _, current_language, ngettext
 
-STAFF_CODE_LABEL = "Cohort code from your trainer (clinic staff only, optional)"
-STAFF_NAME_LABEL = "Your name as it should appear on your certificate (clinic staff only, optional)"
+# In English; each is shown through `_()` (tests find the fields by these labels).
+STAFF_CODE_LABEL = N_("Cohort code from your trainer (clinic staff only, optional)")
+STAFF_NAME_LABEL = N_("Your name as it should appear on your certificate (clinic staff only, optional)")
 
 
 def render() -> None:
@@ -20,12 +23,13 @@ def render() -> None:
     st.title(course.settings.title)
     st.write(course.settings.description)
     notice()
+    language.choice("home")
     nav.button(
-        "Display settings",
+        _("Display settings"),
         "settings",
         icon=":material/tune:",
         key="to-settings",
-        help="Text size, contrast, motion, font",
+        help=_("Text size, contrast, motion, font"),
     )
     if learner.track is None and learner.unread:
         waiting_for_record()  # never the track form: it would make them a new learner
@@ -52,39 +56,50 @@ def render() -> None:
 def choose_track() -> bool:
     """The track form; True once the learner's choice is saved."""
     course = state.course()
-    st.header("Choose how you want to take the course")
-    st.write("You can change this later on the My progress page.")
+    st.header(_("Choose how you want to take the course"))
+    st.write(_("You can change this later on the My progress page."))
     tracks = {t.title: t for t in course.settings.tracks}
     with st.form("choose-track"):
         choice = st.radio(
-            "Track",
+            _("Track"),
             list(tracks),
             index=None,
             captions=[t.description for t in tracks.values()],
         )
-        st.markdown("**Clinic staff only** (leave blank otherwise)")
+        st.markdown(_("**Clinic staff only** (leave blank otherwise)"))
         # Each label says it too: a screen reader tabbing to a field does not hear the line above.
         # No max_chars: Streamlit drops a paste longer than the limit without a word; the
         # length is checked below, and a code is found inside a pasted sentence.
-        cohort = st.text_input(STAFF_CODE_LABEL, placeholder="e.g. KX7-P2M")
-        name = st.text_input(STAFF_NAME_LABEL)
-        submitted = st.form_submit_button("Start the course", type="primary")
+        cohort = st.text_input(_(STAFF_CODE_LABEL), placeholder=_("e.g. {code}").format(code="KX7-P2M"))
+        name = st.text_input(_(STAFF_NAME_LABEL))
+        submitted = st.form_submit_button(_("Start the course"), type="primary")
     if submitted:
         if choice is None:
-            st.error("Choose one of the tracks above, then press Start the course.", icon=":material/error:")
+            st.error(_("Choose one of the tracks above, then press Start the course."), icon=":material/error:")
             return False
         learner = state.session()
         name = clean_name(name)
         problem = name and name_problem(name, MAX_DISPLAY_NAME, "name for your certificate")
-        if problem:
-            st.error(f"{problem} Your other answers are kept.", icon=":material/error:")
+        if problem:  # the same checks, in the learner's language
+            problem = (
+                _(
+                    "The name for your certificate is {length} characters long; it can have at most {limit}. "
+                    "Shorten it, then try again."
+                )
+                if len(name) > MAX_DISPLAY_NAME
+                else _("The name for your certificate has no letters or digits in it. Type it again with letters.")
+            ).format(length=len(name), limit=MAX_DISPLAY_NAME)
+            st.error(_("{problem} Your other answers are kept.").format(problem=problem), icon=":material/error:")
             return False
         code = None
         if cohort.strip():
             found, problem = find_cohort(cohort, tracks[choice].id)
             if found is None:
                 st.error(
-                    f"{problem} Or leave the code blank and join later from My progress. Your other answers are kept.",
+                    _(
+                        "{problem} Or leave the code blank and join later from My progress. "
+                        "Your other answers are kept."
+                    ).format(problem=problem),
                     icon=":material/error:",
                 )
                 return False
@@ -100,16 +115,19 @@ def course_map() -> None:
     if progress.track is None:  # Home draws the map only once a track is chosen
         return
     track = course.track(progress.track)
-    st.header(f"Your course: {track.title}")
+    st.header(_("Your course: {track}").format(track=track.title))
     identity.resume_link_box()
     rule = (
-        "one at a time: each opens when you pass the quiz before it"
+        _("Take the modules one at a time: each opens when you pass the quiz before it.")
         if track.sequencing == "sequential"
-        else "in any order"
+        else _("Take the modules in any order.")
     )
-    st.write(f"Take the modules {rule}. The pass mark for each quiz is **{track.pass_mark}%**.")
-    st.progress(progress.fraction, text=f"{progress.passed} of {len(progress.modules)} modules passed")
-    nav.button("View my progress", "progress", icon=":material/insights:", key="to-progress")
+    st.write(rule + " " + _("The pass mark for each quiz is **{percent}%**.").format(percent=track.pass_mark))
+    passed = ngettext(
+        "{passed} of {total} module passed", "{passed} of {total} modules passed", len(progress.modules)
+    ).format(passed=progress.passed, total=len(progress.modules))
+    st.progress(progress.fraction, text=passed)
+    nav.button(_("View my progress"), "progress", icon=":material/insights:", key="to-progress")
     checks = check_ins(course, state.session().events())
     if (
         course.settings.pre_test
@@ -118,15 +136,17 @@ def course_map() -> None:
     ):
         with st.container(border=True):
             st.markdown(
-                "**Before your first module:** a short knowledge check and attitude survey (about 10 minutes, "
-                "optional) let you see what you learn by the end."
+                _(
+                    "**Before your first module:** a short knowledge check and attitude survey (about 10 minutes, "
+                    "optional) let you see what you learn by the end."
+                )
             )
-            nav.button("Take the start check", "start-check", icon=":material/flag:", key="to-start-check")
+            nav.button(_("Take the start check"), "start-check", icon=":material/flag:", key="to-start-check")
     if progress.complete and course.settings.post_test and checks.post_percent is None:
         with st.container(border=True):
-            st.markdown("**You finished every module.** Take the final check to see how much you learned.")
+            st.markdown(_("**You finished every module.** Take the final check to see how much you learned."))
             nav.button(
-                "Take the final check",
+                _("Take the final check"),
                 "final-check",
                 icon=":material/sports_score:",
                 key="to-final-check",
@@ -134,9 +154,9 @@ def course_map() -> None:
             )
     nxt = progress.next_module()
     if nxt is not None:
-        verb = "Start" if nxt.status == NOT_STARTED else "Continue"
+        label = _("Start: {module}") if nxt.status == NOT_STARTED else _("Continue: {module}")
         st.button(
-            f"{verb}: {nxt.title}",
+            label.format(module=nxt.title),
             type="primary",
             icon=":material/play_arrow:",
             key="continue-main",
@@ -144,23 +164,33 @@ def course_map() -> None:
             args=(nxt.module_id, nxt.resume_step),
         )
     elif progress.complete:
-        st.success("You have passed every module on this track. Well done.", icon=":material/celebration:")
+        st.success(_("You have passed every module on this track. Well done."), icon=":material/celebration:")
 
-    st.header("Course map")
+    st.header(_("Course map"))
     for n, mp in enumerate(progress.modules, start=1):
         module = course.module(mp.module_id)
         with st.container(border=True):  # one text element per card: each element costs a message
-            card = (
-                f"### {n}. {module.title}\n\n{status_text(mp)} · about {module.estimated_minutes} minutes"
-                f"\n\n{module.shown_summary(track.audience)}"
-            )
+            minutes = _("about {minutes} minutes").format(minutes=module.estimated_minutes)
+            status = f"{status_text(mp)} · {minutes}"
             if mp.status == LOCKED:
-                st.markdown(f"{card}\n\n:material/lock: {mp.locked_reason()}")
+                status += f"\n\n:material/lock: {mp.locked_reason(current_language())}"
+            summary = module.shown_summary(track.audience)
+            if language.content_in_english():
+                # The staff track's content is English only: on a page in another language its
+                # title and summary are a part of their own that says so (lang="en").
+                with language.english(f"module-{mp.module_id}"):
+                    st.markdown(f"### {n}. {module.title}\n\n{summary}")
+                st.markdown(status)
+            else:
+                st.markdown(f"### {n}. {module.title}\n\n{status}\n\n{summary}")
+            if mp.status == LOCKED:
                 continue
-            st.markdown(card)
-            label = {PASSED_STATUS: "Review", NOT_STARTED: "Start"}.get(mp.status, "Continue")
+            label = {
+                PASSED_STATUS: _("Review module {number}"),
+                NOT_STARTED: _("Start module {number}"),
+            }.get(mp.status, _("Continue module {number}"))
             st.button(
-                f"{label} module {n}",
+                label.format(number=n),
                 key=f"open-{mp.module_id}",
                 help=module.title,
                 on_click=nav.open_module,

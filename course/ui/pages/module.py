@@ -12,7 +12,7 @@ from course import dates
 from course.i18n import DEFAULT, N_, gettext_for
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
-from course.ui import chart_view, nav, scenario_view, state
+from course.ui import chart_view, language, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 from course.ui.i18n import _, current_language
 
@@ -155,7 +155,8 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     if numbers:
         refs = {r.id: r for r in module.references}
         st.subheader(_("References"), anchor=False)
-        st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
+        with language.english("references"):  # publication titles stay as published (lang="en")
+            st.markdown("\n".join(f"{n}. {_citation(refs[ref])}" for ref, n in numbers.items()))
 
 
 def _cited(section: Section) -> list[str]:
@@ -198,7 +199,8 @@ def _summary(module: Module, audience: str) -> None:
     st.subheader(_("Key takeaways"))
     st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
     st.subheader(_("All references for this module"))
-    st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
+    with language.english("all-references"):  # publication titles stay as published (lang="en")
+        st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))
 
 
 def _record_seen(module: Module, section: Section, track_id: str) -> None:

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.ui import display
+from course.ui import display, language
+from course.ui.i18n import _
 
 
 def render() -> None:
-    st.title("Display settings")
-    st.write("Make the course easier to read. Your choices apply on every page and are saved with your progress.")
+    st.title(_("Display settings"))
+    st.write(_("Make the course easier to read. Your choices apply on every page and are saved with your progress."))
+    # Outside the form: a new language applies at once (the form waits for Save settings).
+    language.choice("settings")
     now = display.current()
     with st.form("display-settings-form"):
         size = st.select_slider(
-            "Text size",
+            _("Text size"),
             options=list(display.TEXT_SIZES),
             value=int(now["text_size"]),
             format_func=lambda v: f"{v}%",
         )
         contrast = st.toggle(
-            "High contrast (black text, stronger borders and focus outlines)", value=bool(now["high_contrast"])
+            _("High contrast (black text, stronger borders and focus outlines)"), value=bool(now["high_contrast"])
         )
-        motion = st.toggle("Reduce motion (no animations)", value=bool(now["reduced_motion"]))
-        font = st.toggle("Readable font (wider letters and more line spacing)", value=bool(now["readable_font"]))
-        saved = st.form_submit_button("Save settings", type="primary")
+        motion = st.toggle(_("Reduce motion (no animations)"), value=bool(now["reduced_motion"]))
+        font = st.toggle(_("Readable font (wider letters and more line spacing)"), value=bool(now["readable_font"]))
+        saved = st.form_submit_button(_("Save settings"), type="primary")
     if saved:
         settings = {"text_size": size, "high_contrast": contrast, "reduced_motion": motion, "readable_font": font}
         kept = display.save(settings)
@@ -31,13 +34,14 @@ def render() -> None:
         st.rerun()
     from course.ui import nav
 
-    nav.button("Back to the course", "home", icon=":material/home:", key="settings-home")
+    nav.button(_("Back to the course"), "home", icon=":material/home:", key="settings-home")
     if "settings-saved" in st.session_state:
         kept = st.session_state.pop("settings-saved")
         with st.container(key="settings-saved"):
             st.success(
-                "Settings saved."
-                + ("" if kept else " They apply in this tab and will be saved with your progress once you start."),
+                _("Settings saved.")
+                if kept
+                else _("Settings saved. They apply in this tab and will be saved with your progress once you start."),
                 icon=":material/check_circle:",
             )
         # A status that arrives already holding its text is not read by every screen reader:

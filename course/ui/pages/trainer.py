@@ -69,7 +69,7 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     """One figure of one selection, computed in the database once per new event at most and
     shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
     db = _store()
-    course = state.course()
+    course = state.english_course()
     if kind == "last":
         return analytics_db.last_activity(db, selection)
     if kind == "tracks":

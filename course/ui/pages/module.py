@@ -11,7 +11,7 @@ import streamlit as st
 from course import dates
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
-from course.ui import chart_view, nav, scenario_view, state
+from course.ui import chart_view, listen, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 
 
@@ -126,6 +126,7 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     st.header(section.heading)
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
+    listen.part(section.heading, text, key=f"listen-{module.id}-{section.id}")  # drawn only when turned on
     st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
     for voice in section.voices:
         if voice.visible_to(track_id):

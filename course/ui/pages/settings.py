@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.ui import display
+from course.ui.i18n import _
 
 
 def render() -> None:
@@ -23,9 +24,13 @@ def render() -> None:
         )
         motion = st.toggle("Reduce motion (no animations)", value=bool(now["reduced_motion"]))
         font = st.toggle("Readable font (wider letters and more line spacing)", value=bool(now["readable_font"]))
+        listen = st.toggle(
+            _("Show Listen buttons (your browser reads a part or question aloud)"), value=bool(now["listen"])
+        )
         saved = st.form_submit_button("Save settings", type="primary")
     if saved:
         settings = {"text_size": size, "high_contrast": contrast, "reduced_motion": motion, "readable_font": font}
+        settings["listen"] = listen
         kept = display.save(settings)
         st.session_state["settings-saved"] = kept
         st.rerun()

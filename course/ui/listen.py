@@ -62,7 +62,6 @@ CSS = """
 .course-listen button:focus-visible { outline: 3px solid #0B4F8A; outline-offset: 2px; }
 .course-listen [hidden], .course-listen-note[hidden] { display: none !important; }
 .course-listen-state { margin: 0; font-size: 0.875rem; }
-.course-listen-state:empty { display: none; }
 .course-listen-note { margin: 0.25rem 0 0.5rem 0; font-size: 0.875rem; }
 """
 

@@ -144,7 +144,7 @@ def test_a_part_is_read_aloud_by_keyboard_with_pause_resume_and_stop(listening, 
     page.keyboard.press("Enter")
     assert state(page) == "Stopped"
     assert page.evaluate("() => window.speech.calls").count("pause") == 1
-    assert page.evaluate("() => window.speech.calls")[-1] == "cancel"
+    assert page.evaluate("() => window.speech.calls")[-2:] == ["cancel", "resume"]
     assert page.get_by_role("button", name="Stop").count() == 0
     # Stop has gone: the focus is back on Listen, not lost to the page.
     assert page.evaluate("() => document.activeElement.innerText") == "Listen to this part"
@@ -154,6 +154,12 @@ def test_a_part_is_read_aloud_by_keyboard_with_pause_resume_and_stop(listening, 
     assert audit(page, "module part, reading aloud") == []
     page.evaluate("() => window.speech.finish()")
     assert state(page) == "Finished reading"
+
+    # Reading stops with the part: moving on to the next part cancels it.
+    page.keyboard.press("Enter")
+    assert state(page) == "Reading aloud…"
+    click(page, "button", "Next:")
+    assert page.evaluate("() => window.speech.calls")[-2:] == ["cancel", "resume"]
 
 
 def test_questions_each_have_their_own_listen_and_one_stops_the_other(listening, course_server, real_course):
@@ -171,6 +177,42 @@ def test_questions_each_have_their_own_listen_and_one_stops_the_other(listening,
     assert state(page, 1) == "Stopped"
     assert page.evaluate("() => window.speech.spoken")[len(spoken)]["text"].startswith("Question 1.")
     assert audit(page, "knowledge check with Listen buttons") == []
+
+
+SPANISH = [
+    {"name": "Service US Spanish", "lang": "es-US", "localService": False, "default": False},
+    {"name": "Device Spain", "lang": "es_ES", "localService": True, "default": False},
+    {"name": "Device Mexican", "lang": "es-MX", "localService": True, "default": False},
+    {"name": "Device American", "lang": "en-US", "localService": True, "default": True},
+]
+
+# The control's own script, mounted as Streamlit mounts it, with the data the course gives it
+# for a Spanish-speaking learner; its Listen button pressed; what it asked the browser to say.
+MOUNT_AND_LISTEN = """async (data) => {
+  const module = await import("/_stcore/bidi-components/course.listen/listen.js");
+  const root = document.createElement("div");
+  document.body.append(root);
+  module.default({ data, parentElement: root });
+  root.querySelector(".course-listen-start").click();
+  return window.speech.spoken.at(-1);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("voices", "voice", "lang"),
+    [(SPANISH, "Device Mexican", "es-MX"), (SPANISH[:2] + SPANISH[3:], "Device Spain", "es-ES")],
+    ids=["us-then-mexican", "then-any-spanish"],
+)
+def test_spanish_is_read_by_a_spanish_voice_of_the_device(listening, course_server, real_course, voices, voice, lang):
+    from course.ui.listen import data
+
+    page = listening(voices)
+    start(page, course_server, PUBLIC)
+    turn_on_listen(page, course_server)
+    first_part(page, course_server, real_course)  # the script is served once the control is drawn
+    spoken = page.evaluate(MOUNT_AND_LISTEN, data("Hola. ¿Cómo está?", "Escuchar esta parte", "es"))
+    # Never the online US Spanish voice, though its language comes first: only the device's own.
+    assert spoken == {"text": "Hola. ¿Cómo está?", "lang": lang, "voice": voice}
 
 
 @pytest.mark.parametrize("voices", [[{"name": "Device French", "lang": "fr-FR", "localService": True}], None])

@@ -91,6 +91,7 @@ function build(root) {
     ui.run += 1;
     const run = ui.run;
     synth.cancel();
+    synth.resume(); // Chrome stays paused after cancel(): a new reading would never start
     shared.active = ui;
     const lang = ui.voice.lang ? ui.voice.lang.replace(/_/g, "-") : ui.data.voices[0];
     // Kept in `ui`: Chrome has lost the end event of an utterance nothing referred to.
@@ -120,6 +121,7 @@ function build(root) {
   });
   stop.addEventListener("click", () => {
     synth.cancel();
+    synth.resume();
     ended("stopped");
   });
 
@@ -155,7 +157,7 @@ function build(root) {
       return;
     }
     if (!check() && ui.timer === null) {
-      synth.addEventListener("voiceschanged", voicesChanged);
+      if (typeof synth.addEventListener === "function") synth.addEventListener("voiceschanged", voicesChanged);
       ui.timer = setTimeout(() => { if (!ui.voice) unavailable(); }, WAIT_MS);
     }
   };
@@ -163,11 +165,12 @@ function build(root) {
   // Gone from the page (the learner moved on): its reading stops with it.
   ui.cleanup = () => {
     clearTimeout(ui.timer);
-    if (synth) synth.removeEventListener("voiceschanged", voicesChanged);
+    if (synth && typeof synth.removeEventListener === "function") synth.removeEventListener("voiceschanged", voicesChanged);
     if (shared.active === ui) {
       ui.run += 1;
       shared.active = null;
       synth.cancel();
+      synth.resume();
     }
     delete root.courseListen;
     root.replaceChildren();

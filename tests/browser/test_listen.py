@@ -120,6 +120,7 @@ def test_a_part_is_read_aloud_by_keyboard_with_pause_resume_and_stop(listening, 
     listen.wait_for()
     assert page.evaluate("() => window.speech.calls") == []  # never plays on its own
     assert page.get_by_role("button", name="Pause").count() == 0  # hidden until reading
+    assert state(page) == ""  # the status region says nothing until the learner acts
 
     page.get_by_role("heading", name=section.heading).click()  # Tab goes on from the heading
     tab_to(page, "Listen to this part")
@@ -135,6 +136,7 @@ def test_a_part_is_read_aloud_by_keyboard_with_pause_resume_and_stop(listening, 
     assert all(len(s["text"]) <= 220 for s in spoken)
 
     tab_to(page, "Pause", presses=1)
+    assert page.evaluate(FOCUS_VISIBLE_JS)["ok"]
     page.keyboard.press("Enter")
     assert state(page) == "Paused"
     assert page.evaluate("() => document.activeElement.innerText") == "Resume"
@@ -225,3 +227,11 @@ def test_without_a_voice_for_the_language_listen_hides_and_says_why(listening, c
     note.wait_for()
     assert page.get_by_role("button", name="Listen to this part").count() == 0
     assert page.evaluate("() => window.speech.calls") == []
+    # A page of questions says it once, not once per question.
+    page.goto(f"{course_server.url}/start-check")
+    wait_ready(page)
+    note.first.wait_for()
+    page.wait_for_timeout(2500)  # every control has given up waiting for voices
+    assert page.locator(".course-listen-root").count() > 1
+    assert page.locator(".course-listen-note:visible").count() == 1
+    assert page.get_by_role("button", name="Listen to question 1").count() == 0

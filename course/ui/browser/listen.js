@@ -17,6 +17,16 @@
 const WAIT_MS = 2000; // how long to wait for the browser's voices before saying there are none
 const shared = window.courseListen || (window.courseListen = { active: null });
 
+// Of the controls without a voice, only the first on the page shows the note: the others are
+// settled again each time one more finds it has none (they mount one by one, in any order).
+shared.notes = () => {
+  const silent = document.querySelectorAll(".course-listen-root[data-no-voice]");
+  silent.forEach((root, i) => {
+    const note = root.querySelector(".course-listen-note");
+    if (note) note.hidden = i > 0;
+  });
+};
+
 const norm = (lang) => String(lang || "").replace(/_/g, "-").toLowerCase();
 
 function pickVoice(voices, wanted) {
@@ -132,12 +142,14 @@ function build(root) {
     ui.voice = voice;
     clearTimeout(ui.timer);
     box.hidden = false;
+    delete root.dataset.noVoice;
     note.hidden = true;
+    shared.notes();
   };
   const unavailable = () => {
     box.hidden = true;
-    const first = document.querySelector(".course-listen-root");
-    note.hidden = first !== null && first !== root;
+    root.dataset.noVoice = "";
+    shared.notes();
   };
   const check = () => {
     const voice = synth ? pickVoice(synth.getVoices() || [], ui.data.voices) : null;
@@ -173,7 +185,9 @@ function build(root) {
       synth.resume();
     }
     delete root.courseListen;
+    delete root.dataset.noVoice;
     root.replaceChildren();
+    shared.notes();
   };
   return ui;
 }

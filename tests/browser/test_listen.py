@@ -63,7 +63,10 @@ def listening(browser):
         context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=False)
         context.add_init_script(STUB % json.dumps(voices))
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.refused = []  # the policy's complaints in the console (there must be none)
+        page.on("console", lambda m: page.refused.append(m.text) if "Content Security Policy" in m.text else None)
+        return page
 
     yield make
     for context in contexts:
@@ -154,6 +157,7 @@ def test_a_part_is_read_aloud_by_keyboard_with_pause_resume_and_stop(listening, 
     page.keyboard.press("Enter")
     assert state(page) == "Reading aloud…"
     assert audit(page, "module part, reading aloud") == []
+    assert page.refused == []
     page.evaluate("() => window.speech.finish()")
     assert state(page) == "Finished reading"
 
@@ -179,6 +183,7 @@ def test_questions_each_have_their_own_listen_and_one_stops_the_other(listening,
     assert state(page, 1) == "Stopped"
     assert page.evaluate("() => window.speech.spoken")[len(spoken)]["text"].startswith("Question 1.")
     assert audit(page, "knowledge check with Listen buttons") == []
+    assert page.refused == []
 
 
 SPANISH = [

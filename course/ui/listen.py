@@ -38,6 +38,7 @@ from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentM
 from course.schema import CITATION_MARK, Gradable
 from course.ui import display
 from course.ui.i18n import _, current_language
+from course.ui.question_widgets import question_legend, statement_legend  # the words questions are drawn with
 
 SETTING = "listen"  # the display setting (course/ui/display.py DEFAULTS) that shows the controls
 COMPONENT = "course.listen"
@@ -200,8 +201,6 @@ def question(n: int, q: Gradable, key: str) -> None:
     of answer is wanted, then each choice, as the question shows them."""
     if not enabled():
         return
-    from course.ui.question_widgets import question_legend  # the words the question is drawn with
-
     choices = [text for _value, text in q.widget().choices]
     text = question_legend(n, q) + "\n\n" + "\n".join(f"- {c}" for c in choices)
     _draw(text, key, _("Listen to question {n}").format(n=n))
@@ -212,8 +211,6 @@ def statement(n: int, text: str, scale: Mapping[int, str], key: str) -> None:
     ends of the scale, as drawn) and each choice on the scale."""
     if not enabled():
         return
-    from course.ui.question_widgets import statement_legend
-
     choices = "\n".join(f"- {v} – {label}" for v, label in scale.items())
     _draw(statement_legend(n, text, dict(scale)) + "\n\n" + choices, key, _("Listen to statement {n}").format(n=n))
 

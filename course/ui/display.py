@@ -16,6 +16,7 @@ DEFAULTS: dict[str, object] = {
     "high_contrast": False,
     "reduced_motion": False,
     "readable_font": False,
+    "listen": False,  # "Show Listen buttons" (course/ui/listen.py): off, so no second voice by default
 }
 TEXT_SIZES = (100, 125, 150, 200)
 KEY = "display-settings"

@@ -13,7 +13,7 @@ from course.events import knowledge_test_activity, survey_phase_activity
 from course.learning import Refusal
 from course.progress import check_ins
 from course.schema import Quiz, Survey
-from course.ui import kept, nav, state
+from course.ui import kept, listen, nav, state
 from course.ui.common import notice, require_track
 from course.ui.i18n import _
 from course.ui.kept import Keep
@@ -101,6 +101,7 @@ def _knowledge(quiz: Quiz, percent: float | None, track: str) -> None:
     responses = {}
     for n, (_scenario, q) in enumerate(items, start=1):
         responses[q.id] = question_widget(quiz, 1, n, q, keep)
+        listen.question(n, q, key=f"listen-check-{quiz.id}-{q.id}")  # drawn only when turned on
     group_questions(f"check-{quiz.id}")
     if not st.button(_("Submit knowledge check"), type="primary", key=f"submit-check-{quiz.id}"):
         return
@@ -141,6 +142,7 @@ def _survey(survey: Survey, phase: str, taken: bool, track: str) -> None:
         st.info(restored_message(restored, len(survey.items), _("Submit survey"), "statements"), icon=":material/info:")
     for n, item in enumerate(survey.items, start=1):
         kept.fragment(_statement, f"{survey.id}.{phase}.{item.id}")(n, item.id, item.text, keys[item.id], labels, keep)
+        listen.statement(n, item.text, labels, key=f"listen-{keys[item.id]}")  # drawn only when turned on
     group_questions(f"survey-{survey.id}-{phase}")  # the questions' layout style
     if not st.button(_("Submit survey"), type="primary", key=f"submit-survey-{survey.id}-{phase}"):
         return

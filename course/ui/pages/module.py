@@ -12,7 +12,7 @@ from course import dates
 from course.i18n import DEFAULT, N_, gettext_for
 from course.progress import OVERVIEW, SUMMARY, steps
 from course.schema import CITATION_MARK, BranchingScenario, Module, Reference, Section, Voice
-from course.ui import chart_view, language, nav, scenario_view, state
+from course.ui import chart_view, language, listen, nav, scenario_view, state
 from course.ui.common import dollars, escape_markdown, notice, require_track
 from course.ui.i18n import _, current_language
 
@@ -140,6 +140,7 @@ def _section(module: Module, section: Section, plain: bool, track_id: str) -> No
     st.header(section.heading)
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
+    listen.part(section.heading, text, key=f"listen-{module.id}-{section.id}")  # drawn only when turned on
     st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
     for voice in section.voices:
         if voice.visible_to(track_id):

@@ -12,7 +12,7 @@ from course.grading import QuizResult, is_answered
 from course.learning import Refusal
 from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
-from course.ui import kept, nav, state
+from course.ui import kept, listen, nav, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.i18n import _, current_language, ngettext
 from course.ui.kept import Keep
@@ -191,6 +191,7 @@ def _show_form(
             scenario_header(sc)
         scenario = sc
         question_widget(quiz, form, n, q, keep)
+        listen.question(n, q, key=f"listen-{quiz.id}-{form}-{q.id}")  # drawn only when turned on
     group_questions(form)
     # Graded in the button's callback, before the page is drawn: the learner's result is
     # drawn in the same run, not after a second one (docs/performance.md, finding 8).

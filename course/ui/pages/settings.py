@@ -26,9 +26,13 @@ def render() -> None:
         )
         motion = st.toggle(_("Reduce motion (no animations)"), value=bool(now["reduced_motion"]))
         font = st.toggle(_("Readable font (wider letters and more line spacing)"), value=bool(now["readable_font"]))
+        listen = st.toggle(
+            _("Show Listen buttons (your browser reads a part or question aloud)"), value=bool(now["listen"])
+        )
         saved = st.form_submit_button(_("Save settings"), type="primary")
     if saved:
         settings = {"text_size": size, "high_contrast": contrast, "reduced_motion": motion, "readable_font": font}
+        settings["listen"] = listen
         kept = display.save(settings)
         st.session_state["settings-saved"] = kept
         st.rerun()

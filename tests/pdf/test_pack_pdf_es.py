@@ -5,12 +5,13 @@ landscape page per slide. The HTML it is printed from is checked in tests/unit/t
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pikepdf
 import pytest
 
 from course.export import build_pack, pack_html, render_pack_pdf
-from tests.pdfua import artifact_text, missing_glyphs, problems, reading_order_problems
+from tests.pdfua import artifact_text, missing_glyphs, problems, reading_order_problems, struct_elements, tag
 from tests.unit.test_export import PRINT_HIDDEN
 
 
@@ -47,3 +48,22 @@ def test_spanish_pdf_is_pdf_ua_in_reading_order_with_every_glyph(pack_es, pdf_es
 def test_spanish_pdf_gives_each_slide_one_page(pack_es, pdf_es):
     assert pdf_es.slide_pages == len(pack_es.slides)
     assert pdf_es.part_pages["answer-key"] > pdf_es.part_pages["quiz"] > pdf_es.part_pages["handout"]
+
+
+def test_english_notes_prompts_and_citations_are_english_in_the_structure_tree(pack_es, pdf_es):
+    pdf = pikepdf.open(io.BytesIO(pdf_es.data))
+    marked = Counter(tag(e) for e in struct_elements(pdf) if str(e.get("/Lang", "")) == "en")
+    runs = len({(s.section_id or s.kind, s.speaker_notes) for s in pack_es.slides if s.speaker_notes})
+    on_reference_slides = sum(len(s.paragraphs) for s in pack_es.slides if s.kind == "references")
+    # Printed notes (one paragraph a run of slides) and the citations on the reference slides.
+    assert marked["P"] == runs + on_reference_slides
+    # Each slide's discussion prompts (a list), and the citations in the reference list (spans).
+    assert marked["L"] == sum(1 for s in pack_es.slides if s.discussion_prompts)
+    assert marked["Span"] >= len(pack_es.references)
+    assert not any(str(e.get("/Lang", "")) not in ("", "en") for e in struct_elements(pdf))
+
+
+def test_an_english_pack_declares_no_other_language(real_course):
+    pdf = pikepdf.open(io.BytesIO(render_pack_pdf(build_pack(real_course, "history", "public")).data))
+    assert str(pdf.Root.Lang) == "en"
+    assert [e for e in struct_elements(pdf) if "/Lang" in e] == []

@@ -67,3 +67,12 @@ def test_an_english_pack_declares_no_other_language(real_course):
     pdf = pikepdf.open(io.BytesIO(render_pack_pdf(build_pack(real_course, "history", "public")).data))
     assert str(pdf.Root.Lang) == "en"
     assert [e for e in struct_elements(pdf) if "/Lang" in e] == []
+
+
+def test_a_second_opinion_the_pdfua_checker_finds_nothing_in_the_spanish_pack(pdf_es, tmp_path):
+    import pdfua
+
+    path = tmp_path / "history-facilitator-pack-es.pdf"
+    path.write_bytes(pdf_es.data)
+    report = pdfua.validate(str(path))
+    assert [(f.rule_id, f.message) for f in report.findings] == []

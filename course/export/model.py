@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from course.i18n import DEFAULT, LANGUAGES, N_, TRANSLATED, gettext_for
+from course.i18n import DEFAULT, N_, TRANSLATED, gettext_for
 from course.questions.true_false import TrueFalse
 from course.scenario_sheet import pack_scenarios
 from course.schema import BranchingScenario, Course, Crisis, Gradable, Module, Quiz, Scenario
@@ -42,6 +42,7 @@ FORMATS: tuple[Format, ...] = ("html", "pdf")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # The languages a pack can be made in: English, and each language the public track is translated to.
 PACK_LANGUAGES: tuple[str, ...] = (DEFAULT, *TRANSLATED)
+_NAMES_IN_ENGLISH = {"es": "Spanish"}  # for messages to the person running the command
 
 # The question types' printed hints, answer-key labels and true/false answers (course.questions
 # writes them in English): marked here so the catalogue has them and the pack translates them.
@@ -187,7 +188,7 @@ def check_language(lang: str, audience: str) -> str:
         raise PackLanguageError(f"a facilitator pack can be made in {', '.join(PACK_LANGUAGES)}, not {lang!r}")
     if lang != DEFAULT and audience == "staff":
         raise PackLanguageError(
-            f"the staff track is in English only, so its pack is too: a {LANGUAGES[lang]} ({lang}) pack is for "
+            f"the staff track is in English only, so its pack is too: a {_NAMES_IN_ENGLISH.get(lang, lang)} ({lang}) pack is for "
             "the public audience (leave out --audience staff, or make the staff pack without --lang)"
         )
     return lang

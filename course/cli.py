@@ -141,12 +141,22 @@ def _cohort(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+    from course.export import (
+        PackLanguageError,
+        check_language,
+        default_filename,
+        facilitator_pack_html,
+        facilitator_pack_pdf,
+    )
     from course.html_pdf import PdfUnavailable
     from course.slides import UnknownModule
 
     if args.format in ("scorm12", "cmi5"):
         from course.lms.cli import export_package
+
+        if args.lang is not None:
+            print("error: --lang is for facilitator packs (--format html or pdf)", file=sys.stderr)
+            return 2
 
         return export_package(args)
     wrong = [name for name in ("track", "url") if getattr(args, name) is not None]
@@ -161,25 +171,32 @@ def _export(args: argparse.Namespace) -> int:
         print("error: --format html or pdf needs --module ID (the module the pack is for)", file=sys.stderr)
         return 2
     args.audience = args.audience or "public"
+    lang = args.lang or "en"
     try:
-        course = load_course(args.root or default_root())
+        check_language(lang, args.audience)  # before loading anything: a staff pack is English only
+    except PackLanguageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    root = args.root or default_root()
+    try:
+        course = load_course(root)
     except CourseError as exc:
         print(exc, file=sys.stderr)
         return 1
     try:
         if args.format == "html":
-            data = facilitator_pack_html(course, args.module, args.audience).encode("utf-8")
+            data = facilitator_pack_html(course, args.module, args.audience, lang, root=root).encode("utf-8")
         else:
-            data = facilitator_pack_pdf(course, args.module, args.audience)
+            data = facilitator_pack_pdf(course, args.module, args.audience, lang, root=root)
     except UnknownModule as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except PdfUnavailable as exc:  # Debian's Pango missing: say what to install
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    out = args.out or Path(default_filename(args.module, args.format))
+    out = args.out or Path(default_filename(args.module, args.format, lang))
     if out.is_dir():  # a folder: the pack goes into it under its usual name
-        out = out / default_filename(args.module, args.format)
+        out = out / default_filename(args.module, args.format, lang)
     return write_output(out, data)
 
 
@@ -298,12 +315,22 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="public (plain language, the default) or staff (full clinical text); facilitator packs only",
     )
+    x.add_argument(
+        "--lang",
+        choices=["en", "es"],
+        default=None,
+        help="facilitator packs: en (the default) or es, a Spanish pack for the public audience "
+        "(speaker notes, discussion prompts and references stay English)",
+    )
     x.add_argument("--track", default=None, help="LMS packages: the track whose modules become SCOs/AUs")
     x.add_argument(
         "--url", default=None, help="LMS packages: the hosted course's public address, e.g. https://course.example.org"
     )
     x.add_argument(
-        "--out", type=Path, default=None, help="file or folder to write to (default: ./ID-facilitator-pack.FORMAT)"
+        "--out",
+        type=Path,
+        default=None,
+        help="file or folder to write to (default: ./ID-facilitator-pack.FORMAT, or ID-facilitator-pack-LANG.FORMAT)",
     )
     x.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")
     sub.add_parser("trainer-passcode", help="make the salted hash of a trainer passcode for secrets.toml")

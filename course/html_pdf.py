@@ -15,6 +15,9 @@ they are written (`_finish`):
 - An inline SVG's `/Alt` is its `<title>` only; a chart's description (`<desc>`) is added, so a
   screen reader hears what the chart shows, not just its name.
 - Table header cells get their `/Scope` (column or row).
+- An element with a `lang` of its own (English speaker notes in a Spanish pack) gets it as its
+  structure element's `/Lang`, so a screen reader switches language there too
+  (`_install_element_languages`); WeasyPrint writes only the document's.
 
 Offline: `OfflineFetcher` refuses every URL outside this package, so a document can never
 make a network request while it is rendered, whatever its HTML asks for.
@@ -168,6 +171,7 @@ def write_pdf(
 
     if exact_text:
         _install_glyph_recording()
+    _install_element_languages()
     token = _RECORDING.set(exact_text)
     try:
         data = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=not compress, finisher=finish)
@@ -371,6 +375,33 @@ def _install_glyph_recording() -> None:
 
     init._records = True  # type: ignore[attr-defined]
     fonts.Font.__init__ = init
+
+
+def _install_element_languages() -> None:
+    """Structure elements made for an HTML element with its own `lang` attribute carry it as
+    `/Lang` (PDF/UA-1 7.2: a change of natural language is declared). WeasyPrint 70 builds the
+    structure tree in `tags._build_box_tree`, a generator that yields the structure element of
+    the box it is given (or, for <html> and <body>, its children's) and calls itself through
+    the module for child boxes, so wrapping it reaches every box."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    if getattr(original, "_languages", False):
+        return
+
+    def build(box: Any, *args: Any) -> Any:
+        element = getattr(box, "element", None)
+        own = None
+        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            own = element.get("lang")
+        for struct in original(box, *args):
+            if own and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(own)
+            yield struct
+
+    build._languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
 
 
 _HEX_RUN = re.compile(rb"<([0-9a-f]*)>")

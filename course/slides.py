@@ -11,6 +11,11 @@ Two rules matter more than layout:
   doses and rates, so it is never used for a public deck, not even as a fallback.
 - Citation marks `[@id]` become numbers `[n]` from the module's reference list, so the same
   source has the same number on every slide, in the handout and in the reference list.
+
+A deck in another language (`lang`, e.g. "es" for the Spanish facilitator pack) is built from
+the course as that language's reader sees it (`course.translation.translate_course`); the deck's
+own words (headings such as "Key takeaways", "About 20 minutes") come from the gettext catalogue
+(`course.i18n`). Speaker notes are presenter material and stay English.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from course.content_checks import dose_findings
+from course.i18n import gettext_for, ngettext_for
 from course.schema import Course, Figure, Module, Section
 
 Audience = Literal["staff", "public"]
@@ -205,7 +211,8 @@ def text_blocks(markdown: str) -> list[Block]:
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Dr.", "Prof.", "approx.", "Fig.", "No.", "cf.", "U.S.", "St.")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“(\[]?[A-Z0-9])")
+# A new sentence starts with a capital or a digit, or (in Spanish) with its opening ¿ or ¡.
+_SENTENCE_END = re.compile(r"[.!?][\"”’»)\]]*(?=\s+[\"“«(\[¿¡]?[A-Z0-9ÁÉÍÓÚÑÜ])")
 
 
 def sentences(text: str) -> list[str]:
@@ -352,10 +359,10 @@ def format_value(figure: Figure, value: float) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,.6g}"
 
 
-def figure_rows(figure: Figure) -> FigureTable:
+def figure_rows(figure: Figure, lang: str = "en") -> FigureTable:
     """The figure's data as text, with the columns `charts.figure_table` uses."""
     with_notes = any(p.note for p in figure.data)
-    headers = (figure.label_title, figure.value_title) + (("Note",) if with_notes else ())
+    headers = (figure.label_title, figure.value_title) + ((gettext_for(lang, "Note"),) if with_notes else ())
     rows = tuple(
         (p.label, format_value(figure, p.value)) + ((p.note or "",) if with_notes else ()) for p in figure.data
     )
@@ -382,7 +389,9 @@ def _numbered(blocks: list[tuple[str, ...]], numbers: dict[str, int]) -> list[tu
     return [tuple(number_citations(p, numbers) for p in paragraphs) for paragraphs in blocks]
 
 
-def _section_slides(section: Section, audience: Audience, numbers: dict[str, int], max_words: int) -> list[Slide]:
+def _section_slides(
+    section: Section, audience: Audience, numbers: dict[str, int], max_words: int, lang: str = "en"
+) -> list[Slide]:
     notes = " ".join((section.speaker_notes or "").split())
     text_parts: list[tuple[str, ...]] = []
     for block in text_blocks(section_text(section, audience)):
@@ -425,7 +434,7 @@ def _section_slides(section: Section, audience: Audience, numbers: dict[str, int
                 heading=figure.title,
                 paragraphs=(figure.caption,),
                 figure=figure,
-                table=figure_rows(figure),
+                table=figure_rows(figure, lang),
                 speaker_notes=notes,
                 section_id=section.id,
             )
@@ -446,8 +455,13 @@ def _list_deck(
     ]
 
 
-def build_slides(course: Course, module_id: str, audience: Audience, max_words: int = MAX_WORDS) -> list[Slide]:
-    """The deck for one module and audience ("staff" reads the full text, "public" plain language)."""
+def build_slides(
+    course: Course, module_id: str, audience: Audience, max_words: int = MAX_WORDS, lang: str = "en"
+) -> list[Slide]:
+    """The deck for one module and audience ("staff" reads the full text, "public" plain language).
+
+    `lang` names the language of the deck's own headings; `course` should already be the course
+    as that language's reader sees it (`course.translation.translate_course`)."""
     audience = check_audience(audience)
     module = find_module(course, module_id)
     numbers = citation_numbers(module)
@@ -460,7 +474,9 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
             module.title,
             paragraphs=(
                 inline_text(module.shown_summary(audience)),
-                f"About {minutes} minute{'s' if minutes != 1 else ''}",
+                ngettext_for(lang, "About {minutes} minute", "About {minutes} minutes", minutes).format(
+                    minutes=minutes
+                ),
             ),
             speaker_notes=(
                 "Welcome the group. Read the notice aloud: this session is education, not medical advice, "
@@ -471,17 +487,17 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
     ]
     slides += _list_deck(
         "objectives",
-        "Learning objectives",
-        ("By the end of this session you will be able to:",),
+        gettext_for(lang, "Learning objectives"),
+        (gettext_for(lang, "By the end of this session you will be able to:"),),
         [o.shown(audience) for o in module.objectives],
         "Say what people will be able to do by the end. Come back to these objectives before the quiz.",
         max_words,
     )
     for section in module.sections:
-        slides += _section_slides(section, audience, numbers, max_words)
+        slides += _section_slides(section, audience, numbers, max_words, lang)
     slides += _list_deck(
         "takeaways",
-        "Key takeaways",
+        gettext_for(lang, "Key takeaways"),
         (),
         module.shown_takeaways(audience),
         "Ask people to say one takeaway in their own words. Then hand out the quiz.",
@@ -495,7 +511,7 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
                 0,
                 0,
                 "references",
-                "References",
+                gettext_for(lang, "References"),
                 paragraphs=tuple(part),
                 speaker_notes="The handout lists these sources too; the numbers match the marks on the slides.",
                 part=i,
@@ -504,12 +520,12 @@ def build_slides(course: Course, module_id: str, audience: Audience, max_words: 
         )
     total = len(slides)
     return [
-        replace(s, number=i, total=total, next_heading=_next_heading(s, slides[i]) if i < total else None)
+        replace(s, number=i, total=total, next_heading=_next_heading(s, slides[i], lang) if i < total else None)
         for i, s in enumerate(slides, start=1)
     ]
 
 
-def _next_heading(current: Slide, following: Slide) -> str:
+def _next_heading(current: Slide, following: Slide, lang: str = "en") -> str:
     if following.heading == current.heading:
-        return f"{following.heading} (continued)"
+        return gettext_for(lang, "{heading} (continued)").format(heading=following.heading)
     return following.heading

@@ -19,6 +19,9 @@ Promises the tests hold us to:
   page fetches.
 - A public pack shows only plain-language text and only the quiz questions a public track
   sees, so it never carries doses (see `course.slides`).
+- A pack in Spanish (`lang="es"`, public audience only) shows everything a room or a reader sees
+  in Spanish; speaker notes, discussion prompts and references stay English, each marked
+  `lang="en"`. An English pack is byte for byte what it was before packs had a language.
 - The PDF gives each slide exactly one landscape page; text that would not fit is set
   smaller, never carried over to a second page.
 """
@@ -29,14 +32,18 @@ from course.export.html import PARTS, PRINTED_PARTS, facilitator_pack_html, pack
 from course.export.model import (
     CRISIS_DISCLOSURE_STEPS,
     FORMATS,
+    PACK_LANGUAGES,
     Format,
     HandoutSection,
     Pack,
+    PackLanguageError,
     QuizEntry,
     ReferenceEntry,
     audience_questions,
     build_pack,
+    check_language,
     default_filename,
+    pack_course,
 )
 from course.export.pdf import MAX_FIT, PdfPack, facilitator_pack_pdf, render_pack_pdf
 from course.export.svg import chart_domain, chart_rows, svg_chart
@@ -45,11 +52,13 @@ __all__ = [
     "CRISIS_DISCLOSURE_STEPS",
     "FORMATS",
     "MAX_FIT",
+    "PACK_LANGUAGES",
     "PARTS",
     "PRINTED_PARTS",
     "Format",
     "HandoutSection",
     "Pack",
+    "PackLanguageError",
     "PdfPack",
     "QuizEntry",
     "ReferenceEntry",
@@ -57,9 +66,11 @@ __all__ = [
     "build_pack",
     "chart_domain",
     "chart_rows",
+    "check_language",
     "default_filename",
     "facilitator_pack_html",
     "facilitator_pack_pdf",
+    "pack_course",
     "pack_html",
     "render_pack_pdf",
     "svg_chart",

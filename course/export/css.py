@@ -2,13 +2,18 @@
 browser, or by WeasyPrint for the course's PDF), as a deck of landscape slides followed by
 portrait pages of notes, handout, quiz, answer key and references. Its colours are
 `course.palette`'s, written in lower case as before.
+
+The stylesheet's English page numbers ("Page 3 of 40") are the English pack's; `page_css` gives
+a pack in another language its own running header and page numbers from the catalogue.
 """
 
 from __future__ import annotations
 
+import re
 from string import Template
 
 from course.export.model import Pack
+from course.i18n import DEFAULT, gettext_for
 from course.palette import ACCENT_COLOUR, HEADING_COLOUR, TEXT_COLOUR
 from course.slides import sentences
 
@@ -141,14 +146,28 @@ def css_string(text: str) -> str:
     return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
 
 
+def _counters(message: str) -> str:
+    """A message with `{page}` and `{pages}` as CSS `content`: strings and page counters."""
+    pieces = []
+    for piece in re.split(r"(\{pages?\})", message):
+        if piece in ("{page}", "{pages}"):
+            pieces.append(f"counter({piece[1:-1]})")
+        elif piece:
+            pieces.append(css_string(piece))
+    return " ".join(pieces)
+
+
 def page_css(pack: Pack) -> str:
     """The printed pages' running header and footer for this pack (page-margin boxes: the PDF
-    marks them as artifacts, as PDF/UA asks of pagination)."""
-    header = f"{pack.module.title}: facilitator pack"
+    marks them as artifacts, as PDF/UA asks of pagination), in the pack's language."""
+    header = gettext_for(pack.lang, "{title}: facilitator pack").format(title=pack.module.title)
     notice = sentences(pack.notice)[0]
+    # The English page numbers are in STYLESHEET; another language overrides them here.
+    page_of = gettext_for(pack.lang, "Page {page} of {pages}")
+    numbers = f"@bottom-right {{ content: {_counters(page_of)}; }} " if pack.lang != DEFAULT else ""
     return (
         "@media print { @page { "
         f"@top-left {{ content: {css_string(pack.course_title)}; }} "
         f"@top-right {{ content: {css_string(header)}; }} "
-        f"@bottom-left {{ content: {css_string(notice)}; }} }} }}"
+        f"@bottom-left {{ content: {css_string(notice)}; }} {numbers}}} }}"
     )

@@ -8,9 +8,11 @@ where each part starts, for the tests and the page map.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from course.export.html import PRINTED_PARTS, pack_html
 from course.export.model import Pack, build_pack
+from course.i18n import DEFAULT
 from course.schema import Course
 from course.slides import Audience
 
@@ -29,10 +31,19 @@ class PdfPack:
 MAX_FIT = 5  # the smallest printed slide size (.slide.fit-5 in the stylesheet)
 
 
-def facilitator_pack_pdf(course: Course, module_id: str, audience: Audience, *, compress: bool = True) -> bytes:
+def facilitator_pack_pdf(
+    course: Course,
+    module_id: str,
+    audience: Audience,
+    lang: str = DEFAULT,
+    *,
+    root: Path | str | None = None,
+    compress: bool = True,
+) -> bytes:
     """The pack as a tagged PDF (PDF/UA-1): one landscape page per slide, then speaker notes,
-    handout, quiz, answer key and references on portrait pages."""
-    return render_pack_pdf(build_pack(course, module_id, audience), compress=compress).data
+    handout, quiz, answer key and references on portrait pages. In `lang` (see `build_pack`);
+    the PDF's /Lang is the HTML's `lang`, which WeasyPrint carries over."""
+    return render_pack_pdf(build_pack(course, module_id, audience, lang, root=root), compress=compress).data
 
 
 def _overflowing(pack: Pack, anchors: dict[str, int]) -> list[int]:

@@ -17,10 +17,15 @@ def listen_controls(at: AppTest) -> list[dict]:
 
 
 def first_part(at: AppTest) -> AppTest:
-    """From Home, module 1's first part (Start or Continue, then Next from the overview)."""
-    at = next(b for b in at.button if b.label.startswith(("Start:", "Continue:"))).click().run()
+    """From Home, module 1's first part (Start or Continue, then Next from the overview), in
+    English or in Spanish."""
+    at = (
+        next(b for b in at.button if b.label.startswith(("Start:", "Continue:", "Empezar:", "Continuar:")))
+        .click()
+        .run()
+    )
     if at.query_params.get("step") in (None, "overview", ["overview"]):
-        at = button(at, "Next:").click().run()
+        at = next(b for b in at.button if b.label.startswith(("Next:", "Siguiente:"))).click().run()
     return at
 
 

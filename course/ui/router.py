@@ -15,7 +15,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from course.schema import Course
 from course.ui import nav, trainer_access
-from course.ui.i18n import _
+from course.ui.i18n import _, current_language
 from course.ui.nav import PAGES_KEY, focus_after_run, go
 from course.ui.pages import (
     about,
@@ -79,6 +79,10 @@ def build(course: Course) -> list[StreamlitPage]:
     st.session_state[nav.MENU_TRACK_KEY] = track_id
     st.session_state[nav.MENU_LANGUAGE_KEY] = nav.menu_language()
     shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
+    if shown is None and current_language() != "en":
+        # Only the public track is translated: a visitor reading Spanish who has not chosen yet
+        # sees its modules, so the menu holds no English title (WCAG 3.1.2, language of parts).
+        shown = next((t.modules for t in course.settings.tracks if t.audience == "public"), None)
     numbers = {mid: n for n, mid in enumerate(shown or [m.id for m in course.modules], start=1)}
     for n, m in enumerate(course.modules, start=1):
         listed = m.id in numbers

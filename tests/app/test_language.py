@@ -201,3 +201,15 @@ def test_each_choice_asks_for_the_language_cookie_even_back_to_the_one_the_tab_o
     assert cookie_scripts(at) == ["en"]
     at = switch(at, "home", "Español")
     assert cookie_scripts(at) == ["es"]
+
+
+def test_a_visitor_reading_spanish_sees_only_the_translated_modules_in_the_menu(real_course):
+    from tests.app.test_walkthrough import menu
+
+    english = menu(new_app())
+    spanish = menu(new_app(lang="es"))
+    public = real_course.track_modules("public")
+    assert len(english) == len(real_course.modules)  # before a track: every module, English titles
+    assert len(spanish) == len(public)  # the staff-only module (English only) is not listed
+    assert not any(m.title in entry for m in real_course.modules for entry in spanish)
+    assert spanish[0].startswith("1. Historia")

@@ -166,7 +166,7 @@ def test_a_public_learner_reads_a_module_answers_a_check_and_the_quiz_and_sees_m
     # My progress, from the course map.
     at = at.button(key="home-top").click().run()
     at = at.button(key="to-progress").click().run()
-    assert at.title[0].value == "Mi avance"
+    assert at.title[0].value == "Mi progreso"
     headers = [h.value for h in at.header]
     assert {"Módulos", "Controles: desde que empezó", "Puntajes y tiempo", "Sus registros", "Cambiar de ruta"} <= set(
         headers

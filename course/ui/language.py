@@ -143,10 +143,15 @@ def choice(where: str) -> None:
     # first, before the track choice a learner is looking for).
     st.selectbox(LABEL, list(LANGUAGES.values()), key=key, on_change=_chosen_in, args=(key,), width=240)
     if current_language() in TRANSLATED and staff_learner():
-        st.info(
-            _("The clinic staff track is available in English only: its modules and quizzes stay in English."),
-            icon=":material/translate:",
-        )
+        english_only_note()
+
+
+def english_only_note() -> None:
+    """Say, in the page's language, that the staff track's content is English only."""
+    st.info(
+        _("The clinic staff track is available in English only: its modules and quizzes stay in English."),
+        icon=":material/translate:",
+    )
 
 
 def content_in_english() -> bool:
@@ -219,6 +224,7 @@ __all__ = [
     "content",
     "content_in_english",
     "english",
+    "english_only_note",
     "lang_script",
     "part",
     "settle",

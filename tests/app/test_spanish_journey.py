@@ -12,6 +12,7 @@ yet (the small course has none), so only interface strings are asserted here.
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from course.i18n import catalogue_path
 from course.ui.i18n import LANG_KEY
 from course.ui.state import CONTENT_ROOT_ENV
 from tests import small_course
+from tests.app.spanish import english_left
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 PUBLIC = "Community and self-paced learning"
@@ -280,4 +282,148 @@ def test_the_join_page_for_a_room_poll_is_in_spanish():
     assert [e.value for e in at.error] == [
         "Este código de sala ya terminó o no existe. Pida el código actual a la persona que presenta."
     ]
+    assert_no_english(at)
+
+
+# --------------------------------------------------------------------------- a room in Spanish
+
+
+def room_tab(page: str, code: str, *, spanish: bool) -> AppTest:
+    """A projector or phone opened from the room's link: `?room=` and, for a Spanish room, `?lang=es`."""
+    at = AppTest.from_file(str(Path(__file__).with_name("presenter_harness.py")), default_timeout=60)
+    at.session_state["harness-page"] = page
+    at.query_params["room"] = code
+    if spanish:
+        in_spanish(at)  # the app's first step reads the link's ?lang= into the session (language.settle)
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_public_room_presented_in_spanish_shows_its_slides_and_poll_in_spanish(real_course, isolated_store):
+    from course.polls import poll_questions
+    from course.records import open_store
+    from course.slides import build_slides
+    from course.translation import translate_course
+    from tests.app.spanish import english_left
+    from tests.app.test_presenter import MODULE, no_errors, tab
+    from tests.app.test_presenter import page_text as room_text
+    from tests.conftest import ROOT
+
+    spanish = translate_course(real_course, ROOT, "es")
+    deck = build_slides(spanish, MODULE, "public", lang="es")
+    assert len(deck) != len(build_slides(real_course, MODULE, "public")), "the two decks differ: one language for all"
+
+    # The presenter chooses the room's language; the page itself stays English (staff).
+    at = tab("presenter", trainer=True)
+    assert at.selectbox(key="present-lang").label == "Language of the slides and polls"
+    assert at.selectbox(key="present-lang").value == "en"  # English unless chosen
+    at.selectbox(key="present-module").set_value(MODULE)
+    at.radio(key="present-audience").set_value("public")
+    at.selectbox(key="present-lang").set_value("es")
+    at = no_errors(at.button(key="start").click().run())
+    code = at.session_state["presenter-room"]
+    text = room_text(at)
+    assert f"/audience?room={code}&lang=es" in text and f"/join?room={code}&lang=es" in text
+    assert f"Slide 1 of {len(deck)}" in text  # the presenter moves through the Spanish deck
+    assert at.query_params["room_lang"] in ("es", ["es"])  # a refresh resumes in it
+    for _ in range(2):
+        at = no_errors(at.button(key="slide-next").click().run())
+
+    projector = room_tab("audience", code, spanish=True)
+    assert projector.title[0].value == spanish.module(MODULE).title
+    assert deck[2].heading in [h.value for h in projector.header]
+    assert f"Diapositiva 3 de {len(deck)} · Código de la sala {code}" in [c.value for c in projector.caption]
+    assert not english_left(projector)
+    assert_no_english(projector)
+
+    # A poll: its question and options in Spanish on the phone and the projector.
+    question = poll_questions(spanish, MODULE, "public")[0]
+    at.selectbox(key="poll-question").set_value(question.id)
+    at = no_errors(at.button(key="poll-open").click().run())
+    poll_id = open_store(isolated_store).current_poll(code).poll_id
+    phone = room_tab("join", code, spanish=True)
+    choice = phone.radio(key=f"poll-choice-{poll_id}")
+    assert choice.label == question.prompt
+    assert choice.options == [label for _, label in question.options]
+    assert phone.header[0].value == "Pregunta de la persona que presenta"
+    assert not english_left(phone)
+    assert_no_english(phone)
+    choice.set_value(question.options[0][0])
+    phone = phone.button(key=f"poll-send-{poll_id}").click().run()
+    assert not english_left(phone)
+
+    projector = projector.run()
+    text = room_text(projector)
+    assert question.prompt in text and "1 respuesta" in text
+    assert not english_left(projector)
+
+    at = no_errors(at.button(key="poll-reveal").click().run())
+    projector = projector.run()
+    spec = json.loads(projector.get("vega_lite_chart")[0].proto.spec)
+    assert spec["description"].startswith(f"{question.prompt}: 1 respuesta en total.")
+    assert not english_left(projector)
+    phone = phone.run()
+    assert list(phone.table[0].value.columns) == ["Respuesta", "Respuestas", "Porcentaje (%)"]
+    assert not english_left(phone)
+
+    # A phone that reads English sees the same poll in English (the tally is by option).
+    english_question = poll_questions(real_course, MODULE, "public")[0]
+    assert english_question.id == question.id
+    english_phone = room_tab("join", code, spanish=False)
+    assert english_phone.radio(key=f"poll-choice-{poll_id}").label == english_question.prompt
+
+
+def test_a_staff_room_stays_english_on_a_spanish_projector_and_says_so(real_course, isolated_store):
+    from tests.app.test_presenter import MODULE, no_errors, tab
+
+    at = tab("presenter", trainer=True)
+    at.selectbox(key="present-module").set_value(MODULE)
+    at.radio(key="present-audience").set_value("staff")
+    at.selectbox(key="present-lang").set_value("es")  # the staff track is English only
+    at = no_errors(at.button(key="start").click().run())
+    code = at.session_state["presenter-room"]
+    assert "lang=es" not in "\n".join(c.value for c in at.code)
+    projector = room_tab("audience", code, spanish=True)
+    assert projector.title[0].value == real_course.module(MODULE).title
+    # English content on a Spanish page, each part marked lang="en"; the page's own words Spanish.
+    assert english_marked(projector, "module-title") and english_marked(projector, "slide")
+    assert projector.caption[0].value.startswith("Diapositiva 1 de ")  # the English deck's own words are English
+
+
+def english_marked(at: AppTest, key: str) -> bool:
+    """A container drawn by `language.english(key)` is on the page."""
+    from course.ui import language
+
+    def walk(node) -> bool:
+        for child in getattr(node, "children", {}).values():
+            if f"{language.ENGLISH_PART}{key}" in str(getattr(getattr(child, "proto", None), "id", "")):
+                return True
+            if walk(child):
+                return True
+        return False
+
+    return walk(at.main)
+
+
+# --------------------------------------------------------------------------- the staff track in Spanish
+
+
+def test_a_staff_learner_reading_spanish_gets_the_module_in_english_marked_so_with_a_note(isolated_store):
+    from course.ui import state
+    from tests.app.test_language import STAFF, choose, english_parts, new_app, switch
+
+    at = switch(choose(new_app(), STAFF), "home", "Español")
+    english = state.english_course()
+    first = english.module(english.track(STAFF).modules[0])
+    at = at.button(key=f"open-{first.id}").click().run()
+    assert not at.exception
+    assert any("solo está disponible en inglés" in i.value for i in at.info)
+    assert at.title[0].value == first.title  # English content …
+    assert english_marked(at, "module-title")  # … marked lang="en"
+    assert [h.value for h in at.header] == ["Introducción"]  # the interface is Spanish
+    parts = "\n".join(english_parts(at))
+    assert first.objectives[0].shown("staff")[:30] in parts
+    assert "Lo que va a aprender" not in parts  # Spanish headings stay outside the English parts
+    assert not english_left(at)
     assert_no_english(at)

@@ -22,6 +22,8 @@ def render(module_id: str) -> None:
     module = course.module(module_id)
     with language.content("module-title"):  # the staff track's content is English only
         st.title(module.title)
+    if language.content_in_english():
+        language.english_only_note()
     notice()  # on every state of the page: locked, not on the track, or open
     track_id = require_track()
     if track_id is None:

@@ -43,6 +43,8 @@ def render(module_id: str) -> None:
     quiz = course.quizzes[module.quiz]
     with language.content("quiz-title"):  # the staff track's quizzes are English only
         st.title(quiz.title)
+    if language.content_in_english():
+        language.english_only_note()
     notice()  # on every state of the page: locked, waiting for scenarios, or open
     track_id = require_track()
     if track_id is None:

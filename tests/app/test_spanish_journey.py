@@ -62,6 +62,8 @@ def assert_no_english(at: AppTest) -> None:
     """No text element or control label is, as a whole, one of the catalogue's English strings."""
     left = sorted({t for t in shown(at) if t.strip("* ") in english_strings()})
     assert not left, f"English left on a Spanish page: {left}"
+    # And no catalogue string inside a longer text, nor in the shape of one with placeholders.
+    assert not english_left(at), f"English left on a Spanish page: {english_left(at)}"
 
 
 def page_text(at: AppTest) -> str:
@@ -427,3 +429,16 @@ def test_a_staff_learner_reading_spanish_gets_the_module_in_english_marked_so_wi
     assert "Lo que va a aprender" not in parts  # Spanish headings stay outside the English parts
     assert not english_left(at)
     assert_no_english(at)
+
+
+def test_the_presenter_page_offers_the_public_facilitator_pack_in_spanish(real_course):
+    from tests.app.test_presenter import no_errors, tab
+
+    at = tab("presenter", trainer=True)
+    at.radio(key="pack-audience").set_value("public")
+    at = no_errors(at.selectbox(key="pack-lang").set_value("es").run())
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack in Español (HTML)" in labels
+    at = no_errors(at.radio(key="pack-audience").set_value("staff").run())
+    assert not any(s.key == "pack-lang" for s in at.selectbox), "the staff pack is English only"
+    assert "Download pack (HTML)" in [d.proto.label for d in at.get("download_button")]

@@ -18,9 +18,11 @@ def listen_controls(at: AppTest) -> list[dict]:
 
 def first_part(at: AppTest) -> AppTest:
     """From Home, module 1's first part (Start or Continue, then Next from the overview)."""
-    at = next(b for b in at.button if b.label.startswith(("Start:", "Continue:"))).click().run()
+    # In the page's language: Home's "Start:" is "Empezar:" in Spanish; Next is found by its key.
+    starts = ("Start:", "Continue:", "Empezar:", "Continuar:")
+    at = next(b for b in at.button if b.label.startswith(starts)).click().run()
     if at.query_params.get("step") in (None, "overview", ["overview"]):
-        at = button(at, "Next:").click().run()
+        at = at.button(key="next").click().run()
     return at
 
 

@@ -442,3 +442,43 @@ def test_the_presenter_page_offers_the_public_facilitator_pack_in_spanish(real_c
     at = no_errors(at.radio(key="pack-audience").set_value("staff").run())
     assert not any(s.key == "pack-lang" for s in at.selectbox), "the staff pack is English only"
     assert "Download pack (HTML)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_a_staff_learners_certificate_and_its_renewal_are_said_in_spanish(real_course, isolated_store):
+    from datetime import UTC, datetime, timedelta
+
+    from course import certificates, dates
+    from course.events import PASSED, Event, quiz_activity
+    from course.records import open_store
+    from course.ui.state import NOW_KEY
+    from tests.app.test_walkthrough import answer, button, choose_track, open_quiz
+    from tests.completing import rule_done
+
+    at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Clinic staff onboarding")
+    first, *rest = real_course.track("staff").modules
+    at = answer(open_quiz(button(at, "Start: ").click().run()), real_course, first, "staff")
+    learner = at.session_state["learner"].learner_id
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    quizzes = [quiz_activity(real_course.module(m).quiz) for m in rest]
+    store.append_many(Event(learner, PASSED, q, track="staff", score=9, max_score=10, timestamp=now) for q in quizzes)
+    store.append_many(rule_done(real_course, learner, "staff", now))
+    at = button(button(at, "Course map").click().run(), "View my progress").click().run()
+    next(t for t in at.text_input if t.label.startswith("Your full name")).set_value("Alex Ngata")
+    at = button(at, "Issue my certificate").click().run()
+    (cert,) = certificates.for_learner(store, learner, b"test-secret-for-certificates-0123456789")
+
+    at.session_state[NOW_KEY] = cert.issued_at + timedelta(days=300)  # the renewal window is open
+    at = in_spanish(at).run()
+    assert at.title[0].value == "Mi progreso"
+    assert any(
+        s.value
+        == f"Certificado {cert.certificate_id}, emitido el {dates.day(cert.issued_at, 'es')} a nombre de Alex Ngata. "
+        f"Válido hasta el {dates.day(cert.expires_at, 'es')}."
+        for s in at.success
+    ), [s.value for s in at.success]
+    assert any(m.value.startswith("La renovación ya está abierta. Para renovar, apruebe ") for m in at.markdown)
+    assert "Agregar un recordatorio de renovación a mi calendario (.ics)" in [
+        d.proto.label for d in at.get("download_button")
+    ]
+    assert not english_left(at)

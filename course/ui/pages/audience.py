@@ -97,7 +97,8 @@ def _audience_view() -> None:
     linked = st.query_params.get(LANG_PARAM)
     try:
         room = db.presentation(code) if code else None
-        deck = room_ui.deck(room.module_id, room.audience, linked or DEFAULT) if room is not None else ()
+        if room is not None:  # one deck per language the course speaks, whatever the link says
+            deck = room_ui.deck(room.module_id, room.audience, room_ui.room_language(room.audience, linked))
         poll = db.current_poll(room.code) if room is not None else None
     except UnknownModule:
         room = None

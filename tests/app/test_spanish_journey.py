@@ -482,3 +482,32 @@ def test_a_staff_learners_certificate_and_its_renewal_are_said_in_spanish(real_c
         d.proto.label for d in at.get("download_button")
     ]
     assert not english_left(at)
+
+
+def test_a_scenario_played_with_a_spanish_room_asks_the_phones_in_spanish(real_course, isolated_store):
+    from course.records import open_store
+    from course.translation import translate_course
+    from course.ui import scenario_room
+    from tests.app.test_presenter import no_errors, tab
+    from tests.conftest import ROOT
+
+    spanish = translate_course(real_course, ROOT, "es")
+    scenario = spanish.scenarios["friend-starting-treatment"]
+    at = tab("presenter", trainer=True)
+    at.selectbox(key="present-module").set_value(scenario.module)
+    at.radio(key="present-audience").set_value("public")
+    at.selectbox(key="present-lang").set_value("es")
+    code = no_errors(at.button(key="start").click().run()).session_state["presenter-room"]
+    store = open_store(isolated_store)
+    store.open_poll(code, scenario_room.poll_id_for(scenario.id, scenario.steps[0].id, None))
+    poll_id = store.current_poll(code).poll_id
+
+    phone = room_tab("join", code, spanish=True)
+    choice = phone.radio(key=f"poll-choice-{poll_id}")
+    assert choice.label == "¿Qué debemos hacer?"
+    assert choice.options[0] == f"A. {scenario.steps[0].choices[0].text}"
+    assert any(m.value.startswith(f"**{scenario.title}**") for m in phone.markdown)
+    assert not english_left(phone)
+    projector = room_tab("audience", code, spanish=True)
+    assert "¿Qué debemos hacer?" in "\n".join(m.value for m in projector.markdown)
+    assert not english_left(projector)

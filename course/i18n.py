@@ -60,6 +60,17 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors l
     return message
 
 
+# A name quoted inside a sentence the code writes (a module's title in a list of names): the
+# language's own quotation marks, as the catalogue's sentences use them.
+_QUOTES = {"es": ("«", "»")}
+
+
+def quoted(text: str, lang: str = DEFAULT) -> str:
+    """`text` in the quotation marks of `lang`: “…” in English, «…» in Spanish."""
+    opening, closing = _QUOTES.get(lang, ("“", "”"))
+    return f"{opening}{text}{closing}"
+
+
 def supported(lang: str | None) -> str | None:
     """`lang` (e.g. "es", "es-MX", "ES_us") as one of the course's languages, or None."""
     if not lang:

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from course.charts import FONT
-from course.i18n import DEFAULT, N_, gettext_for, ngettext_for
+from course.i18n import DEFAULT, N_, gettext_for, ngettext_for, quoted
 from course.palette import BAR_COLOUR, TEXT_COLOUR
 
 # Room right of the longest bar for its count ("12 answers, 48%").
@@ -72,7 +72,7 @@ def poll_description(options: Sequence[tuple[str, int]], title: str, lang: str =
             answer=leaders[0], count=_answers(top, lang), percent=_percent(top, total)
         )
     else:
-        joined = ", ".join(f"“{label}”" for label in leaders)
+        joined = ", ".join(quoted(label, lang) for label in leaders)
         lead = t(N_("Tied for most chosen, with {count} each: {answers}.")).format(
             count=_answers(top, lang), answers=joined
         )
@@ -92,8 +92,10 @@ def poll_tally_table(options: Sequence[tuple[str, int]], lang: str = DEFAULT) ->
     )
 
 
-def poll_tally_chart(options: Sequence[tuple[str, int]], title: str, size: ChartSize = SCREEN) -> alt.LayerChart:
-    """One labelled bar per option, in the question's order; the count and share after it."""
+def poll_tally_chart(
+    options: Sequence[tuple[str, int]], title: str, size: ChartSize = SCREEN, lang: str = DEFAULT
+) -> alt.LayerChart:
+    """One labelled bar per option, in the question's order; the count and share after it (in `lang`)."""
     total = sum(count for _, count in options)
     rows: list[dict[str, object]] = []
     for label, count in options:
@@ -104,7 +106,7 @@ def poll_tally_chart(options: Sequence[tuple[str, int]], title: str, size: Chart
                 "kind": "bar",
                 "text": label,
                 "value": float(count),
-                "value_text": f"{_answers(count)}, {_percent(count, total)}%",
+                "value_text": f"{_answers(count, lang)}, {_percent(count, total)}%",
             }
         )
     data = pd.DataFrame(rows, columns=["kind", "text", "value", "value_text"])
@@ -125,7 +127,10 @@ def poll_tally_chart(options: Sequence[tuple[str, int]], title: str, size: Chart
     bars = bars_base.mark_bar(size=size.bar_size, cornerRadiusEnd=2, color=BAR_COLOUR).encode(
         y=y,
         x=x,
-        tooltip=[alt.Tooltip("text:N", title="Answer"), alt.Tooltip("value:Q", title="Answers", format="d")],
+        tooltip=[
+            alt.Tooltip("text:N", title=gettext_for(lang, N_("Answer"))),
+            alt.Tooltip("value:Q", title=gettext_for(lang, N_("Answers")), format="d"),
+        ],
     )
     counts = bars_base.mark_text(
         align="left", baseline="middle", color=TEXT_COLOUR, font=FONT, fontSize=size.font_size, dx=8
@@ -133,7 +138,7 @@ def poll_tally_chart(options: Sequence[tuple[str, int]], title: str, size: Chart
     chart = alt.layer(labels, bars, counts, data=data).properties(
         height=alt.Step(size.row_step),
         width=size.width if size.width is not None else "container",
-        description=poll_description(options, title),
+        description=poll_description(options, title, lang),
     )
     if size.title:
         title_lines = textwrap.wrap(title, size.line_chars) or [""]

@@ -31,7 +31,7 @@ from course.events import (
     section_activity,
     survey_activity,
 )
-from course.i18n import DEFAULT, N_, gettext_for, ngettext_for
+from course.i18n import DEFAULT, N_, gettext_for, ngettext_for, quoted
 from course.scenario_play import completed as completed_scenarios
 from course.schema import Course, Module, Survey, Track
 
@@ -127,7 +127,7 @@ class ModuleProgress:
     def locked_reason(self, lang: str = DEFAULT) -> str:
         if not self.locked_by:
             return ""
-        names = ", ".join(f"“{t}”" for t in self.locked_titles)
+        names = ", ".join(quoted(t, lang) for t in self.locked_titles)
         said = ngettext_for(
             lang,
             "This module opens when you pass the quiz for {names}.",

@@ -40,17 +40,21 @@ ENGLISH_PART = "lang-en-"  # key prefix of a container whose content is English 
 # Content-Security-Policy allows it by its hash, see course/ui/web.py): the language is read
 # from its data- attribute. Streamlit's own index.html says lang="en" and the HTTP layer
 # rewrites it per request; this follows an in-page switch. The observer (one per tab) gives
-# every container drawn by `english()` its lang="en", on any run, so a screen reader reads
-# English text with English rules inside a Spanish page (WCAG 3.1.2).
-LANG_SCRIPT = """<script data-lang="{lang}">
+# every container drawn by `english()` its lang="en" (and one drawn by `part()` its language),
+# on any run, so a screen reader reads English text with English rules inside a Spanish page
+# (WCAG 3.1.2), and a Spanish room's slides with Spanish rules on the English presenter page.
+LANG_SCRIPT = r"""<script data-lang="{lang}">
 (() => {
   const lang = document.currentScript.dataset.lang;
   if (lang) document.documentElement.lang = lang;
   if (window.courseLanguageParts) return;
   window.courseLanguageParts = true;
   const mark = () => document
-    .querySelectorAll('[class*="st-key-lang-en-"]:not([lang])')
-    .forEach((part) => part.setAttribute("lang", "en"));
+    .querySelectorAll('[class*="st-key-lang-"]:not([lang])')
+    .forEach((part) => {
+      const found = /(?:^|\s)st-key-lang-([a-z]{2})-/.exec(part.className);
+      if (found) part.setAttribute("lang", found[1]);
+    });
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
@@ -139,10 +143,15 @@ def choice(where: str) -> None:
     # first, before the track choice a learner is looking for).
     st.selectbox(LABEL, list(LANGUAGES.values()), key=key, on_change=_chosen_in, args=(key,), width=240)
     if current_language() in TRANSLATED and staff_learner():
-        st.info(
-            _("The clinic staff track is available in English only: its modules and quizzes stay in English."),
-            icon=":material/translate:",
-        )
+        english_only_note()
+
+
+def english_only_note() -> None:
+    """Say, in the page's language, that the staff track's content is English only."""
+    st.info(
+        _("The clinic staff track is available in English only: its modules and quizzes stay in English."),
+        icon=":material/translate:",
+    )
 
 
 def content_in_english() -> bool:
@@ -159,6 +168,30 @@ def english(key: str) -> Iterator[None]:
         yield
         return
     with st.container(key=ENGLISH_PART + key):
+        yield
+
+
+@contextmanager
+def content(key: str) -> Iterator[None]:
+    """Course content (a module's text, a quiz question): drawn in `english()` when the content
+    is English on a page in another language (the staff track, `content_in_english`), else as
+    it is. `key` is unique on the page."""
+    if not content_in_english():
+        yield
+        return
+    with english(key):
+        yield
+
+
+@contextmanager
+def part(lang: str, key: str) -> Iterator[None]:
+    """A container whose content is in `lang` (one of the course's languages), marked with its
+    `lang` on a page in another language (`LANG_SCRIPT`); on a page in `lang`, no container.
+    `key` is unique on the page."""
+    if lang == current_language() or lang not in LANGUAGES:
+        yield
+        return
+    with st.container(key=f"lang-{lang}-{key}"):
         yield
 
 
@@ -188,8 +221,11 @@ __all__ = [
     "after_page",
     "choice",
     "choose",
+    "content",
     "content_in_english",
     "english",
+    "english_only_note",
     "lang_script",
+    "part",
     "settle",
 ]

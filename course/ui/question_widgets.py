@@ -23,12 +23,12 @@ from typing import Any, Protocol
 
 import streamlit as st
 
-from course.i18n import N_
+from course.i18n import DEFAULT, N_
 from course.questions import QuestionResult, Response
 from course.schema import Gradable, Quiz, Scenario
-from course.ui import kept
+from course.ui import kept, language
 from course.ui.common import dollars
-from course.ui.i18n import _
+from course.ui.i18n import _, current_language
 from course.ui.kept import Keep
 
 __all__ = [
@@ -102,7 +102,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
     save: dict[str, Any] = dict(on_change=_keep_answer, args=(quiz, form, q, keep))
     if spec.kind == "choose_one":
         texts = {value: _(text) if spec.interface_words else text for value, text in spec.choices}
-        with st.container(key=f"{ITEM}{key}"):
+        with language.content(f"question-{key}"), st.container(key=f"{ITEM}{key}"):
             st.radio(
                 legend,
                 list(texts),
@@ -113,7 +113,8 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                 **save,
             )
     else:
-        with st.container(key=f"{GROUP}{key}"):  # a named group: see group_questions()
+        # a named group: see group_questions(); the staff track's words are English only
+        with language.content(f"question-{key}"), st.container(key=f"{GROUP}{key}"):
             st.markdown(legend)
             if spec.kind == "tick_each":
                 for value, text in spec.choices:
@@ -130,7 +131,7 @@ def _draw_question(quiz: Quiz, form: int | str, n: int, q: Gradable, keep: Keep)
                         **save,
                     )
     if kept.unsaved(kept.UNSAVED + key):
-        st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
+        st.warning(_(kept.NOT_SAVED), icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
     kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer
 
 
@@ -247,6 +248,7 @@ def question_feedback(
     # the same block of text: one element per question, as before.
     verdict = ":material/check_circle: " + _("Correct") if r.correct else ":material/cancel: " + _("Incorrect")
     heading = _("Question {n}: {verdict}").format(n=n, verdict=verdict)
+    source = refs.get(q.reference) if q.reference else None
     parts = [f"### {heading}", q.prompt, *q.feedback_parts(r, _)]
     if not r.correct:
         parts.append("**" + _("Correct answer:") + f"** {q.shown_answer(r, _)}")
@@ -257,9 +259,18 @@ def question_feedback(
         parts.append(
             "**" + _("Read again:") + "** " + _("the part “{part}” of this module.").format(part=section_heading)
         )
-    if q.reference and q.reference in refs:
-        parts.append("**" + _("Source:") + f"** {refs[q.reference]}")
-    st.markdown(dollars("\n\n".join(parts)))
+    if source is not None and current_language() == DEFAULT:
+        parts.append("**" + _("Source:") + f"** {source}")
+    elif source is not None:
+        parts.append("**" + _("Source:") + "**")
+    # The question's own words are English on a page in another language on the staff track.
+    with language.content(f"feedback-{n}"):
+        st.markdown(dollars("\n\n".join(parts)))
+    if source is not None and current_language() != DEFAULT:
+        # A publication's title stays as published: English, marked so (lang="en"), after
+        # the label. On an English page it stays in the one block (one element per question).
+        with language.english(f"source-{n}"):
+            st.markdown(dollars(source))
 
 
 # Shared by the quiz, the check-ins and the refreshers (pages never import each other).
@@ -306,5 +317,6 @@ def restored_message(n: int, total: int, button: str | None = None, what: str = 
 
 def scenario_header(sc: Scenario) -> None:
     """The case a scenario question belongs to, above its questions (quiz and refreshers)."""
-    st.subheader(_("Case: {title}").format(title=sc.title), anchor=False)
-    st.markdown(f"> {sc.case}")
+    with language.content(f"case-{sc.id}"):  # the staff track's case is English only
+        st.subheader(_("Case: {title}").format(title=sc.title), anchor=False)
+        st.markdown(f"> {sc.case}")

@@ -12,15 +12,18 @@ import streamlit as st
 
 from course import certificates, dates, html_pdf, renewal
 from course.certificates import Certificate
+from course.i18n import quoted
 from course.records import StoreUnavailable
 from course.ui import state
 from course.ui.common import escape_markdown
+from course.ui.i18n import _, current_language
 
 _log = logging.getLogger(__name__)
 
 
 def day(moment: datetime) -> str:
-    return dates.day(moment)  # one date format everywhere (course/dates.py)
+    """A date in the learner's language (one date format everywhere: course/dates.py)."""
+    return dates.day(moment, current_language())
 
 
 def renew_if_met(track_id: str) -> Certificate | None:
@@ -37,12 +40,16 @@ def renew_if_met(track_id: str) -> Certificate | None:
         return None  # tried again on the next visit to My progress or Refresh: the events are kept
     if new is not None:
         # Only a track with a validity renews, so a renewed certificate has an end date.
-        until = f", valid until {day(new.expires_at)}" if new.expires_at else ""
-        st.success(
-            f"Your certificate is renewed: certificate {new.certificate_id}, issued on {day(new.issued_at)}"
-            f"{until}. Download it on My progress.",
-            icon=":material/workspace_premium:",
-        )
+        if new.expires_at:
+            said = _(
+                "Your certificate is renewed: certificate {id}, issued on {issued}, valid until {until}. "
+                "Download it on My progress."
+            ).format(id=new.certificate_id, issued=day(new.issued_at), until=day(new.expires_at))
+        else:
+            said = _(
+                "Your certificate is renewed: certificate {id}, issued on {issued}. Download it on My progress."
+            ).format(id=new.certificate_id, issued=day(new.issued_at))
+        st.success(said, icon=":material/workspace_premium:")
     return new
 
 
@@ -53,32 +60,51 @@ def show(cert: Certificate, track_id: str) -> None:
     now = state.now()
     revoked = renewal.revocations(state.session().events()).get(cert.certificate_id)
     status = renewal.status(cert.expires_at, now, revoked is not None)
-    said = f"Certificate {cert.certificate_id} issued on {day(cert.issued_at)} to {escape_markdown(cert.display_name)}"
+    facts = dict(id=cert.certificate_id, issued=day(cert.issued_at), name=escape_markdown(cert.display_name))
+    expires = day(cert.expires_at) if cert.expires_at is not None else ""
     if status == renewal.REVOKED_STATUS and revoked is not None:
         st.error(
-            f"{said} was revoked by a trainer on {day(revoked.at)}. Reason: {escape_markdown(revoked.reason)}",
+            _(
+                "Certificate {id} issued on {issued} to {name} was revoked by a trainer on {revoked}. Reason: {reason}"
+            ).format(**facts, revoked=day(revoked.at), reason=escape_markdown(revoked.reason)),
             icon=":material/gpp_bad:",
         )
         return
     if cert.expires_at is None:
-        st.success(f"{said}. It does not expire.", icon=":material/workspace_premium:")
+        st.success(
+            _("Certificate {id} issued on {issued} to {name}. It does not expire.").format(**facts),
+            icon=":material/workspace_premium:",
+        )
     elif status == renewal.EXPIRED:
-        st.warning(f"{said} expired on {day(cert.expires_at)}.", icon=":material/event_busy:")
+        st.warning(
+            _("Certificate {id} issued on {issued} to {name} expired on {expires}.").format(**facts, expires=expires),
+            icon=":material/event_busy:",
+        )
     elif status == renewal.EXPIRING_SOON:
-        st.warning(f"{said}. It expires on {day(cert.expires_at)}.", icon=":material/event:")
+        st.warning(
+            _("Certificate {id} issued on {issued} to {name}. It expires on {expires}.").format(
+                **facts, expires=expires
+            ),
+            icon=":material/event:",
+        )
     else:
-        st.success(f"{said}. Valid until {day(cert.expires_at)}.", icon=":material/workspace_premium:")
+        st.success(
+            _("Certificate {id} issued on {issued} to {name}. Valid until {expires}.").format(**facts, expires=expires),
+            icon=":material/workspace_premium:",
+        )
     problem = html_pdf.unavailable_reason()
     if problem is not None:
         _log.error("certificate PDF for %s: %s", cert.certificate_id, problem)
         st.warning(
-            "The PDF of your certificate can't be made on this server right now; the people who run "
-            "it have been told. Your certificate is issued and valid.",
+            _(
+                "The PDF of your certificate can't be made on this server right now; the people who run "
+                "it have been told. Your certificate is issued and valid."
+            ),
             icon=":material/warning:",
         )
     else:
         st.download_button(
-            "Download certificate (PDF)",
+            _("Download certificate (PDF)"),
             # Made when the button is pressed, not on every visit to this page: WeasyPrint
             # lays the certificate out, which takes a few tenths of a second.
             functools.partial(certificates.render_pdf, cert),
@@ -86,24 +112,33 @@ def show(cert: Certificate, track_id: str) -> None:
             mime="application/pdf",
             icon=":material/download:",
         )
-    st.caption("An employer can check it on the Verify a certificate page with the id above.")
+    st.caption(_("An employer can check it on the Verify a certificate page with the id above."))
     if cert.expires_at is None:
         return
     opens = renewal.window_opens(track, cert.expires_at)
     if opens is not None and track.renewal is not None:  # a window opens only with a renewal rule
         ways = []
         if "refresher" in track.renewal.by:
-            ways.append(f"pass a refresher set on the Refresh page (at least {track.pass_mark}% right)")
+            ways.append(
+                _("pass a refresher set on the Refresh page (at least {mark}% right)").format(mark=track.pass_mark)
+            )
         changed = renewal.changed_modules(course, track, cert.issued_at)
         if "changed_modules" in track.renewal.by and changed:
-            names = ", ".join(f"“{m.title}”" for m in changed)
-            ways.append(f"pass again the quiz of each module reviewed since your certificate was issued: {names}")
-        when = "Renewal is open now" if now >= opens else f"Renewal opens on {day(opens)}"
-        st.write(f"{when}. To renew, " + "; or ".join(ways) + ".")
+            names = ", ".join(quoted(m.title, current_language()) for m in changed)
+            ways.append(
+                _("pass again the quiz of each module reviewed since your certificate was issued: {names}").format(
+                    names=names
+                )
+            )
+        when = _("Renewal is open now") if now >= opens else _("Renewal opens on {day}").format(day=day(opens))
+        if len(ways) == 1:
+            st.write(_("{when}. To renew, {way}.").format(when=when, way=ways[0]))
+        elif ways:
+            st.write(_("{when}. To renew, {first}; or {second}.").format(when=when, first=ways[0], second=ways[1]))
     st.download_button(
-        "Add a renewal reminder to my calendar (.ics)",
+        _("Add a renewal reminder to my calendar (.ics)"),
         renewal.reminder_ics(
-            cert.certificate_id, cert.course_title, cert.expires_at, opens, now, "Open the course to renew."
+            cert.certificate_id, cert.course_title, cert.expires_at, opens, now, _("Open the course to renew.")
         ),
         file_name=f"certificate-{cert.certificate_id}-renewal.ics",
         mime="text/calendar",

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.i18n import N_
+from course.i18n import DEFAULT, LANGUAGES, N_, gettext_for, supported
 from course.poll_charts import poll_tally_table
 from course.polls import PollQuestion, answers_text, as_audience, tally_rows
 from course.records import StoreUnavailable
-from course.schema import Audience
+from course.schema import Audience, Course
 from course.slides import Slide, build_slides, strip_marker
 from course.ui import chart_view, state
 from course.ui.common import app_url, crisis_markdown, escape_markdown
+from course.ui.i18n import PARAM as LANG_PARAM
 
 ROOM_PARAM = "room"
 # The url_paths the router (course/ui/nav.py) gives the projector and the phones' pages; the
@@ -33,18 +34,48 @@ DATABASE_DOWN = N_(
     "This page tries again by itself; if it keeps happening, use the facilitator pack instead."
 )
 PRESENTER_ERROR = "presenter-error"  # session_state: what a presenter's last button could not do
+# A room's language (its slides and polls; the presenter chooses it for a public room) is not
+# stored with the room: the projector's and the phones' links carry it as `?lang=`, which also
+# sets their pages' interface language (course/ui/language.py). The presenter's own address
+# keeps it under another name, since `lang` there would switch the presenter's interface.
+PRESENTER_LANG_PARAM = "room_lang"
+ROOM_LANGUAGE_LABEL = "Language of the slides and polls"
+ROOM_LANGUAGE_HELP = (
+    "The projector and the phones show the slides, the polls and their own words in this language. "
+    "Only the public track is translated: a clinic staff room is always in English. Speaker notes stay in English."
+)
+
+
+def room_language(audience: str, lang: str | None) -> str:
+    """The language a room's slides and polls are shown in: `lang` when the course speaks it and
+    the room is public (the staff track's content is English only); English otherwise."""
+    found = supported(lang)
+    return found if found is not None and audience == "public" else DEFAULT
+
+
+def room_course(audience: str, lang: str | None) -> Course:
+    """The course a room's polls are read from: in the room's language (`room_language`)."""
+    return state.course_in(room_language(audience, lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def deck(module_id: str, audience: str) -> tuple[Slide, ...]:
-    """The room's slides. Built once per module and audience: the projector and every phone
-    re-read the room each second or two, and the deck does not change while the server runs."""
-    return tuple(build_slides(state.english_course(), module_id, as_audience(audience)))
+def deck(module_id: str, audience: str, lang: str = DEFAULT) -> tuple[Slide, ...]:
+    """The room's slides in the room's language (`room_language`). Built once per module,
+    audience and language: the projector and every phone re-read the room each second or two,
+    and the deck does not change while the server runs. The presenter and the projector read
+    the same language's deck, so a slide number means the same slide on both."""
+    shown = room_language(audience, lang)
+    return tuple(build_slides(state.course_in(shown), module_id, as_audience(audience), lang=shown))
 
 
-def choose(label: str, labels: dict[str, str], *, key: str) -> str:
+def choose_room_language(*, key: str) -> str:
+    """The presenter's choice of the room's language (English first, the default)."""
+    return choose(ROOM_LANGUAGE_LABEL, dict(LANGUAGES), key=key, help=ROOM_LANGUAGE_HELP)
+
+
+def choose(label: str, labels: dict[str, str], *, key: str, help: str | None = None) -> str:
     """A select box over `labels` (id -> label shown); the id chosen (the first, before any)."""
-    chosen = st.selectbox(label, list(labels), format_func=labels.__getitem__, key=key)
+    chosen = st.selectbox(label, list(labels), format_func=labels.__getitem__, key=key, help=help)
     return chosen if chosen is not None else next(iter(labels))
 
 
@@ -59,9 +90,11 @@ def style(css: str) -> None:
     st.html(f"<style>{css}</style>")
 
 
-def room_link(path: str, code: str) -> str:
-    """The full address of a room's page (`AUDIENCE_PATH` or `JOIN_PATH`)."""
-    return f"{app_url()}/{path}?{ROOM_PARAM}={code}"
+def room_link(path: str, code: str, lang: str = DEFAULT) -> str:
+    """The full address of a room's page (`AUDIENCE_PATH` or `JOIN_PATH`), carrying the room's
+    language when it is not English."""
+    link = f"{app_url()}/{path}?{ROOM_PARAM}={code}"
+    return link if lang == DEFAULT else f"{link}&{LANG_PARAM}={lang}"
 
 
 def slide_markdown(paragraphs: tuple[str, ...]) -> str:
@@ -85,24 +118,25 @@ def slide_markdown(paragraphs: tuple[str, ...]) -> str:
     return "\n\n".join(blocks)
 
 
-def slide_body(slide: Slide, *, with_table: bool = True, room: bool = False) -> None:
+def slide_body(slide: Slide, *, with_table: bool = True, room: bool = False, lang: str = DEFAULT) -> None:
     """What the room sees of a slide below its heading (never the speaker notes); `room=True`
     on the projector, whose figures are drawn for a room (chart_view.figure) in a container
-    the projector page scales with the screen."""
+    the projector page scales with the screen. `lang` is the language of the slide's own words
+    (the deck's language)."""
     if slide.parts > 1:
-        st.caption(f"Part {slide.part} of {slide.parts}")
+        st.caption(gettext_for(lang, N_("Part {part} of {parts}")).format(part=slide.part, parts=slide.parts))
     if slide.paragraphs:
         st.markdown(slide_markdown(slide.paragraphs))
     if slide.notice:
         # The crisis services stand with the notice, on the projector as on every page.
         st.info(
-            slide.notice + crisis_markdown(state.course().settings.crisis),
+            slide.notice + crisis_markdown(state.course_in(lang).settings.crisis),
             icon=":material/health_and_safety:",
         )
     figure = slide.figure
     if figure is not None:
         # On the presenter's own screen, at the presenter's text size like every chart.
-        prepared = chart_view.figure(figure, scale=chart_view.text_scale(), room=room)
+        prepared = chart_view.figure(figure, scale=chart_view.text_scale(), room=room, lang=lang)
         if room:
             with st.container(key="projector-figure"):
                 st.vega_lite_chart(spec=prepared.spec_dict(), width="content")
@@ -110,9 +144,10 @@ def slide_body(slide: Slide, *, with_table: bool = True, room: bool = False) -> 
             st.vega_lite_chart(spec=prepared.spec_dict(), width="stretch")
         if figure.caption not in slide.paragraphs:  # a figure slide's text is its caption: once
             st.caption(figure.caption)
-        st.markdown(f"**Description:** {escape_markdown(figure.alt)}")
+        described = gettext_for(lang, N_("Description:"))
+        st.markdown(f"**{described}** {escape_markdown(figure.alt)}")
         if with_table:
-            with st.expander(f"Data table: {figure.title}"):
+            with st.expander(gettext_for(lang, N_("Data table: {name}")).format(name=figure.title)):
                 st.table(prepared.table, hide_index=True)
 
 

@@ -16,6 +16,7 @@ import string
 
 import streamlit as st
 
+from course.i18n import DEFAULT, N_, gettext_for
 from course.polls import PollQuestion, poll_questions
 from course.records import Poll, Presentation, RoomEnded, Store, StoreUnavailable
 from course.schema import CITATION_MARK, BranchingScenario, Choice, Course, Ending, Step
@@ -70,11 +71,12 @@ def _via_choice(scenario: BranchingScenario, node: str, via: str | None) -> Choi
     return None
 
 
-def _case(scenario: BranchingScenario, step: Step, via: str | None) -> str:
+def _case(scenario: BranchingScenario, step: Step, via: str | None, lang: str = DEFAULT) -> str:
     chosen = _via_choice(scenario, step.id, via)
     text = f"**{dollars(scenario.title)}**\n\n"
     if chosen is not None:
-        text += f"**The room chose:** {_plain(chosen.text)}\n\n{_plain(chosen.feedback)}\n\n**What happens next:** "
+        chose, next_ = gettext_for(lang, N_("The room chose:")), gettext_for(lang, N_("What happens next:"))
+        text += f"**{chose}** {_plain(chosen.text)}\n\n{_plain(chosen.feedback)}\n\n**{next_}** "
     text += _plain(step.situation)
     if step.vitals is not None:
         rows = "; ".join(
@@ -84,19 +86,19 @@ def _case(scenario: BranchingScenario, step: Step, via: str | None) -> str:
     return text
 
 
-def room_question(course: Course, room: Presentation, poll: Poll) -> PollQuestion | None:
+def room_question(course: Course, room: Presentation, poll: Poll, lang: str = DEFAULT) -> PollQuestion | None:
     """The open poll as the room sees it: one of the module's quiz questions, or a step of a
     scenario the room plays; None for a question this room may not see, or a scenario's
-    ending (it has no options)."""
+    ending (it has no options). `course` is in the room's language `lang`."""
     if is_scenario_poll(poll.question_id):
-        return poll_question(course, room, poll.question_id)
+        return poll_question(course, room, poll.question_id, lang)
     for q in poll_questions(course, room.module_id, room.audience):
         if q.id == poll.question_id:
             return q
     return None
 
 
-def poll_question(course: Course, room: Presentation, question_id: str) -> PollQuestion | None:
+def poll_question(course: Course, room: Presentation, question_id: str, lang: str = DEFAULT) -> PollQuestion | None:
     """The step of a scenario poll as a `PollQuestion`; None for an ending, a scenario this
     room's audience does not see, or a step no longer in the content."""
     found = parse(course, question_id)
@@ -108,7 +110,8 @@ def poll_question(course: Course, room: Presentation, question_id: str) -> PollQ
     options = tuple(
         (c.id, f"{letter}. {c.text}") for letter, c in zip(string.ascii_uppercase, step.choices, strict=False)
     )
-    return PollQuestion(question_id, "What should we do?", _case(scenario, step, via), options, "")
+    prompt = gettext_for(lang, N_("What should we do?"))
+    return PollQuestion(question_id, prompt, _case(scenario, step, via, lang), options, "")
 
 
 # --------------------------------------------------------------------------- presenter
@@ -240,18 +243,21 @@ def presenter_control(course: Course, db: Store, room: Presentation, poll: Poll)
 # --------------------------------------------------------------------------- projector
 
 
-def audience_ending(course: Course, room: Presentation, poll: Poll) -> bool:
-    """Draw a scenario ending on the projector; False (nothing drawn) for any other poll."""
+def audience_ending(course: Course, room: Presentation, poll: Poll, lang: str = DEFAULT) -> bool:
+    """Draw a scenario ending on the projector, in the room's language `lang` (`course` is in
+    it); False (nothing drawn) for any other poll."""
     found = parse(course, poll.question_id)
     if found is None or found[2] is None or found[0] not in room_scenarios(course, room):
         return False
     scenario, _, ending, via = found
     assert ending is not None
-    st.header(f"{scenario.title}: the ending", anchor=False)
+    st.header(gettext_for(lang, N_("{scenario}: the ending")).format(scenario=scenario.title), anchor=False)
     chosen = _via_choice(scenario, ending.id, via)
     if chosen is not None:
-        st.markdown(f"**The room chose:** {_plain(chosen.text)}\n\n{_plain(chosen.feedback)}")
+        said = gettext_for(lang, N_("The room chose:"))
+        st.markdown(f"**{said}** {_plain(chosen.text)}\n\n{_plain(chosen.feedback)}")
     st.subheader(ending.title, anchor=False)
-    st.markdown(f"**Outcome: {ending.rating_words}**")
+    rating = gettext_for(lang, ending.rating_words)  # "Safe", "Unsafe"…: in the catalogue (scenario_view)
+    st.markdown("**" + gettext_for(lang, N_("Outcome: {rating}")).format(rating=rating) + "**")
     st.markdown(_plain(ending.debrief))
     return True

@@ -22,7 +22,7 @@ from course.events import check_of
 from course.i18n import N_
 from course.progress import ModuleProgress
 from course.schema import CITATION_MARK, BranchingScenario, InlineCheck, Module, Section, Step
-from course.ui import nav, state
+from course.ui import language, nav, state
 from course.ui.common import dollars, escape_markdown, live_region
 from course.ui.i18n import _, current_language
 
@@ -117,13 +117,15 @@ def _to_section(section_id: str) -> None:
 
 
 def render(module: Module, scenario: BranchingScenario, track_id: str) -> None:
-    st.header(scenario.title)
+    with language.content("scenario-title"):  # the staff track's scenarios are English only
+        st.header(scenario.title)
     st.caption(
         _("Practice scenario · about {minutes} minutes · no time limit, nothing is scored").format(
             minutes=scenario.estimated_minutes
         )
     )
-    st.write(dollars(scenario.summary))
+    with language.content("scenario-summary"):
+        st.write(dollars(scenario.summary))
     status = st.empty()
     play = _current(scenario)
     showing_feedback = (
@@ -149,15 +151,16 @@ def _references(module: Module, texts: list[str]) -> None:
         return
     refs = {r.id: r for r in module.references}
     st.subheader(_("References"), anchor=False)
-    st.markdown(
-        "\n".join(
-            f"{n}. {refs[ref].citation} [{refs[ref].url}]({refs[ref].url})"
-            if refs[ref].url
-            else f"{n}. {refs[ref].citation}"
-            for ref, n in numbers.items()
-            if ref in refs
+    with language.english("scenario-references"):  # publication titles stay as published (lang="en")
+        st.markdown(
+            "\n".join(
+                f"{n}. {refs[ref].citation} [{refs[ref].url}]({refs[ref].url})"
+                if refs[ref].url
+                else f"{n}. {refs[ref].citation}"
+                for ref, n in numbers.items()
+                if ref in refs
+            )
         )
-    )
 
 
 def _cite(text: str, texts: list[str]) -> str:
@@ -188,17 +191,19 @@ def _step(
     live_region(status, _("Step {n}. Read what is happening, then choose what you would do.").format(n=play.number))
     st.subheader(_("Step {n}: what is happening").format(n=play.number), anchor=False)
     texts = [step.situation]
-    st.markdown(_cite(step.situation, texts), unsafe_allow_html=True)
-    vitals_table(step)
+    with language.content("situation"):
+        st.markdown(_cite(step.situation, texts), unsafe_allow_html=True)
+        vitals_table(step)
     st.subheader(_("What do you do?"), anchor=False)
-    for c in step.choices:
-        st.button(
-            c.text,
-            key=f"choose-{scenario.id}-{step.id}-{c.id}",
-            width="stretch",
-            on_click=_choose,
-            args=(scenario, step, c.id, play.path, track_id),
-        )
+    with language.content("choices"):
+        for c in step.choices:
+            st.button(
+                c.text,
+                key=f"choose-{scenario.id}-{step.id}-{c.id}",
+                width="stretch",
+                on_click=_choose,
+                args=(scenario, step, c.id, play.path, track_id),
+            )
     _references(module, texts)
 
 
@@ -208,7 +213,8 @@ def _feedback(module: Module, scenario: BranchingScenario, play: scenario_play.P
     st.subheader(_("Step {n}: feedback on your choice").format(n=len(play.taken)), anchor=False)
     st.markdown("**" + _("You chose:") + f"** {dollars(choice.text)}")
     texts = [choice.feedback]
-    st.markdown(_cite(choice.feedback, texts), unsafe_allow_html=True)
+    with language.content("choice-feedback"):
+        st.markdown(_cite(choice.feedback, texts), unsafe_allow_html=True)
     st.button(
         _("Continue"),
         key=f"continue-{scenario.id}",
@@ -233,7 +239,8 @@ def _ending(module: Module, scenario: BranchingScenario, play: scenario_play.Pla
     outcome = _("Outcome: {rating}").format(rating=rating)
     st.markdown(f"{RATING_ICONS.get(ending.rating or '', '')} **{outcome}**")
     texts = [ending.debrief]
-    st.markdown(_cite(ending.debrief, texts), unsafe_allow_html=True)
+    with language.content("debrief"):
+        st.markdown(_cite(ending.debrief, texts), unsafe_allow_html=True)
     st.markdown(
         "**"
         + _("Your path:")
@@ -327,14 +334,15 @@ def render_checks(module: Module, section: Section, track_id: str) -> None:
         texts = [o.text for o in check.options]
         if key not in st.session_state and check.id in answers:
             st.session_state[key] = next((o.text for o in check.options if o.id == answers[check.id]), None)
-        chosen = st.radio(
-            check.prompt,
-            texts,
-            index=None,
-            key=key,
-            on_change=_answered,
-            args=(module, section, check, track_id),
-        )
+        with language.content(key):  # the staff track's checks are English only
+            chosen = st.radio(
+                check.prompt,
+                texts,
+                index=None,
+                key=key,
+                on_change=_answered,
+                args=(module, section, check, track_id),
+            )
         option = next((o for o in check.options if o.text == chosen), None)
         if option is not None:
             if option.correct:

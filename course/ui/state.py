@@ -100,6 +100,14 @@ def english_course() -> Course:
     return result.course
 
 
+def course_in(lang: str) -> Course:
+    """The course as a public-track reader of `lang` reads it, whoever this session's learner is:
+    for what a room shows (its slides and polls are in the room's language, not the presenter's)."""
+    result = loaded()
+    assert result.course is not None, "pages render only when the course loaded"
+    return result.course if lang == DEFAULT else _translated(result.root, lang)
+
+
 @st.cache_resource(show_spinner=False)
 def _translated(root: str, lang: str) -> Course:
     """The course in `lang`, worked out once per process and language (never on a rerun)."""

@@ -144,7 +144,7 @@ def test_a_language_chosen_before_a_track_goes_onto_the_new_record_and_survives_
     assert state.store().preferences(learner.learner_id) == {
         "high_contrast": True,
         "lang": "es",
-        "listen": False,
+        "listen": False,  # the read-aloud setting (off by default) is saved with them
         "readable_font": False,
         "reduced_motion": False,
         "text_size": 100,

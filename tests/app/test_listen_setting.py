@@ -17,15 +17,12 @@ def listen_controls(at: AppTest) -> list[dict]:
 
 
 def first_part(at: AppTest) -> AppTest:
-    """From Home, module 1's first part (Start or Continue, then Next from the overview), in
-    English or in Spanish."""
-    at = (
-        next(b for b in at.button if b.label.startswith(("Start:", "Continue:", "Empezar:", "Continuar:")))
-        .click()
-        .run()
-    )
+    """From Home, module 1's first part (Start or Continue, then Next from the overview)."""
+    # In the page's language: Home's "Start:" is "Empezar:" in Spanish; Next is found by its key.
+    starts = ("Start:", "Continue:", "Empezar:", "Continuar:")
+    at = next(b for b in at.button if b.label.startswith(starts)).click().run()
     if at.query_params.get("step") in (None, "overview", ["overview"]):
-        at = next(b for b in at.button if b.label.startswith(("Next:", "Siguiente:"))).click().run()
+        at = at.button(key="next").click().run()
     return at
 
 

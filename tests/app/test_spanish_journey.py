@@ -12,6 +12,7 @@ yet (the small course has none), so only interface strings are asserted here.
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from course.i18n import catalogue_path
 from course.ui.i18n import LANG_KEY
 from course.ui.state import CONTENT_ROOT_ENV
 from tests import small_course
+from tests.app.spanish import english_left
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 PUBLIC = "Community and self-paced learning"
@@ -60,6 +62,8 @@ def assert_no_english(at: AppTest) -> None:
     """No text element or control label is, as a whole, one of the catalogue's English strings."""
     left = sorted({t for t in shown(at) if t.strip("* ") in english_strings()})
     assert not left, f"English left on a Spanish page: {left}"
+    # And no catalogue string inside a longer text, nor in the shape of one with placeholders.
+    assert not english_left(at), f"English left on a Spanish page: {english_left(at)}"
 
 
 def page_text(at: AppTest) -> str:
@@ -281,3 +285,229 @@ def test_the_join_page_for_a_room_poll_is_in_spanish():
         "Este código de sala ya terminó o no existe. Pida el código actual a la persona que presenta."
     ]
     assert_no_english(at)
+
+
+# --------------------------------------------------------------------------- a room in Spanish
+
+
+def room_tab(page: str, code: str, *, spanish: bool) -> AppTest:
+    """A projector or phone opened from the room's link: `?room=` and, for a Spanish room, `?lang=es`."""
+    at = AppTest.from_file(str(Path(__file__).with_name("presenter_harness.py")), default_timeout=60)
+    at.session_state["harness-page"] = page
+    at.query_params["room"] = code
+    if spanish:
+        in_spanish(at)  # the app's first step reads the link's ?lang= into the session (language.settle)
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_public_room_presented_in_spanish_shows_its_slides_and_poll_in_spanish(real_course, isolated_store):
+    from course.polls import poll_questions
+    from course.records import open_store
+    from course.slides import build_slides
+    from course.translation import translate_course
+    from tests.app.spanish import english_left
+    from tests.app.test_presenter import MODULE, no_errors, tab
+    from tests.app.test_presenter import page_text as room_text
+    from tests.conftest import ROOT
+
+    spanish = translate_course(real_course, ROOT, "es")
+    deck = build_slides(spanish, MODULE, "public", lang="es")
+    assert len(deck) != len(build_slides(real_course, MODULE, "public")), "the two decks differ: one language for all"
+
+    # The presenter chooses the room's language; the page itself stays English (staff).
+    at = tab("presenter", trainer=True)
+    assert at.selectbox(key="present-lang").label == "Language of the slides and polls"
+    assert at.selectbox(key="present-lang").value == "en"  # English unless chosen
+    at.selectbox(key="present-module").set_value(MODULE)
+    at.radio(key="present-audience").set_value("public")
+    at.selectbox(key="present-lang").set_value("es")
+    at = no_errors(at.button(key="start").click().run())
+    code = at.session_state["presenter-room"]
+    text = room_text(at)
+    assert f"/audience?room={code}&lang=es" in text and f"/join?room={code}&lang=es" in text
+    assert f"Slide 1 of {len(deck)}" in text  # the presenter moves through the Spanish deck
+    assert at.query_params["room_lang"] in ("es", ["es"])  # a refresh resumes in it
+    for _ in range(2):
+        at = no_errors(at.button(key="slide-next").click().run())
+
+    projector = room_tab("audience", code, spanish=True)
+    assert projector.title[0].value == spanish.module(MODULE).title
+    assert deck[2].heading in [h.value for h in projector.header]
+    assert f"Diapositiva 3 de {len(deck)} · Código de la sala {code}" in [c.value for c in projector.caption]
+    assert not english_left(projector)
+    assert_no_english(projector)
+
+    # A poll: its question and options in Spanish on the phone and the projector.
+    question = poll_questions(spanish, MODULE, "public")[0]
+    at.selectbox(key="poll-question").set_value(question.id)
+    at = no_errors(at.button(key="poll-open").click().run())
+    poll_id = open_store(isolated_store).current_poll(code).poll_id
+    phone = room_tab("join", code, spanish=True)
+    choice = phone.radio(key=f"poll-choice-{poll_id}")
+    assert choice.label == question.prompt
+    assert choice.options == [label for _, label in question.options]
+    assert phone.header[0].value == "Pregunta de la persona que presenta"
+    assert not english_left(phone)
+    assert_no_english(phone)
+    choice.set_value(question.options[0][0])
+    phone = phone.button(key=f"poll-send-{poll_id}").click().run()
+    assert not english_left(phone)
+
+    projector = projector.run()
+    text = room_text(projector)
+    assert question.prompt in text and "1 respuesta" in text
+    assert not english_left(projector)
+
+    at = no_errors(at.button(key="poll-reveal").click().run())
+    projector = projector.run()
+    spec = json.loads(projector.get("vega_lite_chart")[0].proto.spec)
+    assert spec["description"].startswith(f"{question.prompt}: 1 respuesta en total.")
+    assert not english_left(projector)
+    phone = phone.run()
+    assert list(phone.table[0].value.columns) == ["Respuesta", "Respuestas", "Porcentaje (%)"]
+    assert not english_left(phone)
+
+    # A phone that reads English sees the same poll in English (the tally is by option).
+    english_question = poll_questions(real_course, MODULE, "public")[0]
+    assert english_question.id == question.id
+    english_phone = room_tab("join", code, spanish=False)
+    assert english_phone.radio(key=f"poll-choice-{poll_id}").label == english_question.prompt
+
+
+def test_a_staff_room_stays_english_on_a_spanish_projector_and_says_so(real_course, isolated_store):
+    from tests.app.test_presenter import MODULE, no_errors, tab
+
+    at = tab("presenter", trainer=True)
+    at.selectbox(key="present-module").set_value(MODULE)
+    at.radio(key="present-audience").set_value("staff")
+    at.selectbox(key="present-lang").set_value("es")  # the staff track is English only
+    at = no_errors(at.button(key="start").click().run())
+    code = at.session_state["presenter-room"]
+    assert "lang=es" not in "\n".join(c.value for c in at.code)
+    projector = room_tab("audience", code, spanish=True)
+    assert projector.title[0].value == real_course.module(MODULE).title
+    # English content on a Spanish page, each part marked lang="en"; the page's own words Spanish.
+    assert english_marked(projector, "module-title") and english_marked(projector, "slide")
+    assert projector.caption[0].value.startswith("Diapositiva 1 de ")  # the English deck's own words are English
+
+
+def english_marked(at: AppTest, key: str) -> bool:
+    """A container drawn by `language.english(key)` is on the page."""
+    from course.ui import language
+
+    def walk(node) -> bool:
+        for child in getattr(node, "children", {}).values():
+            if f"{language.ENGLISH_PART}{key}" in str(getattr(getattr(child, "proto", None), "id", "")):
+                return True
+            if walk(child):
+                return True
+        return False
+
+    return walk(at.main)
+
+
+# --------------------------------------------------------------------------- the staff track in Spanish
+
+
+def test_a_staff_learner_reading_spanish_gets_the_module_in_english_marked_so_with_a_note(isolated_store):
+    from course.ui import state
+    from tests.app.test_language import STAFF, choose, english_parts, new_app, switch
+
+    at = switch(choose(new_app(), STAFF), "home", "Español")
+    english = state.english_course()
+    first = english.module(english.track(STAFF).modules[0])
+    at = at.button(key=f"open-{first.id}").click().run()
+    assert not at.exception
+    assert any("solo está disponible en inglés" in i.value for i in at.info)
+    assert at.title[0].value == first.title  # English content …
+    assert english_marked(at, "module-title")  # … marked lang="en"
+    assert [h.value for h in at.header] == ["Introducción"]  # the interface is Spanish
+    parts = "\n".join(english_parts(at))
+    assert first.objectives[0].shown("staff")[:30] in parts
+    assert "Lo que va a aprender" not in parts  # Spanish headings stay outside the English parts
+    assert not english_left(at)
+    assert_no_english(at)
+
+
+def test_the_presenter_page_offers_the_public_facilitator_pack_in_spanish(real_course):
+    from tests.app.test_presenter import no_errors, tab
+
+    at = tab("presenter", trainer=True)
+    at.radio(key="pack-audience").set_value("public")
+    at = no_errors(at.selectbox(key="pack-lang").set_value("es").run())
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download pack in Español (HTML)" in labels
+    at = no_errors(at.radio(key="pack-audience").set_value("staff").run())
+    assert not any(s.key == "pack-lang" for s in at.selectbox), "the staff pack is English only"
+    assert "Download pack (HTML)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_a_staff_learners_certificate_and_its_renewal_are_said_in_spanish(real_course, isolated_store):
+    from datetime import UTC, datetime, timedelta
+
+    from course import certificates, dates
+    from course.events import PASSED, Event, quiz_activity
+    from course.records import open_store
+    from course.ui.state import NOW_KEY
+    from tests.app.test_walkthrough import answer, button, choose_track, open_quiz
+    from tests.completing import rule_done
+
+    at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Clinic staff onboarding")
+    first, *rest = real_course.track("staff").modules
+    at = answer(open_quiz(button(at, "Start: ").click().run()), real_course, first, "staff")
+    learner = at.session_state["learner"].learner_id
+    store = open_store(isolated_store)
+    now = datetime.now(UTC)
+    quizzes = [quiz_activity(real_course.module(m).quiz) for m in rest]
+    store.append_many(Event(learner, PASSED, q, track="staff", score=9, max_score=10, timestamp=now) for q in quizzes)
+    store.append_many(rule_done(real_course, learner, "staff", now))
+    at = button(button(at, "Course map").click().run(), "View my progress").click().run()
+    next(t for t in at.text_input if t.label.startswith("Your full name")).set_value("Alex Ngata")
+    at = button(at, "Issue my certificate").click().run()
+    (cert,) = certificates.for_learner(store, learner, b"test-secret-for-certificates-0123456789")
+
+    at.session_state[NOW_KEY] = cert.issued_at + timedelta(days=300)  # the renewal window is open
+    at = in_spanish(at).run()
+    assert at.title[0].value == "Mi progreso"
+    assert any(
+        s.value
+        == f"Certificado {cert.certificate_id}, emitido el {dates.day(cert.issued_at, 'es')} a nombre de Alex Ngata. "
+        f"Válido hasta el {dates.day(cert.expires_at, 'es')}."
+        for s in at.success
+    ), [s.value for s in at.success]
+    assert any(m.value.startswith("La renovación ya está abierta. Para renovar, apruebe ") for m in at.markdown)
+    assert "Agregar un recordatorio de renovación a mi calendario (.ics)" in [
+        d.proto.label for d in at.get("download_button")
+    ]
+    assert not english_left(at)
+
+
+def test_a_scenario_played_with_a_spanish_room_asks_the_phones_in_spanish(real_course, isolated_store):
+    from course.records import open_store
+    from course.translation import translate_course
+    from course.ui import scenario_room
+    from tests.app.test_presenter import no_errors, tab
+    from tests.conftest import ROOT
+
+    spanish = translate_course(real_course, ROOT, "es")
+    scenario = spanish.scenarios["friend-starting-treatment"]
+    at = tab("presenter", trainer=True)
+    at.selectbox(key="present-module").set_value(scenario.module)
+    at.radio(key="present-audience").set_value("public")
+    at.selectbox(key="present-lang").set_value("es")
+    code = no_errors(at.button(key="start").click().run()).session_state["presenter-room"]
+    store = open_store(isolated_store)
+    store.open_poll(code, scenario_room.poll_id_for(scenario.id, scenario.steps[0].id, None))
+    poll_id = store.current_poll(code).poll_id
+
+    phone = room_tab("join", code, spanish=True)
+    choice = phone.radio(key=f"poll-choice-{poll_id}")
+    assert choice.label == "¿Qué debemos hacer?"
+    assert choice.options[0] == f"A. {scenario.steps[0].choices[0].text}"
+    assert any(m.value.startswith(f"**{scenario.title}**") for m in phone.markdown)
+    assert not english_left(phone)
+    projector = room_tab("audience", code, spanish=True)
+    assert "¿Qué debemos hacer?" in "\n".join(m.value for m in projector.markdown)
+    assert not english_left(projector)

@@ -6,11 +6,12 @@ English by default, as the trainer's pages and the records keep them."""
 from __future__ import annotations
 
 import functools
+import json
 
 import pytest
 
 from course import charts
-from course.i18n import gettext_for
+from course.i18n import gettext_for, quoted
 from course.poll_charts import poll_description, poll_tally_table
 from course.progress import IN_PROGRESS, LOCKED, PASSED_STATUS, ModuleProgress
 from tests.unit.test_question_types import MULTIPLE, ORDERING, SINGLE, TRUE_FALSE
@@ -45,8 +46,9 @@ def test_a_module_status_is_in_spanish_when_asked_and_in_english_for_records():
 def test_a_locked_module_says_which_quizzes_open_it_with_the_right_number():
     one = module(LOCKED, locked_by=("history",), locked_titles=("Historia",))
     two = module(LOCKED, locked_by=("a", "b"), locked_titles=("Uno", "Dos"))
-    assert one.locked_reason("es") == "Este módulo se abre cuando usted apruebe la prueba de “Historia”."
-    assert two.locked_reason("es") == "Este módulo se abre cuando usted apruebe las pruebas de “Uno”, “Dos”."
+    # Names in Spanish quotation marks, as the catalogue's own sentences use them.
+    assert one.locked_reason("es") == "Este módulo se abre cuando usted apruebe la prueba de «Historia»."
+    assert two.locked_reason("es") == "Este módulo se abre cuando usted apruebe las pruebas de «Uno», «Dos»."
     assert one.locked_reason() == "This module opens when you pass the quiz for “Historia”."
 
 
@@ -134,3 +136,22 @@ def test_a_poll_result_is_said_in_the_phones_language():
     )
     assert list(poll_tally_table(rows, "es").columns) == ["Respuesta", "Respuestas", "Porcentaje (%)"]
     assert poll_description([], "Results") == "Results: no answers yet."
+
+
+def test_a_tied_poll_names_its_answers_in_the_languages_quotation_marks():
+    rows = [("Sí", 2), ("No", 2)]
+    assert "«Sí», «No»" in poll_description(rows, "Resultados", "es")
+    assert "“Sí”, “No”" in poll_description(rows, "Results")
+
+
+def test_a_name_is_quoted_as_each_language_quotes_it():
+    assert quoted("Historia", "es") == "«Historia»"
+    assert quoted("History") == quoted("History", "en") == "“History”"
+
+
+def test_the_room_poll_chart_speaks_the_phones_language():
+    from course.poll_charts import ROOM, poll_tally_chart
+
+    spec = poll_tally_chart([("Verdadero", 3), ("Falso", 1)], "¿Pregunta?", size=ROOM, lang="es").to_dict()
+    assert spec["description"].startswith("¿Pregunta?: 4 respuestas en total.")
+    assert "3 respuestas, 75%" in json.dumps(spec, ensure_ascii=False)

@@ -12,8 +12,11 @@ A slide's figure is drawn for a room the same way (course.charts.room_figure_cha
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
+from course.i18n import DEFAULT
 from course.poll_charts import ROOM, poll_description, poll_tally_chart, poll_tally_table
 from course.polls import PollQuestion, answers_text, tally_rows
 from course.records import Poll, Presentation, Store, StoreUnavailable
@@ -21,7 +24,7 @@ from course.slides import Slide, UnknownModule
 from course.ui import language, scenario_room, state
 from course.ui import room as room_ui
 from course.ui.i18n import _, current_language
-from course.ui.room import DATABASE_DOWN, ENDED_MESSAGE, JOIN_PATH, ROOM_PARAM
+from course.ui.room import DATABASE_DOWN, ENDED_MESSAGE, JOIN_PATH, LANG_PARAM, ROOM_PARAM
 
 __all__ = ["PROJECTOR_CSS", "render_audience"]
 
@@ -89,9 +92,13 @@ def _audience_view() -> None:
     deck: tuple[Slide, ...] = ()
     room: Presentation | None
     poll: Poll | None = None
+    # The room's language comes with the projector's link (`?lang=`, which set this page's
+    # language too); without it, English, as the presenter's deck is then.
+    linked = st.query_params.get(LANG_PARAM)
     try:
         room = db.presentation(code) if code else None
-        deck = room_ui.deck(room.module_id, room.audience) if room is not None else ()
+        if room is not None:  # one deck per language the course speaks, whatever the link says
+            deck = room_ui.deck(room.module_id, room.audience, room_ui.room_language(room.audience, linked))
         poll = db.current_poll(room.code) if room is not None else None
     except UnknownModule:
         room = None
@@ -103,60 +110,66 @@ def _audience_view() -> None:
         st.title(_("Presentation"))
         st.error(_(ENDED_MESSAGE), icon=":material/event_busy:")
         return
-    course = state.course()
+    lang = room_ui.room_language(room.audience, linked)
+    course = room_ui.room_course(room.audience, linked)
     slide = deck[min(max(room.slide, 1), len(deck)) - 1]
-    st.title(course.module(room.module_id).title)
+    with language.english("module-title") if lang == DEFAULT else nullcontext():
+        st.title(course.module(room.module_id).title)
     st.caption(
         _("Slide {number} of {total} · Room code {code}").format(number=slide.number, total=slide.total, code=room.code)
     )
     with st.container(key="audience-slide"):
-        question = scenario_room.room_question(course, room, poll) if poll is not None else None
-        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll):
+        question = scenario_room.room_question(course, room, poll, lang) if poll is not None else None
+        if poll is not None and question is None and scenario_room.audience_ending(course, room, poll, lang):
             pass  # a scenario's ending, drawn
         elif poll is not None and question is not None:
             try:
-                _audience_poll(db, room, poll, question)
+                _audience_poll(db, room, poll, question, lang)
             except StoreUnavailable:
                 st.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         else:
-            # The slides are built from the English course (course/ui/room.py): on a projector
-            # showing another language, they say they are English.
-            with language.english("slide"):
+            # The deck is in the room's language (course/ui/room.py): an English deck on a
+            # projector showing another language (a clinic staff room) says it is English.
+            with language.english("slide") if lang == DEFAULT else nullcontext():
                 if slide.kind != "title":  # the title slide's heading is the page title already
                     st.header(slide.heading, anchor=False)
-                room_ui.slide_body(slide, room=True)
+                room_ui.slide_body(slide, room=True, lang=lang)
 
 
-def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
+def _audience_poll(db: Store, room: Presentation, poll: Poll, question: PollQuestion, lang: str) -> None:
     with st.container(key="projector-poll"):
-        _poll_panel(db, room, poll, question)
+        _poll_panel(db, room, poll, question, lang)
 
 
-def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestion) -> None:
+def _poll_panel(db: Store, room: Presentation, poll: Poll, question: PollQuestion, lang: str) -> None:
     st.header(_("Question for the room"), anchor=False)
-    if question.case:
-        st.markdown(question.case)
-    st.markdown(f"**{question.prompt}**")
+    english = lang == DEFAULT  # the question is English (a clinic staff room) on any page language
+    with language.english("poll-question") if english else nullcontext():
+        if question.case:
+            st.markdown(question.case)
+        st.markdown(f"**{question.prompt}**")
     rows = tally_rows(question, db.poll_tally(poll.poll_id))
     total = sum(count for _, count in rows)
+    page = current_language()
     if not poll.revealed:
-        st.markdown("\n".join(f"- {label}" for _, label in question.options))
+        with language.english("poll-options") if english else nullcontext():
+            st.markdown("\n".join(f"- {label}" for _, label in question.options))
         with st.container(key="projector-join"):
             st.markdown(
                 _(
                     "Answer on your phone: open **{link}** and enter room code **{code}**. Answers are anonymous. "
                     "{answers} so far."
                 ).format(
-                    link=room_ui.room_link(JOIN_PATH, room.code),
+                    link=room_ui.room_link(JOIN_PATH, room.code, lang),
                     code=room.code,
-                    answers=answers_text(total, current_language()),
+                    answers=answers_text(total, page),
                 )
             )
         return
     # Revealed: the chart names every option with its count, so the list above is not repeated.
     with st.container(key="projector-results"):
         st.subheader(_("Results"), anchor=False)
-        st.altair_chart(poll_tally_chart(rows, question.prompt, size=ROOM), width="content")
+        st.altair_chart(poll_tally_chart(rows, question.prompt, size=ROOM, lang=page), width="content")
         with st.expander(_("Data table: results")):
-            st.markdown(poll_description(rows, _("Results")))
-            st.table(poll_tally_table(rows), hide_index=True)
+            st.markdown(poll_description(rows, _("Results"), page))
+            st.table(poll_tally_table(rows, page), hide_index=True)

@@ -175,5 +175,5 @@ def _statement(n: int, item_id: str, text: str, key: str, labels: dict[int, str]
             on_change=lambda: kept.save(keep, item_id, st.session_state.get(key), kept.UNSAVED + key),
         )
     if kept.unsaved(kept.UNSAVED + key):
-        st.warning(kept.NOT_SAVED, icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
+        st.warning(_(kept.NOT_SAVED), icon=":material/cloud_off:")  # a status region (WCAG 4.1.3)
     kept.mirror_one(kept.UNSAVED + key)  # the browser's copy in step: a reload loses no answer

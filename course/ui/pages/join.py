@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from course.i18n import N_
+from course.i18n import DEFAULT, N_
 from course.poll_charts import poll_description, poll_tally_table
 from course.polls import PollQuestion, tally_rows
 from course.questions.true_false import FALSE, TRUE
 from course.records import Poll, Presentation, Store, StoreUnavailable, normalize_room_code
 from course.slides import UnknownModule
 from course.typed import clean_code, shown
-from course.ui import nav, scenario_room, state
+from course.ui import language, nav, scenario_room, state
 from course.ui import room as room_ui
 from course.ui.common import browser_cookie, live_region, notice_text
 from course.ui.i18n import _, current_language
@@ -118,7 +119,9 @@ def _join_poll(code: str) -> None:
         room = db.presentation(code)
         poll = db.current_poll(room.code) if room is not None else None
         if room is not None and poll is not None:
-            question = scenario_room.room_question(state.course(), room, poll)
+            # In this phone's language, for a public room (the staff track is English only).
+            lang = room_ui.room_language(room.audience, current_language())
+            question = scenario_room.room_question(state.course_in(lang), room, poll, lang)
     except StoreUnavailable:
         slot.warning(_(DATABASE_DOWN), icon=":material/cloud_off:")
         return
@@ -136,10 +139,10 @@ def _join_poll(code: str) -> None:
     if poll is None or question is None:  # nothing showing
         live_region(slot, _(NO_POLL_MESSAGE))
         return
-    _answer(db, poll, question, slot)
+    _answer(db, poll, question, slot, room_ui.room_language(room.audience, current_language()))
 
 
-def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator) -> None:
+def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator, lang: str) -> None:
     """The open question's choices, the phone's own answer, and the results once revealed."""
     live_region(
         slot,
@@ -152,17 +155,19 @@ def _answer(db: Store, poll: Poll, question: PollQuestion, slot: DeltaGenerator)
     status_key = f"poll-status-{poll.poll_id}"
     with st.container(key="join-poll"):
         st.header(_("Question from the presenter"), anchor=False)
-        if question.case:
-            st.markdown(question.case)
         # A true/false poll's two choices are the interface's words: shown translated.
         labels = {oid: _(label) if label in (TRUE, FALSE) else label for oid, label in question.options}
-        choice = st.radio(
-            question.prompt,
-            list(labels),
-            format_func=labels.__getitem__,
-            index=None,
-            key=f"poll-choice-{poll.poll_id}",
-        )
+        # A clinic staff room's question is English on a page in another language: it says so.
+        with language.english("poll-question") if lang == DEFAULT else nullcontext():
+            if question.case:
+                st.markdown(question.case)
+            choice = st.radio(
+                question.prompt,
+                list(labels),
+                format_func=labels.__getitem__,
+                index=None,
+                key=f"poll-choice-{poll.poll_id}",
+            )
         send = st.button(_("Send my answer"), type="primary", key=f"poll-send-{poll.poll_id}", icon=":material/send:")
         status = st.empty()
         if send:

@@ -20,7 +20,10 @@ from course.ui.i18n import _, current_language
 def render(module_id: str) -> None:
     course = state.course()
     module = course.module(module_id)
-    st.title(module.title)
+    with language.content("module-title"):  # the staff track's content is English only
+        st.title(module.title)
+    if language.content_in_english():
+        language.english_only_note()
     notice()  # on every state of the page: locked, not on the track, or open
     track_id = require_track()
     if track_id is None:
@@ -102,18 +105,19 @@ def _plain_toggle(audience: str) -> bool:
 
 def _overview(module: Module, audience: str, scenarios: Sequence[BranchingScenario] = ()) -> None:
     st.header(_("Overview"))
-    st.write(dollars(module.shown_summary(audience)))
+    with language.content("summary"):
+        st.write(dollars(module.shown_summary(audience)))
     st.subheader(_("What you will learn"))
-    st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
+    with language.content("objectives"):
+        st.markdown(dollars("\n".join(f"- {o.shown(audience)}" for o in module.objectives)))
     st.subheader(_("In this module"))
-    st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
+    with language.content("parts"):
+        st.markdown("\n".join(f"{i}. {s.heading}" for i, s in enumerate(module.sections, start=1)))
     if scenarios:
         st.subheader(_("Practice scenarios"))
-        st.markdown(
-            _("After the sections, practise the decisions they teach (no time limit, nothing is scored):")
-            + "\n\n"
-            + "\n".join(f"- {dollars(s.title)}: {dollars(s.summary)}" for s in scenarios)
-        )
+        st.markdown(_("After the sections, practise the decisions they teach (no time limit, nothing is scored):"))
+        with language.content("scenarios"):
+            st.markdown("\n".join(f"- {dollars(s.title)}: {dollars(s.summary)}" for s in scenarios))
     if module.review is not None:
         st.markdown(review_markdown(module, current_language()))
 
@@ -137,21 +141,25 @@ def _footnotes(text: str, numbers: dict[str, int]) -> str:
 
 
 def _section(module: Module, section: Section, plain: bool, track_id: str) -> None:
-    st.header(section.heading)
+    with language.content("section-heading"):
+        st.header(section.heading)
     numbers = {ref: i for i, ref in enumerate(_cited(section), start=1)}
     text = section.plain if plain and section.plain else section.body
     listen.part(section.heading, text, key=f"listen-{module.id}-{section.id}")  # drawn only when turned on
-    st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
-    for voice in section.voices:
+    with language.content("section-text"):
+        st.markdown(_footnotes(dollars(text), numbers), unsafe_allow_html=True)
+    for n, voice in enumerate(section.voices):
         if voice.visible_to(track_id):
-            st.markdown(voice_html(voice, current_language()), unsafe_allow_html=True)
+            with language.content(f"voice-{n}"):
+                st.markdown(voice_html(voice, current_language()), unsafe_allow_html=True)
     audience = "public" if plain else "staff"
-    for figure in section.figures:
-        chart_view.draw(
-            chart_view.figure(figure, audience, chart_view.text_scale(), lang=current_language()),
-            figure.title,
-            caption=figure.shown_caption(audience),
-        )
+    for n, figure in enumerate(section.figures):
+        with language.content(f"figure-{n}"):
+            chart_view.draw(
+                chart_view.figure(figure, audience, chart_view.text_scale(), lang=current_language()),
+                figure.title,
+                caption=figure.shown_caption(audience),
+            )
     scenario_view.render_checks(module, section, track_id)
     if numbers:
         refs = {r.id: r for r in module.references}
@@ -198,7 +206,8 @@ def voice_html(voice: Voice, lang: str = DEFAULT) -> str:
 def _summary(module: Module, audience: str) -> None:
     st.header(_("Summary"))
     st.subheader(_("Key takeaways"))
-    st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
+    with language.content("takeaways"):
+        st.markdown(dollars("\n".join(f"- {t}" for t in module.shown_takeaways(audience))))
     st.subheader(_("All references for this module"))
     with language.english("all-references"):  # publication titles stay as published (lang="en")
         st.markdown("\n".join(f"{i}. {_citation(r)}" for i, r in enumerate(module.references, start=1)))

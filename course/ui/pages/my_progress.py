@@ -244,7 +244,7 @@ def _certificate(progress: LearnerProgress, track_id: str) -> None:
         return
     secret = state.cert_secret()
     if secret is None:
-        st.warning(state.CERTIFICATES_OFF, icon=":material/key_off:")
+        st.warning(_(state.CERTIFICATES_OFF), icon=":material/key_off:")
         return
     try:
         renewal_view.renew_if_met(track_id)  # e.g. the changed modules were passed again

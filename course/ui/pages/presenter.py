@@ -14,14 +14,23 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from course.i18n import DEFAULT, LANGUAGES
 from course.polls import clock_text, is_local_only, poll_questions
 from course.records import Presentation, RoomEnded, Store, StoreUnavailable
 from course.schema import Course
 from course.slides import Slide, UnknownModule
-from course.ui import nav, scenario_room, state, trainer_access
+from course.ui import language, nav, scenario_room, state, trainer_access
 from course.ui import room as room_ui
 from course.ui.common import PUBLIC_URL_SETTING, code_as_typed, escape_markdown, live_region
-from course.ui.room import AUDIENCE_LABELS, AUDIENCE_PATH, DATABASE_DOWN, JOIN_PATH, PRESENTER_ERROR, ROOM_PARAM
+from course.ui.room import (
+    AUDIENCE_LABELS,
+    AUDIENCE_PATH,
+    DATABASE_DOWN,
+    JOIN_PATH,
+    PRESENTER_ERROR,
+    PRESENTER_LANG_PARAM,
+    ROOM_PARAM,
+)
 
 __all__ = ["NOT_TRAINER_MESSAGE", "PUBLIC_URL_SETTING", "render_presenter"]
 
@@ -30,6 +39,7 @@ NOT_TRAINER_MESSAGE = (
     "If you are in the audience, ask the presenter for the room code and open the join page instead."
 )
 PRESENTER_ROOM = "presenter-room"  # session_state: the room this presenter is running
+PRESENTER_ROOM_LANG = "presenter-room-lang"  # session_state: that room's language (room.room_language)
 CONFIRM_END = "presenter-confirm-end"
 ENDED_NOTE = "presenter-ended"
 
@@ -73,6 +83,7 @@ def _presenter_room(db: Store) -> Presentation | None:
     room = db.presentation(code)
     if room is None:
         st.session_state.pop(PRESENTER_ROOM, None)
+        st.session_state.pop(PRESENTER_ROOM_LANG, None)
         st.query_params.pop(ROOM_PARAM, None)
         # The code comes from the address, so it is shown as written (escaped, and cut short).
         said = code_as_typed(code, 24)
@@ -85,7 +96,24 @@ def _presenter_room(db: Store) -> Presentation | None:
     st.session_state[PRESENTER_ROOM] = room.code
     if st.query_params.get(ROOM_PARAM) != room.code:
         st.query_params[ROOM_PARAM] = room.code
+    if PRESENTER_ROOM_LANG not in st.session_state:  # after a refresh: the address has it
+        _keep_room_language(room_ui.room_language(room.audience, st.query_params.get(PRESENTER_LANG_PARAM)))
     return room
+
+
+def _keep_room_language(lang: str) -> None:
+    """The running room's language: in the session, and in this page's address (a refresh
+    resumes in it). The store has no place for it; the room's links carry it (course/ui/room.py)."""
+    st.session_state[PRESENTER_ROOM_LANG] = lang
+    if lang == DEFAULT:
+        st.query_params.pop(PRESENTER_LANG_PARAM, None)
+    elif st.query_params.get(PRESENTER_LANG_PARAM) != lang:
+        st.query_params[PRESENTER_LANG_PARAM] = lang
+
+
+def _room_language() -> str:
+    value = st.session_state.get(PRESENTER_ROOM_LANG)
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT
 
 
 def _presenter_name() -> str:
@@ -97,11 +125,15 @@ def _presenter_name() -> str:
     return "trainer (passcode)"
 
 
-def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
+def _pack_downloads(titles: dict[str, str]) -> None:
     """The facilitator pack (slides with notes, handout, quiz with answer key, references) for
-    presenting without a connection. Trainers only: it contains the answer key."""
+    presenting without a connection. Trainers only: it contains the answer key. The public
+    audience's pack comes in each of the course's languages (the staff track is English only)."""
     from course import html_pdf
     from course.export import default_filename, facilitator_pack_html, facilitator_pack_pdf
+
+    # The pack translates the course as loaded (English) itself, from the course's own folder.
+    course, root = state.english_course(), state.loaded().root or None
 
     with st.expander("Facilitator pack for presenting offline", icon=":material/download:"):
         st.write(
@@ -110,12 +142,18 @@ def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
         )
         module_id = room_ui.choose("Module", titles, key="pack-module")
         audience = room_ui.choose_audience(key="pack-audience")
+        lang = DEFAULT
+        if audience == "public":
+            lang = room_ui.choose("Language of the pack", dict(LANGUAGES), key="pack-lang")
+        name = LANGUAGES[lang]
         html_col, pdf_col = st.columns(2)
         with html_col:
             st.download_button(
-                "Download pack (HTML)",
-                lambda: facilitator_pack_html(course, module_id, audience),  # built only when asked for
-                file_name=default_filename(module_id, "html"),
+                "Download pack (HTML)" if lang == DEFAULT else f"Download pack in {name} (HTML)",
+                lambda: facilitator_pack_html(
+                    course, module_id, audience, lang, root=root
+                ),  # built only when asked for
+                file_name=default_filename(module_id, "html", lang),
                 mime="text/html",
                 icon=":material/download:",
                 key="pack-html",
@@ -126,9 +164,9 @@ def _pack_downloads(course: Course, titles: dict[str, str]) -> None:
                 st.warning(problem, icon=":material/warning:")
                 return
             st.download_button(
-                "Download pack (PDF)",
-                lambda: facilitator_pack_pdf(course, module_id, audience),
-                file_name=default_filename(module_id, "pdf"),
+                "Download pack (PDF)" if lang == DEFAULT else f"Download pack in {name} (PDF)",
+                lambda: facilitator_pack_pdf(course, module_id, audience, lang, root=root),
+                file_name=default_filename(module_id, "pdf", lang),
                 mime="application/pdf",
                 icon=":material/download:",
                 key="pack-pdf",
@@ -151,8 +189,9 @@ def _start_form(course: Course, db: Store) -> None:
             key="present-audience",
             help="Public rooms see only the plain-language text and the quiz questions written for everyone.",
         )
+        room_lang = room_ui.choose_room_language(key="present-lang")
         start = st.form_submit_button("Start presenting", type="primary", icon=":material/slideshow:", key="start")
-    _pack_downloads(course, titles)
+    _pack_downloads(titles)
     with st.expander("Carry on with a room that is already running"):
         st.write(
             "If your page reloaded or you moved to another device, enter the room code to take the "
@@ -160,6 +199,7 @@ def _start_form(course: Course, db: Store) -> None:
         )
         with st.form("resume-presentation", enter_to_submit=True):
             typed = st.text_input("Room code", placeholder="for example QX4-7KD", key="resume-room")
+            resume_lang = room_ui.choose_room_language(key="resume-lang")
             resume = st.form_submit_button("Carry on presenting", icon=":material/play_arrow:", key="resume")
         if resume:
             room = db.presentation(typed)
@@ -171,6 +211,7 @@ def _start_form(course: Course, db: Store) -> None:
             else:
                 st.session_state[PRESENTER_ROOM] = room.code
                 st.query_params[ROOM_PARAM] = room.code
+                _keep_room_language(room_ui.room_language(room.audience, resume_lang))
                 nav.focus_after_run("h2")  # the room's code, at the top of the presenter's view
                 st.rerun()
     if start:
@@ -178,13 +219,15 @@ def _start_form(course: Course, db: Store) -> None:
         st.session_state[PRESENTER_ROOM] = code
         st.session_state.pop(CONFIRM_END, None)
         st.query_params[ROOM_PARAM] = code
+        _keep_room_language(room_ui.room_language(audience, room_lang))
         nav.focus_after_run("h2")  # the room's code, at the top of the presenter's view
         st.rerun()
 
 
 def _presenting(course: Course, db: Store, room: Presentation) -> None:
+    lang = _room_language()
     try:
-        deck = room_ui.deck(room.module_id, room.audience)
+        deck = room_ui.deck(room.module_id, room.audience, lang)
     except UnknownModule:
         st.error("This room's module is no longer in the course. End the presentation and start another.")
         _end_control(room)
@@ -192,10 +235,11 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
     module = course.module(room.module_id)
     n = min(max(room.slide, 1), len(deck))
     slide = deck[n - 1]
-    st.caption(f"{module.title} · {AUDIENCE_LABELS[room.audience]}")
+    st.caption(f"{module.title} · {AUDIENCE_LABELS[room.audience]} · {LANGUAGES[lang]}")
 
     st.header(f"Room code {room.code}", anchor=False)
-    audience_url, join_url = room_ui.room_link(AUDIENCE_PATH, room.code), room_ui.room_link(JOIN_PATH, room.code)
+    audience_url = room_ui.room_link(AUDIENCE_PATH, room.code, lang)
+    join_url = room_ui.room_link(JOIN_PATH, room.code, lang)
     st.markdown("**Audience view** (open it on the projector):")
     st.code(audience_url, language=None, wrap_lines=True)
     st.markdown("**Join link** (for phones in the room, to answer polls):")
@@ -211,8 +255,8 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
     _slide_controls(room.code, slide)
 
     st.header(f"{room_ui.slide_position(slide)}: {slide.heading}", anchor=False)
-    with st.container(border=True):
-        room_ui.slide_body(slide)
+    with st.container(border=True), language.part(lang, "slide"):  # the room's language, marked so
+        room_ui.slide_body(slide, lang=lang)
     st.subheader("Speaker notes", anchor=False)
     notes = slide.speaker_notes.strip()
     st.markdown(notes if notes else "No notes for this slide.")
@@ -222,7 +266,7 @@ def _presenting(course: Course, db: Store, room: Presentation) -> None:
     if n < len(deck):
         following = deck[n]
         st.subheader(f"Next: {slide.next_heading or following.heading}", anchor=False)
-        with st.container(border=True):
+        with st.container(border=True), language.part(lang, "next-slide"):
             if following.paragraphs:
                 st.markdown(room_ui.slide_markdown(following.paragraphs[:3]))
             if following.figure is not None:
@@ -382,9 +426,11 @@ def _end(code: str) -> None:
         st.session_state[PRESENTER_ERROR] = "The presentation did not end: the course database cannot be reached."
         return
     st.session_state.pop(PRESENTER_ROOM, None)
+    st.session_state.pop(PRESENTER_ROOM_LANG, None)
     st.session_state.pop(CONFIRM_END, None)
     st.session_state[ENDED_NOTE] = code
     st.query_params.pop(ROOM_PARAM, None)
+    st.query_params.pop(PRESENTER_LANG_PARAM, None)
     nav.focus_after_run("h1")  # back to the start form, with the note that the room ended
 
 

@@ -12,7 +12,7 @@ from course.grading import QuizResult, is_answered
 from course.learning import Refusal
 from course.progress import PASSED_STATUS
 from course.schema import Gradable, Module, Quiz, Scenario
-from course.ui import kept, listen, nav, state
+from course.ui import kept, language, listen, nav, state
 from course.ui.common import live_region, notice, require_track
 from course.ui.i18n import _, current_language, ngettext
 from course.ui.kept import Keep
@@ -41,7 +41,10 @@ def render(module_id: str) -> None:
     course = state.course()
     module = course.module(module_id)
     quiz = course.quizzes[module.quiz]
-    st.title(quiz.title)
+    with language.content("quiz-title"):  # the staff track's quizzes are English only
+        st.title(quiz.title)
+    if language.content_in_english():
+        language.english_only_note()
     notice()  # on every state of the page: locked, waiting for scenarios, or open
     track_id = require_track()
     if track_id is None:
@@ -67,7 +70,8 @@ def render(module_id: str) -> None:
         )
     )
     if quiz.intro:
-        st.write(quiz.intro)
+        with language.content("quiz-intro"):
+            st.write(quiz.intro)
     note = st.session_state.get(_elsewhere_key(quiz.id, track_id))
     showing_result = result is not None and result[0] == attempt
     if note is not None and note[0] == attempt and note[2] == ("result" if showing_result else "form"):

@@ -57,7 +57,7 @@ def _outcome(cert_id: str) -> None:
         return
     secret = state.cert_secret()
     if secret is None:
-        st.error(state.CERTIFICATES_OFF, icon=":material/key_off:")
+        st.error(_(state.CERTIFICATES_OFF), icon=":material/key_off:")
         return
     checked = certificates.check(db, cert_id.strip().upper(), secret, state.now())
     if checked is None:

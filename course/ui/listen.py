@@ -37,7 +37,7 @@ from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentM
 
 from course.schema import CITATION_MARK, Gradable
 from course.ui import display
-from course.ui.i18n import _, current_language
+from course.ui.i18n import _, content_language
 from course.ui.question_widgets import question_legend, statement_legend  # the words questions are drawn with
 
 SETTING = "listen"  # the display setting (course/ui/display.py DEFAULTS) that shows the controls
@@ -236,7 +236,9 @@ def data(text: str, label: str, lang: str) -> dict[str, Any]:
 
 
 def _draw(text: str, key: str, label: str) -> None:
-    _component()(key=key, data=data(text, label, current_language()))
+    # The voice reads the content's language (English staff text on a Spanish page); the
+    # buttons speak the page's.
+    _component()(key=key, data=data(text, label, content_language()))
 
 
 def _component() -> Callable[..., Any]:

@@ -65,3 +65,15 @@ def test_a_spanish_learner_hears_spanish_and_sees_the_control_in_spanish():
     assert control["listen"] == "Escuchar esta parte"
     assert control["labels"]["reading"] == "Leyendo en voz alta…"
     assert control["labels"]["unavailable"].startswith("Su navegador no tiene una voz para este idioma")
+
+
+def test_english_staff_text_on_a_spanish_page_is_read_with_an_english_voice():
+    at = choose_track(AppTest.from_file(APP, default_timeout=60).run(), "Clinic staff onboarding")
+    at = button(at, "Display settings").click().run()
+    next(t for t in at.toggle if t.label.startswith("Show Listen buttons")).set_value(True)
+    at = button(at, "Save settings").click().run()
+    at.session_state[LANG_KEY] = "es"
+    at = button(at, "Back to the course").click().run()
+    [control] = listen_controls(first_part(at))
+    assert control["voices"] == ["en-US", "en"]  # the staff track is English only
+    assert control["listen"] == "Escuchar esta parte"  # the page's own words stay Spanish

@@ -98,7 +98,7 @@ def rebuild_summary(db_url: str) -> float:
     """Build the dashboard's derived summary from the seeded events, as `python -m course
     analytics-rebuild` does after an upgrade; returns the seconds it took. (Seeding marked every
     learner; without this the first render would work all of them out, the same work.)"""
-    from course import analytics_summary
+    from course import analytics_learners, analytics_summary
     from course.loader import load_course
     from course.records import open_store
 
@@ -106,6 +106,7 @@ def rebuild_summary(db_url: str) -> float:
     store = open_store(db_url)
     t0 = time.perf_counter()
     analytics_summary.rebuild(store, course)
+    analytics_learners.rebuild(store)
     took = time.perf_counter() - t0
     store.close()
     return took

@@ -57,6 +57,7 @@ def _store() -> Store:
 
 
 Key = tuple[analytics_db.Selection, int]  # a selection and the newest event its figures count
+_PER_LEARNER = frozenset({"tracks", "funnel", "scores", "stuck", "sizes"})  # read the per-learner summary
 
 
 def _fig(kind: str, key: Key, extra: Any = None) -> Any:
@@ -70,27 +71,27 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
     db = _store()
     course = state.course()
-    if kind == "last":
-        return analytics_db.last_activity(db, selection)
+    if kind == "learners":  # one read of the per-learner summary, shared by the figures below
+        return analytics_db.learners(db, selection)
+    learners = _figure("learners", selection, newest_seq) if kind in _PER_LEARNER else None
     if kind == "tracks":
-        return analytics_db.learner_tracks(db, selection, _figure("last", selection, newest_seq))
+        return analytics_db.learner_tracks(db, selection, learners)
     if kind == "funnel":
-        return analytics_db.funnel(db, course, selection, extra, _figure("tracks", selection, newest_seq))
+        return analytics_db.funnel(db, course, selection, extra, learners)
     if kind == "scores":
-        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1])
+        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1], learners=learners)
     if kind == "items":
         return analytics_db.item_analysis(db, course, selection, extra)
     if kind == "changes":
         return analytics_db.changes(db, course, selection)
     if kind == "stuck":
-        last = _figure("last", selection, newest_seq)
-        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), last=last)
+        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), learners=learners)
     if kind == "scenario-events":  # the few events the scenario and check reports read
         return analytics_db.scenario_events(db, course, selection)
     if kind == "refresher-events":  # the refresher sets and answers the renewal report reads
         return analytics_db.refresher_events(db, course, selection)
     if kind == "sizes":
-        return analytics_db.export_sizes(db, selection, extra, course)
+        return analytics_db.export_sizes(db, selection, extra, course, learners=learners)
     raise ValueError(kind)
 
 

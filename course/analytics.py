@@ -465,20 +465,27 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
     course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
-    # One pass over the learners (in their order) gathers, per question, the item scores, the
-    # rest-of-attempt scores and the responses of the learners who answered it: the columns the
-    # statistics below read, each value worked out once (not once per question).
-    columns: dict[str, tuple[list[float], list[float], list[Any]]] = {}
+    # One pass over the learners (in their order) gathers, per question, (item score, rest of
+    # the attempt, response) of each learner who answered it: the columns the statistics below
+    # read, each worked out once per learner (not once per question), and once for learners
+    # who share one answers mapping (course.analytics_summary gives alike rows one mapping).
+    columns: dict[str, list[tuple[float, float, Any]]] = {}
+    worked: dict[int, list[tuple[str, tuple[float, float, Any]]]] = {}
     for a in answers.values():
-        scored = [(qid, _item_score(e)) for qid, e in a.items()]
-        whole = _whole_total(scored)
-        for (qid, score), e in zip(scored, a.values(), strict=True):
+        entries = worked.get(id(a))
+        if entries is None:
+            scored = [(qid, _item_score(e)) for qid, e in a.items()]
+            whole = _whole_total(scored)
+            entries = worked[id(a)] = [
+                (qid, (score, whole - score if whole is not None else _rest(scored, whole, qid, score), e.response))
+                for (qid, score), e in zip(scored, a.values(), strict=True)
+            ]
+        for qid, entry in entries:
             column = columns.get(qid)
             if column is None:
-                column = columns[qid] = ([], [], [])
-            column[0].append(score)
-            column[1].append(whole - score if whole is not None else _rest(scored, whole, qid, score))
-            column[2].append(e.response)
+                columns[qid] = [entry]
+            else:
+                column.append(entry)
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
@@ -490,8 +497,8 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
             section=question_section(course, q, scenario.section if scenario is not None else None),
             answer_key=q.answer_key(),
         )
-        item, rest, responses = columns.get(q.id, ([], [], []))
-        reason = suppression_reason(len(item))
+        taken = columns.get(q.id, [])
+        reason = suppression_reason(len(taken))
         if reason:
             out.append(
                 ItemStats(
@@ -507,6 +514,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
                 )
             )
             continue
+        item, rest, responses = zip(*taken, strict=True)  # learners in order, as gathered
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
         counts, first = q.option_counts(responses)

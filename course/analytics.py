@@ -465,27 +465,23 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
     course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
-    # One pass over the learners (in their order) gathers, per question, (item score, rest of
-    # the attempt, response) of each learner who answered it: the columns the statistics below
-    # read, each worked out once per learner (not once per question), and once for learners
-    # who share one answers mapping (course.analytics_summary gives alike rows one mapping).
-    columns: dict[str, list[tuple[float, float, Any]]] = {}
-    worked: dict[int, list[tuple[str, tuple[float, float, Any]]]] = {}
+    # Each learner's (item score, rest of the attempt, response) per question, worked out once
+    # per learner (not once per question), and once for learners who share one answers mapping
+    # (course.analytics_summary gives alike rows one mapping); then, per question, the entries
+    # of the learners who answered it, in the learners' order: the columns the statistics read.
+    worked: dict[int, dict[str, tuple[float, float, Any]]] = {}
+    per_learner = []
     for a in answers.values():
         entries = worked.get(id(a))
         if entries is None:
             scored = [(qid, _item_score(e)) for qid, e in a.items()]
             whole = _whole_total(scored)
-            entries = worked[id(a)] = [
-                (qid, (score, whole - score if whole is not None else _rest(scored, whole, qid, score), e.response))
+            entries = worked[id(a)] = {
+                qid: (score, whole - score if whole is not None else _rest(scored, whole, qid, score), e.response)
                 for (qid, score), e in zip(scored, a.values(), strict=True)
-            ]
-        for qid, entry in entries:
-            column = columns.get(qid)
-            if column is None:
-                columns[qid] = [entry]
-            else:
-                column.append(entry)
+            }
+        per_learner.append(entries)
+    columns = {qid: [w[qid] for w in per_learner if qid in w] for qid in dict.fromkeys(q.id for _, q in quiz.items())}
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
@@ -497,7 +493,7 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
             section=question_section(course, q, scenario.section if scenario is not None else None),
             answer_key=q.answer_key(),
         )
-        taken = columns.get(q.id, [])
+        taken = columns[q.id]
         reason = suppression_reason(len(taken))
         if reason:
             out.append(
@@ -514,7 +510,9 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
                 )
             )
             continue
-        item, rest, responses = zip(*taken, strict=True)  # learners in order, as gathered
+        # The three columns, learners in order as gathered (itemgetter in C: zip(*taken) took
+        # seconds at 100,000 learners, one argument per learner).
+        item, rest, responses = (list(map(operator.itemgetter(k), taken)) for k in range(3))
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
         counts, first = q.option_counts(responses)

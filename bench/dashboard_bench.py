@@ -188,7 +188,7 @@ def measure(root: Path, learners: int, repeats: int) -> dict[str, float]:
         # CPU of the whole process (every thread): what the render cost, which the load
         # average inflates far less than wall time.
         first_cpu = time.process_time() - c0
-    assert not at.exception, at.exception
+    assert not at.exception, " | ".join(f"{e.message} {' '.join(e.stack_trace[-3:])}" for e in at.exception)
     assert at.title[0].value == "Trainer dashboard", f"drew {[t.value for t in at.title]}, not the dashboard"
     known = f"**{learners}** learners active in this period; **{learners}** on the Clinic staff onboarding track."
     assert known in _texts(at), f"the dashboard does not show {known!r}"
@@ -238,7 +238,8 @@ def _baseline_tree(rev: str, tmp: Path) -> Path:
 
 def _run_measure(root: Path, db_url: str, learners: int, repeats: int) -> dict[str, Any]:
     """One measurement in its own process; a failure is returned as {"failed": its last line}."""
-    env = {**os.environ, "COURSE_DB_URL": db_url}
+    # The page's error in full, should it fail (Streamlit redacts it by default).
+    env = {**os.environ, "COURSE_DB_URL": db_url, "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", str(root), "--learners", str(learners)]
     done = subprocess.run([*cmd, "--repeats", str(repeats)], env=env, capture_output=True, text=True, cwd=root)
     if done.returncode != 0:

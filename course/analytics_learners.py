@@ -49,7 +49,7 @@ from course.records.summary import LEARNER_COLUMNS, PER_LEARNER
 from course.records.tables import events_table, learner_summary_table
 from course.schema import Course
 
-FORMAT = 1  # of the progress text: a summary built in another format is rebuilt
+FORMAT = 2  # of the progress and scores texts: a summary built in another format is rebuilt
 FINGERPRINT = f"analytics_learner/{FORMAT}"
 CHUNK = 500  # learner ids per IN list
 ev = events_table.c
@@ -64,15 +64,19 @@ class Learner:
     last: datetime  # their latest event in the selection
     events: int  # how many events of theirs the selection holds
     progress: dict[str, Any]
+    scores: str  # their quiz results, one line per quiz (`_score_lines`), read by score_distribution
 
 
 Learners = dict[str, Learner]
 
 
-def work_out(rows: Iterable[Any]) -> tuple[datetime, datetime, set[str | None], int, dict[str, Any]] | None:
+Facts = tuple[datetime, datetime, set[str | None], int, dict[str, Any], str]
+
+
+def work_out(rows: Iterable[Any]) -> Facts | None:
     """One learner's facts from their event rows (verb, activity, track, cohort, score,
     max_score, timestamp), oldest first (time, then arrival): (first time, last time, the
-    cohorts, the number of events, progress); None for no rows. Progress holds:
+    cohorts, the number of events, progress, scores); None for no rows. Progress holds:
 
     - `reg`: the track of their latest registration that names one, `fb`: the track of their
       latest event that names one (`analytics.learner_tracks` takes `reg`, else `fb`);
@@ -80,8 +84,11 @@ def work_out(rows: Iterable[Any]) -> tuple[datetime, datetime, set[str | None], 
       for completion);
     - `t`: per track, [modules with a section viewed, quizzes attempted, quizzes passed] on it
       (sorted activity ids; the funnel and completion);
-    - `f`: [quiz, fails] of every quiz failed and never passed, in the order first failed;
-    - `sc`: per quiz, [best percent, latest percent, {track: [best, latest]}] of its results.
+    - `f`: [quiz, fails] of every quiz failed and never passed, in the order first failed.
+
+    Scores are per quiz [best percent, latest percent, {track: [best, latest]}] of its results,
+    as text (`_score_lines`): kept apart from progress, which learners who got equally far
+    share, while few share their exact scores.
     """
     first = last = None
     cohorts: set[str | None] = set()
@@ -141,9 +148,15 @@ def work_out(rows: Iterable[Any]) -> tuple[datetime, datetime, set[str | None], 
         "cur": cur,
         "t": {t: [sorted(s), sorted(a), sorted(p)] for t, (s, a, p) in per_track.items()},
         "f": [[a, n] for a, n in fails.items() if a not in passed],
-        "sc": scores,
     }
-    return first, last, cohorts, count, progress
+    return first, last, cohorts, count, progress, _score_lines(scores)
+
+
+def _score_lines(scores: dict[str, list[Any]]) -> str:
+    """Scores as text: a line per quiz, each starting with a newline, then the quiz's activity
+    (JSON), a tab, its scores (JSON; JSON never holds a raw tab or newline). A figure finds
+    the one quiz it shows by its line's start, without decoding the others."""
+    return "".join(f"\n{_DUMP(activity)}\t{_DUMP(sc)}" for activity, sc in sorted(scores.items()))
 
 
 def _compute(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
@@ -152,7 +165,7 @@ def _compute(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
         facts = work_out(mine)
         if facts is None:
             continue
-        first, last, cohorts, count, progress = facts
+        first, last, cohorts, count, progress, scores = facts
         mixed = len(cohorts) > 1
         yield {
             "learner_id": learner,
@@ -162,6 +175,7 @@ def _compute(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
             "mixed": mixed,
             "events": count,
             "progress": _DUMP(progress),
+            "scores": scores,
         }
 
 
@@ -198,20 +212,20 @@ def read(store: Store, selection: Selection) -> Learners:
     if cohort is not None:  # all made in another cohort (or in none)
         none.append(sa.and_(sa.not_(t.mixed), sa.or_(t.cohort.is_(None), t.cohort != cohort)))
         inside.append(sa.not_(t.mixed))
-    query = sa.select(t.learner_id, sa.and_(sa.true(), *inside).label("inside"), t.last_at, t.events, t.progress).where(
-        sa.not_(sa.or_(sa.false(), *none))
-    )
+    query = sa.select(
+        t.learner_id, sa.and_(sa.true(), *inside).label("inside"), t.last_at, t.events, t.progress, t.scores
+    ).where(sa.not_(sa.or_(sa.false(), *none)))
     out: Learners = {}
     partial: list[str] = []
     decoded: dict[str, dict[str, Any]] = {}
-    for r in store.query_rows(query):
-        if not r.inside:
-            partial.append(r.learner_id)
+    for lid, whole, last, count, text, scores in store.query_rows(query):  # by position: cheaper per row
+        if not whole:
+            partial.append(lid)
             continue
-        progress = decoded.get(r.progress)
+        progress = decoded.get(text)
         if progress is None:
-            progress = decoded[r.progress] = json.loads(r.progress)
-        out[r.learner_id] = Learner(r.last_at, r.events, progress)
+            progress = decoded[text] = json.loads(text)
+        out[lid] = Learner(last, count, progress, scores)
     for start in range(0, len(partial), CHUNK):
         query = (
             sa.select(*LEARNER_COLUMNS)
@@ -221,7 +235,7 @@ def read(store: Store, selection: Selection) -> Learners:
         for learner, mine in groupby(store.query_rows(query), key=lambda r: r.learner_id):
             facts = work_out(mine)
             if facts is not None:  # the same text a row would hold, decoded the same way
-                out[learner] = Learner(facts[1], facts[3], json.loads(_DUMP(facts[4])))
+                out[learner] = Learner(facts[1], facts[3], json.loads(_DUMP(facts[4])), facts[5])
     return out
 
 
@@ -297,12 +311,20 @@ def score_distribution(
     if which not in ("best", "latest"):
         raise ValueError("which must be 'best' or 'latest'")
     pick = 0 if which == "best" else 1
-    activity = ids.quiz_activity(quiz_id)
+    start = f"\n{_DUMP(ids.quiz_activity(quiz_id))}\t"
+    skip = len(start)
+    decoded: dict[str, Any] = {}  # few learners share scores, but a quiz's line often repeats
     values = []
     for learner in learners.values():
-        sc = learner.progress["sc"].get(activity)
-        if sc is None:
+        text = learner.scores
+        at = text.find(start)
+        if at < 0:
             continue
+        end = text.find("\n", at + skip)
+        line = text[at + skip :] if end < 0 else text[at + skip : end]
+        sc = decoded.get(line)
+        if sc is None:
+            sc = decoded[line] = json.loads(line)
         if track is None:
             values.append(sc[pick])
         else:
@@ -332,21 +354,30 @@ def stuck_learners(
             needed[t.id] = quizzes
     titles = {ids.quiz_activity(m.quiz): m.title for m in course.modules}
     limit = timedelta(days=inactive_days)
+    # Whether the course is complete and which fails to name depend on progress alone: worked
+    # out once per distinct progress (learners who got equally far share one).
+    known: dict[int, tuple[bool, list[str]]] = {}
     out = []
     for lid, learner in learners.items():
         p = learner.progress
-        reasons = []
-        gap = now - analytics._utc(learner.last)
-        if gap >= limit:
+        facts = known.get(id(p))
+        if facts is None:
             cur = p["cur"]
             mine = p["t"].get(cur) if cur in needed else None
-            if mine is None or not needed[cur] <= set(mine[2]):
-                reasons.append(f"No activity for {gap.days} days and the course is not complete")
-        if failed_twice:
-            for activity, count in p["f"]:
-                if count >= 2:
-                    name = titles.get(activity, ids.quiz_of(activity) or activity)
-                    reasons.append(f"Failed the quiz for “{name}” {count} times without passing")
-        if reasons:
-            out.append(Stuck(lid, "; ".join(reasons), learner.last))
+            fails = []
+            if failed_twice:
+                for activity, count in p["f"]:
+                    if count >= 2:
+                        name = titles.get(activity, ids.quiz_of(activity) or activity)
+                        fails.append(f"Failed the quiz for “{name}” {count} times without passing")
+            facts = known[id(p)] = (mine is not None and needed[cur] <= set(mine[2]), fails)
+        complete, fails = facts
+        gap = now - analytics._utc(learner.last)
+        if gap >= limit and not complete:
+            reasons = [f"No activity for {gap.days} days and the course is not complete", *fails]
+        elif fails:
+            reasons = fails
+        else:
+            continue
+        out.append(Stuck(lid, "; ".join(reasons), learner.last))
     return sorted(out, key=lambda s: (s.last_activity, s.learner_id))

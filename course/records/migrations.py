@@ -301,6 +301,7 @@ def m012_analytics_learners(conn: Connection) -> None:
         sa.Column("mixed", sa.Boolean, nullable=False),
         sa.Column("events", sa.Integer, nullable=False),
         sa.Column("progress", sa.Text, nullable=False),
+        sa.Column("scores", sa.Text, nullable=False),
     )
     sa.Table(
         "analytics_learner_pending",

@@ -280,6 +280,7 @@ learner_summary_table = sa.Table(
     sa.Column("mixed", sa.Boolean, nullable=False),  # made in more than one cohort: cohort unused
     sa.Column("events", sa.Integer, nullable=False),  # how many events they have
     sa.Column("progress", sa.Text, nullable=False),  # JSON: course.analytics_learners
+    sa.Column("scores", sa.Text, nullable=False),  # quiz results, a line per quiz: ditto
 )
 
 # Learners with any event stored since their row was last worked out (as analytics_pending,

@@ -333,7 +333,15 @@ def refresher_events(store: Store, course: Course, selection: Selection) -> list
         ev.context.contains(json.dumps(REFRESHER), autoescape=True),
     )
     done = sa.and_(ev.activity == ids.refresher_activity(), ev.verb == COMPLETED)
-    found = _events_where(store, selection, sa.or_(done, answers) if questions else done)
+    # Two reads, not one with OR: PostgreSQL's planner scanned all 4.6 million events for the
+    # OR at 100,000 learners (EXPLAIN: Parallel Seq Scan, 1.2 s), each half alone is an index
+    # look-up. The halves are disjoint (completed and answered): UNION ALL, in time order.
+    halves = [sa.select(events_table).where(selection.where(events_table, done))]
+    if questions:
+        halves.append(sa.select(events_table).where(selection.where(events_table, answers)))
+    both = sa.union_all(*halves).subquery()
+    query = sa.select(both).order_by(both.c.timestamp, both.c.seq)
+    found = [_row_event(r) for r in store.query_rows(query)]
     # The text search above may also match a context that only mentions the word: keep exactly
     # the events the pure functions would count.
     return [e for e in found if e.verb == COMPLETED or REFRESHER in (e.context or {})]

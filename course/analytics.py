@@ -30,11 +30,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from typing import Any, Literal, TypeVar
 
 from course.events import (
@@ -417,11 +419,16 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if n != len(ys) or n < 3:
         return None
     mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
+    # The textbook sums, term by term in order (sum((x - mx) ** 2 for x in xs), ...), with the
+    # loops run by map() in C: the same float operations in the same order, so the same bits
+    # (tests/unit/test_analytics.py compares with the generator form), at a third of the cost.
+    dx = list(map(operator.sub, xs, repeat(mx, n)))
+    dy = list(map(operator.sub, ys, repeat(my, n)))
+    sxx = sum(map(pow, dx, repeat(2, n)))
+    syy = sum(map(pow, dy, repeat(2, n)))
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxy = sum(map(operator.mul, dx, dy))
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -462,10 +469,23 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
     an answer needs `score`, `max_score`, `success` and `response` (an Event or a row).
     course.analytics_db gathers the answers in the database and shares this arithmetic."""
     quiz: Quiz = course.quizzes[quiz_id]
-    # Each learner's item scores, in answer order, worked out once (not once per question).
-    scored = {lid: [(qid, _item_score(e)) for qid, e in a.items()] for lid, a in answers.items()}
-    score_of = {lid: dict(s) for lid, s in scored.items()}
-    whole = {lid: _whole_total(s) for lid, s in scored.items()}
+    # Each learner's (item score, rest of the attempt, response) per question, worked out once
+    # per learner (not once per question), and once for learners who share one answers mapping
+    # (course.analytics_summary gives alike rows one mapping); then, per question, the entries
+    # of the learners who answered it, in the learners' order: the columns the statistics read.
+    worked: dict[int, dict[str, tuple[float, float, Any]]] = {}
+    per_learner = []
+    for a in answers.values():
+        entries = worked.get(id(a))
+        if entries is None:
+            scored = [(qid, _item_score(e)) for qid, e in a.items()]
+            whole = _whole_total(scored)
+            entries = worked[id(a)] = {
+                qid: (score, whole - score if whole is not None else _rest(scored, whole, qid, score), e.response)
+                for (qid, score), e in zip(scored, a.values(), strict=True)
+            }
+        per_learner.append(entries)
+    columns = {qid: [w[qid] for w in per_learner if qid in w] for qid in dict.fromkeys(q.id for _, q in quiz.items())}
     out = []
     for scenario, q in quiz.items():
         sc_id = scenario.id if isinstance(scenario, Scenario) else None
@@ -477,8 +497,8 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
             section=question_section(course, q, scenario.section if scenario is not None else None),
             answer_key=q.answer_key(),
         )
-        takers = [lid for lid, a in answers.items() if q.id in a]
-        reason = suppression_reason(len(takers))
+        taken = columns[q.id]
+        reason = suppression_reason(len(taken))
         if reason:
             out.append(
                 ItemStats(
@@ -494,21 +514,22 @@ def item_stats(course: Course, quiz_id: str, answers: Mapping[str, Mapping[str, 
                 )
             )
             continue
-        item = [score_of[lid][q.id] for lid in takers]
-        rest = [_rest(scored[lid], whole[lid], q.id, score) for lid, score in zip(takers, item, strict=True)]
+        # The three columns, learners in order as gathered (itemgetter in C: zip(*taken) took
+        # seconds at 100,000 learners, one argument per learner).
+        item, rest, responses = (list(map(operator.itemgetter(k), taken)) for k in range(3))
         facility = sum(item) / len(item)
         disc = pearson(item, rest)
-        counts, first = q.option_counts([answers[lid][q.id].response for lid in takers])
+        counts, first = q.option_counts(responses)
         out.append(
             ItemStats(
                 **common,
-                n=len(takers),
+                n=len(item),
                 facility=facility,
                 discrimination=disc,
                 option_counts=counts,
                 first_position=first,
                 flags=_flags(facility, disc),
-                uncertain=len(takers) < UNCERTAIN_N,
+                uncertain=len(item) < UNCERTAIN_N,
             )
         )
     return out

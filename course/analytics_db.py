@@ -21,18 +21,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from course import analytics, analytics_summary
+from course import analytics, analytics_learners, analytics_summary
 from course import events as ids  # activity ids are made and read only there
-from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck, suppression_reason
-from course.events import ANSWERED, COMPLETED, EXPERIENCED, FAILED, PASSED, REFRESHER, REGISTERED, Event
+from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck
+from course.events import ANSWERED, COMPLETED, FAILED, PASSED, REFRESHER, Event
 from course.records import Store
 from course.records.event_store import _load
 from course.records.event_store import event_from_row as _row_event
@@ -83,125 +82,44 @@ def newest(store: Store) -> Newest:
     return Newest(rows[0].seq, rows[0].timestamp) if rows else Newest(0, None)
 
 
-# --------------------------------------------------------------------------- learners and tracks
+# --------------------------------------------------------------------------- per-learner figures
+# From the derived per-learner summary (course.analytics_learners): one row per learner
+# instead of every event. `learners` (one `learners(...)` read) saves a read when a caller
+# asks for several figures of one selection, as the dashboard does.
 
 
-def _latest(selection: Selection, *conds: Any, track_needed: bool = True) -> sa.Subquery:
-    """Each learner's latest event (by time, then arrival) among those matching `conds`."""
-    rank = (
-        sa.func.row_number()
-        .over(partition_by=ev.learner_id, order_by=(ev.timestamp.desc(), ev.seq.desc()))
-        .label("rank")
-    )
-    if track_needed:  # `learner_tracks` skips events with no track ("" is none too)
-        conds = (*conds, ev.track.is_not(None), ev.track != "")
-    inner = sa.select(ev.learner_id, ev.track, rank).where(selection.where(events_table, *conds)).subquery()
-    return sa.select(inner.c.learner_id, inner.c.track).where(inner.c.rank == 1).subquery()
+def learners(store: Store, selection: Selection) -> analytics_learners.Learners:
+    """Every learner with events in the selection -> their facts there (one summary read)."""
+    return analytics_learners.read(store, selection)
 
 
-def _registered(selection: Selection) -> sa.Select:
-    return sa.select(ev.learner_id).where(
-        selection.where(events_table, ev.verb == REGISTERED, ev.track.is_not(None), ev.track != "")
-    )
-
-
-def _track_of_learner(selection: Selection) -> tuple[sa.Subquery, sa.Subquery]:
-    """Two (learner_id, track) subqueries whose union is `analytics.learner_tracks` for the
-    learners with a track: the latest registration, else the latest event with a track."""
-    registered = _latest(selection, ev.verb == REGISTERED)
-    fallback = _latest(selection, ev.learner_id.not_in(_registered(selection)))
-    return registered, fallback
-
-
-def last_activity(store: Store, selection: Selection) -> dict[str, datetime]:
+def last_activity(
+    store: Store, selection: Selection, learners: analytics_learners.Learners | None = None
+) -> dict[str, datetime]:
     """Each learner in the selection -> the time of their latest event."""
-    query = sa.select(ev.learner_id, sa.func.max(ev.timestamp).label("last")).where(selection.where())
-    return {r.learner_id: r.last for r in store.query_rows(query.group_by(ev.learner_id))}
+    return analytics_learners.last_activity(analytics_learners.read(store, selection) if learners is None else learners)
 
 
-def learner_tracks(store: Store, selection: Selection, learners: Any = None) -> dict[str, str | None]:
-    """As `analytics.learner_tracks` on the selection's events. `learners` (the keys of
-    `last_activity`) saves a query when the caller has them already."""
-    if learners is None:
-        learners = last_activity(store, selection)
-    out: dict[str, str | None] = dict.fromkeys(learners)
-    registered = _latest(selection, ev.verb == REGISTERED)
-    for r in store.query_rows(sa.select(registered.c.learner_id, registered.c.track)):
-        out[r.learner_id] = r.track
-    # Learners with no registration in the selection (a date filter can leave it out): the
-    # track of their latest event that has one. Usually few, so only theirs are read.
-    unregistered = [lid for lid, t in out.items() if t is None]
-    for start in range(0, len(unregistered), CHUNK):
-        fallback = _latest(selection, ev.learner_id.in_(unregistered[start : start + CHUNK]))
-        for r in store.query_rows(sa.select(fallback.c.learner_id, fallback.c.track)):
-            out[r.learner_id] = r.track
-    return out
-
-
-# --------------------------------------------------------------------------- funnel
+def learner_tracks(
+    store: Store, selection: Selection, learners: analytics_learners.Learners | None = None
+) -> dict[str, str | None]:
+    """As `analytics.learner_tracks` on the selection's events."""
+    return analytics_learners.learner_tracks(
+        analytics_learners.read(store, selection) if learners is None else learners
+    )
 
 
 def funnel(
-    store: Store, course: Course, selection: Selection, track: str, tracks: dict[str, str | None] | None = None
+    store: Store,
+    course: Course,
+    selection: Selection,
+    track: str,
+    learners: analytics_learners.Learners | None = None,
 ) -> list[FunnelStep]:
-    """As `analytics.funnel`: distinct learners per module counted by the database."""
-    tracks = learner_tracks(store, selection) if tracks is None else tracks
-    population = sum(1 for t in tracks.values() if t == track)
-    reason = suppression_reason(population)
-    modules = course.track_modules(track)
-    if reason:
-        return [FunnelStep(m.id, m.title, None, None, None, None, reason) for m in modules]
-    in_population: sa.ColumnElement[bool]
-    if population == len(tracks):
-        in_population = sa.true()  # everyone in the selection is on this track: nothing to filter
-    else:
-        registered, fallback = _track_of_learner(selection)
-        in_population = ev.learner_id.in_(
-            sa.union(
-                sa.select(registered.c.learner_id).where(registered.c.track == track),
-                sa.select(fallback.c.learner_id).where(fallback.c.track == track),
-            )
-        )
-    counts: dict[str, tuple[int, int, int]] = {}
-    # Modules sharing a quiz would need one row each: counted one module per query then.
-    quizzes = [ids.quiz_activity(m.quiz) for m in modules]
-    groups = [modules] if len(set(quizzes)) == len(quizzes) else [[m] for m in modules]
-    for group in groups:
-        is_attempt = sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity.in_([ids.quiz_activity(m.quiz) for m in group]))
-        whens = []
-        for m in group:
-            prefix = ids.activity_prefix(ids.SECTION, m.id)
-            whens.append((sa.and_(ev.verb == EXPERIENCED, sa.func.substr(ev.activity, 1, len(prefix)) == prefix), m.id))
-            whens.append((sa.and_(ev.verb.in_(ATTEMPT_VERBS), ev.activity == ids.quiz_activity(m.quiz)), m.id))
-        module_key = sa.case(*whens, else_=None).label("module_id")
-        inner = (
-            sa.select(ev.learner_id, ev.verb, module_key, is_attempt.label("attempt"))
-            .where(
-                selection.where(
-                    events_table,
-                    ev.track == track,
-                    ev.verb.in_((EXPERIENCED, *ATTEMPT_VERBS)),
-                    in_population,
-                )
-            )
-            .subquery()
-        )
-        query = (
-            sa.select(
-                inner.c.module_id,
-                sa.func.count(sa.distinct(inner.c.learner_id)).label("started"),
-                sa.func.count(sa.distinct(sa.case((inner.c.attempt, inner.c.learner_id)))).label("attempted"),
-                sa.func.count(sa.distinct(sa.case((inner.c.verb == PASSED, inner.c.learner_id)))).label("passed"),
-            )
-            .where(inner.c.module_id.is_not(None))
-            .group_by(inner.c.module_id)
-        )
-        for r in store.query_rows(query):
-            counts[r.module_id] = (r.started, r.attempted, r.passed)
-    return [FunnelStep(m.id, m.title, population, *counts.get(m.id, (0, 0, 0))) for m in modules]
-
-
-# --------------------------------------------------------------------------- quiz scores
+    """As `analytics.funnel`, counted over the learners' summary rows."""
+    return analytics_learners.funnel(
+        course, analytics_learners.read(store, selection) if learners is None else learners, track
+    )
 
 
 def score_distribution(
@@ -210,31 +128,15 @@ def score_distribution(
     quiz_id: str,
     which: Literal["best", "latest"] = "best",
     track: str | None = None,
+    learners: analytics_learners.Learners | None = None,
 ) -> Distribution:
-    """As `analytics.score_distribution`: only this quiz's attempts (on `track` when given) are read."""
+    """As `analytics.score_distribution`: each learner's best or latest percent (on `track`
+    when given), from the learners' summary rows."""
     if which not in ("best", "latest"):
         raise ValueError("which must be 'best' or 'latest'")
-    on_track = () if track is None else (ev.track == track,)
-    query = (
-        sa.select(ev.learner_id, ev.score, ev.max_score)
-        .where(
-            selection.where(
-                events_table, ev.verb.in_(ATTEMPT_VERBS), ev.activity == ids.quiz_activity(quiz_id), *on_track
-            )
-        )
-        .order_by(ev.timestamp, ev.seq)
+    return analytics_learners.score_distribution(
+        analytics_learners.read(store, selection) if learners is None else learners, quiz_id, which, track
     )
-    per_learner: dict[str, list[float]] = defaultdict(list)
-    for r in store.query_rows(query):
-        per_learner[r.learner_id].append(analytics._percent(r))
-    reason = suppression_reason(len(per_learner))
-    if reason:
-        return Distribution(quiz_id, which, (), reason)
-    pick = max if which == "best" else (lambda p: p[-1])
-    return Distribution(quiz_id, which, tuple(sorted(pick(p) for p in per_learner.values())))
-
-
-# --------------------------------------------------------------------------- stuck learners
 
 
 def stuck_learners(
@@ -244,63 +146,17 @@ def stuck_learners(
     now: datetime,
     inactive_days: int = 14,
     failed_twice: bool = True,
-    last: dict[str, datetime] | None = None,
+    learners: analytics_learners.Learners | None = None,
 ) -> list[Stuck]:
-    """As `analytics.stuck_learners` over the selection, without loading any learner's history:
-    completion is "passed every module quiz of the current track on that track", counted by
-    the database; repeated fails are the failed attempts of quizzes never passed."""
-    now = analytics._utc(now)
-    last = last_activity(store, selection) if last is None else last
-    idle = {lid for lid, t in last.items() if now - analytics._utc(t) >= timedelta(days=inactive_days)}
-    complete: set[str] = set()
-    if idle:
-        # progress.current_track: the latest registration, whatever its track (None too).
-        current = _latest(selection, ev.verb == REGISTERED, track_needed=False)
-        track_of = {r.learner_id: r.track for r in store.query_rows(sa.select(current.c.learner_id, current.c.track))}
-        for t in course.settings.tracks:
-            try:
-                needed = {ids.quiz_activity(m.quiz) for m in course.track_modules(t.id)}
-            except KeyError:
-                continue
-            if not needed:
-                continue
-            query = (
-                sa.select(ev.learner_id)
-                .where(selection.where(events_table, ev.verb == PASSED, ev.track == t.id, ev.activity.in_(needed)))
-                .group_by(ev.learner_id)
-                .having(sa.func.count(sa.distinct(ev.activity)) == len(needed))
-            )
-            complete |= {r.learner_id for r in store.query_rows(query) if track_of.get(r.learner_id) == t.id}
-    fails: dict[str, dict[str, int]] = defaultdict(dict)
-    if failed_twice:
-        passed = events_table.alias("passed")
-        never_passed = ~sa.exists().where(
-            selection.where(
-                passed, passed.c.verb == PASSED, passed.c.learner_id == ev.learner_id, passed.c.activity == ev.activity
-            )
-        )
-        query = (
-            sa.select(ev.learner_id, ev.activity)
-            .where(selection.where(events_table, ev.verb == FAILED, never_passed))
-            .order_by(ev.timestamp, ev.seq)
-        )
-        for r in store.query_rows(query):
-            mine = fails[r.learner_id]
-            mine[r.activity] = mine.get(r.activity, 0) + 1
-    titles = {ids.quiz_activity(m.quiz): m.title for m in course.modules}
-    out = []
-    for learner, at in last.items():
-        reasons = []
-        gap = now - analytics._utc(at)
-        if learner in idle and learner not in complete:
-            reasons.append(f"No activity for {gap.days} days and the course is not complete")
-        for activity, count in fails.get(learner, {}).items():
-            if count >= 2:
-                name = titles.get(activity, ids.quiz_of(activity) or activity)
-                reasons.append(f"Failed the quiz for “{name}” {count} times without passing")
-        if reasons:
-            out.append(Stuck(learner, "; ".join(reasons), at))
-    return sorted(out, key=lambda s: (s.last_activity, s.learner_id))
+    """As `analytics.stuck_learners` over the selection, without loading any learner's
+    history: completion and repeated fails are read from the learners' summary rows."""
+    return analytics_learners.stuck_learners(
+        course,
+        analytics_learners.read(store, selection) if learners is None else learners,
+        now,
+        inactive_days,
+        failed_twice,
+    )
 
 
 # --------------------------------------------------------------------------- item analysis
@@ -424,6 +280,11 @@ def changes(store: Store, course: Course, selection: Selection) -> tuple[Change,
     return analytics.knowledge_gain(course, events), analytics.attitude_change(course, events)
 
 
+def changes_by_language(store: Store, course: Course, selection: Selection) -> list[analytics.LanguageResults]:
+    """As `analytics.results_by_language`, from the check-in events only."""
+    return analytics.results_by_language(course, _check_in_events(store, course, selection))
+
+
 # --------------------------------------------------------------------------- scenarios, checks, refreshers
 
 
@@ -477,7 +338,15 @@ def refresher_events(store: Store, course: Course, selection: Selection) -> list
         ev.context.contains(json.dumps(REFRESHER), autoescape=True),
     )
     done = sa.and_(ev.activity == ids.refresher_activity(), ev.verb == COMPLETED)
-    found = _events_where(store, selection, sa.or_(done, answers) if questions else done)
+    # Two reads, not one with OR: PostgreSQL's planner scanned all 4.6 million events for the
+    # OR at 100,000 learners (EXPLAIN: Parallel Seq Scan, 1.2 s), each half alone is an index
+    # look-up. The halves are disjoint (completed and answered): UNION ALL, in time order.
+    halves = [sa.select(events_table).where(selection.where(events_table, done))]
+    if questions:
+        halves.append(sa.select(events_table).where(selection.where(events_table, answers)))
+    both = sa.union_all(*halves).subquery()
+    query = sa.select(both).order_by(both.c.timestamp, both.c.seq)
+    found = [_row_event(r) for r in store.query_rows(query)]
     # The text search above may also match a context that only mentions the word: keep exactly
     # the events the pure functions would count.
     return [e for e in found if e.verb == COMPLETED or REFRESHER in (e.context or {})]
@@ -503,9 +372,10 @@ EVENT_COLUMNS = [
 ]
 
 
-def event_count(store: Store, selection: Selection) -> int:
-    """How many events an export of the selection holds."""
-    return store.query_rows(sa.select(sa.func.count()).select_from(events_table).where(selection.where()))[0][0]
+def event_count(store: Store, selection: Selection, learners: analytics_learners.Learners | None = None) -> int:
+    """How many events an export of the selection holds (summed over the learners' summary
+    rows: a count over millions of events took seconds)."""
+    return analytics_learners.event_count(analytics_learners.read(store, selection) if learners is None else learners)
 
 
 def _stream(store: Store, selection: Selection) -> Iterator[Any]:
@@ -575,11 +445,16 @@ class ExportSizes:
 
 
 def export_sizes(
-    store: Store, selection: Selection, base: str, course: Course | None = None, sample: int = 100
+    store: Store,
+    selection: Selection,
+    base: str,
+    course: Course | None = None,
+    sample: int = 100,
+    learners: analytics_learners.Learners | None = None,
 ) -> ExportSizes:
-    """The event count (one COUNT) and each export's size, estimated from the first `sample`
-    events written the way the export writes them."""
-    total = event_count(store, selection)
+    """The event count (from the learners' summary rows) and each export's size, estimated
+    from the first `sample` events written the way the export writes them."""
+    total = event_count(store, selection, learners)
     # The sample in arrival order (the primary key): in time order it meant sorting the whole
     # selection for 100 rows, and any rows of it estimate the size as well.
     query = sa.select(events_table).where(selection.where()).order_by(ev.seq).limit(sample)

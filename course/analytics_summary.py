@@ -244,7 +244,15 @@ def first_attempt_answers(
     partial = [r.learner_id for r in rows if not r.inside]
     decoded: dict[str, Any] = {}
     if not partial:  # the usual case: every row as it is, in the order of the first answer
-        return {r.learner_id: _answers(r.answers, decoded) for r in rows}
+        # Learners who answered alike share one text, and then one (read-only) decoded row.
+        same: dict[str, dict[str, Answer]] = {}
+        out: dict[str, dict[str, Answer]] = {}
+        for r in rows:
+            answers = same.get(r.answers)
+            if answers is None:
+                answers = same[r.answers] = _answers(r.answers, decoded)
+            out[r.learner_id] = answers
+        return out
     # Some learners have only part of their answers in the selection: the rows held whole
     # and those learners worked out again are put in order of their first answer counted.
     keys = sa.select(t.learner_id, t.first_at, t.first_seq).where(t.quiz_id == quiz_id)

@@ -252,23 +252,27 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _analytics_rebuild(args: argparse.Namespace) -> int:
-    """Rebuild the trainer dashboard's derived item-analysis summary from the events."""
+    """Rebuild the trainer dashboard's derived summaries (item analysis, per learner) from the events."""
     import time
 
-    from course import analytics_summary
+    from course import analytics_learners, analytics_summary
     from course.records import StoreMisconfigured, StoreUnavailable, open_store
 
     try:
         store = open_store(args.db)
         started = time.perf_counter()
         rows = analytics_summary.rebuild(store, load_course(args.root or default_root()))
+        learners = analytics_learners.rebuild(store)
     except StoreMisconfigured as exc:
         print(f"error: the database URL cannot be used: {exc}", file=sys.stderr)
         return 2
     except StoreUnavailable as exc:
         print(f"error: the course database cannot be reached: {exc}", file=sys.stderr)
         return 1
-    print(f"rebuilt the dashboard summary: {rows} learner-and-quiz rows in {time.perf_counter() - started:.1f} s")
+    print(
+        f"rebuilt the dashboard summary: {rows} learner-and-quiz rows and {learners} learner rows "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -344,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--force", action="store_true", help="replace a store that holds records")
     a = sub.add_parser(
         "analytics-rebuild",
-        help="work the trainer dashboard's item-analysis summary out again from the events (docs/analytics.md)",
+        help="work the trainer dashboard's summaries out again from the events (docs/analytics.md)",
     )
     a.add_argument("--db", default=None, help="database URL (default: COURSE_DB_URL or the SQLite file)")
     a.add_argument("--root", type=Path, default=None, help="course folder (default: this repository)")

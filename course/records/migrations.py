@@ -1,4 +1,4 @@
-"""The ordered schema migrations, m001..m011, each a frozen copy of the schema change it made when
+"""The ordered schema migrations, m001..m012, each a frozen copy of the schema change it made when
 it was released: later changes are new migrations, never edits here. `Store.migrate` runs them.
 """
 
@@ -286,6 +286,32 @@ def m011_analytics_summary(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m012_analytics_learners(conn: Connection) -> None:
+    """The dashboard's derived per-learner summary (course/analytics_learners.py). Created
+    empty, like m011: the dashboard's first read (or `python -m course analytics-rebuild`)
+    builds it from the events."""
+    meta = sa.MetaData()
+    sa.Table(
+        "analytics_learner",
+        meta,
+        sa.Column("learner_id", sa.String(128), primary_key=True),
+        sa.Column("first_at", UTCDateTime, nullable=False),
+        sa.Column("last_at", UTCDateTime, nullable=False),
+        sa.Column("cohort", sa.String(64)),
+        sa.Column("mixed", sa.Boolean, nullable=False),
+        sa.Column("events", sa.Integer, nullable=False),
+        sa.Column("progress", sa.Text, nullable=False),
+        sa.Column("scores", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "analytics_learner_pending",
+        meta,
+        sa.Column("learner_id", sa.String(128), primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 Migration = Callable[[Connection], None]
 # Ordered; a version is never reused or renumbered once released.
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
@@ -300,6 +326,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (9, m009_lrs_outbox),
     (10, m010_analytics_indexes),
     (11, m011_analytics_summary),
+    (12, m012_analytics_learners),
 )
 
 # Any constant will do: it only has to be the same in every process migrating this database.

@@ -263,3 +263,31 @@ summary_state_table = sa.Table(
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("built_at", UTCDateTime, nullable=False),
 )
+
+# The dashboard's per-learner summary (m012, course/analytics_learners.py): derived data,
+# rebuildable from the events at any time. One row per learner: what the funnel, the learners'
+# tracks, last activity, stuck learners, quiz scores and the export's event count read of them
+# (`progress`, JSON without times or ids, so learners who got as far decode as one text), the
+# time of their first and last event and the cohort their events were made in, so a selection
+# uses the row as it is when it covers all of the learner's events.
+learner_summary_table = sa.Table(
+    "analytics_learner",
+    metadata,
+    sa.Column("learner_id", sa.String(128), primary_key=True),
+    sa.Column("first_at", UTCDateTime, nullable=False),  # their first event
+    sa.Column("last_at", UTCDateTime, nullable=False),  # their last event: last activity
+    sa.Column("cohort", sa.String(64)),  # the cohort all of their events were made in
+    sa.Column("mixed", sa.Boolean, nullable=False),  # made in more than one cohort: cohort unused
+    sa.Column("events", sa.Integer, nullable=False),  # how many events they have
+    sa.Column("progress", sa.Text, nullable=False),  # JSON: course.analytics_learners
+    sa.Column("scores", sa.Text, nullable=False),  # quiz results, a line per quiz: ditto
+)
+
+# Learners with any event stored since their row was last worked out (as analytics_pending,
+# for every event rather than answers only).
+learner_pending_table = sa.Table(
+    "analytics_learner_pending",
+    metadata,
+    sa.Column("learner_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)

@@ -465,3 +465,48 @@ def test_signing_out_revokes_the_sign_in_a_copied_cookie_carries(trainer_env, is
     later = AppTest.from_function(_browser_harness, default_timeout=60).run()
     assert "Signed in as a trainer" not in texts(later)
     assert later.title[0].value == "Trainer sign-in"
+
+
+def test_knowledge_change_is_split_by_language_with_a_small_language_hidden(real_course, isolated_store):
+    code, _, pre, post = seed(real_course, isolated_store)
+    store = open_store(isolated_store)
+    s = real_course.settings
+    t = NOW - timedelta(days=1)
+    for i in range(4):  # four learners who took the check-ins in Spanish: too few to show
+        learner, _ = store.create_learner(learner_id=f"es-learner-{i}")
+        store.join_cohort(learner, code)
+        base = {"learner_id": learner, "cohort": code, "track": "public"}
+        store.append_many(
+            [
+                Event(verb=REGISTERED, activity=course_activity(), timestamp=t, **base),
+                Event(
+                    verb=COMPLETED,
+                    activity=knowledge_test_activity(s.pre_test),
+                    score=4.0,
+                    max_score=10.0,
+                    context={"test": s.pre_test, "language": "es"},
+                    timestamp=t,
+                    **base,
+                ),
+                Event(
+                    verb=COMPLETED,
+                    activity=knowledge_test_activity(s.post_test),
+                    score=8.0,
+                    max_score=10.0,
+                    context={"test": s.post_test, "language": "es"},
+                    timestamp=t + timedelta(hours=1),
+                    **base,
+                ),
+            ]
+        )
+    at = dashboard(isolated_store)
+    at.selectbox(key="dash-cohort").set_value(f"Seeded cohort ({code})").run()
+    assert "By language" in [s.value for s in at.subheader]
+    split = next(t.value for t in at.table if "Language" in t.value.columns)
+    knowledge = split[split["Measure"] == "Knowledge check"].set_index("Language")
+    assert str(knowledge.loc["English", "Learners"]) == "6"
+    assert float(knowledge.loc["English", "Change"]) == pytest.approx(
+        sum(b - a for a, b in zip(pre, post, strict=True)) / 6, abs=0.05
+    )
+    assert str(knowledge.loc["Español", "Learners"]).startswith("Hidden")
+    assert knowledge.loc["Español", "Change"] is None or str(knowledge.loc["Español", "Change"]) in ("None", "nan")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -662,3 +663,33 @@ def test_a_learner_on_a_track_the_course_no_longer_has_counts_as_not_complete(co
     events = [ev("old", 0, REGISTERED, course_activity(), track="retired-track")]
     (stuck,) = a.stuck_learners(course, events, T0 + timedelta(days=20))
     assert stuck.learner_id == "old" and stuck.reason.startswith("No activity for 20 days")
+
+
+def _textbook_pearson(xs, ys):
+    """Pearson's r as analytics.pearson computed it before issue 26's last round: the sums as
+    generator expressions, term by term in order."""
+    n = len(xs)
+    if n != len(ys) or n < 3:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    return sxy / math.sqrt(sxx * syy)
+
+
+def test_pearson_gives_the_same_bits_as_the_textbook_sums():
+    # The discrimination index must not move by one bit when its loops change: item scores of
+    # 0 and 1 against whole-number rests, fractions, constants, too few pairs.
+    rng = random.Random(26)
+    cases = [([1.0, 1.0, 1.0], [2.0, 1.0, 0.0]), ([1.0, 0.0], [1.0, 2.0])]
+    for n in (3, 7, 50, 2000):
+        xs = [float(rng.random() < 0.6) for _ in range(n)]
+        cases.append((xs, [float(rng.randint(0, 12)) for _ in range(n)]))
+        cases.append(([rng.random() for _ in range(n)], [rng.random() * 9 - 3 for _ in range(n)]))
+        cases.append(([rng.choice((0.0, 1 / 3, 2 / 3, 1.0)) for _ in range(n)], [rng.random() for _ in range(n)]))
+    for xs, ys in cases:
+        got, want = a.pearson(xs, ys), _textbook_pearson(xs, ys)
+        assert (got is None and want is None) or (got is not None and want is not None and got.hex() == want.hex())

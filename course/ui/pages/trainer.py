@@ -14,6 +14,7 @@ import streamlit as st
 
 from course import analytics, analytics_db, charts, dates
 from course.analytics import MIN_GROUP
+from course.i18n import LANGUAGES
 from course.records import MAX_COHORT_NAME, Store, StoreUnavailable
 from course.schema import Course
 from course.typed import clean_name, name_problem
@@ -57,6 +58,7 @@ def _store() -> Store:
 
 
 Key = tuple[analytics_db.Selection, int]  # a selection and the newest event its figures count
+_PER_LEARNER = frozenset({"tracks", "funnel", "scores", "stuck", "sizes"})  # read the per-learner summary
 
 
 def _fig(kind: str, key: Key, extra: Any = None) -> Any:
@@ -70,27 +72,29 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     shared by every trainer looking at the same selection (`newest_seq` is in the key)."""
     db = _store()
     course = state.english_course()
-    if kind == "last":
-        return analytics_db.last_activity(db, selection)
+    if kind == "learners":  # one read of the per-learner summary, shared by the figures below
+        return analytics_db.learners(db, selection)
+    learners = _figure("learners", selection, newest_seq) if kind in _PER_LEARNER else None
     if kind == "tracks":
-        return analytics_db.learner_tracks(db, selection, _figure("last", selection, newest_seq))
+        return analytics_db.learner_tracks(db, selection, learners)
     if kind == "funnel":
-        return analytics_db.funnel(db, course, selection, extra, _figure("tracks", selection, newest_seq))
+        return analytics_db.funnel(db, course, selection, extra, learners)
     if kind == "scores":
-        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1])
+        return analytics_db.score_distribution(db, selection, extra[0], track=extra[1], learners=learners)
     if kind == "items":
         return analytics_db.item_analysis(db, course, selection, extra)
     if kind == "changes":
         return analytics_db.changes(db, course, selection)
+    if kind == "by-language":
+        return analytics_db.changes_by_language(db, course, selection)
     if kind == "stuck":
-        last = _figure("last", selection, newest_seq)
-        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), last=last)
+        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), learners=learners)
     if kind == "scenario-events":  # the few events the scenario and check reports read
         return analytics_db.scenario_events(db, course, selection)
     if kind == "refresher-events":  # the refresher sets and answers the renewal report reads
         return analytics_db.refresher_events(db, course, selection)
     if kind == "sizes":
-        return analytics_db.export_sizes(db, selection, extra, course)
+        return analytics_db.export_sizes(db, selection, extra, course, learners=learners)
     raise ValueError(kind)
 
 
@@ -382,7 +386,24 @@ def _changes(key: Key) -> dict[str, analytics.Change]:
             "attitude change",
         )
         st.caption("The attitude survey is the course's own feedback measure, not a validated scale.")
+    _by_language(key)
     return {"Knowledge check": knowledge, **attitudes}
+
+
+def _by_language(key: Key) -> None:
+    """The same change for each language learners took the check-ins in, when there is more
+    than one: each language's figures hidden on their own under 5 learners (docs/analytics.md)."""
+    groups: list[analytics.LanguageResults] = _fig("by-language", key)
+    if len(groups) < 2:
+        return
+    st.subheader("By language", anchor="changes-by-language")
+    st.write("The same change among the learners who took the check-ins in each language.")
+    tables = []
+    for group in groups:
+        table = charts.change_table({"Knowledge check": group.knowledge, **group.attitude})
+        table.insert(0, "Language", LANGUAGES.get(group.language, group.language))
+        tables.append(table)
+    st.table(pd.concat(tables, ignore_index=True), hide_index=True)
 
 
 def _exports(

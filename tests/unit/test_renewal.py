@@ -19,8 +19,8 @@ SECRET = b"unit-test-secret-0123456789abcdef"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+def store(sqlite_url) -> Store:
+    s = open_store(sqlite_url)
     yield s
     s.close()
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.loader import load_course
 from course.schema import Course
+from tests.cli_run import shipped_course
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def run_in_own_loop(coro_factory):
 
 @pytest.fixture(scope="session")
 def real_course() -> Course:
-    return load_course(ROOT)
+    return shipped_course()  # one load per session, shared with tests/cli_run.py
 
 
 @pytest.fixture(scope="session")

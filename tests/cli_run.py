@@ -26,7 +26,7 @@ def shipped_course() -> Course:
     return load_course(ROOT)
 
 
-def _load(root: Path, **options: object) -> Course:
+def load_shared(root: Path, **options: object) -> Course:
     """`load_course` as the CLI calls it, except that the shipped course is read once per test
     session rather than once per command; `validate` passes options, and any other folder, are
     loaded afresh every time."""
@@ -52,7 +52,7 @@ def run_cli(*args: str, cwd: Path = ROOT, stdin: str = "") -> Completed:
     # newline="\n": Python's own stdin on Linux, which hands a "\r\n" to the command as it came.
     piped = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8", newline="\n")
     saved_stdin, saved_load = sys.stdin, cli.load_course
-    sys.stdin, cli.load_course = piped, _load
+    sys.stdin, cli.load_course = piped, load_shared
     try:
         with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

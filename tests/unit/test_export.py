@@ -15,7 +15,7 @@ import pytest
 from course.content_checks import dose_findings
 from course.export import audience_questions, build_pack, facilitator_pack_html
 from course.slides import AUDIENCES, UnknownModule, build_slides, strip_marker
-from tests.cli_run import Completed, run_cli
+from tests.cli_run import Completed, load_shared, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADING_TAGS = {
@@ -406,6 +406,7 @@ def test_cli_without_pango_says_which_debian_packages_to_install(tmp_path, monke
         )
 
     monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    monkeypatch.setattr(cli, "load_course", load_shared)  # the session's one load, as run_cli does
     out = tmp_path / "h.pdf"
     assert cli.main(["export", "--module", "history", "--format", "pdf", "--out", str(out)]) == 1
     err = capsys.readouterr().err

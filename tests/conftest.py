@@ -1,4 +1,6 @@
-"""Shared fixtures: the real course, and a small editable copy of it for bad-input tests."""
+"""Shared fixtures: the real course, a small editable copy of it for bad-input tests, and a
+migrated SQLite store of a test's own; and the session's garbage-collector settings (collection
+paused while the test modules are imported, then what it made frozen)."""
 
 from __future__ import annotations
 

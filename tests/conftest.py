@@ -1,6 +1,7 @@
 """Shared fixtures: the real course, a small editable copy of it for bad-input tests, and a
 migrated SQLite store of a test's own; and the session's garbage-collector settings (collection
-paused while the test modules are imported, then what it made frozen)."""
+paused while the test modules are imported, then what it made frozen; everything frozen once
+pytest is done, so the process exits at once)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ subprocess per entry point, for the `python -m course` wiring itself."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import sys
 from dataclasses import dataclass
@@ -16,18 +17,22 @@ from course.loader import load_course
 from course.schema import Course
 
 ROOT = Path(__file__).resolve().parent.parent
-_SHIPPED: list[Course] = []
 
 
-def _load(root: Path, **options: object) -> Course:
-    """`load_course` as the CLI calls it, except that the shipped course (this repository,
-    which no test edits) is read once per test session rather than once per command; `validate`
-    passes options, and any other folder, are loaded afresh every time."""
+@functools.cache
+def shipped_course() -> Course:
+    """The course in this repository (which no test edits), read once per test session: the
+    `real_course` fixture (tests/conftest.py) and the commands run here share it."""
+    return load_course(ROOT)
+
+
+def load_shared(root: Path, **options: object) -> Course:
+    """`load_course` as the CLI calls it, except that the shipped course is read once per test
+    session rather than once per command; `validate` passes options, and any other folder, are
+    loaded afresh every time."""
     if options or Path(root).resolve() != ROOT:
         return load_course(root, **options)
-    if not _SHIPPED:
-        _SHIPPED.append(load_course(root))
-    return _SHIPPED[0]
+    return shipped_course()
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def run_cli(*args: str, cwd: Path = ROOT, stdin: str = "") -> Completed:
     # newline="\n": Python's own stdin on Linux, which hands a "\r\n" to the command as it came.
     piped = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8", newline="\n")
     saved_stdin, saved_load = sys.stdin, cli.load_course
-    sys.stdin, cli.load_course = piped, _load
+    sys.stdin, cli.load_course = piped, load_shared
     try:
         with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

@@ -1,5 +1,5 @@
 """The same day reads the same on every page a person sees it: Verify, My progress, the
-trainer's renewal list (and, in tests/unit/test_dates.py, the certificate PDF and the renewal
+trainer's renewal list (and, in tests/pdf/test_certificate_dates.py, the certificate PDF and the renewal
 reminder), all from course/dates.py. Verify and My progress showed "07 December 2026" where
 the PDF printed "7 December 2026"."""
 

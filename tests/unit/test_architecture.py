@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.source_tree import nodes, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
@@ -32,11 +33,7 @@ SECRETS_READER = "course/ui/state.py"
 
 
 # --------------------------------------------------------------------------- reading the source
-
-
-@cache
-def parse(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+# Each file is parsed and walked once per session (tests/source_tree.py).
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -60,7 +57,7 @@ def imports(path: Path, name: str, known: dict[str, Path]) -> Iterator[str]:
     """The dotted names a module imports, anywhere in it. `from a import b` names the module
     a.b when there is one, else a; relative imports are resolved."""
     package = name if _is_package(name, known) else name.rpartition(".")[0]
-    for node in ast.walk(parse(path)):
+    for node in nodes(path, ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -182,7 +179,7 @@ def long_files(root: Path, allowed: Iterable[str] = ()) -> list[str]:
         lines = len(text.splitlines())
         if lines <= MAX_LINES or rel in allowed:
             continue
-        doc = ast.get_docstring(ast.parse(text)) or ""
+        doc = ast.get_docstring(parse(path)) or ""
         if not any(line.strip().startswith(JUSTIFIED) for line in doc.splitlines()):
             out.append(f"{rel}: {lines} lines")
     return out
@@ -197,15 +194,14 @@ def direct_setting_reads(root: Path, files: Iterable[Path]) -> list[str]:
         rel = path.relative_to(root).as_posix()
         if rel == "course/settings.py":
             continue
-        tree = parse(path)
         copied = {
             id(value)
-            for node in ast.walk(tree)
+            for node in nodes(path, ast.Dict)
             if isinstance(node, ast.Dict)
             for key, value in zip(node.keys, node.values, strict=True)
             if key is None
         }
-        for node in ast.walk(tree):
+        for node in nodes(path, ast.Attribute):
             if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
                 continue
             what = f"{node.value.id}.{node.attr}"
@@ -216,7 +212,7 @@ def direct_setting_reads(root: Path, files: Iterable[Path]) -> list[str]:
                 and rel != SECRETS_READER
             ):
                 found.append(f"{rel}:{node.lineno}: {what}")
-        for node in ast.walk(tree):
+        for node in nodes(path, ast.ImportFrom):
             if isinstance(node, ast.ImportFrom) and node.module == "os":
                 for alias in node.names:
                     if alias.name in ("environ", "getenv", "environb"):
@@ -244,21 +240,20 @@ def records_names_used_outside(root: Path) -> set[str]:
     for path in [*files, root / "streamlit_app.py"]:
         if "records" not in path.read_text(encoding="utf-8"):
             continue  # parsing only the files that can use it keeps this test fast
-        tree = parse(path)
         aliases = set()
-        for node in ast.walk(tree):
+        for node in nodes(path, ast.ImportFrom):
             if isinstance(node, ast.ImportFrom) and node.module == "course.records":
                 used.update(alias.name for alias in node.names)
             if isinstance(node, ast.ImportFrom) and node.module == "course":
                 aliases.update(alias.asname or "records" for alias in node.names if alias.name == "records")
-        for node in ast.walk(tree):
+        for node in nodes(path, ast.Attribute):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
                 used.add(node.attr)
     return used - submodules
 
 
 def declared_all(init: Path) -> list[str]:
-    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+    for node in parse(init).body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
@@ -270,7 +265,7 @@ def declared_all(init: Path) -> list[str]:
 def exported(init: Path) -> set[str]:
     """The names course/records/__init__.py binds at its top level."""
     names = set()
-    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+    for node in parse(init).body:
         if isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):

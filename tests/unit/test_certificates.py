@@ -19,8 +19,8 @@ ISSUED = datetime(2026, 3, 1, 14, 30, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+def store(sqlite_url) -> Store:
+    s = open_store(sqlite_url)
     yield s
     s.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from course.charts import BAR_COLOUR, TEXT_COLOUR, figure_chart, figure_table
@@ -21,6 +23,13 @@ def fig(kind: str) -> Figure:
     )
 
 
+@functools.cache
+def spec_of(kind: str) -> dict:
+    """`fig(kind)`'s chart as Vega-Lite, validated (`to_dict`): built once for the three checks
+    below, which only read it."""
+    return figure_chart(fig(kind)).to_dict()
+
+
 def contrast(hex_colour: str) -> float:
     def lum(c: str) -> float:
         rgb = [int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -32,7 +41,7 @@ def contrast(hex_colour: str) -> float:
 
 @pytest.mark.parametrize("kind", ["bar", "timeline"])
 def test_chart_is_described_by_its_alt_text_and_titled(kind):
-    spec = figure_chart(fig(kind)).to_dict()
+    spec = spec_of(kind)
     assert spec["description"] == "Intravenous 100%, nasal 48%."
     assert spec["title"]["text"] == "Bioavailability by route"
 
@@ -45,14 +54,14 @@ def test_values_are_written_as_text_not_colour_alone(kind):
         if "mark" in spec:
             yield spec["mark"]["type"], spec.get("encoding", {}).get("text", {}).get("field")
 
-    found = set(marks(figure_chart(fig(kind)).to_dict()))
+    found = set(marks(spec_of(kind)))
     # The value is written beside each mark and the label above it, so nothing relies on colour.
     assert {("text", "value"), ("text", "label")} <= found
 
 
 @pytest.mark.parametrize("kind", ["bar", "timeline"])
 def test_axis_text_is_set_dark_enough_for_4_5_to_1(kind):
-    axis = figure_chart(fig(kind)).to_dict()["config"]["axis"]
+    axis = spec_of(kind)["config"]["axis"]
     assert axis["labelColor"] == axis["titleColor"] == TEXT_COLOUR
     assert contrast(TEXT_COLOUR) >= 4.5
     assert contrast(BAR_COLOUR) >= 3.0  # graphical objects, WCAG 1.4.11

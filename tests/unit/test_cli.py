@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli_run import Completed, run_cli
+from tests.cli_run import Completed, load_shared, run_cli
 
 
 def run(*args: str) -> Completed:
@@ -115,5 +115,6 @@ def test_a_readme_that_cannot_be_written_is_one_error_line(tmp_path, monkeypatch
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(Path, "write_text", refuse)
+    monkeypatch.setattr(cli, "load_course", load_shared)  # the session's one load, as run_cli does
     assert cli.main(["stats", "--update-readme", str(readme)]) == 1
     assert capsys.readouterr().err == f"error: cannot write {readme}: Operation not permitted\n"

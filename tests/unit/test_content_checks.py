@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
+from course import language_checks
 from course.content_checks import dose_findings, plain_text, reading_grade, stigma_findings
 from course.loader import CourseError, load_course
 
@@ -81,6 +84,21 @@ def test_reading_grade_separates_simple_from_dense_text():
         "estimates derived from non-intravenous administration pathways in heterogeneous populations."
     )
     assert reading_grade(simple) < 4 < 16 < reading_grade(dense)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_the_reading_level_dictionaries_leaves_the_garbage_collector_as_it_was(monkeypatch, collecting):
+    # The word lists load with the collector paused (language_checks.load_dictionaries); a
+    # collector left off would let memory grow for the life of the app.
+    monkeypatch.setattr(language_checks, "_dictionaries_loaded", False)
+    was = gc.isenabled()
+    try:
+        (gc.enable if collecting else gc.disable)()
+        assert reading_grade("The cat sat on the mat. It was a good day.") < 4
+        assert gc.isenabled() is collecting
+        assert language_checks._dictionaries_loaded
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def errors(course_copy) -> list[str]:

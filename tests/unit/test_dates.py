@@ -1,18 +1,15 @@
 """One date format, from course/dates.py, wherever a person reads a date: the same day reads
-"7 December 2026" on the certificate PDF, in the renewal reminder and (tests/app/test_dates_ui.py)
-on Verify, My progress and the trainer's renewal list."""
+"7 December 2026" on the certificate PDF and in the renewal reminder (tests/pdf/
+test_certificate_dates.py) and on Verify, My progress and the trainer's renewal list
+(tests/app/test_dates_ui.py)."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta, timezone
 
-import pypdf
 import pytest
-from icalendar import Calendar
 
-from course import dates, renewal
-from course.certificates import Certificate, render_pdf
+from course import dates
 
 ISSUED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 
@@ -42,14 +39,3 @@ def test_an_unknown_locale_is_refused_with_the_ones_there_are_and_a_browser_tag_
     with pytest.raises(ValueError, match=r"no date style for locale 'fr'; the course has en, es"):
         dates.day(date(2026, 12, 7), "fr")
     assert dates.language("fr-CA") == "en" and dates.language("ES") == "es" and dates.language(None) == "en"
-
-
-def test_the_certificate_pdf_and_the_renewal_reminder_print_the_same_day_as_the_pages():
-    expires = renewal.add_months(ISSUED, 12)
-    cert = Certificate("KT-ABCD-EFGH-JKMN", "Alex Ngata", "Ketamine therapy", "0.1.0", ISSUED, 90.0, expires)
-    text = pypdf.PdfReader(io.BytesIO(render_pdf(cert))).pages[0].extract_text()
-    assert f"Issued on {dates.day(ISSUED)}" in text and f"Valid until {dates.day(expires)}" in text
-    assert "Issued on 7 December 2026" in text and "07 December" not in text
-    ics = renewal.reminder_ics(cert.certificate_id, "Ketamine therapy", expires, None, ISSUED)
-    (event,) = Calendar.from_ical(ics).walk("VEVENT")
-    assert "It expires on 7 December 2027 at 09:30 UTC." in str(event["description"])

@@ -10,14 +10,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from course.content_checks import dose_findings
 from course.export import audience_questions, build_pack, facilitator_pack_html
 from course.slides import AUDIENCES, UnknownModule, build_slides, strip_marker
-from tests.cli_run import Completed, run_cli
-from tests.pdfua import pages_text
+from tests.cli_run import Completed, load_shared, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADING_TAGS = {
@@ -300,6 +298,12 @@ def test_unknown_module_is_refused_with_the_known_ids(real_course):
 
 def check_slide_pages(course, module_id: str, audience: str, pack) -> None:
     """Each slide has exactly one landscape page, in order, and the notes follow them."""
+    # Imported here: only tests/pdf/ calls these helpers, and tests/unit need not load the PDF
+    # readers to collect this file.
+    import pypdf
+
+    from tests.pdfua import pages_text
+
     slides = build_slides(course, module_id, audience)
     assert pack.slide_pages == len(slides)
     pages = pages_text(pack.data)
@@ -323,6 +327,8 @@ def check_parts(pack, scenarios: bool = False) -> None:
     assert starts["speaker-notes"] == pack.slide_pages + 1
     assert [starts[p] for p in order] == sorted(starts[p] for p in order)
     assert starts["references"] <= pack.page_count
+    from tests.pdfua import pages_text
+
     pages = pages_text(pack.data)
     for part, title in (
         ("crisis-disclosure", "If someone discloses a crisis"),
@@ -400,6 +406,7 @@ def test_cli_without_pango_says_which_debian_packages_to_install(tmp_path, monke
         )
 
     monkeypatch.setattr(html_pdf, "_weasyprint", no_pango)
+    monkeypatch.setattr(cli, "load_course", load_shared)  # the session's one load, as run_cli does
     out = tmp_path / "h.pdf"
     assert cli.main(["export", "--module", "history", "--format", "pdf", "--out", str(out)]) == 1
     err = capsys.readouterr().err

@@ -3,8 +3,6 @@ it must not record, and keeps work through a database outage."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from course import events as ev
@@ -32,8 +30,8 @@ class Flaky:
 
 
 @pytest.fixture
-def db(tmp_path: Path):
-    store = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+def db(sqlite_url: str):
+    store = open_store(sqlite_url)
     yield store
     store.close()
 

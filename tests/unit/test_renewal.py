@@ -1,28 +1,26 @@
 """Certificates that expire, renew and can be revoked (issue 21): the arithmetic, the statuses,
-the renewal rule, the trainers' expiry buckets and the calendar reminder."""
+the renewal rule, the trainers' expiry buckets and the calendar reminder. The dates the PDF
+prints: tests/pdf/test_certificate_dates.py."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta, timezone
 
-import pypdf
 import pytest
-import sqlalchemy as sa
 from icalendar import Calendar
 
 from course import certificates, renewal
-from course.certificates import check, issue, render_pdf, renew, verify
+from course.certificates import check, issue, renew
 from course.events import COMPLETED, PASSED, Event, quiz_activity, refresher_activity
-from course.records import Store, certificates_table, open_store
+from course.records import Store, open_store
 from course.renewal import add_months, expiry_buckets, renewed_by, status
 
 SECRET = b"unit-test-secret-0123456789abcdef"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = open_store(f"sqlite:///{tmp_path / 'course.sqlite'}")
+def store(sqlite_url) -> Store:
+    s = open_store(sqlite_url)
     yield s
     s.close()
 
@@ -62,29 +60,6 @@ def test_expiry_is_counted_from_the_instant_of_issue_in_utc_whatever_zone_the_cl
     # 01:00 on 29 February in Tokyo is still 28 February in UTC.
     tokyo = timezone(timedelta(hours=9))
     assert add_months(datetime(2028, 2, 29, 1, 0, tzinfo=tokyo), 12) == datetime(2029, 2, 28, 16, 0, tzinfo=UTC)
-
-
-def test_issue_records_and_signs_the_expiry_and_the_pdf_prints_both_dates(store, real_course):
-    cert = issue(store, "L1", "Ada Lovelace", real_course, 90, SECRET, datetime(2028, 2, 29, 10, tzinfo=UTC), 12)
-    assert cert.expires_at == datetime(2029, 2, 28, 10, tzinfo=UTC)
-    assert verify(store, cert.certificate_id, SECRET).expires_at == cert.expires_at
-    text = pypdf.PdfReader(io.BytesIO(render_pdf(cert))).pages[0].extract_text()
-    assert "Issued on 29 February 2028" in text and "Valid until 28 February 2029" in text
-    # A later expiry written into the database does not verify: the expiry is signed.
-    with store.engine.begin() as conn:
-        conn.execute(
-            sa.update(certificates_table)
-            .where(certificates_table.c.certificate_id == cert.certificate_id)
-            .values(expires_at=datetime(2030, 2, 28, 10, tzinfo=UTC))
-        )
-    assert verify(store, cert.certificate_id, SECRET) is None
-
-
-def test_a_certificate_that_does_not_expire_prints_no_expiry_and_verifies_as_before(store, real_course):
-    cert = issue(store, "L1", "Ada Lovelace", real_course, 90, SECRET, datetime(2028, 2, 29, 10, tzinfo=UTC))
-    assert cert.expires_at is None
-    assert "Valid until" not in pypdf.PdfReader(io.BytesIO(render_pdf(cert))).pages[0].extract_text()
-    assert check(store, cert.certificate_id, SECRET, datetime(2090, 1, 1, tzinfo=UTC)).status == renewal.VALID
 
 
 def test_a_change_of_validity_after_issue_leaves_an_issued_certificate_with_its_printed_expiry(store, real_course):

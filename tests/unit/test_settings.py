@@ -15,6 +15,7 @@ import pytest
 
 from course import settings
 from course.cli import main
+from tests.source_tree import nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -41,7 +42,7 @@ def names_in_code(root: Path) -> dict[str, str]:
     python = [*sorted((root / "course").rglob("*.py")), root / "streamlit_app.py"]
     python += sorted((root / "bench").glob("*.py")) + sorted((root / "scripts").glob("*.py"))
     for path in python:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes(path, ast.Constant):  # parsed once per session (tests/source_tree.py)
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 for name in COURSE_NAME.findall(node.value):
                     found.setdefault(name, f"{path.relative_to(root)}:{node.lineno}")

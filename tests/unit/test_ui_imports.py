@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.source_tree import nodes
+
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "course" / "ui"
 PAGES = "course.ui.pages"
@@ -26,7 +28,7 @@ def ui_imports() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        for node in nodes(path, ast.ImportFrom, ast.Import):  # parsed once (tests/source_tree.py)
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 for alias in node.names:  # `from course.ui import nav` names the module nav
                     child = f"{node.module}.{alias.name}"

@@ -110,12 +110,39 @@ def run_axe(page) -> dict:
     return page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
 
 
-def audit(page, name: str) -> list[str]:
+# axe's rules on the page's language (WCAG 3.1.1 and 3.1.2): the document has a lang, it is a
+# valid one, and every other lang attribute in the page is valid.
+LANG_RULES = ("html-has-lang", "html-lang-valid", "valid-lang")
+
+
+def language_problems(page, name: str, lang: str, response: dict) -> list[str]:
+    """The document says `lang` and axe's language rules ran on it and passed. valid-lang
+    applies only where an element below <html> has a lang of its own (an English part in a
+    Spanish page); on a page with none, axe reports it as not applicable, which is right."""
+    problems = []
+    said = page.evaluate("() => document.documentElement.lang")
+    if said != lang:
+        problems.append(f"{name}: <html lang={said!r}>, the page is shown in {lang!r}")
+    passed = {r["id"] for r in response["passes"]}
+    inapplicable = {r["id"] for r in response["inapplicable"]}
+    own_lang = page.evaluate("() => document.body.querySelectorAll('[lang]').length")
+    for rule in LANG_RULES:
+        if rule == "valid-lang" and not own_lang and rule in inapplicable:
+            continue
+        if rule not in passed:
+            problems.append(f"{name}: axe's {rule} did not run and pass")
+    return problems
+
+
+def audit(page, name: str, lang: str | None = None) -> list[str]:
     """Every problem on the current page: axe violations (and colour-contrast results axe could
-    not decide), more than one h1, skipped heading levels, charts or images without text."""
+    not decide), more than one h1, skipped heading levels, charts or images without text; with
+    `lang`, also a document not in that language (`language_problems`)."""
     wait_ready(page)
     problems = []
     response = run_axe(page)
+    if lang is not None:
+        problems += language_problems(page, name, lang, response)
     for v in response["violations"]:
         targets = [n["target"] for n in v["nodes"][:3]]
         first = v["nodes"][0] if v["nodes"] else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
+from course.i18n import gettext_for
 from tests.browser.conftest import wait_ready
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -178,8 +179,11 @@ def click(page, role: str, name: str, exact: bool = False) -> None:
     wait_ready(page)
 
 
-def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
-    """Answer the quiz form in the browser by clicking, every answer right except `wrong`."""
+def answer_quiz(
+    page, quiz, track: str, wrong: dict | None = None, lang: str = "en", submit: str = "Submit answers"
+) -> None:
+    """Answer the quiz form in the browser by clicking, every answer right except `wrong`, on a
+    page in `lang` (`quiz` as that page shows it); then press `submit` (its English)."""
     wrong = wrong or {}
     form = page.locator("[data-testid=stMain]")  # the quiz is not a form: answers are kept as chosen
     radios, boxes, selects = (form.locator(f"[data-testid={t}]") for t in ("stRadio", "stCheckbox", "stSelectbox"))
@@ -192,7 +196,7 @@ def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
             r += 1
         elif q.type == "true_false":
             value = wrong.get(q.id, q.answer)
-            radios.nth(r).get_by_text("True" if value else "False", exact=True).click()
+            radios.nth(r).get_by_text(gettext_for(lang, "True" if value else "False"), exact=True).click()
             r += 1
         elif q.type == "multiple":
             for o in q.options:
@@ -206,5 +210,5 @@ def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
                 box.fill(str(q.answer.index(o.id) + 1))  # type to filter the list, then take it
                 page.keyboard.press("Enter")
                 s += 1
-    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name=gettext_for(lang, submit)).click()
     wait_ready(page)

@@ -23,17 +23,19 @@ VISIBLE_TEXTS_JS = """
   const roots = ['[data-testid=stMain]', '[data-testid=stSidebar]', '[role=dialog]'];
   const tags = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'label', 'button', 'summary', 'th', 'td',
                 'figcaption', '[role=option]', '[data-testid=stCaptionContainer]', '[data-testid=stSidebarNavLink]'];
+  // English on purpose, and marked so (WCAG 3.1.2): a part with its own lang="en" below <html>.
+  const english = el => { const part = el.closest('body [lang]'); return !!part && part.lang.startsWith('en'); };
   const out = [];
   const seen = new Set();
   for (const root of roots) {
     for (const el of document.querySelectorAll(tags.map(t => root + ' ' + t).join(', '))) {
       if (seen.has(el)) continue;
       seen.add(el);
-      if (el.closest('[lang=en]')) continue;  // English on purpose, and marked so (WCAG 3.1.2)
+      if (english(el)) continue;
       if (el.offsetParent !== null && el.innerText.trim()) out.push(el.innerText);
     }
     for (const el of document.querySelectorAll(root + ' [aria-label], ' + root + ' img[alt], ' + root + ' [placeholder]')) {
-      if (el.closest('[lang=en]')) continue;
+      if (english(el)) continue;
       for (const a of ['aria-label', 'alt', 'placeholder']) {
         const v = el.getAttribute(a);
         if (v && v.trim()) out.push(v);

@@ -1,8 +1,9 @@
 """The whole public journey in Spanish, in Chromium, by a new visitor whose browser speaks Spanish
 (`locale="es-MX"`: Accept-Language and the browser's language), who never chooses a language:
-Home, the public track, a module part and its inline check, Next, the quiz and its result, My
-progress, the knowledge check and the attitude survey. At every step, and in the states behind a
-click (feedback shown, a result shown): the document says lang="es", a known Spanish text is
+Home, the public track, a module part and its inline check, Next, the summary, the quiz (sent
+unanswered, then answered) and its result, My progress, the knowledge check and the attitude
+survey, verifying a certificate id. At every step, and in the states behind a click (feedback
+shown, a result shown): the document says lang="es", a known Spanish text is
 there, no English string of the interface catalogue is left on the page (tests/browser/spanish.py)
 and axe finds nothing, its language rules run and passing. Then a reload keeps Spanish, and
 `?lang=en` switches the same learner to English with their progress kept.
@@ -86,6 +87,8 @@ def test_a_spanish_speaking_visitor_does_the_public_track_in_spanish(browser, co
     walk.check("module summary", "Ideas clave", "Todas las referencias de este módulo")
     walk.click("button", "Hacer la prueba")
     walk.check("quiz", "Enviar respuestas")
+    walk.click("button", "Enviar respuestas")  # nothing answered yet: told what is missing
+    walk.check("quiz submitted with questions unanswered", "No se envió.")
     quiz = course.quizzes[module.quiz]
     q1 = quiz.items("public")[0][1]
     answer_quiz(page, quiz, "public", wrong={q1.id: next(o.id for o in q1.options if o.id != q1.answer)}, lang="es")
@@ -114,7 +117,15 @@ def test_a_spanish_speaking_visitor_does_the_public_track_in_spanish(browser, co
     walk.click("button", "Enviar la encuesta")
     walk.check("attitude survey submitted", "Listo: gracias por sus respuestas.")
 
+    # Verify a certificate: an id that is not one, told so.
+    walk.click("link", "Verificar un certificado", exact=True)
+    walk.check("verify: empty", "Código del certificado")
+    page.get_by_label("Código del certificado").fill("KT-ABCD-EFGH-JKMN")  # the shape of an id, but none issued
+    walk.click("button", "Verificar", exact=True)
+    walk.check("verify: not valid", "Ningún certificado válido tiene este código.")
+
     # A reload keeps Spanish, and the answers.
+    walk.click("link", "Antes de empezar", exact=True)
     page.reload()
     walk.check("before you start, reloaded", "Antes de empezar", "Listo: gracias por sus respuestas.")
 

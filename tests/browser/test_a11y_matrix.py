@@ -1,7 +1,8 @@
 """axe at 0 violations on every page, at 1280 and 320 CSS pixels, at 100% and 200% text, in the
 default and the high-contrast theme: 4 display settings x 2 widths x every page in English, and
 every page in Spanish at the two ends (100% text in the default theme, 200% in high contrast),
-where the document must say lang="es" and axe's language rules must run and pass.
+where the document must say lang="es", axe's language rules must run and pass, and no English
+string of the interface catalogue may be left on the page (tests/browser/spanish.py).
 
 Kept fast on purpose (one server and one browser for the whole run, as every browser test; one
 learner per language and display setting, who sets it once on the Display settings page as a learner does;
@@ -22,7 +23,7 @@ from course.polls import poll_questions
 from course.records import open_store
 from tests.browser.a11y import audit
 from tests.browser.conftest import wait_ready
-from tests.browser.spanish import track_title
+from tests.browser.spanish import english_left, track_title
 
 WIDTHS = (1280, 320)
 LOCALES = {"en": "en-US", "es": "es-MX"}
@@ -115,6 +116,8 @@ def test_every_page_has_no_violations_at_both_widths(
         # The setting is the learner's, on every page they open (not only the one it was set on).
         root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
         assert root == 16 * text_size / 100, f"{name}: text size {root} px, the learner chose {text_size}%"
+        if lang == "es":  # every text in Spanish: none of the interface's English left
+            problems += [f"{name} in es: English left: {e}" for e in english_left(page)]
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             theme = "high contrast" if high_contrast else "default theme"

@@ -32,11 +32,10 @@ class Walk:
 
     def check(self, name: str, *known: str) -> None:
         """The page as it is now: in Spanish, showing `known`, no English left, no axe problem."""
-        wait_ready(self.page)
+        self.problems += audit(self.page, f"{name} (Spanish)", lang="es")  # waits for the page first
         shown = self.main_text()
         self.problems += [f"{name}: {k!r} is not on the page" for k in known if k not in shown]
         self.problems += [f"{name}: English left: {e}" for e in english_left(self.page)]
-        self.problems += audit(self.page, f"{name} (Spanish)", lang="es")
 
     def click(self, role: str, name: str, exact: bool = False) -> None:
         self.page.get_by_role(role, name=name, exact=exact).first.click()

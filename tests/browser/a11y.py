@@ -135,11 +135,14 @@ def language_problems(page, name: str, lang: str, response: dict) -> list[str]:
     return problems
 
 
-def audit(page, name: str, lang: str | None = None) -> list[str]:
+def audit(page, name: str, lang: str | None = None, wait: bool = True) -> list[str]:
     """Every problem on the current page: axe violations (and colour-contrast results axe could
     not decide), more than one h1, skipped heading levels, charts or images without text; with
-    `lang`, also a document not in that language (`language_problems`)."""
-    wait_ready(page)
+    `lang`, also a document not in that language (`language_problems`). It first waits for the
+    page to be drawn; `wait=False` when the caller has just waited (`click`, `answer_quiz`), as
+    a second wait finds the same page and costs 0.6 s of fixed sleep."""
+    if wait:
+        wait_ready(page)
     problems = []
     response = run_axe(page)
     if lang is not None:

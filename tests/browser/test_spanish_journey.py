@@ -30,9 +30,11 @@ class Walk:
     def main_text(self) -> str:
         return self.page.locator("[data-testid=stMain]").inner_text()
 
-    def check(self, name: str, *known: str) -> None:
-        """The page as it is now: in Spanish, showing `known`, no English left, no axe problem."""
-        self.problems += audit(self.page, f"{name} (Spanish)", lang="es")  # waits for the page first
+    def check(self, name: str, *known: str, loaded: bool = False) -> None:
+        """The page as it is now: in Spanish, showing `known`, no English left, no axe problem.
+        Every step comes after a wait for the page (`click`, `answer_quiz`) but those that
+        `loaded` it afresh (an address opened, a reload), which wait here."""
+        self.problems += audit(self.page, f"{name} (Spanish)", lang="es", wait=loaded)
         shown = self.main_text()
         self.problems += [f"{name}: {k!r} is not on the page" for k in known if k not in shown]
         self.problems += [f"{name}: English left: {e}" for e in english_left(self.page)]
@@ -51,7 +53,7 @@ def test_a_spanish_speaking_visitor_does_the_public_track_in_spanish(browser, co
 
     # Home: Spanish from the browser's language, nothing chosen, nothing in the address.
     page.goto(course_server.url)
-    walk.check("home", "Elija cómo quiere hacer el curso", "Empezar el curso")
+    walk.check("home", "Elija cómo quiere hacer el curso", "Empezar el curso", loaded=True)
     assert "lang=" not in page.url
 
     page.get_by_text(track_title("public"), exact=True).click()
@@ -126,7 +128,7 @@ def test_a_spanish_speaking_visitor_does_the_public_track_in_spanish(browser, co
     # A reload keeps Spanish, and the answers.
     walk.click("link", "Antes de empezar", exact=True)
     page.reload()
-    walk.check("before you start, reloaded", "Antes de empezar", "Listo: gracias por sus respuestas.")
+    walk.check("before you start, reloaded", "Antes de empezar", "Listo: gracias por sus respuestas.", loaded=True)
 
     # `?lang=en`: the same learner in English, with their progress.
     page.goto(f"{course_server.url}/progress?lang=en")

@@ -32,7 +32,7 @@ from course.trainer_auth import (
     check_passcode,
     hash_problem,
 )
-from course.ui import state
+from course.ui import language, state
 from course.ui.common import browser_cookie, dollars, set_browser_cookie
 
 HASH_SETTING = settings.TRAINER_PASSCODE_HASH.name
@@ -148,7 +148,14 @@ def render_gate(opens: str) -> None:
 
 
 def render_sign_in(opens: str = "trainer", note: str = "") -> None:
-    """The passcode form; a successful sign-in opens page `opens`."""
+    """The passcode form; a successful sign-in opens page `opens`. The trainer pages are
+    English only: on a page in another language the form says it is English (lang="en"), so a
+    screen reader reads it with English rules (WCAG 3.1.2), as the staff track's content does."""
+    with language.english("trainer-sign-in"):
+        _sign_in(opens, note)
+
+
+def _sign_in(opens: str, note: str) -> None:
     st.title("Trainer sign-in")
     st.write(
         "The trainer dashboard and presenter mode are for trainers and community educators. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
+from course.i18n import gettext_for
 from tests.browser.conftest import wait_ready
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -110,12 +111,42 @@ def run_axe(page) -> dict:
     return page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
 
 
-def audit(page, name: str) -> list[str]:
+# axe's rules on the page's language (WCAG 3.1.1 and 3.1.2): the document has a lang, it is a
+# valid one, and every other lang attribute in the page is valid.
+LANG_RULES = ("html-has-lang", "html-lang-valid", "valid-lang")
+
+
+def language_problems(page, name: str, lang: str, response: dict) -> list[str]:
+    """The document says `lang` and axe's language rules ran on it and passed. valid-lang
+    applies only where an element below <html> has a lang of its own (an English part in a
+    Spanish page); on a page with none, axe reports it as not applicable, which is right."""
+    problems = []
+    said = page.evaluate("() => document.documentElement.lang")
+    if said != lang:
+        problems.append(f"{name}: <html lang={said!r}>, the page is shown in {lang!r}")
+    passed = {r["id"] for r in response["passes"]}
+    inapplicable = {r["id"] for r in response["inapplicable"]}
+    own_lang = page.evaluate("() => document.body.querySelectorAll('[lang]').length")
+    for rule in LANG_RULES:
+        if rule == "valid-lang" and not own_lang and rule in inapplicable:
+            continue
+        if rule not in passed:
+            problems.append(f"{name}: axe's {rule} did not run and pass")
+    return problems
+
+
+def audit(page, name: str, lang: str | None = None, wait: bool = True) -> list[str]:
     """Every problem on the current page: axe violations (and colour-contrast results axe could
-    not decide), more than one h1, skipped heading levels, charts or images without text."""
-    wait_ready(page)
+    not decide), more than one h1, skipped heading levels, charts or images without text; with
+    `lang`, also a document not in that language (`language_problems`). It first waits for the
+    page to be drawn; `wait=False` when the caller has just waited (`click`, `answer_quiz`), as
+    a second wait finds the same page and costs 0.6 s of fixed sleep."""
+    if wait:
+        wait_ready(page)
     problems = []
     response = run_axe(page)
+    if lang is not None:
+        problems += language_problems(page, name, lang, response)
     for v in response["violations"]:
         targets = [n["target"] for n in v["nodes"][:3]]
         first = v["nodes"][0] if v["nodes"] else {}
@@ -151,8 +182,11 @@ def click(page, role: str, name: str, exact: bool = False) -> None:
     wait_ready(page)
 
 
-def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
-    """Answer the quiz form in the browser by clicking, every answer right except `wrong`."""
+def answer_quiz(
+    page, quiz, track: str, wrong: dict | None = None, lang: str = "en", submit: str = "Submit answers"
+) -> None:
+    """Answer the quiz form in the browser by clicking, every answer right except `wrong`, on a
+    page in `lang` (`quiz` as that page shows it); then press `submit` (its English)."""
     wrong = wrong or {}
     form = page.locator("[data-testid=stMain]")  # the quiz is not a form: answers are kept as chosen
     radios, boxes, selects = (form.locator(f"[data-testid={t}]") for t in ("stRadio", "stCheckbox", "stSelectbox"))
@@ -165,7 +199,7 @@ def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
             r += 1
         elif q.type == "true_false":
             value = wrong.get(q.id, q.answer)
-            radios.nth(r).get_by_text("True" if value else "False", exact=True).click()
+            radios.nth(r).get_by_text(gettext_for(lang, "True" if value else "False"), exact=True).click()
             r += 1
         elif q.type == "multiple":
             for o in q.options:
@@ -179,5 +213,5 @@ def answer_quiz(page, quiz, track: str, wrong: dict | None = None) -> None:
                 box.fill(str(q.answer.index(o.id) + 1))  # type to filter the list, then take it
                 page.keyboard.press("Enter")
                 s += 1
-    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name=gettext_for(lang, submit)).click()
     wait_ready(page)

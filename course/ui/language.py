@@ -49,12 +49,37 @@ LANG_SCRIPT = r"""<script data-lang="{lang}">
   if (lang) document.documentElement.lang = lang;
   if (window.courseLanguageParts) return;
   window.courseLanguageParts = true;
-  const mark = () => document
-    .querySelectorAll('[class*="st-key-lang-"]:not([lang])')
-    .forEach((part) => {
-      const found = /(?:^|\s)st-key-lang-([a-z]{2})-/.exec(part.className);
-      if (found) part.setAttribute("lang", found[1]);
+  // Streamlit's own controls speak English whatever the page's language: on a page that is not
+  // English, a control named only in English is marked lang="en" (WCAG 3.1.2), and a region
+  // whose children are the page's words gets its name in the page's language instead.
+  const chrome = new Set(["Collapse sidebar", "Expand sidebar", "Link to heading", "Open", "Close"]);
+  const regions = { es: { "Sidebar": "Barra lateral", "App pages": "Páginas del curso", "Main menu": "Menú principal" } };
+  const mark = () => {
+    document
+      .querySelectorAll('[class*="st-key-lang-"]:not([lang])')
+      .forEach((part) => {
+        const found = /(?:^|\s)st-key-lang-([a-z]{2})-/.exec(part.className);
+        if (found) part.setAttribute("lang", found[1]);
+      });
+    const page = document.documentElement.lang || "en";
+    document.querySelectorAll("[data-course-label]").forEach((el) => {
+      const english = el.dataset.courseLabel;
+      el.setAttribute("aria-label", page === "en" ? english : (regions[page] || {})[english] || english);
     });
+    if (page === "en") return;
+    document.querySelectorAll("[aria-label]:not([lang]):not([data-course-label])").forEach((el) => {
+      const name = el.getAttribute("aria-label");
+      const named = (regions[page] || {})[name];
+      if (named) {
+        el.dataset.courseLabel = name;
+        el.setAttribute("aria-label", named);
+      }
+      else if (chrome.has(name)) el.setAttribute("lang", "en"); // a button: its name is its only words
+    });
+    document.querySelectorAll("a:not([lang])").forEach((link) => {
+      if (link.textContent.trim() === "Skip to main content") link.setAttribute("lang", "en");
+    });
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;

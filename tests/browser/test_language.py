@@ -108,3 +108,27 @@ def test_the_staff_tracks_english_parts_say_they_are_english_on_a_spanish_page(b
     assert page.get_by_text("solo está disponible en inglés").count() == 1
     assert audit(page, "Home in Spanish, staff track") == []
     context.close()
+
+
+def test_streamlits_own_english_controls_are_marked_or_named_on_a_spanish_page(browser, course_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="es-MX", bypass_csp=False)
+    page = context.new_page()
+    page.goto(course_server.url)
+    wait_ready(page)
+    page.wait_for_selector("html[lang=es]", state="attached", timeout=15000)
+    page.wait_for_selector('[aria-label="Páginas del curso"]', state="attached", timeout=15000)
+    skip = page.evaluate(
+        "[...document.querySelectorAll('a')].filter(a => a.textContent.trim() === 'Skip to main content')"
+        ".map(a => a.getAttribute('lang'))"
+    )
+    assert skip and set(skip) == {"en"}  # Streamlit's skip link, in English, says so
+    unmarked = page.evaluate(
+        "[...document.querySelectorAll('[aria-label]')].filter(e => ['Sidebar', 'App pages', 'Collapse sidebar',"
+        " 'Link to heading'].includes(e.getAttribute('aria-label')) && !e.closest('[lang=en]'))"
+        ".map(e => e.getAttribute('aria-label'))"
+    )
+    assert unmarked == []
+    choose_language(page, "English")
+    page.wait_for_selector('[aria-label="App pages"]', state="attached", timeout=15000)
+    assert page.evaluate("document.querySelectorAll('[aria-label=\"Páginas del curso\"]').length") == 0
+    context.close()

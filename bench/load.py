@@ -283,6 +283,10 @@ class StreamlitClient:
 
 @dataclass
 class LearnerResult:
+    # Server CPU seconds so far, read around each step when one learner walks alone
+    # (bench/steps.py): then the difference is that step's CPU.
+    cpu_probe: Callable[[], float | None] | None = None
+    cpu: list[tuple[str, float]] = field(default_factory=list)  # step, server CPU s
     first_render: float | None = None
     interactions: list[tuple[str, float]] = field(default_factory=list)
     messages: list[tuple[str, int, int]] = field(default_factory=list)  # step, messages sent, script runs
@@ -364,6 +368,18 @@ def _expect(ok: bool, what: str, run: Run) -> None:
         raise StepFailed(f"{what}: the page titled {run.heading()!r} does not show it")
 
 
+CPU_SETTLE_S = 0.05  # work the server finishes after the run's last message (sends, cleanup)
+
+
+async def _charge_cpu(res: LearnerResult, name: str, before: float | None) -> None:
+    if res.cpu_probe is None or before is None:
+        return
+    await asyncio.sleep(CPU_SETTLE_S)
+    after = res.cpu_probe()
+    if after is not None:
+        res.cpu.append((name, after - before))
+
+
 async def _think(think: float) -> None:
     if think > 0:
         await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -378,9 +394,11 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
 
     async def step(name: str, **kwargs: Any) -> Run:
         await _think(think)
+        before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(**kwargs)
         res.interactions.append((name, run.elapsed))
         res.messages.append((name, run.messages, run.runs))
+        await _charge_cpu(res, name, before)
         return run
 
     run = await client.open()
@@ -440,9 +458,11 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
     res.reached = "home"
     for _ in range(presses):
         await _think(think)
+        before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(trigger=run.button("Press me").widget_id)
         res.interactions.append(("press", run.elapsed))
         res.messages.append(("press", run.messages, run.runs))
+        await _charge_cpu(res, "press", before)
         _expect(run.has_text("pressed"), "the pressed button", run)
     res.reached = "done"
     return run
@@ -542,8 +562,10 @@ async def run_sessions(
     timeout: float,
     servers: Servers | None = None,
     cookies: bool = True,
+    presses: int | None = None,
 ) -> LevelResult:
-    """N learners (or floor users) at once; each stays connected until all are done."""
+    """N learners (or floor users) at once; each stays connected until all are done. A floor
+    user presses `presses` times (default: as often as a course learner interacts)."""
     results = [LearnerResult() for _ in range(n)]
     all_done = asyncio.Event()
     release = asyncio.Event()
@@ -559,7 +581,7 @@ async def run_sessions(
             if app.startswith("course"):
                 await course_learner(client, plan, plan.tracks[i % len(plan.tracks)], think, res)
             else:
-                await floor_user(client, plan.interactions, think, res)
+                await floor_user(client, presses or plan.interactions, think, res)
             res.finished = True
         except StepFailed as exc:
             res.errors.append(f"{res.reached}: {exc}")
@@ -688,6 +710,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
         return FLOOR_APP, {"FLOOR_NODELAY": "1"}, ROOT
     if app.startswith("floor+") and app[len("floor+") :].isdigit():
         return FLOOR_APP, {"FLOOR_ELEMENTS": app[len("floor+") :]}, ROOT
+    if app.startswith("floor-nodelay+") and app[len("floor-nodelay+") :].isdigit():
+        return FLOOR_APP, {"FLOOR_NODELAY": "1", "FLOOR_ELEMENTS": app[len("floor-nodelay+") :]}, ROOT
     if app == "course":
         return COURSE_APP, {}, ROOT
     if app.startswith("course@") and len(app) > len("course@"):
@@ -703,7 +727,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
                 raise SystemExit(f"cannot check out {rev!r} for {app}: {done.stderr.strip()}")
         return tree / "streamlit_app.py", {}, tree
     raise SystemExit(
-        f"unknown app {app!r}; expected course, floor, floor-nodelay, floor+<elements> or course@<git revision>"
+        f"unknown app {app!r}; expected course, floor, floor-nodelay, floor+<elements>, floor-nodelay+<elements> "
+        "or course@<git revision>"
     )
 
 

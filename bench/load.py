@@ -550,6 +550,7 @@ class LevelResult:
     page_steps_p50_ms: float | None = None
     page_steps_p95_ms: float | None = None
     answer_share: float = 0.0  # the part of all interactions that are answer clicks
+    loadavg: str = ""  # the machine's 1-minute load average at the start and end of the level
 
 
 async def run_sessions(
@@ -600,6 +601,7 @@ async def run_sessions(
                     await asyncio.wait_for(client.close(), 10)
 
     servers = servers or Servers()
+    load_start = os.getloadavg()[0]
     before = servers.rss_kib()
     cpu_before = servers.cpu_s()
     client_before = time.process_time()
@@ -679,6 +681,7 @@ async def run_sessions(
         page_steps_p50_ms=ms(percentile(page_steps, 50)),
         page_steps_p95_ms=ms(percentile(page_steps, 95)),
         answer_share=round(1 - len(page_steps) / len(inter), 2) if inter else 0.0,
+        loadavg=f"{load_start:.1f} → {os.getloadavg()[0]:.1f}",
     )
 
 
@@ -1023,19 +1026,58 @@ def _interp_throughput(levels: list[dict[str, Any]], p95_ms: float) -> tuple[flo
     return (round(max(under), 2) if under else None), False
 
 
+def knee(levels: list[dict[str, Any]], budget_ms: float = 100.0) -> tuple[float | None, str]:
+    """Learners at which the page steps' p95 crosses `budget_ms`, read off the measured levels
+    (linear between the two levels around it), and how: "crossed", "below all" (under the
+    budget at every level: at least the largest), or "above all" (over it at the smallest)."""
+    pts = sorted((lv["n"], lv.get("page_steps_p95_ms") or lv["interaction_p95_ms"]) for lv in levels)
+    pts = [(n, p) for n, p in pts if p is not None]
+    if not pts:
+        return None, "no data"
+    if pts[0][1] > budget_ms:
+        return float(pts[0][0]), "above all"
+    for (n0, p0), (n1, p1) in zip(pts, pts[1:], strict=False):
+        if p0 <= budget_ms < p1:
+            return round(n0 + (n1 - n0) * (budget_ms - p0) / (p1 - p0), 0), "crossed"
+    return float(pts[-1][0]), "below all"
+
+
 def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
     runs = [json.loads(p.read_text()) for p in paths]
     lines = [
-        "| deployment | N | interaction p50 / p95 (ms) | first render p95 (ms) | interactions/s | errors | "
-        "server CPU (cores) | RSS per session (MiB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| deployment | N | page steps p50 / p95 (ms) | interaction p50 / p95 (ms) | first render p95 (ms) | "
+        "interactions/s | errors | server CPU (cores) | RSS per session (MiB) | load average |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for path, run in zip(paths, runs, strict=True):
         for lv in run["levels"]:
             lines.append(
-                f"| {path.stem} | {lv['n']} | {_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
+                f"| {path.stem} | {lv['n']} | {_fmt(lv.get('page_steps_p50_ms'))} / {_fmt(lv.get('page_steps_p95_ms'))} | "
+                f"{_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
                 f"{_fmt(lv['first_render_p95_ms'])} | {_fmt(lv['throughput_per_s'])} | {lv['errors']} | "
-                f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} |"
+                f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} | "
+                f"{lv.get('loadavg', '–')} |"
+            )
+    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms (3 s think time):", ""]
+    for path, run in zip(paths, runs, strict=True):
+        at, how = knee(run["levels"])
+        said = {"crossed": f"about {_fmt(at)}", "below all": f"above {_fmt(at)} (not reached)"}.get(
+            how, f"below {_fmt(at)} (already over at the smallest level)"
+        )
+        lines.append(f"- {path.stem}: {said}")
+        by_n = {lv["n"]: lv for lv in run["levels"]}
+        if 200 in by_n:
+            lv = by_n[200]
+            ok = (lv.get("page_steps_p95_ms") or 1e9) <= 100 and lv["errors"] == 0
+            lines.append(
+                f"  - 200 learners: page steps p95 {_fmt(lv.get('page_steps_p95_ms'))} ms, {lv['errors']} errors "
+                f"(goal ≤ 100 ms and 0 errors: {'met' if ok else 'not met'})"
+            )
+        if 400 in by_n:
+            lv = by_n[400]
+            lines.append(
+                f"  - 400 learners: {lv['errors']} errors, {lv['finished']}/400 finished, page steps p95 "
+                f"{_fmt(lv.get('page_steps_p95_ms'))} ms (goal 0 errors: {'met' if lv['errors'] == 0 else 'not met'})"
             )
     for budget in p95_budgets_ms:
         lines += ["", f"Throughput at an interaction p95 of {budget:,.0f} ms (read off each curve):", ""]

@@ -60,12 +60,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def one(browser: Any, command: list[str], env: dict[str, str], url: str, log: Path, timeout: float) -> dict[str, Any]:
+def one(
+    browser: Any, command: list[str], env: dict[str, str], url: str, log: Path, timeout: float, cwd: Path = ROOT
+) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
             deadline = start + timeout
@@ -95,14 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeats", type=int, default=3, help="measurements of each (default 3)")
     p.add_argument("--timeout", type=float, default=120.0, help="per start, s (default 120)")
+    p.add_argument("--baseline", help="also a replica restart of the course at this git revision (same run)")
     p.add_argument("--name", default="coldstart", help="results name under bench/results/ (default coldstart)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT / "bench"))
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, list[dict[str, Any]]] = {"app.sh": [], "replica restart": []}
+    bench_load = _bench_load()
     with tempfile.TemporaryDirectory(prefix="course-coldstart-") as tmp_name, sync_playwright() as pw:
         tmp = Path(tmp_name)
+        old_tree = None
+        if args.baseline:
+            _script, _env, old_tree = bench_load.app_script(f"course@{args.baseline}", tmp)
+            rows[f"replica restart, course@{args.baseline}"] = []
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for i in range(args.repeats):
@@ -121,9 +129,17 @@ def main(argv: list[str] | None = None) -> int:
                 replica += ["--global.developmentMode", "false", "--server.fileWatcherType", "none"]
                 replica += ["--browser.gatherUsageStats", "false"]
                 rows["replica restart"].append(one(browser, replica, env, url, tmp / "replica.log", args.timeout))
+                if old_tree is not None:
+                    port = free_port()
+                    url = f"http://127.0.0.1:{port}"
+                    cmd = [*replica[:-7], str(port), *replica[-6:]]  # the same, on a new port
+                    rows[f"replica restart, course@{args.baseline}"].append(
+                        one(browser, cmd, env, url, tmp / "old.log", args.timeout, cwd=old_tree)
+                    )
                 print(f"  {i + 1}: app.sh {rows['app.sh'][-1]}, restart {rows['replica restart'][-1]}", file=sys.stderr)
         finally:
             browser.close()
+            bench_load.remove_worktrees(tmp)
     lines = [
         "### coldstart: to Home shown in Chromium",
         "",
@@ -140,7 +156,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     md = "\n".join(lines)
     print(md)
-    bench_load = _bench_load()
     bench_load.save(args.name, {"machine": bench_load.machine(), "settings": vars(args), "runs": rows}, md)
     return 0
 

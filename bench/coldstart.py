@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     for what, runs in rows.items():
         shown = sorted(r["home_shown_s"] for r in runs)
         healthy = sorted(r["healthy_s"] for r in runs)
-        median = shown[len(shown) // 2]
+        median = statistics.median(shown)
         lines.append(
-            f"| {what} | {len(runs)} | {healthy[len(healthy) // 2]:.2f} | {median:.2f} / {shown[-1]:.2f} | "
+            f"| {what} | {len(runs)} | {statistics.median(healthy):.2f} | {median:.2f} / {shown[-1]:.2f} | "
             f"{'met' if shown[-1] < 3 else 'not met'} | {', '.join(r['loadavg'] for r in runs)} |"
         )
     md = "\n".join(lines)

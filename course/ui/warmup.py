@@ -7,10 +7,11 @@ first page on an idle machine; docs/performance.md, "Cold start"). `start()` doe
 a background thread as soon as the server has imported its ASGI app, while Streamlit is still
 starting, so the first learner after a start or a replica restart waits for less of it.
 
-Nothing here touches Streamlit's caches or a learner's session: the course is parsed once to
-fill the process-wide caches (textstat's, libyaml's), and the first page still loads it
-through `state.loaded()` as before, now from warm caches. A failure is logged and ignored:
-the first page then does the same work itself and shows any content problem as it always has.
+Nothing here touches a learner's session: the course and the store are looked up through
+`state.loaded()` and `state.store()`, the same cached calls the first page makes, so the first
+page finds them in Streamlit's resource cache (or waits for the one call under way, as two
+sessions would). A failure is logged and ignored: the first page then does the same work
+itself and shows any content problem or outage as it always has.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ def _warm() -> None:
     try:
         for name in MODULES:
             importlib.import_module(name)
-        from course import settings
-        from course.loader import load_course
-        from course.ui.state import CONTENT_ROOT_ENV
+        from course.ui import state
 
-        root = settings.environ(CONTENT_ROOT_ENV)
-        load_course(root or None)  # fills textstat's and the loader's process-wide caches
+        # The course as the first page asks for it: parsed, checked and kept in Streamlit's
+        # resource cache, so the first page finds it there (a content problem is kept and
+        # shown the same way). Then the store, opened (and its schema checked) the same way.
+        state.loaded()
+        state.store()
     except Exception:  # the first page does the same and reports what is wrong
         _log.debug("warm-up did not finish; the first page does the work", exc_info=True)
 

@@ -9,19 +9,36 @@ from course.ui import warmup
 
 
 def test_the_warm_up_imports_the_pages_and_a_failure_is_left_to_the_first_page(monkeypatch):
-    import course.loader
+    from course.ui import state
 
-    calls: list[object] = []
+    calls: list[str] = []
 
-    def broken(root=None):
-        calls.append(root)
+    def broken() -> None:
+        calls.append("loaded")
         raise RuntimeError("content cannot be read")
 
-    monkeypatch.setattr(course.loader, "load_course", broken)
+    monkeypatch.setattr(state, "loaded", broken)
     warmup._warm()  # raises nothing: the first page loads the course and reports the problem
 
-    assert calls == [None]
+    assert calls == ["loaded"]
     assert all(name in sys.modules for name in warmup.MODULES)
+
+
+def test_the_first_page_finds_the_course_the_warm_up_loaded(monkeypatch, tmp_path):
+    import streamlit as st
+
+    from course.ui import state
+
+    monkeypatch.setenv("COURSE_DB_URL", f"sqlite:///{tmp_path / 'records.sqlite'}")
+    st.cache_resource.clear()
+    try:
+        warmup._warm()
+        parsed = []
+        monkeypatch.setattr(state, "load_course", lambda *a, **k: parsed.append(1))
+        assert state.loaded().course is not None  # from the cache: nothing parsed again
+        assert parsed == []
+    finally:
+        st.cache_resource.clear()
 
 
 def test_the_first_run_waits_for_the_warm_up_thread(monkeypatch):

@@ -3,7 +3,7 @@
 # at the end the README's performance table (bench/summary.py).
 #
 #   bash bench/run_all.sh            # everything: about 90 minutes on a 2-core machine
-#   bash bench/run_all.sh --quick    # about 15 minutes: the same benchmarks at small sizes
+#   bash bench/run_all.sh --quick    # about 20 minutes: the same benchmarks at small sizes
 #                                    # (QUICK=1 does the same)
 #   BASELINE=<rev> bash bench/run_all.sh   # the same-run baseline (default: before issue 24)
 #

@@ -15,13 +15,17 @@ ICON = Path(__file__).resolve().parent / "course" / "ui" / "icon.svg"  # a morta
 if __name__ != "__main__":  # imported by the server: the ASGI app
     from starlette.middleware import Middleware
 
-    from course.ui import lms_routes, web
+    from course.ui import lms_routes, warmup, web
 
+    warmup.start()  # imports and the course's caches, before the first learner (issue 24)
     web.quiet_uvicorn_proxy_headers()
     routes = [*web.routes(), *lms_routes.routes()]
     middleware = [Middleware(web.SecurityHeaders), Middleware(web.PageLanguage)]
     app = st.App(Path(__file__).resolve(), routes=routes, middleware=middleware)
 else:  # run by Streamlit for each browser tab: the router
+    from course.ui import warmup
+
+    warmup.wait()  # the first run after a start, while the server's warm-up imports
     from course.ui import display, identity, language, lms_launch, nav, router, state, streamlit_tuning, trainer_access
     from course.ui.pages import content_error
 

@@ -283,6 +283,10 @@ class StreamlitClient:
 
 @dataclass
 class LearnerResult:
+    # Server CPU seconds so far, read around each step when one learner walks alone
+    # (bench/steps.py): then the difference is that step's CPU.
+    cpu_probe: Callable[[], float | None] | None = None
+    cpu: list[tuple[str, float]] = field(default_factory=list)  # step, server CPU s
     first_render: float | None = None
     interactions: list[tuple[str, float]] = field(default_factory=list)
     messages: list[tuple[str, int, int]] = field(default_factory=list)  # step, messages sent, script runs
@@ -364,6 +368,18 @@ def _expect(ok: bool, what: str, run: Run) -> None:
         raise StepFailed(f"{what}: the page titled {run.heading()!r} does not show it")
 
 
+CPU_SETTLE_S = 0.05  # work the server finishes after the run's last message (sends, cleanup)
+
+
+async def _charge_cpu(res: LearnerResult, name: str, before: float | None) -> None:
+    if res.cpu_probe is None or before is None:
+        return
+    await asyncio.sleep(CPU_SETTLE_S)
+    after = res.cpu_probe()
+    if after is not None:
+        res.cpu.append((name, after - before))
+
+
 async def _think(think: float) -> None:
     if think > 0:
         await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -378,9 +394,11 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
 
     async def step(name: str, **kwargs: Any) -> Run:
         await _think(think)
+        before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(**kwargs)
         res.interactions.append((name, run.elapsed))
         res.messages.append((name, run.messages, run.runs))
+        await _charge_cpu(res, name, before)
         return run
 
     run = await client.open()
@@ -440,9 +458,11 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
     res.reached = "home"
     for _ in range(presses):
         await _think(think)
+        before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(trigger=run.button("Press me").widget_id)
         res.interactions.append(("press", run.elapsed))
         res.messages.append(("press", run.messages, run.runs))
+        await _charge_cpu(res, "press", before)
         _expect(run.has_text("pressed"), "the pressed button", run)
     res.reached = "done"
     return run
@@ -530,6 +550,7 @@ class LevelResult:
     page_steps_p50_ms: float | None = None
     page_steps_p95_ms: float | None = None
     answer_share: float = 0.0  # the part of all interactions that are answer clicks
+    loadavg: str = ""  # the machine's 1-minute load average at the start and end of the level
 
 
 async def run_sessions(
@@ -542,8 +563,10 @@ async def run_sessions(
     timeout: float,
     servers: Servers | None = None,
     cookies: bool = True,
+    presses: int | None = None,
 ) -> LevelResult:
-    """N learners (or floor users) at once; each stays connected until all are done."""
+    """N learners (or floor users) at once; each stays connected until all are done. A floor
+    user presses `presses` times (default: as often as a course learner interacts)."""
     results = [LearnerResult() for _ in range(n)]
     all_done = asyncio.Event()
     release = asyncio.Event()
@@ -559,7 +582,7 @@ async def run_sessions(
             if app.startswith("course"):
                 await course_learner(client, plan, plan.tracks[i % len(plan.tracks)], think, res)
             else:
-                await floor_user(client, plan.interactions, think, res)
+                await floor_user(client, presses or plan.interactions, think, res)
             res.finished = True
         except StepFailed as exc:
             res.errors.append(f"{res.reached}: {exc}")
@@ -578,6 +601,7 @@ async def run_sessions(
                     await asyncio.wait_for(client.close(), 10)
 
     servers = servers or Servers()
+    load_start = os.getloadavg()[0]
     before = servers.rss_kib()
     cpu_before = servers.cpu_s()
     client_before = time.process_time()
@@ -657,6 +681,7 @@ async def run_sessions(
         page_steps_p50_ms=ms(percentile(page_steps, 50)),
         page_steps_p95_ms=ms(percentile(page_steps, 95)),
         answer_share=round(1 - len(page_steps) / len(inter), 2) if inter else 0.0,
+        loadavg=f"{load_start:.1f} → {os.getloadavg()[0]:.1f}",
     )
 
 
@@ -688,6 +713,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
         return FLOOR_APP, {"FLOOR_NODELAY": "1"}, ROOT
     if app.startswith("floor+") and app[len("floor+") :].isdigit():
         return FLOOR_APP, {"FLOOR_ELEMENTS": app[len("floor+") :]}, ROOT
+    if app.startswith("floor-nodelay+") and app[len("floor-nodelay+") :].isdigit():
+        return FLOOR_APP, {"FLOOR_NODELAY": "1", "FLOOR_ELEMENTS": app[len("floor-nodelay+") :]}, ROOT
     if app == "course":
         return COURSE_APP, {}, ROOT
     if app.startswith("course@") and len(app) > len("course@"):
@@ -703,7 +730,8 @@ def app_script(app: str, tmp: Path) -> tuple[Path, dict[str, str], Path]:
                 raise SystemExit(f"cannot check out {rev!r} for {app}: {done.stderr.strip()}")
         return tree / "streamlit_app.py", {}, tree
     raise SystemExit(
-        f"unknown app {app!r}; expected course, floor, floor-nodelay, floor+<elements> or course@<git revision>"
+        f"unknown app {app!r}; expected course, floor, floor-nodelay, floor+<elements>, floor-nodelay+<elements> "
+        "or course@<git revision>"
     )
 
 
@@ -998,19 +1026,58 @@ def _interp_throughput(levels: list[dict[str, Any]], p95_ms: float) -> tuple[flo
     return (round(max(under), 2) if under else None), False
 
 
+def knee(levels: list[dict[str, Any]], budget_ms: float = 100.0) -> tuple[float | None, str]:
+    """Learners at which the page steps' p95 crosses `budget_ms`, read off the measured levels
+    (linear between the two levels around it), and how: "crossed", "below all" (under the
+    budget at every level: at least the largest), or "above all" (over it at the smallest)."""
+    pts = sorted((lv["n"], lv.get("page_steps_p95_ms") or lv["interaction_p95_ms"]) for lv in levels)
+    pts = [(n, p) for n, p in pts if p is not None]
+    if not pts:
+        return None, "no data"
+    if pts[0][1] > budget_ms:
+        return float(pts[0][0]), "above all"
+    for (n0, p0), (n1, p1) in zip(pts, pts[1:], strict=False):
+        if p0 <= budget_ms < p1:
+            return round(n0 + (n1 - n0) * (budget_ms - p0) / (p1 - p0), 0), "crossed"
+    return float(pts[-1][0]), "below all"
+
+
 def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
     runs = [json.loads(p.read_text()) for p in paths]
     lines = [
-        "| deployment | N | interaction p50 / p95 (ms) | first render p95 (ms) | interactions/s | errors | "
-        "server CPU (cores) | RSS per session (MiB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| deployment | N | page steps p50 / p95 (ms) | interaction p50 / p95 (ms) | first render p95 (ms) | "
+        "interactions/s | errors | server CPU (cores) | RSS per session (MiB) | load average |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for path, run in zip(paths, runs, strict=True):
         for lv in run["levels"]:
             lines.append(
-                f"| {path.stem} | {lv['n']} | {_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
+                f"| {path.stem} | {lv['n']} | {_fmt(lv.get('page_steps_p50_ms'))} / {_fmt(lv.get('page_steps_p95_ms'))} | "
+                f"{_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
                 f"{_fmt(lv['first_render_p95_ms'])} | {_fmt(lv['throughput_per_s'])} | {lv['errors']} | "
-                f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} |"
+                f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} | "
+                f"{lv.get('loadavg', '–')} |"
+            )
+    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms (3 s think time):", ""]
+    for path, run in zip(paths, runs, strict=True):
+        at, how = knee(run["levels"])
+        said = {"crossed": f"about {_fmt(at)}", "below all": f"above {_fmt(at)} (not reached)"}.get(
+            how, f"below {_fmt(at)} (already over at the smallest level)"
+        )
+        lines.append(f"- {path.stem}: {said}")
+        by_n = {lv["n"]: lv for lv in run["levels"]}
+        if 200 in by_n:
+            lv = by_n[200]
+            ok = (lv.get("page_steps_p95_ms") or 1e9) <= 100 and lv["errors"] == 0
+            lines.append(
+                f"  - 200 learners: page steps p95 {_fmt(lv.get('page_steps_p95_ms'))} ms, {lv['errors']} errors "
+                f"(goal ≤ 100 ms and 0 errors: {'met' if ok else 'not met'})"
+            )
+        if 400 in by_n:
+            lv = by_n[400]
+            lines.append(
+                f"  - 400 learners: {lv['errors']} errors, {lv['finished']}/400 finished, page steps p95 "
+                f"{_fmt(lv.get('page_steps_p95_ms'))} ms (goal 0 errors: {'met' if lv['errors'] == 0 else 'not met'})"
             )
     for budget in p95_budgets_ms:
         lines += ["", f"Throughput at an interaction p95 of {budget:,.0f} ms (read off each curve):", ""]

@@ -37,16 +37,26 @@ class Drafts(StoreCore):
             value = values[name]
             if not isinstance(value, str) or not value or len(value) > limit:
                 raise ValueError(f"{name} must be a non-empty string of at most {limit} characters")
-        c = drafts_table.c
-        insert = self._insert(drafts_table).values(**values)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[c.learner_id, c.activity, c.track, c.item],
-            set_=dict(
-                attempt=insert.excluded.attempt, answer=insert.excluded.answer, updated_at=insert.excluded.updated_at
-            ),
-        )
         with self._write() as conn:
-            conn.execute(upsert)
+            conn.execute(self._draft_upsert(), values)
+
+    def _draft_upsert(self) -> Any:
+        """The upsert of one kept answer, its values bound at execution. Built once per store:
+        building it (ON CONFLICT, `excluded`) cost more than running it (py-spy, issue 24)."""
+        built = getattr(self, "_draft_upsert_statement", None)
+        if built is None:
+            c = drafts_table.c
+            insert = self._insert(drafts_table)
+            built = insert.on_conflict_do_update(
+                index_elements=[c.learner_id, c.activity, c.track, c.item],
+                set_=dict(
+                    attempt=insert.excluded.attempt,
+                    answer=insert.excluded.answer,
+                    updated_at=insert.excluded.updated_at,
+                ),
+            )
+            self._draft_upsert_statement = built
+        return built
 
     def drafts(self, learner_id: str, activity: str, track: str, attempt: int) -> dict[str, Any]:
         """The answers kept for one attempt, by item ({} when none). Answers kept for another

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import secrets
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,8 +80,30 @@ def _load(root: str) -> Loaded:
     return Loaded(course, (), root)
 
 
+# What this script run has already looked up in `st.cache_resource`. A page asks for the course
+# and the store many times per run, and each cached call hashes its argument and finds the
+# cache again (py-spy: about 3 % of the server's CPU). Script runs each have a thread of their
+# own, and `begin_run()` empties this at the start of every run, so a run never sees an
+# earlier run's lookup (a cache cleared in between is looked up afresh).
+_run = threading.local()
+
+
+def _memo() -> dict[str, Any] | None:
+    memo: dict[str, Any] | None = getattr(_run, "memo", None)
+    return memo
+
+
 def loaded() -> Loaded:
-    return _load(settings.environ(CONTENT_ROOT_ENV) or "")
+    root = settings.environ(CONTENT_ROOT_ENV) or ""
+    memo = _memo()
+    kept = memo.get("loaded") if memo is not None else None
+    if kept is not None and kept[0] == root:
+        result: Loaded = kept[1]
+        return result
+    result = _load(root)
+    if memo is not None:
+        memo["loaded"] = (root, result)
+    return result
 
 
 def course() -> Course:
@@ -191,6 +214,11 @@ def store() -> Store | None:
     database or user that does not exist, a server that is down): once per reason while it
     lasts, and once more when it is back."""
     url = setting(DB_URL_ENV) or ""
+    memo = _memo()
+    kept = memo.get("store") if memo is not None else None
+    if kept is not None and kept[0] == url:
+        found: Store = kept[1]
+        return found
     try:
         opened = _store(url)
     except StoreMisconfigured as exc:
@@ -205,6 +233,8 @@ def store() -> Store | None:
     if _OUTAGE:
         _OUTAGE.clear()
         _log.warning("the learning records database is reachable again")
+    if memo is not None:  # only a store that opened: an outage is asked about again
+        memo["store"] = (url, opened)
     return opened
 
 
@@ -320,6 +350,7 @@ def begin_run() -> None:
     """Called by the router first thing in every script run. A fragment's own reruns skip
     the router: a fragment that shows the learner's records must call this itself (none does;
     the presenter's fragments read the room, not the learner)."""
+    _run.memo = {}
     learner = st.session_state.get("learner")
     if learner is not None:
         learner.begin_run()

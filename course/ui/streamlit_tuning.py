@@ -1,4 +1,4 @@
-"""Two work-arounds for Streamlit 1.67 costs that show in what learners wait for.
+"""Three work-arounds for Streamlit 1.67 costs that show in what learners wait for.
 
 **Config lock.** This one shows only with many learners at once.
 
@@ -25,6 +25,15 @@ arrives 40 ms late. Pages of about 30 elements or more hit this on a few percent
 interactions (docs/performance.md, finding 9; uvicorn issue Kludex/uvicorn#3149).
 `install_tcp_nodelay()` makes asyncio set `TCP_NODELAY` on every TCP connection it accepts
 from now on, whatever `proto` says, and sets it on the connections already open.
+
+**The theme, rebuilt for every script run.** Every run starts with a `new_session` message
+that carries the app's theme, and Streamlit builds it from the config each time: six
+sections read option by option, and each of the course's font faces parsed from a dict into
+protobuf (`json_format.ParseDict`). py-spy put this at 8 % of the course server's CPU, about
+1 ms per run (docs/performance.md, issue 24). The theme changes only when the config files
+are re-parsed (Streamlit then fills a new options dict), so `install()` also keeps each
+section's message, built by Streamlit's own function, for as long as the options dict is the
+same object, and copies it into each run's message.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from typing import Any
 
 from streamlit import config
 from streamlit.config_option import ConfigOption
+from streamlit.runtime import app_session
 
 _log = logging.getLogger(__name__)
 _state: dict[str, Any] = {"installed": False, "reparsing": 0}
@@ -88,7 +98,50 @@ def install() -> bool:
     config.get_option = get_option
     _state["installed"] = True
     _state["originals"] = (original_get, original_parse)
+    _install_theme_cache()
     return True
+
+
+_theme: dict[str, Any] = {"original": None, "sections": {}}
+
+
+def _install_theme_cache() -> None:
+    """Keep each theme section's message while the options dict stays the same object."""
+    session_module: Any = app_session
+    original = getattr(session_module, "_populate_theme_msg", None)
+    if not callable(original) or _theme["original"] is not None:
+        if not callable(original):
+            _log.warning("streamlit's app_session has changed; the theme is rebuilt for every run")
+        return
+    sections: dict[str, tuple[object, Any]] = _theme["sections"]
+
+    @functools.wraps(original)
+    def populate_theme_msg(msg: Any, section: str = "theme") -> None:
+        options = config._config_options
+        if options is None or _state["reparsing"]:
+            original(msg, section)
+            return
+        kept = sections.get(section)
+        if kept is None or kept[0] is not options:
+            built = type(msg)()
+            original(built, section)
+            kept = (options, built)
+            sections[section] = kept  # one assignment: a reader sees the old pair or the new
+        # Each run's message is new and empty, so merging gives what Streamlit would have built;
+        # an empty section is not merged, which would mark it present where Streamlit leaves it out.
+        if kept[1].ByteSize():
+            msg.MergeFrom(kept[1])
+
+    session_module._populate_theme_msg = populate_theme_msg
+    _theme["original"] = original
+
+
+def _uninstall_theme_cache() -> None:
+    if _theme["original"] is not None:
+        session_module: Any = app_session
+        session_module._populate_theme_msg = _theme["original"]
+        _theme["original"] = None
+        _theme["sections"].clear()
 
 
 def uninstall() -> None:
@@ -96,6 +149,7 @@ def uninstall() -> None:
     if _state["installed"]:
         config.get_option, config.get_config_options = _state.pop("originals")
         _state["installed"] = False
+        _uninstall_theme_cache()
 
 
 _nodelay: dict[str, Any] = {"installed": False}

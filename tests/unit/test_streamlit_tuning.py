@@ -142,3 +142,40 @@ def test_connections_already_open_when_it_is_installed_get_tcp_nodelay_too():
         )
     finally:
         streamlit_tuning.uninstall_tcp_nodelay()
+
+
+_THEME_SECTIONS = ("theme", "theme.light", "theme.dark", "theme.sidebar", "theme.light.sidebar", "theme.dark.sidebar")
+
+
+def _theme_message() -> bytes:
+    """The theme part of a run's new_session message, built the way Streamlit builds it."""
+    from streamlit.proto.NewSession_pb2 import CustomThemeConfig
+    from streamlit.runtime import app_session
+
+    msg = CustomThemeConfig()
+    targets = (msg, msg.light, msg.dark, msg.sidebar, msg.light.sidebar, msg.dark.sidebar)
+    for target, section in zip(targets, _THEME_SECTIONS, strict=True):
+        app_session._populate_theme_msg(target, section)
+    return msg.SerializeToString(deterministic=True)
+
+
+def test_each_run_is_sent_the_same_theme_and_a_re_parsed_config_changes_it():
+    from streamlit.runtime import app_session
+
+    config.get_config_options(force_reparse=True)  # the repository's .streamlit/config.toml
+    expected = _theme_message()
+    original = app_session._populate_theme_msg
+    assert streamlit_tuning.install()
+    try:
+        assert app_session._populate_theme_msg is not original
+        assert _theme_message() == expected
+        assert _theme_message() == expected  # the second run, from what was kept
+        config.get_config_options(force_reparse=True)  # a new options dict, as an edited file gives
+        config._set_option("theme.primaryColor", "#123456", "test")
+        changed = _theme_message()
+    finally:
+        streamlit_tuning.uninstall()
+    assert app_session._populate_theme_msg is original
+    assert changed != expected
+    assert changed == _theme_message()  # Streamlit's own function, on the re-parsed config
+    config.get_config_options(force_reparse=True)

@@ -1,0 +1,261 @@
+"""Where a page step's server CPU goes: py-spy samples a course server while learners walk.
+
+    python bench/profile_steps.py                  # 20 walks, one learner at a time
+    python bench/profile_steps.py --walks 40 --concurrency 5
+
+A fresh course server (temporary SQLite) is sampled by py-spy (`--gil`: only the thread that
+holds the interpreter lock is sampled, so a sample is CPU the process spent, whichever thread
+spent it) while `bench/load.py`'s learners walk the course: choose a track, open a module,
+Next, open the quiz, answer each question, submit, My progress. Each sample is charged to
+the first frame, from the innermost outwards, that belongs to a known package, so the
+standard library's `json` called by Altair counts as Altair, and asyncio's loop running
+Streamlit's sends counts as Streamlit's event loop:
+
+- ours: `course/`, `streamlit_app.py`
+- Streamlit (script side: elements, widgets, session state; and its event loop and server:
+  tornado, starlette, uvicorn, websockets, asyncio), protobuf
+- pydantic, SQL (SQLAlchemy, sqlite3, psycopg), Altair / Vega-Lite (altair, jsonschema,
+  narwhals), pandas / pyarrow, other
+
+Also: each of our page render functions' inclusive share, and the top functions by self time.
+py-spy (pinned in requirements.in) needs ptrace on the server process: run as its owner, or as
+root where `kernel.yama.ptrace_scope` allows. Results go to bench/results/profile.{json,md}.
+Only 127.0.0.1 is contacted; every loop is bounded; timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course.loader import load_course  # noqa: E402
+
+
+def _load_bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+load = sys.modules.get("bench_load") or _load_bench()
+
+# (category, pattern on a frame's file path); the first frame from the leaf that matches wins.
+CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
+    ("ours", re.compile(r"^(course/|streamlit_app\.py)")),
+    ("pydantic", re.compile(r"(^|/)pydantic(_core)?/")),
+    ("SQL", re.compile(r"(^|/)(sqlalchemy|psycopg|psycopg2|sqlite3)/")),
+    ("Altair / Vega-Lite", re.compile(r"(^|/)(altair|jsonschema|narwhals|referencing|jsonschema_specifications)/")),
+    ("pandas / pyarrow", re.compile(r"(^|/)(pandas|pyarrow|numpy)/")),
+    ("protobuf", re.compile(r"(^|/)(google/)?protobuf/")),
+    ("Streamlit event loop and server", re.compile(r"(^|/)(tornado|starlette|uvicorn|websockets|anyio)/")),
+    ("Streamlit", re.compile(r"(^|/)streamlit/")),
+]
+EVENT_LOOP_FILES = re.compile(r"(^|/)(asyncio/|selectors\.py)")
+FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+
+
+def parse_frame(frame: str) -> tuple[str, str]:
+    m = FRAME.match(frame.strip())
+    return (m.group("func"), m.group("file")) if m else (frame.strip(), "")
+
+
+def categorise(stack: list[tuple[str, str]]) -> str:
+    """`stack` root first; the innermost frame from a known package decides."""
+    for _func, file in reversed(stack):
+        for name, pattern in CATEGORIES:
+            if pattern.search(file):
+                return name
+    if any(EVENT_LOOP_FILES.search(f) for _, f in stack):
+        return "Streamlit event loop and server"  # asyncio with no package frame: the loop itself
+    return "other (Python, threading)"
+
+
+def aggregate(raw: str) -> dict[str, Any]:
+    """py-spy's raw (collapsed) output: `frame;frame;... count` per line, root first."""
+    cats: Counter[str] = Counter()
+    threads: Counter[str] = Counter()
+    pages: Counter[str] = Counter()
+    ours_inclusive: Counter[str] = Counter()
+    self_time: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        head, _, count = line.rpartition(" ")
+        if not head or not count.isdigit():
+            continue
+        n = int(count)
+        stack = [parse_frame(f) for f in head.split(";") if f and not f.startswith(("process ", "thread "))]
+        if not stack:
+            continue
+        total += n
+        cats[categorise(stack)] += n
+        script = any(f == "ScriptRunner._run_script_thread" for f, _ in stack)
+        threads["script threads" if script else "event loop and other threads"] += n
+        func, file = stack[-1]
+        self_time[f"{func} ({_short(file)})"] += n
+        seen: set[str] = set()
+        for func, file in stack:
+            short = _short(file)
+            if short.startswith("course/ui/pages/") and func == "render" and short not in seen:
+                pages[short] += n
+                seen.add(short)
+            if (short.startswith("course/") or short == "streamlit_app.py") and f"{func}@{short}" not in seen:
+                ours_inclusive[f"{func} ({short})"] += n
+                seen.add(f"{func}@{short}")
+    return {
+        "samples": total,
+        "categories": dict(cats.most_common()),
+        "threads": dict(threads.most_common()),
+        "pages": dict(pages.most_common()),
+        "ours_inclusive_top": dict(ours_inclusive.most_common(30)),
+        "self_top": dict(self_time.most_common(30)),
+    }
+
+
+def _short(file: str) -> str:
+    file = file.replace("\\", "/")
+    for marker in ("/site-packages/", f"{ROOT.as_posix()}/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return re.sub(r"^.*/lib/python3\.\d+/", "stdlib/", file)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    agg = result["profile"]
+    total = agg["samples"] or 1
+
+    def share(n: int) -> str:
+        return f"{n / total:.1%} | {n / total * result['server_cpu_ms_per_walk']:.0f}"
+
+    lines = [
+        f"### profile: {result['walks']} walks, concurrency {result['concurrency']}, "
+        f"{agg['samples']:,} samples at {result['rate']} Hz (py-spy --gil), load average {result['loadavg']}",
+        "",
+        f"Server CPU per walk {result['server_cpu_ms_per_walk']:.0f} ms "
+        f"({result['interactions_per_walk']:.0f} interactions, {result['page_steps_per_walk']:.0f} of them page steps); "
+        "shares below are of all sampled CPU, page steps and answer clicks together.",
+        "",
+        "| where | share of CPU | ms per walk |",
+        "|---|---:|---:|",
+        *[f"| {k} | {share(v)} |" for k, v in agg["categories"].items()],
+        "",
+        "| thread | share of CPU | ms per walk |",
+        "|---|---:|---:|",
+        *[f"| {k} | {share(v)} |" for k, v in agg["threads"].items()],
+        "",
+        "Our page render functions, inclusive (everything they call):",
+        "",
+        "| page | share of CPU |",
+        "|---|---:|",
+        *[f"| {k} | {v / total:.1%} |" for k, v in agg["pages"].items()],
+        "",
+        "Our functions, inclusive (top 30):",
+        "",
+        *[f"- {v / total:.1%} {k}" for k, v in agg["ours_inclusive_top"].items()],
+        "",
+        "Self time (innermost frame, top 30):",
+        "",
+        *[f"- {v / total:.1%} {k}" for k, v in agg["self_top"].items()],
+    ]
+    return "\n".join(lines)
+
+
+async def walk(url: str, plan: Any, walks: int, concurrency: int, pid: int) -> tuple[int, int, float]:
+    """`walks` course walks, `concurrency` at a time; returns interactions, page steps, CPU s."""
+    cpu0 = load.cpu_seconds(pid)
+    interactions = page_steps = 0
+    done = 0
+    while done < walks:
+        n = min(concurrency, walks - done)
+        r = await load.run_sessions("course", url, n, plan, 0.05, 0.0, 60.0, cookies=True)
+        if r.errors:
+            raise SystemExit(f"profile walk failed: {r.error_samples}")
+        interactions += r.interactions
+        page_steps += round(r.interactions * (1 - r.answer_share))
+        done += n
+    cpu1 = load.cpu_seconds(pid)
+    return interactions, page_steps, (cpu1 or 0.0) - (cpu0 or 0.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--walks", type=int, default=20, help="course walks sampled (default 20)")
+    p.add_argument("--concurrency", type=int, default=1, help="learners walking at once (default 1)")
+    p.add_argument("--rate", type=int, default=250, help="py-spy samples per second (default 250)")
+    p.add_argument("--name", default="profile", help="results name under bench/results/ (default profile)")
+    p.add_argument("--app", default="course", help="course or course@REV (default course)")
+    args = p.parse_args(argv)
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        raise SystemExit("py-spy is not installed: pip install -r requirements.txt")
+    plan = load.make_plan(load_course(ROOT))
+    with tempfile.TemporaryDirectory(prefix="course-profile-") as tmp_name:
+        tmp = Path(tmp_name)
+        script, extra_env, cwd = load.app_script(args.app, tmp)
+        server = load.Server(
+            {**load.server_env(f"sqlite:///{tmp / 'records.sqlite'}"), **extra_env},
+            tmp / "server.log",
+            script=script,
+            cwd=cwd,
+            startup_timeout=90.0,
+        )
+        raw = tmp / "raw.txt"
+        try:
+            asyncio.run(walk(server.url, plan, 2, 1, server.pid))  # warm: imports, caches, first pages
+            spy_proc = subprocess.Popen(
+                [spy, "record", "--pid", str(server.pid), "--rate", str(args.rate), "--gil", "--format", "raw"]
+                + ["--output", str(raw), "--nonblocking"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            time.sleep(1.0)
+            interactions, page_steps, cpu_s = asyncio.run(
+                walk(server.url, plan, args.walks, args.concurrency, server.pid)
+            )
+            spy_proc.send_signal(signal.SIGINT)
+            _, err = spy_proc.communicate(timeout=60)
+            if not raw.exists():
+                raise SystemExit(f"py-spy wrote no profile: {err.decode(errors='replace')[-500:]}")
+        finally:
+            server.stop()
+            if "course@" in args.app:
+                load.remove_worktrees(tmp)
+        result = {
+            "machine": load.machine(),
+            "app": args.app,
+            "walks": args.walks,
+            "concurrency": args.concurrency,
+            "rate": args.rate,
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "interactions_per_walk": interactions / args.walks,
+            "page_steps_per_walk": page_steps / args.walks,
+            "server_cpu_ms_per_walk": cpu_s * 1000 / args.walks,
+            "profile": aggregate(raw.read_text(encoding="utf-8", errors="replace")),
+        }
+        load.RESULTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(raw, load.RESULTS / f"{args.name}.collapsed.txt")  # for flame graph tools
+    md = markdown(result)
+    print(md)
+    load.save(args.name, result, md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""A new server warms up on a thread of its own, and the router's first run waits for it."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from course.ui import warmup
+
+
+def test_the_warm_up_imports_the_pages_and_a_failure_is_left_to_the_first_page(monkeypatch):
+    from course.ui import state
+
+    calls: list[str] = []
+
+    def broken() -> None:
+        calls.append("loaded")
+        raise RuntimeError("content cannot be read")
+
+    monkeypatch.setattr(state, "loaded", broken)
+    warmup._warm()  # raises nothing: the first page loads the course and reports the problem
+
+    assert calls == ["loaded"]
+    assert all(name in sys.modules for name in warmup.MODULES)
+
+
+def test_the_first_page_finds_the_course_the_warm_up_loaded(monkeypatch, tmp_path):
+    import streamlit as st
+
+    from course.ui import state
+
+    monkeypatch.setenv("COURSE_DB_URL", f"sqlite:///{tmp_path / 'records.sqlite'}")
+    st.cache_resource.clear()
+    try:
+        warmup._warm()
+        parsed = []
+        monkeypatch.setattr(state, "load_course", lambda *a, **k: parsed.append(1))
+        assert state.loaded().course is not None  # from the cache: nothing parsed again
+        assert parsed == []
+    finally:
+        st.cache_resource.clear()
+
+
+def test_the_first_run_waits_for_the_warm_up_thread(monkeypatch):
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait, daemon=True)
+    monkeypatch.setattr(warmup, "_started", [thread])
+    thread.start()
+    threading.Timer(0.2, release.set).start()
+
+    warmup.wait(timeout=10)
+
+    assert not thread.is_alive()

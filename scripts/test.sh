@@ -18,12 +18,17 @@ echo "== Chromium (Debian package) for the browser tests"
 [ -x /usr/bin/chromium ] || apt_install chromium
 echo "== Pango, fontconfig and fonts for PDFs (Debian packages)"
 install_pdf_packages required
-echo "== The LMS tests: scorm-again (npm ci in tests/lms) and Ralph, an LRS, in .venv-ralph"
+echo "== The LMS tests: scorm-again (npm ci in tests/lms) and Ralph, an LRS, in .venv-ralph; web-vitals (npm ci in bench/vitals)"
 # Node and npm from Debian for scorm-again, the SCORM 1.2 runtime the SCORM tests use as the LMS.
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 if [ ! -f tests/lms/node_modules/.package-lock.json ] \
   || ! cmp -s tests/lms/package-lock.json tests/lms/node_modules/.package-lock-copy.json; then
   (cd tests/lms && npm ci --no-audit --no-fund --silent && cp package-lock.json node_modules/.package-lock-copy.json)
+fi
+# web-vitals for bench/vitals.py (issue 24), whose smoke test runs in tests/slow: pinned by its lock file.
+if [ ! -f bench/vitals/node_modules/.package-lock.json ] \
+  || ! cmp -s bench/vitals/package-lock.json bench/vitals/node_modules/.package-lock-copy.json; then
+  (cd bench/vitals && npm ci --no-audit --no-fund --silent && cp package-lock.json node_modules/.package-lock-copy.json)
 fi
 # Ralph pins starlette 0.38, fastapi 0.114 and uvicorn 0.30; the app needs starlette 1.x (st.App)
 # and uvicorn 0.54: so Ralph gets its own venv, and the app never imports it.

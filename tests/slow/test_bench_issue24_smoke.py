@@ -1,0 +1,119 @@
+"""Issue 24's benchmarks still run and write what they say, each with tiny parameters: page steps
+against matched floors, the CPU profile, web vitals in Chromium, the soak and cold start.
+Nothing here asserts a time. (Apart from tests/slow/test_bench_smoke.py so the two files run
+side by side on the two test processes.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.loader import load_course
+from tests.slow.test_bench_smoke import ROOT, bench
+
+# Issue 24's benchmarks, each with tiny parameters: they still run and write what they say.
+# Nothing here asserts a time.
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    """bench/results/ redirected to a temporary folder, so real results stay untouched."""
+    load = bench("load")
+    monkeypatch.setattr(load, "RESULTS", tmp_path / "results")
+    return tmp_path / "results"
+
+
+def test_steps_measures_each_page_step_against_a_matched_floor(results):
+    steps = bench("steps")
+    assert (
+        steps.main(["--walks", "1", "--learners", "2", "--think", "0.1", "--ramp", "0.2", "--floor-presses", "2"]) == 0
+    )
+    data = json.loads((results / "steps.json").read_text(encoding="utf-8"))
+    assert set(steps.PAGE_STEPS) <= set(data["course"]["alone"]["cpu_ms"])
+    assert data["course"]["crowd"]["errors"] == 0
+    matched = {steps.matched_k(data["course"]["alone"]["messages"][s]) for s in steps.PAGE_STEPS}
+    assert {int(k) for k in data["floors"]} == matched
+    table = (results / "steps.md").read_text(encoding="utf-8")
+    assert all(f"| {s} |" in table for s in steps.PAGE_STEPS)
+
+
+def test_profile_attributes_a_walks_cpu_to_packages(results):
+    profile = bench("profile_steps")
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        pytest.fail("py-spy is pinned in requirements.txt: install it into the venv")
+    assert profile.main(["--walks", "1", "--rate", "100"]) == 0
+    data = json.loads((results / "profile.json").read_text(encoding="utf-8"))
+    assert data["profile"]["samples"] > 0
+    assert "Streamlit" in data["profile"]["categories"]
+    stack = [("run (course/ui/pages/home.py)", "course/ui/pages/home.py"), ("x", "sqlalchemy/engine/base.py")]
+    assert profile.categorise(stack) == "SQL"  # the innermost known package decides
+
+
+def test_vitals_walks_chromium_through_the_course_with_learners_loading(results):
+    vitals = bench("vitals")
+    if not Path(vitals.CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (bash scripts/test.sh installs it)")
+    if not vitals.WEB_VITALS.exists():
+        subprocess.run(["npm", "ci", "--prefix", str(ROOT / "bench" / "vitals"), "--no-audit", "--no-fund"], check=True)
+    assert vitals.main(["--learners", "1", "--walks", "1", "--think", "0.2", "--ramp", "0.2"]) == 0
+    rows = {r["app"]: r for r in json.loads((results / "vitals.json").read_text(encoding="utf-8"))["apps"]}
+    assert rows["course"]["lcp_p75_ms"] is not None and rows["floor"]["lcp_p75_ms"] is not None
+    assert rows["course"]["clicks"] > 10  # track, Start, Next, every answer, Submit, My progress
+    assert rows["course"]["background_errors"] == 0
+
+
+def test_soak_checks_every_learners_record_in_the_store(results):
+    soak = bench("soak")
+    assert soak.main(["--minutes", "0.05", "--walks", "2", "--think", "0", "--settle", "0"]) == 0
+    data = json.loads((results / "soak.json").read_text(encoding="utf-8"))
+    assert data["errors"] == []
+    assert data["records"] == {"checked": 2, "incomplete": 0, "problems": []}
+
+
+def test_soak_finds_a_record_that_is_not_complete(tmp_path):
+    soak = bench("soak")
+    load = bench("load")
+    from course.records.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    store = open_store(url)
+    _, code = store.create_learner()
+    store.engine.dispose()
+    plan = load.make_plan(load_course(ROOT))
+    checked = soak.check_records(url, plan, [{"track": plan.tracks[0], "code": code, "errors": []}])
+    assert checked["checked"] == 1 and checked["incomplete"] == 1
+    assert "the quiz passed" in checked["problems"][0]
+
+
+def test_coldstart_times_app_sh_and_a_restart_to_home_in_chromium(results):
+    coldstart = bench("coldstart")
+    if not Path(coldstart.CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (bash scripts/test.sh installs it)")
+    assert coldstart.main(["--repeats", "1"]) == 0
+    runs = json.loads((results / "coldstart.json").read_text(encoding="utf-8"))["runs"]
+    assert len(runs["app.sh"]) == 1 and len(runs["replica restart"]) == 1
+
+
+def test_the_replicas_knee_is_read_off_the_levels():
+    load = bench("load")
+    levels = [
+        {"n": 50, "page_steps_p95_ms": 40.0, "interaction_p95_ms": 30.0},
+        {"n": 100, "page_steps_p95_ms": 80.0, "interaction_p95_ms": 50.0},
+        {"n": 200, "page_steps_p95_ms": 180.0, "interaction_p95_ms": 90.0},
+    ]
+    assert load.knee(levels) == (120.0, "crossed")
+    assert load.knee(levels[:2]) == (100.0, "below all")
+    assert load.knee(levels[2:]) == (200.0, "above all")
+
+
+def test_summary_prints_a_row_per_goal_from_what_ran(results, monkeypatch, capsys):
+    summary = bench("summary")
+    monkeypatch.setattr(summary, "RESULTS", results)
+    assert summary.main() == 0
+    out = capsys.readouterr().out
+    assert "| 1. own overhead | not run |" in out and "| 5. cold start | not run |" in out

@@ -5,6 +5,7 @@ side by side on the two test processes.)"""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import subprocess
 import sys
@@ -14,6 +15,15 @@ import pytest
 
 from course.loader import load_course
 from tests.slow.test_bench_smoke import ROOT, bench
+
+
+def alone(main, argv: list[str]) -> int:
+    """A benchmark's main() on a thread of its own: it runs an event loop of its own (asyncio.run,
+    or Playwright's sync API), which Python refuses on a thread where one is running already, as
+    the browser tests' Playwright session keeps one on the test process's main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(main, argv).result()
+
 
 # Issue 24's benchmarks, each with tiny parameters: they still run and write what they say.
 # Nothing here asserts a time.
@@ -30,7 +40,10 @@ def results(tmp_path, monkeypatch):
 def test_steps_measures_each_page_step_against_a_matched_floor(results):
     steps = bench("steps")
     assert (
-        steps.main(["--walks", "1", "--learners", "2", "--think", "0.1", "--ramp", "0.2", "--floor-presses", "2"]) == 0
+        alone(
+            steps.main, ["--walks", "1", "--learners", "2", "--think", "0.1", "--ramp", "0.2", "--floor-presses", "2"]
+        )
+        == 0
     )
     data = json.loads((results / "steps.json").read_text(encoding="utf-8"))
     assert set(steps.PAGE_STEPS) <= set(data["course"]["alone"]["cpu_ms"])
@@ -46,7 +59,7 @@ def test_profile_attributes_a_walks_cpu_to_packages(results):
     spy = Path(sys.executable).with_name("py-spy")
     if not spy.exists():
         pytest.fail("py-spy is pinned in requirements.txt: install it into the venv")
-    assert profile.main(["--walks", "1", "--rate", "100"]) == 0
+    assert alone(profile.main, ["--walks", "1", "--rate", "100"]) == 0
     data = json.loads((results / "profile.json").read_text(encoding="utf-8"))
     assert data["profile"]["samples"] > 0
     assert "Streamlit" in data["profile"]["categories"]
@@ -60,7 +73,7 @@ def test_vitals_walks_chromium_through_the_course_with_learners_loading(results)
         pytest.skip("Chromium is not installed (bash scripts/test.sh installs it)")
     if not vitals.WEB_VITALS.exists():
         subprocess.run(["npm", "ci", "--prefix", str(ROOT / "bench" / "vitals"), "--no-audit", "--no-fund"], check=True)
-    assert vitals.main(["--learners", "1", "--walks", "1", "--think", "0.2", "--ramp", "0.2"]) == 0
+    assert alone(vitals.main, ["--learners", "1", "--walks", "1", "--think", "0.2", "--ramp", "0.2"]) == 0
     rows = {r["app"]: r for r in json.loads((results / "vitals.json").read_text(encoding="utf-8"))["apps"]}
     assert rows["course"]["lcp_p75_ms"] is not None and rows["floor"]["lcp_p75_ms"] is not None
     assert rows["course"]["clicks"] > 10  # track, Start, Next, every answer, Submit, My progress
@@ -69,7 +82,7 @@ def test_vitals_walks_chromium_through_the_course_with_learners_loading(results)
 
 def test_soak_checks_every_learners_record_in_the_store(results):
     soak = bench("soak")
-    assert soak.main(["--minutes", "0.05", "--walks", "2", "--think", "0", "--settle", "0"]) == 0
+    assert alone(soak.main, ["--minutes", "0.05", "--walks", "2", "--think", "0", "--settle", "0"]) == 0
     data = json.loads((results / "soak.json").read_text(encoding="utf-8"))
     assert data["errors"] == []
     assert data["records"] == {"checked": 2, "incomplete": 0, "problems": []}
@@ -94,7 +107,7 @@ def test_coldstart_times_app_sh_and_a_restart_to_home_in_chromium(results):
     coldstart = bench("coldstart")
     if not Path(coldstart.CHROMIUM).exists():
         pytest.skip("Chromium is not installed (bash scripts/test.sh installs it)")
-    assert coldstart.main(["--repeats", "1"]) == 0
+    assert alone(coldstart.main, ["--repeats", "1"]) == 0
     runs = json.loads((results / "coldstart.json").read_text(encoding="utf-8"))["runs"]
     assert len(runs["app.sh"]) == 1 and len(runs["replica restart"]) == 1
 

@@ -44,6 +44,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+# The longest files, first: pytest-xdist (`--dist loadfile`, scripts/test.sh) hands each file
+# to one process in collection order, so a long file collected last (tests/slow sorts late)
+# left one process working alone at the end of the run. Order only; every test still runs.
+LONGEST_FIRST = ("tests/browser/test_a11y_matrix.py", "tests/slow/test_bench_issue24_smoke.py")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        where = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
+        return LONGEST_FIRST.index(where) if where in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Freeze everything once the session is over, so the interpreter's shutdown does not walk it

@@ -386,7 +386,7 @@ def translate_course(course: Course, root: Path | str, lang: str) -> Course:
         entries, _ = read_translation(root, rel, lang)
         return _overlay(model.model_dump(), _english(root, rel) if entries else None, entries)
 
-    files = {rel: rel for rel in public_files(course, root)}
+    files = set(public_files(course, root))
     settings = course.settings
     if "modules/course.yaml" in files:
         settings = CourseSettings.model_validate(over("modules/course.yaml", settings))

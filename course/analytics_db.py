@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from course import analytics, analytics_learners, analytics_summary
 from course import events as ids  # activity ids are made and read only there
 from course.analytics import Change, Distribution, FunnelStep, ItemStats, Stuck
+from course.analytics_learners import StuckList
 from course.events import ANSWERED, COMPLETED, FAILED, PASSED, REFRESHER, Event
 from course.records import Store
 from course.records.event_store import _load
@@ -156,6 +157,26 @@ def stuck_learners(
         now,
         inactive_days,
         failed_twice,
+    )
+
+
+def stuck_list(
+    store: Store,
+    course: Course,
+    selection: Selection,
+    now: datetime,
+    inactive_days: int = 14,
+    shown: int = 100,
+    learners: analytics_learners.Learners | None = None,
+) -> StuckList:
+    """`stuck_learners` as the dashboard shows it: how many, the first `shown`, and the whole
+    list built only when asked for (the CSV)."""
+    return analytics_learners.stuck_list(
+        course,
+        analytics_learners.read(store, selection) if learners is None else learners,
+        now,
+        inactive_days,
+        shown=shown,
     )
 
 

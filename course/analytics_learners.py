@@ -30,11 +30,13 @@ learners have it. Nothing here imports streamlit; docs/analytics.md describes th
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -337,12 +339,11 @@ def score_distribution(
     return Distribution(quiz_id, which, tuple(sorted(values)))
 
 
-def stuck_learners(
-    course: Course, learners: Learners, now: datetime, inactive_days: int = 14, failed_twice: bool = True
-) -> list[Stuck]:
-    """As `analytics.stuck_learners`: idle for `inactive_days` without having passed every
-    module quiz of their current track on it, or (with `failed_twice`) a quiz failed twice or
-    more and never passed; longest inactive first."""
+def _stuck(
+    course: Course, learners: Learners, now: datetime, inactive_days: int, failed_twice: bool
+) -> Iterator[tuple[datetime, str, int | None, list[str]]]:
+    """The stuck learners in no order: (last event, id, days idle if that is a reason, the
+    fails to name). The reasons text is made later, only for the rows wanted."""
     now = analytics._utc(now)
     needed: dict[str, frozenset[str]] = {}
     for t in course.settings.tracks:
@@ -357,7 +358,6 @@ def stuck_learners(
     # Whether the course is complete and which fails to name depend on progress alone: worked
     # out once per distinct progress (learners who got equally far share one).
     known: dict[int, tuple[bool, list[str]]] = {}
-    out = []
     for lid, learner in learners.items():
         p = learner.progress
         facts = known.get(id(p))
@@ -374,10 +374,60 @@ def stuck_learners(
         complete, fails = facts
         gap = now - analytics._utc(learner.last)
         if gap >= limit and not complete:
-            reasons = [f"No activity for {gap.days} days and the course is not complete", *fails]
+            yield learner.last, lid, gap.days, fails
         elif fails:
-            reasons = fails
-        else:
-            continue
-        out.append(Stuck(lid, "; ".join(reasons), learner.last))
-    return sorted(out, key=lambda s: (s.last_activity, s.learner_id))
+            yield learner.last, lid, None, fails
+
+
+def _stuck_row(last: datetime, lid: str, idle: int | None, fails: list[str]) -> Stuck:
+    if idle is None:
+        return Stuck(lid, "; ".join(fails), last)
+    return Stuck(lid, "; ".join([f"No activity for {idle} days and the course is not complete", *fails]), last)
+
+
+def stuck_learners(
+    course: Course, learners: Learners, now: datetime, inactive_days: int = 14, failed_twice: bool = True
+) -> list[Stuck]:
+    """As `analytics.stuck_learners`: idle for `inactive_days` without having passed every
+    module quiz of their current track on it, or (with `failed_twice`) a quiz failed twice or
+    more and never passed; longest inactive first."""
+    found = sorted(_stuck(course, learners, now, inactive_days, failed_twice), key=_ORDER)
+    return [_stuck_row(*f) for f in found]
+
+
+_ORDER = itemgetter(0, 1)  # longest inactive first, then by id: as `analytics.stuck_learners`
+
+
+@dataclass(frozen=True)
+class StuckList:
+    """The stuck learners of a selection as the dashboard shows them: how many, the first
+    `shown` of them in order, and the whole list only when it is asked for (the CSV).
+
+    At 100,000 idle learners, building and sorting every row cost more than the rest of the
+    list's work; the page shows 100 of them."""
+
+    count: int
+    shown: list[Stuck]
+    _all: Callable[[], list[Stuck]]
+
+    def all(self) -> list[Stuck]:
+        """Every stuck learner, longest inactive first (as `stuck_learners`)."""
+        return self._all()
+
+
+def stuck_list(
+    course: Course,
+    learners: Learners,
+    now: datetime,
+    inactive_days: int = 14,
+    failed_twice: bool = True,
+    shown: int = 100,
+) -> StuckList:
+    """`stuck_learners`, its first `shown` rows and its length worked out without the rest."""
+    found = list(_stuck(course, learners, now, inactive_days, failed_twice))
+    first = heapq.nsmallest(shown, found, key=_ORDER)
+    return StuckList(
+        len(found),
+        [_stuck_row(*f) for f in first],
+        lambda: [_stuck_row(*f) for f in sorted(found, key=_ORDER)],
+    )

@@ -186,7 +186,12 @@ def assert_same_figures(course: Course, url: str, events: list[Event]) -> int:
         assert adb.attitude_change(store, course, sel) == a.attitude_change(course, old)
         for days in (1, 14, 30):
             now = T0 + timedelta(days=45)
-            assert adb.stuck_learners(store, course, sel, now, days) == a.stuck_learners(course, old, now, days)
+            expected = a.stuck_learners(course, old, now, days)
+            assert adb.stuck_learners(store, course, sel, now, days) == expected
+            # The dashboard's view of it: the count, the first rows shown, the CSV's whole list.
+            for shown in (0, 3, 100):
+                view = adb.stuck_list(store, course, sel, now, days, shown)
+                assert (view.count, view.shown, view.all()) == (len(expected), expected[:shown], expected)
         assert adb.stuck_learners(store, course, sel, now, 14, failed_twice=False) == a.stuck_learners(
             course, old, now, 14, failed_twice=False
         )

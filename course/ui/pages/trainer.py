@@ -88,7 +88,8 @@ def _figure(kind: str, selection: analytics_db.Selection, newest_seq: int, extra
     if kind == "by-language":
         return analytics_db.changes_by_language(db, course, selection)
     if kind == "stuck":
-        return analytics_db.stuck_learners(db, course, selection, datetime.now(UTC), int(extra), learners=learners)
+        now = datetime.now(UTC)
+        return analytics_db.stuck_list(db, course, selection, now, int(extra), STUCK_SHOWN, learners=learners)
     if kind == "scenario-events":  # the few events the scenario and check reports read
         return analytics_db.scenario_events(db, course, selection)
     if kind == "refresher-events":  # the refresher sets and answers the renewal report reads
@@ -287,13 +288,30 @@ def _cohorts(db: Store, course: Course) -> None:
         )
 
 
-def _stuck(key: Key) -> list[analytics.Stuck]:
+def _stuck(key: Key) -> analytics_db.StuckList:
     st.header("Learners who may be stuck")
     days = st.number_input("No activity for at least this many days", min_value=1, max_value=365, value=14, step=1)
-    stuck = _fig("stuck", key, int(days))
-    if not stuck:
+    stuck: analytics_db.StuckList = _fig("stuck", key, int(days))
+    if not stuck.count:
         st.write("Nobody in this selection looks stuck.")
         return stuck
+    st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
+    if stuck.count > STUCK_SHOWN:
+        # A hospital selection can list thousands: a table that long helps nobody and costs
+        # every render. The CSV below has them all.
+        st.caption(
+            f"Showing the {STUCK_SHOWN} longest inactive of {stuck.count:,}. "
+            "The Stuck learners CSV under Exports lists them all."
+        )
+    plain_table(
+        pd.DataFrame(
+            [
+                {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": dates.day(s.last_activity)}
+                for s in stuck.shown
+            ]
+        )
+    )
+    return stuck
     st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
     if len(stuck) > STUCK_SHOWN:
         # A hospital selection can list thousands: a table that long helps nobody and costs
@@ -413,7 +431,7 @@ def _exports(
     items: list[analytics.ItemStats],
     changes: dict[str, analytics.Change],
     learners: set[str],
-    stuck: list[analytics.Stuck],
+    stuck: analytics_db.StuckList,
     scores: pd.DataFrame,
 ) -> None:
     st.header("Exports")
@@ -424,7 +442,7 @@ def _exports(
         "funnel": csvs["funnel"],
         "scores": scores.to_csv(index=False),
         "items": csvs["items"],
-        "stuck": lambda: analytics.to_csv_tables(stuck=stuck)["stuck"],
+        "stuck": lambda: analytics.to_csv_tables(stuck=stuck.all())["stuck"],
         "changes": csvs["changes"],
     }
     labels = {"funnel": "Completion", "scores": "Quiz scores", "items": "Questions", "stuck": "Stuck learners"}

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
 
@@ -58,10 +58,11 @@ ev = events_table.c
 _DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
-@dataclass(frozen=True, slots=True)
-class Learner:
+class Learner(NamedTuple):
     """One learner's facts in a selection. `progress` is the decoded progress text (see
-    `work_out`), shared by every learner with the same text: read it, never change it."""
+    `work_out`), shared by every learner with the same text: read it, never change it.
+    A named tuple: one is made per learner per read (100,000 at hospital scale), and a
+    frozen dataclass took three times as long to make."""
 
     last: datetime  # their latest event in the selection
     events: int  # how many events of theirs the selection holds

@@ -241,24 +241,25 @@ def first_attempt_answers(
         .order_by(t.first_at, t.first_seq)
     )
     rows = store.query_rows(query)
-    partial = [r.learner_id for r in rows if not r.inside]
+    # Rows are unpacked by position throughout: cheaper than by name, 100,000 times over.
+    partial = [lid for lid, inside, _ in rows if not inside]
     decoded: dict[str, Any] = {}
     if not partial:  # the usual case: every row as it is, in the order of the first answer
         # Learners who answered alike share one text, and then one (read-only) decoded row.
         same: dict[str, dict[str, Answer]] = {}
         out: dict[str, dict[str, Answer]] = {}
-        for r in rows:
-            answers = same.get(r.answers)
+        for lid, _, text in rows:
+            answers = same.get(text)
             if answers is None:
-                answers = same[r.answers] = _answers(r.answers, decoded)
-            out[r.learner_id] = answers
+                answers = same[text] = _answers(text, decoded)
+            out[lid] = answers
         return out
     # Some learners have only part of their answers in the selection: the rows held whole
     # and those learners worked out again are put in order of their first answer counted.
     keys = sa.select(t.learner_id, t.first_at, t.first_seq).where(t.quiz_id == quiz_id)
     key_of = {r.learner_id: (r.first_at, r.first_seq) for r in store.query_rows(keys)}
     found: list[tuple[datetime, int, str, dict[str, Answer]]] = [
-        (*key_of[r.learner_id], r.learner_id, _answers(r.answers, decoded)) for r in rows if r.inside
+        (*key_of[lid], lid, _answers(text, decoded)) for lid, inside, text in rows if inside
     ]
     # Only their answers in the selection count: worked out from those events.
     qmap = quiz_map(course)

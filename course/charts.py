@@ -21,6 +21,7 @@ a third module that both import, with no line saved.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -915,10 +916,12 @@ def funnel_chart(steps: Sequence[Any], title: str = "How far learners get", scal
 
 def _bins(scores: Iterable[float]) -> list[tuple[int, int, int]]:
     """Ten bands of ten points: 0–9, 10–19, ..., 90–100 (a perfect score is in the top band)."""
-    counts = [0] * 10
-    for s in scores:
-        counts[max(0, min(int(s // 10), 9))] += 1
-    return [(10 * i, 10 * i + 10, c) for i, c in enumerate(counts)]
+    # Counted off the sorted scores at the nine band edges (a score s is in band
+    # max(0, min(s // 10, 9))): a dashboard's distribution comes sorted, so this is a pass in C
+    # rather than a Python step per learner (100,000 of them at hospital scale).
+    ordered = sorted(scores)
+    edges = [0, *(bisect.bisect_left(ordered, 10 * i) for i in range(1, 10)), len(ordered)]
+    return [(10 * i, 10 * i + 10, edges[i + 1] - edges[i]) for i in range(10)]
 
 
 def _band(lo: int) -> str:

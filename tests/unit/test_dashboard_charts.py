@@ -255,6 +255,23 @@ def test_score_histogram_bins_by_ten_and_labels_the_pass_mark_in_text():
     assert pass_rows == [{"mark": 80.0, "label": "Pass mark 80%", "y": pytest.approx(4 * 1.38)}]
 
 
+def test_score_bands_put_every_score_where_its_tens_digit_says_edges_included():
+    # Bands are counted off the sorted scores at their edges; each score must land in band
+    # max(0, min(score // 10, 9)), as one counted score by score: the edges themselves, just
+    # below them, a perfect score, and scores in any order.
+    import random
+
+    rng = random.Random(5)
+    edges = [x for e in range(0, 101, 10) for x in (e, e - 1e-9, e + 1e-9, e - 0.5)]
+    for scores in (edges, [rng.uniform(0, 100) for _ in range(500)], [100.0] * 3, []):
+        rng.shuffle(scores)
+        expected = [0] * 10
+        for s in scores:
+            expected[max(0, min(int(s // 10), 9))] += 1
+        table = c.score_distribution_table(scores)
+        assert table["Learners"].tolist() == expected, scores
+
+
 def test_score_histogram_of_a_hidden_distribution_shows_only_the_reason():
     hidden = Distribution("history", "best", (), SUPPRESSED_REASON)
     spec = c.score_distribution_chart(hidden, 80).to_dict()

@@ -41,6 +41,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 CHROMIUM_ARGS += ["--disable-sync", "--no-first-run"]
 HOME_TEXT = "Choose how you want to take the course"
+FLOOR_TEXT = "hello"  # bench/floor_app.py's first line
 
 
 def _healthy(url: str) -> bool:
@@ -62,7 +63,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def one(
-    browser: Any, command: list[str], env: dict[str, str], url: str, log: Path, timeout: float, cwd: Path = ROOT
+    browser: Any,
+    command: list[str],
+    env: dict[str, str],
+    url: str,
+    log: Path,
+    timeout: float,
+    cwd: Path = ROOT,
+    text: str = HOME_TEXT,
 ) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with log.open("wb") as out:
@@ -81,7 +89,7 @@ def one(
             try:
                 page = context.new_page()
                 page.goto(url)
-                page.get_by_text(HOME_TEXT).first.wait_for(state="visible", timeout=timeout * 1000)
+                page.get_by_text(text, exact=text != HOME_TEXT).first.wait_for(state="visible", timeout=timeout * 1000)
                 shown = time.perf_counter() - start
             finally:
                 context.close()
@@ -99,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="measurements of each (default 3)")
     p.add_argument("--timeout", type=float, default=120.0, help="per start, s (default 120)")
     p.add_argument("--baseline", help="also a replica restart of the course at this git revision (same run)")
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the floor: bench/floor_app.py (one line of text) started the same way, to that text shown",
+    )
     p.add_argument("--name", default="coldstart", help="results name under bench/results/ (default coldstart)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT / "bench"))
@@ -111,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         old_tree = None
         if args.baseline:
             _script, _env, old_tree = bench_load.app_script(f"course@{args.baseline}", tmp)
+            # The same installed environment: its app.sh finds .venv and its stamp, as ours does.
+            (old_tree / ".venv").symlink_to(ROOT / ".venv")
+            rows[f"app.sh, course@{args.baseline}"] = []
             rows[f"replica restart, course@{args.baseline}"] = []
+        if args.floor:
+            rows["floor app (bench/floor_app.py)"] = []
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for i in range(args.repeats):
@@ -133,9 +151,29 @@ def main(argv: list[str] | None = None) -> int:
                 if old_tree is not None:
                     port = free_port()
                     url = f"http://127.0.0.1:{port}"
+                    rows[f"app.sh, course@{args.baseline}"].append(
+                        one(
+                            browser,
+                            ["bash", "scripts/app.sh"],
+                            {**env, "PORT": str(port)},
+                            url,
+                            tmp / "old-app.log",
+                            args.timeout,
+                            cwd=old_tree,
+                        )
+                    )
+                    port = free_port()
+                    url = f"http://127.0.0.1:{port}"
                     cmd = [*replica[:-7], str(port), *replica[-6:]]  # the same, on a new port
                     rows[f"replica restart, course@{args.baseline}"].append(
                         one(browser, cmd, env, url, tmp / "old.log", args.timeout, cwd=old_tree)
+                    )
+                if args.floor:
+                    port = free_port()
+                    url = f"http://127.0.0.1:{port}"
+                    cmd = [*replica[:4], str(ROOT / "bench" / "floor_app.py"), *replica[5:-7], str(port), *replica[-6:]]
+                    rows["floor app (bench/floor_app.py)"].append(
+                        one(browser, cmd, env, url, tmp / "floor.log", args.timeout, text=FLOOR_TEXT)
                     )
                 print(f"  {i + 1}: app.sh {rows['app.sh'][-1]}, restart {rows['replica restart'][-1]}", file=sys.stderr)
         finally:

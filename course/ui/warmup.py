@@ -53,6 +53,9 @@ def _warm() -> None:
 def start() -> threading.Thread:
     """Once per process: warm up on a daemon thread; returns that thread."""
     if not _started:
+        from course.loader import use_kept_course
+
+        use_kept_course()  # the course that validated before, read back from disk (course/loader.py)
         thread = threading.Thread(target=_warm, name="course-warmup", daemon=True)
         thread.start()
         _started.append(thread)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 
+import pytest
+
 from course.ui import warmup
 
 
@@ -51,3 +53,26 @@ def test_the_first_run_waits_for_the_warm_up_thread(monkeypatch):
     warmup.wait(timeout=10)
 
     assert not thread.is_alive()
+
+
+def test_a_restarted_server_reads_back_the_course_that_validated(monkeypatch, course_copy, tmp_path):
+    import streamlit as st
+
+    from course import loader
+    from course.ui import state
+
+    monkeypatch.setattr(loader, "_kept", [])
+    monkeypatch.setattr(warmup, "_started", [])
+    monkeypatch.setattr(warmup, "_warm", lambda: None)
+    monkeypatch.setenv("COURSE_CONTENT_ROOT", str(course_copy.root))
+    monkeypatch.setenv("COURSE_DB_URL", f"sqlite:///{tmp_path / 'records.sqlite'}")
+    warmup.start()  # what the server does as it imports streamlit_app
+    st.cache_resource.clear()
+    try:
+        first = state.loaded().course
+        st.cache_resource.clear()  # as a new process finds it
+        for module in (loader, state):
+            monkeypatch.setattr(module, "load_course", lambda *a, **k: pytest.fail("parsed the content again"))
+        assert state.loaded().course == first is not None
+    finally:
+        st.cache_resource.clear()

@@ -507,12 +507,16 @@ def load_course_cached(root: Path | str | None = None) -> Course:
     root = Path(root) if root is not None else default_root()
     if not root.is_dir():
         return load_course(root)  # reports the missing folder
-    key = cache_key(root)
+    try:
+        key = cache_key(root)
+    except OSError:  # a file gone or unreadable mid-listing: the loader reports it as always
+        return load_course(root)
     path = root / CACHE_FILE
     kept = _read_kept(path, key)
     if kept is not None:
         return kept
     course = load_course(root)
-    if cache_key(root) == key:  # not kept if a file changed while it loaded
-        _keep(path, key, course)
+    with contextlib.suppress(OSError):
+        if cache_key(root) == key:  # not kept if a file changed while it loaded
+            _keep(path, key, course)
     return course

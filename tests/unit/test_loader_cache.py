@@ -106,3 +106,13 @@ def test_only_a_server_uses_the_copy(monkeypatch):
     assert not loader.kept_course_used()  # tests and the command line parse every time
     loader.use_kept_course()
     assert loader.kept_course_used()
+
+
+def test_content_that_cannot_be_read_for_the_key_is_loaded_and_reported_as_always(course_copy, monkeypatch):
+    def unreadable(*args, **kwargs):
+        raise PermissionError("permission denied")
+
+    monkeypatch.setattr(loader, "cache_key", unreadable)
+    assert [m.id for m in load_course_cached(course_copy.root).modules] == ["history"]
+    course_copy.replace(MODULE, "estimated_minutes: 20", "estimated_minutes: twenty")
+    assert _problems(load_course_cached, course_copy.root) == _problems(load_course, course_copy.root)

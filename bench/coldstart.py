@@ -41,6 +41,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 CHROMIUM_ARGS += ["--disable-sync", "--no-first-run"]
 HOME_TEXT = "Choose how you want to take the course"
+FLOOR_TEXT = "hello"  # bench/floor_app.py's first line
 
 
 def _healthy(url: str) -> bool:
@@ -48,6 +49,16 @@ def _healthy(url: str) -> bool:
         return http_get(f"{url}/_stcore/health", timeout=0.5) == b"ok"
     except OSError:
         return False
+
+
+def _cpu_s(pid: int) -> float | None:
+    """The server process's own CPU time so far (user + system, every thread), in seconds:
+    far less sensitive to the machine's load than the wall clock."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -62,7 +73,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def one(
-    browser: Any, command: list[str], env: dict[str, str], url: str, log: Path, timeout: float, cwd: Path = ROOT
+    browser: Any,
+    command: list[str],
+    env: dict[str, str],
+    url: str,
+    log: Path,
+    timeout: float,
+    cwd: Path = ROOT,
+    text: str = HOME_TEXT,
 ) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with log.open("wb") as out:
@@ -81,8 +99,9 @@ def one(
             try:
                 page = context.new_page()
                 page.goto(url)
-                page.get_by_text(HOME_TEXT).first.wait_for(state="visible", timeout=timeout * 1000)
+                page.get_by_text(text, exact=text != HOME_TEXT).first.wait_for(state="visible", timeout=timeout * 1000)
                 shown = time.perf_counter() - start
+                cpu = _cpu_s(proc.pid)  # app.sh execs the server: the same process
             finally:
                 context.close()
         finally:
@@ -90,6 +109,7 @@ def one(
     return {
         "healthy_s": round(healthy, 2),
         "home_shown_s": round(shown, 2),
+        "server_cpu_s": None if cpu is None else round(cpu, 2),
         "loadavg": f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
     }
 
@@ -99,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="measurements of each (default 3)")
     p.add_argument("--timeout", type=float, default=120.0, help="per start, s (default 120)")
     p.add_argument("--baseline", help="also a replica restart of the course at this git revision (same run)")
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the floor: bench/floor_app.py (one line of text) started the same way, to that text shown",
+    )
     p.add_argument("--name", default="coldstart", help="results name under bench/results/ (default coldstart)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT / "bench"))
@@ -111,7 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         old_tree = None
         if args.baseline:
             _script, _env, old_tree = bench_load.app_script(f"course@{args.baseline}", tmp)
+            # The same installed environment: its app.sh finds .venv and its stamp, as ours does.
+            (old_tree / ".venv").symlink_to(ROOT / ".venv")
+            rows[f"app.sh, course@{args.baseline}"] = []
             rows[f"replica restart, course@{args.baseline}"] = []
+        if args.floor:
+            rows["floor app (bench/floor_app.py)"] = []
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for i in range(args.repeats):
@@ -133,9 +163,29 @@ def main(argv: list[str] | None = None) -> int:
                 if old_tree is not None:
                     port = free_port()
                     url = f"http://127.0.0.1:{port}"
+                    rows[f"app.sh, course@{args.baseline}"].append(
+                        one(
+                            browser,
+                            ["bash", "scripts/app.sh"],
+                            {**env, "PORT": str(port)},
+                            url,
+                            tmp / "old-app.log",
+                            args.timeout,
+                            cwd=old_tree,
+                        )
+                    )
+                    port = free_port()
+                    url = f"http://127.0.0.1:{port}"
                     cmd = [*replica[:-7], str(port), *replica[-6:]]  # the same, on a new port
                     rows[f"replica restart, course@{args.baseline}"].append(
                         one(browser, cmd, env, url, tmp / "old.log", args.timeout, cwd=old_tree)
+                    )
+                if args.floor:
+                    port = free_port()
+                    url = f"http://127.0.0.1:{port}"
+                    cmd = [*replica[:4], str(ROOT / "bench" / "floor_app.py"), *replica[5:-7], str(port), *replica[-6:]]
+                    rows["floor app (bench/floor_app.py)"].append(
+                        one(browser, cmd, env, url, tmp / "floor.log", args.timeout, text=FLOOR_TEXT)
                     )
                 print(f"  {i + 1}: app.sh {rows['app.sh'][-1]}, restart {rows['replica restart'][-1]}", file=sys.stderr)
         finally:
@@ -144,15 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "### coldstart: to Home shown in Chromium",
         "",
-        "| start | runs | server healthy, median (s) | Home shown, median / worst (s) | goal under 3 s | load average |",
-        "|---|---:|---:|---:|---|---|",
+        "| start | runs | server healthy, median (s) | Home shown, median / worst (s) | server CPU to Home shown, median (s) "
+        "| goal under 3 s | load average |",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
     for what, runs in rows.items():
         shown = sorted(r["home_shown_s"] for r in runs)
         healthy = sorted(r["healthy_s"] for r in runs)
         median = statistics.median(shown)
+        cpus = [r["server_cpu_s"] for r in runs if r.get("server_cpu_s") is not None]
+        cpu = f"{statistics.median(cpus):.2f}" if cpus else "–"
         lines.append(
-            f"| {what} | {len(runs)} | {statistics.median(healthy):.2f} | {median:.2f} / {shown[-1]:.2f} | "
+            f"| {what} | {len(runs)} | {statistics.median(healthy):.2f} | {median:.2f} / {shown[-1]:.2f} | {cpu} | "
             f"{'met' if shown[-1] < 3 else 'not met'} | {', '.join(r['loadavg'] for r in runs)} |"
         )
     md = "\n".join(lines)

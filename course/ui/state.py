@@ -28,7 +28,7 @@ from course.certificates import MIN_SECRET_BYTES
 from course.drafts import WaitingDrafts
 from course.i18n import DEFAULT, N_
 from course.learning import Learner
-from course.loader import CourseError, Problem, default_root, load_course
+from course.loader import CourseError, Problem, default_root, kept_course_used, load_course, load_course_cached
 from course.records import (
     Store,
     StoreMisconfigured,
@@ -60,7 +60,9 @@ class Loaded:
 @st.cache_resource(show_spinner=False)
 def _load(root: str) -> Loaded:
     try:
-        course = load_course(Path(root) if root else None)
+        # A server reads back the course that validated before, if no file changed (cold start).
+        load = load_course_cached if kept_course_used() else load_course
+        course = load(Path(root) if root else None)
     except CourseError as exc:
         problems = tuple(exc.problems)
         try:

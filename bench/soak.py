@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import re
 import sys
@@ -37,25 +36,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, bench_module, start_server
 
-from course import events as ev  # noqa: E402
-from course.loader import load_course  # noqa: E402
-from course.progress import OVERVIEW, steps  # noqa: E402
-from course.records.store import open_store  # noqa: E402
+from course import events as ev
+from course.loader import load_course
+from course.progress import OVERVIEW, steps
+from course.records.store import open_store
 
-
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = sys.modules.get("bench_load") or _load_bench()
+load = bench_module("load")
 MEMORY_MARK = 200  # walks finished when the reference memory level is read
 
 
@@ -208,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         db_url = args.db_url or f"sqlite:///{tmp / 'records.sqlite'}"
         args.db = "PostgreSQL" if db_url.startswith("postgresql") else "SQLite"
-        server = load.Server(load.server_env(db_url), tmp / "server.log", startup_timeout=90.0)
+        server = start_server("course", tmp, db_url, log_name="server")
         try:
             out = asyncio.run(soak(server.url, server.pid, plan, args))
         finally:

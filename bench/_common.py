@@ -51,13 +51,16 @@ def bench_module(name: str, fresh: bool = False) -> ModuleType:
     return module
 
 
-def start_server(app: str, tmp: Path, db_url: str | None = None, log_name: str | None = None) -> Any:
+def start_server(
+    app: str, tmp: Path, db_url: str | None = None, log_name: str | None = None, port: int | None = None
+) -> Any:
     """A fresh server for `app` (bench/load.py's names: course, course@REV, floor, floor+K, ...)
     on a free 127.0.0.1 port, once it answers its health check (up to 90 s: a loaded machine).
-    Its records go to `db_url` (default: a new SQLite file in `tmp`), its log to `tmp`.
+    Its records go to `db_url` (default: a new SQLite file in `tmp`), its log to `tmp`; `port`
+    starts it on that port (a replica restarted where its learners reconnect).
     The caller stops it (`server.stop()`)."""
     load = bench_module("load")
     safe = log_name or load._safe(app)
     script, extra_env, cwd = load.app_script(app, tmp)
     env = {**load.server_env(db_url or f"sqlite:///{tmp / f'{safe}.sqlite'}"), **extra_env}
-    return load.Server(env, tmp / f"{safe}.log", script=script, cwd=cwd, startup_timeout=90.0)
+    return load.Server(env, tmp / f"{safe}.log", script=script, cwd=cwd, startup_timeout=90.0, port=port)

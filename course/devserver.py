@@ -42,8 +42,10 @@ class Server:
         script: Path = APP,
         cwd: Path = ROOT,
         startup_timeout: float = 60.0,
+        port: int | None = None,
     ):
-        self.port = free_port()
+        # A given port: a replica restarted where its learners' browsers will reconnect.
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self.proc = subprocess.Popen(

@@ -52,6 +52,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
+import http.cookies
 import json
 import os
 import random
@@ -60,6 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -71,6 +74,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -151,13 +155,23 @@ class Run:
         return self.find("button", lambda e: e.el.is_form_submitter and e.el.form_id == form_id)
 
 
-class StreamlitClient:
-    """One browser tab's worth of Streamlit protocol: page, query string, widget values."""
+COOKIE_TOKEN = re.compile(r'data-token="([^"]+)"')  # course/ui/common.py's COOKIE_SCRIPT
 
-    def __init__(self, base_url: str, cookie: str | None = None, timeout: float = 60.0):
+
+class StreamlitClient:
+    """One browser tab's worth of Streamlit protocol: page, query string, widget values.
+
+    With `browser_cookies`, it also does what the page's cookie script does in a browser: it
+    posts each signed cookie token the app draws to the cookie route (course/ui/web.py) and
+    keeps the cookies the server sets, sending them when it connects again (a reload)."""
+
+    def __init__(self, base_url: str, cookie: str | None = None, timeout: float = 60.0, browser_cookies: bool = False):
         self._elements: dict[tuple[int, ...], Rendered] = {}  # what is on screen, across fragment runs
+        self.base_url = base_url.rstrip("/")
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.cookie = cookie
+        self.browser_cookies = browser_cookies
+        self.jar: dict[str, str] = {}  # cookies the server set (browser_cookies)
         self.timeout = timeout
         self.page_hash = ""
         self.query = ""
@@ -167,7 +181,8 @@ class StreamlitClient:
 
     async def open(self, query: str = "") -> Run:
         """Connect and run the script for the first time, as a browser opening the page does."""
-        headers = {"Cookie": f"course_route={self.cookie}"} if self.cookie else None
+        cookies = {**({"course_route": self.cookie} if self.cookie else {}), **self.jar}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         start = time.perf_counter()
         self._ws = await connect(
             self.ws_url,
@@ -222,9 +237,30 @@ class StreamlitClient:
         start = time.perf_counter() if start is None else start
         await self._ws.send(msg.SerializeToString())
         try:
-            return await asyncio.wait_for(self._collect(start), self.timeout)
+            run = await asyncio.wait_for(self._collect(start), self.timeout)
         except TimeoutError:
             raise StepFailed(f"no end of script run within {self.timeout:.0f} s") from None
+        if self.browser_cookies:
+            for e in run.elements:
+                if e.kind == "html" and "/api/course/cookie" in e.el.body:
+                    for token in COOKIE_TOKEN.findall(e.el.body):
+                        await asyncio.to_thread(self._post_cookie, html.unescape(token))
+        return run
+
+    def _post_cookie(self, token: str) -> None:
+        """POST the token as the page's script does; keep what Set-Cookie says (a cleared cookie
+        goes). Only the cookie route on this client's own 127.0.0.1 server is contacted."""
+        request = urllib.request.Request(
+            f"{self.base_url}/api/course/cookie", data=token.encode(), headers={"Content-Type": "text/plain"}
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=self.timeout) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(header).items():
+                    if morsel.value and morsel["max-age"] != "0":
+                        self.jar[name] = morsel.value
+                    else:
+                        self.jar.pop(name, None)
 
     async def _collect(self, start: float) -> Run:
         assert self._ws is not None
@@ -276,6 +312,70 @@ class StreamlitClient:
                     # The frontend forgets the state of widgets that are no longer drawn.
                     self._values = {k: v for k, v in self._values.items() if k in live}
                 return Run(elapsed, ordered, runs, exceptions, messages)
+
+
+DROPPED = (ConnectionClosed, OSError, EOFError)  # the server went away under the client
+
+
+class ReconnectingClient(StreamlitClient):
+    """A tab that lives through a server restart, as a learner's browser does.
+
+    When the connection drops during an interaction (the websocket closes, or cannot be
+    opened), the client reconnects to the same address every 0.5 s for up to `reconnect_s`
+    seconds, sending the cookies the app set (browser_cookies is on: the learner's resume
+    code is one). Once connected it opens the page it was on, with its query string and no
+    widget values: a reload, so what the page shows comes from the server and its store, not
+    from this tab. `on_reload(run)` sees that page (the soak checks a quiz's kept answers
+    there). Then the learner repeats the click that was lost, once. Each reconnection is
+    counted in `reconnects`, with the seconds it took in `outage_s`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        cookie: str | None = None,
+        timeout: float = 60.0,
+        reconnect_s: float = 120.0,
+        on_reload: Callable[[Run], None] | None = None,
+    ):
+        super().__init__(base_url, cookie, timeout, browser_cookies=True)
+        self.reconnect_s = reconnect_s
+        self.on_reload = on_reload
+        self.reconnects = 0
+        self.outage_s: list[float] = []
+
+    async def interact(self, *args: Any, **kwargs: Any) -> Run:
+        page_before, query_before = self.page_hash, self.query
+        try:
+            return await super().interact(*args, **kwargs)
+        except DROPPED:
+            pass
+        self.page_hash, self.query = page_before, query_before  # where the tab was
+        run = await self.reload()
+        if self.on_reload is not None:
+            self.on_reload(run)
+        return await super().interact(*args, **kwargs)
+
+    async def reload(self) -> Run:
+        """Connect again (bounded) and open the page this tab was on, as a reload."""
+        with contextlib.suppress(Exception):
+            await self.close()
+        started = time.perf_counter()
+        deadline = started + self.reconnect_s
+        while True:
+            self._values.clear()
+            self._elements.clear()
+            try:
+                run = await self.open(query=self.query)
+                break
+            except DROPPED:
+                with contextlib.suppress(Exception):
+                    await self.close()
+                if time.perf_counter() > deadline:
+                    raise StepFailed(f"the server did not come back within {self.reconnect_s:.0f} s") from None
+                await asyncio.sleep(0.5)
+        self.reconnects += 1
+        self.outage_s.append(round(time.perf_counter() - started, 2))
+        return run
 
 
 # --------------------------------------------------------------------------- simulated users

@@ -88,6 +88,31 @@ def test_soak_checks_every_learners_record_in_the_store(results):
     assert data["records"] == {"checked": 2, "incomplete": 0, "problems": []}
 
 
+def test_soak_restarts_the_replica_mid_quiz_and_those_learners_lose_nothing(results):
+    # The replica is restarted while a walk is on its quiz with answers given: that learner's
+    # walker reconnects as a browser does (its cookies, the page it was on, reloaded), finds
+    # the answers it gave shown again, and finishes; its record in the store is complete.
+    soak = bench("soak")
+    argv = ["--minutes", "0.1", "--walks", "2", "--think", "0.5", "--settle", "0", "--restarts", "1"]
+    assert alone(soak.main, argv) == 0
+    data = json.loads((results / "soak.json").read_text(encoding="utf-8"))
+    s = data["restart_summary"]
+    assert s["restarts"] == 1 and s["mid_quiz"] >= 1
+    assert s["reconnected"] == s["finished"] == s["records_complete"] == s["mid_quiz"]
+    assert s["kept_checked"] >= 1 and s["kept_lost"] == []
+    assert data["errors"] == []
+    assert data["records"]["checked"] == 2 and data["records"]["incomplete"] == 0
+
+
+def test_soak_reports_a_kept_answer_a_reloaded_quiz_page_does_not_show():
+    soak = bench("soak")
+    load = soak.load  # the bench/load.py the soak uses (its StepFailed)
+    plan = load.make_plan(load_course(ROOT))
+    empty = load.Run(elapsed=0.0, elements=[], runs=1, exceptions=[])
+    lost = soak.kept_answers_lost(plan, plan.tracks[0], 2, empty)
+    assert len(lost) == 2 and "not on the page after the reload" in lost[0]
+
+
 def test_soak_finds_a_record_that_is_not_complete(tmp_path):
     soak = bench("soak")
     load = bench("load")

@@ -97,6 +97,10 @@ class StepFailed(Exception):
     """The server did not show what a learner would see at this step."""
 
 
+class Stopped(Exception):
+    """The learner was asked to stop before their next step (run_sessions' `stop`): not an error."""
+
+
 # --------------------------------------------------------------------------- protocol client
 
 
@@ -393,6 +397,7 @@ class LearnerResult:
     errors: list[str] = field(default_factory=list)
     reached: str = "start"  # the last step that showed what it should
     finished: bool = False
+    stop: asyncio.Event | None = None  # set: leave before the next step (Stopped)
 
 
 @dataclass
@@ -480,6 +485,11 @@ async def _charge_cpu(res: LearnerResult, name: str, before: float | None) -> No
         res.cpu.append((name, after - before))
 
 
+def _check_stop(res: LearnerResult) -> None:
+    if res.stop is not None and res.stop.is_set():
+        raise Stopped
+
+
 async def _think(think: float) -> None:
     if think > 0:
         await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -494,6 +504,7 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
 
     async def step(name: str, **kwargs: Any) -> Run:
         await _think(think)
+        _check_stop(res)
         before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(**kwargs)
         res.interactions.append((name, run.elapsed))
@@ -558,6 +569,7 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
     res.reached = "home"
     for _ in range(presses):
         await _think(think)
+        _check_stop(res)
         before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(trigger=run.button("Press me").widget_id)
         res.interactions.append(("press", run.elapsed))
@@ -632,6 +644,7 @@ class LevelResult:
     throughput_per_s: float
     errors: int
     finished: int
+    stopped: int  # left when asked to (run_sessions' `stop`), neither finished nor failed
     rss_before_mib: float | None
     rss_after_mib: float | None
     rss_per_session_mib: float | None
@@ -664,10 +677,13 @@ async def run_sessions(
     servers: Servers | None = None,
     cookies: bool = True,
     presses: int | None = None,
+    stop: asyncio.Event | None = None,
 ) -> LevelResult:
     """N learners (or floor users) at once; each stays connected until all are done. A floor
-    user presses `presses` times (default: as often as a course learner interacts)."""
-    results = [LearnerResult() for _ in range(n)]
+    user presses `presses` times (default: as often as a course learner interacts). Once
+    `stop` is set, each leaves before their next step (counted as stopped, not as an error):
+    load that ends when something else measured under it is done."""
+    results = [LearnerResult(stop=stop) for _ in range(n)]
     all_done = asyncio.Event()
     release = asyncio.Event()
     remaining = n
@@ -684,6 +700,8 @@ async def run_sessions(
             else:
                 await floor_user(client, presses or plan.interactions, think, res)
             res.finished = True
+        except Stopped:
+            pass
         except StepFailed as exc:
             res.errors.append(f"{res.reached}: {exc}")
         except (OSError, EOFError) as exc:
@@ -757,6 +775,7 @@ async def run_sessions(
         throughput_per_s=round(len(inter) / duration, 2) if duration > 0 else 0.0,
         errors=len(errors),
         finished=sum(r.finished for r in results),
+        stopped=sum(1 for r in results if r.stop is not None and r.stop.is_set() and not r.finished and not r.errors),
         rss_before_mib=round(before / 1024, 1) if before else None,
         rss_after_mib=round(after / 1024, 1) if after else None,
         rss_per_session_mib=round((after - before) / 1024 / n, 3) if before and after else None,
@@ -1034,7 +1053,9 @@ async def main_levels(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="course-load-") as tmp_name, contextlib.ExitStack() as cleanup:
         tmp = Path(tmp_name)
         cleanup.callback(remove_worktrees, tmp)
-        for n in args.levels:
+        pending = list(args.levels)
+        while pending:
+            n = pending.pop(0)
             for app in args.apps:
                 print(f"{app}: {n} learner{'s' if n != 1 else ''} ...", file=sys.stderr, flush=True)
                 if args.target:
@@ -1059,6 +1080,12 @@ async def main_levels(args: argparse.Namespace) -> None:
                     print(f"    error: {e}", file=sys.stderr)
                 for e, count in r.server_exceptions.items():
                     print(f"    server log: {count} × {e}", file=sys.stderr)
+            if not pending and args.bracket > 0:
+                extra = bracket_level(levels, args)
+                if extra is not None:
+                    args.bracket -= 1
+                    print(f"the knee is not between the levels measured: {extra} learners too", file=sys.stderr)
+                    pending.append(extra)
     table = course_vs_floor_table(levels)
     settings = {
         "think_s": args.think,
@@ -1142,6 +1169,21 @@ def knee(levels: list[dict[str, Any]], budget_ms: float = 100.0) -> tuple[float 
     return float(pts[-1][0]), "below all"
 
 
+def bracket_level(levels: list[LevelResult], args: argparse.Namespace) -> int | None:
+    """One more level where the page steps' p95 has not crossed 100 ms between the levels
+    measured (for the first app): half the smallest if it is over at every level, twice the
+    largest if under at every level, within --bracket-min and --bracket-max; None if crossed
+    or at a limit."""
+    mine = [asdict(r) for r in levels if r.app == args.apps[0]]
+    _, how = knee(mine)
+    ns = sorted(r["n"] for r in mine)
+    if how == "above all" and ns[0] > args.bracket_min:
+        return max(args.bracket_min, ns[0] // 2)
+    if how == "below all" and ns[-1] < args.bracket_max:
+        return min(args.bracket_max, ns[-1] * 2)
+    return None
+
+
 def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
     runs = [json.loads(p.read_text()) for p in paths]
     lines = [
@@ -1150,7 +1192,7 @@ def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for path, run in zip(paths, runs, strict=True):
-        for lv in run["levels"]:
+        for lv in sorted(run["levels"], key=lambda lv: lv["n"]):
             lines.append(
                 f"| {path.stem} | {lv['n']} | {_fmt(lv.get('page_steps_p50_ms'))} / {_fmt(lv.get('page_steps_p95_ms'))} | "
                 f"{_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
@@ -1158,13 +1200,22 @@ def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
                 f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} | "
                 f"{lv.get('loadavg', '–')} |"
             )
-    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms (3 s think time):", ""]
+    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms:", ""]
     for path, run in zip(paths, runs, strict=True):
         at, how = knee(run["levels"])
         said = {"crossed": f"about {_fmt(at)}", "below all": f"above {_fmt(at)} (not reached)"}.get(
             how, f"below {_fmt(at)} (already over at the smallest level)"
         )
-        lines.append(f"- {path.stem}: {said}")
+        pts = sorted((lv["n"], lv.get("page_steps_p95_ms")) for lv in run["levels"])
+        under = [n for n, p in pts if p is not None and p <= 100]
+        over = [n for n, p in pts if p is not None and p > 100]
+        between = (
+            f"between {max(under)} and {min(n for n in over if n > max(under))} learners"
+            if under and any(n > max(under) for n in over)
+            else said
+        )
+        think = run.get("settings", {}).get("think_s", 3.0)
+        lines.append(f"- {path.stem}: {said}; measured bracket: {between} (think time {think:g} s)")
         by_n = {lv["n"]: lv for lv in run["levels"]}
         if 200 in by_n:
             lv = by_n[200]
@@ -1211,6 +1262,15 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--target", help="an already running server or load balancer to load instead of starting servers")
     p.add_argument("--pids", help="with --target: comma-separated server pids whose memory and CPU to read")
     p.add_argument("--name", default="load", help="results file name under bench/results/ (default load)")
+    p.add_argument(
+        "--bracket",
+        type=int,
+        default=0,
+        help="up to this many more levels (half the smallest, or twice the largest) until the page steps' "
+        "p95 crosses 100 ms between two measured levels (default 0)",
+    )
+    p.add_argument("--bracket-min", type=int, default=10, help="with --bracket: the fewest learners (default 10)")
+    p.add_argument("--bracket-max", type=int, default=800, help="with --bracket: the most learners (default 800)")
     p.add_argument("--handoff", nargs=2, metavar=("URL_A", "URL_B"), help="write progress via A, read it via B")
     p.add_argument("--compare", nargs="+", type=Path, help="result files of --target runs to compare")
     p.add_argument(

@@ -192,7 +192,7 @@ async def measure(app: str, args: argparse.Namespace, plan: Any, tmp: Path) -> d
     async def crowd() -> None:
         while not done.is_set():  # rounds of learners until the browser is done (bounded by it)
             background.append(
-                await load.run_sessions(app, server.url, args.learners, plan, args.think, args.ramp, 60.0)
+                await load.run_sessions(app, server.url, args.learners, plan, args.think, args.ramp, 60.0, stop=done)
             )
 
     try:

@@ -149,6 +149,25 @@ def test_the_replicas_knee_is_read_off_the_levels():
     assert load.knee(levels[2:]) == (200.0, "above all")
 
 
+def test_one_more_replicas_level_is_chosen_where_the_knee_is_not_bracketed():
+    load = bench("load")
+
+    def level(n: int, p95: float) -> object:
+        return load.LevelResult(
+            app="course", n=n, first_render_p50_ms=None, first_render_p95_ms=None, interaction_p50_ms=None,
+            interaction_p95_ms=p95, interactions=1, throughput_per_s=1.0, errors=0, finished=n, stopped=0,
+            rss_before_mib=None, rss_after_mib=None, rss_per_session_mib=None, server_cpu_ms_per_interaction=None,
+            server_cpu_utilisation=None, client_cpu_utilisation=0.0, duration_s=1.0, error_samples=[], reached={},
+            per_step_p95_ms={}, page_steps_p95_ms=p95,
+        )  # fmt: skip
+
+    args = load.parse_args(["--apps", "course", "--bracket", "1", "--bracket-min", "25", "--bracket-max", "400"])
+    assert load.bracket_level([level(200, 150.0), level(400, 900.0)], args) == 100  # over at both: below
+    assert load.bracket_level([level(100, 40.0)], args) == 200  # under at the only one: above
+    assert load.bracket_level([level(100, 40.0), level(200, 150.0)], args) is None  # crossed between
+    assert load.bracket_level([level(200, 40.0), level(400, 90.0)], args) is None  # at --bracket-max
+
+
 def test_summary_prints_a_row_per_goal_from_what_ran(results, monkeypatch, capsys):
     summary = bench("summary")
     monkeypatch.setattr(summary, "RESULTS", results)

@@ -1094,7 +1094,7 @@ async def main_levels(args: argparse.Namespace) -> None:
         "interactions_per_learner": plan.interactions,
         "pages_read": args.pages,
         "target": args.target,
-        "db": "given" if args.db_url else "temporary SQLite",
+        "db": "the target's" if args.target else ("given" if args.db_url else "temporary SQLite"),
     }
     verdicts = goals(levels) if not args.target else []
     md = f"### {args.name}\n\n{json.dumps(settings)}\n\n{table}\n\n{step_table(levels)}\n" + "".join(
@@ -1210,12 +1210,12 @@ def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
         under = [n for n, p in pts if p is not None and p <= 100]
         over = [n for n, p in pts if p is not None and p > 100]
         between = (
-            f"between {max(under)} and {min(n for n in over if n > max(under))} learners"
+            f" (measured between {max(under)} and {min(n for n in over if n > max(under))} learners)"
             if under and any(n > max(under) for n in over)
-            else said
+            else ""
         )
         think = run.get("settings", {}).get("think_s", 3.0)
-        lines.append(f"- {path.stem}: {said}; measured bracket: {between} (think time {think:g} s)")
+        lines.append(f"- {path.stem}: {said}{between}; think time {think:g} s")
         by_n = {lv["n"]: lv for lv in run["levels"]}
         if 200 in by_n:
             lv = by_n[200]

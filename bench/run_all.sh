@@ -127,7 +127,7 @@ say "2/7 profile: where a walk's CPU goes"
 "$PY" bench/profile_steps.py "${PROFILE_ARGS[@]}" >/dev/null
 
 part steps
-say "3/7 steps: each page step against floor-nodelay+K, and course@$BASELINE"
+say "3/7 steps: each page step against floor-nodelay+K$([ -n "$QUICK" ] || echo ", and course@$BASELINE")"
 "$PY" bench/steps.py "${STEPS_ARGS[@]}" >/dev/null
 
 part replicas

@@ -24,16 +24,8 @@ for _path in (str(ROOT), str(BENCH)):
 # the scripts import as `_common`.
 sys.modules.setdefault("_common", sys.modules[__name__])
 
-# Debian's Chromium, as the browser tests use it; flags that keep it from calling out.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The Chromium the browser benchmarks drive, as the browser tests do (re-exported for them).
+from course.devserver import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
 
 
 def bench_module(name: str, fresh: bool = False) -> ModuleType:

@@ -7,6 +7,8 @@
                                                    # an already running deployment (deploy/up.sh)
     python bench/load.py --handoff http://127.0.0.1:8511 http://127.0.0.1:8512
                                                    # progress written via one replica, read via another
+    python bench/load.py --target http://127.0.0.1:8640 --levels 100 --bracket 1 --apps course --name replicas-1
+                                                   # and one more level if the knee is not bracketed
     python bench/load.py --compare bench/results/replicas-1.json bench/results/replicas-2.json
 
 Each simulated learner speaks Streamlit's own protocol over the websocket `/_stcore/stream`

@@ -190,7 +190,9 @@ async def measure(app: str, args: argparse.Namespace, plan: Any, tmp: Path) -> d
     background: list[Any] = []
 
     async def crowd() -> None:
-        while not done.is_set():  # rounds of learners until the browser is done (bounded by it)
+        # Rounds of learners until the browser is done (bounded by it); then each leaves before
+        # its next step rather than finishing a 75 s walk that measures nothing.
+        while not done.is_set():
             background.append(
                 await load.run_sessions(app, server.url, args.learners, plan, args.think, args.ramp, 60.0, stop=done)
             )

@@ -333,7 +333,8 @@ class ReconnectingClient(StreamlitClient):
     widget values: a reload, so what the page shows comes from the server and its store, not
     from this tab. `on_reload(run)` sees that page (the soak checks a quiz's kept answers
     there). Then the learner repeats the click that was lost, once. Each reconnection is
-    counted in `reconnects`, with the seconds it took in `outage_s`."""
+    counted in `reconnects`, with the seconds it took in `outage_s`. Opening the app for the
+    first time is retried the same way (a tab opened while the server restarts waits for it)."""
 
     def __init__(
         self,
@@ -361,27 +362,33 @@ class ReconnectingClient(StreamlitClient):
             self.on_reload(run)
         return await super().interact(*args, **kwargs)
 
+    async def open(self, query: str = "") -> Run:
+        """The first connection, retried as a reconnection is (not counted as one)."""
+        return await self._connect(query)
+
     async def reload(self) -> Run:
         """Connect again (bounded) and open the page this tab was on, as a reload."""
+        started = time.perf_counter()
+        run = await self._connect(self.query)
+        self.reconnects += 1
+        self.outage_s.append(round(time.perf_counter() - started, 2))
+        return run
+
+    async def _connect(self, query: str) -> Run:
         with contextlib.suppress(Exception):
             await self.close()
-        started = time.perf_counter()
-        deadline = started + self.reconnect_s
+        deadline = time.perf_counter() + self.reconnect_s
         while True:
             self._values.clear()
             self._elements.clear()
             try:
-                run = await self.open(query=self.query)
-                break
+                return await super().open(query=query)
             except DROPPED:
                 with contextlib.suppress(Exception):
                     await self.close()
                 if time.perf_counter() > deadline:
                     raise StepFailed(f"the server did not come back within {self.reconnect_s:.0f} s") from None
                 await asyncio.sleep(0.5)
-        self.reconnects += 1
-        self.outage_s.append(round(time.perf_counter() - started, 2))
-        return run
 
 
 # --------------------------------------------------------------------------- simulated users

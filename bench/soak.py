@@ -31,7 +31,7 @@ learner's browser does with a dropped connection:
    learner's resume code is one: course/ui/identity.py);
 2. when the websocket closes, or cannot be opened, during or before a click, it connects again
    to the same address every 0.5 s (for up to `--reconnect-timeout`, 120 s), sending those
-   cookies;
+   cookies (a walk that starts during the restart waits for the server the same way);
 3. once connected it opens the page it was on, with its query string and no widget values of
    its own: a reload, so the page shows only what the new server read from the store;
 4. on a quiz page, every answer the walker had clicked before the drop must be shown chosen

@@ -32,14 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_module
 
-from course.devserver import free_port, http_get  # noqa: E402
+from course.devserver import free_port, http_get
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-CHROMIUM_ARGS += ["--disable-sync", "--no-first-run"]
 HOME_TEXT = "Choose how you want to take the course"
 FLOOR_TEXT = "hello"  # bench/floor_app.py's first line
 
@@ -126,11 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--name", default="coldstart", help="results name under bench/results/ (default coldstart)")
     args = p.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "bench"))
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, list[dict[str, Any]]] = {"app.sh": [], "replica restart": []}
-    bench_load = _bench_load()
+    bench_load = bench_module("load")
     with tempfile.TemporaryDirectory(prefix="course-coldstart-") as tmp_name, sync_playwright() as pw:
         tmp = Path(tmp_name)
         old_tree = None
@@ -212,20 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     bench_load.save(args.name, {"machine": bench_load.machine(), "settings": vars(args), "runs": rows}, md)
     return 0
-
-
-def _bench_load() -> Any:
-    import importlib.util
-
-    if "bench_load" in sys.modules:
-        return sys.modules["bench_load"]
-
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@
                                                    # an already running deployment (deploy/up.sh)
     python bench/load.py --handoff http://127.0.0.1:8511 http://127.0.0.1:8512
                                                    # progress written via one replica, read via another
+    python bench/load.py --target http://127.0.0.1:8640 --levels 100 --bracket 1 --apps course --name replicas-1
+                                                   # and one more level if the knee is not bracketed
     python bench/load.py --compare bench/results/replicas-1.json bench/results/replicas-2.json
 
 Each simulated learner speaks Streamlit's own protocol over the websocket `/_stcore/stream`
@@ -52,6 +54,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
+import http.cookies
 import json
 import os
 import random
@@ -60,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -71,6 +76,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -91,6 +97,10 @@ OFFLINE_NOTICE = "We can't reach the course database right now"
 
 class StepFailed(Exception):
     """The server did not show what a learner would see at this step."""
+
+
+class Stopped(Exception):
+    """The learner was asked to stop before their next step (run_sessions' `stop`): not an error."""
 
 
 # --------------------------------------------------------------------------- protocol client
@@ -151,13 +161,23 @@ class Run:
         return self.find("button", lambda e: e.el.is_form_submitter and e.el.form_id == form_id)
 
 
-class StreamlitClient:
-    """One browser tab's worth of Streamlit protocol: page, query string, widget values."""
+COOKIE_TOKEN = re.compile(r'data-token="([^"]+)"')  # course/ui/common.py's COOKIE_SCRIPT
 
-    def __init__(self, base_url: str, cookie: str | None = None, timeout: float = 60.0):
+
+class StreamlitClient:
+    """One browser tab's worth of Streamlit protocol: page, query string, widget values.
+
+    With `browser_cookies`, it also does what the page's cookie script does in a browser: it
+    posts each signed cookie token the app draws to the cookie route (course/ui/web.py) and
+    keeps the cookies the server sets, sending them when it connects again (a reload)."""
+
+    def __init__(self, base_url: str, cookie: str | None = None, timeout: float = 60.0, browser_cookies: bool = False):
         self._elements: dict[tuple[int, ...], Rendered] = {}  # what is on screen, across fragment runs
+        self.base_url = base_url.rstrip("/")
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.cookie = cookie
+        self.browser_cookies = browser_cookies
+        self.jar: dict[str, str] = {}  # cookies the server set (browser_cookies)
         self.timeout = timeout
         self.page_hash = ""
         self.query = ""
@@ -167,7 +187,8 @@ class StreamlitClient:
 
     async def open(self, query: str = "") -> Run:
         """Connect and run the script for the first time, as a browser opening the page does."""
-        headers = {"Cookie": f"course_route={self.cookie}"} if self.cookie else None
+        cookies = {**({"course_route": self.cookie} if self.cookie else {}), **self.jar}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         start = time.perf_counter()
         self._ws = await connect(
             self.ws_url,
@@ -222,9 +243,30 @@ class StreamlitClient:
         start = time.perf_counter() if start is None else start
         await self._ws.send(msg.SerializeToString())
         try:
-            return await asyncio.wait_for(self._collect(start), self.timeout)
+            run = await asyncio.wait_for(self._collect(start), self.timeout)
         except TimeoutError:
             raise StepFailed(f"no end of script run within {self.timeout:.0f} s") from None
+        if self.browser_cookies:
+            for e in run.elements:
+                if e.kind == "html" and "/api/course/cookie" in e.el.body:
+                    for token in COOKIE_TOKEN.findall(e.el.body):
+                        await asyncio.to_thread(self._post_cookie, html.unescape(token))
+        return run
+
+    def _post_cookie(self, token: str) -> None:
+        """POST the token as the page's script does; keep what Set-Cookie says (a cleared cookie
+        goes). Only the cookie route on this client's own 127.0.0.1 server is contacted."""
+        request = urllib.request.Request(
+            f"{self.base_url}/api/course/cookie", data=token.encode(), headers={"Content-Type": "text/plain"}
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=self.timeout) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(header).items():
+                    if morsel.value and morsel["max-age"] != "0":
+                        self.jar[name] = morsel.value
+                    else:
+                        self.jar.pop(name, None)
 
     async def _collect(self, start: float) -> Run:
         assert self._ws is not None
@@ -278,6 +320,77 @@ class StreamlitClient:
                 return Run(elapsed, ordered, runs, exceptions, messages)
 
 
+DROPPED = (ConnectionClosed, OSError, EOFError)  # the server went away under the client
+
+
+class ReconnectingClient(StreamlitClient):
+    """A tab that lives through a server restart, as a learner's browser does.
+
+    When the connection drops during an interaction (the websocket closes, or cannot be
+    opened), the client reconnects to the same address every 0.5 s for up to `reconnect_s`
+    seconds, sending the cookies the app set (browser_cookies is on: the learner's resume
+    code is one). Once connected it opens the page it was on, with its query string and no
+    widget values: a reload, so what the page shows comes from the server and its store, not
+    from this tab. `on_reload(run)` sees that page (the soak checks a quiz's kept answers
+    there). Then the learner repeats the click that was lost, once. Each reconnection is
+    counted in `reconnects`, with the seconds it took in `outage_s`. Opening the app for the
+    first time is retried the same way (a tab opened while the server restarts waits for it)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        cookie: str | None = None,
+        timeout: float = 60.0,
+        reconnect_s: float = 120.0,
+        on_reload: Callable[[Run], None] | None = None,
+    ):
+        super().__init__(base_url, cookie, timeout, browser_cookies=True)
+        self.reconnect_s = reconnect_s
+        self.on_reload = on_reload
+        self.reconnects = 0
+        self.outage_s: list[float] = []
+
+    async def interact(self, *args: Any, **kwargs: Any) -> Run:
+        page_before, query_before = self.page_hash, self.query
+        try:
+            return await super().interact(*args, **kwargs)
+        except DROPPED:
+            pass
+        self.page_hash, self.query = page_before, query_before  # where the tab was
+        run = await self.reload()
+        if self.on_reload is not None:
+            self.on_reload(run)
+        return await super().interact(*args, **kwargs)
+
+    async def open(self, query: str = "") -> Run:
+        """The first connection, retried as a reconnection is (not counted as one)."""
+        return await self._connect(query)
+
+    async def reload(self) -> Run:
+        """Connect again (bounded) and open the page this tab was on, as a reload."""
+        started = time.perf_counter()
+        run = await self._connect(self.query)
+        self.reconnects += 1
+        self.outage_s.append(round(time.perf_counter() - started, 2))
+        return run
+
+    async def _connect(self, query: str) -> Run:
+        with contextlib.suppress(Exception):
+            await self.close()
+        deadline = time.perf_counter() + self.reconnect_s
+        while True:
+            self._values.clear()
+            self._elements.clear()
+            try:
+                return await super().open(query=query)
+            except DROPPED:
+                with contextlib.suppress(Exception):
+                    await self.close()
+                if time.perf_counter() > deadline:
+                    raise StepFailed(f"the server did not come back within {self.reconnect_s:.0f} s") from None
+                await asyncio.sleep(0.5)
+
+
 # --------------------------------------------------------------------------- simulated users
 
 
@@ -293,6 +406,7 @@ class LearnerResult:
     errors: list[str] = field(default_factory=list)
     reached: str = "start"  # the last step that showed what it should
     finished: bool = False
+    stop: asyncio.Event | None = None  # set: leave before the next step (Stopped)
 
 
 @dataclass
@@ -380,6 +494,11 @@ async def _charge_cpu(res: LearnerResult, name: str, before: float | None) -> No
         res.cpu.append((name, after - before))
 
 
+def _check_stop(res: LearnerResult) -> None:
+    if res.stop is not None and res.stop.is_set():
+        raise Stopped
+
+
 async def _think(think: float) -> None:
     if think > 0:
         await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -394,6 +513,7 @@ async def course_learner(client: StreamlitClient, plan: Plan, track_id: str, thi
 
     async def step(name: str, **kwargs: Any) -> Run:
         await _think(think)
+        _check_stop(res)
         before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(**kwargs)
         res.interactions.append((name, run.elapsed))
@@ -458,6 +578,7 @@ async def floor_user(client: StreamlitClient, presses: int, think: float, res: L
     res.reached = "home"
     for _ in range(presses):
         await _think(think)
+        _check_stop(res)
         before = res.cpu_probe() if res.cpu_probe else None
         run = await client.interact(trigger=run.button("Press me").widget_id)
         res.interactions.append(("press", run.elapsed))
@@ -532,6 +653,7 @@ class LevelResult:
     throughput_per_s: float
     errors: int
     finished: int
+    stopped: int  # left when asked to (run_sessions' `stop`), neither finished nor failed
     rss_before_mib: float | None
     rss_after_mib: float | None
     rss_per_session_mib: float | None
@@ -564,10 +686,13 @@ async def run_sessions(
     servers: Servers | None = None,
     cookies: bool = True,
     presses: int | None = None,
+    stop: asyncio.Event | None = None,
 ) -> LevelResult:
     """N learners (or floor users) at once; each stays connected until all are done. A floor
-    user presses `presses` times (default: as often as a course learner interacts)."""
-    results = [LearnerResult() for _ in range(n)]
+    user presses `presses` times (default: as often as a course learner interacts). Once
+    `stop` is set, each leaves before their next step (counted as stopped, not as an error):
+    load that ends when something else measured under it is done."""
+    results = [LearnerResult(stop=stop) for _ in range(n)]
     all_done = asyncio.Event()
     release = asyncio.Event()
     remaining = n
@@ -584,6 +709,8 @@ async def run_sessions(
             else:
                 await floor_user(client, presses or plan.interactions, think, res)
             res.finished = True
+        except Stopped:
+            pass
         except StepFailed as exc:
             res.errors.append(f"{res.reached}: {exc}")
         except (OSError, EOFError) as exc:
@@ -657,6 +784,7 @@ async def run_sessions(
         throughput_per_s=round(len(inter) / duration, 2) if duration > 0 else 0.0,
         errors=len(errors),
         finished=sum(r.finished for r in results),
+        stopped=sum(1 for r in results if r.stop is not None and r.stop.is_set() and not r.finished and not r.errors),
         rss_before_mib=round(before / 1024, 1) if before else None,
         rss_after_mib=round(after / 1024, 1) if after else None,
         rss_per_session_mib=round((after - before) / 1024 / n, 3) if before and after else None,
@@ -934,7 +1062,9 @@ async def main_levels(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="course-load-") as tmp_name, contextlib.ExitStack() as cleanup:
         tmp = Path(tmp_name)
         cleanup.callback(remove_worktrees, tmp)
-        for n in args.levels:
+        pending = list(args.levels)
+        while pending:
+            n = pending.pop(0)
             for app in args.apps:
                 print(f"{app}: {n} learner{'s' if n != 1 else ''} ...", file=sys.stderr, flush=True)
                 if args.target:
@@ -959,6 +1089,12 @@ async def main_levels(args: argparse.Namespace) -> None:
                     print(f"    error: {e}", file=sys.stderr)
                 for e, count in r.server_exceptions.items():
                     print(f"    server log: {count} × {e}", file=sys.stderr)
+            if not pending and args.bracket > 0:
+                extra = bracket_level(levels, args)
+                if extra is not None:
+                    args.bracket -= 1
+                    print(f"the knee is not between the levels measured: {extra} learners too", file=sys.stderr)
+                    pending.append(extra)
     table = course_vs_floor_table(levels)
     settings = {
         "think_s": args.think,
@@ -967,7 +1103,7 @@ async def main_levels(args: argparse.Namespace) -> None:
         "interactions_per_learner": plan.interactions,
         "pages_read": args.pages,
         "target": args.target,
-        "db": "given" if args.db_url else "temporary SQLite",
+        "db": "the target's" if args.target else ("given" if args.db_url else "temporary SQLite"),
     }
     verdicts = goals(levels) if not args.target else []
     md = f"### {args.name}\n\n{json.dumps(settings)}\n\n{table}\n\n{step_table(levels)}\n" + "".join(
@@ -1042,6 +1178,21 @@ def knee(levels: list[dict[str, Any]], budget_ms: float = 100.0) -> tuple[float 
     return float(pts[-1][0]), "below all"
 
 
+def bracket_level(levels: list[LevelResult], args: argparse.Namespace) -> int | None:
+    """One more level where the page steps' p95 has not crossed 100 ms between the levels
+    measured (for the first app): half the smallest if it is over at every level, twice the
+    largest if under at every level, within --bracket-min and --bracket-max; None if crossed
+    or at a limit."""
+    mine = [asdict(r) for r in levels if r.app == args.apps[0]]
+    _, how = knee(mine)
+    ns = sorted(r["n"] for r in mine)
+    if how == "above all" and ns[0] > args.bracket_min:
+        return max(args.bracket_min, ns[0] // 2)
+    if how == "below all" and ns[-1] < args.bracket_max:
+        return min(args.bracket_max, ns[-1] * 2)
+    return None
+
+
 def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
     runs = [json.loads(p.read_text()) for p in paths]
     lines = [
@@ -1050,7 +1201,7 @@ def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for path, run in zip(paths, runs, strict=True):
-        for lv in run["levels"]:
+        for lv in sorted(run["levels"], key=lambda lv: lv["n"]):
             lines.append(
                 f"| {path.stem} | {lv['n']} | {_fmt(lv.get('page_steps_p50_ms'))} / {_fmt(lv.get('page_steps_p95_ms'))} | "
                 f"{_fmt(lv['interaction_p50_ms'])} / {_fmt(lv['interaction_p95_ms'])} | "
@@ -1058,13 +1209,22 @@ def compare(paths: list[Path], p95_budgets_ms: list[float]) -> str:
                 f"{_fmt(lv.get('server_cpu_utilisation'))} | {_fmt(lv['rss_per_session_mib'])} | "
                 f"{lv.get('loadavg', '–')} |"
             )
-    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms (3 s think time):", ""]
+    lines += ["", "Knee: learners at which the page steps' p95 crosses 100 ms:", ""]
     for path, run in zip(paths, runs, strict=True):
         at, how = knee(run["levels"])
         said = {"crossed": f"about {_fmt(at)}", "below all": f"above {_fmt(at)} (not reached)"}.get(
             how, f"below {_fmt(at)} (already over at the smallest level)"
         )
-        lines.append(f"- {path.stem}: {said}")
+        pts = sorted((lv["n"], lv.get("page_steps_p95_ms")) for lv in run["levels"])
+        under = [n for n, p in pts if p is not None and p <= 100]
+        over = [n for n, p in pts if p is not None and p > 100]
+        between = (
+            f" (measured between {max(under)} and {min(n for n in over if n > max(under))} learners)"
+            if under and any(n > max(under) for n in over)
+            else ""
+        )
+        think = run.get("settings", {}).get("think_s", 3.0)
+        lines.append(f"- {path.stem}: {said}{between}; think time {think:g} s")
         by_n = {lv["n"]: lv for lv in run["levels"]}
         if 200 in by_n:
             lv = by_n[200]
@@ -1111,6 +1271,15 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--target", help="an already running server or load balancer to load instead of starting servers")
     p.add_argument("--pids", help="with --target: comma-separated server pids whose memory and CPU to read")
     p.add_argument("--name", default="load", help="results file name under bench/results/ (default load)")
+    p.add_argument(
+        "--bracket",
+        type=int,
+        default=0,
+        help="up to this many more levels (half the smallest, or twice the largest) until the page steps' "
+        "p95 crosses 100 ms between two measured levels (default 0)",
+    )
+    p.add_argument("--bracket-min", type=int, default=10, help="with --bracket: the fewest learners (default 10)")
+    p.add_argument("--bracket-max", type=int, default=800, help="with --bracket: the most learners (default 800)")
     p.add_argument("--handoff", nargs=2, metavar=("URL_A", "URL_B"), help="write progress via A, read it via B")
     p.add_argument("--compare", nargs="+", type=Path, help="result files of --target runs to compare")
     p.add_argument(

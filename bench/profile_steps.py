@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import re
 import shutil
@@ -40,22 +39,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, bench_module, start_server
 
-from course.loader import load_course  # noqa: E402
+from course.loader import load_course
 
-
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = sys.modules.get("bench_load") or _load_bench()
+load = bench_module("load")
 
 # (category, pattern on a frame's file path); the first frame from the leaf that matches wins.
 CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
@@ -208,14 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = load.make_plan(load_course(ROOT))
     with tempfile.TemporaryDirectory(prefix="course-profile-") as tmp_name:
         tmp = Path(tmp_name)
-        script, extra_env, cwd = load.app_script(args.app, tmp)
-        server = load.Server(
-            {**load.server_env(f"sqlite:///{tmp / 'records.sqlite'}"), **extra_env},
-            tmp / "server.log",
-            script=script,
-            cwd=cwd,
-            startup_timeout=90.0,
-        )
+        server = start_server(args.app, tmp, log_name="server")
         raw = tmp / "raw.txt"
         try:
             asyncio.run(walk(server.url, plan, 2, 1, server.pid))  # warm: imports, caches, first pages

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import sys
 import tempfile
@@ -36,22 +35,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, bench_module, start_server
 
-from course.loader import load_course  # noqa: E402
+from course.loader import load_course
 
-
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = sys.modules.get("bench_load") or _load_bench()
+load = bench_module("load")
 
 PAGE_STEPS = ("choose track", "open module", "next page", "submit quiz", "my progress")
 FLOOR_MESSAGES = 7  # what the floor app sends per press with no extra paragraphs
@@ -94,15 +82,7 @@ async def alone(app: str, url: str, plan: Any, walks: int, pid: int, think: floa
 
 async def measure(app: str, args: argparse.Namespace, plan: Any, tmp: Path, presses: int) -> dict[str, Any]:
     """A fresh server: a warm-up walk, the walks alone, then `--learners` at once."""
-    script, extra_env, cwd = load.app_script(app, tmp)
-    safe = load._safe(app)
-    server = load.Server(
-        {**load.server_env(f"sqlite:///{tmp / f'{safe}.sqlite'}"), **extra_env},
-        tmp / f"{safe}.log",
-        script=script,
-        cwd=cwd,
-        startup_timeout=90.0,
-    )
+    server = start_server(app, tmp)
     try:
         await alone(app, server.url, plan, 1, server.pid, 0.0, 3)  # imports, caches, first pages
         load_before = loadavg()

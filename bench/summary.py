@@ -72,6 +72,8 @@ def steps_rows(d: dict[str, Any]) -> list[str]:
 
 
 def knee(levels: list[dict[str, Any]]) -> str:
+    """Where the page steps' p95 crosses 100 ms: read off between the two measured levels
+    around it (and that bracket), or beyond the levels measured."""
     pts = sorted((lv["n"], lv.get("page_steps_p95_ms")) for lv in levels if lv.get("page_steps_p95_ms"))
     if not pts:
         return "–"
@@ -79,7 +81,7 @@ def knee(levels: list[dict[str, Any]]) -> str:
         return f"below {pts[0][0]}"
     for (n0, p0), (n1, p1) in zip(pts, pts[1:], strict=False):
         if p0 <= 100 < p1:
-            return f"about {round(n0 + (n1 - n0) * (100 - p0) / (p1 - p0))}"
+            return f"about {round(n0 + (n1 - n0) * (100 - p0) / (p1 - p0))} (between {n0} and {n1})"
     return f"above {pts[-1][0]}"
 
 
@@ -89,8 +91,11 @@ def replica_rows(r1: dict[str, Any] | None, r2: dict[str, Any] | None) -> list[s
     if not runs:
         return ["| 2. learners per machine | not run | | |"]
     rows.append(
-        "| 2. knee: learners at which the page steps' p95 crosses 100 ms (3 s think time) | "
-        + "; ".join(f"{name}: {knee(r['levels'])}" for name, r in runs)
+        "| 2. knee: learners at which the page steps' p95 crosses 100 ms | "
+        + "; ".join(
+            f"{name}: {knee(r['levels'])} at {r.get('settings', {}).get('think_s', 3.0):g} s think time"
+            for name, r in runs
+        )
         + " | levels measured: "
         + "; ".join(f"{name} {','.join(str(lv['n']) for lv in r['levels'])}" for name, r in runs)
         + " | "
@@ -137,6 +142,21 @@ def soak_rows(d: dict[str, Any]) -> list[str]:
         f"{len(d['errors'])} errors; {d['records']['checked']} records checked, {d['records']['incomplete']} incomplete; "
         f"RSS {_f(mark / 1024 if mark else None)} → {_f(end / 1024 if end else None)} MiB ({change}) | "
         f"goal: 0 errors, all complete, within 20 % | {min(loads):.1f}–{max(loads):.1f} |"
+    ] + restart_rows(d)
+
+
+def restart_rows(d: dict[str, Any]) -> list[str]:
+    r = d.get("restart_summary")
+    if not r:
+        return []
+    wait = r["outage_s"]
+    ok = r["mid_quiz"] and r["records_complete"] == r["mid_quiz"] and not r["kept_lost"]
+    return [
+        f"| 4. a replica restart mid-quiz costs a learner nothing but the wait | {r['restarts']} restart(s), "
+        f"{r['mid_quiz']} learners mid-quiz: {r['reconnected']} reconnected, {r['records_complete']} records complete, "
+        f"{r['kept_checked']} kept answers checked, {len(r['kept_lost'])} lost; wait "
+        f"{_f(statistics.median(wait) if wait else None)} s median ({'met' if ok else 'not met'}) | "
+        f"replica back in {', '.join(f'{x:.1f}' for x in r['down_s'])} s | |"
     ]
 
 
@@ -181,6 +201,8 @@ def main() -> int:
     lines += vitals_rows(vitals) if vitals else ["| 3. INP and LCP | not run | | |"]
     soak = _read("soak")
     lines += soak_rows(soak) if soak else ["| 4. soak | not run | | |"]
+    restarted = _read("soak-restart")  # the full run's restarts, apart from its long soak
+    lines += restart_rows(restarted) if restarted else []
     cold = _read("coldstart")
     lines += cold_rows(cold) if cold else ["| 5. cold start | not run | | |"]
     profile = _read("profile")

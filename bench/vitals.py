@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import sys
 import tempfile
@@ -42,20 +41,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_module, start_server
 
-from course.loader import load_course  # noqa: E402
+from course.loader import load_course
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WEB_VITALS = ROOT / "bench" / "vitals" / "node_modules" / "web-vitals" / "dist" / "web-vitals.iife.js"
 COLLECT = """
 window.__vitals = {lcp: [], inp: [], events: {}};
@@ -70,17 +59,7 @@ new PerformanceObserver((list) => {
 }).observe({type: "event", durationThreshold: 16, buffered: true});
 """
 
-
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = sys.modules.get("bench_load") or _load_bench()
+load = bench_module("load")
 
 
 async def wait_ready(page: Any) -> None:
@@ -205,23 +184,17 @@ async def browser_walks(app: str, url: str, plan: Any, walks: int, presses: int)
 
 
 async def measure(app: str, args: argparse.Namespace, plan: Any, tmp: Path) -> dict[str, Any]:
-    script, extra_env, cwd = load.app_script(app, tmp)
-    safe = load._safe(app)
-    server = load.Server(
-        {**load.server_env(f"sqlite:///{tmp / f'{safe}.sqlite'}"), **extra_env},
-        tmp / f"{safe}.log",
-        script=script,
-        cwd=cwd,
-        startup_timeout=90.0,
-    )
+    server = start_server(app, tmp)
     presses = max(plan.per_track.values())
     done = asyncio.Event()
     background: list[Any] = []
 
     async def crowd() -> None:
-        while not done.is_set():  # rounds of learners until the browser is done (bounded by it)
+        # Rounds of learners until the browser is done (bounded by it); then each leaves before
+        # its next step rather than finishing a 75 s walk that measures nothing.
+        while not done.is_set():
             background.append(
-                await load.run_sessions(app, server.url, args.learners, plan, args.think, args.ramp, 60.0)
+                await load.run_sessions(app, server.url, args.learners, plan, args.think, args.ramp, 60.0, stop=done)
             )
 
     try:

@@ -17,6 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
+# Debian's Chromium, which the browser tests, the screenshots and the benchmarks drive, with
+# flags that keep it from calling out or needing a GPU or a sandbox in a container.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # No proxy, ever: the server is on 127.0.0.1.
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -42,8 +53,10 @@ class Server:
         script: Path = APP,
         cwd: Path = ROOT,
         startup_timeout: float = 60.0,
+        port: int | None = None,
     ):
-        self.port = free_port()
+        # A given port: a replica restarted where its learners' browsers will reconnect.
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self.proc = subprocess.Popen(

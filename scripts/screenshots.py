@@ -26,18 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from course.devserver import Server  # noqa: E402
+from course.devserver import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 from course.trainer_auth import hash_passcode  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSCODE = "screenshots passcode"
 MODULE = "history"
 

@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from course.devserver import Server
+from course.devserver import CHROMIUM, CHROMIUM_ARGS, Server
 from course.events import quiz_activity
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 TRAINER_PASSCODE = "browser trainer passcode"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -88,6 +88,31 @@ def test_soak_checks_every_learners_record_in_the_store(results):
     assert data["records"] == {"checked": 2, "incomplete": 0, "problems": []}
 
 
+def test_soak_restarts_the_replica_mid_quiz_and_those_learners_lose_nothing(results):
+    # The replica is restarted while a walk is on its quiz with answers given: that learner's
+    # walker reconnects as a browser does (its cookies, the page it was on, reloaded), finds
+    # the answers it gave shown again, and finishes; its record in the store is complete.
+    soak = bench("soak")
+    argv = ["--minutes", "0.1", "--walks", "2", "--think", "0.5", "--settle", "0", "--restarts", "1"]
+    assert alone(soak.main, argv) == 0
+    data = json.loads((results / "soak.json").read_text(encoding="utf-8"))
+    s = data["restart_summary"]
+    assert s["restarts"] == 1 and s["mid_quiz"] >= 1
+    assert s["reconnected"] == s["finished"] == s["records_complete"] == s["mid_quiz"]
+    assert s["kept_checked"] >= 1 and s["kept_lost"] == []
+    assert data["errors"] == []
+    assert data["records"]["checked"] == 2 and data["records"]["incomplete"] == 0
+
+
+def test_soak_reports_a_kept_answer_a_reloaded_quiz_page_does_not_show():
+    soak = bench("soak")
+    load = soak.load  # the bench/load.py the soak uses (its StepFailed)
+    plan = load.make_plan(load_course(ROOT))
+    empty = load.Run(elapsed=0.0, elements=[], runs=1, exceptions=[])
+    lost = soak.kept_answers_lost(plan, plan.tracks[0], 2, empty)
+    assert len(lost) == 2 and "not on the page after the reload" in lost[0]
+
+
 def test_soak_finds_a_record_that_is_not_complete(tmp_path):
     soak = bench("soak")
     load = bench("load")
@@ -122,6 +147,25 @@ def test_the_replicas_knee_is_read_off_the_levels():
     assert load.knee(levels) == (120.0, "crossed")
     assert load.knee(levels[:2]) == (100.0, "below all")
     assert load.knee(levels[2:]) == (200.0, "above all")
+
+
+def test_one_more_replicas_level_is_chosen_where_the_knee_is_not_bracketed():
+    load = bench("load")
+
+    def level(n: int, p95: float) -> object:
+        return load.LevelResult(
+            app="course", n=n, first_render_p50_ms=None, first_render_p95_ms=None, interaction_p50_ms=None,
+            interaction_p95_ms=p95, interactions=1, throughput_per_s=1.0, errors=0, finished=n, stopped=0,
+            rss_before_mib=None, rss_after_mib=None, rss_per_session_mib=None, server_cpu_ms_per_interaction=None,
+            server_cpu_utilisation=None, client_cpu_utilisation=0.0, duration_s=1.0, error_samples=[], reached={},
+            per_step_p95_ms={}, page_steps_p95_ms=p95,
+        )  # fmt: skip
+
+    args = load.parse_args(["--apps", "course", "--bracket", "1", "--bracket-min", "25", "--bracket-max", "400"])
+    assert load.bracket_level([level(200, 150.0), level(400, 900.0)], args) == 100  # over at both: below
+    assert load.bracket_level([level(100, 40.0)], args) == 200  # under at the only one: above
+    assert load.bracket_level([level(100, 40.0), level(200, 150.0)], args) is None  # crossed between
+    assert load.bracket_level([level(200, 40.0), level(400, 90.0)], args) is None  # at --bracket-max
 
 
 def test_summary_prints_a_row_per_goal_from_what_ran(results, monkeypatch, capsys):

@@ -3,13 +3,12 @@ client walking one learner through the real app on a real server. Nothing here a
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from bench._common import bench_module
 from course.loader import load_course
 from tests.conftest import run_in_own_loop
 
@@ -17,13 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def bench(name: str) -> ModuleType:
-    """Import bench/NAME.py (bench/ is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
+    """Import bench/NAME.py afresh (bench/ is a folder of scripts, not a package); the scripts it
+    imports share the bench/load.py imported last."""
+    return bench_module(name, fresh=True)
 
 
 def test_content_bench_generates_a_valid_course_and_measures_it(tmp_path):

@@ -222,4 +222,24 @@ class SummaryStore(StoreCore):
             state = summary_state_table
             conn.execute(sa.delete(state).where(state.c.name == kind.name))
             conn.execute(sa.insert(state).values(name=kind.name, fingerprint=fingerprint, built_at=clock.now()))
+        self._settle(kind.table)
         return written
+
+    def _settle(self, table: sa.Table) -> None:
+        """After a rebuild wrote every row anew: the planner's statistics for the table, and on
+        PostgreSQL a VACUUM, which marks the new rows visible to all. Without it the first
+        dashboard after a rebuild read 100,000 rows that each still had to be checked against
+        the transaction log, and wrote every page back while reading (bench/dashboard_bench.py
+        measures right after a rebuild: docs/performance.md has the figures)."""
+        if self.dialect == "sqlite":
+            with self._unbounded(), self._write() as conn:
+                conn.exec_driver_sql(f"ANALYZE {table.name}")
+            return
+        # VACUUM cannot run inside a transaction block.
+        with self._unbounded(), self._guarded(), self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")  # this connection, until returned
+            conn.exec_driver_sql("SET statement_timeout = 0")
+            try:
+                conn.exec_driver_sql(f"VACUUM (ANALYZE) {table.name}")
+            finally:  # back to the limit the connection was opened with, for the pool
+                conn.exec_driver_sql("RESET statement_timeout")

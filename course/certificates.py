@@ -166,6 +166,11 @@ def verify(store: CertificateStore, certificate_id: object, secret: bytes) -> Ce
     record = store.certificate_record(normal)
     if record is None:
         return None
+    return _verified(record, secret)
+
+
+def _verified(record: CertificateRecord, secret: bytes) -> Certificate | None:
+    """The certificate of a stored record whose signature is right; None if any field changed."""
     expected = sign(CertificateRecord(**{**record.__dict__, "signature": ""}), secret)
     if not hmac.compare_digest(expected, record.signature or ""):
         return None
@@ -195,10 +200,12 @@ def check(
 
 
 def for_learner(store: CertificateStore, learner_id: str, secret: bytes) -> list[Certificate]:
-    """A learner's certificates that still verify, oldest first (for "My certificates")."""
+    """A learner's certificates that still verify, oldest first (for "My certificates"): one
+    read, each record checked as read (not read again by its id)."""
+    _check_secret(secret)
     out = []
     for record in store.certificates_for(learner_id):
-        cert = verify(store, record.certificate_id, secret)
+        cert = _verified(record, secret)
         if cert is not None:
             out.append(cert)
     return out
@@ -393,12 +400,15 @@ def renew(
     events: list[Event],
     secret: bytes,
     now: datetime | None = None,
+    mine: list[Certificate] | None = None,
 ) -> Certificate | None:
     """Issue the renewal of a learner's latest certificate when the track's renewal rule is met
     by their events (course.renewal); None when it is not. A revoked certificate is not
     renewed: a trainer revoked it for a reason the learner's refresher does not answer. The
-    new certificate has its own id and dates; the old one keeps verifying with its own."""
-    mine = for_learner(store, learner_id, secret)
+    new certificate has its own id and dates; the old one keeps verifying with its own.
+    `mine`: the learner's certificates (`for_learner`) when the caller has read them already."""
+    if mine is None:
+        mine = for_learner(store, learner_id, secret)
     if not mine:
         return None
     cert = mine[-1]

@@ -229,10 +229,15 @@ def code_as_typed(text: str, limit: int = 40) -> str:
     return escape_markdown(shown(clean_code(text), limit))
 
 
+def escaped_table(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with every text cell escaped so that st.table shows it as written."""
+    return table.map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
+
+
 def plain_table(table: pd.DataFrame) -> None:
     """`st.table` with every text cell shown as written: st.table reads its cells as Markdown,
     so "1. History" became a numbered list inside its cell, read out as a list (WCAG 1.3.1)."""
-    st.table(table.map(lambda v: escape_markdown(v) if isinstance(v, str) else v), hide_index=True)
+    st.table(escaped_table(table), hide_index=True)
 
 
 def find_cohort(code: str, track_id: str) -> tuple[Cohort | None, str]:

@@ -9,6 +9,8 @@ imports none of them). Engine side: course/i18n.py.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from course.i18n import DEFAULT, gettext_for, ngettext_for, supported
@@ -19,9 +21,34 @@ PARAM = "lang"  # the address's ?lang=
 CHOSEN_KEY = "course-lang-chosen"  # session: the language was chosen or linked, so it is kept in the address
 
 
+# This script run's language, looked up once: a run asks for it about 80 times (every `_()`),
+# and each read of `st.session_state` costs about 5 µs (docs/performance.md, issue 24). Kept
+# only on a thread whose run began with `begin_run()` (the router's runs); every change goes
+# through `set_language`, which forgets it. Script runs each have a thread of their own.
+_RUN = threading.local()
+
+
+def begin_run() -> None:
+    """A new script run (`course.ui.state.begin_run`): the language is read afresh."""
+    _RUN.on = True
+    _RUN.lang = None
+
+
 def current_language() -> str:
+    kept: str | None = getattr(_RUN, "lang", None)
+    if kept is not None:
+        return kept
     value = st.session_state.get(LANG_KEY, DEFAULT)
-    return value if isinstance(value, str) else DEFAULT
+    lang = value if isinstance(value, str) else DEFAULT
+    if getattr(_RUN, "on", False):
+        _RUN.lang = lang
+    return lang
+
+
+def set_language(lang: str) -> None:
+    """Show this session in `lang` from now on (the one way the language is changed)."""
+    st.session_state[LANG_KEY] = lang
+    _RUN.lang = None
 
 
 def _(message: str) -> str:
@@ -60,6 +87,6 @@ def adopt_saved(saved: object) -> None:
     lang = supported(saved) if isinstance(saved, str) else None
     if lang is None or supported(st.query_params.get(PARAM)) is not None:
         return
-    st.session_state[LANG_KEY] = lang
+    set_language(lang)
     st.session_state[CHOSEN_KEY] = True
     st.query_params[PARAM] = lang

@@ -27,7 +27,16 @@ from contextlib import contextmanager
 import streamlit as st
 
 from course.i18n import DEFAULT, LANGUAGES, TRANSLATED, negotiate, supported
-from course.ui.i18n import CHOSEN_KEY, LANG_KEY, PARAM, _, content_language, current_language, staff_learner
+from course.ui.i18n import (
+    CHOSEN_KEY,
+    LANG_KEY,
+    PARAM,
+    _,
+    content_language,
+    current_language,
+    set_language,
+    staff_learner,
+)
 
 COOKIE = "ketamine_course_lang"  # HttpOnly, set through the cookie route (course/ui/web.py reads it too)
 SENT_KEY = "course-lang-sent"  # session: the language the running document was last told
@@ -114,11 +123,11 @@ def settle() -> str:
     linked = supported(st.query_params.get(PARAM))
     if linked is not None:
         if linked != st.session_state.get(LANG_KEY):
-            st.session_state[LANG_KEY] = linked
+            set_language(linked)
         st.session_state[CHOSEN_KEY] = True
     elif LANG_KEY not in st.session_state:
         cookie = supported(_cookie())
-        st.session_state[LANG_KEY] = negotiate(cookie, _browser_locale())
+        set_language(negotiate(cookie, _browser_locale()))
         if cookie is not None:
             st.session_state[CHOSEN_KEY] = True
     lang = current_language()
@@ -135,7 +144,7 @@ def choose(lang: str) -> None:
     from course.ui import display
 
     lang = supported(lang) or DEFAULT
-    st.session_state[LANG_KEY] = lang
+    set_language(lang)
     st.session_state[CHOSEN_KEY] = True
     st.query_params[PARAM] = lang
     st.session_state[COOKIE_WANTED] = lang

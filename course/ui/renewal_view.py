@@ -26,15 +26,16 @@ def day(moment: datetime) -> str:
     return dates.day(moment, current_language())
 
 
-def renew_if_met(track_id: str) -> Certificate | None:
-    """Issue the renewal when the learner's events meet the track's rule (and say so)."""
+def renew_if_met(track_id: str, mine: list[Certificate] | None = None) -> Certificate | None:
+    """Issue the renewal when the learner's events meet the track's rule (and say so). `mine`:
+    the learner's certificates, when the page has read them already (one read per run)."""
     db, secret = state.store(), state.cert_secret()
     if db is None or secret is None:
         return None
     learner = state.session()
     try:
         new = certificates.renew(
-            db, state.course(), track_id, learner.learner_id, learner.events(), secret, state.now()
+            db, state.course(), track_id, learner.learner_id, learner.events(), secret, state.now(), mine
         )
     except StoreUnavailable:
         return None  # tried again on the next visit to My progress or Refresh: the events are kept

@@ -72,7 +72,8 @@ def build(course: Course) -> list[StreamlitPage]:
     # staff-only module is not in a public learner's menu; its address still says whose it is);
     # before a track is chosen, every module in course order. The track is the one last worked
     # out: the menu is built before this run reads anything, so a page that records a track
-    # reruns when this menu is not that track's (`nav.menu_is_for`; Home's track form).
+    # reruns when this menu is not that track's (`nav.menu_is_for`; My progress's change of
+    # track). Home's track form records the choice in its button's callback and sets it here.
     learner = st.session_state.get("learner")
     track_id = getattr(learner, "last_track", None)
     # As worked out, even a track the content no longer has (so the check cannot loop).

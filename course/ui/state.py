@@ -39,6 +39,7 @@ from course.records import (
 )
 from course.schema import Course
 from course.translation import translate_course
+from course.ui import i18n
 from course.ui.i18n import content_language
 
 CONTENT_ROOT_ENV = settings.CONTENT_ROOT.name
@@ -353,6 +354,7 @@ def begin_run() -> None:
     the router: a fragment that shows the learner's records must call this itself (none does;
     the presenter's fragments read the room, not the learner)."""
     _run.memo = {}
+    i18n.begin_run()
     learner = st.session_state.get("learner")
     if learner is not None:
         learner.begin_run()

@@ -338,3 +338,26 @@ def test_a_resume_link_opens_with_the_learners_own_track_menu(real_course, isola
     assert "Welcome back. Your progress is restored." in texts(fresh)
     public = real_course.track("public")
     assert menu(fresh) == [f"{n}. {real_course.module(mid).title}" for n, mid in enumerate(public.modules, start=1)]
+
+
+def test_my_progress_reads_the_learners_certificates_once_per_run(real_course, isolated_store, monkeypatch):
+    # It read them twice (the renewal check, then the certificate shown), and each time read
+    # every certificate again by its id to verify it: 2 + 2N store reads for N certificates.
+    from course.records import Store
+
+    at = choose_track(new_app(), "Clinic staff onboarding")
+    learner = at.session_state["learner"]
+    store = open_store(isolated_store)
+    complete_the_staff_track(real_course, store, learner.learner_id, datetime.now(UTC))
+    at = button(at, "View my progress").click().run()
+    next(t for t in at.text_input if t.label.startswith("Your full name")).set_value("Alex Ngata")
+    at = button(at, "Issue my certificate").click().run()
+    reads: list[str] = []
+    for method in ("certificates_for", "certificate_record"):
+        real = getattr(Store, method)
+        monkeypatch.setattr(
+            Store, method, lambda self, key, _real=real, _m=method: reads.append(_m) or _real(self, key)
+        )
+    at.run()
+    assert any(s.value.startswith("Certificate KT-") and "to Alex Ngata" in s.value for s in at.success)
+    assert reads == ["certificates_for"], f"{reads}: the certificates read more than once in one run"

@@ -92,3 +92,30 @@ def test_a_figure_is_kept_by_identity_not_rebuilt():
     finally:
         charts.figure_chart, charts.figure_table = original
         chart_view._FIGURES.pop(id(fig), None)
+
+
+@pytest.mark.parametrize("name", list(LEARNER_CHARTS))
+def test_a_drawn_chart_sends_the_same_message_with_its_data_converted_once(name):
+    # Streamlit converts a spec's datasets to Arrow on every draw unless they are already
+    # bytes; a prepared chart hands it the bytes it converted the first time.
+    from streamlit.elements.vega_charts import _marshall_chart_data
+    from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
+
+    kind, *args = LEARNER_CHARTS[name]
+    prepared = chart_view.learner_chart(kind, *args)
+    sent = []
+    for spec in (prepared.spec_dict(), prepared.spec_to_draw(), prepared.spec_to_draw()):
+        proto = VegaLiteChart()
+        _marshall_chart_data(proto, spec)
+        sent.append((proto.SerializeToString(), json.dumps(spec, sort_keys=True)))
+    assert sent[1] == sent[0] and sent[2] == sent[0]
+
+
+def test_a_charts_data_table_is_escaped_once_as_every_table_is():
+    from course.ui.common import escaped_table
+
+    prepared = chart_view.learner_chart("time", (("1. History", 12.4), ("*Safety*", 25.0)))
+    shown = prepared.shown_table()
+    assert shown is prepared.shown_table()
+    assert shown.equals(escaped_table(prepared.table))
+    assert r"1\. History" in list(shown.iloc[:, 0])

@@ -35,78 +35,88 @@ def render() -> None:
         waiting_for_record()  # never the track form: it would make them a new learner
         return
     if learner.track is None:
-        # The form is drawn in a placeholder, so that once a track is chosen the course map
-        # replaces it in the same script run.
-        slot = st.empty()
-        with slot.container():
-            if not choose_track():
-                return
-        nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
-        if not nav.menu_is_for(learner.track):
-            # The menu was built before the choice, with every module in course order: run
-            # once more so it lists the track's modules in its numbering. The form stays on
-            # screen until the course map replaces it (no blank flash); the focus request
-            # above is kept for that run.
-            st.rerun()
-        slot.empty()
+        # The choice is recorded in the form button's callback, before this run builds the
+        # menu, so the run the press causes draws the course map and a menu that already lists
+        # the track's modules: one run (docs/performance.md, issue 24).
+        choose_track()
+        return
     widgets.due_line()
     course_map()
 
 
-def choose_track() -> bool:
-    """The track form; True once the learner's choice is saved."""
+TRACK_FORM_ERROR = "track-form-error"  # session: what the track form's callback refused, shown once
+
+
+def choose_track() -> None:
+    """The track form. Its button records the choice in its callback (`_record_track`), before
+    the run it causes, whose menu and page are then the track's; a choice it refuses is said
+    under the form, the other answers kept."""
     course = state.course()
     st.header(_("Choose how you want to take the course"))
     st.write(_("You can change this later on the My progress page."))
-    tracks = {t.title: t for t in course.settings.tracks}
+    tracks = {t.title: t.id for t in course.settings.tracks}
     with st.form("choose-track"):
-        choice = st.radio(
+        st.radio(
             _("Track"),
             list(tracks),
             index=None,
-            captions=[t.description for t in tracks.values()],
+            captions=[t.description for t in course.settings.tracks],
+            key="track-choice",
         )
         st.markdown(_("**Clinic staff only** (leave blank otherwise)"))
         # Each label says it too: a screen reader tabbing to a field does not hear the line above.
         # No max_chars: Streamlit drops a paste longer than the limit without a word; the
         # length is checked below, and a code is found inside a pasted sentence.
-        cohort = st.text_input(_(STAFF_CODE_LABEL), placeholder=_("e.g. {code}").format(code="KX7-P2M"))
-        name = st.text_input(_(STAFF_NAME_LABEL))
-        submitted = st.form_submit_button(_("Start the course"), type="primary")
-    if submitted:
-        if choice is None:
-            st.error(_("Choose one of the tracks above, then press Start the course."), icon=":material/error:")
-            return False
-        learner = state.session()
-        name = clean_name(name)
-        problem = name and name_problem(name, MAX_DISPLAY_NAME, "name for your certificate")
-        if problem:  # the same checks, in the learner's language
-            problem = (
-                _(
-                    "The name for your certificate is {length} characters long; it can have at most {limit}. "
-                    "Shorten it, then try again."
-                )
-                if len(name) > MAX_DISPLAY_NAME
-                else _("The name for your certificate has no letters or digits in it. Type it again with letters.")
-            ).format(length=len(name), limit=MAX_DISPLAY_NAME)
-            st.error(_("{problem} Your other answers are kept.").format(problem=problem), icon=":material/error:")
-            return False
-        code = None
-        if cohort.strip():
-            found, problem = find_cohort(cohort, tracks[choice].id)
-            if found is None:
-                st.error(
-                    _(
-                        "{problem} Or leave the code blank and join later from My progress. "
-                        "Your other answers are kept."
-                    ).format(problem=problem),
-                    icon=":material/error:",
-                )
-                return False
-            code = found.code
-        learner.choose_track(tracks[choice].id, display_name=name or None, cohort=code)
-        return True
-    return False
+        st.text_input(_(STAFF_CODE_LABEL), placeholder=_("e.g. {code}").format(code="KX7-P2M"), key="track-cohort")
+        st.text_input(_(STAFF_NAME_LABEL), key="track-name")
+        st.form_submit_button(_("Start the course"), type="primary", on_click=_record_track, args=(tracks,))
+    refused = st.session_state.pop(TRACK_FORM_ERROR, None)
+    if refused:
+        st.error(refused, icon=":material/error:")
+
+
+def _record_track(tracks: dict[str, str]) -> None:
+    """The track form's callback: check the answers and record the choice, or keep why not
+    for the form to say (`TRACK_FORM_ERROR`)."""
+    problem = _track_problem(tracks)
+    if problem is not None:
+        st.session_state[TRACK_FORM_ERROR] = problem
+
+
+def _track_problem(tracks: dict[str, str]) -> str | None:
+    """Record the track the form names (with its cohort code and name); None once recorded,
+    else what is wrong, in the learner's language."""
+    choice = st.session_state.get("track-choice")
+    if choice not in tracks:
+        return _("Choose one of the tracks above, then press Start the course.")
+    track_id = tracks[choice]
+    name = clean_name(st.session_state.get("track-name") or "")
+    problem = name and name_problem(name, MAX_DISPLAY_NAME, "name for your certificate")
+    if problem:  # the same checks, in the learner's language
+        problem = (
+            _(
+                "The name for your certificate is {length} characters long; it can have at most {limit}. "
+                "Shorten it, then try again."
+            )
+            if len(name) > MAX_DISPLAY_NAME
+            else _("The name for your certificate has no letters or digits in it. Type it again with letters.")
+        ).format(length=len(name), limit=MAX_DISPLAY_NAME)
+        return _("{problem} Your other answers are kept.").format(problem=problem)
+    code = None
+    cohort = st.session_state.get("track-cohort") or ""
+    if cohort.strip():
+        found, problem = find_cohort(cohort, track_id)
+        if found is None:
+            return _(
+                "{problem} Or leave the code blank and join later from My progress. Your other answers are kept."
+            ).format(problem=problem)
+        code = found.code
+    learner = state.session()
+    learner.choose_track(track_id, display_name=name or None, cohort=code)
+    # The menu this run builds lists the track's modules (the router reads `last_track`).
+    learner.last_track = track_id
+    nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"
+    return None
 
 
 def course_map() -> None:

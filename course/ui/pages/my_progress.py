@@ -247,8 +247,10 @@ def _certificate(progress: LearnerProgress, track_id: str) -> None:
         st.warning(_(state.CERTIFICATES_OFF), icon=":material/key_off:")
         return
     try:
-        renewal_view.renew_if_met(track_id)  # e.g. the changed modules were passed again
-        mine = certificates.for_learner(db, learner.learner_id, secret)
+        mine = certificates.for_learner(db, learner.learner_id, secret)  # read once per run
+        renewed = renewal_view.renew_if_met(track_id, mine)  # e.g. the changed modules were passed again
+        if renewed is not None:
+            mine = [*mine, renewed]
     except StoreUnavailable:  # the database stopped answering after start-up
         st.write(_(CERTIFICATES_UNREACHABLE))
         return

@@ -47,7 +47,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # The longest files, first: pytest-xdist (`--dist loadfile`, scripts/test.sh) hands each file
 # to one process in collection order, so a long file collected last (tests/slow sorts late)
 # left one process working alone at the end of the run. Order only; every test still runs.
-LONGEST_FIRST = ("tests/browser/test_a11y_matrix.py", "tests/slow/test_bench_issue24_smoke.py")
+LONGEST_FIRST = (
+    "tests/browser/test_a11y_matrix.py",
+    "tests/browser/test_a11y_matrix_high_contrast.py",
+    "tests/slow/test_bench_issue24_smoke.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand out the files in collection order (LONGEST_FIRST, then the rest). pytest-xdist's
+    `--dist loadfile` otherwise reorders them by their number of tests, most first, which put
+    the long browser files of a few tests each (the axe matrix has 6) after a hundred quick
+    unit files and left one process working alone on them at the end of the run."""
+    if hasattr(config.option, "loadscopereorder"):  # the xdist option --no-loadscope-reorder
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

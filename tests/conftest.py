@@ -51,10 +51,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # From `pytest --durations` of the whole suite (December 2026: every file over about 40 s on
 # a busy 2-core machine); a file missing from the list only runs later.
 LONGEST_FIRST = (
-    "tests/pdf/test_all_pdfs.py",
-    "tests/browser/test_a11y_matrix.py",
     "tests/browser/test_accessibility.py",
+    "tests/browser/test_a11y_matrix.py",
     "tests/slow/test_bench_issue24_smoke.py",
+    "tests/pdf/test_all_pdfs.py",
     "tests/browser/test_a11y_matrix_high_contrast.py",
     "tests/browser/test_listen.py",
     "tests/browser/test_focus.py",

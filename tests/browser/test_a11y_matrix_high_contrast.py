@@ -1,16 +1,12 @@
-"""The display matrix in the high-contrast theme: every page at 1280 and 320 CSS pixels, at 100% and 200%
-text, in English and Spanish (the settings and what is checked: tests/browser/a11y_matrix.py)."""
+"""The display matrix in the high-contrast theme: every page at 1280 and 320 CSS pixels, at 100% and
+200% text, in English and Spanish (the settings, the room and what is checked:
+tests/browser/a11y_matrix.py, and `live_room` in tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.a11y_matrix import HIGH_CONTRAST, every_page_at_both_widths, open_live_room
-
-
-@pytest.fixture(scope="module")
-def live_room(course_server, real_course) -> str:
-    return open_live_room(course_server, real_course)
+from tests.browser.a11y_matrix import HIGH_CONTRAST, every_page_at_both_widths
 
 
 @pytest.mark.parametrize(("lang", "text_size", "high_contrast"), HIGH_CONTRAST)

@@ -30,6 +30,7 @@ an out-of-date translation); validate and the content tests keep the shipped con
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ from typing import Any
 import yaml
 
 from course.schema import BranchingScenario, Course, CourseSettings, Module, Quiz, Survey
-from course.yaml_source import Path_, Problem, Source, parse_yaml
+from course.yaml_source import Path_, Problem, Source, parse_yaml, parse_yaml_bytes
 
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
 TRANSLATED = ("es",)
@@ -238,8 +239,17 @@ def read_translation(root: Path, rel: str, lang: str) -> tuple[dict[str, Entry],
 
 
 def _english(root: Path, rel: str) -> Source | None:
-    src, _ = parse_yaml(root / rel, rel)
-    return src
+    """`rel`'s English file, parsed once for each text it has had: the checks, the stubs and
+    every translated course (`translate_course`, once a language a course load) read the same
+    files. Keyed by the bytes, not the path or its time, so an edited file is parsed again.
+    Callers only read the result."""
+    path = root / rel
+    return _parsed(rel, path.read_bytes()) if path.is_file() else None
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(rel: str, raw: bytes) -> Source | None:
+    return parse_yaml_bytes(raw, rel)[0]
 
 
 def translation_problems(course: Course, root: Path, lang: str) -> list[Problem]:

@@ -205,7 +205,11 @@ def text_anyway(path: Path) -> str:
 def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(rel, 1, "(file)", "file not found")]
-    raw = path.read_bytes()
+    return parse_yaml_bytes(path.read_bytes(), rel)
+
+
+def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Source | None, list[Problem]]:
+    """`parse_yaml` of a file's bytes, already read (`rel` names the file in problems)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -44,10 +44,43 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
-# The longest files, first: pytest-xdist (`--dist loadfile`, scripts/test.sh) hands each file
-# to one process in collection order, so a long file collected last (tests/slow sorts late)
-# left one process working alone at the end of the run. Order only; every test still runs.
-LONGEST_FIRST = ("tests/browser/test_a11y_matrix.py", "tests/slow/test_bench_issue24_smoke.py")
+# The longest files, first, longest to shortest: pytest-xdist (`--dist loadfile`,
+# scripts/test.sh) hands each file to one process in this order (then the rest in collection
+# order, which ends with the quick tests/unit), so the two processes finish close together
+# instead of one working alone on a long file at the end. Order only; every test still runs.
+# From `pytest --durations` of the whole suite (December 2026: every file over about 40 s on
+# a busy 2-core machine); a file missing from the list only runs later.
+LONGEST_FIRST = (
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_a11y_matrix.py",
+    "tests/slow/test_bench_issue24_smoke.py",
+    "tests/pdf/test_all_pdfs.py",
+    "tests/browser/test_a11y_matrix_high_contrast.py",
+    "tests/browser/test_listen.py",
+    "tests/browser/test_focus.py",
+    "tests/browser/test_http_hardening.py",
+    "tests/pdf/test_pack_pdf_es.py",
+    "tests/browser/test_reload.py",
+    "tests/pdf/test_pack_pdf.py",
+    "tests/browser/test_text_size.py",
+    "tests/store/test_analytics_db.py",
+    "tests/store/test_records.py",
+    "tests/browser/test_spanish_journey.py",
+    "tests/lms/test_outbox.py",
+    "tests/lms/test_cmi5.py",
+    "tests/slow/test_bench_smoke.py",
+    "tests/app/test_outage_identity.py",
+    "tests/app/test_presenter.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand out the files in collection order (LONGEST_FIRST, then the rest). pytest-xdist's
+    `--dist loadfile` otherwise reorders them by their number of tests, most first, which put
+    the long browser files of a few tests each (the axe matrix files have 3) after a hundred
+    quick unit files, where they decided when the run ended."""
+    if hasattr(config.option, "loadscopereorder"):  # the xdist option --no-loadscope-reorder
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

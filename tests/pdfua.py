@@ -17,6 +17,7 @@ each; an empty list means the PDF passed every check here:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -168,7 +169,16 @@ def _link_problems(data: bytes) -> list[str]:
 
 
 def pages_text(data: bytes) -> list[str]:
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    """Each page's text, as pypdf extracts it (a list of the caller's own)."""
+    return list(_pages_text(data))
+
+
+@functools.lru_cache(maxsize=32)
+def _pages_text(data: bytes) -> tuple[str, ...]:
+    # Once per PDF: tests/pdf/test_all_pdfs.py reads each of its 18 packs' text in three or
+    # four tests (slide pages, parts, reading order, doses), and pypdf's extraction, pure
+    # Python, was most of that file's time. Keyed by the PDF's bytes.
+    return tuple(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def artifact_text(data: bytes) -> tuple[list[str], list[str]]:

@@ -28,12 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
-from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from course.drafts import Draft, Keep
 from course.i18n import N_
-from course.ui import state
+from course.ui import state, widgets
 
 UNSAVED = "unsaved-"  # prefix of a widget's slot among the waiting drafts
 PENDING = state.WAITING_DRAFTS  # session state: answers not yet written, by widget (`WaitingDrafts`)
@@ -175,8 +173,6 @@ STEP_SCRIPT = """<script data-course-unsaved="{key}" data-set="{add}" data-drop=
 MIRRORED = "kept-browser-mirrored"  # session state: the browser's copy may hold something
 DROPS = "kept-browser-drops"  # session state: answers saved since they were copied to the browser
 
-_MOUNT: list[Callable[..., Any]] = []
-
 
 def _entry(draft: Draft) -> dict[str, Any]:
     """A waiting draft as the browser keeps it."""
@@ -229,22 +225,8 @@ def step_script(add: Mapping[str, Any], drop: list[str]) -> str:
 
 
 def _component() -> Callable[..., Any]:
-    """The component, known to the running Streamlit as one with files of its own.
-
-    Streamlit serves a component's files only for a component declared with an `asset_dir` in
-    an installed package's pyproject.toml; the course is not installed as a package, so it
-    declares the same thing to the runtime's component manager directly (each runtime has its
-    own: AppTest makes one per app)."""
-    manager = get_bidi_component_manager()
-    if manager.get_component_asset_root(COMPONENT) is None:
-        package, name = COMPONENT.split(".")
-        manifest = ComponentManifest(
-            name=package, version="1", components=[ComponentConfig(name=name, asset_dir=ASSETS.name)]
-        )
-        manager.register_from_manifest(manifest, ASSETS.parent)
-    if not _MOUNT:
-        _MOUNT.append(st.components.v2.component(COMPONENT, js=COMPONENT_JS))
-    return _MOUNT[0]
+    """The component, with its script served from course/ui/browser/ (`widgets.asset_component`)."""
+    return widgets.asset_component(COMPONENT, ASSETS, COMPONENT_JS)
 
 
 def mirror() -> None:

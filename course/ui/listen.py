@@ -31,12 +31,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
-from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
-from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
-
 from course.schema import CITATION_MARK, Gradable
-from course.ui import display
+from course.ui import display, widgets
 from course.ui.i18n import _, content_language
 from course.ui.question_widgets import question_legend, statement_legend  # the words questions are drawn with
 
@@ -65,9 +61,6 @@ CSS = """
 .course-listen-state { margin: 0; font-size: 0.875rem; }
 .course-listen-note { margin: 0.25rem 0 0.5rem 0; font-size: 0.875rem; }
 """
-
-_MOUNT: list[Callable[..., Any]] = []
-
 
 # ---------------------------------------------------------------- the text read aloud
 
@@ -242,17 +235,6 @@ def _draw(text: str, key: str, label: str) -> None:
 
 
 def _component() -> Callable[..., Any]:
-    """The component, known to the running Streamlit as one with files of its own (as in
-    course/ui/kept.py: the course is not an installed package, so it declares its asset
-    folder to the runtime's component manager itself)."""
-    manager = get_bidi_component_manager()
-    if manager.get_component_asset_root(COMPONENT) is None:
-        package, name = COMPONENT.split(".")
-        manifest = ComponentManifest(
-            name=package, version="1", components=[ComponentConfig(name=name, asset_dir=ASSETS.name)]
-        )
-        manager.register_from_manifest(manifest, ASSETS.parent)
-    if not _MOUNT:
-        # Not isolated: the page's focus ring, high contrast and text size apply to the buttons.
-        _MOUNT.append(st.components.v2.component(COMPONENT, js=COMPONENT_JS, css=CSS, isolate_styles=False))
-    return _MOUNT[0]
+    """The component, with its script served from course/ui/browser/ (`widgets.asset_component`).
+    Not isolated: the page's focus ring, high contrast and text size apply to the buttons."""
+    return widgets.asset_component(COMPONENT, ASSETS, COMPONENT_JS, css=CSS, isolate_styles=False)

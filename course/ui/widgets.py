@@ -3,13 +3,20 @@ UI's imports run one way: router -> pages -> widgets and helpers -> state -> eng
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
+from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from course import refresh
 from course.ui import nav, state
 from course.ui.i18n import _, ngettext
+
+_MOUNTED: dict[str, Callable[..., Any]] = {}  # asset_component's elements, by name
 
 
 def due_count(now: datetime | None = None) -> int:
@@ -31,3 +38,24 @@ def due_line() -> None:
             ).format(n=n)
         )
         nav.button(_("Refresh what you learnt"), "refresh", icon=":material/psychology:", key="to-refresh")
+
+
+def asset_component(component: str, assets: Path, js: str, **options: Any) -> Callable[..., Any]:
+    """The components v2 element `component` ("package.name"), its script `js` served from the
+    folder `assets`, known to the running Streamlit as one with files of its own.
+
+    Streamlit serves a component's files only for a component declared with an `asset_dir` in
+    an installed package's pyproject.toml; the course is not installed as a package, so it
+    declares the same thing to the runtime's component manager directly (each runtime has its
+    own: AppTest makes one per app). `options` go to `st.components.v2.component` (css, ...);
+    the element is made once per process."""
+    manager = get_bidi_component_manager()
+    if manager.get_component_asset_root(component) is None:
+        package, name = component.split(".")
+        manifest = ComponentManifest(
+            name=package, version="1", components=[ComponentConfig(name=name, asset_dir=assets.name)]
+        )
+        manager.register_from_manifest(manifest, assets.parent)
+    if component not in _MOUNTED:
+        _MOUNTED[component] = st.components.v2.component(component, js=js, **options)
+    return _MOUNTED[component]

@@ -139,3 +139,12 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def live_room(course_server, real_course) -> str:
+    """A public room with its first poll open, answered by two phones and revealed: one per
+    test file of the axe display matrix (tests/browser/a11y_matrix.py)."""
+    from tests.browser.a11y_matrix import open_live_room
+
+    return open_live_room(course_server, real_course)

@@ -140,7 +140,7 @@ def audit(page, name: str, lang: str | None = None, wait: bool = True) -> list[s
     not decide), more than one h1, skipped heading levels, charts or images without text; with
     `lang`, also a document not in that language (`language_problems`). It first waits for the
     page to be drawn; `wait=False` when the caller has just waited (`click`, `answer_quiz`), as
-    a second wait finds the same page and costs 0.6 s of fixed sleep."""
+    a second wait finds the same page and costs a few animation frames."""
     if wait:
         wait_ready(page)
     problems = []

@@ -11,6 +11,7 @@ import pytest
 
 from course.devserver import CHROMIUM, CHROMIUM_ARGS, Server
 from course.events import quiz_activity
+from tests.browser.ready import TRACKER_JS, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAINER_PASSCODE = "browser trainer passcode"
@@ -30,20 +31,19 @@ def browser():
         # which the course's Content-Security-Policy forbids (as it should). Tests that wait
         # that way get contexts that bypass the policy; test_http_hardening.py and
         # test_outage_reload.py pass bypass_csp=False and use the app under the policy.
-        b.new_context = functools.partial(b.new_context, bypass_csp=True)
+        # Every context also gets the tracker wait_ready reads (tests/browser/ready.py).
+        b.new_context = functools.partial(tracked_context, b.new_context)
         yield b
         b.close()
 
 
-def wait_ready(page) -> None:
-    """Streamlit has finished the run and drawn the page."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30000)
-    # Selector waits, not wait_for_function: they need no eval, so they work under the CSP.
-    page.wait_for_selector("[data-testid=stSkeleton]", state="detached", timeout=30000)
-    # Elements left over from the previous run are marked stale until the new run replaces them.
-    page.wait_for_selector('[data-stale="true"]', state="detached", timeout=30000)
-    page.wait_for_timeout(300)
+def tracked_context(new_context, **options):
+    """A browser context (with CSP bypassed unless `bypass_csp=False`) whose documents run
+    TRACKER_JS before their own scripts, so that wait_ready can tell when a run is over."""
+    options.setdefault("bypass_csp", True)
+    context = new_context(**options)
+    context.add_init_script(TRACKER_JS)
+    return context
 
 
 def start(page, server, track: str) -> None:

@@ -17,6 +17,7 @@ from tests.browser.a11y import (
     click,
 )
 from tests.browser.conftest import ROOT, first_quiz_on_the_public_track, pass_every_staff_module, start, wait_ready
+from tests.browser.ready import wait_frames
 
 pytestmark = pytest.mark.browser
 
@@ -114,13 +115,16 @@ def test_content_error_page_has_no_violations(browser, tmp_path):
         {"COURSE_CONTENT_ROOT": str(broken), "COURSE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"},
         tmp_path / "server.log",
     )
+    # Under the policy, as browser.new_page() had it; a context of the fixture's, for wait_ready.
+    context = browser.new_context(bypass_csp=False)
     try:
-        page = browser.new_page()
+        page = context.new_page()
         page.goto(server.url)
         wait_ready(page)
         assert "estimated_minutes: expected a whole number" in page.locator("[data-testid=stMain]").inner_text()
         assert audit(page, "content problems") == []
     finally:
+        context.close()
         server.stop()
 
 
@@ -270,7 +274,7 @@ def test_next_and_previous_take_focus_and_view_to_the_top_of_the_new_part(page, 
           box.appendChild(again);
         }"""
     )
-    page.wait_for_timeout(500)
+    wait_frames(page, 10)  # the script would act two frames after it ran
     assert page.evaluate("() => document.activeElement?.type") == "checkbox"
     assert page.evaluate(FOCUSED_HEADING_JS) is None
     # Switching to the plain-language version redraws the part but is not a move: the focus

@@ -22,7 +22,7 @@ def test_the_date_field_shows_the_whole_period_at_1280_px(page, course_server, z
     _signed_in_dashboard(page, course_server)
     if zoom != "100%":
         page.evaluate(f"document.documentElement.style.fontSize = '{zoom}'")
-        page.wait_for_timeout(300)
+        wait_ready(page)  # no run: the page's frames, until React has redrawn what resizing changed
     box = page.locator("[data-testid=stDateInput]", has_text="Dates")
     shown = box.locator("[data-testid=stDateInputFieldsScroller]")
     start, end = (box.locator("input[type=date]").nth(i).input_value() for i in range(2))

@@ -39,7 +39,7 @@ def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_da
     a, b = Server(env, tmp_path / "a.log"), Server(env, tmp_path / "b.log")
     pages = []
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page = browser.new_context(viewport={"width": 1280, "height": 1800}, bypass_csp=False).new_page()
         pages.append(page)
         page.goto(a.url)
         wait_ready(page)
@@ -58,7 +58,9 @@ def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_da
         assert f"127.0.0.1:{a.port}/" in link and "?resume=" in link
         code = link.split("?resume=")[1]
 
-        other = browser.new_page(viewport={"width": 1280, "height": 1800})  # another device
+        other = browser.new_context(
+            viewport={"width": 1280, "height": 1800}, bypass_csp=False
+        ).new_page()  # another device
         pages.append(other)
         other.goto(f"{b.url}/?resume={code}")
         wait_ready(other)
@@ -68,6 +70,6 @@ def test_a_learner_answers_on_one_server_and_resumes_on_the_other(browser, pg_da
         assert f"Continue: {first.title}" in body  # the section read on server A counts here
     finally:
         for p in pages:  # closed, or they keep reconnecting to the stopped servers and load the browser
-            p.close()
+            p.context.close()
         a.stop()
         b.stop()

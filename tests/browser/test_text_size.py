@@ -169,7 +169,8 @@ def test_no_word_is_split_across_lines_at_320_px_and_200_percent_text(browser, c
     page.get_by_role("button", name="Open sidebar").or_(
         page.locator("[data-testid=stExpandSidebarButton]")
     ).first.click()
-    page.wait_for_timeout(600)
+    page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
+    wait_ready(page)  # no run: until the menu has slid fully open
     split += [f"menu: {w}" for w in page.evaluate(SPLIT_WORDS_JS)]
     shot(page, "menu-320-200")
     assert not split, "\n".join(split)

@@ -312,23 +312,6 @@ def _stuck(key: Key) -> analytics_db.StuckList:
         )
     )
     return stuck
-    st.caption("Learners are shown by their pseudonymous id only. Reach them through your cohort's usual channel.")
-    if len(stuck) > STUCK_SHOWN:
-        # A hospital selection can list thousands: a table that long helps nobody and costs
-        # every render. The CSV below has them all.
-        st.caption(
-            f"Showing the {STUCK_SHOWN} longest inactive of {len(stuck):,}. "
-            "The Stuck learners CSV under Exports lists them all."
-        )
-    plain_table(
-        pd.DataFrame(
-            [
-                {"Learner": s.learner_id[:8], "Why": s.reason, "Last active": dates.day(s.last_activity)}
-                for s in stuck[:STUCK_SHOWN]
-            ]
-        )
-    )
-    return stuck
 
 
 def _items(course: Course, key: Key, module_titles: dict[str, str]) -> list[analytics.ItemStats]:

@@ -47,29 +47,28 @@ class Prepared:
         prepared chart is drawn many times. The message sent is the same."""
         spec = self.spec_dict()
         if "datasets" in spec:
-            spec["datasets"] = {**spec["datasets"], **self._arrow_datasets()}
+            spec["datasets"] = {**spec["datasets"], **self._arrow_datasets}
         return spec
 
+    # Worked out once per prepared chart: cached_property keeps each in the instance's own
+    # dict, so the frozen value is not changed (and its fields, equality and hash stay as they are).
+    @functools.cached_property
     def _arrow_datasets(self) -> dict[str, bytes]:
-        kept: dict[str, bytes] | None = self.__dict__.get("_arrow")
-        if kept is None:
-            # Converted by Streamlit's own function. Only lists of rows: anything else (GeoJSON,
-            # none here) is left for Streamlit to handle as it does.
-            kept = {
-                name: dataframe_util.convert_anything_to_arrow_bytes(rows)
-                for name, rows in self.spec_dict().get("datasets", {}).items()
-                if isinstance(rows, list) and all(isinstance(r, dict) and "type" not in r for r in rows)
-            }
-            object.__setattr__(self, "_arrow", kept)  # a cache on a frozen value, not a change of it
-        return kept
+        # Converted by Streamlit's own function. Only lists of rows: anything else (GeoJSON,
+        # none here) is left for Streamlit to handle as it does.
+        return {
+            name: dataframe_util.convert_anything_to_arrow_bytes(rows)
+            for name, rows in self.spec_dict().get("datasets", {}).items()
+            if isinstance(rows, list) and all(isinstance(r, dict) and "type" not in r for r in rows)
+        }
+
+    @functools.cached_property
+    def _shown(self) -> pd.DataFrame:
+        return escaped_table(self.table)
 
     def shown_table(self) -> pd.DataFrame:
         """The numbers as `plain_table` shows them (text escaped), worked out once."""
-        kept: pd.DataFrame | None = self.__dict__.get("_shown")
-        if kept is None:
-            kept = escaped_table(self.table)
-            object.__setattr__(self, "_shown", kept)
-        return kept
+        return self._shown
 
 
 def vega_lite_json(chart: Any) -> str:

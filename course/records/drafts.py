@@ -4,6 +4,7 @@ for one attempt, deleted when the attempt is submitted.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -38,25 +39,22 @@ class Drafts(StoreCore):
             if not isinstance(value, str) or not value or len(value) > limit:
                 raise ValueError(f"{name} must be a non-empty string of at most {limit} characters")
         with self._write() as conn:
-            conn.execute(self._draft_upsert(), values)
+            conn.execute(self._draft_upsert, values)
 
+    @functools.cached_property
     def _draft_upsert(self) -> Any:
         """The upsert of one kept answer, its values bound at execution. Built once per store:
         building it (ON CONFLICT, `excluded`) cost more than running it (py-spy, issue 24)."""
-        built = getattr(self, "_draft_upsert_statement", None)
-        if built is None:
-            c = drafts_table.c
-            insert = self._insert(drafts_table)
-            built = insert.on_conflict_do_update(
-                index_elements=[c.learner_id, c.activity, c.track, c.item],
-                set_=dict(
-                    attempt=insert.excluded.attempt,
-                    answer=insert.excluded.answer,
-                    updated_at=insert.excluded.updated_at,
-                ),
-            )
-            self._draft_upsert_statement = built
-        return built
+        c = drafts_table.c
+        insert = self._insert(drafts_table)
+        return insert.on_conflict_do_update(
+            index_elements=[c.learner_id, c.activity, c.track, c.item],
+            set_=dict(
+                attempt=insert.excluded.attempt,
+                answer=insert.excluded.answer,
+                updated_at=insert.excluded.updated_at,
+            ),
+        )
 
     def drafts(self, learner_id: str, activity: str, track: str, attempt: int) -> dict[str, Any]:
         """The answers kept for one attempt, by item ({} when none). Answers kept for another

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for the store tests and the records benchmark.
 #
+#   scripts/pg.sh install install PostgreSQL from Debian's packages if it is missing (start does too)
 #   scripts/pg.sh start   initialise (first time) and start it; fine when already running
 #   scripts/pg.sh stop    stop it (the data directory stays, so the next start is quick)
 #   scripts/pg.sh url     print the SQLAlchemy URL, e.g. for COURSE_TEST_PG_URL
@@ -103,6 +104,7 @@ stop() {
 }
 
 case "${1:-}" in
+  install) ensure_installed ;;
   start) start ;;
   stop) stop ;;
   url) url ;;
@@ -110,7 +112,7 @@ case "${1:-}" in
     if is_running; then echo "running on $PGHOST:$PGPORT"; else echo "stopped"; exit 3; fi
     ;;
   *)
-    echo "usage: scripts/pg.sh start|stop|url|status" >&2
+    echo "usage: scripts/pg.sh install|start|stop|url|status" >&2
     exit 2
     ;;
 esac

@@ -87,7 +87,7 @@ LATER = (
     "course.ui.chart_view",
     "course.ui.scenario_view",
 )
-AFTER_FIRST_RUN = 1.0  # s after the first script run ends: its page drawn before phase 2 takes the CPU
+AFTER_FIRST_RUN = 3.0  # s after the first script run ends: its page drawn before phase 2 takes the CPU
 IDLE_DELAY = 10.0  # s after phase 1 with no script run finished: phase 2 all the same
 
 # The phases' bookkeeping, all under `_turn`: `runs` script runs under way that began before
@@ -142,6 +142,8 @@ def _phases() -> None:
     once no script run is under way, phase 2."""
     try:
         _warm()
+    except Exception:  # _warm logs its own; this is anything else: the runs do the work
+        _log.warning("warm-up's first phase failed; the first page does the work", exc_info=True)
     finally:
         _first_done.set()
     with _turn:

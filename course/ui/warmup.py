@@ -62,6 +62,7 @@ MODULES = (
     "course.ui.pages.content_error",
     "course.ui.pages.home",
     "course.lms.outbox",  # lms_launch.before_page, every run
+    "course.ui.question_widgets",  # web.py's first page request, on the server's own thread
     "course.xapi",
     # Streamlit's own, in Home's first run: set_page_config reads the icon file with PIL and
     # numpy; a Material icon name is looked up in its list of names.

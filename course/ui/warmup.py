@@ -146,6 +146,7 @@ def _phases() -> None:
     except Exception:  # _warm logs its own; this is anything else: the runs do the work
         _log.warning("warm-up's first phase failed; the first page does the work", exc_info=True)
     finally:
+        gc.enable()  # turned off by start(), for the imports and the course's objects
         _first_done.set()
     with _turn:
         _turn.wait_for(lambda: _phase["ran"] or _phase["needed"], IDLE_DELAY)
@@ -203,6 +204,11 @@ def start() -> threading.Thread:
         from course.loader import use_kept_course
 
         use_kept_course()  # the course that validated before, read back from disk (course/loader.py)
+        # No collections until phase 1 is over: its imports and the course's objects are kept
+        # for the life of the process, so collections of them in between find nothing, and
+        # phase 1 ends with one full collection and the freeze (about 0.05 to 0.15 s of CPU
+        # less, measured). Turned back on when phase 1 ends, however it ends.
+        gc.disable()
         thread = threading.Thread(target=_phases, name="course-warmup", daemon=True)
         thread.start()
         _started.append(thread)

@@ -299,3 +299,42 @@ def test_a_failed_first_phase_lets_the_first_run_go_on_and_still_begins_the_seco
         pass  # not held up for the full timeout
     thread.join(10)
     assert phases.done == ["later"]
+
+
+def test_collections_are_off_during_the_first_phase_and_back_on_after_it(phases, monkeypatch):
+    import gc
+
+    from course import loader
+
+    monkeypatch.setattr(loader, "_kept", [])
+    monkeypatch.setattr(warmup, "quicker_component_scan", lambda: True)  # Streamlit left as it is
+    monkeypatch.setattr(warmup, "IDLE_DELAY", 0.05)
+    seen: list[bool] = []
+    monkeypatch.setattr(warmup, "_warm", lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    try:
+        thread = warmup.start()
+        thread.join(10)
+        assert seen == [False]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_collections_come_back_on_when_the_first_phase_fails(phases, monkeypatch):
+    import gc
+
+    from course import loader
+
+    def broken() -> None:
+        raise RuntimeError("the warm-up thread itself failed")
+
+    monkeypatch.setattr(loader, "_kept", [])
+    monkeypatch.setattr(warmup, "quicker_component_scan", lambda: True)  # Streamlit left as it is
+    monkeypatch.setattr(warmup, "IDLE_DELAY", 0.05)
+    monkeypatch.setattr(warmup, "_warm", broken)
+    try:
+        warmup.start().join(10)
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -46,8 +46,8 @@ _log = logging.getLogger(__name__)
 _started: list[threading.Thread] = []
 _quick_scans: set[Any] = set()  # the filters quicker_component_scan() put in Streamlit's place
 
-# Phase 1: what the app script's run and Home's import, so the first Home run imports nothing
-# (tests/unit/test_warmup_phases.py checks it against a real first run).
+# Phase 1: what the app script's run and Home import, so that the first Home run imports
+# nothing (tests/unit/test_warmup_phases.py checks it against a real first run).
 MODULES = (
     "course.ui.router",
     "course.ui.state",
@@ -224,7 +224,8 @@ def wait(timeout: float = 60.0) -> None:
     if not (_started and _started[0].is_alive()):
         return
     with _turn:
-        if getattr(_counted, "run", False):  # this run steps aside: phase 2 waits for none but it
+        # A run under way stops counting as one, or phase 2 would wait for the run waiting for it.
+        if getattr(_counted, "run", False):
             _counted.run = False
             _phase["runs"] -= 1
         _phase["needed"] = True

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import re
 import urllib.parse
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -20,6 +20,9 @@ from course.schema import Crisis
 from course.typed import clean_code, shown
 from course.ui import state
 from course.ui.i18n import _
+
+if TYPE_CHECKING:  # only annotations here: Home's run needs no pandas (issue 24, cold start)
+    import pandas as pd
 
 
 def notice() -> None:

@@ -241,7 +241,10 @@ def mirror() -> None:
         return  # nothing to hand over, add or remove: no element on this run
     _component()(
         key="kept-browser",
-        data={"key": BROWSER_KEY, "read": read, "keep": keep, "drop": drop},
+        # keep and drop as JSON text: Streamlit checks each dict or list value of `data` for a
+        # data frame, which imports pandas and pyarrow into a new server's first page (issue
+        # 24, cold start; course/ui/browser/unsaved_answers.js parses them).
+        data={"key": BROWSER_KEY, "read": read, "keep": json.dumps(keep), "drop": json.dumps(drop)},
         default={"found": None},
         on_found_change=_handed_over,
         height=0,

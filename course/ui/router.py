@@ -4,39 +4,140 @@ The one module that imports the pages (course/ui/pages/); nothing imports it but
 script (streamlit_app.py). Pages reach each other through `course.ui.nav` by key, so no page
 imports another page or this module, and course/ui has no import cycle
 (tests/unit/test_ui_imports.py).
+
+Each page's module is imported when the page is first drawn, not when the menu is built
+(issue 24, cold start): a new server's first Home imports Home and what it uses, not the
+charts, tables and PDF code of the other pages (pandas, Altair, pyarrow: about 0.6 s of CPU).
+The warm-up thread imports the rest soon after (course/ui/warmup.py); a page whose module is
+not imported yet waits for that thread first, so two threads never import at once.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from types import ModuleType
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from course.schema import Course
-from course.ui import nav, trainer_access
+from course.ui import nav, trainer_access, warmup
 from course.ui.i18n import _, current_language
 from course.ui.nav import PAGES_KEY, focus_after_run, go
-from course.ui.pages import (
-    about,
-    audience,
-    checks,
-    home,
-    join,
-    module,
-    my_progress,
-    presenter,
-    quiz,
-    refresh,
-    settings,
-    trainer,
-    verify,
-)
+
+PAGES = "course.ui.pages"
 
 
-def _bind(fn: Callable[[str], None], module_id: str, name: str) -> Callable[[], None]:
+# One loader per page module, each importing it by name (so tests/unit/test_ui_imports.py
+# reads who imports the pages from the source): called when a page of that module is drawn.
+def _about() -> ModuleType:
+    from course.ui.pages import about
+
+    return about
+
+
+def _audience() -> ModuleType:
+    from course.ui.pages import audience
+
+    return audience
+
+
+def _checks() -> ModuleType:
+    from course.ui.pages import checks
+
+    return checks
+
+
+def _home() -> ModuleType:
+    from course.ui.pages import home
+
+    return home
+
+
+def _join() -> ModuleType:
+    from course.ui.pages import join
+
+    return join
+
+
+def _module() -> ModuleType:
+    from course.ui.pages import module
+
+    return module
+
+
+def _my_progress() -> ModuleType:
+    from course.ui.pages import my_progress
+
+    return my_progress
+
+
+def _presenter() -> ModuleType:
+    from course.ui.pages import presenter
+
+    return presenter
+
+
+def _quiz() -> ModuleType:
+    from course.ui.pages import quiz
+
+    return quiz
+
+
+def _refresh() -> ModuleType:
+    from course.ui.pages import refresh
+
+    return refresh
+
+
+def _settings() -> ModuleType:
+    from course.ui.pages import settings
+
+    return settings
+
+
+def _trainer() -> ModuleType:
+    from course.ui.pages import trainer
+
+    return trainer
+
+
+def _verify() -> ModuleType:
+    from course.ui.pages import verify
+
+    return verify
+
+
+def module_name(load: Callable[[], ModuleType]) -> str:
+    """The page module a loader imports: `_my_progress` imports course.ui.pages.my_progress."""
+    return f"{PAGES}.{load.__name__.removeprefix('_')}"
+
+
+def _page(load: Callable[[], ModuleType], attr: str, *args: str, name: str | None = None) -> Callable[[], None]:
+    """A page's callable: imports its module when first called, then calls `attr` of it with
+    `args`. Named `name` (default `attr`): Streamlit names callable pages after the function,
+    though every page here is given its title and url_path, which is what its identity (the
+    script hash) is made from."""
+
     def render() -> None:
-        fn(module_id)
+        if module_name(load) not in sys.modules:
+            # Not imported by the warm-up yet: let it finish its imports first rather than
+            # import beside it (two threads importing modules that import each other can
+            # make Python raise a deadlock error in one of them). At once when it is done.
+            warmup.wait()
+        getattr(load(), attr)(*args)
+
+    render.__name__ = name or attr
+    render.__qualname__ = render.__name__
+    return render
+
+
+def _bind(fn: Callable[[str], None], arg: str, name: str) -> Callable[[], None]:
+    """`fn(arg)` as a page's callable named `name` (for a function of a module imported already)."""
+
+    def render() -> None:
+        fn(arg)
 
     render.__name__ = name  # Streamlit names callable pages after the function
     return render
@@ -49,24 +150,30 @@ def build(course: Course) -> list[StreamlitPage]:
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
     _PAGES: dict[str, StreamlitPage] = {}
     st.session_state[PAGES_KEY] = _PAGES
-    _PAGES["home"] = st.Page(home.render, title=_("Home"), icon=":material/home:", url_path="home", default=True)
-    _PAGES["progress"] = st.Page(
-        my_progress.render, title=_("My progress"), icon=":material/insights:", url_path="progress"
+    _PAGES["home"] = st.Page(
+        _page(_home, "render"), title=_("Home"), icon=":material/home:", url_path="home", default=True
     )
-    _PAGES["refresh"] = st.Page(refresh.render, title=_("Refresh"), icon=":material/psychology:", url_path="refresh")
+    _PAGES["progress"] = st.Page(
+        _page(_my_progress, "render"), title=_("My progress"), icon=":material/insights:", url_path="progress"
+    )
+    _PAGES["refresh"] = st.Page(
+        _page(_refresh, "render"), title=_("Refresh"), icon=":material/psychology:", url_path="refresh"
+    )
     _PAGES["start-check"] = st.Page(
-        checks.render_start, title=_("Before you start"), icon=":material/flag:", url_path="start-check"
+        _page(_checks, "render_start"), title=_("Before you start"), icon=":material/flag:", url_path="start-check"
     )
     _PAGES["final-check"] = st.Page(
-        checks.render_final, title=_("Final check"), icon=":material/sports_score:", url_path="final-check"
+        _page(_checks, "render_final"), title=_("Final check"), icon=":material/sports_score:", url_path="final-check"
     )
     _PAGES["settings"] = st.Page(
-        settings.render, title=_("Display settings"), icon=":material/tune:", url_path="settings"
+        _page(_settings, "render"), title=_("Display settings"), icon=":material/tune:", url_path="settings"
     )
     _PAGES["verify"] = st.Page(
-        verify.render, title=_("Verify a certificate"), icon=":material/verified:", url_path="verify"
+        _page(_verify, "render"), title=_("Verify a certificate"), icon=":material/verified:", url_path="verify"
     )
-    _PAGES["about"] = st.Page(about.render, title=_("About this course"), icon=":material/info:", url_path="about")
+    _PAGES["about"] = st.Page(
+        _page(_about, "render"), title=_("About this course"), icon=":material/info:", url_path="about"
+    )
     module_pages = []
     # A learner whose track is known sees that track's modules, numbered in its order (a
     # staff-only module is not in a public learner's menu; its address still says whose it is);
@@ -88,14 +195,14 @@ def build(course: Course) -> list[StreamlitPage]:
     for n, m in enumerate(course.modules, start=1):
         listed = m.id in numbers
         page = st.Page(
-            _bind(module.render, m.id, f"module_{n}"),
+            _page(_module, "render", m.id, name=f"module_{n}"),
             title=f"{numbers[m.id]}. {m.title}" if listed else m.title,
             url_path=m.id,
             visibility="visible" if listed else "hidden",
         )
         _PAGES[f"module:{m.id}"] = page
         _PAGES[f"quiz:{m.id}"] = st.Page(
-            _bind(quiz.render, m.id, f"quiz_{n}"),
+            _page(_quiz, "render", m.id, name=f"quiz_{n}"),
             title=_("Quiz: {module}").format(module=m.title),
             url_path=f"{m.id}-quiz",
             visibility="hidden",
@@ -103,10 +210,10 @@ def build(course: Course) -> list[StreamlitPage]:
         module_pages.append(page)
     # The room links a presenter hands out are built from these two paths (see course/ui/room.py).
     _PAGES["join"] = st.Page(
-        join.render_join, title=_("Join a room poll"), icon=":material/how_to_vote:", url_path="join"
+        _page(_join, "render_join"), title=_("Join a room poll"), icon=":material/how_to_vote:", url_path="join"
     )
     _PAGES["audience"] = st.Page(
-        audience.render_audience,
+        _page(_audience, "render_audience"),
         title=_("Audience view"),
         icon=":material/cast:",
         url_path="audience",
@@ -117,10 +224,13 @@ def build(course: Course) -> list[StreamlitPage]:
     titles = {"trainer": _("Trainer dashboard"), "present": _("Present a module")}
     if trainer_access.is_trainer():
         _PAGES["trainer"] = st.Page(
-            trainer.render, title=titles["trainer"], icon=":material/monitoring:", url_path="trainer"
+            _page(_trainer, "render"), title=titles["trainer"], icon=":material/monitoring:", url_path="trainer"
         )
         _PAGES["present"] = st.Page(
-            presenter.render_presenter, title=titles["present"], icon=":material/co_present:", url_path="present"
+            _page(_presenter, "render_presenter"),
+            title=titles["present"],
+            icon=":material/co_present:",
+            url_path="present",
         )
         trainer_pages = [_PAGES["trainer"], _PAGES["present"]]
     else:

@@ -215,6 +215,13 @@ def start() -> threading.Thread:
     return _started[0]
 
 
+def _uncount() -> None:
+    """This script run, if it is one of `runs`, stops counting as one (call holding `_turn`)."""
+    if getattr(_counted, "run", False):
+        _counted.run = False
+        _phase["runs"] -= 1
+
+
 def wait(timeout: float = 60.0) -> None:
     """The whole warm-up, both phases, done: for a script run about to import a module the
     warm-up has not imported yet (a page's module, course/ui/router.py), so that it never
@@ -224,10 +231,7 @@ def wait(timeout: float = 60.0) -> None:
     if not (_started and _started[0].is_alive()):
         return
     with _turn:
-        # A run under way stops counting as one, or phase 2 would wait for the run waiting for it.
-        if getattr(_counted, "run", False):
-            _counted.run = False
-            _phase["runs"] -= 1
+        _uncount()  # or phase 2 would wait for the run waiting for it
         _phase["needed"] = True
         _turn.notify_all()
     _started[0].join(timeout)
@@ -253,8 +257,6 @@ def script_run(timeout: float = 60.0) -> Iterator[None]:
         yield
     finally:
         with _turn:
-            if getattr(_counted, "run", False):
-                _counted.run = False
-                _phase["runs"] -= 1
+            _uncount()
             _phase["ran"] = True
             _turn.notify_all()

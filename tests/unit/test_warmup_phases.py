@@ -181,8 +181,9 @@ def test_a_server_nobody_visits_is_warmed_all_the_same(phases, monkeypatch):
     assert phases.done == ["first", "later"]
 
 
-def test_a_run_that_starts_while_the_second_phase_imports_waits_for_it(phases, monkeypatch):
-    monkeypatch.setattr(warmup, "IDLE_DELAY", 0.05)
+def _held_second_phase(phases, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Phase 2 replaced by one that sets the first event once it has begun and finishes only
+    when the second is set."""
     importing, release = threading.Event(), threading.Event()
 
     def later() -> None:
@@ -191,6 +192,12 @@ def test_a_run_that_starts_while_the_second_phase_imports_waits_for_it(phases, m
         phases.done.append("later")
 
     monkeypatch.setattr(warmup, "_warm_later", later)
+    return importing, release
+
+
+def test_a_run_that_starts_while_the_second_phase_imports_waits_for_it(phases, monkeypatch):
+    monkeypatch.setattr(warmup, "IDLE_DELAY", 0.05)
+    importing, release = _held_second_phase(phases, monkeypatch)
     thread = phases.start()
     assert importing.wait(10)
     entered: list[list[str]] = []
@@ -222,14 +229,7 @@ drawn: list[str] = []
 def test_a_page_whose_module_is_not_imported_waits_for_the_second_phase(phases, monkeypatch):
     monkeypatch.setattr(warmup, "IDLE_DELAY", 60.0)
     monkeypatch.setattr(warmup, "AFTER_FIRST_RUN", 60.0)
-    importing, release = threading.Event(), threading.Event()
-
-    def later() -> None:
-        importing.set()
-        release.wait(10)
-        phases.done.append("later")
-
-    monkeypatch.setattr(warmup, "_warm_later", later)
+    importing, release = _held_second_phase(phases, monkeypatch)
     drawn.clear()
     page = router._page(_probe_page, "render", "m1", name="module_1")
     assert page.__name__ == "module_1"

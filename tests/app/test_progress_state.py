@@ -4,6 +4,8 @@ change must give a new table, and another learner never sees this one's."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -52,3 +54,44 @@ def test_my_progress_shows_the_new_attempt_and_status_after_each_quiz(app, real_
     other = choose_track(other, "Clinic staff onboarding")
     other = button(other, "View my progress").click().run()
     assert _module_row(other) == before
+
+
+def _due(at: AppTest) -> int:
+    """The number in My progress's (or the course map's) refresher line; 0 when there is none."""
+    import re
+
+    for m in at.markdown:
+        found = re.search(r"\*\*(\d+)\*\* questions? (is|are) due for a refresher", m.value)
+        if found:
+            return int(found[1])
+    return 0
+
+
+def test_the_refresher_line_counts_again_after_refresher_answers_and_as_time_passes(app, real_course):
+    # The schedule behind the line is kept for the session until the record changes.
+    from datetime import timedelta
+
+    from course.ui.state import NOW_KEY
+    from tests.app.test_walkthrough import fill, go, open_quiz
+
+    first = real_course.track("staff").modules[0]
+    at = choose_track(app, "Clinic staff onboarding")
+    at = open_quiz(button(at, "Start: ").click().run())
+    at = answer(at, real_course, first, "staff")
+    at = go(at, "progress")
+    assert _due(at) == 0  # nothing is due right after passing
+
+    at.session_state[NOW_KEY] = datetime.now(UTC) + timedelta(days=300)
+    at = at.run()
+    due = _due(at)
+    assert due > 0  # the time moved on, the record did not: the same schedule, now due
+
+    at = button(at, "Refresh what you learnt").click().run()
+    attempt, qids = at.session_state["refresher-set"]
+    quiz = real_course.quizzes[real_course.module(first).quiz]
+    by_id = {q.id: q for _, q in quiz.items("staff")}
+    for qid in qids:
+        fill(at, f"q-{quiz.id}-refresh-{attempt}-{qid}", by_id[qid])
+    at = button(at, "Submit answers").click().run()
+    at = go(at, "progress")
+    assert _due(at) == due - len(qids)  # the questions just answered right are no longer due

@@ -2,6 +2,7 @@
 
     python bench/profile_steps.py                  # 20 walks, one learner at a time
     python bench/profile_steps.py --walks 40 --concurrency 5
+    python bench/profile_steps.py --by-step         # each page step's script CPU, piece by piece
 
 A fresh course server (temporary SQLite) is sampled by py-spy (`--gil`: only the thread that
 holds the interpreter lock is sampled, so a sample is CPU the process spent, whichever thread
@@ -18,6 +19,11 @@ Streamlit's sends counts as Streamlit's event loop:
   narwhals), pandas / pyarrow, other
 
 Also: each of our page render functions' inclusive share, and the top functions by self time.
+`--by-step` instead times each page step's script runs with the script thread's own CPU clock,
+and inside them the course's main pieces (the router, identity, each page's parts) and
+Streamlit's (navigation, the page's run, the callbacks before a run): bench/step_timer/ is put
+on the server's PYTHONPATH, and the learner names the step it is on (see `_label_steps`). One
+learner at a time, so every run belongs to the step named. py-spy is not used then.
 py-spy (pinned in requirements.in) needs ptrace on the server process: run as its owner, or as
 root where `kernel.yama.ptrace_scope` allows. Results go to bench/results/profile.{json,md}.
 Only 127.0.0.1 is contacted; every loop is bounded; timings are printed, never asserted.
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -182,6 +189,92 @@ async def walk(url: str, plan: Any, walks: int, concurrency: int, pid: int) -> t
     return interactions, page_steps, (cpu1 or 0.0) - (cpu0 or 0.0)
 
 
+def _step_name(n: int, kwargs: dict[str, Any]) -> str:
+    """The page step of a course walk's `n`th interaction (bench/load.py `course_learner`)."""
+    trigger = str(kwargs.get("trigger") or "")
+    if kwargs.get("page") == "progress":
+        return "my progress"
+    if kwargs.get("fragment"):
+        return "answer click"
+    if n == 1:
+        return "choose track"
+    if n == 2:
+        return "open module"
+    if "submit-" in trigger:
+        return "submit quiz"
+    if trigger.endswith("next"):  # the widget id ends with the button's key
+        return "next page"
+    return "open quiz"
+
+
+def _label_steps(step_file: Path) -> None:
+    """Have bench/load.py's client write the step it is about to take to `step_file` (and
+    empty it after), for the server's step timer; a new session's first run is "home (new
+    session)"."""
+
+    interact, open_ = load.StreamlitClient.interact, load.StreamlitClient.open
+
+    async def labelled_interact(self: Any, **kwargs: Any) -> Any:
+        self._bench_steps = getattr(self, "_bench_steps", 0) + 1
+        step_file.write_text(_step_name(self._bench_steps, kwargs))
+        try:
+            return await interact(self, **kwargs)
+        finally:
+            step_file.write_text("")
+
+    async def labelled_open(self: Any, *args: Any, **kwargs: Any) -> Any:
+        step_file.write_text("home (new session)")
+        try:
+            return await open_(self, *args, **kwargs)
+        finally:
+            step_file.write_text("")
+
+    load.StreamlitClient.interact = labelled_interact  # type: ignore[method-assign]
+    load.StreamlitClient.open = labelled_open  # type: ignore[method-assign]
+
+
+def by_step(args: argparse.Namespace, plan: Any) -> int:
+    """Each page step's script CPU, and its pieces', over `args.walks` walks (one at a time)."""
+    with tempfile.TemporaryDirectory(prefix="course-steps-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = tmp / "timer"
+        step_file = Path(f"{base}.step")
+        step_file.write_text("")
+        script, extra_env, cwd = load.app_script(args.app, tmp)
+        env = {
+            **load.server_env(f"sqlite:///{tmp / 'records.sqlite'}"),
+            **extra_env,
+            "COURSE_STEP_TIMER": str(base),
+            "PYTHONPATH": str(ROOT / "bench" / "step_timer"),
+        }
+        server = load.Server(env, tmp / "server.log", script=script, cwd=cwd, startup_timeout=90.0)
+        try:
+            asyncio.run(walk(server.url, plan, 2, 1, server.pid))  # warm: imports, caches, first pages
+            _label_steps(step_file)
+            load_before = os.getloadavg()[0]
+            asyncio.run(walk(server.url, plan, args.walks, 1, server.pid))
+            time.sleep(2.5)  # the timer writes its figures every second
+            data = json.loads(Path(f"{base}.json").read_text())
+        finally:
+            server.stop()
+            if "course@" in args.app:
+                load.remove_worktrees(tmp)
+    lines = [
+        f"### Script CPU per page step, piece by piece: {args.app}, {args.walks} walks one at a time, "
+        f"load average {load_before:.2f} -> {os.getloadavg()[0]:.2f}",
+        "",
+        "Milliseconds of the script thread's CPU per script run (a piece's figure includes what it calls).",
+    ]
+    for step, seconds in data["seconds"].items():
+        n = data["runs"].get(step, 0) or 1
+        lines += ["", f"**{step}** ({n} runs)", "", "| piece | ms per run |", "|---|---:|"]
+        lines += [f"| {k} | {v * 1000 / n:.2f} |" for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])]
+    md = "\n".join(lines)
+    print(md)
+    load.save(args.name, {"machine": load.machine(), "app": args.app, "walks": args.walks, **data}, md)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--walks", type=int, default=20, help="course walks sampled (default 20)")
@@ -189,7 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=int, default=250, help="py-spy samples per second (default 250)")
     p.add_argument("--name", default="profile", help="results name under bench/results/ (default profile)")
     p.add_argument("--app", default="course", help="course or course@REV (default course)")
+    p.add_argument("--by-step", action="store_true", help="each step's script CPU, piece by piece (no py-spy)")
     args = p.parse_args(argv)
+    if args.by_step:
+        return by_step(args, load.make_plan(load_course(ROOT)))
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         raise SystemExit("py-spy is not installed: pip install -r requirements.txt")

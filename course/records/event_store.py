@@ -5,6 +5,7 @@ learner's, a cohort's or a period's events, a cohort's quiz summary, and erasing
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,25 @@ def _event_row(event: Event) -> dict[str, Any]:
         "context": _dump(event.context),
         "timestamp": event.timestamp,
     }
+
+
+# Event's fields in their order, each stored in the column of the same name.
+EVENT_FIELDS = (
+    "learner_id",
+    "verb",
+    "activity",
+    "track",
+    "attempt",
+    "score",
+    "max_score",
+    "success",
+    "response",
+    "duration_s",
+    "cohort",
+    "context",
+    "timestamp",
+    "event_id",
+)
 
 
 def event_from_row(row: sa.Row) -> Event:
@@ -149,14 +169,27 @@ class EventStore(StoreCore):
             return (conn.execute(query).scalar_one() or 0) + 1
 
     def events(self, learner_id: str) -> list[Event]:
-        """Every event of one learner, oldest first (ties in the order they were stored)."""
-        query = (
-            sa.select(events_table)
-            .where(events_table.c.learner_id == learner_id)
-            .order_by(events_table.c.timestamp, events_table.c.seq)
-        )
+        """Every event of one learner, oldest first (ties in the order they were stored).
+
+        Read on every script run of a learner's pages (course/learning.py), so it is the
+        cheapest read that gives the same events: the statement built once per store, the
+        columns in `Event`'s own order, each row unpacked by position (about half the time of
+        building the query and reading each row's columns by name)."""
         with self._read() as conn:
-            return [event_from_row(r) for r in conn.execute(query)]
+            return [
+                Event(lid, verb, act, track, att, score, top, ok, _load(resp), dur, cohort, _load(ctx), at, eid)
+                for lid, verb, act, track, att, score, top, ok, resp, dur, cohort, ctx, at, eid in conn.execute(
+                    self._learner_events, {"learner": learner_id}
+                )
+            ]
+
+    @functools.cached_property
+    def _learner_events(self) -> Any:
+        """One learner's events, oldest first: the columns in the order of `Event`'s fields
+        (tests/store checks they are the same as `event_from_row` reads)."""
+        c = events_table.c
+        columns = [getattr(c, name) for name in EVENT_FIELDS]
+        return sa.select(*columns).where(c.learner_id == sa.bindparam("learner")).order_by(c.timestamp, c.seq)
 
     def events_for_cohort(
         self, cohort: str, since: datetime | None = None, until: datetime | None = None

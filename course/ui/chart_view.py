@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,9 @@ from course.i18n import DEFAULT, N_
 from course.ui import display
 from course.ui.common import escaped_table
 from course.ui.i18n import _
+
+# A pyarrow.Table (pyarrow has no type information for mypy; Streamlit imports it when it converts).
+ArrowTable = Any
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,15 @@ class Prepared:
         """The numbers as `plain_table` shows them (text escaped), worked out once."""
         return self._shown
 
+    @functools.cached_property
+    def _shown_arrow(self) -> ArrowTable:
+        return dataframe_util.convert_pandas_df_to_arrow_table(self._shown)
+
+    def shown_arrow(self) -> ArrowTable:
+        """`shown_table()` in Arrow, converted once: `st.table` converts a DataFrame on every
+        call (about 0.5 ms a table), an Arrow table it only serialises (see `draw_table`)."""
+        return self._shown_arrow
+
 
 def vega_lite_json(chart: Any) -> str:
     """The chart's Vega-Lite spec as Streamlit's `st.altair_chart` would send it.
@@ -105,7 +119,42 @@ def draw(prepared: Prepared, name: str, caption: str | None = None, table: bool 
         st.caption(prepared.description if caption is None else caption)
         if table:
             with st.expander(_("Data table: {name}").format(name=name)):
-                st.table(prepared.shown_table(), hide_index=True)  # as plain_table shows it
+                draw_table(prepared.shown_arrow())  # as plain_table shows it
+
+
+def draw_table(table: ArrowTable) -> None:
+    """`st.table` of an Arrow table converted by `dataframe_util.convert_pandas_df_to_arrow_table`
+    from an escaped DataFrame: the message is the one `plain_table` sends for that DataFrame
+    (Streamlit's DataFrame path is that conversion, then the same serialisation), without the
+    conversion. The header is shown as it is for a DataFrame (`st.table` decides by the kind of
+    data it is given; tests/unit/test_chart_view.py compares the messages)."""
+    st.table(table, hide_index=True, hide_header=False)
+
+
+# Tables of rows (My progress's module table), kept per distinct rows for every session: the
+# same statuses and scores give the same table. Building the DataFrame, escaping each cell and
+# converting it to Arrow cost about 2 ms a run; an entry is a few KB, the 256 kept (least
+# recently used dropped first) well under a few MB.
+_ROW_TABLES: OrderedDict[tuple[Any, ...], ArrowTable] = OrderedDict()
+_ROW_TABLES_LOCK = threading.Lock()  # script threads of many sessions share it
+_ROW_TABLES_MAX = 256
+
+
+def rows_table(rows: Sequence[Mapping[str, Any]]) -> None:
+    """`plain_table(pd.DataFrame(rows))`, drawn from Arrow converted once per distinct rows."""
+    # Each value's type is part of the key: 1, 1.0 and True are equal as keys, not as cells.
+    key = tuple(tuple((k, type(v), v) for k, v in row.items()) for row in rows)
+    with _ROW_TABLES_LOCK:
+        table = _ROW_TABLES.get(key)
+        if table is not None:
+            _ROW_TABLES.move_to_end(key)
+    if table is None:
+        table = dataframe_util.convert_pandas_df_to_arrow_table(escaped_table(pd.DataFrame(list(rows))))
+        with _ROW_TABLES_LOCK:
+            _ROW_TABLES[key] = table
+            while len(_ROW_TABLES) > _ROW_TABLES_MAX:
+                _ROW_TABLES.popitem(last=False)
+    draw_table(table)
 
 
 def show(chart: Any, table: pd.DataFrame, name: str) -> None:

@@ -14,7 +14,9 @@ not imported yet waits for that thread first, so two threads never import at onc
 
 from __future__ import annotations
 
+import copy
 import sys
+import threading
 from collections.abc import Callable
 from types import ModuleType
 
@@ -143,13 +145,46 @@ def _bind(fn: Callable[[str], None], arg: str, name: str) -> Callable[[], None]:
     return render
 
 
+# The pages as built, per course object (one per language), track, interface language and
+# trainer or not: building the 45 pages with their translated titles cost about 1 ms of every
+# script run, and a menu depends on nothing else. Each run gets its own shallow copies (well
+# under 0.1 ms), as `st.navigation` marks the page it returns as the one that may run: pages
+# are never shared between sessions.
+_BUILT: dict[tuple[int, str | None, str, bool], tuple[Course, dict[str, StreamlitPage], list[str]]] = {}
+_BUILT_LOCK = threading.Lock()
+
+
 def build(course: Course) -> list[StreamlitPage]:
     """All pages for `st.navigation`, as one flat list; quiz pages are hidden from the menu.
 
     Flat, not in sections: Streamlit 1.67 renders section groups as <div>s inside the menu's
     <ul>, which axe reports as invalid list markup (WCAG 1.3.1)."""
+    learner = st.session_state.get("learner")
+    track_id = getattr(learner, "last_track", None)
+    # As worked out, even a track the content no longer has (so the check cannot loop).
+    st.session_state[nav.MENU_TRACK_KEY] = track_id
+    st.session_state[nav.MENU_LANGUAGE_KEY] = nav.menu_language()
+    signed_in = trainer_access.is_trainer()
+    key = (id(course), track_id, current_language(), signed_in)
+    with _BUILT_LOCK:
+        entry = _BUILT.get(key)
+    if entry is None or entry[0] is not course:  # the entry holds its course: its id is not reused
+        built, order = _build_pages(course, track_id, signed_in)
+        entry = (course, built, order)
+        with _BUILT_LOCK:
+            if len(_BUILT) >= 64:  # another course was loaded (tests, a content change): start again
+                _BUILT.clear()
+            _BUILT[key] = entry
+    _course, built, order = entry
+    pages = {name: copy.copy(page) for name, page in built.items()}
+    # The pages `nav` reaches by key, as before: the sign-in gates are not among them.
+    st.session_state[PAGES_KEY] = {name: page for name, page in pages.items() if not name.startswith("gate:")}
+    return [pages[name] for name in order]
+
+
+def _build_pages(course: Course, track_id: str | None, signed_in: bool) -> tuple[dict[str, StreamlitPage], list[str]]:
+    """Every page by key, and the keys in menu order (see `build`)."""
     _PAGES: dict[str, StreamlitPage] = {}
-    st.session_state[PAGES_KEY] = _PAGES
     _PAGES["home"] = st.Page(
         _page(_home, "render"), title=_("Home"), icon=":material/home:", url_path="home", default=True
     )
@@ -181,11 +216,6 @@ def build(course: Course) -> list[StreamlitPage]:
     # out: the menu is built before this run reads anything, so a page that records a track
     # reruns when this menu is not that track's (`nav.menu_is_for`; My progress's change of
     # track). Home's track form records the choice in its button's callback and sets it here.
-    learner = st.session_state.get("learner")
-    track_id = getattr(learner, "last_track", None)
-    # As worked out, even a track the content no longer has (so the check cannot loop).
-    st.session_state[nav.MENU_TRACK_KEY] = track_id
-    st.session_state[nav.MENU_LANGUAGE_KEY] = nav.menu_language()
     shown = course.track(track_id).modules if track_id in {t.id for t in course.settings.tracks} else None
     if shown is None and current_language() != "en":
         # Only the public track is translated: a visitor reading Spanish who has not chosen yet
@@ -207,7 +237,7 @@ def build(course: Course) -> list[StreamlitPage]:
             url_path=f"{m.id}-quiz",
             visibility="hidden",
         )
-        module_pages.append(page)
+        module_pages.append(f"module:{m.id}")
     # The room links a presenter hands out are built from these two paths (see course/ui/room.py).
     _PAGES["join"] = st.Page(
         _page(_join, "render_join"), title=_("Join a room poll"), icon=":material/how_to_vote:", url_path="join"
@@ -222,7 +252,7 @@ def build(course: Course) -> list[StreamlitPage]:
     # Trainer pages exist in the navigation only for a signed-in trainer, so a learner
     # cannot reach them by typing their address.
     titles = {"trainer": _("Trainer dashboard"), "present": _("Present a module")}
-    if trainer_access.is_trainer():
+    if signed_in:
         _PAGES["trainer"] = st.Page(
             _page(_trainer, "render"), title=titles["trainer"], icon=":material/monitoring:", url_path="trainer"
         )
@@ -232,7 +262,7 @@ def build(course: Course) -> list[StreamlitPage]:
             icon=":material/co_present:",
             url_path="present",
         )
-        trainer_pages = [_PAGES["trainer"], _PAGES["present"]]
+        trainer_pages = ["trainer", "present"]
     else:
         _PAGES["trainer-sign-in"] = st.Page(
             trainer_access.render_sign_in,
@@ -242,31 +272,30 @@ def build(course: Course) -> list[StreamlitPage]:
         )
         # A trainer's bookmark of the dashboard or presenter, once the sign-in has lapsed,
         # opens the sign-in form (which then opens that page), not "Page not found" and Home.
-        gates = [
-            st.Page(
+        for key, title in titles.items():
+            _PAGES[f"gate:{key}"] = st.Page(
                 _bind(trainer_access.render_gate, key, f"sign_in_for_{key}"),
                 title=title,
                 url_path=key,
                 visibility="hidden",
             )
-            for key, title in titles.items()
-        ]
-        trainer_pages = [_PAGES["trainer-sign-in"], *gates]
-    return [
-        _PAGES["home"],
-        _PAGES["start-check"],
+        trainer_pages = ["trainer-sign-in", *(f"gate:{key}" for key in titles)]
+    order = [
+        "home",
+        "start-check",
         *module_pages,
-        _PAGES["final-check"],
-        _PAGES["progress"],
-        _PAGES["refresh"],
-        _PAGES["settings"],
-        _PAGES["verify"],
-        _PAGES["about"],
-        _PAGES["join"],
+        "final-check",
+        "progress",
+        "refresh",
+        "settings",
+        "verify",
+        "about",
+        "join",
         *trainer_pages,
-        _PAGES["audience"],
-        *(_PAGES[f"quiz:{m.id}"] for m in course.modules),
+        "audience",
+        *(f"quiz:{m.id}" for m in course.modules),
     ]
+    return _PAGES, order
 
 
 def after_navigation(current: str) -> None:

@@ -19,12 +19,27 @@ from course.ui.i18n import _, ngettext
 _MOUNTED: dict[str, Callable[..., Any]] = {}  # asset_component's elements, by name
 
 
+_SCHEDULE_KEY = "refresh-schedule"  # session state: (course, what it was worked out from, the schedule)
+
+
 def due_count(now: datetime | None = None) -> int:
     """How many of the learner's questions are due now (for Home and My progress)."""
     learner = state.session()
-    if learner.track is None:
+    track = learner.track
+    if track is None:
         return 0
-    items = refresh.schedule(state.course(), learner.events(), learner.track)
+    course, events = state.course(), learner.events()
+    # The schedule replays every answer of the passed modules (about 1 ms on My progress and
+    # the course map) and changes only with the learner's record: kept for this session until
+    # an event is added, removed or renumbered, the track changes or another course (language)
+    # is read. When it falls due depends on the time, so `due` is asked every run.
+    basis = (track, learner.learner_id, tuple((e.event_id, e.attempt, e.track) for e in events))
+    kept = st.session_state.get(_SCHEDULE_KEY)
+    if isinstance(kept, tuple) and len(kept) == 3 and kept[0] is course and kept[1] == basis:
+        items = kept[2]
+    else:
+        items = refresh.schedule(course, events, track)
+        st.session_state[_SCHEDULE_KEY] = (course, basis, items)
     return len(refresh.due(items, now or state.now()))
 
 

@@ -750,3 +750,23 @@ def test_sqlite_writers_in_one_process_take_turns_instead_of_waiting_in_sqlite(t
         assert sum(len(store.events(f"L{t}")) for t in range(8)) == 8 * 25 * 3
     finally:
         store.close()
+
+
+def test_a_learners_events_read_by_position_are_the_events_every_other_reader_sees(store: Store):
+    # store.events unpacks each row by position (it is read on every script run); the columns
+    # are Event's fields in order, and the events equal what the by-name reader makes of them.
+    import dataclasses
+
+    from course.records.event_store import EVENT_FIELDS, event_from_row
+    from course.records.tables import events_table
+
+    assert tuple(f.name for f in dataclasses.fields(Event)) == EVENT_FIELDS
+    store.append(
+        Event("L1", ANSWERED, question_activity("q1"), "staff", 2, 0.5, 1.0, True, {"a": 1}, 3.5, "C1", {"k": 2}, T0)
+    )
+    store.append(ev(1, ANSWERED, question_activity("q2"), response="x"))
+    store.append(Event("L2", REGISTERED, course_activity(), timestamp=T0))
+    query = sa.select(events_table).where(events_table.c.learner_id == "L1").order_by(events_table.c.seq)
+    with store.engine.connect() as conn:
+        by_name = [event_from_row(r) for r in conn.execute(query)]
+    assert store.events("L1") == by_name and len(by_name) == 2

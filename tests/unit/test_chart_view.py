@@ -119,3 +119,59 @@ def test_a_charts_data_table_is_escaped_once_as_every_table_is():
     assert shown is prepared.shown_table()
     assert shown.equals(escaped_table(prepared.table))
     assert r"1\. History" in list(shown.iloc[:, 0])
+
+
+def _table_protos(draw) -> list:
+    """The table messages a script drawing with `draw` sends."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(draw).run()
+    assert not at.exception
+    return [t.proto.SerializeToString() for t in at.get("table")]
+
+
+def _plain_tables():
+    import pandas as pd
+
+    from course.ui.chart_view import learner_chart
+    from course.ui.common import plain_table
+
+    rows = [
+        {"Module": "1. *History*", "Status": "Passed", "Quiz attempts": 1, "Best score": "92%"},
+        {"Module": "2. Safety", "Status": "Locked", "Quiz attempts": 0, "Best score": "–"},
+    ]
+    plain_table(pd.DataFrame(rows))
+    plain_table(learner_chart("time", (("1. History", 12.4), ("*Safety*", 25.0))).table)
+
+
+def _tables_from_arrow():
+    from course.ui.chart_view import draw_table, learner_chart, rows_table
+
+    rows = [
+        {"Module": "1. *History*", "Status": "Passed", "Quiz attempts": 1, "Best score": "92%"},
+        {"Module": "2. Safety", "Status": "Locked", "Quiz attempts": 0, "Best score": "–"},
+    ]
+    rows_table(rows)
+    draw_table(learner_chart("time", (("1. History", 12.4), ("*Safety*", 25.0))).shown_arrow())
+
+
+def test_a_table_kept_in_arrow_sends_the_message_plain_table_sends():
+    # Same cells (escaped), same header, no index: byte for byte what st.table sends for the
+    # escaped DataFrame, once converted and once from the kept conversion.
+    want = _table_protos(_plain_tables)
+    assert len(want) == 2
+    assert _table_protos(_tables_from_arrow) == want
+    assert _table_protos(_tables_from_arrow) == want  # drawn again from what was kept
+
+
+def test_rows_table_keeps_one_conversion_per_distinct_rows():
+    rows = [{"Module": "1. History", "Quiz attempts": 1}]
+    key = lambda r: tuple(tuple((k, type(v), v) for k, v in row.items()) for row in r)  # noqa: E731
+    chart_view._ROW_TABLES.clear()
+    chart_view.rows_table(rows)  # outside a script run, st.table draws nothing
+    first = chart_view._ROW_TABLES[key(rows)]
+    other = [{"Module": "1. History", "Quiz attempts": 2}]  # another attempt: another table
+    chart_view.rows_table(other)
+    chart_view.rows_table(rows)
+    assert chart_view._ROW_TABLES[key(rows)] is first
+    assert chart_view._ROW_TABLES[key(other)].column("Quiz attempts").to_pylist() == [2]

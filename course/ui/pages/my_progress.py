@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 
-import pandas as pd
 import streamlit as st
 
 from course import analytics, certificates, xapi
@@ -21,7 +20,7 @@ from course.progress import NOT_STARTED, CheckIns, LearnerProgress, check_ins, c
 from course.records import MAX_DISPLAY_NAME, StoreUnavailable
 from course.typed import clean_name, name_problem
 from course.ui import chart_view, identity, nav, renewal_view, state, widgets
-from course.ui.common import app_url, escape_markdown, find_cohort, notice, plain_table, require_track
+from course.ui.common import app_url, escape_markdown, find_cohort, notice, require_track
 from course.ui.i18n import _, current_language, ngettext
 
 _log = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ def render() -> None:
                 _("Latest score"): f"{mp.latest_percent:.0f}%" if mp.latest_percent is not None else "–",
             }
         )
-    plain_table(pd.DataFrame(rows))
+    chart_view.rows_table(rows)  # the same rows, the same table: converted once (docs/performance.md)
     _check_ins(done, scale, lang)
     _score_and_time_charts(progress, scale, lang)
     if track.certificate:
@@ -230,7 +229,7 @@ def _check_ins(done: CheckIns, scale: float, lang: str) -> None:
             for theme, value in done.survey_start.items()
         ]
         st.markdown(_("Attitude survey, mean per theme (higher means more supportive views):"))
-        plain_table(pd.DataFrame(rows))
+        chart_view.rows_table(rows)
         st.caption(_("This is the course's own feedback measure, not a validated scale."))
 
 

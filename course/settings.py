@@ -174,6 +174,15 @@ TEST_WORKERS = Setting(
     secrets_file=False,
     scope="tools",
 )
+STEP_TIMER = Setting(
+    "COURSE_STEP_TIMER",
+    None,
+    str,
+    "bench/profile_steps.py --by-step: set on the course server it starts, the path its step timer writes to",
+    default_help="off",
+    secrets_file=False,
+    scope="tools",
+)
 PG_DATA = Setting(
     "COURSE_PG_DATA", "/tmp/course-pg", str, "scripts/pg.sh: the cluster's folder", secrets_file=False, scope="tools"
 )
@@ -210,6 +219,7 @@ SETTINGS: tuple[Setting, ...] = (
     FONTCONFIG_FILE,
     TEST_PG_URL,
     TEST_WORKERS,
+    STEP_TIMER,
     BENCH_DB_URL,
     PG_DATA,
     PG_PORT,

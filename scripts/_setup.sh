@@ -33,8 +33,9 @@ fi
 
 # `make_venv` creates .venv (Debian's python3-venv if Python lacks it): apt, so it runs before
 # any background job that may use apt too. `install_packages` installs the pinned packages when
-# requirements.txt changed. COURSE_SETUP_DEFER=1 (scripts/test.sh) leaves both to the caller,
-# which starts its other installs in the background first; otherwise they run here.
+# requirements.txt changed. A caller that sets the shell variable `defer_venv=1` before sourcing
+# this (scripts/test.sh) runs both itself, after starting its other installs in the background;
+# otherwise they run here.
 make_venv() {
   if [ ! -x .venv/bin/python ]; then
     if ! "$PYTHON" -m venv .venv 2>/dev/null; then
@@ -60,7 +61,7 @@ ensure_uv() {
   fi
 }
 
-# COURSE_PIP_NO_COMPILE=1 (scripts/test.sh) does not compile every installed module up front:
+# `install_packages --no-compile` (scripts/test.sh) does not compile every installed module up front:
 # Python compiles what a run imports, once, the first time. The app's install compiles them all,
 # so a replica's first start compiles nothing.
 install_packages() {
@@ -71,7 +72,7 @@ install_packages() {
     echo "Installing pinned Python packages into .venv ..."
     ensure_uv
     local flags=(--quiet --python .venv/bin/python)
-    [ "${COURSE_PIP_NO_COMPILE:-0}" = 1 ] || flags+=(--compile-bytecode)
+    [ "${1:-}" = --no-compile ] || flags+=(--compile-bytecode)
     if ! .venv/bin/uv pip install "${flags[@]}" -r requirements.txt; then
       echo "error: installing the packages in requirements.txt failed (see uv's message above)" >&2
       exit 1
@@ -116,7 +117,7 @@ install_pdf_packages() {
   apt_install $missing
 }
 
-if [ "${COURSE_SETUP_DEFER:-0}" != 1 ]; then
+if [ "${defer_venv:-0}" != 1 ]; then
   make_venv
   install_packages
 fi

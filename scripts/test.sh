@@ -12,7 +12,8 @@
 # PostgreSQL's start) in the background while pip installs the pinned packages; then ruff and
 # the content; mypy runs beside pytest at a low priority and its result is printed, and fails
 # the run, after pytest's.
-COURSE_SETUP_DEFER=1 COURSE_PIP_NO_COMPILE=1 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
+defer_venv=1 # make_venv and install_packages are run below (scripts/_setup.sh)
+source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
 echo "== Debian packages: Chromium (browser tests); Pango, fontconfig and fonts (PDFs); Node and npm (LMS tests, web-vitals); PostgreSQL (store tests)"
 [ -x /usr/bin/chromium ] || apt_install chromium
@@ -72,7 +73,7 @@ run_bg ralph install_ralph
 run_bg postgresql bash scripts/pg.sh start
 
 echo "== Python packages (.venv, requirements.txt)"
-install_packages
+install_packages --no-compile
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet .

@@ -168,7 +168,7 @@ BENCH_DB_URL = Setting(
 )
 TEST_WORKERS = Setting(
     "COURSE_TEST_WORKERS",
-    2,
+    3,
     int,
     "scripts/test.sh: how many processes run the tests (pytest-xdist; 0 runs them in one)",
     secrets_file=False,

@@ -90,11 +90,14 @@ wait_bg
 rm -rf "$bg_dir"
 export COURSE_TEST_PG_URL="${COURSE_TEST_PG_URL:-$(bash scripts/pg.sh url)}"
 
-echo "== pytest (${COURSE_TEST_WORKERS:-2} processes; COURSE_TEST_WORKERS=0 runs it in this one)"
-# One worker a core (this machine has two). A test file stays in one worker (--dist loadfile): a
-# file's module-scoped server and browser are started once, and its tests keep their order.
+echo "== pytest (${COURSE_TEST_WORKERS:-3} processes; COURSE_TEST_WORKERS=0 runs it in this one)"
+# Three workers on this 2-core machine: a browser test waits on Chromium's frames and the app's
+# runs for much of its time (one worker alone used under half a core), so a third process fills
+# that time (a set of eight browser files: 141 s against 152 s with two). A test file stays in one
+# worker (--dist loadfile): a file's module-scoped server and browser are started once, and its
+# tests keep their order.
 pytest_status=0
-.venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "$@" || pytest_status=$?
+.venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-3}" --dist loadfile "$@" || pytest_status=$?
 echo "== mypy's result"
 mypy_status=0
 wait "$mypy_pid" || mypy_status=$?

@@ -46,7 +46,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 # The longest files, first, longest to shortest: pytest-xdist (`--dist loadfile`,
 # scripts/test.sh) hands each file to one process in this order (then the rest in collection
-# order, which ends with the quick tests/unit), so the two processes finish close together
+# order, which ends with the quick tests/unit), so the processes finish close together
 # instead of one working alone on a long file at the end. Order only; every test still runs.
 # From `pytest --durations` of the whole suite (December 2026: every file over about 40 s on
 # a busy 2-core machine); a file missing from the list only runs later.

@@ -72,7 +72,7 @@ def test_the_refresher_line_counts_again_after_refresher_answers_and_as_time_pas
     from datetime import timedelta
 
     from course.ui.state import NOW_KEY
-    from tests.app.test_walkthrough import fill, go, open_quiz
+    from tests.app.test_walkthrough import go, open_quiz, submit_refresher
 
     first = real_course.track("staff").modules[0]
     at = choose_track(app, "Clinic staff onboarding")
@@ -87,11 +87,7 @@ def test_the_refresher_line_counts_again_after_refresher_answers_and_as_time_pas
     assert due > 0  # the time moved on, the record did not: the same schedule, now due
 
     at = button(at, "Refresh what you learnt").click().run()
-    attempt, qids = at.session_state["refresher-set"]
-    quiz = real_course.quizzes[real_course.module(first).quiz]
-    by_id = {q.id: q for _, q in quiz.items("staff")}
-    for qid in qids:
-        fill(at, f"q-{quiz.id}-refresh-{attempt}-{qid}", by_id[qid])
-    at = button(at, "Submit answers").click().run()
+    qids = at.session_state["refresher-set"][1]
+    at = submit_refresher(at, real_course, first, "staff")
     at = go(at, "progress")
     assert _due(at) == due - len(qids)  # the questions just answered right are no longer due

@@ -27,7 +27,7 @@ from course.records import open_store
 from course.ui.common import escape_markdown
 from course.ui.state import NOW_KEY
 from tests.app.test_trainer_dashboard import dashboard
-from tests.app.test_walkthrough import APP, answer, button, choose_track, fill, go, open_quiz, texts
+from tests.app.test_walkthrough import APP, answer, button, choose_track, fill, go, open_quiz, submit_refresher, texts
 from tests.completing import rule_done
 
 SECRET = b"test-secret-for-certificates-0123456789"
@@ -245,12 +245,8 @@ def test_a_refresher_set_done_while_the_database_is_down_is_kept_and_written_whe
     at = answer(open_quiz(button(at, "Start: ").click().run()), real_course, first, "public")
     at.session_state[NOW_KEY] = datetime.now(UTC) + timedelta(days=200)
     at = go(at.run(), "refresh")
-    attempt, qids = at.session_state["refresher-set"]
-    quiz = real_course.quizzes[real_course.module(first).quiz]
-    by_id = {q.id: q for _, q in quiz.items("public")}
-    for qid in qids:
-        fill(at, f"q-{quiz.id}-refresh-{attempt}-{qid}", by_id[qid])
-    at = button(at, "Submit answers").click().run()
+    qids = at.session_state["refresher-set"][1]
+    at = submit_refresher(at, real_course, first, "public")
     assert any(h.value == "Your result" for h in at.header)
     learner = at.session_state["learner"]
     pending = [e for e in learner.writer.pending if REFRESHER in (e.context or {})]

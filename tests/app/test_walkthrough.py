@@ -73,6 +73,17 @@ def fill(at: AppTest, key: str, q, choice=None) -> None:
             at.selectbox(key=f"{key}-{oid}").set_value(pos)
 
 
+def submit_refresher(at: AppTest, course, module_id: str, track: str) -> AppTest:
+    """On the Refresh page: answer every question of the set drawn (from `module_id`'s quiz,
+    `track`'s items) correctly, and submit."""
+    attempt, qids = at.session_state["refresher-set"]
+    quiz = course.quizzes[course.module(module_id).quiz]
+    by_id = {q.id: q for _, q in quiz.items(track)}
+    for qid in qids:
+        fill(at, f"q-{quiz.id}-refresh-{attempt}-{qid}", by_id[qid])
+    return button(at, "Submit answers").click().run()
+
+
 def test_new_learner_first_chooses_a_track(app):
     assert app.title[0].value == "Ketamine therapy in mental health care"
     assert app.header[0].value == "Choose how you want to take the course"

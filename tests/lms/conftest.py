@@ -3,7 +3,8 @@
 Ralph (`ralph-malph[cli,lrs]`) lives in its own virtual environment, `.venv-ralph`, made by
 scripts/test.sh: its pins (pydantic, fastapi, httpx ...) clash with the app's, and the app never
 imports it. It runs on its `fs` backend with every POST appended (design.md section 4: the fs
-backend otherwise writes only the first batch).
+backend otherwise writes only the first batch). Every file an instance writes stays in its own
+folder, so instances in several pytest workers never share one.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class Ralph:
         self.env = {
             **os.environ,
             "RALPH_AUTH_FILE": str(folder / "auth.json"),
+            # Ralph rewrites its history file on every read and write; in the shared default
+            # (~/.config/ralph) instances side by side read each other's half-written file.
+            "RALPH_HISTORY_FILE": str(folder / "history.json"),
             "RALPH_RUNSERVER_BACKEND": "fs",
             "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),
             "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),

@@ -224,6 +224,14 @@ def after_page() -> None:
     late, _RUN.late_notice = getattr(_RUN, "late_notice", None), None
     if late is not None and "learner" in st.session_state and st.session_state["learner"].offline:
         late.warning(_(OFFLINE), icon=":material/cloud_off:")
+    hold_learner()
+
+
+def hold_learner() -> None:
+    """Ask the browser to hold this tab's learner now, if that changed (`after_page` does at the
+    end of every run). Called as soon as a record is made, before the page is drawn: a learner
+    who reloads while that run is still drawing (or waiting, as the first runs on a new server
+    can) comes back as themselves, not as a new visitor."""
     learner = st.session_state.get("learner")
     if learner is not None and learner.claim is not None:
         return  # whose code it is cannot be checked now: the browser keeps what it holds

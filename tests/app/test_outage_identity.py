@@ -180,3 +180,33 @@ def test_display_settings_chosen_while_the_record_cannot_be_read_are_saved_to_it
     at = go(at, "")
     assert at.session_state["learner"].learner_id == learner_id
     assert open_store(isolated_store).preferences(learner_id)["high_contrast"] is True
+
+
+def test_a_reload_before_the_first_page_is_drawn_keeps_the_new_learner(
+    real_course, isolated_store, monkeypatch, cookies
+):
+    """The run after Start the course can be slow (on a new server it waits for the warm-up's
+    second phase, docs/performance.md). A learner who reloads during it used to come back as a
+    new visitor: the browser was told which learner it holds only at the end of the run, which
+    a reload cuts off. It is told as soon as the record is made."""
+    from course.ui import router
+
+    jar, _ = cookies
+    at = new_app()
+    real_after_navigation = router.after_navigation
+    cut = {"next": True}
+
+    def reloaded_before_drawing(url_path: str) -> None:
+        if cut.pop("next", False):
+            st.stop()  # the run ends here, as when the tab leaves: nothing after this is sent
+        real_after_navigation(url_path)
+
+    monkeypatch.setattr(router, "after_navigation", reloaded_before_drawing)
+    at = choose_track(at, "Community and self-paced learning")
+    assert not at.header or at.header[0].value != "Your course: Community and self-paced learning"  # not drawn
+    learner = at.session_state["learner"]
+    assert jar.get(identity.COOKIE) == learner.resume_code
+
+    again = new_app()  # the reload: a new session, with the cookie the browser holds
+    assert again.session_state["learner"].learner_id == learner.learner_id
+    assert again.header[0].value == "Your course: Community and self-paced learning"

@@ -113,6 +113,7 @@ def _track_problem(tracks: dict[str, str]) -> str | None:
         code = found.code
     learner = state.session()
     learner.choose_track(track_id, display_name=name or None, cohort=code)
+    identity.hold_learner()  # the record exists now: a reload before this run ends keeps it
     # The menu this run builds lists the track's modules (the router reads `last_track`).
     learner.last_track = track_id
     nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"

@@ -9,9 +9,12 @@ folder, so instances in several pytest workers never share one.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,6 +44,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_AUTH: list[Path] = []  # this process's auth file, made once
+
+
+def _auth_file() -> Path:
+    """Ralph's users file with the tests' one user: every instance has the same, so `ralph auth`
+    (about a second: an interpreter importing Ralph, and bcrypt) runs once per test process."""
+    if not _AUTH:
+        folder = Path(tempfile.mkdtemp(prefix="ralph-auth-"))
+        atexit.register(shutil.rmtree, folder, True)
+        subprocess.run(
+            [
+                str(RALPH_PYTHON),
+                "-m",
+                "ralph",
+                "auth",
+                "-u",
+                RALPH_USER,
+                "-p",
+                RALPH_PASSWORD,
+                "-s",
+                "all",
+                "-M",
+                "mailto:course-tests@example.org",
+                "-w",
+            ],
+            env={**os.environ, "RALPH_AUTH_FILE": str(folder / "auth.json"), "RALPH_RUNSERVER_BACKEND": "fs"},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        _AUTH.append(folder / "auth.json")
+    return _AUTH[0]
+
+
 class Ralph:
     """A Ralph LRS process that a test can stop and start again on the same port and files."""
 
@@ -59,27 +96,7 @@ class Ralph:
             "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),
         }
         (folder / "data").mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                str(RALPH_PYTHON),
-                "-m",
-                "ralph",
-                "auth",
-                "-u",
-                RALPH_USER,
-                "-p",
-                RALPH_PASSWORD,
-                "-s",
-                "all",
-                "-M",
-                "mailto:course-tests@example.org",
-                "-w",
-            ],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        shutil.copyfile(_auth_file(), folder / "auth.json")
 
     @property
     def endpoint(self) -> str:

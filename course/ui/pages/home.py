@@ -113,7 +113,11 @@ def _track_problem(tracks: dict[str, str]) -> str | None:
         code = found.code
     learner = state.session()
     learner.choose_track(track_id, display_name=name or None, cohort=code)
-    identity.hold_learner()  # the record exists now: a reload before this run ends keeps it
+    # The record exists now: a reload before this run ends keeps it. In the sidebar, not the
+    # page: an element at the page's top would move every element down for this run only, and
+    # Streamlit would draw them all anew on the next (closing an expander the learner opened).
+    with st.sidebar:
+        identity.hold_learner()
     # The menu this run builds lists the track's modules (the router reads `last_track`).
     learner.last_track = track_id
     nav.focus_after_run("h2")  # the form's button is gone: focus "Your course: …"

@@ -38,9 +38,6 @@ label:has(input:focus-visible) { outline: 3px solid #0B4F8A; outline-offset: 2px
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"], [data-testid="stSidebarNavLink"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2rem; }
-/* An element that only runs a script (the browser's learner cookie, focus moves) takes no
-   space: at the top of a page, its gap would push the page down for one run. */
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 /* A collapsed sidebar sits off screen but its links stayed in the Tab order: a keyboard user
    on a phone passed through a dozen invisible stops (WCAG 2.4.3, 2.4.7). Hidden, they are not
    focusable; the menu button opens it as before. */

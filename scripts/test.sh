@@ -15,8 +15,10 @@
 defer_venv=1 # make_venv and install_packages are run below (scripts/_setup.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
-echo "== Debian packages: Chromium (browser tests); Pango, fontconfig and fonts (PDFs); Node and npm (LMS tests, web-vitals); PostgreSQL (store tests)"
-[ -x /usr/bin/chromium ] || apt_install chromium
+echo "== Debian packages: Chromium and its headless shell (browser tests); Pango, fontconfig and fonts (PDFs); Node and npm (LMS tests, web-vitals); PostgreSQL (store tests)"
+[ -x /usr/bin/chromium ] || apt_install chromium # the screenshots test, bench/vitals.py, bench/coldstart.py
+# The browser tests drive Chromium's headless shell: the same engine, less CPU (course/devserver.py).
+[ -x /usr/lib/chromium/chromium-headless-shell ] || apt_install chromium-headless-shell
 install_pdf_packages required
 # Node and npm from Debian for scorm-again, the SCORM 1.2 runtime the SCORM tests use as the LMS.
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm

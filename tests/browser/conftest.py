@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course.devserver import CHROMIUM, CHROMIUM_ARGS, Server
+from course.devserver import CHROMIUM_ARGS, HEADLESS_SHELL, Server
 from course.events import quiz_activity
 from tests.browser.ready import TRACKER_JS, wait_ready
 
@@ -19,14 +19,14 @@ TRAINER_PASSCODE = "browser trainer passcode"
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
+    if not Path(HEADLESS_SHELL).exists():
         if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: scripts/test.sh installs Debian's chromium package")
-        pytest.skip("Chromium is not installed (bash scripts/test.sh installs it)")
+            pytest.fail("Chromium's headless shell is missing: scripts/test.sh installs Debian's chromium-headless-shell")
+        pytest.skip("Chromium's headless shell is not installed (bash scripts/test.sh installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=HEADLESS_SHELL, args=CHROMIUM_ARGS)
         # Playwright's wait_for_function evaluates its predicate with eval inside the page,
         # which the course's Content-Security-Policy forbids (as it should). Tests that wait
         # that way get contexts that bypass the policy; test_http_hardening.py and

@@ -21,7 +21,9 @@ TRAINER_PASSCODE = "browser trainer passcode"
 def browser():
     if not Path(HEADLESS_SHELL).exists():
         if os.environ.get("CI") == "true":
-            pytest.fail("Chromium's headless shell is missing: scripts/test.sh installs Debian's chromium-headless-shell")
+            pytest.fail(
+                "Chromium's headless shell is missing: scripts/test.sh installs Debian's chromium-headless-shell"
+            )
         pytest.skip("Chromium's headless shell is not installed (bash scripts/test.sh installs it)")
     from playwright.sync_api import sync_playwright
 

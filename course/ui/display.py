@@ -181,10 +181,12 @@ _DECORATIVE_ICONS = """<script>
 (() => {
   if (window.courseIconsHidden) return;
   window.courseIconsHidden = true;
-  const hide = () => {
+  const hideIcons = () =>
     document
       .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
       .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
+  const hide = () => {
+    hideIcons();
     const names = new Set();
     document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
@@ -210,7 +212,9 @@ _DECORATIVE_ICONS = """<script>
     queued = true;
     requestAnimationFrame(() => { queued = false; hide(); });
   };
-  new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+  // Icons at once (nothing can read the page between a drawing and this); the tables, which
+  // need the page laid out, at the next frame.
+  new MutationObserver(() => { hideIcons(); later(); }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", later);
   hide();
   reach();

@@ -217,7 +217,6 @@ _DECORATIVE_ICONS = """<script>
   new MutationObserver(() => { hideIcons(); later(); }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", later);
   hide();
-  reach();
 })();
 </script>"""
 

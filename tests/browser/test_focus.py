@@ -117,6 +117,16 @@ def test_an_icon_drawn_later_is_hidden_before_anything_can_read_the_page(page, c
     assert page.evaluate(DRAW_AN_ICON_JS) == "true"
 
 
+def test_the_pages_own_scripts_raise_no_error(page, course_server, real_course):
+    # The icon and table script ended by calling a function that no longer existed: every tab
+    # threw "reach is not defined" once the script had set itself up.
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    start(page, course_server, "Community and self-paced learning")
+    read_to_the_first_quiz(page, real_course)
+    assert errors == []
+
+
 ALERT_FOCUSED_JS = """() => {
   const box = document.activeElement?.closest('[data-testid=stAlertContainer]');
   return box ? box.innerText.trim() : null;

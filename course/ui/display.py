@@ -185,8 +185,7 @@ _DECORATIVE_ICONS = """<script>
     document
       .querySelectorAll('[data-testid="stMarkdownContainer"] span[role="img"][aria-label$=" icon"]:not([aria-hidden])')
       .forEach((icon) => icon.setAttribute("aria-hidden", "true"));
-  const hide = () => {
-    hideIcons();
+  const nameScrollingTables = () => {
     const names = new Set();
     document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
@@ -210,13 +209,14 @@ _DECORATIVE_ICONS = """<script>
   const later = () => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; hide(); });
+    requestAnimationFrame(() => { queued = false; nameScrollingTables(); });
   };
   // Icons at once (nothing can read the page between a drawing and this); the tables, which
   // need the page laid out, at the next frame.
   new MutationObserver(() => { hideIcons(); later(); }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", later);
-  hide();
+  hideIcons();
+  nameScrollingTables();
 })();
 </script>"""
 

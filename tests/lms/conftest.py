@@ -10,6 +10,7 @@ folder, so instances in several pytest workers never share one.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import socket
@@ -44,38 +45,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-_AUTH: list[Path] = []  # this process's auth file, made once
-
-
+@functools.cache
 def _auth_file() -> Path:
     """Ralph's users file with the tests' one user: every instance has the same, so `ralph auth`
     (about a second: an interpreter importing Ralph, and bcrypt) runs once per test process."""
-    if not _AUTH:
-        folder = Path(tempfile.mkdtemp(prefix="ralph-auth-"))
-        atexit.register(shutil.rmtree, folder, True)
-        subprocess.run(
-            [
-                str(RALPH_PYTHON),
-                "-m",
-                "ralph",
-                "auth",
-                "-u",
-                RALPH_USER,
-                "-p",
-                RALPH_PASSWORD,
-                "-s",
-                "all",
-                "-M",
-                "mailto:course-tests@example.org",
-                "-w",
-            ],
-            env={**os.environ, "RALPH_AUTH_FILE": str(folder / "auth.json"), "RALPH_RUNSERVER_BACKEND": "fs"},
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        _AUTH.append(folder / "auth.json")
-    return _AUTH[0]
+    folder = Path(tempfile.mkdtemp(prefix="ralph-auth-"))
+    atexit.register(shutil.rmtree, folder, True)
+    subprocess.run(
+        [
+            str(RALPH_PYTHON),
+            "-m",
+            "ralph",
+            "auth",
+            "-u",
+            RALPH_USER,
+            "-p",
+            RALPH_PASSWORD,
+            "-s",
+            "all",
+            "-M",
+            "mailto:course-tests@example.org",
+            "-w",
+        ],
+        env={**os.environ, "RALPH_AUTH_FILE": str(folder / "auth.json"), "RALPH_RUNSERVER_BACKEND": "fs"},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder / "auth.json"
 
 
 class Ralph:

@@ -9,7 +9,7 @@
 #
 # Order, for a fresh clone's time (CI): first every Debian package, one apt at a time (each a
 # quick check when installed); then what needs no .venv (the npm packages, Ralph's own venv,
-# PostgreSQL's start) in the background while pip installs the pinned packages; then ruff and
+# PostgreSQL's start) in the background while uv installs the pinned packages; then ruff and
 # the content; mypy runs beside pytest at a low priority and its result is printed, and fails
 # the run, after pytest's.
 defer_venv=1 # make_venv and install_packages are run below (scripts/_setup.sh)
